@@ -1,0 +1,3 @@
+export { ConfigError, type ConfigIssue } from "./errors";
+export * from "./parse";
+export { readLabConfig } from "./read";

@@ -1,0 +1,136 @@
+// Rules that relate several fields. Each returns the problems it finds; none throws.
+import { controlPlaneMinimum, firstKubernetesMinorWithoutCgroupV1, istioKubernetesSupport } from "../versions";
+import type { ConfigIssue } from "./errors";
+import { contains, overlaps, parseCidr, rangeOf, type Range } from "./net";
+import type { Mesh, Network, Node, Vsphere } from "./schema";
+
+const clusterKey = "istio-lab:cluster";
+
+export function minorOf(version: string): number {
+  return Number(version.split(".")[1]);
+}
+
+export function nodeRules(nodes: readonly Node[]): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const seen = { name: new Map<string, number>(), ip: new Map<string, number>() };
+  nodes.forEach((node, i) => {
+    for (const field of ["name", "ip"] as const) {
+      const first = seen[field].get(node[field]);
+      if (first === undefined) seen[field].set(node[field], i);
+      else issues.push({ key: `${clusterKey}.nodes[${i}].${field}`, message: `"${node[field]}" is already used by nodes[${first}]` });
+    }
+  });
+  const controlPlanes = nodes.filter((n) => n.role === "control-plane").length;
+  if (controlPlanes !== 1) {
+    issues.push({
+      key: `${clusterKey}.nodes`,
+      message: `needs exactly one node with role control-plane (found ${controlPlanes}); kubeadm init runs on it and the others join`,
+    });
+  }
+  return issues;
+}
+
+/** The lab network is the control-plane node's address with the configured prefix length. */
+export function labNetwork(nodes: readonly Node[], network: Pick<Network, "prefixLength">): Range | undefined {
+  const controlPlane = nodes.find((n) => n.role === "control-plane");
+  return controlPlane && rangeOf(controlPlane.ip, network.prefixLength);
+}
+
+export function networkRules(nodes: readonly Node[], network: Network): ConfigIssue[] {
+  const range = labNetwork(nodes, network);
+  if (!range) return [];
+  const cidr = `${numberToIp(range.first)}/${network.prefixLength}`;
+  const issues: ConfigIssue[] = nodes.flatMap((node, i) =>
+    contains(range, node.ip) ? [] : [{ key: `${clusterKey}.nodes[${i}].ip`, message: `${node.ip} is outside the lab network ${cidr} (network.prefixLength ${network.prefixLength})` }],
+  );
+  if (!contains(range, network.gateway)) {
+    issues.push({ key: `${clusterKey}.network.gateway`, message: `${network.gateway} is outside the lab network ${cidr}` });
+  }
+  const gatewayNode = nodes.findIndex((n) => n.ip === network.gateway);
+  if (gatewayNode >= 0) {
+    issues.push({ key: `${clusterKey}.network.gateway`, message: `${network.gateway} is the address of nodes[${gatewayNode}]` });
+  }
+  return issues;
+}
+
+/** Pod, service and node networks must be disjoint, or routing between them breaks. */
+export function cidrRules(podCidr: string, serviceCidr: string, nodes: readonly Node[], network: Network): ConfigIssue[] {
+  const ranges: { key: string; label: string; range: Range }[] = [];
+  for (const [field, text] of [["podCidr", podCidr], ["serviceCidr", serviceCidr]] as const) {
+    const parsed = parseCidr(text);
+    if (parsed) ranges.push({ key: `${clusterKey}.${field}`, label: `${field} ${text}`, range: rangeOf(parsed.address, parsed.prefixLength) });
+  }
+  const lab = labNetwork(nodes, network);
+  if (lab) ranges.push({ key: `${clusterKey}.network`, label: `the node network ${numberToIp(lab.first)}/${network.prefixLength}`, range: lab });
+  const issues: ConfigIssue[] = [];
+  ranges.forEach((a, i) =>
+    ranges.slice(i + 1).forEach((b) => {
+      if (overlaps(a.range, b.range)) issues.push({ key: a.key, message: `${a.label} overlaps ${b.label}` });
+    }),
+  );
+  return issues;
+}
+
+export function osRules(os: string, kubernetesVersion: string): ConfigIssue[] {
+  if (os === "centos7" && minorOf(kubernetesVersion) >= firstKubernetesMinorWithoutCgroupV1) {
+    return [
+      {
+        key: `${clusterKey}.os`,
+        message: `centos7 has only cgroup v1, and the kubelet refuses cgroup v1 from Kubernetes 1.${firstKubernetesMinorWithoutCgroupV1} on (kubernetesVersion is ${kubernetesVersion}); use rocky9, alma9 or centos-stream9, or Kubernetes 1.${firstKubernetesMinorWithoutCgroupV1 - 1}`,
+      },
+    ];
+  }
+  return [];
+}
+
+export function vsphereSizeRules(vsphere: Vsphere): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (vsphere.cpus < controlPlaneMinimum.cpus) {
+    issues.push({ key: `${clusterKey}.vsphere.cpus`, message: `must be at least ${controlPlaneMinimum.cpus}: kubeadm preflight refuses a control plane with fewer CPUs` });
+  }
+  if (vsphere.memoryMb < controlPlaneMinimum.memoryMb) {
+    issues.push({ key: `${clusterKey}.vsphere.memoryMb`, message: `must be at least ${controlPlaneMinimum.memoryMb}: kubeadm preflight refuses a control plane with less memory` });
+  }
+  return issues;
+}
+
+/** Checks the Istio release against the table of supported Kubernetes minors. */
+export function istioRules(mesh: Mesh, kubernetesVersion: string | undefined): ConfigIssue[] {
+  const istioMinor = mesh.istioVersion.split(".").slice(0, 2).join(".");
+  const support = istioKubernetesSupport[istioMinor];
+  if (!support) {
+    return [
+      {
+        key: "istio-lab:mesh.istioVersion",
+        message: `Istio ${istioMinor} is not supported by istio-lab; choose a ${Object.keys(istioKubernetesSupport).join(", ")} release`,
+      },
+    ];
+  }
+  if (kubernetesVersion === undefined) return [];
+  const minor = minorOf(kubernetesVersion);
+  if (minor >= support.min && minor <= support.max) return [];
+  return [
+    {
+      key: "istio-lab:cluster.kubernetesVersion",
+      message: `Kubernetes ${kubernetesVersion} is outside what Istio ${mesh.istioVersion} (istio-lab:mesh.istioVersion) supports: 1.${support.min} to 1.${support.max}`,
+    },
+  ];
+}
+
+export function meshRules(mesh: Mesh): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (mesh.ingress.httpNodePort !== undefined && mesh.ingress.serviceType === "ClusterIP") {
+    issues.push({ key: "istio-lab:mesh.ingress.httpNodePort", message: "needs ingress.serviceType NodePort or LoadBalancer; a ClusterIP Service has no node port" });
+  }
+  if (mesh.kiali.auth === "anonymous" && mesh.dashboards.serviceType === "NodePort") {
+    issues.push({
+      key: "istio-lab:mesh.kiali.auth",
+      message: "anonymous Kiali must not be published on a NodePort (dashboards.serviceType): anyone on the network would administer the mesh; use auth token or dashboards ClusterIP",
+    });
+  }
+  return issues;
+}
+
+function numberToIp(n: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
+}

@@ -1,0 +1,149 @@
+// The shape of every `istio-lab:` key, field by field. Rules that relate fields live in rules.ts.
+import { z } from "zod";
+import { defaultIstioVersion } from "../versions";
+import { isIPv4, isNetworkAddress, parseCidr } from "./net";
+
+export const ipv4 = z.string().refine(isIPv4, { error: "must be an IPv4 address such as 192.168.56.11" });
+
+export const cidr = z.string().superRefine((text, ctx) => {
+  const parsed = parseCidr(text);
+  if (!parsed) ctx.addIssue({ code: "custom", message: "must be an IPv4 CIDR such as 10.2.0.0/16" });
+  else if (!isNetworkAddress(parsed)) {
+    ctx.addIssue({ code: "custom", message: `has host bits set: "${text}" is not the first address of its /${parsed.prefixLength}` });
+  }
+});
+
+const dns1123Label = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+    error: "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters",
+  });
+
+const dnsSubdomain = z
+  .string()
+  .max(253)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, {
+    error: "must be a DNS-1123 domain such as example.com: lower-case labels separated by dots",
+  });
+
+export const version = z.string().regex(/^\d+\.\d+\.\d+$/, { error: "must be a release version such as 1.36.4" });
+
+const port = z.int({ error: "must be a port number" }).min(1).max(65535);
+const nodePort = z.int().min(30000, { error: "must be in the NodePort range 30000-32767" }).max(32767, {
+  error: "must be in the NodePort range 30000-32767",
+});
+const positive = z.int().min(1);
+
+export const clusterSources = ["vsphere", "hosts", "kubeconfig"] as const;
+export const operatingSystems = ["rocky9", "alma9", "centos-stream9", "centos7"] as const;
+
+const node = z.strictObject({
+  name: dns1123Label,
+  ip: ipv4,
+  role: z.enum(["control-plane", "worker"]),
+});
+
+const network = z.strictObject({
+  prefixLength: z.int().min(8, { error: "must be between 8 and 30" }).max(30, { error: "must be between 8 and 30" }).default(24),
+  gateway: ipv4.default("192.168.56.1"),
+  dns: z.array(ipv4).min(1).optional(),
+  domain: dnsSubdomain.default("example.com"),
+  iface: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,15}$/, { error: "must be a network interface name such as ens192 or eth1" })
+    .optional(),
+});
+
+const ssh = z.strictObject({
+  user: z.string().min(1).default("root"),
+  port: port.default(22),
+});
+
+const vsphere = z.strictObject({
+  datacenter: z.string().min(1),
+  computeCluster: z.string().min(1),
+  datastore: z.string().min(1),
+  network: z.string().min(1),
+  template: z.string().min(1),
+  folder: z.string().min(1).optional(),
+  cpus: positive.default(2),
+  memoryMb: positive.default(4096),
+  diskGb: positive.default(40),
+});
+
+/** The tutorials' lab: linux-node1 is the control plane, linux-node2 and linux-node3 the workers. */
+export const tutorialNodes = [
+  { name: "linux-node1", ip: "192.168.56.11", role: "control-plane" },
+  { name: "linux-node2", ip: "192.168.56.12", role: "worker" },
+  { name: "linux-node3", ip: "192.168.56.13", role: "worker" },
+] as const;
+
+export const cluster = z.strictObject({
+  source: z.enum(clusterSources),
+  kubernetesVersion: version.optional(),
+  os: z.enum(operatingSystems).optional(),
+  podCidr: cidr.optional(),
+  serviceCidr: cidr.optional(),
+  nodes: z.array(node).min(1).optional(),
+  network: network.optional(),
+  ssh: ssh.optional(),
+  vsphere: vsphere.optional(),
+  kubeconfig: z.string().min(1).optional(),
+});
+
+/** Keys that describe machines istio-lab builds, so they mean nothing for an existing cluster. */
+export const machineOnlyClusterKeys = [
+  "kubernetesVersion",
+  "os",
+  "podCidr",
+  "serviceCidr",
+  "nodes",
+  "network",
+  "ssh",
+  "vsphere",
+] as const;
+
+export const addonNames = ["kiali", "prometheus", "grafana", "jaeger"] as const;
+
+export const mesh = z.strictObject({
+  istioVersion: version.default(defaultIstioVersion),
+  ingress: z
+    .strictObject({
+      serviceType: z.enum(["NodePort", "LoadBalancer", "ClusterIP"]).default("NodePort"),
+      httpNodePort: nodePort.optional(),
+    })
+    .default({ serviceType: "NodePort" }),
+  addons: z
+    .array(z.enum(addonNames))
+    .refine((list) => new Set(list).size === list.length, { error: "lists an addon twice" })
+    .default([...addonNames]),
+  kiali: z.strictObject({ auth: z.enum(["token", "anonymous"]).default("token") }).default({ auth: "token" }),
+  dashboards: z
+    .strictObject({ serviceType: z.enum(["ClusterIP", "NodePort"]).default("ClusterIP") })
+    .default({ serviceType: "ClusterIP" }),
+  chartRepository: z.url({ error: "must be a chart repository URL such as https://charts.example.com/istio" }).optional(),
+});
+
+const reservedNamespaces = ["default", "istio-system", "kube-system", "kube-public", "kube-node-lease", "kube-flannel"];
+
+export const apps = z.strictObject({
+  namespace: dns1123Label
+    .refine((ns) => !reservedNamespaces.includes(ns), {
+      error: `must be a namespace of its own, not one of ${reservedNamespaces.join(", ")}`,
+    })
+    .default("bookinfo"),
+  imageRegistry: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d+)?(\/[a-z0-9._-]+)*$/, {
+      error: "must be a registry host and optional path such as mirror.example.com:5000/lab, without https://",
+    })
+    .optional(),
+});
+
+export type RawCluster = z.infer<typeof cluster>;
+export type Mesh = z.infer<typeof mesh>;
+export type Apps = z.infer<typeof apps>;
+export type Node = z.infer<typeof node>;
+export type Network = z.infer<typeof network>;
+export type Ssh = z.infer<typeof ssh>;
+export type Vsphere = z.infer<typeof vsphere>;

@@ -1,0 +1,39 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Cluster } from "./cluster/cluster";
+import type { LabConfig } from "./config";
+import { Mesh } from "./mesh/mesh";
+import { Scenario } from "./scenarios/scenario";
+import { Workloads } from "./workloads/workloads";
+
+export interface LabArgs {
+  config: LabConfig;
+  /** Stable name of this lab's cluster, usually the stack name. */
+  clusterIdentifier: string;
+}
+
+/** One whole lab: cluster -> mesh -> workloads -> scenario, each layer on the one before. */
+export class Lab extends pulumi.ComponentResource {
+  readonly outputs: Record<string, pulumi.Input<unknown>>;
+
+  constructor(name: string, args: LabArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("istio-lab:index:Lab", name, {}, opts);
+    const { config } = args;
+    const cluster = new Cluster("cluster", { config: config.cluster, clusterIdentifier: args.clusterIdentifier }, { parent: this });
+    const onCluster = { parent: this, providers: [cluster.provider] };
+    const mesh = new Mesh("mesh", { mesh: config.mesh, apps: config.apps }, onCluster);
+    const namespace = mesh.appNamespace.metadata.name;
+    const workloads = new Workloads("workloads", { namespace, imageRegistry: config.apps.imageRegistry }, { ...onCluster, dependsOn: [mesh] });
+    new Scenario(
+      "scenario",
+      { namespace, scenario: config.scenario, options: config.scenarioOptions },
+      { ...onCluster, dependsOn: [mesh, workloads] },
+    );
+    this.outputs = {
+      clusterSource: config.cluster.source,
+      ...(cluster.kubeconfig ? { kubeconfig: cluster.kubeconfig } : {}),
+      scenario: config.scenario,
+      appNamespace: namespace,
+    };
+    this.registerOutputs(this.outputs);
+  }
+}

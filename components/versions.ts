@@ -1,0 +1,26 @@
+// Every version istio-lab pins, in one place. Sources: ../shared/research (kubeadm.md, istio.md, pulumi.md).
+
+/** Kubernetes patch release installed by kubeadm when the stack does not choose one. */
+export const defaultKubernetesVersion = "1.36.4";
+
+/** Istio release installed when the stack does not choose one (Helm charts base, istiod, gateway). */
+export const defaultIstioVersion = "1.31.1";
+
+/**
+ * Kubernetes minors each Istio minor supports (istio.io supportStatus). Istio 1.29 lists 1.31-1.35;
+ * 1.30 and 1.31 list 1.32-1.36. A minor missing here is refused: nobody has checked it.
+ */
+export const istioKubernetesSupport: Readonly<Record<string, { min: number; max: number }>> = {
+  "1.29": { min: 31, max: 35 },
+  "1.30": { min: 32, max: 36 },
+  "1.31": { min: 32, max: 36 },
+};
+
+/** From this minor on the kubelet refuses cgroup v1 hosts (failCgroupV1 defaults to true). */
+export const firstKubernetesMinorWithoutCgroupV1 = 35;
+
+/** kubeadm preflight refuses a control-plane node below these. */
+export const controlPlaneMinimum = { cpus: 2, memoryMb: 2048 };
+
+export const flannelVersion = "v0.28.9";
+export const vsphereProviderVersion = "4.17.0";

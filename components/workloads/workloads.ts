@@ -1,0 +1,14 @@
+import * as pulumi from "@pulumi/pulumi";
+
+export interface WorkloadsArgs {
+  namespace: pulumi.Input<string>;
+  imageRegistry?: string;
+}
+
+/** The sample applications a scenario needs (filled in by the workloads layer). */
+export class Workloads extends pulumi.ComponentResource {
+  constructor(name: string, _args: WorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("istio-lab:workloads:Workloads", name, {}, opts);
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,43 @@
+// Test helpers over the render engine: the same code path as `npm run render`.
+import { ConfigError } from "../components/config";
+import { renderConfig, renderStackFile, type Rendered, type RenderedResource } from "../tools/lib/mock-engine";
+import { stackConfig } from "../tools/lib/stack-file";
+
+export type { Rendered, RenderedResource };
+
+/** Renders a stack whose config is written as in a stack file (`{ secure: ... }` marks a secret). */
+export function renderStack(config: Record<string, unknown>, stack = "test"): Promise<Rendered> {
+  return renderConfig(stackConfig(stack, config));
+}
+
+export function renderFile(stackFile: string): Promise<Rendered> {
+  return renderStackFile(stackFile);
+}
+
+/** The messages of the ConfigError a stack fails with, `key: message` each; fails if it renders. */
+export async function configErrors(config: Record<string, unknown>): Promise<string[]> {
+  try {
+    await renderStack(config);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues.map((i) => `${i.key}: ${i.message}`);
+    throw error;
+  }
+  throw new Error("expected a configuration error, but the stack rendered");
+}
+
+export const localCluster = { source: "kubeconfig", kubeconfig: "~/.kube/config" };
+
+export function resource(rendered: Rendered, type: string, name: string): RenderedResource {
+  const found = rendered.resources.find((r) => r.type === type && r.name === name);
+  if (!found) throw new Error(`no ${type} named ${name}; rendered: ${rendered.resources.map((r) => `${r.type} ${r.name}`).join(", ")}`);
+  return found;
+}
+
+export function ofType(rendered: Rendered, type: string): RenderedResource[] {
+  return rendered.resources.filter((r) => r.type === type);
+}
+
+/** Kubernetes objects (typed or custom resources) among the rendered resources. */
+export function kubernetesObjects(rendered: Rendered): RenderedResource[] {
+  return rendered.resources.filter((r) => r.type.startsWith("kubernetes:") && typeof r.inputs.kind === "string");
+}
