@@ -22,7 +22,11 @@ export class Lab extends pulumi.ComponentResource {
     const onCluster = { parent: this, providers: [cluster.provider] };
     const mesh = new Mesh("mesh", { mesh: config.mesh, apps: config.apps }, onCluster);
     const namespace = mesh.appNamespace.metadata.name;
-    const workloads = new Workloads("workloads", { namespace, imageRegistry: config.apps.imageRegistry }, { ...onCluster, dependsOn: [mesh] });
+    const workloads = new Workloads(
+      "workloads",
+      { namespace, scenario: config.scenario, scenarioOptions: config.scenarioOptions, imageRegistry: config.apps.imageRegistry },
+      { ...onCluster, dependsOn: [mesh] },
+    );
     new Scenario(
       "scenario",
       { namespace, scenario: config.scenario, options: config.scenarioOptions },

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { scenarioNames, type ScenarioName } from "../../stacks/names";
 import { scenarioOptionSchemas } from "../../stacks/options";
+import { analyzeScenario } from "../scenarios/analyzer";
 import { defaultKubernetesVersion } from "../versions";
 import { ConfigError, describeIssue, fromZod, unknownKeyMessage, type ConfigIssue } from "./errors";
 import * as rules from "./rules";
@@ -104,6 +105,10 @@ export function parseLabConfig({ values, secretKeys }: RawConfig, sources = avai
     scenarioOptions = parse("scenarioOptions", optionSchema.schema, rawOptions ?? optionSchema.default ?? {});
   } else if (rawOptions) {
     issues.push({ key: key("scenarioOptions"), message: `scenario ${scenario} takes no options; remove istio-lab:scenarioOptions` });
+  }
+
+  if (scenarioNames.includes(scenario) && !issues.some((i) => i.key.startsWith(key("scenarioOptions")))) {
+    issues.push(...analyzeScenario(scenario, scenarioOptions));
   }
 
   const mesh = parse("mesh", schema.mesh, object("mesh") ?? {});

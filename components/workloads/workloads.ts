@@ -1,7 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ScenarioName } from "../../stacks/names";
 
 export interface WorkloadsArgs {
   namespace: pulumi.Input<string>;
+  scenario: ScenarioName;
+  scenarioOptions: unknown;
   imageRegistry?: string;
 }
 
