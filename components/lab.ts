@@ -20,23 +20,27 @@ export class Lab extends pulumi.ComponentResource {
     const { config } = args;
     const cluster = new Cluster("cluster", { config: config.cluster, clusterIdentifier: args.clusterIdentifier }, { parent: this });
     const onCluster = { parent: this, providers: [cluster.provider] };
-    const mesh = new Mesh("mesh", { mesh: config.mesh, apps: config.apps }, onCluster);
+    const nodeAddress = config.cluster.source === "kubeconfig" ? undefined : config.cluster.nodes.find((n) => n.role === "control-plane")?.ip;
+    const mesh = new Mesh("mesh", { mesh: config.mesh, apps: config.apps, nodeAddress }, onCluster);
+    // Workloads wait for the injection-enabled namespace (which waits for istiod and the gateway),
+    // not for the addons: a slow Grafana download must not hold the samples back.
     const namespace = mesh.appNamespace.metadata.name;
     const workloads = new Workloads(
       "workloads",
       { namespace, scenario: config.scenario, scenarioOptions: config.scenarioOptions, imageRegistry: config.apps.imageRegistry },
-      { ...onCluster, dependsOn: [mesh] },
+      { ...onCluster, dependsOn: [mesh.appNamespace] },
     );
     new Scenario(
       "scenario",
       { namespace, scenario: config.scenario, options: config.scenarioOptions },
-      { ...onCluster, dependsOn: [mesh, workloads] },
+      { ...onCluster, dependsOn: [mesh.appNamespace, workloads] },
     );
     this.outputs = {
       clusterSource: config.cluster.source,
       ...(cluster.kubeconfig ? { kubeconfig: cluster.kubeconfig } : {}),
       scenario: config.scenario,
       appNamespace: namespace,
+      ...mesh.access,
     };
     this.registerOutputs(this.outputs);
   }

@@ -24,3 +24,24 @@ export const controlPlaneMinimum = { cpus: 2, memoryMb: 2048 };
 
 export const flannelVersion = "v0.28.9";
 export const vsphereProviderVersion = "4.17.0";
+
+/** Helm chart repositories; `istio-lab:mesh.chartRepository` replaces all of them with one mirror. */
+export const chartRepositories = {
+  istio: "https://istio-release.storage.googleapis.com/charts",
+  kiali: "https://kiali.org/helm-charts",
+  prometheus: "https://prometheus-community.github.io/helm-charts",
+  grafana: "https://grafana.github.io/helm-charts",
+};
+
+/** The addon versions Istio 1.31's samples/addons were generated from (manifests/addons/gen.sh). */
+export const addonCharts = {
+  kiali: { chart: "kiali-server", version: "2.27.0", image: "quay.io/kiali/kiali:v2.27" },
+  prometheus: { chart: "prometheus", version: "28.13.0", image: "docker.io/prom/prometheus:v3.10.0" },
+  grafana: { chart: "grafana", version: "9.2.2", image: "docker.io/grafana/grafana:12.0.1" },
+};
+
+/** Jaeger v2 as samples/addons/jaeger.yaml runs it: one binary, badger storage. */
+export const jaegerImage = "docker.io/jaegertracing/jaeger:2.17.0";
+
+/** Istio's default image hub since 1.30. */
+export const istioHub = "registry.istio.io/release";

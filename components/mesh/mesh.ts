@@ -1,20 +1,81 @@
-import type * as k8s from "@pulumi/kubernetes";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { LabConfig } from "../config";
+import { addonCharts, chartRepositories } from "../versions";
+import { access, type Access } from "./access";
+import { grafanaValues } from "./addons/grafana";
+import { jaeger } from "./addons/jaeger";
+import { kialiValues } from "./addons/kiali";
+import { prometheusValues } from "./addons/prometheus";
+import type { AddonSettings } from "./addons/settings";
 import { appNamespace } from "./app-namespace";
+import { gatewayValues, ingressGatewayRelease, istioNamespace, istiodValues } from "./istio";
+import { chartRelease } from "./release";
+import { meshTracing } from "./telemetry";
 
 export interface MeshArgs {
   mesh: LabConfig["mesh"];
   apps: LabConfig["apps"];
+  /** A node address the gateway's NodePort answers on, when istio-lab knows one. */
+  nodeAddress?: string;
 }
 
-/** Istio, its ingress gateway and addons, and the injection-enabled namespace for the samples. */
+/**
+ * Istio from its Helm charts (base -> istiod -> gateway), the addons, and the injection-enabled
+ * namespace for the samples, which waits for the whole chain so no pod starts without a sidecar.
+ */
 export class Mesh extends pulumi.ComponentResource {
   readonly appNamespace: k8s.core.v1.Namespace;
+  readonly istiod: k8s.helm.v3.Release;
+  readonly access: Access;
 
   constructor(name: string, args: MeshArgs, opts?: pulumi.ComponentResourceOptions) {
     super("istio-lab:mesh:Mesh", name, {}, opts);
-    this.appNamespace = appNamespace(args.apps.namespace, { parent: this });
-    this.registerOutputs({ appNamespace: this.appNamespace.metadata.name });
+    const { mesh, apps } = args;
+    const parent = { parent: this };
+    const repo = (upstream: string) => mesh.chartRepository ?? upstream;
+    const istio = { repository: repo(chartRepositories.istio), version: mesh.istioVersion, namespace: istioNamespace };
+
+    const systemNamespace = new k8s.core.v1.Namespace(`Namespace/${istioNamespace}`, { metadata: { name: istioNamespace } }, parent);
+    const base = chartRelease(
+      { ...istio, release: "istio-base", chart: "base", values: { defaultRevision: "default" } },
+      { ...parent, dependsOn: [systemNamespace] },
+    );
+    this.istiod = chartRelease(
+      { ...istio, release: "istiod", chart: "istiod", values: istiodValues(apps.imageRegistry) },
+      { ...parent, dependsOn: [base] },
+    );
+    // `image: auto` is filled in by istiod's injector, so the gateway must come after istiod.
+    const gateway = chartRelease(
+      {
+        ...istio,
+        release: ingressGatewayRelease,
+        chart: "gateway",
+        values: gatewayValues(mesh),
+        skipAwait: mesh.ingress.serviceType === "LoadBalancer",
+      },
+      { ...parent, dependsOn: [this.istiod] },
+    );
+    this.appNamespace = appNamespace(apps.namespace, { ...parent, dependsOn: [gateway] });
+
+    const addons = new Set(mesh.addons);
+    const settings: AddonSettings = { mesh, imageRegistry: apps.imageRegistry, addons, serviceType: mesh.dashboards.serviceType };
+    const afterNamespace = { ...parent, dependsOn: [systemNamespace] };
+    const valuesOf = { kiali: kialiValues, prometheus: prometheusValues, grafana: grafanaValues } as const;
+    for (const addon of ["kiali", "prometheus", "grafana"] as const) {
+      if (!addons.has(addon)) continue;
+      const chart = addonCharts[addon];
+      chartRelease(
+        { release: addon, chart: chart.chart, version: chart.version, repository: repo(chartRepositories[addon]), namespace: istioNamespace, values: valuesOf[addon](settings) },
+        afterNamespace,
+      );
+    }
+    if (addons.has("jaeger")) {
+      jaeger(settings, afterNamespace);
+      meshTracing({ ...parent, dependsOn: [this.istiod] });
+    }
+
+    this.access = access(mesh, args.nodeAddress);
+    this.registerOutputs({ appNamespace: this.appNamespace.metadata.name, access: this.access });
   }
 }

@@ -50,7 +50,9 @@ export async function renderStackFile(stackFile: string, program: Program = isti
 
 export async function renderConfig(config: StackConfig, program: Program = istioLab, computed: ComputedOutputs = () => ({})): Promise<Rendered> {
   const registered: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
-  const options = new Map<string, { parent: string | null; dependsOn: string[] }>();
+  // Transformations run in the constructors, so their order is the program's order; the mock's
+  // registrations arrive in whatever order promises settle.
+  const options = new Map<string, { order: number; parent: string | null; dependsOn: string[] }>();
   const keyOf = (type: string, name: string) => `${type}::${name}`;
   const stackName = `${config.project}-${config.stack}`;
 
@@ -72,6 +74,7 @@ export async function renderConfig(config: StackConfig, program: Program = istio
     pulumi.runtime.registerStackTransformation(({ type, name, opts }) => {
       const dependsOn = Array.isArray(opts.dependsOn) ? opts.dependsOn : opts.dependsOn ? [opts.dependsOn] : [];
       options.set(keyOf(type, name), {
+        order: options.size,
         parent: opts.parent ? pulumi.resourceName(opts.parent) : stackName,
         dependsOn: dependsOn.filter(pulumi.Resource.isInstance).map((r) => pulumi.resourceName(r)),
       });
@@ -81,9 +84,10 @@ export async function renderConfig(config: StackConfig, program: Program = istio
   });
   await waitForRPCs();
 
+  const order = (r: { type: string; name: string }) => options.get(keyOf(r.type, r.name))?.order ?? -1;
   return {
     stack: config.stack,
-    resources: registered.map(({ type, name, inputs }) => ({
+    resources: registered.sort((a, b) => order(a) - order(b)).map(({ type, name, inputs }) => ({
       type,
       name,
       parent: type === "pulumi:pulumi:Stack" ? null : (options.get(keyOf(type, name))?.parent ?? stackName),

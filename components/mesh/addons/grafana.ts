@@ -1,0 +1,53 @@
+import { mirrored } from "../../images";
+import { addonCharts } from "../../versions";
+import { imageParts, type AddonSettings } from "./settings";
+
+/**
+ * Istio's dashboards, downloaded by the chart from the Istio release istio-lab installs, so they
+ * always match its metrics. The file names are manifests/addons/dashboards in istio/istio.
+ */
+export const istioDashboards: Record<string, string> = {
+  "istio-mesh": "istio-mesh-dashboard.gen.json",
+  "istio-service": "istio-service-dashboard.json",
+  "istio-workload": "istio-workload-dashboard.json",
+  "istio-performance": "istio-performance-dashboard.json",
+  "istio-control-plane": "pilot-dashboard.gen.json",
+};
+
+/** Grafana on port 3000 with the Prometheus data source; a generated admin password, no anonymous admin. */
+export function grafanaValues({ mesh, imageRegistry, serviceType }: AddonSettings): Record<string, unknown> {
+  const chartImage = (image: string) => {
+    const parts = imageParts(mirrored(image, imageRegistry));
+    return { registry: parts.registry, repository: parts.repository, tag: parts.tag };
+  };
+  const source = `https://raw.githubusercontent.com/istio/istio/${mesh.istioVersion}/manifests/addons/dashboards`;
+  return {
+    image: chartImage(addonCharts.grafana.image),
+    downloadDashboardsImage: chartImage("docker.io/curlimages/curl:8.16.0"),
+    initChownData: { enabled: false },
+    rbac: { create: false, pspEnabled: false },
+    testFramework: { enabled: false },
+    podLabels: { app: "grafana", "sidecar.istio.io/inject": "false" },
+    service: { port: 3000, type: serviceType },
+    "grafana.ini": { "auth.anonymous": { enabled: false } },
+    datasources: {
+      "datasources.yaml": {
+        apiVersion: 1,
+        datasources: [
+          { name: "Prometheus", type: "prometheus", url: "http://prometheus:9090", access: "proxy", isDefault: true, jsonData: { timeInterval: "5s" } },
+        ],
+      },
+    },
+    dashboardProviders: {
+      "dashboardproviders.yaml": {
+        apiVersion: 1,
+        providers: [{ name: "istio", orgId: 1, folder: "istio", type: "file", disableDeletion: false, options: { path: "/var/lib/grafana/dashboards/istio" } }],
+      },
+    },
+    dashboards: {
+      istio: Object.fromEntries(
+        Object.entries(istioDashboards).map(([name, file]) => [name, { url: `${source}/${file}`, datasource: "Prometheus" }]),
+      ),
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { mirrored } from "../../images";
+import { jaegerImage } from "../../versions";
+import { istioNamespace } from "../istio";
+import type { AddonSettings } from "./settings";
+
+const labels = { app: "jaeger" };
+const config = fs.readFileSync(path.join(__dirname, "jaeger-config.yaml"), "utf8");
+
+/**
+ * Services under the names Istio's tooling expects: `tracing` (80 -> UI 16686) for
+ * `istioctl dashboard jaeger`, `zipkin` 9411, and `jaeger-collector` with OTLP 4317 for istiod's
+ * `jaeger` extension provider.
+ */
+const services: { name: string; ports: k8s.types.input.core.v1.ServicePort[]; dashboard: boolean }[] = [
+  {
+    name: "tracing",
+    dashboard: true,
+    ports: [
+      { name: "http-query", port: 80, targetPort: 16686 },
+      { name: "grpc-query", port: 16685, targetPort: 16685 },
+    ],
+  },
+  { name: "zipkin", dashboard: false, ports: [{ name: "http-query", port: 9411, targetPort: 9411 }] },
+  {
+    name: "jaeger-collector",
+    dashboard: false,
+    ports: [
+      { name: "jaeger-collector-http", port: 14268, targetPort: 14268 },
+      { name: "jaeger-collector-grpc", port: 14250, targetPort: 14250 },
+      { name: "http-zipkin", port: 9411, targetPort: 9411 },
+      { name: "grpc-otel", port: 4317, targetPort: 4317 },
+      { name: "http-otel", port: 4318, targetPort: 4318 },
+    ],
+  },
+];
+
+/** Jaeger v2 as samples/addons/jaeger.yaml runs it, as typed objects so the mirror applies. */
+export function jaeger({ imageRegistry, serviceType }: AddonSettings, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
+  const metadata = (name: string) => ({ name, namespace: istioNamespace, labels });
+  const configMap = new k8s.core.v1.ConfigMap(`ConfigMap/${istioNamespace}/jaeger`, { metadata: metadata("jaeger"), data: { "config.yaml": config } }, opts);
+  const deployment = new k8s.apps.v1.Deployment(
+    `Deployment/${istioNamespace}/jaeger`,
+    {
+      metadata: metadata("jaeger"),
+      spec: {
+        selector: { matchLabels: labels },
+        template: {
+          metadata: {
+            labels: { ...labels, "sidecar.istio.io/inject": "false" },
+            annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": "8888" },
+          },
+          spec: {
+            containers: [
+              {
+                name: "jaeger",
+                image: mirrored(jaegerImage, imageRegistry),
+                args: ["--config", "/jaeger-configuration/config.yaml"],
+                livenessProbe: { httpGet: { path: "/status", port: 13133 } },
+                readinessProbe: { httpGet: { path: "/status", port: 13133 } },
+                resources: { requests: { cpu: "10m" } },
+                volumeMounts: [
+                  { name: "data", mountPath: "/badger" },
+                  { name: "jaeger-configuration", mountPath: "/jaeger-configuration" },
+                ],
+              },
+            ],
+            volumes: [
+              { name: "data", emptyDir: {} },
+              { name: "jaeger-configuration", configMap: { name: configMap.metadata.name } },
+            ],
+          },
+        },
+      },
+    },
+    opts,
+  );
+  return [
+    configMap,
+    deployment,
+    ...services.map(
+      (s) =>
+        new k8s.core.v1.Service(
+          `Service/${istioNamespace}/${s.name}`,
+          { metadata: metadata(s.name), spec: { type: s.dashboard ? serviceType : "ClusterIP", selector: labels, ports: s.ports } },
+          opts,
+        ),
+    ),
+  ];
+}

@@ -1,0 +1,25 @@
+import { mirrored } from "../../images";
+import { addonCharts } from "../../versions";
+import { imageParts, type AddonSettings } from "./settings";
+
+/** Istio's values-prometheus.yaml: the server alone, on port 9090, named `prometheus`. */
+export function prometheusValues({ imageRegistry, serviceType }: AddonSettings): Record<string, unknown> {
+  const image = imageParts(mirrored(addonCharts.prometheus.image, imageRegistry));
+  return {
+    alertmanager: { enabled: false },
+    "prometheus-pushgateway": { enabled: false },
+    "kube-state-metrics": { enabled: false },
+    "prometheus-node-exporter": { enabled: false },
+    configmapReload: {
+      prometheus: { image: { repository: mirrored("ghcr.io/prometheus-operator/prometheus-config-reloader", imageRegistry) } },
+    },
+    server: {
+      fullnameOverride: "prometheus",
+      image: { repository: `${image.registry}/${image.repository}`, tag: image.tag },
+      podLabels: { "sidecar.istio.io/inject": "false" },
+      persistentVolume: { enabled: false },
+      service: { servicePort: 9090, type: serviceType },
+      global: { scrape_interval: "15s" },
+    },
+  };
+}

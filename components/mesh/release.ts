@@ -1,0 +1,40 @@
+import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+
+export interface ChartRelease {
+  /** Helm release name, as `helm ls` shows it. */
+  release: string;
+  chart: string;
+  version: string;
+  repository: string;
+  namespace: string;
+  values: Record<string, unknown>;
+  /** Do not wait for readiness: a LoadBalancer Service on bare VMs would never get an address. */
+  skipAwait?: boolean;
+}
+
+/**
+ * A pinned Helm chart as a real Helm release (helm.v3.Release rather than helm.v4.Chart):
+ * `helm ls` and istioctl see the releases; Helm waits for istiod to be ready before the gateway's
+ * `image: auto` needs its injector; and istiod's own patching of its webhook (failurePolicy,
+ * caBundle) stays out of Pulumi's diff, which would flag it on every preview with per-object charts.
+ * Reviewers still see chart, version, repository and values in `npm run render`.
+ */
+export function chartRelease(spec: ChartRelease, opts: pulumi.CustomResourceOptions): k8s.helm.v3.Release {
+  return new k8s.helm.v3.Release(
+    `HelmRelease/${spec.namespace}/${spec.release}`,
+    {
+      name: spec.release,
+      chart: spec.chart,
+      version: spec.version,
+      repositoryOpts: { repo: spec.repository },
+      namespace: spec.namespace,
+      values: spec.values,
+      skipAwait: spec.skipAwait ?? false,
+      timeout: 600,
+      // A half-installed release is rolled back rather than left for the next `up` to trip over.
+      atomic: true,
+    },
+    { ...opts, customTimeouts: { create: "15m", update: "15m", delete: "10m" } },
+  );
+}
