@@ -1,0 +1,93 @@
+// The `npm run render` contract of DESIGN.md, exercised through the real command line.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { validateObject } from "../validate";
+
+const root = path.resolve(__dirname, "../..");
+
+function render(...args: string[]) {
+  const result = spawnSync(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "tools/render.ts", ...args], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A stack file in a scratch project directory, beside a copy of the real Pulumi.yaml. */
+function stackFile(stack: string, config: Record<string, unknown>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-render-"));
+  fs.copyFileSync(path.join(root, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  const file = path.join(dir, `Pulumi.${stack}.yaml`);
+  fs.writeFileSync(file, JSON.stringify({ config }));
+  return file;
+}
+
+describe("npm run render", () => {
+  it("prints the resource tree of a stack file", () => {
+    const { status, stdout } = render("Pulumi.local.yaml");
+    expect(status).toBe(0);
+    const lines = stdout.split("\n");
+    expect(lines[0]).toMatch(/^stack local: \d+ resources$/);
+    expect(lines[1]).toBe("pulumi:pulumi:Stack  istio-lab-local");
+    expect(lines[2]).toBe("└─ istio-lab:index:Lab  lab");
+    expect(stdout).toContain("│  ├─ kubernetes:helm.sh/v3:Release  HelmRelease/istio-system/istiod  (after HelmRelease/istio-system/istio-base)");
+  });
+
+  it("prints only the JSON contract with --json", () => {
+    const { status, stdout } = render("Pulumi.local.yaml", "--json");
+    expect(status).toBe(0);
+    const doc = JSON.parse(stdout) as { stack: string; resources: Record<string, unknown>[] };
+    expect(Object.keys(doc)).toEqual(["stack", "resources"]);
+    expect(doc.stack).toBe("local");
+    for (const r of doc.resources) expect(Object.keys(r)).toEqual(["type", "name", "parent", "dependsOn", "inputs"]);
+    expect(doc.resources.find((r) => r.name === "HelmRelease/istio-system/istiod")).toMatchObject({
+      type: "kubernetes:helm.sh/v3:Release",
+      parent: "mesh",
+      dependsOn: ["HelmRelease/istio-system/istio-base"],
+    });
+  });
+
+  it("writes every Kubernetes object as YAML with --out, each valid against its schema", async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-out-"));
+    const { status, stdout } = render("Pulumi.local.yaml", "--json", "--out", out);
+    expect(status).toBe(0);
+    const objects = (JSON.parse(stdout).resources as { type: string; inputs: { kind?: string } }[]).filter(
+      (r) => r.type.startsWith("kubernetes:") && typeof r.inputs.kind === "string",
+    );
+    const files = fs.readdirSync(out);
+    expect(files.length).toBe(objects.length);
+    expect(files).toContain("Namespace_bookinfo.yaml");
+    for (const file of files) await validateObject(parse(fs.readFileSync(path.join(out, file), "utf8")));
+  });
+
+  it("turns secure: values into placeholders and prints every secret input as [secret]", () => {
+    const file = stackFile("secrets", {
+      "istio-lab:cluster": { source: "kubeconfig" },
+      "istio-lab:kubeconfig": { secure: "v1:ciphertext-only-the-owner-can-read" },
+    });
+    const { status, stdout } = render(file, "--json");
+    expect(status).toBe(0);
+    const provider = JSON.parse(stdout).resources.find((r: { type: string }) => r.type === "pulumi:providers:kubernetes");
+    expect(provider.inputs.kubeconfig).toBe("[secret]");
+    expect(stdout).not.toContain("placeholder for the secret");
+    expect(stdout).not.toContain("ciphertext");
+  });
+
+  it("fails a bad config on stderr, with a non-zero exit and no resources", () => {
+    const file = stackFile("broken", { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config", podCIDR: "10.2.0.0/16" } });
+    const { status, stdout, stderr } = render(file, "--json");
+    expect(status).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/^ {2}- istio-lab:cluster(\.podCIDR)?: unknown key "podCIDR"; did you mean "podCidr"\?$/m);
+  });
+
+  it("explains its usage when the stack file is missing", () => {
+    const { status, stderr } = render();
+    expect(status).toBe(2);
+    expect(stderr).toContain("usage: npm run render -- <Pulumi.<stack>.yaml>");
+  });
+});
