@@ -1,17 +1,24 @@
 // Validates rendered Kubernetes and Istio objects against the published schemas.
 type ModelClass = new (data: unknown) => { validate(): void };
+type Models = Record<string, ModelClass | undefined>;
 
-const istioGroups = new Set(["networking.istio.io", "security.istio.io", "telemetry.istio.io", "extensions.istio.io"]);
+/** Every apiVersion istio-lab renders, with the package that holds its schemas. */
+const schemas: Record<string, () => Promise<unknown>> = {
+  v1: () => import("kubernetes-models/v1"),
+  "apps/v1": () => import("kubernetes-models/apps/v1"),
+  "batch/v1": () => import("kubernetes-models/batch/v1"),
+  "rbac.authorization.k8s.io/v1": () => import("kubernetes-models/rbac.authorization.k8s.io/v1"),
+  "networking.istio.io/v1": () => import("@kubernetes-models/istio/networking.istio.io/v1"),
+  "security.istio.io/v1": () => import("@kubernetes-models/istio/security.istio.io/v1"),
+  "telemetry.istio.io/v1": () => import("@kubernetes-models/istio/telemetry.istio.io/v1"),
+};
 
 /** Throws with the schema's complaint when the object does not match its apiVersion and kind. */
 export async function validateObject(object: Record<string, unknown>): Promise<void> {
   const apiVersion = String(object.apiVersion);
-  const kind = String(object.kind);
-  const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
-  const module = istioGroups.has(group)
-    ? await import(`@kubernetes-models/istio/${group}/${version}`)
-    : await import(group ? `kubernetes-models/${group}/${version}` : `kubernetes-models/${version}`);
-  const Model = (module as Record<string, ModelClass | undefined>)[kind];
-  if (!Model) throw new Error(`no schema for ${apiVersion} ${kind}`);
+  const load = schemas[apiVersion];
+  if (!load) throw new Error(`no schema known for apiVersion ${apiVersion}`);
+  const Model = ((await load()) as Models)[String(object.kind)];
+  if (!Model) throw new Error(`no schema for ${apiVersion} ${String(object.kind)}`);
   new Model(object).validate();
 }

@@ -6,5 +6,6 @@ export default defineConfig({
     // Pulumi's runtime state is process-global: one mock engine per test file.
     pool: "forks",
     testTimeout: 20_000,
+    reporters: ["default", "./test/summary-reporter.ts"],
   },
 });
