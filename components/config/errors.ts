@@ -34,10 +34,13 @@ export function keyPath(configKey: string, path: Path = []): string {
   );
 }
 
-/** The known key within Levenshtein distance 2 of a mistyped one, as the Pulumi CLI suggests. */
+/**
+ * The known key within Levenshtein distance 2 of a mistyped one, as the Pulumi CLI suggests; the
+ * distance must also stay under half the key's length, so that "v4" is not taken for "v1".
+ */
 export function closestKey(unknown: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
-  let bestDistance = 3;
+  let bestDistance = Math.min(3, Math.ceil(unknown.length / 2));
   for (const candidate of [...known].sort()) {
     const distance = levenshtein(unknown.toLowerCase(), candidate.toLowerCase());
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
@@ -81,8 +84,10 @@ export const describeIssue: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case "invalid_type":
       return issue.input === undefined ? "is required" : `must be ${typeNames[issue.expected] ?? issue.expected}`;
-    case "invalid_value":
-      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "invalid_value": {
+      const choices = issue.values.map((v) => JSON.stringify(v)).join(", ");
+      return issue.input === undefined ? `is required: one of ${choices}` : `must be one of ${choices}`;
+    }
     case "too_small":
       return issue.origin === "array"
         ? `needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}`
@@ -93,7 +98,8 @@ export const describeIssue: z.core.$ZodErrorMap = (issue) => {
       return issue.origin === "array" ? `takes at most ${issue.maximum} entries` : `must be at most ${issue.maximum}`;
     case "unrecognized_keys": {
       const shape = (issue.inst as { _zod?: { def?: { shape?: object } } } | undefined)?._zod?.def?.shape ?? {};
-      return issue.keys.map((key) => unknownKeyMessage(key, Object.keys(shape))).join("; ");
+      // One line per key; fromZod splits them into one issue each, addressed by the key itself.
+      return issue.keys.map((key) => unknownKeyMessage(key, Object.keys(shape))).join("\n");
     }
     default:
       return undefined;
@@ -102,5 +108,13 @@ export const describeIssue: z.core.$ZodErrorMap = (issue) => {
 
 /** Turns zod issues under one config key into ConfigIssues. */
 export function fromZod(configKey: string, error: z.ZodError): ConfigIssue[] {
-  return error.issues.map((issue) => ({ key: keyPath(configKey, issue.path), message: issue.message }));
+  return error.issues.flatMap((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      const messages = issue.message.split("\n");
+      if (messages.length === issue.keys.length) {
+        return issue.keys.map((key, i) => ({ key: keyPath(configKey, [...issue.path, key]), message: messages[i] }));
+      }
+    }
+    return [{ key: keyPath(configKey, issue.path), message: issue.message }];
+  });
 }

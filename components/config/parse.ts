@@ -12,9 +12,6 @@ import * as schema from "./schema";
 export const project = "istio-lab";
 const topLevelKeys = ["scenario", "scenarioOptions", "cluster", "sshPrivateKey", "kubeconfig", "mesh", "apps"];
 
-/** Sources whose layer is not built yet are refused here rather than half-built later. */
-export const availableSources: readonly schema.RawCluster["source"][] = ["kubeconfig"];
-
 export type Secret = pulumi.Output<string>;
 
 export interface ExistingClusterConfig {
@@ -56,7 +53,7 @@ export interface RawConfig {
 const secretHint = (key: string) =>
   `is a secret and was given as plain text; store it with \`pulumi config set --secret ${key}\``;
 
-export function parseLabConfig({ values, secretKeys }: RawConfig, sources = availableSources): LabConfig {
+export function parseLabConfig({ values, secretKeys }: RawConfig): LabConfig {
   const issues: ConfigIssue[] = [];
   const key = (name: string) => `${project}:${name}`;
 
@@ -94,43 +91,49 @@ export function parseLabConfig({ values, secretKeys }: RawConfig, sources = avai
     return pulumi.secret(value);
   };
 
+  // An object key that is absent takes its default; one that is not an object (null) is reported
+  // once by object() and skipped by parse().
+  const orDefault = (input: unknown, fallback: unknown) => (input === undefined ? fallback : input);
+
   const scenario = (values[key("scenario")] ?? "bookinfo") as ScenarioName;
-  if (!scenarioNames.includes(scenario)) {
+  const inCatalog = scenarioNames.includes(scenario);
+  if (!inCatalog) {
     issues.push({ key: key("scenario"), message: `"${scenario}" is not in the catalog; choose one of ${scenarioNames.join(", ")}` });
   }
   const rawOptions = object("scenarioOptions");
   const optionSchema = scenarioOptionSchemas[scenario];
   let scenarioOptions: unknown;
   if (optionSchema) {
-    scenarioOptions = parse("scenarioOptions", optionSchema.schema, rawOptions ?? optionSchema.default ?? {});
-  } else if (rawOptions) {
+    scenarioOptions = parse("scenarioOptions", optionSchema.schema, orDefault(rawOptions, optionSchema.default ?? {}));
+  } else if (rawOptions && inCatalog) {
     issues.push({ key: key("scenarioOptions"), message: `scenario ${scenario} takes no options; remove istio-lab:scenarioOptions` });
   }
 
-  if (scenarioNames.includes(scenario) && !issues.some((i) => i.key.startsWith(key("scenarioOptions")))) {
+  if (inCatalog && !issues.some((i) => i.key.startsWith(key("scenarioOptions")))) {
     issues.push(...analyzeScenario(scenario, scenarioOptions));
   }
 
-  const mesh = parse("mesh", schema.mesh, object("mesh") ?? {});
-  const apps = parse("apps", schema.apps, object("apps") ?? {});
+  const mesh = parse("mesh", schema.mesh, orDefault(object("mesh"), {}));
+  const apps = parse("apps", schema.apps, orDefault(object("apps"), {}));
   if (mesh) issues.push(...rules.meshRules(mesh));
 
   const rawCluster = object("cluster");
-  const cluster = parse("cluster", schema.cluster, rawCluster ?? {});
+  const cluster = parse("cluster", schema.cluster, orDefault(rawCluster, {}));
   const sshPrivateKey = secret(key("sshPrivateKey"));
   const kubeconfigSecret = secret(key("kubeconfig"));
   secret("vsphere:password"); // only checked: the vSphere provider reads its own keys
   let clusterConfig: ClusterConfig | undefined;
+  let kubernetesVersion: string | undefined;
 
-  if (cluster) {
-    const given = (field: keyof schema.RawCluster) => cluster[field] !== undefined;
-    if (!sources.includes(cluster.source)) {
-      issues.push({
-        key: key("cluster.source"),
-        message: `source ${cluster.source} is not available yet; this release builds labs on an existing cluster (source kubeconfig)`,
-      });
-    }
-    if (cluster.source === "kubeconfig") {
+  // When a field of the cluster is wrong, the rules about the source still apply to what was given,
+  // so that every problem is reported at once.
+  const fields: Partial<Record<keyof schema.RawCluster, unknown>> =
+    cluster ?? (rawCluster !== null && typeof rawCluster === "object" ? (rawCluster as Record<string, unknown>) : {});
+  const source = schema.cluster.shape.source.safeParse(fields.source).data;
+
+  if (source) {
+    const given = (field: keyof schema.RawCluster) => fields[field] !== undefined;
+    if (source === "kubeconfig") {
       for (const field of schema.machineOnlyClusterKeys) {
         if (given(field)) issues.push({ key: key(`cluster.${field}`), message: "describes machines istio-lab builds; it does not apply to source kubeconfig" });
       }
@@ -138,62 +141,83 @@ export function parseLabConfig({ values, secretKeys }: RawConfig, sources = avai
       if (given("kubeconfig") && kubeconfigSecret) {
         issues.push({ key: key("kubeconfig"), message: "and istio-lab:cluster.kubeconfig are both set; keep one" });
       }
-      const kubeconfig = cluster.kubeconfig !== undefined ? { path: cluster.kubeconfig } : kubeconfigSecret && { contents: kubeconfigSecret };
-      if (!kubeconfig) {
+      if (!given("kubeconfig") && !kubeconfigSecret) {
         issues.push({
           key: key("cluster.kubeconfig"),
           message: "is required for source kubeconfig: a kubeconfig path such as ~/.kube/config, or the secret istio-lab:kubeconfig",
         });
-      } else clusterConfig = { source: "kubeconfig", kubeconfig };
-      if (mesh) issues.push(...rules.istioRules(mesh, undefined));
-    } else {
-      if (given("kubeconfig")) issues.push({ key: key("cluster.kubeconfig"), message: `only applies to source kubeconfig, not ${cluster.source}` });
-      if (kubeconfigSecret) issues.push({ key: key("kubeconfig"), message: `only applies to source kubeconfig, not ${cluster.source}` });
-      if (!sshPrivateKey) {
-        issues.push({ key: key("sshPrivateKey"), message: `is required for source ${cluster.source}: \`pulumi config set --secret istio-lab:sshPrivateKey < ~/.ssh/id_ed25519\`` });
       }
-      if (cluster.source === "vsphere") {
-        if (!cluster.vsphere) issues.push({ key: key("cluster.vsphere"), message: "is required for source vsphere: datacenter, computeCluster, datastore, network and template" });
+      const kubeconfig = cluster?.kubeconfig !== undefined ? { path: cluster.kubeconfig } : kubeconfigSecret && { contents: kubeconfigSecret };
+      if (cluster && kubeconfig) clusterConfig = { source: "kubeconfig", kubeconfig };
+    } else {
+      if (given("kubeconfig")) issues.push({ key: key("cluster.kubeconfig"), message: `only applies to source kubeconfig, not ${source}` });
+      if (kubeconfigSecret) issues.push({ key: key("kubeconfig"), message: `only applies to source kubeconfig, not ${source}` });
+      if (!sshPrivateKey) {
+        issues.push({ key: key("sshPrivateKey"), message: `is required for source ${source}: \`pulumi config set --secret istio-lab:sshPrivateKey < ~/.ssh/id_ed25519\`` });
+      }
+      if (source === "vsphere") {
+        if (!given("vsphere")) issues.push({ key: key("cluster.vsphere"), message: "is required for source vsphere: datacenter, computeCluster, datastore, network and template" });
         for (const providerKey of ["vsphere:vsphereServer", "vsphere:user", "vsphere:password"]) {
           if (values[providerKey] === undefined) {
             issues.push({ key: providerKey, message: `is required for source vsphere: \`pulumi config set ${providerKey === "vsphere:password" ? "--secret " : ""}${providerKey} <value>\`` });
           }
         }
-      } else if (cluster.vsphere) {
+      } else if (given("vsphere")) {
         issues.push({ key: key("cluster.vsphere"), message: "only applies to source vsphere" });
       }
 
-      const nodes = cluster.nodes ?? tutorialNodes();
-      const network = schema.cluster.shape.network.unwrap().parse(cluster.network ?? {});
-      const resolved = {
-        kubernetesVersion: cluster.kubernetesVersion ?? defaultKubernetesVersion,
-        os: cluster.os ?? "rocky9",
-        podCidr: cluster.podCidr ?? "10.2.0.0/16",
-        serviceCidr: cluster.serviceCidr ?? "10.1.0.0/16",
-      };
-      issues.push(
-        ...rules.nodeRules(nodes),
-        ...rules.networkRules(nodes, network),
-        ...rules.cidrRules(resolved.podCidr, resolved.serviceCidr, nodes, network),
-        ...rules.osRules(resolved.os, resolved.kubernetesVersion),
-        ...(cluster.vsphere ? rules.vsphereSizeRules(cluster.vsphere) : []),
-        ...(mesh ? rules.istioRules(mesh, resolved.kubernetesVersion) : []),
-      );
-      if (sshPrivateKey) {
-        clusterConfig = {
-          source: cluster.source,
-          ...resolved,
-          nodes,
-          network: { ...network, dns: network.dns ?? [network.gateway] },
-          ssh: schema.cluster.shape.ssh.unwrap().parse(cluster.ssh ?? {}),
-          vsphere: cluster.vsphere,
-          sshPrivateKey,
+      if (cluster) {
+        const nodes = cluster.nodes ?? tutorialNodes();
+        const network = schema.cluster.shape.network.unwrap().parse(cluster.network ?? {});
+        const resolved = {
+          kubernetesVersion: cluster.kubernetesVersion ?? defaultKubernetesVersion,
+          os: cluster.os ?? "rocky9",
+          podCidr: cluster.podCidr ?? "10.2.0.0/16",
+          serviceCidr: cluster.serviceCidr ?? "10.1.0.0/16",
         };
+        kubernetesVersion = resolved.kubernetesVersion;
+        issues.push(
+          ...rules.nodeRules(nodes),
+          ...rules.networkRules(nodes, network),
+          ...rules.cidrRules(resolved.podCidr, resolved.serviceCidr, nodes, network),
+          ...rules.cidrSizeRules(resolved.podCidr, resolved.serviceCidr, nodes.length),
+          ...rules.osRules(resolved.os, resolved.kubernetesVersion),
+          ...(cluster.vsphere ? rules.vsphereSizeRules(cluster.vsphere) : []),
+        );
+        if (sshPrivateKey) {
+          clusterConfig = {
+            source: cluster.source as MachineClusterConfig["source"],
+            ...resolved,
+            nodes,
+            network: { ...network, dns: network.dns ?? [network.gateway] },
+            ssh: schema.cluster.shape.ssh.unwrap().parse(cluster.ssh ?? {}),
+            vsphere: cluster.vsphere,
+            sshPrivateKey,
+          };
+        }
       }
     }
   }
-  if (issues.length > 0 || !clusterConfig || !mesh || !apps) throw new ConfigError(issues);
+  // The Istio release is checked whatever the source; the Kubernetes range only where istio-lab
+  // installs Kubernetes itself.
+  if (mesh) issues.push(...rules.istioRules(mesh, kubernetesVersion));
+
+  if (issues.length > 0 || !clusterConfig || !mesh || !apps) throw new ConfigError(redactSecrets(issues, values, secretKeys));
   return { scenario, scenarioOptions, cluster: clusterConfig, mesh, apps };
+}
+
+/** Keys whose values are secrets whether or not they were stored as such. */
+const secretConfigKeys = [`${project}:sshPrivateKey`, `${project}:kubeconfig`, "vsphere:password"];
+
+/** No message may repeat a secret value, even one echoed back as the wrong input. */
+function redactSecrets(issues: ConfigIssue[], values: RawConfig["values"], secretKeys: ReadonlySet<string>): ConfigIssue[] {
+  const secrets = [...new Set([...secretKeys, ...secretConfigKeys])]
+    .map((name) => values[name])
+    // Very short values would mangle every message and hide nothing.
+    .filter((value): value is string => value !== undefined && value.length >= 4)
+    .sort((a, b) => b.length - a.length);
+  const redact = (text: string) => secrets.reduce((out, value) => out.split(value).join("[secret]"), text);
+  return issues.map((issue) => ({ key: issue.key, message: redact(issue.message) }));
 }
 
 function tutorialNodes(): schema.Node[] {

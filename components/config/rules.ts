@@ -1,7 +1,7 @@
 // Rules that relate several fields. Each returns the problems it finds; none throws.
 import { controlPlaneMinimum, firstKubernetesMinorWithoutCgroupV1, istioKubernetesSupport } from "../versions";
 import type { ConfigIssue } from "./errors";
-import { contains, overlaps, parseCidr, rangeOf, type Range } from "./net";
+import { contains, ipToNumber, overlaps, parseCidr, rangeOf, type Range } from "./net";
 import type { Mesh, Network, Node, Vsphere } from "./schema";
 
 const clusterKey = "istio-lab:cluster";
@@ -40,11 +40,19 @@ export function networkRules(nodes: readonly Node[], network: Network): ConfigIs
   const range = labNetwork(nodes, network);
   if (!range) return [];
   const cidr = `${numberToIp(range.first)}/${network.prefixLength}`;
-  const issues: ConfigIssue[] = nodes.flatMap((node, i) =>
-    contains(range, node.ip) ? [] : [{ key: `${clusterKey}.nodes[${i}].ip`, message: `${node.ip} is outside the lab network ${cidr} (network.prefixLength ${network.prefixLength})` }],
-  );
+  // The first and last address of the network name it and broadcast to it: no host may take them.
+  const reserved = (ip: string) =>
+    ipToNumber(ip) === range.first ? `the network address of ${cidr}` : ipToNumber(ip) === range.last ? `the broadcast address of ${cidr}` : undefined;
+  const issues: ConfigIssue[] = nodes.flatMap((node, i) => {
+    const key = `${clusterKey}.nodes[${i}].ip`;
+    if (!contains(range, node.ip)) return [{ key, message: `${node.ip} is outside the lab network ${cidr} (network.prefixLength ${network.prefixLength})` }];
+    const what = reserved(node.ip);
+    return what ? [{ key, message: `${node.ip} is ${what}; a node needs a host address` }] : [];
+  });
   if (!contains(range, network.gateway)) {
     issues.push({ key: `${clusterKey}.network.gateway`, message: `${network.gateway} is outside the lab network ${cidr}` });
+  } else if (reserved(network.gateway)) {
+    issues.push({ key: `${clusterKey}.network.gateway`, message: `${network.gateway} is ${reserved(network.gateway)}; the gateway needs a host address` });
   }
   const gatewayNode = nodes.findIndex((n) => n.ip === network.gateway);
   if (gatewayNode >= 0) {
@@ -68,6 +76,36 @@ export function cidrRules(podCidr: string, serviceCidr: string, nodes: readonly 
       if (overlaps(a.range, b.range)) issues.push({ key: a.key, message: `${a.label} overlaps ${b.label}` });
     }),
   );
+  return issues;
+}
+
+/**
+ * kubeadm gives every node a /24 of the pod CIDR (kube-controller-manager's node-cidr-mask-size),
+ * and kube-apiserver refuses a service range of more than 20 bits; kubeadm puts cluster DNS at the
+ * service range's 10th address.
+ */
+export const nodePodPrefixLength = 24;
+export const serviceCidrPrefixRange = { min: 12, max: 28 };
+
+export function cidrSizeRules(podCidr: string, serviceCidr: string, nodeCount: number): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const pod = parseCidr(podCidr);
+  if (pod) {
+    const needed = nodePodPrefixLength - Math.ceil(Math.log2(Math.max(nodeCount, 1)));
+    if (pod.prefixLength > needed || pod.prefixLength < nodePodPrefixLength - 16) {
+      issues.push({
+        key: `${clusterKey}.podCidr`,
+        message: `prefix length /${pod.prefixLength} does not fit: every node gets a /${nodePodPrefixLength} of the pod CIDR, so ${nodeCount} node${nodeCount === 1 ? "" : "s"} need a prefix length between /${nodePodPrefixLength - 16} and /${needed}`,
+      });
+    }
+  }
+  const service = parseCidr(serviceCidr);
+  if (service && (service.prefixLength < serviceCidrPrefixRange.min || service.prefixLength > serviceCidrPrefixRange.max)) {
+    issues.push({
+      key: `${clusterKey}.serviceCidr`,
+      message: `prefix length /${service.prefixLength} does not fit: kube-apiserver takes a service range of /${serviceCidrPrefixRange.min} to /${serviceCidrPrefixRange.max} (at most 20 bits, with room for cluster DNS at its 10th address)`,
+    });
+  }
   return issues;
 }
 
@@ -108,7 +146,7 @@ export function istioRules(mesh: Mesh, kubernetesVersion: string | undefined): C
   }
   if (kubernetesVersion === undefined) return [];
   const minor = minorOf(kubernetesVersion);
-  if (minor >= support.min && minor <= support.max) return [];
+  if (kubernetesVersion.startsWith("1.") && minor >= support.min && minor <= support.max) return [];
   return [
     {
       key: "istio-lab:cluster.kubernetesVersion",

@@ -28,7 +28,8 @@ const dnsSubdomain = z
 
 export const version = z.string().regex(/^\d+\.\d+\.\d+$/, { error: "must be a release version such as 1.36.4" });
 
-const port = z.int({ error: "must be a port number" }).min(1).max(65535);
+const portRange = "must be a port number from 1 to 65535";
+const port = z.int({ error: portRange }).min(1, { error: portRange }).max(65535, { error: portRange });
 const nodePort = z.int().min(30000, { error: "must be in the NodePort range 30000-32767" }).max(32767, {
   error: "must be in the NodePort range 30000-32767",
 });
@@ -124,7 +125,8 @@ export const mesh = z.strictObject({
   chartRepository: z.url({ error: "must be a chart repository URL such as https://charts.example.com/istio" }).optional(),
 });
 
-const reservedNamespaces = ["default", "istio-system", "kube-system", "kube-public", "kube-node-lease", "kube-flannel"];
+/** Namespaces of Kubernetes, Flannel and Istio (istio-ingress is where Istio's docs put the gateway). */
+const reservedNamespaces = ["default", "istio-system", "istio-ingress", "kube-system", "kube-public", "kube-node-lease", "kube-flannel"];
 
 export const apps = z.strictObject({
   namespace: dns1123Label

@@ -1,0 +1,148 @@
+// Nodes, the lab network around the control plane, and the pod and service CIDRs.
+import { describe, expect, it } from "vitest";
+import { expectNoProblemAt, expectProblem, problems } from "./build";
+
+const cp = (name: string, ip: string) => ({ name, ip, role: "control-plane" });
+const worker = (name: string, ip: string) => ({ name, ip, role: "worker" });
+const threeNodes = [cp("linux-node1", "192.168.56.11"), worker("linux-node2", "192.168.56.12"), worker("linux-node3", "192.168.56.13")];
+
+describe("nodes", () => {
+  it("needs at least one", () => {
+    expectProblem(problems("hosts", { cluster: { nodes: [] } }), "istio-lab:cluster.nodes", "needs at least 1 entry");
+  });
+
+  it("accepts a single control-plane node", () => {
+    expect(problems("hosts", { cluster: { nodes: [cp("solo", "192.168.56.20")] } })).toEqual([]);
+  });
+
+  it("defaults to the tutorial's three nodes", () => {
+    expect(problems("hosts")).toEqual([]);
+  });
+
+  it("refuses a name used twice, naming the first use", () => {
+    const nodes = [cp("linux-node1", "192.168.56.11"), worker("linux-node2", "192.168.56.12"), worker("linux-node2", "192.168.56.13")];
+    expectProblem(problems("hosts", { cluster: { nodes } }), "istio-lab:cluster.nodes[2].name", '"linux-node2" is already used by nodes[1]');
+  });
+
+  it("refuses an address used twice, naming the first use", () => {
+    const nodes = [cp("linux-node1", "192.168.56.11"), worker("linux-node2", "192.168.56.12"), worker("linux-node3", "192.168.56.11")];
+    expectProblem(problems("hosts", { cluster: { nodes } }), "istio-lab:cluster.nodes[2].ip", '"192.168.56.11" is already used by nodes[0]');
+  });
+
+  it("accepts distinct names and addresses", () => {
+    expect(problems("hosts", { cluster: { nodes: threeNodes } })).toEqual([]);
+  });
+
+  it.each([
+    ["no", [worker("linux-node1", "192.168.56.11"), worker("linux-node2", "192.168.56.12")], 0],
+    ["two", [cp("linux-node1", "192.168.56.11"), cp("linux-node2", "192.168.56.12")], 2],
+  ])("refuses %s control-plane node", (_, nodes, found) => {
+    expectProblem(problems("hosts", { cluster: { nodes } }), "istio-lab:cluster.nodes", "needs exactly one node with role control-plane", `(found ${found})`);
+  });
+
+  it("refuses an unknown role", () => {
+    expectProblem(problems("hosts", { cluster: { nodes: [cp("a", "192.168.56.11"), { name: "b", ip: "192.168.56.12", role: "master" }] } }), "istio-lab:cluster.nodes[1].role", 'must be one of "control-plane", "worker"');
+  });
+});
+
+describe("the lab network (control-plane ip / prefixLength)", () => {
+  it("refuses a node outside it", () => {
+    const nodes = [cp("linux-node1", "192.168.56.11"), worker("linux-node2", "192.168.57.12")];
+    expectProblem(problems("hosts", { cluster: { nodes } }), "istio-lab:cluster.nodes[1].ip", "192.168.57.12 is outside the lab network 192.168.56.0/24", "prefixLength 24");
+  });
+
+  it("takes the network from the control-plane node, wherever it is listed", () => {
+    const nodes = [worker("linux-node2", "10.0.5.12"), cp("linux-node1", "10.0.5.11")];
+    const list = problems("hosts", { cluster: { nodes } });
+    expectProblem(list, "istio-lab:cluster.network.gateway", "192.168.56.1 is outside the lab network 10.0.5.0/24");
+    expectNoProblemAt(list, "istio-lab:cluster.nodes[0].ip");
+  });
+
+  it("accepts the same nodes with a wider prefix", () => {
+    const nodes = [cp("linux-node1", "192.168.56.11"), worker("linux-node2", "192.168.57.12")];
+    expect(problems("hosts", { cluster: { nodes, network: { prefixLength: 16 } } })).toEqual([]);
+  });
+
+  it("refuses a gateway outside it", () => {
+    expectProblem(problems("hosts", { cluster: { network: { gateway: "10.0.2.2" } } }), "istio-lab:cluster.network.gateway", "10.0.2.2 is outside the lab network 192.168.56.0/24");
+  });
+
+  it("refuses a gateway that is a node's address", () => {
+    expectProblem(problems("hosts", { cluster: { network: { gateway: "192.168.56.12" } } }), "istio-lab:cluster.network.gateway", "192.168.56.12 is the address of nodes[1]");
+  });
+
+  it("accepts another gateway inside it", () => {
+    expect(problems("hosts", { cluster: { network: { gateway: "192.168.56.254" } } })).toEqual([]);
+  });
+
+  it.each([
+    ["192.168.56.0", "the network address of 192.168.56.0/24"],
+    ["192.168.56.255", "the broadcast address of 192.168.56.0/24"],
+  ])("refuses node ip %s (%s)", (ip, what) => {
+    const nodes = [cp("linux-node1", "192.168.56.11"), worker("linux-node2", ip)];
+    expectProblem(problems("hosts", { cluster: { nodes } }), "istio-lab:cluster.nodes[1].ip", `${ip} is ${what}`);
+  });
+
+  it("refuses the broadcast address as gateway", () => {
+    expectProblem(problems("hosts", { cluster: { network: { gateway: "192.168.56.255" } } }), "istio-lab:cluster.network.gateway", "is the broadcast address of 192.168.56.0/24");
+  });
+
+  it("accepts the first and last host addresses", () => {
+    const nodes = [cp("linux-node1", "192.168.56.1"), worker("linux-node2", "192.168.56.254")];
+    expect(problems("hosts", { cluster: { nodes, network: { gateway: "192.168.56.2" } } })).toEqual([]);
+  });
+});
+
+describe("pod CIDR, service CIDR and node network do not overlap", () => {
+  it("refuses a pod CIDR over the service CIDR", () => {
+    expectProblem(
+      problems("hosts", { cluster: { podCidr: "10.0.0.0/14", serviceCidr: "10.1.0.0/16" } }),
+      "istio-lab:cluster.podCidr",
+      "podCidr 10.0.0.0/14 overlaps serviceCidr 10.1.0.0/16",
+    );
+  });
+
+  it("refuses a pod CIDR over the node network", () => {
+    expectProblem(problems("hosts", { cluster: { podCidr: "192.168.0.0/16" } }), "istio-lab:cluster.podCidr", "podCidr 192.168.0.0/16 overlaps the node network 192.168.56.0/24");
+  });
+
+  it("refuses a service CIDR over the node network", () => {
+    expectProblem(problems("hosts", { cluster: { serviceCidr: "192.168.56.0/24" } }), "istio-lab:cluster.serviceCidr", "serviceCidr 192.168.56.0/24 overlaps the node network 192.168.56.0/24");
+  });
+
+  it("checks the defaults against a node network moved onto them", () => {
+    const nodes = [cp("linux-node1", "10.2.0.11")];
+    const list = problems("hosts", { cluster: { nodes, network: { gateway: "10.2.0.1" } } });
+    expectProblem(list, "istio-lab:cluster.podCidr", "podCidr 10.2.0.0/16 overlaps the node network 10.2.0.0/24");
+  });
+
+  it("accepts adjacent ranges", () => {
+    expect(problems("hosts", { cluster: { podCidr: "10.2.0.0/16", serviceCidr: "10.3.0.0/16", nodes: [cp("cp", "10.4.0.11")], network: { gateway: "10.4.0.1" } } })).toEqual([]);
+  });
+});
+
+describe("pod and service CIDR sizes", () => {
+  it.each([
+    ["10.2.0.0/25", "/25 does not fit", "3 nodes need a prefix length between /8 and /22"],
+    ["10.2.0.0/23", "/23 does not fit", "between /8 and /22"],
+    ["172.0.0.0/7", "/7 does not fit", "between /8 and /22"],
+  ])("refuses podCidr %s for three nodes", (podCidr, ...parts) => {
+    expectProblem(problems("hosts", { cluster: { podCidr } }), "istio-lab:cluster.podCidr", "every node gets a /24 of the pod CIDR", ...parts);
+  });
+
+  it.each([
+    ["10.2.0.0/22", threeNodes],
+    ["10.2.0.0/24", [cp("solo", "192.168.56.20")]],
+    ["10.0.0.0/8", threeNodes],
+  ])("accepts podCidr %s", (podCidr, nodes) => {
+    expect(problems("hosts", { cluster: { podCidr, serviceCidr: "172.20.0.0/16", nodes } })).toEqual([]);
+  });
+
+  it.each(["10.0.0.0/11", "10.1.0.0/29"])("refuses serviceCidr %s", (serviceCidr) => {
+    expectProblem(problems("hosts", { cluster: { serviceCidr, podCidr: "172.16.0.0/16" } }), "istio-lab:cluster.serviceCidr", "does not fit: kube-apiserver takes a service range of /12 to /28");
+  });
+
+  it.each(["10.16.0.0/12", "10.1.0.0/28"])("accepts serviceCidr %s", (serviceCidr) => {
+    expect(problems("hosts", { cluster: { serviceCidr, podCidr: "172.16.0.0/16" } })).toEqual([]);
+  });
+});
