@@ -45,8 +45,10 @@ const contractFields = ({ type, name, parent, dependsOn, inputs }: RenderedResou
 
 /** The resources as `pulumi preview` nests them, with their explicit dependencies. */
 export function tree({ stack, resources, outputs }: Rendered): string {
+  // Names repeat across types (a VM and the Node component on it), so resources are told apart by both.
+  const id = (type: string | null, name: string | null) => (name === null ? null : `${type}::${name}`);
   const children = new Map<string | null, RenderedResource[]>();
-  for (const r of resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
+  for (const r of resources) children.set(id(r.parentType, r.parent), [...(children.get(id(r.parentType, r.parent)) ?? []), r]);
   const lines = [`stack ${stack}: ${resources.length} resources`];
   const walk = (parent: string | null, indent: string) => {
     const list = children.get(parent) ?? [];
@@ -55,7 +57,7 @@ export function tree({ stack, resources, outputs }: Rendered): string {
       const branch = parent === null ? "" : last ? "└─ " : "├─ ";
       const after = r.dependsOn.length > 0 ? `  (after ${r.dependsOn.join(", ")})` : "";
       lines.push(`${indent}${branch}${r.type}  ${r.name}${after}`);
-      walk(r.name, parent === null ? "" : indent + (last ? "   " : "│  "));
+      walk(id(r.type, r.name), parent === null ? "" : indent + (last ? "   " : "│  "));
     });
   };
   walk(null, "");

@@ -1,12 +1,20 @@
+import * as crypto from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterConfig } from "../config";
+import type { ClusterConfig, MachineClusterConfig } from "../config";
 import { existingKubeconfig } from "./existing";
+import { KubeadmCluster, type Machine } from "./kubeadm/kubeadm-cluster";
+import { VsphereMachines } from "./vsphere/machines";
 
 export interface ClusterArgs {
   config: ClusterConfig;
   /** Names the cluster to the Kubernetes provider; it must never change for the life of the lab. */
   clusterIdentifier: string;
+  /**
+   * Differs on every deployment so that a fresh kubeadm join command is minted each time
+   * (default: a random UUID). Tests pass their own.
+   */
+  runId?: string;
 }
 
 /**
@@ -21,12 +29,14 @@ export class Cluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("istio-lab:cluster:Cluster", name, {}, opts);
-    if (args.config.source !== "kubeconfig") {
-      // parseLabConfig refuses machine sources until the cluster layer builds them.
-      throw new pulumi.ResourceError(`source ${args.config.source} is not available yet`, this);
+    let kubeconfig: pulumi.Input<string>;
+    if (args.config.source === "kubeconfig") {
+      kubeconfig = existingKubeconfig(args.config);
+      if ("contents" in args.config.kubeconfig) this.kubeconfig = pulumi.secret(args.config.kubeconfig.contents);
+    } else {
+      this.kubeconfig = this.buildMachines(name, args.config, args.runId ?? crypto.randomUUID());
+      kubeconfig = this.kubeconfig;
     }
-    const kubeconfig = existingKubeconfig(args.config);
-    if ("contents" in args.config.kubeconfig) this.kubeconfig = pulumi.secret(args.config.kubeconfig.contents);
     this.provider = new k8s.Provider(
       `${name}-kubernetes`,
       {
@@ -38,5 +48,22 @@ export class Cluster extends pulumi.ComponentResource {
       { parent: this },
     );
     this.registerOutputs({ provider: this.provider, kubeconfig: this.kubeconfig });
+  }
+
+  /** vsphere: VMs, then kubeadm on them. hosts: kubeadm on machines that exist, reset on destroy. */
+  private buildMachines(name: string, config: MachineClusterConfig, runId: string): pulumi.Output<string> {
+    let machines: Record<string, Machine>;
+    if (config.source === "vsphere") {
+      if (!config.vsphere) throw new pulumi.ResourceError("source vsphere needs istio-lab:cluster.vsphere", this);
+      machines = new VsphereMachines(`${name}-vsphere`, { config, vsphere: config.vsphere }, { parent: this }).machines;
+    } else {
+      machines = Object.fromEntries(config.nodes.map((node) => [node.name, { machineId: node.ip }]));
+    }
+    const kubeadm = new KubeadmCluster(
+      `${name}-kubeadm`,
+      { config, machines, resetOnDestroy: config.source === "hosts", vmxnet3Workaround: config.source === "vsphere", runId },
+      { parent: this },
+    );
+    return kubeadm.kubeconfig;
   }
 }

@@ -1,0 +1,45 @@
+import type * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import type { MachineClusterConfig } from "../../config";
+import { runScript } from "../nodes/run-script";
+import { nodeScript, sha256 } from "../nodes/scripts";
+import { flannelManifest } from "./manifest";
+
+export interface FlannelArgs {
+  config: MachineClusterConfig;
+  /** The control plane's connection: kubectl runs there with admin.conf. */
+  connection: command.types.input.remote.ConnectionArgs;
+  machineId: pulumi.Input<string>;
+  /** kubeadm init. */
+  init: pulumi.Resource;
+}
+
+/**
+ * Flannel, applied with kubectl on the control plane rather than as Kubernetes resources through
+ * the provider: the provider's kubeconfig waits for the smoke check (so the mesh never starts on a
+ * half-built cluster), and the smoke check needs the CNI, so the CNI cannot go through that
+ * provider without a second provider for the same cluster. Bring-up stays node-side and ordered
+ * by dependsOn; the manifest is still data rendered and tested here, re-applied when it changes.
+ */
+export class Flannel extends pulumi.ComponentResource {
+  readonly apply: command.remote.Command;
+
+  constructor(name: string, args: FlannelArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("istio-lab:cluster:Flannel", name, {}, opts);
+    const manifest = flannelManifest({ podCidr: args.config.podCidr, iface: args.config.network.iface });
+    const script = nodeScript("flannel-apply");
+    this.apply = runScript(
+      `${name}-apply`,
+      {
+        connection: args.connection,
+        sshUser: args.config.ssh.user,
+        script,
+        stdin: manifest,
+        triggers: [args.machineId, script.hash, sha256(manifest)],
+        timeout: "10m",
+      },
+      { parent: this, dependsOn: [args.init] },
+    );
+    this.registerOutputs({ apply: this.apply });
+  }
+}

@@ -1,0 +1,137 @@
+// The kube-flannel.yml of Flannel's release, as data: the pod CIDR and --iface are filled in here.
+import { stringify } from "yaml";
+import { flannelVersion } from "../../versions";
+
+export const flannelImage = `ghcr.io/flannel-io/flannel:${flannelVersion}`;
+/** The CNI plugin image Flannel v0.28.9's manifest pins. */
+export const flannelCniPluginImage = "ghcr.io/flannel-io/flannel-cni-plugin:v1.9.1-flannel3";
+
+export interface FlannelManifestArgs {
+  /** Must equal kubeadm's podSubnet: Flannel hands out node subnets from it. */
+  podCidr: string;
+  /** Interface for VXLAN traffic on multi-NIC nodes; the default-route interface otherwise. */
+  iface?: string;
+}
+
+export function flannelObjects(args: FlannelManifestArgs): Record<string, unknown>[] {
+  const labels = { "k8s-app": "flannel" };
+  const podLabels = { app: "flannel", "k8s-app": "flannel", tier: "node" };
+  const netConf = { Network: args.podCidr, EnableNFTables: false, Backend: { Type: "vxlan" } };
+  const cniConf = {
+    name: "cbr0",
+    cniVersion: "0.3.1",
+    plugins: [
+      { type: "flannel", delegate: { hairpinMode: true, isDefaultGateway: true } },
+      { type: "portmap", capabilities: { portMappings: true } },
+    ],
+  };
+  return [
+    {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "kube-flannel", labels: { ...labels, "pod-security.kubernetes.io/enforce": "privileged" } },
+    },
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "flannel", namespace: "kube-flannel", labels } },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: { name: "flannel", labels },
+      rules: [
+        { apiGroups: [""], resources: ["pods"], verbs: ["get"] },
+        { apiGroups: [""], resources: ["nodes"], verbs: ["get", "list", "watch"] },
+        { apiGroups: [""], resources: ["nodes/status"], verbs: ["patch"] },
+      ],
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: { name: "flannel", labels },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "flannel" },
+      subjects: [{ kind: "ServiceAccount", name: "flannel", namespace: "kube-flannel" }],
+    },
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "kube-flannel-cfg", namespace: "kube-flannel", labels: podLabels },
+      data: { "cni-conf.json": `${JSON.stringify(cniConf, null, 2)}\n`, "net-conf.json": `${JSON.stringify(netConf, null, 2)}\n` },
+    },
+    {
+      apiVersion: "apps/v1",
+      kind: "DaemonSet",
+      metadata: { name: "kube-flannel-ds", namespace: "kube-flannel", labels: podLabels },
+      spec: {
+        selector: { matchLabels: { app: "flannel", "k8s-app": "flannel" } },
+        template: {
+          metadata: { labels: podLabels },
+          spec: {
+            affinity: {
+              nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                  nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/os", operator: "In", values: ["linux"] }] }],
+                },
+              },
+            },
+            hostNetwork: true,
+            priorityClassName: "system-node-critical",
+            serviceAccountName: "flannel",
+            tolerations: [{ effect: "NoSchedule", operator: "Exists" }],
+            initContainers: [
+              {
+                name: "install-cni-plugin",
+                image: flannelCniPluginImage,
+                command: ["cp"],
+                args: ["-f", "/flannel", "/opt/cni/bin/flannel"],
+                volumeMounts: [{ name: "cni-plugin", mountPath: "/opt/cni/bin" }],
+              },
+              {
+                name: "install-cni",
+                image: flannelImage,
+                command: ["cp"],
+                args: ["-f", "/etc/kube-flannel/cni-conf.json", "/etc/cni/net.d/10-flannel.conflist"],
+                volumeMounts: [
+                  { name: "cni", mountPath: "/etc/cni/net.d" },
+                  { name: "flannel-cfg", mountPath: "/etc/kube-flannel/" },
+                ],
+              },
+            ],
+            containers: [
+              {
+                name: "kube-flannel",
+                image: flannelImage,
+                command: ["/opt/bin/flanneld"],
+                args: ["--ip-masq", "--kube-subnet-mgr", ...(args.iface ? [`--iface=${args.iface}`] : [])],
+                resources: { requests: { cpu: "100m", memory: "50Mi" } },
+                securityContext: { privileged: false, capabilities: { add: ["NET_ADMIN", "NET_RAW"] } },
+                env: [
+                  { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+                  { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+                  { name: "EVENT_QUEUE_DEPTH", value: "5000" },
+                  { name: "CONT_WHEN_CACHE_NOT_READY", value: "false" },
+                ],
+                volumeMounts: [
+                  { name: "run", mountPath: "/run/flannel" },
+                  { name: "flannel-cfg", mountPath: "/etc/kube-flannel/" },
+                  { name: "xtables-lock", mountPath: "/run/xtables.lock" },
+                ],
+              },
+            ],
+            volumes: [
+              { name: "run", hostPath: { path: "/run/flannel" } },
+              { name: "cni-plugin", hostPath: { path: "/opt/cni/bin" } },
+              { name: "cni", hostPath: { path: "/etc/cni/net.d" } },
+              { name: "flannel-cfg", configMap: { name: "kube-flannel-cfg" } },
+              { name: "xtables-lock", hostPath: { path: "/run/xtables.lock", type: "FileOrCreate" } },
+            ],
+          },
+        },
+      },
+    },
+  ];
+}
+
+/** The manifest as one multi-document YAML, the way `kubectl apply -f` takes it. */
+export function flannelManifest(args: FlannelManifestArgs): string {
+  return flannelObjects(args)
+    .map((o) => stringify(o))
+    .join("---\n");
+}

@@ -1,0 +1,49 @@
+// The kubeadm configuration for `kubeadm init`, v1beta4 (v1beta3 was removed in kubeadm 1.36).
+import { stringify } from "yaml";
+import type { Node } from "../../config/schema";
+
+export const apiServerPort = 6443;
+export const criSocket = "unix:///run/containerd/containerd.sock";
+
+export interface InitConfigurationArgs {
+  controlPlane: Node;
+  domain: string;
+  kubernetesVersion: string;
+  podCidr: string;
+  serviceCidr: string;
+  /** A cluster without workers must run pods on the control plane: no NoSchedule taint. */
+  schedulableControlPlane?: boolean;
+}
+
+/**
+ * InitConfiguration + ClusterConfiguration + KubeletConfiguration as one multi-document file.
+ * No bootstrap token: kubeadm makes a short-lived one nobody uses; every join gets a fresh token.
+ */
+export function initConfiguration(args: InitConfigurationArgs): string {
+  const { controlPlane: node } = args;
+  const docs = [
+    {
+      apiVersion: "kubeadm.k8s.io/v1beta4",
+      kind: "InitConfiguration",
+      localAPIEndpoint: { advertiseAddress: node.ip, bindPort: apiServerPort },
+      nodeRegistration: {
+        name: node.name,
+        criSocket,
+        // v1beta4: extra args are a list of {name, value}, not a map.
+        kubeletExtraArgs: [{ name: "node-ip", value: node.ip }],
+        ...(args.schedulableControlPlane ? { taints: [] } : {}),
+      },
+    },
+    {
+      apiVersion: "kubeadm.k8s.io/v1beta4",
+      kind: "ClusterConfiguration",
+      kubernetesVersion: `v${args.kubernetesVersion}`,
+      // Set from day one: a control plane created without it can never become highly available.
+      controlPlaneEndpoint: `${node.ip}:${apiServerPort}`,
+      networking: { podSubnet: args.podCidr, serviceSubnet: args.serviceCidr },
+      apiServer: { certSANs: [node.ip, node.name, `${node.name}.${args.domain}`] },
+    },
+    { apiVersion: "kubelet.config.k8s.io/v1beta1", kind: "KubeletConfiguration", cgroupDriver: "systemd" },
+  ];
+  return docs.map((doc) => stringify(doc)).join("---\n");
+}

@@ -1,0 +1,66 @@
+import type * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import type { MachineClusterConfig } from "../../config";
+import type { Node as NodeSpec } from "../../config/schema";
+import { runScript } from "../nodes/run-script";
+import { nodeScript } from "../nodes/scripts";
+import { initConfiguration } from "./config";
+
+export interface ControlPlaneArgs {
+  node: NodeSpec;
+  config: MachineClusterConfig;
+  connection: command.types.input.remote.ConnectionArgs;
+  machineId: pulumi.Input<string>;
+  /** The node's last preparation step. */
+  prepared: pulumi.Resource;
+  /** Differs on every deployment, so a new join command is minted each time. */
+  runId: string;
+}
+
+/** kubeadm init, a fresh join command per deployment, and the admin kubeconfig read back. */
+export class ControlPlane extends pulumi.ComponentResource {
+  readonly init: command.remote.Command;
+  /** `kubeadm join ...` with a new bootstrap token (secret). */
+  readonly joinCommand: pulumi.Output<string>;
+  /** The admin kubeconfig (secret). */
+  readonly kubeconfig: pulumi.Output<string>;
+
+  constructor(name: string, args: ControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("istio-lab:cluster:ControlPlane", name, {}, opts);
+    const { config, node } = args;
+    const common = { connection: args.connection, sshUser: config.ssh.user };
+    const initScript = nodeScript("kubeadm-init");
+    const kubeadmConfig = initConfiguration({
+      controlPlane: node,
+      domain: config.network.domain,
+      kubernetesVersion: config.kubernetesVersion,
+      podCidr: config.podCidr,
+      serviceCidr: config.serviceCidr,
+      schedulableControlPlane: config.nodes.every((n) => n.role === "control-plane"),
+    });
+
+    this.init = runScript(
+      `${name}-init`,
+      { ...common, script: initScript, stdin: kubeadmConfig, triggers: [args.machineId, initScript.hash], timeout: "30m" },
+      { parent: this, dependsOn: [args.prepared] },
+    );
+
+    // Tokens expire; one stored at init would break every later join. The run id replaces this
+    // command on each deployment, so it mints a token again and the joins see a new command.
+    const mint = runScript(
+      `${name}-join-command`,
+      { ...common, script: nodeScript("join-command"), triggers: [args.runId], secretOutput: true, timeout: "5m" },
+      { parent: this, dependsOn: [this.init] },
+    );
+    this.joinCommand = pulumi.secret(mint.stdout);
+
+    const read = runScript(
+      `${name}-kubeconfig`,
+      { ...common, script: nodeScript("read-kubeconfig"), triggers: [args.machineId, initScript.hash], secretOutput: true, timeout: "5m" },
+      { parent: this, dependsOn: [this.init] },
+    );
+    this.kubeconfig = pulumi.secret(read.stdout);
+
+    this.registerOutputs({ init: this.init, joinCommand: this.joinCommand, kubeconfig: this.kubeconfig });
+  }
+}

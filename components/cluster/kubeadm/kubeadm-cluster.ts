@@ -1,0 +1,114 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { MachineClusterConfig } from "../../config";
+import { Flannel } from "../flannel/flannel";
+import { Node } from "../nodes/node";
+import { ControlPlane } from "./control-plane";
+import { SmokeCheck } from "./smoke-check";
+import { WorkerJoin } from "./worker-join";
+
+/** A machine a node runs on. */
+export interface Machine {
+  /** Identifies the machine (a VM's id, a host's address); a new one runs every step again. */
+  machineId: pulumi.Input<string>;
+  /** The resource that creates it, if istio-lab does. */
+  resource?: pulumi.Resource;
+}
+
+export interface KubeadmClusterArgs {
+  config: MachineClusterConfig;
+  /** One machine per node, by node name. */
+  machines: Record<string, Machine>;
+  resetOnDestroy: boolean;
+  vmxnet3Workaround: boolean;
+  /** Differs on every deployment (see ControlPlane). */
+  runId: string;
+}
+
+/**
+ * kubeadm on prepared machines: every node prepared in parallel, init on the control plane,
+ * Flannel, the workers joining in parallel, then the smoke check. The kubeconfig it hands out
+ * resolves only after the smoke check passed, so nothing deploys onto a half-built cluster.
+ */
+export class KubeadmCluster extends pulumi.ComponentResource {
+  /** The admin kubeconfig (secret). */
+  readonly kubeconfig: pulumi.Output<string>;
+
+  constructor(name: string, args: KubeadmClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("istio-lab:cluster:KubeadmCluster", name, {}, opts);
+    const { config } = args;
+    const machineOf = (nodeName: string) => {
+      const machine = args.machines[nodeName];
+      if (!machine) throw new pulumi.ResourceError(`no machine for node ${nodeName}`, this);
+      return machine;
+    };
+    const nodes = config.nodes.map((spec) => {
+      const machine = machineOf(spec.name);
+      const node = new Node(
+        spec.name,
+        {
+          node: spec,
+          config,
+          machineId: machine.machineId,
+          machine: machine.resource,
+          resetOnDestroy: args.resetOnDestroy,
+          vmxnet3Workaround: args.vmxnet3Workaround,
+        },
+        { parent: this },
+      );
+      return { spec, node, machineId: machine.machineId };
+    });
+
+    const [cp, ...others] = [...nodes].sort((a, b) => Number(b.spec.role === "control-plane") - Number(a.spec.role === "control-plane"));
+    if (!cp || cp.spec.role !== "control-plane") throw new pulumi.ResourceError("the cluster needs a control-plane node", this);
+    const controlPlane = new ControlPlane(
+      "control-plane",
+      { node: cp.spec, config, connection: cp.node.connection, machineId: cp.machineId, prepared: cp.node.prepared, runId: args.runId },
+      { parent: this },
+    );
+    const flannel = new Flannel("flannel", { config, connection: cp.node.connection, machineId: cp.machineId, init: controlPlane.init }, { parent: this });
+
+    const joins = others.map(
+      (worker) =>
+        new WorkerJoin(
+          worker.spec.name,
+          {
+            node: worker.spec,
+            ssh: config.ssh,
+            connection: worker.node.connection,
+            machineId: worker.machineId,
+            joinCommand: controlPlane.joinCommand,
+            dependsOn: [worker.node.prepared, controlPlane.init],
+          },
+          { parent: this },
+        ),
+    );
+
+    const smoke = new SmokeCheck(
+      "smoke",
+      {
+        config,
+        connection: cp.node.connection,
+        machineIds: nodes.map((n) => n.machineId),
+        dependsOn: [...joins.map((j) => j.join), flannel.apply],
+      },
+      { parent: this },
+    );
+
+    const cpName = cp.spec.name;
+    this.kubeconfig = pulumi.secret(
+      pulumi.all([controlPlane.kubeconfig, smoke.check.stdout]).apply(([kubeconfig]) => checkedKubeconfig(kubeconfig, cpName)),
+    );
+    this.registerOutputs({ kubeconfig: this.kubeconfig });
+  }
+}
+
+/**
+ * An empty kubeconfig would make the Kubernetes provider fall back to the ambient one and deploy
+ * the mesh onto some other cluster: refuse it (the message never quotes the secret).
+ */
+export function checkedKubeconfig(kubeconfig: string, controlPlane: string): string {
+  if (typeof kubeconfig === "string" && !/^apiVersion:/m.test(kubeconfig)) {
+    throw new Error(`the admin kubeconfig read from ${controlPlane} (/etc/kubernetes/admin.conf) is empty or not a kubeconfig`);
+  }
+  return kubeconfig;
+}

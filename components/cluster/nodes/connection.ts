@@ -1,0 +1,20 @@
+import type * as command from "@pulumi/command";
+import type { Secret } from "../../config";
+import type { Ssh } from "../../config/schema";
+
+/**
+ * Dial attempts before a command gives up. Retries back off to 5 s apart, so 90 attempts wait
+ * about 7 minutes: enough for a VM that is still booting or finishing guest customization
+ * (the provider's default of 10 gives up after about 16 s).
+ */
+export const dialErrorLimit = 90;
+/** Seconds one SSH dial may take. */
+export const perDialTimeout = 30;
+
+/**
+ * The SSH connection to one node, built from exactly the keys of the provider's schema: a
+ * malformed connection makes the provider print all of it, private key included.
+ */
+export function nodeConnection(host: string, ssh: Ssh, privateKey: Secret): command.types.input.remote.ConnectionArgs {
+  return { host, port: ssh.port, user: ssh.user, privateKey, dialErrorLimit, perDialTimeout };
+}

@@ -1,0 +1,68 @@
+import type * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import type { MachineClusterConfig } from "../../config";
+import type { Node as NodeSpec } from "../../config/schema";
+import { nodeConnection } from "./connection";
+import { runScript } from "./run-script";
+import { nodeScript } from "./scripts";
+
+export interface NodeArgs {
+  node: NodeSpec;
+  config: MachineClusterConfig;
+  /** What identifies the machine (a VM's id, a host's address): a new machine runs every step again. */
+  machineId: pulumi.Input<string>;
+  /** The machine must exist before the first SSH dial (the VM, for vSphere). */
+  machine?: pulumi.Resource;
+  /** Machines istio-lab did not create are given back with `kubeadm reset` on destroy. */
+  resetOnDestroy: boolean;
+  /** vSphere's vmxnet3 NIC needs checksum offload off on flannel.1. */
+  vmxnet3Workaround: boolean;
+}
+
+/**
+ * One machine made ready for kubeadm: first contact (and, on hosts, the reset on destroy), then
+ * the OS, the Kubernetes packages and containerd, each step after the one before.
+ */
+export class Node extends pulumi.ComponentResource {
+  readonly connection: command.types.input.remote.ConnectionArgs;
+  /** The last preparation step: kubeadm init or join may follow it. */
+  readonly prepared: command.remote.Command;
+
+  constructor(name: string, args: NodeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("istio-lab:cluster:Node", name, {}, opts);
+    const { node, config } = args;
+    this.connection = nodeConnection(node.ip, config.ssh, config.sshPrivateKey);
+    const common = { connection: this.connection, sshUser: config.ssh.user };
+
+    // Only the machine's identity replaces this step: its delete resets the node, and a replace
+    // (create first, then delete) triggered by anything else would reset a working node.
+    const access = runScript(
+      `${name}-access`,
+      {
+        ...common,
+        script: nodeScript("wait-ready"),
+        triggers: [args.machineId],
+        onDelete: args.resetOnDestroy ? { script: nodeScript("reset-node") } : undefined,
+        timeout: "15m",
+      },
+      { parent: this, dependsOn: args.machine ? [args.machine] : [] },
+    );
+
+    const labHosts = config.nodes.map((n) => `${n.name}=${n.ip}`).join(" ");
+    const steps: { step: string; script: ReturnType<typeof nodeScript>; vars: Record<string, string> }[] = [
+      { step: "os", script: nodeScript("prep-os"), vars: { NODE_NAME: node.name, DOMAIN: config.network.domain, LAB_HOSTS: labHosts, OS: config.os, VMXNET3_WORKAROUND: args.vmxnet3Workaround ? "1" : "0" } },
+      { step: "kubernetes", script: nodeScript("install-kubernetes"), vars: { K8S_VERSION: config.kubernetesVersion, NODE_IP: node.ip, OS: config.os } },
+      { step: "containerd", script: nodeScript("install-containerd"), vars: { K8S_VERSION: config.kubernetesVersion, OS: config.os } },
+    ];
+    let previous: command.remote.Command = access;
+    for (const { step, script, vars } of steps) {
+      previous = runScript(
+        `${name}-${step}`,
+        { ...common, script, vars, triggers: [args.machineId, script.hash], timeout: "30m" },
+        { parent: this, dependsOn: [previous] },
+      );
+    }
+    this.prepared = previous;
+    this.registerOutputs({ prepared: this.prepared });
+  }
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs kubelet, kubeadm and kubectl pinned to one patch release from pkgs.k8s.io, and makes
+# the kubelet advertise the node's lab address.
+# Parameters: K8S_VERSION (e.g. 1.36.4), NODE_IP, OS.
+set -euo pipefail
+# shellcheck source=lib.sh
+if ! declare -F die >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; fi
+
+need K8S_VERSION NODE_IP OS
+require_root
+[[ "$K8S_VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "K8S_VERSION must look like 1.36.4, not $K8S_VERSION"
+minor=${K8S_VERSION%.*}
+
+# One repository per minor; the exclude line keeps a plain `dnf upgrade` from moving them.
+write_file "$ROOT/etc/yum.repos.d/kubernetes.repo" 0644 <<REPO || true
+[kubernetes]
+name=Kubernetes v$minor
+baseurl=https://pkgs.k8s.io/core:/stable:/v$minor/rpm/
+enabled=1
+gpgcheck=1
+gpgkey=https://pkgs.k8s.io/core:/stable:/v$minor/rpm/repodata/repomd.xml.key
+exclude=kubelet kubeadm kubectl cri-tools kubernetes-cni
+REPO
+
+wanted=("kubelet-$K8S_VERSION" "kubeadm-$K8S_VERSION" "kubectl-$K8S_VERSION")
+missing=()
+for p in "${wanted[@]}"; do
+  rpm -q "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  log "installing ${wanted[*]}"
+  retry 5 "$(pkg_manager)" -y install "${wanted[@]}" --disableexcludes=kubernetes
+fi
+
+# The RPM's kubelet drop-in reads KUBELET_EXTRA_ARGS from here; without node-ip the kubelet
+# registers the address of the default-route NIC.
+if echo "KUBELET_EXTRA_ARGS=--node-ip=$NODE_IP" | write_file "$ROOT/etc/sysconfig/kubelet" 0644; then
+  if systemctl is-active --quiet kubelet; then systemctl restart kubelet; fi
+fi
+
+printf '%s\n' \
+  'runtime-endpoint: unix:///run/containerd/containerd.sock' \
+  'image-endpoint: unix:///run/containerd/containerd.sock' | write_file "$ROOT/etc/crictl.yaml" 0644 || true
+
+# kubeadm starts the kubelet; until init or join it restarts in a loop, which is expected.
+if ! systemctl is-enabled --quiet kubelet; then systemctl enable kubelet; fi
+
+log "kubelet, kubeadm and kubectl $K8S_VERSION installed"

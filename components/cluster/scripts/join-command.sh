@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Mints a fresh bootstrap token and prints the join command (a secret) on stdout, nothing else.
+# Runs on every deployment, so a join never depends on a token that may have expired.
+# Parameters: TOKEN_TTL (default 2h).
+set -euo pipefail
+# shellcheck source=lib.sh
+if ! declare -F die >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; fi
+
+require_root
+[ -f "$ADMIN_CONF" ] || die "no $ADMIN_CONF: kubeadm init has not completed on this node"
+out=$(kubeadm token create --kubeconfig "$ADMIN_CONF" --ttl "${TOKEN_TTL:-2h}" --print-join-command 2>/dev/null) ||
+  die "kubeadm token create failed; is the API server up?"
+case "$out" in
+  "kubeadm join "*) printf '%s\n' "$out" ;;
+  *) die "kubeadm token create --print-join-command printed something other than a join command" ;;
+esac

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Helpers every node script uses. The program sends this file in front of each script as one
+# command text; run by hand (or under bats) a script sources it from its own folder.
+# ROOT prefixes every file path, so tests can run a script against a fake root directory.
+set -euo pipefail
+
+ROOT="${ROOT:-}"
+RETRY_DELAY="${RETRY_DELAY:-10}"
+KUBE_DIR="$ROOT/etc/kubernetes"
+ADMIN_CONF="$KUBE_DIR/admin.conf"
+# shellcheck disable=SC2034 # used by the scripts that source this file
+LAB_DIR="$KUBE_DIR/istio-lab"
+
+log() { printf '[istio-lab] %s\n' "$*" >&2; }
+
+die() {
+  printf '[istio-lab] ERROR: %s\n' "$*" >&2
+  exit 1
+}
+
+# need VAR...: fails when a parameter the program should have passed is empty.
+need() {
+  local name
+  for name in "$@"; do
+    [ -n "${!name:-}" ] || die "$name is not set; the program passes it as a VAR=value prefix"
+  done
+}
+
+require_root() {
+  [ "$(id -u)" -eq 0 ] || die "must run as root: use ssh.user root or a user with passwordless sudo"
+}
+
+# retry ATTEMPTS COMMAND...: reruns a flaky command (package mirrors, a starting API server).
+retry() {
+  local attempts=$1 n=1
+  shift
+  until "$@"; do
+    if [ "$n" -ge "$attempts" ]; then die "gave up after $attempts attempts: $*"; fi
+    log "attempt $n/$attempts failed, retrying in ${RETRY_DELAY}s: $*"
+    sleep "$RETRY_DELAY"
+    n=$((n + 1))
+  done
+}
+
+# write_file PATH MODE < content: replaces PATH only when the content differs.
+# Succeeds when it wrote the file, fails (status 1) when the file was already right.
+write_file() {
+  local path=$1 mode=$2 tmp
+  tmp=$(mktemp)
+  cat >"$tmp"
+  if [ -f "$path" ] && cmp -s "$tmp" "$path"; then
+    rm -f "$tmp"
+    return 1
+  fi
+  mkdir -p "$(dirname "$path")"
+  install -m "$mode" "$tmp" "$path"
+  rm -f "$tmp"
+  log "wrote $path"
+}
+
+# The package manager of the node's OS: yum on CentOS 7, dnf elsewhere.
+pkg_manager() {
+  if [ "${OS:-}" = centos7 ]; then echo yum; else echo dnf; fi
+}
+
+# ensure_packages PKG...: installs the packages that are missing, retrying the download.
+ensure_packages() {
+  local missing=() p
+  for p in "$@"; do
+    rpm -q "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  if [ "${#missing[@]}" -eq 0 ]; then return 0; fi
+  log "installing ${missing[*]}"
+  retry 5 "$(pkg_manager)" -y install "${missing[@]}"
+}
+
+# ensure_service UNIT: enabled and running.
+ensure_service() {
+  if systemctl is-enabled --quiet "$1" && systemctl is-active --quiet "$1"; then return 0; fi
+  log "enabling and starting $1"
+  systemctl enable --now "$1"
+}
+
+api_ready() {
+  kubectl --kubeconfig "$ADMIN_CONF" get --raw=/readyz >/dev/null 2>&1
+}
+
+# wait_api ATTEMPTS: polls the API server's /readyz, 5 s apart.
+wait_api() {
+  local n=1
+  until api_ready; do
+    if [ "$n" -ge "$1" ]; then return 1; fi
+    sleep 5
+    n=$((n + 1))
+  done
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# After the joins: every node Ready with its lab InternalIP, Flannel and CoreDNS rolled out.
+# Parameters: EXPECTED_NODES ("name=ip name=ip ..."), SMOKE_TIMEOUT (seconds, default 600).
+set -euo pipefail
+# shellcheck source=lib.sh
+if ! declare -F die >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; fi
+
+need EXPECTED_NODES
+require_root
+[ -f "$ADMIN_CONF" ] || die "no $ADMIN_CONF: kubeadm init has not completed on this node"
+timeout=${SMOKE_TIMEOUT:-600}
+k() { kubectl --kubeconfig "$ADMIN_CONF" "$@"; }
+
+problems=()
+read -ra expected <<<"$EXPECTED_NODES"
+for entry in "${expected[@]}"; do
+  name=${entry%%=*} ip=${entry#*=}
+  if ! k wait --for=condition=Ready "node/$name" --timeout="${timeout}s" >/dev/null 2>&1; then
+    problems+=("node $name is not Ready after ${timeout}s")
+    continue
+  fi
+  actual=$(k get node "$name" -o jsonpath='{.status.addresses[?(@.type=="InternalIP")].address}')
+  if [ "$actual" != "$ip" ]; then
+    problems+=("node $name has InternalIP ${actual:-none}, expected $ip: the kubelet's node-ip is wrong")
+  fi
+done
+if ! k -n kube-flannel rollout status daemonset/kube-flannel-ds --timeout="${timeout}s" >/dev/null 2>&1; then
+  problems+=("Flannel (daemonset kube-flannel/kube-flannel-ds) did not roll out in ${timeout}s")
+fi
+if ! k -n kube-system rollout status deployment/coredns --timeout="${timeout}s" >/dev/null 2>&1; then
+  problems+=("CoreDNS (deployment kube-system/coredns) did not roll out in ${timeout}s")
+fi
+
+if [ "${#problems[@]}" -gt 0 ]; then
+  for p in "${problems[@]}"; do log "smoke check: $p"; done
+  k get nodes -o wide >&2 || true
+  die "the cluster failed its smoke check (${#problems[@]} problem(s) above)"
+fi
+log "smoke check passed: ${#expected[@]} node(s) Ready on their lab addresses, Flannel and CoreDNS rolled out"

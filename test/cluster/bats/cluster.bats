@@ -1,0 +1,99 @@
+#!/usr/bin/env bats
+# flannel-apply.sh, smoke-check.sh, wait-ready.sh and reset-node.sh.
+
+load helpers
+
+setup() {
+  setup_node
+  mkdir -p "$ROOT/etc/kubernetes" && echo "apiVersion: v1" >"$ROOT/etc/kubernetes/admin.conf"
+  manifest=$'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: kube-flannel-ds'
+  expected="linux-node1=192.168.56.11 linux-node2=192.168.56.12"
+  echo 192.168.56.11 >"$FAKE_STATE/ip-linux-node1"
+  echo 192.168.56.12 >"$FAKE_STATE/ip-linux-node2"
+}
+
+@test "Flannel is applied from stdin, and not again while the manifest is unchanged and applied" {
+  run_script flannel-apply <<<"$manifest"
+  [ "$status" -eq 0 ]
+  assert_call '^kubectl --kubeconfig .*/admin.conf apply -f .*/etc/kubernetes/istio-lab/kube-flannel.yml$'
+  : >"$CALLS"
+  run_script flannel-apply <<<"$manifest"
+  [ "$status" -eq 0 ]
+  refute_call "$mutating"
+  run_script flannel-apply <<<"${manifest}-v2"
+  [ "$status" -eq 0 ]
+  assert_call 'apply -f'
+}
+
+@test "Flannel is applied again when its DaemonSet is gone, with retries" {
+  run_script flannel-apply <<<"$manifest"
+  rm "$FAKE_STATE/flannel-applied"
+  echo 1 >"$FAKE_STATE/fail-kubectl-apply"
+  : >"$CALLS"
+  run_script flannel-apply <<<"$manifest"
+  [ "$status" -eq 0 ]
+  [ "$(grep -c 'apply -f' "$CALLS")" -eq 2 ]
+}
+
+@test "Flannel refuses input that is not its manifest" {
+  run_script flannel-apply <<<"hello"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"does not hold the Flannel manifest"* ]]
+  refute_call 'apply'
+}
+
+@test "the smoke check passes when every node is Ready on its lab address and Flannel and CoreDNS rolled out" {
+  run_script smoke-check "EXPECTED_NODES=$expected"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"smoke check passed: 2 node(s)"* ]]
+  assert_call 'wait --for=condition=Ready node/linux-node2'
+  assert_call '-n kube-flannel rollout status daemonset/kube-flannel-ds'
+  assert_call '-n kube-system rollout status deployment/coredns'
+}
+
+@test "the smoke check names a node on the wrong address, a node not Ready and a missing rollout" {
+  echo 10.0.2.15 >"$FAKE_STATE/ip-linux-node2"
+  touch "$FAKE_STATE/notready-linux-node1" "$FAKE_STATE/rollout-fail-coredns"
+  run_script smoke-check "EXPECTED_NODES=$expected"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"node linux-node1 is not Ready"* ]]
+  [[ "$output" == *"node linux-node2 has InternalIP 10.0.2.15, expected 192.168.56.12"* ]]
+  [[ "$output" == *"CoreDNS (deployment kube-system/coredns) did not roll out"* ]]
+  [[ "$output" == *"failed its smoke check (3 problem(s) above)"* ]]
+}
+
+@test "the smoke check fails when Flannel does not roll out" {
+  touch "$FAKE_STATE/rollout-fail-flannel"
+  run_script smoke-check "EXPECTED_NODES=$expected"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"Flannel (daemonset kube-flannel/kube-flannel-ds) did not roll out"* ]]
+}
+
+@test "first contact waits for boot to finish and gives up clearly" {
+  run_script wait-ready
+  [ "$status" -eq 0 ]
+  FAKE_SYSTEM_STATE=starting run_script wait-ready
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"did not finish booting (systemctl is-system-running: starting)"* ]]
+  [ "$(grep -c '^systemctl is-system-running' "$CALLS")" -eq 4 ]
+}
+
+@test "reset removes what kubeadm reset leaves and keeps the host's own iptables rules" {
+  mkdir -p "$ROOT/etc/cni/net.d" "$ROOT/var/lib/cni" "$ROOT/root/.kube"
+  touch "$ROOT/etc/cni/net.d/10-flannel.conflist" "$ROOT/root/.kube/config" "$FAKE_STATE/links/cni0" "$FAKE_STATE/links/flannel.1"
+  printf '%s\n' '*filter' ':INPUT ACCEPT [0:0]' ':KUBE-FIREWALL - [0:0]' '-A INPUT -j KUBE-FIREWALL' '-A INPUT -p tcp --dport 2222 -j ACCEPT' ':FLANNEL-FWD - [0:0]' 'COMMIT' >"$FAKE_STATE/iptables"
+  run_script reset-node
+  [ "$status" -eq 0 ]
+  assert_call '^kubeadm reset -f$'
+  assert_call '^ip link delete cni0$'
+  assert_call '^ip link delete flannel.1$'
+  [ ! -e "$ROOT/etc/cni/net.d" ] && [ ! -e "$ROOT/var/lib/cni" ] && [ ! -e "$ROOT/root/.kube/config" ]
+  diff <(printf '%s\n' '*filter' ':INPUT ACCEPT [0:0]' '-A INPUT -p tcp --dport 2222 -j ACCEPT' 'COMMIT') "$FAKE_STATE/iptables"
+}
+
+@test "reset on a clean node only runs kubeadm reset" {
+  printf '%s\n' '*filter' ':INPUT ACCEPT [0:0]' 'COMMIT' >"$FAKE_STATE/iptables"
+  run_script reset-node
+  [ "$status" -eq 0 ]
+  refute_call '^ip link delete|^iptables-restore|^systemctl restart'
+}

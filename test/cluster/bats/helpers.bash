@@ -1,0 +1,50 @@
+# Shared by the bats files: a fake root, a fake state and stubbed system commands on PATH.
+SCRIPTS="$BATS_TEST_DIRNAME/../../../components/cluster/scripts"
+
+setup_node() {
+  export ROOT="$BATS_TEST_TMPDIR/root" FAKE_STATE="$BATS_TEST_TMPDIR/state" CALLS="$BATS_TEST_TMPDIR/calls.log"
+  export RETRY_DELAY=0 API_WAIT_ATTEMPTS=3 BOOT_WAIT_ATTEMPTS=3
+  mkdir -p "$ROOT/etc" "$FAKE_STATE/rpm" "$FAKE_STATE/units" "$FAKE_STATE/links"
+  : >"$CALLS"
+  local bin="$BATS_TEST_TMPDIR/bin" cmd
+  mkdir -p "$bin"
+  for cmd in id sleep timeout rpm dnf yum systemctl hostnamectl swapon swapoff getenforce setenforce modprobe \
+    sysctl udevadm cloud-init ip ethtool containerd kubeadm kubectl iptables-save iptables-restore; do
+    ln -sf "$BATS_TEST_DIRNAME/stubs/fake" "$bin/$cmd"
+  done
+  export PATH="$bin:$PATH"
+}
+
+# run_script NAME [VAR=value...] [< stdin]: runs a node script the way the program does, with env prefixes.
+run_script() {
+  local name=$1
+  shift
+  run env "$@" bash "$SCRIPTS/$name.sh"
+}
+
+# A fingerprint of the fake machine: every file under ROOT and the state, with contents.
+fingerprint() {
+  (cd "$BATS_TEST_TMPDIR" && find root state -type f -print0 | sort -z | xargs -0 sha256sum; find root state -type d | sort)
+}
+
+calls() { cat "$CALLS"; }
+
+# refute_call REGEX: no logged command matches.
+refute_call() {
+  if grep -Eq -e "$1" "$CALLS"; then
+    echo "unexpected call matching /$1/:" >&2
+    grep -E -e "$1" "$CALLS" >&2
+    return 1
+  fi
+}
+
+assert_call() {
+  if ! grep -Eq -e "$1" "$CALLS"; then
+    echo "no call matching /$1/; calls were:" >&2
+    cat "$CALLS" >&2
+    return 1
+  fi
+}
+
+# The commands that change a machine; a second run on a finished node must issue none of them.
+mutating='^(dnf|yum) .*install|^systemctl (enable|disable|restart)|^hostnamectl set-hostname|^swapoff|^setenforce|^modprobe|^sysctl --system|^udevadm|^ethtool -K|^kubeadm (init|join|reset)|^kubectl .*apply|^ip link delete|^iptables-restore'

@@ -1,0 +1,77 @@
+#!/usr/bin/env bats
+# install-kubernetes.sh and install-containerd.sh: pinned packages, kubelet node-ip, containerd config.
+
+load helpers
+
+setup() { setup_node; }
+
+kube=(K8S_VERSION=1.36.4 NODE_IP=192.168.56.12 OS=rocky9)
+containerd=(K8S_VERSION=1.36.4 OS=rocky9)
+
+@test "kubelet, kubeadm and kubectl are pinned from pkgs.k8s.io and the kubelet gets the lab address" {
+  run_script install-kubernetes "${kube[@]}"
+  [ "$status" -eq 0 ]
+  grep -qx 'baseurl=https://pkgs.k8s.io/core:/stable:/v1.36/rpm/' "$ROOT/etc/yum.repos.d/kubernetes.repo"
+  grep -qx 'exclude=kubelet kubeadm kubectl cri-tools kubernetes-cni' "$ROOT/etc/yum.repos.d/kubernetes.repo"
+  assert_call '^dnf -y install kubelet-1.36.4 kubeadm-1.36.4 kubectl-1.36.4 --disableexcludes=kubernetes$'
+  grep -qx 'KUBELET_EXTRA_ARGS=--node-ip=192.168.56.12' "$ROOT/etc/sysconfig/kubelet"
+  assert_call '^systemctl enable kubelet$'
+}
+
+@test "a second Kubernetes install changes nothing; a new node-ip restarts a running kubelet" {
+  run_script install-kubernetes "${kube[@]}"
+  before=$(fingerprint)
+  : >"$CALLS"
+  run_script install-kubernetes "${kube[@]}"
+  [ "$status" -eq 0 ]
+  refute_call "$mutating"
+  [ "$(fingerprint)" = "$before" ]
+
+  touch "$FAKE_STATE/units/kubelet.active"
+  run_script install-kubernetes K8S_VERSION=1.36.4 NODE_IP=192.168.56.99 OS=rocky9
+  [ "$status" -eq 0 ]
+  assert_call '^systemctl restart kubelet$'
+}
+
+@test "a version that is not a release stops the install" {
+  run_script install-kubernetes K8S_VERSION=latest NODE_IP=1.2.3.4 OS=rocky9
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"K8S_VERSION must look like 1.36.4"* ]]
+  refute_call '^dnf'
+}
+
+@test "containerd comes from Docker's repository with CRI on, SystemdCgroup and kubeadm's pause image" {
+  run_script install-containerd "${containerd[@]}"
+  [ "$status" -eq 0 ]
+  grep -qF 'baseurl=https://download.docker.com/linux/centos/$releasever/$basearch/stable' "$ROOT/etc/yum.repos.d/docker-ce.repo"
+  assert_call '^dnf -y install containerd.io$'
+  assert_call '^kubeadm config images list --kubernetes-version v1.36.4$'
+  grep -q "SystemdCgroup = true" "$ROOT/etc/containerd/config.toml"
+  grep -q "sandbox = 'registry.k8s.io/pause:3.10.1'" "$ROOT/etc/containerd/config.toml"
+  grep -qx 'disabled_plugins = \[\]' "$ROOT/etc/containerd/config.toml"
+  assert_call '^systemctl enable --now containerd$'
+}
+
+@test "a second containerd run changes nothing; a changed config restarts a running containerd" {
+  run_script install-containerd "${containerd[@]}"
+  before=$(fingerprint)
+  : >"$CALLS"
+  run_script install-containerd "${containerd[@]}"
+  [ "$status" -eq 0 ]
+  refute_call "$mutating"
+  [ "$(fingerprint)" = "$before" ]
+
+  echo "# edited by hand" >>"$ROOT/etc/containerd/config.toml"
+  run_script install-containerd "${containerd[@]}"
+  [ "$status" -eq 0 ]
+  assert_call '^systemctl restart containerd$'
+}
+
+@test "a default config that disables CRI stops with a clear message and leaves the old config" {
+  printf 'version = 3\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\nSystemdCgroup = false\nsandbox = "x"\n' >"$BATS_TEST_TMPDIR/cri-off.toml"
+  FAKE_CONTAINERD_DEFAULT="$BATS_TEST_TMPDIR/cri-off.toml" run_script install-containerd "${containerd[@]}"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"disables the CRI plugin"* ]]
+  [ ! -e "$ROOT/etc/containerd/config.toml" ]
+  refute_call '^systemctl (enable|restart)'
+}

@@ -1,0 +1,160 @@
+#!/usr/bin/env bats
+# kubeadm-init.sh, join-command.sh, kubeadm-join.sh, read-kubeconfig.sh.
+
+load helpers
+
+setup() {
+  setup_node
+  config=$'apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration'
+  join_line="kubeadm join 192.168.56.11:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:0123abcd"
+}
+
+@test "init on a fresh control plane runs kubeadm init from the configuration on stdin" {
+  run_script kubeadm-init <<<"$config"
+  [ "$status" -eq 0 ]
+  assert_call '^kubeadm init --config .*/etc/kubernetes/istio-lab/kubeadm-init.yaml --skip-token-print$'
+  refute_call '^kubeadm reset'
+  diff <(printf '%s\n' "$config") "$FAKE_STATE/init-config"
+  [ -f "$ROOT/etc/kubernetes/istio-lab/init.done" ]
+  diff "$ROOT/etc/kubernetes/admin.conf" "$ROOT/root/.kube/config"
+}
+
+@test "init again on a ready control plane is a no-op" {
+  run_script kubeadm-init <<<"$config"
+  before=$(fingerprint)
+  : >"$CALLS"
+  run_script kubeadm-init <<<"$config"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"already initialised and ready; nothing to do"* ]]
+  refute_call "$mutating"
+  [ "$(fingerprint)" = "$before" ]
+}
+
+@test "a half-finished init (admin.conf, API never up, no marker) is reset before a fresh init" {
+  mkdir -p "$ROOT/etc/kubernetes/manifests"
+  echo "apiVersion: v1" >"$ROOT/etc/kubernetes/admin.conf"
+  run_script kubeadm-init <<<"$config"
+  [ "$status" -eq 0 ]
+  [ "$(grep -E '^kubeadm (reset|init)' "$CALLS" | cut -d' ' -f1-2 | tr '\n' ' ')" = "kubeadm reset kubeadm init " ]
+}
+
+@test "leftover manifests or etcd data are reset before init" {
+  mkdir -p "$ROOT/var/lib/etcd/member"
+  run_script kubeadm-init <<<"$config"
+  [ "$status" -eq 0 ]
+  [ "$(grep -E '^kubeadm (reset|init)' "$CALLS" | cut -d' ' -f1-2 | tr '\n' ' ')" = "kubeadm reset kubeadm init " ]
+}
+
+@test "a cluster istio-lab initialised is never reset when its API is down: the run fails clearly" {
+  run_script kubeadm-init <<<"$config"
+  rm "$FAKE_STATE/api-up"
+  : >"$CALLS"
+  run_script kubeadm-init <<<"$config"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"does not answer /readyz"* ]]
+  refute_call '^kubeadm'
+}
+
+@test "an existing ready kubeadm cluster is adopted without init" {
+  mkdir -p "$ROOT/etc/kubernetes" && echo "apiVersion: v1" >"$ROOT/etc/kubernetes/admin.conf"
+  touch "$FAKE_STATE/api-up"
+  run_script kubeadm-init <<<"$config"
+  [ "$status" -eq 0 ]
+  refute_call '^kubeadm'
+  [ -f "$ROOT/etc/kubernetes/istio-lab/init.done" ]
+}
+
+@test "a failing kubeadm init stops with a clear message and no marker; the next run resets and retries" {
+  echo 1 >"$FAKE_STATE/fail-kubeadm-init"
+  run_script kubeadm-init <<<"$config"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"kubeadm init failed"* ]]
+  [ ! -f "$ROOT/etc/kubernetes/istio-lab/init.done" ]
+  mkdir -p "$ROOT/etc/kubernetes/manifests" && touch "$ROOT/etc/kubernetes/manifests/etcd.yaml"
+  run_script kubeadm-init <<<"$config"
+  [ "$status" -eq 0 ]
+  assert_call '^kubeadm reset -f$'
+}
+
+@test "init without a configuration on stdin stops" {
+  run_script kubeadm-init </dev/null
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"no kubeadm configuration on stdin"* ]]
+  refute_call '^kubeadm'
+}
+
+@test "the join command is minted fresh from admin.conf and printed alone" {
+  run_script kubeadm-init <<<"$config"
+  run_script join-command
+  [ "$status" -eq 0 ]
+  [ "$output" = "$join_line" ]
+  assert_call '^kubeadm token create --kubeconfig .*/etc/kubernetes/admin.conf --ttl 2h --print-join-command$'
+}
+
+@test "no join command before init" {
+  run_script join-command
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"kubeadm init has not completed"* ]]
+}
+
+@test "a worker joins from the command on stdin with its own name and node-ip, and the token file is removed" {
+  run_script kubeadm-join NODE_NAME=linux-node2 NODE_IP=192.168.56.12 <<<"$join_line"
+  [ "$status" -eq 0 ]
+  assert_call '^kubeadm join --config .*/etc/kubernetes/istio-lab/kubeadm-join.yaml$'
+  grep -q 'kind: JoinConfiguration' "$FAKE_STATE/join-config"
+  grep -q 'apiServerEndpoint: "192.168.56.11:6443"' "$FAKE_STATE/join-config"
+  grep -q 'token: "abcdef.0123456789abcdef"' "$FAKE_STATE/join-config"
+  grep -q -- '- "sha256:0123abcd"' "$FAKE_STATE/join-config"
+  grep -q 'name: "linux-node2"' "$FAKE_STATE/join-config"
+  grep -A1 -- '- name: node-ip' "$FAKE_STATE/join-config" | grep -q 'value: "192.168.56.12"'
+  [ ! -e "$ROOT/etc/kubernetes/istio-lab/kubeadm-join.yaml" ]
+  [[ "$output" != *"abcdef.0123456789abcdef"* ]]
+}
+
+@test "a joined worker does nothing on the next run" {
+  run_script kubeadm-join NODE_NAME=linux-node2 NODE_IP=192.168.56.12 <<<"$join_line"
+  before=$(fingerprint)
+  : >"$CALLS"
+  run_script kubeadm-join NODE_NAME=linux-node2 NODE_IP=192.168.56.12 <<<"$join_line"
+  [ "$status" -eq 0 ]
+  refute_call "$mutating"
+  [ "$(fingerprint)" = "$before" ]
+}
+
+@test "a half-finished join is reset first" {
+  mkdir -p "$ROOT/etc/kubernetes/pki" && touch "$ROOT/etc/kubernetes/pki/ca.crt"
+  run_script kubeadm-join NODE_NAME=linux-node2 NODE_IP=192.168.56.12 <<<"$join_line"
+  [ "$status" -eq 0 ]
+  [ "$(grep -E '^kubeadm (reset|join)' "$CALLS" | cut -d' ' -f1-2 | tr '\n' ' ')" = "kubeadm reset kubeadm join " ]
+}
+
+@test "a failed join stops clearly and still removes the token file" {
+  echo 1 >"$FAKE_STATE/fail-kubeadm-join"
+  run_script kubeadm-join NODE_NAME=linux-node2 NODE_IP=192.168.56.12 <<<"$join_line"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"kubeadm join failed"* ]]
+  [ ! -e "$ROOT/etc/kubernetes/istio-lab/kubeadm-join.yaml" ]
+}
+
+@test "a missing or malformed join command stops without touching the node" {
+  run_script kubeadm-join NODE_NAME=n NODE_IP=1.2.3.4 </dev/null
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"no join command on stdin"* ]]
+  run_script kubeadm-join NODE_NAME=n NODE_IP=1.2.3.4 <<<"rm -rf /"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"not a kubeadm join command"* ]]
+  run_script kubeadm-join NODE_NAME=n NODE_IP=1.2.3.4 <<<"kubeadm join 10.0.0.1:6443 --token abc"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"lacks --token or --discovery-token-ca-cert-hash"* ]]
+  refute_call '^kubeadm'
+}
+
+@test "the admin kubeconfig is printed only once it exists" {
+  run_script read-kubeconfig
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"kubeadm init has not completed"* ]]
+  run_script kubeadm-init <<<"$config"
+  run_script read-kubeconfig
+  [ "$status" -eq 0 ]
+  [ "$output" = "apiVersion: v1" ]
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { command, commands, hostsStack, renderCluster, vmType } from "./render";
+
+describe("source hosts", () => {
+  it("runs the node pipeline on the given machines, with no VM and no vCenter lookup", async () => {
+    const rendered = await renderCluster(hostsStack());
+    expect(rendered.resources.filter((r) => r.type === vmType)).toEqual([]);
+    expect(rendered.invokes.filter((i) => i.token.startsWith("vsphere:"))).toEqual([]);
+    expect(command(rendered, "linux-node1-access").dependsOn).toEqual([]);
+    expect(command(rendered, "linux-node1-os").inputs.create).toContain("VMXNET3_WORKAROUND='0'");
+  });
+
+  it("resets each machine on destroy, from the one step only its address replaces", async () => {
+    const rendered = await renderCluster(hostsStack());
+    for (const node of ["linux-node1", "linux-node2", "linux-node3"]) {
+      const access = command(rendered, `${node}-access`);
+      expect(access.inputs.delete).toEqual(expect.stringContaining("kubeadm reset -f"));
+      expect(access.inputs.delete).toEqual(expect.stringContaining("reset-node"));
+      expect(access.inputs.triggers).toEqual([nodeIp(node)]);
+    }
+    // Any other step with a delete would reset a node whenever its script changes.
+    expect(commands(rendered).filter((c) => c.inputs.delete !== undefined).map((c) => c.name)).toEqual([
+      "linux-node1-access",
+      "linux-node2-access",
+      "linux-node3-access",
+    ]);
+  });
+
+  it("goes through passwordless sudo for a non-root SSH user and dials the configured port", async () => {
+    const rendered = await renderCluster(hostsStack({ ssh: { user: "rocky", port: 2222 } }));
+    for (const c of commands(rendered)) expect(c.inputs.create, c.name).toMatch(/^sudo -n env /);
+    expect(command(rendered, "linux-node1-access").inputs.delete).toMatch(/^sudo -n env /);
+  });
+
+  it("uses the configured nodes, network interface and Kubernetes version", async () => {
+    const rendered = await renderCluster(
+      hostsStack({
+        kubernetesVersion: "1.36.5",
+        podCidr: "10.244.0.0/16",
+        nodes: [
+          { name: "cp", ip: "10.0.0.10", role: "control-plane" },
+          { name: "w1", ip: "10.0.0.11", role: "worker" },
+        ],
+        network: { gateway: "10.0.0.1", iface: "ens224" },
+      }),
+    );
+    expect(commands(rendered).map((c) => c.name)).toContain("w1-join");
+    expect(command(rendered, "flannel-apply").inputs.stdin).toContain("--iface=ens224");
+    expect(command(rendered, "flannel-apply").inputs.stdin).toContain('"Network": "10.244.0.0/16"');
+    expect(command(rendered, "cp-os").inputs.create).toContain("LAB_HOSTS='cp=10.0.0.10 w1=10.0.0.11'");
+    expect(command(rendered, "smoke-check").inputs.create).toContain("EXPECTED_NODES='cp=10.0.0.10 w1=10.0.0.11'");
+    expect(command(rendered, "control-plane-init").inputs.stdin).toContain("kubernetesVersion: v1.36.5");
+  });
+});
+
+function nodeIp(node: string): string {
+  return { "linux-node1": "192.168.56.11", "linux-node2": "192.168.56.12", "linux-node3": "192.168.56.13" }[node] ?? "";
+}

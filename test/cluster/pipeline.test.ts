@@ -1,0 +1,124 @@
+// The node pipeline both machine sources share: order, parallelism, secrets, fresh join commands.
+import { describe, expect, it } from "vitest";
+import { command, commandType, commands, hostsStack, optionsOf, renderCluster, vsphereStack, type RenderedCluster } from "./render";
+
+const joinLine = "kubeadm join 192.168.56.11:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:1234";
+const kubeconfig = "apiVersion: v1\nkind: Config\nclusters: []\nusers:\n- name: admin\n  user: {client-key-data: SECRETKEYDATA}\n";
+const stdout = { "control-plane-join-command": `${joinLine}\n`, "control-plane-kubeconfig": kubeconfig };
+const nodes = ["linux-node1", "linux-node2", "linux-node3"];
+const workers = ["linux-node2", "linux-node3"];
+
+const sources: [string, Record<string, unknown>][] = [
+  ["vsphere", vsphereStack],
+  ["hosts", hostsStack()],
+];
+
+/** Every resource name `name` waits for, directly or through other commands' dependsOn. */
+function ancestors(rendered: RenderedCluster, name: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (n: string) => {
+    for (const dep of commands(rendered).find((c) => c.name === n)?.dependsOn ?? []) {
+      if (!seen.has(dep)) {
+        seen.add(dep);
+        visit(dep);
+      }
+    }
+  };
+  visit(name);
+  return seen;
+}
+
+describe.each(sources)("source %s", (_source, stack) => {
+  it("prepares each node in order: first contact, OS, Kubernetes packages, containerd", async () => {
+    const rendered = await renderCluster(stack, { stdout });
+    for (const node of nodes) {
+      expect(command(rendered, `${node}-os`).dependsOn).toEqual([`${node}-access`]);
+      expect(command(rendered, `${node}-kubernetes`).dependsOn).toEqual([`${node}-os`]);
+      expect(command(rendered, `${node}-containerd`).dependsOn).toEqual([`${node}-kubernetes`]);
+    }
+  });
+
+  it("prepares nodes in parallel and joins the workers in parallel", async () => {
+    const rendered = await renderCluster(stack, { stdout });
+    for (const node of nodes) {
+      const others = nodes.filter((n) => n !== node);
+      for (const step of ["access", "os", "kubernetes", "containerd"]) {
+        const waitsFor = [...ancestors(rendered, `${node}-${step}`)];
+        expect(waitsFor.filter((dep) => others.some((o) => dep.startsWith(`${o}-`))), `${node}-${step}`).toEqual([]);
+      }
+    }
+    for (const worker of workers) {
+      const waitsFor = ancestors(rendered, `${worker}-join`);
+      for (const other of workers.filter((w) => w !== worker)) expect(waitsFor.has(`${other}-join`)).toBe(false);
+    }
+  });
+
+  it("inits after the control plane is prepared, joins after init, checks after every join and Flannel", async () => {
+    const rendered = await renderCluster(stack, { stdout });
+    expect(command(rendered, "control-plane-init").dependsOn).toEqual(["linux-node1-containerd"]);
+    expect(command(rendered, "control-plane-join-command").dependsOn).toEqual(["control-plane-init"]);
+    expect(command(rendered, "control-plane-kubeconfig").dependsOn).toEqual(["control-plane-init"]);
+    expect(command(rendered, "flannel-apply").dependsOn).toEqual(["control-plane-init"]);
+    for (const worker of workers) {
+      expect(command(rendered, `${worker}-join`).dependsOn).toEqual([`${worker}-containerd`, "control-plane-init"]);
+    }
+    expect(command(rendered, "smoke-check").dependsOn).toEqual(["linux-node2-join", "linux-node3-join", "flannel-apply"]);
+    // The provider's kubeconfig waits for the smoke check, so the mesh never lands on a half-built cluster.
+    expect(rendered.kubeconfigDependsOn).toEqual(expect.arrayContaining(["control-plane-kubeconfig", "smoke-check"]));
+  });
+
+  it("mints a fresh join command on every deployment and nothing else re-runs", async () => {
+    const first = await renderCluster(stack, { stdout, runId: "run-1" });
+    const second = await renderCluster(stack, { stdout, runId: "run-2" });
+    const triggers = (r: RenderedCluster) => Object.fromEntries(commands(r).map((c) => [c.name, c.inputs.triggers]));
+    const [a, b] = [triggers(first), triggers(second)];
+    expect(a["control-plane-join-command"]).toEqual(["run-1"]);
+    expect(b["control-plane-join-command"]).toEqual(["run-2"]);
+    const changed = Object.keys(a).filter((name) => JSON.stringify(a[name]) !== JSON.stringify(b[name]));
+    expect(changed).toEqual(["control-plane-join-command"]);
+  });
+
+  it("keeps the key, the join command and the kubeconfig secret and out of the logs", async () => {
+    const rendered = await renderCluster(stack, { stdout });
+    for (const c of commands(rendered)) {
+      expect(c.inputs.connection, c.name).toBe("[secret]");
+      expect(c.inputs.addPreviousOutputInEnv, c.name).toBe(false);
+    }
+    for (const name of ["control-plane-join-command", "control-plane-kubeconfig"]) {
+      expect(command(rendered, name).inputs.logging).toBe("none");
+      expect(optionsOf(rendered, commandType, name).additionalSecretOutputs).toEqual(expect.arrayContaining(["stdout", "stderr"]));
+    }
+    for (const worker of workers) expect(command(rendered, `${worker}-join`).inputs.stdin).toBe("[secret]");
+    expect(rendered.kubeconfigIsSecret).toBe(true);
+    expect(rendered.resources.find((r) => r.type === "pulumi:providers:kubernetes")?.inputs.kubeconfig).toBe("[secret]");
+    const everything = JSON.stringify(rendered.resources);
+    for (const leak of ["abcdef.0123456789abcdef", "SECRETKEYDATA", "PRIVATE KEY", "placeholder for the secret"]) {
+      expect(everything).not.toContain(leak);
+    }
+  });
+
+  it("bounds the long steps with timeouts", async () => {
+    const rendered = await renderCluster(stack, { stdout });
+    for (const c of commands(rendered)) {
+      expect(optionsOf(rendered, commandType, c.name).customTimeouts?.create, c.name).toMatch(/^\d+m$/);
+    }
+    expect(optionsOf(rendered, commandType, "control-plane-init").customTimeouts).toMatchObject({ create: "30m", update: "30m" });
+  });
+
+  it("passes kubeadm a v1beta4 configuration on stdin and Flannel the pod CIDR", async () => {
+    const rendered = await renderCluster(stack, { stdout });
+    const init = command(rendered, "control-plane-init").inputs.stdin as string;
+    expect(init).toContain("apiVersion: kubeadm.k8s.io/v1beta4");
+    expect(init).toContain("advertiseAddress: 192.168.56.11");
+    expect(command(rendered, "flannel-apply").inputs.stdin).toContain('"Network": "10.2.0.0/16"');
+    expect(command(rendered, "linux-node2-kubernetes").inputs.create).toContain("K8S_VERSION='1.36.4' NODE_IP='192.168.56.12'");
+  });
+});
+
+describe("the admin kubeconfig", () => {
+  it("is refused when the control plane returns something that is not a kubeconfig", async () => {
+    const { checkedKubeconfig } = await import("../../components/cluster/kubeadm/kubeadm-cluster");
+    expect(() => checkedKubeconfig("", "linux-node1")).toThrow(/empty or not a kubeconfig/);
+    expect(checkedKubeconfig(kubeconfig, "linux-node1")).toBe(kubeconfig);
+  });
+});

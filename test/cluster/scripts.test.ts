@@ -1,0 +1,31 @@
+// The node scripts under shellcheck and their bats suite (stubbed system commands, a fake root),
+// run from here so that `npm test` covers them.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = path.resolve(__dirname, "../..");
+const scripts = path.join(root, "components/cluster/scripts");
+
+function run(cmd: string, args: string[]) {
+  const result = spawnSync(cmd, args, { cwd: root, encoding: "utf8", timeout: 120_000 });
+  if (result.error) throw new Error(`${cmd} could not run (${result.error.message}); install it: apt-get install ${cmd}`);
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+describe("node scripts", () => {
+  it("are clean under shellcheck", () => {
+    const files = fs.readdirSync(scripts).filter((f) => f.endsWith(".sh")).map((f) => path.join("components/cluster/scripts", f));
+    expect(files.length).toBeGreaterThan(5);
+    const { status, output } = run("shellcheck", files);
+    expect(status, output).toBe(0);
+  });
+
+  it("pass their bats suite", { timeout: 120_000 }, () => {
+    const { status, output } = run("bats", ["test/cluster/bats/"]);
+    expect(status, output).toBe(0);
+    expect(output).not.toMatch(/^not ok/m);
+    expect(output).not.toMatch(/# skip/);
+  });
+});

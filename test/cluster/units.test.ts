@@ -1,0 +1,114 @@
+// Pure pieces of the cluster layer: kubeadm and Flannel renderers, command text, connection, VM disk.
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import { parseAllDocuments } from "yaml";
+import { describe, expect, it } from "vitest";
+import { flannelImage, flannelManifest, flannelObjects } from "../../components/cluster/flannel/manifest";
+import { initConfiguration } from "../../components/cluster/kubeadm/config";
+import { dialErrorLimit, nodeConnection } from "../../components/cluster/nodes/connection";
+import { nodeScript, scriptCommand, scriptsDir, shellQuote, type ScriptName } from "../../components/cluster/nodes/scripts";
+import { templateDisk } from "../../components/cluster/vsphere/vm-spec";
+import { flannelVersion } from "../../components/versions";
+
+const cp = { name: "linux-node1", ip: "192.168.56.11", role: "control-plane" as const };
+const init = (schedulableControlPlane = false) =>
+  parseAllDocuments(
+    initConfiguration({ controlPlane: cp, domain: "example.com", kubernetesVersion: "1.36.4", podCidr: "10.2.0.0/16", serviceCidr: "10.1.0.0/16", schedulableControlPlane }),
+  ).map((d) => d.toJS());
+
+describe("kubeadm init configuration", () => {
+  it("is v1beta4 with the advertise address, endpoint, subnets, version and node-ip as a name/value list", () => {
+    const [initDoc, clusterDoc, kubelet] = init();
+    expect(initDoc).toEqual({
+      apiVersion: "kubeadm.k8s.io/v1beta4",
+      kind: "InitConfiguration",
+      localAPIEndpoint: { advertiseAddress: "192.168.56.11", bindPort: 6443 },
+      nodeRegistration: { name: "linux-node1", criSocket: "unix:///run/containerd/containerd.sock", kubeletExtraArgs: [{ name: "node-ip", value: "192.168.56.11" }] },
+    });
+    expect(clusterDoc).toMatchObject({
+      apiVersion: "kubeadm.k8s.io/v1beta4",
+      kind: "ClusterConfiguration",
+      kubernetesVersion: "v1.36.4",
+      controlPlaneEndpoint: "192.168.56.11:6443",
+      networking: { podSubnet: "10.2.0.0/16", serviceSubnet: "10.1.0.0/16" },
+      apiServer: { certSANs: ["192.168.56.11", "linux-node1", "linux-node1.example.com"] },
+    });
+    expect(kubelet).toEqual({ apiVersion: "kubelet.config.k8s.io/v1beta1", kind: "KubeletConfiguration", cgroupDriver: "systemd" });
+  });
+
+  it("drops the control-plane taint only for a cluster without workers", () => {
+    expect(init(false)[0].nodeRegistration.taints).toBeUndefined();
+    expect(init(true)[0].nodeRegistration.taints).toEqual([]);
+  });
+});
+
+describe("Flannel manifest", () => {
+  it("hands out the pod CIDR, pins the release images and uses the default interface unless told", () => {
+    const objects = flannelObjects({ podCidr: "10.2.0.0/16" }) as { kind: string; data?: Record<string, string>; spec?: any }[];
+    expect(objects.map((o) => o.kind)).toEqual(["Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "ConfigMap", "DaemonSet"]);
+    const netConf = JSON.parse(objects[4].data!["net-conf.json"]);
+    expect(netConf).toEqual({ Network: "10.2.0.0/16", EnableNFTables: false, Backend: { Type: "vxlan" } });
+    const flanneld = objects[5].spec.template.spec.containers[0];
+    expect(flannelVersion).toBe("v0.28.9");
+    expect(flanneld.image).toBe(`ghcr.io/flannel-io/flannel:v0.28.9`);
+    expect(flanneld.args).toEqual(["--ip-masq", "--kube-subnet-mgr"]);
+    expect(flannelImage).toBe(flanneld.image);
+  });
+
+  it("passes --iface when the network names one, and parses as YAML documents", () => {
+    const docs = parseAllDocuments(flannelManifest({ podCidr: "10.244.0.0/16", iface: "ens192" })).map((d) => d.toJS());
+    expect(docs).toHaveLength(6);
+    expect(docs[5].spec.template.spec.containers[0].args).toContain("--iface=ens192");
+  });
+});
+
+describe("command text", () => {
+  it("passes parameters as VAR=value prefixes that survive quotes and spaces", () => {
+    const script = { name: "echo-vars" as ScriptName, text: `printf '%s|' "$A" "$B" "$0"`, hash: "x" };
+    const text = scriptCommand(script, { A: "it's a 'test'", B: "x=1 y=$HOME" }, "root");
+    expect(execFileSync("bash", ["-c", text], { encoding: "utf8" })).toBe(`it's a 'test'|x=1 y=$HOME|echo-vars|`);
+    expect(shellQuote("a'b")).toBe(`'a'\\''b'`);
+  });
+
+  it("uses passwordless sudo for a non-root user and refuses a parameter that is not a shell name", () => {
+    const script = nodeScript("read-kubeconfig");
+    expect(scriptCommand(script, {}, "rocky")).toMatch(/^sudo -n env bash -c '/);
+    expect(() => scriptCommand(script, { "bad-name": "x" }, "root")).toThrow(/not an upper-case shell variable/);
+  });
+
+  it("sends lib.sh in front of every script, and every script file is one the program uses", () => {
+    const names: ScriptName[] = [
+      "wait-ready", "prep-os", "install-kubernetes", "install-containerd", "kubeadm-init", "read-kubeconfig",
+      "join-command", "kubeadm-join", "flannel-apply", "smoke-check", "reset-node",
+    ];
+    const lib = fs.readFileSync(`${scriptsDir}/lib.sh`, "utf8");
+    for (const name of names) {
+      const script = nodeScript(name);
+      expect(script.text.startsWith(lib), name).toBe(true);
+      expect(script.text).toContain("set -euo pipefail");
+      expect(script.hash).toMatch(/^[0-9a-f]{64}$/);
+    }
+    const files = fs.readdirSync(scriptsDir).filter((f) => f.endsWith(".sh") && f !== "lib.sh").map((f) => f.slice(0, -3)).sort();
+    expect(files).toEqual([...names].sort());
+  });
+});
+
+describe("SSH connection", () => {
+  it("has exactly the schema's keys and waits long enough for a booting VM", () => {
+    const connection = nodeConnection("192.168.56.11", { user: "root", port: 22 }, "key" as never);
+    expect(Object.keys(connection).sort()).toEqual(["dialErrorLimit", "host", "perDialTimeout", "port", "privateKey", "user"]);
+    expect(dialErrorLimit).toBeGreaterThanOrEqual(60);
+  });
+});
+
+describe("VM disk", () => {
+  it("grows the template's first disk to diskGb and keeps its provisioning", () => {
+    const disks = [{ label: "Hard disk 1", size: 20, thinProvisioned: false, eagerlyScrub: true, unitNumber: 0 }];
+    expect(templateDisk({ disks }, 40)).toEqual({ label: "disk0", size: 40, thinProvisioned: false, eagerlyScrub: true });
+  });
+
+  it("refuses a diskGb smaller than the template's disk", () => {
+    const disks = [{ label: "Hard disk 1", size: 60, thinProvisioned: true, eagerlyScrub: false, unitNumber: 0 }];
+    expect(() => templateDisk({ disks }, 40)).toThrow(/diskGb is 40, smaller than the template's 60 GB disk/);
+  });
+});

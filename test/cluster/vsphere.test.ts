@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import { vsphereProviderVersion } from "../../components/versions";
+import { command, optionsOf, renderCluster, template, vmType, vsphereStack } from "./render";
+
+const tokens = {
+  datacenter: "vsphere:index/getDatacenter:getDatacenter",
+  computeCluster: "vsphere:index/getComputeCluster:getComputeCluster",
+  datastore: "vsphere:index/getDatastore:getDatastore",
+  network: "vsphere:index/getNetwork:getNetwork",
+  template: "vsphere:index/getVirtualMachine:getVirtualMachine",
+};
+
+describe("source vsphere", () => {
+  it("clones one VM per node with the template's hardware, the config's size and the node's address", async () => {
+    const rendered = await renderCluster(vsphereStack);
+    const vms = rendered.resources.filter((r) => r.type === vmType);
+    expect(vms.map((vm) => vm.name)).toEqual(["linux-node1", "linux-node2", "linux-node3"]);
+    expect(vms[0].inputs).toEqual({
+      name: "linux-node1",
+      resourcePoolId: "resgroup-9",
+      datastoreId: "datastore-12",
+      folder: "istio-lab",
+      numCpus: 2,
+      memory: 4096,
+      guestId: template.guestId,
+      firmware: template.firmware,
+      scsiType: template.scsiType,
+      networkInterfaces: [{ networkId: "network-14", adapterType: "vmxnet3" }],
+      disks: [{ label: "disk0", size: 40, thinProvisioned: true, eagerlyScrub: false }],
+      enableDiskUuid: true,
+      waitForGuestNetTimeout: 10,
+      annotation: "istio-lab node linux-node1 (control-plane)",
+      clone: {
+        templateUuid: template.id,
+        customize: {
+          linuxOptions: { hostName: "linux-node1", domain: "example.com" },
+          networkInterfaces: [{ ipv4Address: "192.168.56.11", ipv4Netmask: 24 }],
+          ipv4Gateway: "192.168.56.1",
+          dnsServerLists: ["192.168.56.1"],
+          dnsSuffixLists: ["example.com"],
+          timeout: 20,
+        },
+      },
+    });
+    expect(vms[2].inputs).toMatchObject({ clone: { customize: { networkInterfaces: [{ ipv4Address: "192.168.56.13" }] } } });
+  });
+
+  it("takes thin provisioning and the NIC type from the template", async () => {
+    const rendered = await renderCluster(vsphereStack, {
+      lookups: { [tokens.template]: { ...template, disks: [{ ...template.disks[0], thinProvisioned: false }], networkInterfaceTypes: ["e1000e"] } },
+    });
+    const vm = rendered.resources.find((r) => r.type === vmType && r.name === "linux-node2");
+    expect(vm?.inputs).toMatchObject({ disks: [{ thinProvisioned: false }], networkInterfaces: [{ adapterType: "e1000e" }] });
+  });
+
+  it("looks vCenter up with the provider's exact tokens, and pins plugin 4.17.0 on every invoke and VM", async () => {
+    const rendered = await renderCluster(vsphereStack);
+    expect(vsphereProviderVersion).toBe("4.17.0");
+    const byToken = Object.fromEntries(rendered.invokes.map((i) => [i.token, i.inputs]));
+    expect(byToken).toEqual({
+      [tokens.datacenter]: { name: "Datacenter" },
+      [tokens.computeCluster]: { name: "Cluster", datacenterId: "datacenter-3" },
+      [tokens.datastore]: { name: "datastore1", datacenterId: "datacenter-3" },
+      [tokens.network]: { name: "VM Network", datacenterId: "datacenter-3" },
+      [tokens.template]: { name: "rocky9-template", datacenterId: "datacenter-3" },
+    });
+    expect(rendered.invokes.filter((i) => i.token.startsWith("vsphere:"))).toHaveLength(5);
+    for (const { token, version } of rendered.invokes.filter((i) => i.token.startsWith("vsphere:"))) {
+      expect(version, token).toBe(vsphereProviderVersion);
+    }
+    for (const vm of rendered.resources.filter((r) => r.type === vmType)) {
+      expect(optionsOf(rendered, vmType, vm.name).version).toBe(vsphereProviderVersion);
+      expect(optionsOf(rendered, vmType, vm.name).customTimeouts).toMatchObject({ create: "40m" });
+    }
+  });
+
+  it("creates the VMs in parallel: no VM depends on another", async () => {
+    const rendered = await renderCluster(vsphereStack);
+    for (const vm of rendered.resources.filter((r) => r.type === vmType)) {
+      expect(vm.dependsOn, vm.name).toEqual([]);
+      expect(vm.parent).toBe("cluster-vsphere");
+    }
+  });
+
+  it("dials each node only after its VM exists, and runs every step again on a new VM", async () => {
+    const rendered = await renderCluster(vsphereStack);
+    for (const node of ["linux-node1", "linux-node2", "linux-node3"]) {
+      expect(command(rendered, `${node}-access`).dependsOn).toEqual([node]);
+      for (const step of ["access", "os", "kubernetes", "containerd"]) {
+        expect((command(rendered, `${node}-${step}`).inputs.triggers as unknown[])[0], `${node}-${step}`).toBe(`${node}-id`);
+      }
+    }
+    expect((command(rendered, "control-plane-init").inputs.triggers as unknown[])[0]).toBe("linux-node1-id");
+    expect((command(rendered, "linux-node3-join").inputs.triggers as unknown[])[0]).toBe("linux-node3-id");
+  });
+
+  it("turns the vmxnet3 checksum workaround on, and leaves destroy to the VM deletion", async () => {
+    const rendered = await renderCluster(vsphereStack);
+    expect(command(rendered, "linux-node2-os").inputs.create).toContain("VMXNET3_WORKAROUND='1'");
+    expect(command(rendered, "linux-node2-access").inputs.delete).toBeUndefined();
+  });
+
+  it("wires the whole lab: the mesh deploys through the provider of the built cluster", async () => {
+    const rendered = await renderCluster(vsphereStack, { wholeLab: true, stdout: { "control-plane-kubeconfig": "apiVersion: v1\nclusters: []\n" } });
+    const provider = rendered.resources.find((r) => r.type === "pulumi:providers:kubernetes");
+    expect(provider?.inputs).toMatchObject({ clusterIdentifier: "istio-lab-test", kubeconfig: "[secret]" });
+    expect(rendered.resources.filter((r) => r.type === vmType)).toHaveLength(3);
+    expect(rendered.resources.some((r) => r.type === "istio-lab:mesh:Mesh")).toBe(true);
+    expect(rendered.outputs).toMatchObject({ clusterSource: "vsphere" });
+  });
+});

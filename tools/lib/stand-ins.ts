@@ -1,0 +1,45 @@
+// What providers would compute, so that a render shows realistic values where the program reads
+// an output: a vCenter answering lookups, the control plane answering the commands whose output
+// the program consumes. Everything else echoes its inputs.
+
+/** Outputs a provider computes for a resource, beyond echoing its inputs. */
+export type ComputedOutputs = (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown>;
+
+export interface StandIns {
+  outputs?: ComputedOutputs;
+  /** Invoke results by token. */
+  invokes?: Record<string, Record<string, unknown>>;
+}
+
+/** A Rocky 9 template as vCenter describes it. */
+export const vsphereTemplate = {
+  id: "4217a1f8-template-uuid",
+  guestId: "rhel9_64Guest",
+  scsiType: "pvscsi",
+  firmware: "efi",
+  disks: [{ label: "Hard disk 1", size: 20, thinProvisioned: true, eagerlyScrub: false, unitNumber: 0 }],
+  networkInterfaceTypes: ["vmxnet3"],
+};
+
+export const vsphereLookups: Record<string, Record<string, unknown>> = {
+  "vsphere:index/getDatacenter:getDatacenter": { id: "datacenter-3" },
+  "vsphere:index/getComputeCluster:getComputeCluster": { id: "domain-c8", resourcePoolId: "resgroup-9" },
+  "vsphere:index/getDatastore:getDatastore": { id: "datastore-12" },
+  "vsphere:index/getNetwork:getNetwork": { id: "network-14", type: "Network" },
+  "vsphere:index/getVirtualMachine:getVirtualMachine": vsphereTemplate,
+};
+
+/** Stand-in answers of the remote commands whose stdout the program reads, by name suffix. */
+const commandOutputs: Record<string, string> = {
+  "-kubeconfig": "apiVersion: v1\nkind: Config\n# stand-in for /etc/kubernetes/admin.conf\n",
+  "-join-command": "kubeadm join 192.168.56.11:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:0000\n",
+};
+
+export const defaultStandIns: StandIns = {
+  invokes: vsphereLookups,
+  outputs: (type, name) => {
+    if (type !== "command:remote:Command") return {};
+    const suffix = Object.keys(commandOutputs).find((s) => name.endsWith(s));
+    return { stdout: suffix ? commandOutputs[suffix] : "", stderr: "" };
+  },
+};
