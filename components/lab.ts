@@ -23,11 +23,17 @@ export class Lab extends pulumi.ComponentResource {
     const nodeAddress = config.cluster.source === "kubeconfig" ? undefined : config.cluster.nodes.find((n) => n.role === "control-plane")?.ip;
     const mesh = new Mesh("mesh", { mesh: config.mesh, apps: config.apps, nodeAddress }, onCluster);
     // Workloads wait for the injection-enabled namespace (which waits for istiod and the gateway),
-    // not for the addons: a slow Grafana download must not hold the samples back.
-    const namespace = mesh.appNamespace.metadata.name;
+    // not for the addons: a slow Grafana download must not hold the samples back. The namespace is
+    // passed as plain text because it is part of every logical name.
+    const namespace = config.apps.namespace;
     const workloads = new Workloads(
       "workloads",
-      { namespace, scenario: config.scenario, scenarioOptions: config.scenarioOptions, imageRegistry: config.apps.imageRegistry },
+      {
+        namespace,
+        scenario: config.scenario,
+        scenarioOptions: config.scenarioOptions,
+        imageRegistry: config.apps.imageRegistry,
+      },
       { ...onCluster, dependsOn: [mesh.appNamespace] },
     );
     new Scenario(

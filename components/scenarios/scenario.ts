@@ -1,16 +1,45 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { resolveScenario } from "../../stacks/catalog";
 import type { ScenarioName } from "../../stacks/names";
+import { logicalName } from "../workloads/logical-name";
+import { apiVersions, ofKind, serviceName, type IstioResource } from "./istio";
 
 export interface ScenarioArgs {
-  namespace: pulumi.Input<string>;
+  /** The app namespace; the caller orders this component after the Namespace object (dependsOn). */
+  namespace: string;
   scenario: ScenarioName;
   options: unknown;
 }
 
-/** The Istio resources of one catalog scenario (filled in by the scenarios layer). */
+/** The Istio resources of one catalog scenario, in the app namespace. */
 export class Scenario extends pulumi.ComponentResource {
-  constructor(name: string, _args: ScenarioArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: ScenarioArgs, opts?: pulumi.ComponentResourceOptions) {
     super("istio-lab:scenarios:Scenario", name, {}, opts);
+    const ns = args.namespace;
+    const { resources } = resolveScenario(args.scenario, args.options);
+    const created = new Map<IstioResource, k8s.apiextensions.CustomResource>();
+    const create = (resource: IstioResource, dependsOn: pulumi.Resource[] = []) =>
+      created.set(
+        resource,
+        new k8s.apiextensions.CustomResource(
+          logicalName(resource.kind, ns, resource.name),
+          { apiVersion: apiVersions[resource.kind], kind: resource.kind, metadata: { name: resource.name, namespace: args.namespace }, spec: resource.spec },
+          { parent: this, ...(dependsOn.length > 0 && { dependsOn }) },
+        ),
+      );
+
+    for (const resource of resources) if (resource.kind !== "VirtualService") create(resource);
+    // A route to a subset that is not pushed yet answers 503: each VirtualService waits for the
+    // DestinationRules of the hosts it routes to and for the Gateways it binds to.
+    for (const vs of ofKind(resources, "VirtualService")) {
+      const hosts = new Set(vs.spec.http.flatMap((h) => [...h.route.map((r) => r.destination.host), ...(h.mirror ? [h.mirror.host] : [])]).map(serviceName));
+      const gateways = new Set(vs.spec.gateways ?? []);
+      const needed = resources.filter(
+        (r) => (r.kind === "DestinationRule" && hosts.has(serviceName(r.spec.host))) || (r.kind === "Gateway" && gateways.has(r.name)),
+      );
+      create(vs, needed.map((r) => created.get(r)!));
+    }
     this.registerOutputs({});
   }
 }

@@ -1,0 +1,123 @@
+// The subset of Istio's networking.istio.io/v1 and security.istio.io/v1 APIs the catalog uses, with
+// istio/api's field names, so scenarios are typed data and the analyzer can read them.
+
+export interface StringMatch {
+  exact?: string;
+  prefix?: string;
+  regex?: string;
+}
+
+export interface HTTPMatchRequest {
+  uri?: StringMatch;
+  headers?: Record<string, StringMatch>;
+}
+
+export interface Destination {
+  /** A Service of the scenario, by short name (`reviews`) or FQDN. */
+  host: string;
+  subset?: string;
+  port?: { number: number };
+}
+
+export interface HTTPRouteDestination {
+  destination: Destination;
+  /** Integer percentage; Istio no longer checks that the weights of a route sum to 100, the analyzer does. */
+  weight?: number;
+}
+
+export interface Percent {
+  value: number;
+}
+
+export interface HTTPFaultInjection {
+  delay?: { percentage: Percent; fixedDelay: string };
+  abort?: { percentage: Percent; httpStatus: number };
+}
+
+export interface HTTPRetry {
+  /** Retries, not requests: at most 1 + attempts requests reach the destination. */
+  attempts: number;
+  perTryTimeout?: string;
+  retryOn?: string;
+}
+
+export interface HTTPRoute {
+  match?: HTTPMatchRequest[];
+  route: HTTPRouteDestination[];
+  fault?: HTTPFaultInjection;
+  timeout?: string;
+  retries?: HTTPRetry;
+  mirror?: Destination;
+  mirrorPercentage?: Percent;
+}
+
+export interface VirtualServiceSpec {
+  hosts: string[];
+  /** Gateways the routes are bound to; absent means the sidecars (`mesh`). */
+  gateways?: string[];
+  http: HTTPRoute[];
+}
+
+export interface ConsistentHash {
+  httpHeaderName?: string;
+  httpCookie?: { name: string; path?: string; ttl?: string };
+  useSourceIp?: boolean;
+  httpQueryParameterName?: string;
+}
+
+export interface TrafficPolicy {
+  loadBalancer?: { simple?: "RANDOM" | "ROUND_ROBIN" | "LEAST_REQUEST" | "PASSTHROUGH"; consistentHash?: ConsistentHash };
+  connectionPool?: {
+    tcp?: { maxConnections?: number };
+    http?: { http1MaxPendingRequests?: number; maxRequestsPerConnection?: number };
+  };
+  outlierDetection?: { consecutive5xxErrors?: number; interval?: string; baseEjectionTime?: string; maxEjectionPercent?: number };
+  tls?: { mode: "DISABLE" | "SIMPLE" | "MUTUAL" | "ISTIO_MUTUAL" };
+}
+
+export interface Subset {
+  name: string;
+  labels: Record<string, string>;
+  trafficPolicy?: TrafficPolicy;
+}
+
+export interface DestinationRuleSpec {
+  host: string;
+  trafficPolicy?: TrafficPolicy;
+  subsets?: Subset[];
+}
+
+export interface GatewaySpec {
+  selector: Record<string, string>;
+  servers: { port: { number: number; name: string; protocol: "HTTP" | "HTTPS" | "HTTP2" | "GRPC" | "TCP" | "TLS" }; hosts: string[] }[];
+}
+
+export interface PeerAuthenticationSpec {
+  selector?: { matchLabels: Record<string, string> };
+  mtls: { mode: "UNSET" | "DISABLE" | "PERMISSIVE" | "STRICT" };
+}
+
+/** One Istio object of a scenario, always in the app namespace. */
+export type IstioResource =
+  | { kind: "VirtualService"; name: string; spec: VirtualServiceSpec }
+  | { kind: "DestinationRule"; name: string; spec: DestinationRuleSpec }
+  | { kind: "Gateway"; name: string; spec: GatewaySpec }
+  | { kind: "PeerAuthentication"; name: string; spec: PeerAuthenticationSpec };
+
+export type IstioKind = IstioResource["kind"];
+
+export const apiVersions: Record<IstioKind, string> = {
+  VirtualService: "networking.istio.io/v1",
+  DestinationRule: "networking.istio.io/v1",
+  Gateway: "networking.istio.io/v1",
+  PeerAuthentication: "security.istio.io/v1",
+};
+
+export type ResourceOf<K extends IstioKind> = Extract<IstioResource, { kind: K }>;
+
+export function ofKind<K extends IstioKind>(resources: readonly IstioResource[], kind: K): ResourceOf<K>[] {
+  return resources.filter((r): r is ResourceOf<K> => r.kind === kind);
+}
+
+/** `reviews`, `reviews.bookinfo` and `reviews.bookinfo.svc.cluster.local` all name Service reviews. */
+export const serviceName = (host: string) => host.split(".")[0];

@@ -1,0 +1,165 @@
+// The mesh analyzer's rules: each reads a MeshView and returns what istiod would accept but the
+// lab would then get wrong (503s, dead listeners, silently ignored policies).
+import { ingressGateway } from "./ingress-gateway";
+import { ofKind, serviceName, type Destination, type HTTPRoute } from "./istio";
+import type { Finding, MeshView, ServiceView } from "./mesh-view";
+
+export type MeshRule = (view: MeshView) => Finding[];
+
+interface RoutedDestination {
+  vs: string;
+  field: string;
+  destination: Destination;
+}
+
+/** Every destination a VirtualService sends requests to, mirrors included, with its field path. */
+function routedDestinations(view: MeshView): RoutedDestination[] {
+  return ofKind(view.resources, "VirtualService").flatMap((vs) =>
+    vs.spec.http.flatMap((http, i) => [
+      ...http.route.map((r, j) => ({ vs: `VirtualService/${vs.name}`, field: `spec.http[${i}].route[${j}].destination`, destination: r.destination })),
+      ...(http.mirror ? [{ vs: `VirtualService/${vs.name}`, field: `spec.http[${i}].mirror`, destination: http.mirror }] : []),
+    ]),
+  );
+}
+
+function serviceOf(view: MeshView, host: string): ServiceView | undefined {
+  return view.services.find((s) => s.name === serviceName(host));
+}
+
+const serviceList = (view: MeshView) => view.services.map((s) => s.name).join(", ") || "none";
+
+export const destinationHostsAreServices: MeshRule = (view) =>
+  routedDestinations(view).flatMap(({ vs, field, destination }) => {
+    const service = serviceOf(view, destination.host);
+    if (!service) {
+      return [{ resource: vs, field: `${field}.host`, message: `host ${destination.host} is not a Service of this scenario (Services: ${serviceList(view)})` }];
+    }
+    if (destination.port && !service.ports.includes(destination.port.number)) {
+      return [{ resource: vs, field: `${field}.port.number`, message: `Service ${service.name} has no port ${destination.port.number} (ports: ${service.ports.join(", ")})` }];
+    }
+    return [];
+  });
+
+export const subsetsAreDefined: MeshRule = (view) => {
+  const rules = ofKind(view.resources, "DestinationRule");
+  return routedDestinations(view).flatMap(({ vs, field, destination: { host, subset } }) => {
+    if (!subset) return [];
+    const defined = rules.filter((dr) => serviceName(dr.spec.host) === serviceName(host)).flatMap((dr) => dr.spec.subsets ?? []);
+    if (defined.some((s) => s.name === subset)) return [];
+    const known = defined.length > 0 ? `defined subsets: ${defined.map((s) => s.name).join(", ")}` : `no DestinationRule has host ${host}`;
+    return [{ resource: vs, field: `${field}.subset`, message: `subset ${subset} of ${host} is not defined by any DestinationRule (${known}); requests to it get 503` }];
+  });
+};
+
+export const routedSubsetsSelectPods: MeshRule = (view) => {
+  const rules = ofKind(view.resources, "DestinationRule");
+  return routedDestinations(view).flatMap(({ vs, field, destination: { host, subset } }) => {
+    const service = serviceOf(view, host);
+    const definition = rules.filter((dr) => serviceName(dr.spec.host) === serviceName(host)).flatMap((dr) => dr.spec.subsets ?? []).find((s) => s.name === subset);
+    if (!subset || !service || !definition) return []; // reported by the rules above
+    const wanted = { ...service.selector, ...definition.labels };
+    const selects = view.pods.some((pod) => Object.entries(wanted).every(([k, v]) => pod.labels[k] === v));
+    if (selects) return [];
+    const labels = Object.entries(wanted).map(([k, v]) => `${k}=${v}`).join(",");
+    return [{ resource: vs, field: `${field}.subset`, message: `subset ${subset} of ${host} (${labels}) selects no deployed workload; requests to it get 503` }];
+  });
+};
+
+export const weightsSumTo100: MeshRule = (view) =>
+  ofKind(view.resources, "VirtualService").flatMap((vs) =>
+    vs.spec.http.flatMap((http, i) => {
+      const field = `spec.http[${i}].route`;
+      const weights = http.route.map((r) => r.weight);
+      if (http.route.length < 2 && weights.every((w) => w === undefined)) return [];
+      const bad = weights.flatMap((w, j) => (w === undefined || !Number.isInteger(w) || w < 0 ? [j] : []));
+      if (bad.length > 0) {
+        return bad.map((j) => ({ resource: `VirtualService/${vs.name}`, field: `${field}[${j}].weight`, message: `must be a whole number of percent, 0-100, on every destination of a split route (got ${weights[j] ?? "none"})` }));
+      }
+      const sum = weights.reduce<number>((s, w) => s + (w ?? 0), 0);
+      return sum === 100
+        ? []
+        : [{ resource: `VirtualService/${vs.name}`, field, message: `weights sum to ${sum}, not 100; Istio no longer rejects this and splits by the ratio` }];
+    }),
+  );
+
+export const consistentHashNotWeighted: MeshRule = (view) => {
+  const hashed = ofKind(view.resources, "DestinationRule").filter(
+    (dr) => dr.spec.trafficPolicy?.loadBalancer?.consistentHash || dr.spec.subsets?.some((s) => s.trafficPolicy?.loadBalancer?.consistentHash),
+  );
+  return ofKind(view.resources, "VirtualService").flatMap((vs) =>
+    vs.spec.http.flatMap((http, i) =>
+      hashed
+        .filter((dr) => http.route.length > 1 && http.route.some((r) => serviceName(r.destination.host) === serviceName(dr.spec.host)))
+        .map((dr) => ({
+          resource: `VirtualService/${vs.name}`,
+          field: `spec.http[${i}].route`,
+          message: `splits ${dr.spec.host} by weight while DestinationRule/${dr.name} balances it by consistent hash; the weights pick the subset first, so sessions are not sticky`,
+        })),
+    ),
+  );
+};
+
+export const faultsStandAlone: MeshRule = (view) =>
+  ofKind(view.resources, "VirtualService").flatMap((vs) =>
+    vs.spec.http.flatMap((http: HTTPRoute, i) =>
+      http.fault
+        ? (["retries", "timeout"] as const)
+            .filter((policy) => http[policy] !== undefined)
+            .map((policy) => ({
+              resource: `VirtualService/${vs.name}`,
+              field: `spec.http[${i}].${policy}`,
+              message: `is set on a route that injects a fault; Istio disables ${policy} there, so move the fault or the ${policy} to another service`,
+            }))
+        : [],
+    ),
+  );
+
+export const gatewaysMatchTheIngress: MeshRule = (view) =>
+  ofKind(view.resources, "Gateway").flatMap((gw) => {
+    const resource = `Gateway/${gw.name}`;
+    const findings: Finding[] = [];
+    const mismatched = Object.entries(gw.spec.selector).filter(([k, v]) => ingressGateway.podLabels[k] !== v);
+    if (mismatched.length > 0) {
+      findings.push({
+        resource,
+        field: "spec.selector",
+        message: `${mismatched.map(([k, v]) => `${k}: ${v}`).join(", ")} does not match the ingress gateway's pods (istio: ingressgateway); no gateway would serve it`,
+      });
+    }
+    gw.spec.servers.forEach((server, i) => {
+      if (!ingressGateway.servicePorts.includes(server.port.number)) {
+        findings.push({
+          resource,
+          field: `spec.servers[${i}].port.number`,
+          message: `port ${server.port.number} is not a port of the istio-ingressgateway Service (${ingressGateway.servicePorts.join(", ")}); the listener would be unreachable`,
+        });
+      }
+    });
+    return findings;
+  });
+
+export const boundGatewaysExist: MeshRule = (view) => {
+  const gateways = new Set(ofKind(view.resources, "Gateway").map((g) => g.name));
+  return ofKind(view.resources, "VirtualService").flatMap((vs) =>
+    (vs.spec.gateways ?? []).flatMap((name, i) => {
+      // `mesh` is the sidecars, not a Gateway; `ns/name` is a Gateway in another namespace.
+      if (name === "mesh" || gateways.has(name.split("/").pop()!)) return [];
+      return [{ resource: `VirtualService/${vs.name}`, field: `spec.gateways[${i}]`, message: `names Gateway ${name}, which this scenario does not define` }];
+    }),
+  );
+};
+
+export const meshRules: readonly MeshRule[] = [
+  destinationHostsAreServices,
+  subsetsAreDefined,
+  routedSubsetsSelectPods,
+  weightsSumTo100,
+  consistentHashNotWeighted,
+  faultsStandAlone,
+  gatewaysMatchTheIngress,
+  boundGatewaysExist,
+];
+
+export function checkMesh(view: MeshView): Finding[] {
+  return meshRules.flatMap((rule) => rule(view));
+}

@@ -1,0 +1,94 @@
+// What a probe should observe once a scenario is applied: data for the `verify` tool, which sends
+// the requests and compares. Percentages are of the probe's own requests.
+
+export type ReviewsVersion = "v1" | "v2" | "v3";
+
+/** Inclusive bounds; a missing bound is not checked. */
+export interface Range {
+  min?: number;
+  max?: number;
+}
+
+/**
+ * GET /productpage through the ingress gateway, logged in as `user` when given (productpage then
+ * forwards `end-user: <user>` downstream). The reviews version of each answer shows in the page:
+ * v1 no stars, v2 black stars, v3 red stars.
+ */
+export interface ProductPageProbe {
+  kind: "productpage";
+  user?: string;
+  requests: number;
+  status: number;
+  /** Share of answers per reviews version, each within `tolerance` percentage points. */
+  reviews?: Partial<Record<ReviewsVersion, number>>;
+  tolerance?: number;
+  latencySeconds?: Range;
+  /** Text every answer contains, e.g. the error a fault makes productpage show. */
+  contains?: string[];
+}
+
+/** Requests from inside the mesh: `kubectl exec deploy/<from> -- ...`. */
+export interface InMeshOrigin {
+  from: "curl" | "fortio-deploy";
+}
+
+/** One request through the ingress gateway with the given Host header. */
+export interface IngressProbe {
+  kind: "ingress";
+  host: string;
+  path: string;
+  status: number;
+}
+
+/** Retries show in the destination's access log: one request in, 1 + attempts lines out. */
+export interface RetriedProbe extends InMeshOrigin {
+  kind: "retried";
+  url: string;
+  status: number;
+  /** The Deployment whose log counts the requests. */
+  loggedBy: string;
+  requestsLogged: number;
+}
+
+/** A request answered by one Deployment and seen, as a discarded shadow copy, by the others. */
+export interface MirroredProbe extends InMeshOrigin {
+  kind: "mirrored";
+  url: string;
+  answeredBy: string;
+  alsoLoggedBy: string[];
+}
+
+/** `fortio load -c <connections> -qps 0 -n <requests>`: the share of each status code. */
+export interface LoadProbe extends InMeshOrigin {
+  kind: "load";
+  url: string;
+  connections: number;
+  requests: number;
+  statusShares: Partial<Record<number, Range>>;
+}
+
+/** What the consistent hash keys on, as the probe must send it. */
+export type HashKey = { header: string } | { cookie: string } | { query: string } | { sourceIp: true };
+
+/** Repeated requests with one key value all reach the same pod (reviews answers with its podname). */
+export interface StickyProbe extends InMeshOrigin {
+  kind: "sticky";
+  url: string;
+  key: HashKey;
+  requestsPerKey: number;
+  keys: number;
+}
+
+/**
+ * Plaintext from a pod without a sidecar (in another namespace, so it is not injected) is refused:
+ * curl exits 56 with status 000. From inside the mesh the same request succeeds.
+ */
+export interface MtlsProbe {
+  kind: "mtls";
+  service: string;
+  port: number;
+  path: string;
+  outsideMesh: "refused" | "accepted";
+}
+
+export type Probe = ProductPageProbe | IngressProbe | RetriedProbe | MirroredProbe | LoadProbe | StickyProbe | MtlsProbe;

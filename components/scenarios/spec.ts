@@ -1,0 +1,18 @@
+import type { WorkloadNeed } from "../workloads/catalog";
+import type { IstioResource } from "./istio";
+import type { Probe } from "./probes";
+
+/** One catalog scenario, resolved: everything the layers and the verify tool need, as data. */
+export interface ScenarioSpec {
+  /** One line: the upstream task it reproduces. */
+  description: string;
+  workloads: WorkloadNeed[];
+  /** Applied in the app namespace; each DestinationRule before the VirtualServices that use it. */
+  resources: IstioResource[];
+  probes: Probe[];
+  /**
+   * Parts of resources that come from `istio-lab:scenarioOptions`, so the analyzer can blame the
+   * option rather than the scenario: a finding under `resource`'s `field` is keyed on `option`.
+   */
+  fromOptions?: { resource: string; field: string; option: string }[];
+}

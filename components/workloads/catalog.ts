@@ -1,0 +1,31 @@
+// Every sample application istio-lab can deploy, and how a scenario asks for some of them.
+import { details, productpage, ratings, reviews } from "./bookinfo";
+import { curl, fortio, httpbin } from "./clients";
+import type { AppSpec } from "./spec";
+
+export const apps = { details, ratings, reviews, productpage, httpbin, curl, fortio } as const satisfies Record<string, AppSpec>;
+
+export type AppName = keyof typeof apps;
+
+/** An application a scenario needs; without `versions`, every version of it. */
+export interface WorkloadNeed {
+  app: AppName;
+  versions?: readonly string[];
+}
+
+/**
+ * The applications the needs describe, each cut down to the versions asked for, in catalog order
+ * so that the rendered objects do not depend on how a scenario lists them. Unversioned
+ * Deployments (the clients) always come along with their app.
+ */
+export function selectApps(needs: readonly WorkloadNeed[]): AppSpec[] {
+  const selected: AppSpec[] = [];
+  for (const [name, app] of Object.entries(apps) as [AppName, AppSpec][]) {
+    const asked = needs.filter((n) => n.app === name);
+    if (asked.length === 0) continue;
+    const all = asked.some((n) => !n.versions);
+    const versions = new Set(asked.flatMap((n) => n.versions ?? []));
+    selected.push({ ...app, versions: app.versions.filter((v) => all || !v.version || versions.has(v.version)) });
+  }
+  return selected;
+}

@@ -1,0 +1,67 @@
+// httpbin, curl and fortio as samples/httpbin and samples/curl describe them (research/istio.md section 5).
+import { curlImage, fortioImage, httpbinImage } from "./images";
+import type { AppSpec, VersionSpec } from "./spec";
+
+/**
+ * go-httpbin listens on 8080 behind Service port 8000. Upstream ships one Deployment `httpbin`
+ * (version v1); the mirroring task adds a v2. Both versions run the same image so that only the
+ * `version` label, which the subsets select on, tells them apart; the Deployments are named
+ * httpbin-v1 and httpbin-v2 so that v1 keeps its name whichever scenario needs it.
+ */
+const httpbinVersion = (version: string): VersionSpec => ({
+  deployment: `httpbin-${version}`,
+  version,
+  container: { name: "httpbin", image: httpbinImage, imagePullPolicy: "IfNotPresent", ports: [{ containerPort: 8080 }] },
+});
+
+export const httpbin: AppSpec = {
+  app: "httpbin",
+  service: { port: 8000, targetPort: 8080, portName: "http", labels: { app: "httpbin", service: "httpbin" } },
+  serviceAccount: { name: "httpbin" },
+  versions: [httpbinVersion("v1"), httpbinVersion("v2")],
+};
+
+/** A shell to send requests from inside the mesh: `kubectl exec deploy/curl -- curl ...`. */
+export const curl: AppSpec = {
+  app: "curl",
+  service: { port: 80, portName: "http", labels: { app: "curl", service: "curl" } },
+  serviceAccount: { name: "curl" },
+  versions: [
+    {
+      deployment: "curl",
+      terminationGracePeriodSeconds: 0,
+      container: {
+        name: "curl",
+        image: curlImage,
+        imagePullPolicy: "IfNotPresent",
+        command: ["/bin/sleep", "infinity"],
+        ports: [],
+        volumes: [{ name: "secret-volume", mountPath: "/etc/curl/tls", source: { secret: { secretName: "curl-secret", optional: true } } }],
+      },
+    },
+  ],
+};
+
+/** The load generator of the circuit-breaking task; its sidecar exposes the outbound overflow counters. */
+export const fortio: AppSpec = {
+  app: "fortio",
+  service: { port: 8080, portName: "http", labels: { app: "fortio", service: "fortio" } },
+  versions: [
+    {
+      deployment: "fortio-deploy",
+      podAnnotations: {
+        "proxy.istio.io/config":
+          'proxyStatsMatcher:\n  inclusionPrefixes:\n  - "cluster.outbound"\n  - "cluster_manager"\n  - "listener_manager"\n  - "server"\n  - "cluster.xds-grpc"',
+      },
+      container: {
+        name: "fortio",
+        image: fortioImage,
+        imagePullPolicy: "Always",
+        ports: [
+          { containerPort: 8080, name: "http-fortio" },
+          { containerPort: 8079, name: "grpc-ping" },
+        ],
+      },
+    },
+  ],
+};

@@ -1,0 +1,78 @@
+// The one renderer: an AppSpec in, the Kubernetes objects that run it out. Pure, so tests and
+// a future policy pack can call it without an engine.
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { mirrored } from "../images";
+import type { AppSpec, VersionSpec } from "./spec";
+
+export interface RenderContext {
+  namespace: pulumi.Input<string>;
+  imageRegistry?: string;
+}
+
+export interface AppObjects {
+  serviceAccount?: { name: string; args: k8s.core.v1.ServiceAccountArgs };
+  service?: { name: string; args: k8s.core.v1.ServiceArgs };
+  deployments: { name: string; args: k8s.apps.v1.DeploymentArgs }[];
+}
+
+export function podLabels(app: AppSpec, version: VersionSpec): Record<string, string> {
+  return version.version ? { app: app.app, version: version.version } : { app: app.app };
+}
+
+export function renderApp(app: AppSpec, { namespace, imageRegistry }: RenderContext): AppObjects {
+  const { service, serviceAccount } = app;
+  return {
+    ...(serviceAccount && {
+      serviceAccount: {
+        name: serviceAccount.name,
+        args: { metadata: { name: serviceAccount.name, namespace, ...(serviceAccount.labels && { labels: serviceAccount.labels }) } },
+      },
+    }),
+    ...(service && {
+      service: {
+        name: app.app,
+        args: {
+          metadata: { name: app.app, namespace, labels: service.labels },
+          spec: {
+            selector: { app: app.app },
+            ports: [{ name: service.portName, port: service.port, ...(service.targetPort && { targetPort: service.targetPort }) }],
+          },
+        },
+      },
+    }),
+    deployments: app.versions.map((version) => ({ name: version.deployment, args: deployment(app, version, namespace, imageRegistry) })),
+  };
+}
+
+function deployment(app: AppSpec, version: VersionSpec, namespace: pulumi.Input<string>, imageRegistry: string | undefined): k8s.apps.v1.DeploymentArgs {
+  const labels = podLabels(app, version);
+  const { container } = version;
+  const volumes = container.volumes ?? [];
+  return {
+    metadata: { name: version.deployment, namespace, labels },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels, ...(version.podAnnotations && { annotations: version.podAnnotations }) },
+        spec: {
+          ...(app.serviceAccount && { serviceAccountName: app.serviceAccount.name }),
+          ...(version.terminationGracePeriodSeconds !== undefined && { terminationGracePeriodSeconds: version.terminationGracePeriodSeconds }),
+          containers: [
+            {
+              name: container.name,
+              image: mirrored(container.image, imageRegistry),
+              imagePullPolicy: container.imagePullPolicy,
+              ...(container.command && { command: container.command }),
+              ...(container.env && { env: Object.entries(container.env).map(([name, value]) => ({ name, value })) }),
+              ...(container.ports.length > 0 && { ports: container.ports }),
+              ...(volumes.length > 0 && { volumeMounts: volumes.map(({ name, mountPath }) => ({ name, mountPath })) }),
+            },
+          ],
+          ...(volumes.length > 0 && { volumes: volumes.map(({ name, source }) => ({ name, ...source })) }),
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,39 @@
+// The shape of a sample application as data: what the one renderer turns into Kubernetes objects.
+
+/** A volume the container mounts: scratch space, or an optional Secret such as curl's client certificates. */
+export interface VolumeSpec {
+  name: string;
+  mountPath: string;
+  source: { emptyDir: Record<string, never> } | { secret: { secretName: string; optional: boolean } };
+}
+
+export interface ContainerSpec {
+  name: string;
+  /** The upstream image; `istio-lab:apps.imageRegistry` rewrites it at render time. */
+  image: string;
+  imagePullPolicy: "IfNotPresent" | "Always";
+  ports: { containerPort: number; name?: string }[];
+  command?: string[];
+  env?: Record<string, string>;
+  volumes?: VolumeSpec[];
+}
+
+/** One Deployment. Its pods carry `app` plus `version` when given: the labels subsets and Kiali select on. */
+export interface VersionSpec {
+  deployment: string;
+  /** Absent for clients (curl, fortio), which upstream leaves unversioned and nothing routes to. */
+  version?: string;
+  container: ContainerSpec;
+  podAnnotations?: Record<string, string>;
+  terminationGracePeriodSeconds?: number;
+}
+
+/** One application: its Service, ServiceAccount and every version of it that exists. */
+export interface AppSpec {
+  /** The `app` label, and the name of the Service. */
+  app: string;
+  service?: { port: number; portName: string; targetPort?: number; labels: Record<string, string> };
+  /** Absent when upstream runs the pods as the namespace's `default` account (fortio). */
+  serviceAccount?: { name: string; labels?: Record<string, string> };
+  versions: VersionSpec[];
+}

@@ -1,0 +1,80 @@
+// Bookinfo, its gateway and its DestinationRules: the base of every Bookinfo scenario.
+import type { TrafficPolicy } from "../components/scenarios/istio";
+import type { ProductPageProbe } from "../components/scenarios/probes";
+import type { ScenarioSpec } from "../components/scenarios/spec";
+import { compose, type Part } from "./compose";
+import { destinationRule, gateway, ingressGatewaySelector, virtualService } from "./istio-data";
+
+export const bookinfoApp: Part = {
+  workloads: [{ app: "details" }, { app: "ratings" }, { app: "reviews" }, { app: "productpage" }],
+};
+
+/**
+ * samples/bookinfo/networking/bookinfo-gateway.yaml, but on port 80: the Helm gateway's Service maps
+ * 80 to 80, so upstream's 8080 (meant for istioctl's 80->8080 gateway) would have no listener.
+ */
+export const bookinfoGateway: Part = {
+  resources: [
+    gateway("bookinfo-gateway", {
+      selector: ingressGatewaySelector,
+      servers: [{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["*"] }],
+    }),
+    virtualService("bookinfo", {
+      hosts: ["*"],
+      gateways: ["bookinfo-gateway"],
+      http: [
+        {
+          match: [
+            { uri: { exact: "/productpage" } },
+            { uri: { prefix: "/static" } },
+            { uri: { exact: "/login" } },
+            { uri: { exact: "/logout" } },
+            { uri: { prefix: "/api/v1/products" } },
+          ],
+          route: [{ destination: { host: "productpage", port: { number: 9080 } } }],
+        },
+      ],
+    }),
+  ],
+};
+
+/**
+ * The subsets of destination-rule-all.yaml whose versions istio-lab deploys. ratings v2, v2-mysql,
+ * v2-mysql-vm and details v2 need databases or VMs the lab does not run; a subset nothing selects
+ * only invites a route that 503s.
+ */
+export const bookinfoSubsets = { productpage: ["v1"], reviews: ["v1", "v2", "v3"], ratings: ["v1"], details: ["v1"] } as const;
+
+/** destination-rule-all.yaml, or with a traffic policy on each (destination-rule-all-mtls.yaml). */
+export const bookinfoDestinationRules = (trafficPolicy?: TrafficPolicy): Part => ({
+  resources: Object.entries(bookinfoSubsets).map(([host, versions]) =>
+    destinationRule(host, {
+      host,
+      ...(trafficPolicy && { trafficPolicy }),
+      subsets: versions.map((v) => ({ name: v, labels: { version: v } })),
+    }),
+  ),
+});
+
+/** The title every productpage answer carries. */
+export const bookstoreTitle = "<title>Simple Bookstore App</title>";
+export const reviewsUnavailable = "Sorry, product reviews are currently unavailable for this book.";
+
+/** Page loads through the ingress gateway, anonymous unless a user is given; all answered 200. */
+export const pageLoads = (probe: Partial<Omit<ProductPageProbe, "kind">> = {}): ProductPageProbe => ({
+  kind: "productpage",
+  status: 200,
+  requests: 20,
+  ...probe,
+});
+
+/** A weighted split only shows over about 100 requests (research/istio.md section 7). */
+export const splitLoads = (reviews: ProductPageProbe["reviews"], probe: Partial<Omit<ProductPageProbe, "kind">> = {}) =>
+  pageLoads({ requests: 100, tolerance: 15, reviews, ...probe });
+
+export const bookinfo: ScenarioSpec = {
+  description: "Bookinfo behind the ingress gateway, with DestinationRules for every deployed subset",
+  ...compose(bookinfoApp, bookinfoGateway, bookinfoDestinationRules()),
+  // With no VirtualService, reviews balances over its three versions.
+  probes: [splitLoads({ v1: 33, v2: 33, v3: 33 }, { contains: [bookstoreTitle] })],
+};

@@ -1,0 +1,48 @@
+// The scenario catalog: every name of names.ts, resolved to its data.
+import type { ScenarioSpec } from "../components/scenarios/spec";
+import { bookinfo } from "./bookinfo";
+import { circuitBreaking } from "./circuit-breaking";
+import { faultAbort, faultDelay } from "./faults";
+import { ingressHttpbin } from "./ingress";
+import { mirroring } from "./mirroring";
+import type { ScenarioName } from "./names";
+import { scenarioOptionSchemas } from "./options";
+import { requestTimeout, retries } from "./resilience";
+import { routeAllV1, routeJasonV2 } from "./routing";
+import { mtlsStrict } from "./security";
+import { canary, shift50v3, shift80to20, shift90to10, shiftV2V3, shiftV3 } from "./shifting";
+import { stickySessions } from "./sticky";
+
+/** A scenario is data, or for the few that take options, data made from the validated options. */
+export const catalog = {
+  bookinfo,
+  "route-all-v1": routeAllV1,
+  "route-jason-v2": routeJasonV2,
+  "fault-delay": faultDelay,
+  "fault-abort": faultAbort,
+  "shift-50-v3": shift50v3,
+  "shift-v3": shiftV3,
+  "shift-90-10": shift90to10,
+  "shift-80-20": shift80to20,
+  "shift-v2-v3": shiftV2V3,
+  canary,
+  "request-timeout": requestTimeout,
+  retries,
+  mirroring,
+  "circuit-breaking": circuitBreaking,
+  "sticky-sessions": stickySessions,
+  "mtls-strict": mtlsStrict,
+  "ingress-httpbin": ingressHttpbin,
+} satisfies Record<ScenarioName, ScenarioSpec | ((options: never) => ScenarioSpec)>;
+
+/**
+ * The scenario's data for its options. The options go through the scenario's schema again (the
+ * config layer already did), so a caller outside the config path gets the same defaults and errors.
+ */
+export function resolveScenario(name: ScenarioName, options: unknown): ScenarioSpec {
+  // Each factory takes exactly what its schema in options.ts parses to.
+  const entry = catalog[name] as ScenarioSpec | ((options: unknown) => ScenarioSpec);
+  if (typeof entry !== "function") return entry;
+  const optionSchema = scenarioOptionSchemas[name];
+  return entry(optionSchema ? optionSchema.schema.parse(options ?? optionSchema.default ?? {}) : options);
+}

@@ -1,0 +1,268 @@
+// The mesh analyzer: each rule catches its broken case with a message naming the resource and
+// field, and every catalog entry passes.
+import { describe, expect, it } from "vitest";
+import { analyzeScenario, toConfigIssues } from "../../components/scenarios/analyzer";
+import type { IstioResource } from "../../components/scenarios/istio";
+import * as rules from "../../components/scenarios/mesh-rules";
+import { meshView, type MeshView } from "../../components/scenarios/mesh-view";
+import { selectApps } from "../../components/workloads/catalog";
+import { resolveScenario } from "../../stacks/catalog";
+import { scenarioNames, type ScenarioName } from "../../stacks/names";
+import { parseLabConfig } from "../../components/config";
+import { localCluster } from "../harness";
+
+/** A catalog scenario's view after `edit` changed a copy of its resources. */
+function broken(name: ScenarioName, edit: (resources: IstioResource[]) => IstioResource[] | void, options?: unknown): MeshView {
+  const spec = resolveScenario(name, options);
+  const resources = structuredClone(spec.resources);
+  return meshView(edit(resources) ?? resources, selectApps(spec.workloads));
+}
+
+function find<K extends IstioResource["kind"]>(resources: IstioResource[], kind: K, name: string) {
+  const found = resources.find((r) => r.kind === kind && r.name === name);
+  if (!found) throw new Error(`no ${kind} ${name}`);
+  return found as Extract<IstioResource, { kind: K }>;
+}
+
+describe("every catalog entry", () => {
+  it.each(scenarioNames.filter((n) => n !== "canary" && n !== "sticky-sessions"))("%s passes the analyzer", (name) => {
+    expect(analyzeScenario(name, undefined)).toEqual([]);
+  });
+
+  it.each([{ weights: { v1: 100 } }, { weights: { v1: 10, v2: 20, v3: 70 } }, { weights: { v2: 0, v3: 100 } }])("canary %j passes", (options) => {
+    expect(analyzeScenario("canary", options)).toEqual([]);
+  });
+
+  it.each([undefined, { hashBy: "cookie", name: "user", ttl: "0s" }, { hashBy: "sourceIp" }, { hashBy: "query", name: "u" }])("sticky-sessions %j passes", (options) => {
+    expect(analyzeScenario("sticky-sessions", options)).toEqual([]);
+  });
+
+  it("passes every rule on its own too", () => {
+    for (const name of scenarioNames.filter((n) => n !== "canary")) {
+      const view = broken(name, () => undefined);
+      for (const rule of rules.meshRules) expect(rule(view)).toEqual([]);
+    }
+  });
+});
+
+describe("a destination host", () => {
+  it("must be a Service of the scenario", () => {
+    const view = broken("route-all-v1", (rs) => {
+      find(rs, "VirtualService", "details").spec.http[0].route[0].destination.host = "detail";
+    });
+    expect(rules.destinationHostsAreServices(view)).toEqual([
+      {
+        resource: "VirtualService/details",
+        field: "spec.http[0].route[0].destination.host",
+        message: "host detail is not a Service of this scenario (Services: details, ratings, reviews, productpage)",
+      },
+    ]);
+  });
+
+  it("must be a Service of the scenario when it is a mirror, FQDNs included", () => {
+    const view = broken("mirroring", (rs) => {
+      find(rs, "VirtualService", "httpbin").spec.http[0].mirror = { host: "httpbin2.bookinfo.svc.cluster.local", subset: "v2" };
+    });
+    expect(rules.destinationHostsAreServices(view).map((f) => f.field)).toEqual(["spec.http[0].mirror.host"]);
+    const fqdn = broken("mirroring", (rs) => {
+      find(rs, "VirtualService", "httpbin").spec.http[0].mirror = { host: "httpbin.bookinfo.svc.cluster.local", subset: "v2" };
+    });
+    expect(rules.destinationHostsAreServices(fqdn)).toEqual([]);
+  });
+
+  it("must use a port the Service has", () => {
+    const view = broken("bookinfo", (rs) => {
+      find(rs, "VirtualService", "bookinfo").spec.http[0].route[0].destination.port = { number: 8080 };
+    });
+    expect(rules.destinationHostsAreServices(view)).toEqual([
+      { resource: "VirtualService/bookinfo", field: "spec.http[0].route[0].destination.port.number", message: "Service productpage has no port 8080 (ports: 9080)" },
+    ]);
+  });
+});
+
+describe("a routed subset", () => {
+  it("must be defined by a DestinationRule for its host", () => {
+    const view = broken("route-jason-v2", (rs) => {
+      find(rs, "VirtualService", "reviews").spec.http[0].route[0].destination.subset = "v4";
+    });
+    expect(rules.subsetsAreDefined(view)).toEqual([
+      {
+        resource: "VirtualService/reviews",
+        field: "spec.http[0].route[0].destination.subset",
+        message: "subset v4 of reviews is not defined by any DestinationRule (defined subsets: v1, v2, v3); requests to it get 503",
+      },
+    ]);
+  });
+
+  it("needs a DestinationRule at all", () => {
+    const view = broken("route-all-v1", (rs) => rs.filter((r) => !(r.kind === "DestinationRule" && r.name === "ratings")));
+    expect(rules.subsetsAreDefined(view)).toEqual([
+      {
+        resource: "VirtualService/ratings",
+        field: "spec.http[0].route[0].destination.subset",
+        message: "subset v1 of ratings is not defined by any DestinationRule (no DestinationRule has host ratings); requests to it get 503",
+      },
+    ]);
+  });
+
+  it("must select a deployed workload", () => {
+    // Upstream's ratings v2 needs MongoDB; the lab does not deploy it.
+    const view = broken("route-all-v1", (rs) => {
+      find(rs, "DestinationRule", "ratings").spec.subsets!.push({ name: "v2", labels: { version: "v2" } });
+      find(rs, "VirtualService", "ratings").spec.http[0].route[0].destination.subset = "v2";
+    });
+    expect(rules.routedSubsetsSelectPods(view)).toEqual([
+      {
+        resource: "VirtualService/ratings",
+        field: "spec.http[0].route[0].destination.subset",
+        message: "subset v2 of ratings (app=ratings,version=v2) selects no deployed workload; requests to it get 503",
+      },
+    ]);
+  });
+
+  it("selects nothing when the scenario leaves that version out (mirror to httpbin v2 without deploying it)", () => {
+    const spec = resolveScenario("mirroring", undefined);
+    const view = meshView(spec.resources, selectApps([{ app: "httpbin", versions: ["v1"] }, { app: "curl" }]));
+    expect(rules.routedSubsetsSelectPods(view).map((f) => `${f.resource} ${f.field}`)).toEqual(["VirtualService/httpbin spec.http[0].mirror.subset"]);
+  });
+});
+
+describe("route weights", () => {
+  it("must sum to 100", () => {
+    const view = broken("shift-50-v3", (rs) => {
+      find(rs, "VirtualService", "reviews").spec.http[0].route[1].weight = 40;
+    });
+    expect(rules.weightsSumTo100(view)).toEqual([
+      { resource: "VirtualService/reviews", field: "spec.http[0].route", message: "weights sum to 90, not 100; Istio no longer rejects this and splits by the ratio" },
+    ]);
+  });
+
+  it("must be whole numbers, on every destination of a split", () => {
+    const view = broken("shift-90-10", (rs) => {
+      const route = find(rs, "VirtualService", "reviews").spec.http[0].route;
+      route[0].weight = 89.5;
+      delete route[1].weight;
+    });
+    expect(rules.weightsSumTo100(view)).toEqual([
+      { resource: "VirtualService/reviews", field: "spec.http[0].route[0].weight", message: "must be a whole number of percent, 0-100, on every destination of a split route (got 89.5)" },
+      { resource: "VirtualService/reviews", field: "spec.http[0].route[1].weight", message: "must be a whole number of percent, 0-100, on every destination of a split route (got none)" },
+    ]);
+  });
+
+  it("may be left out on a single destination, but a lone weight must still be 100", () => {
+    expect(rules.weightsSumTo100(broken("shift-v3", () => undefined))).toEqual([]);
+    const view = broken("shift-v3", (rs) => {
+      find(rs, "VirtualService", "reviews").spec.http[0].route[0].weight = 50;
+    });
+    expect(rules.weightsSumTo100(view).map((f) => f.message)).toEqual(["weights sum to 50, not 100; Istio no longer rejects this and splits by the ratio"]);
+  });
+});
+
+describe("a consistent-hash DestinationRule", () => {
+  it("is not combined with a weighted route to the same host", () => {
+    const weighted = resolveScenario("shift-50-v3", undefined).resources.find((r) => r.kind === "VirtualService" && r.name === "reviews")!;
+    const view = broken("sticky-sessions", (rs) => [...rs, weighted]);
+    expect(rules.consistentHashNotWeighted(view)).toEqual([
+      {
+        resource: "VirtualService/reviews",
+        field: "spec.http[0].route",
+        message: "splits reviews by weight while DestinationRule/reviews balances it by consistent hash; the weights pick the subset first, so sessions are not sticky",
+      },
+    ]);
+  });
+
+  it("may sit behind a route to one subset", () => {
+    const single = resolveScenario("route-all-v1", undefined).resources.find((r) => r.kind === "VirtualService" && r.name === "reviews")!;
+    expect(rules.consistentHashNotWeighted(broken("sticky-sessions", (rs) => [...rs, single]))).toEqual([]);
+  });
+});
+
+describe("a route with a fault", () => {
+  it("carries no retries", () => {
+    const view = broken("fault-abort", (rs) => {
+      find(rs, "VirtualService", "ratings").spec.http[0].retries = { attempts: 2 };
+    });
+    expect(rules.faultsStandAlone(view)).toEqual([
+      {
+        resource: "VirtualService/ratings",
+        field: "spec.http[0].retries",
+        message: "is set on a route that injects a fault; Istio disables retries there, so move the fault or the retries to another service",
+      },
+    ]);
+  });
+
+  it("carries no timeout", () => {
+    const view = broken("request-timeout", (rs) => {
+      find(rs, "VirtualService", "ratings").spec.http[0].timeout = "1s";
+    });
+    expect(rules.faultsStandAlone(view).map((f) => `${f.resource} ${f.field}`)).toEqual(["VirtualService/ratings spec.http[0].timeout"]);
+  });
+});
+
+describe("a Gateway", () => {
+  it("selects the ingress gateway's pods", () => {
+    // What the Helm chart's pods would carry had the release been named istio-ingress.
+    const view = broken("bookinfo", (rs) => {
+      find(rs, "Gateway", "bookinfo-gateway").spec.selector = { istio: "ingress" };
+    });
+    expect(rules.gatewaysMatchTheIngress(view)).toEqual([
+      {
+        resource: "Gateway/bookinfo-gateway",
+        field: "spec.selector",
+        message: "istio: ingress does not match the ingress gateway's pods (istio: ingressgateway); no gateway would serve it",
+      },
+    ]);
+  });
+
+  it("listens on a port of the gateway Service, not upstream's 8080", () => {
+    const view = broken("bookinfo", (rs) => {
+      find(rs, "Gateway", "bookinfo-gateway").spec.servers[0].port.number = 8080;
+    });
+    expect(rules.gatewaysMatchTheIngress(view)).toEqual([
+      {
+        resource: "Gateway/bookinfo-gateway",
+        field: "spec.servers[0].port.number",
+        message: "port 8080 is not a port of the istio-ingressgateway Service (80, 443); the listener would be unreachable",
+      },
+    ]);
+  });
+
+  it("must exist when a VirtualService binds to it", () => {
+    const view = broken("ingress-httpbin", (rs) => {
+      find(rs, "VirtualService", "httpbin").spec.gateways = ["mesh", "httpbin-gw"];
+    });
+    expect(rules.boundGatewaysExist(view)).toEqual([
+      { resource: "VirtualService/httpbin", field: "spec.gateways[1]", message: "names Gateway httpbin-gw, which this scenario does not define" },
+    ]);
+    expect(rules.boundGatewaysExist(broken("ingress-httpbin", (rs) => rs.filter((r) => r.kind !== "Gateway"))).map((f) => f.field)).toEqual(["spec.gateways[0]"]);
+  });
+});
+
+describe("findings as config issues", () => {
+  const finding = { resource: "VirtualService/reviews", field: "spec.http[0].route", message: "weights sum to 90, not 100" };
+
+  it("are keyed on istio-lab:scenario and name the scenario, resource and field", () => {
+    expect(toConfigIssues("shift-50-v3", resolveScenario("shift-50-v3", undefined), [finding])).toEqual([
+      { key: "istio-lab:scenario", message: "scenario shift-50-v3: VirtualService/reviews spec.http[0].route: weights sum to 90, not 100" },
+    ]);
+  });
+
+  it("are keyed on the option a field came from", () => {
+    const spec = resolveScenario("canary", { weights: { v1: 50, v3: 50 } });
+    expect(toConfigIssues("canary", spec, [finding]).map((i) => i.key)).toEqual(["istio-lab:scenarioOptions.weights"]);
+    const sticky = resolveScenario("sticky-sessions", undefined);
+    const hashFinding = { resource: "DestinationRule/reviews", field: "spec.trafficPolicy.loadBalancer.consistentHash", message: "x" };
+    expect(toConfigIssues("sticky-sessions", sticky, [hashFinding, finding]).map((i) => i.key)).toEqual(["istio-lab:scenarioOptions.hashBy", "istio-lab:scenario"]);
+  });
+
+  it("never hide an option error: the option schema answers first", () => {
+    const values = {
+      "istio-lab:cluster": JSON.stringify(localCluster),
+      "istio-lab:scenario": "canary",
+      "istio-lab:scenarioOptions": JSON.stringify({ weights: { v1: 50, v2: 40 } }),
+    };
+    expect(() => parseLabConfig({ values, secretKeys: new Set() })).toThrow(
+      expect.objectContaining({ issues: [{ key: "istio-lab:scenarioOptions.weights", message: "must sum to 100 (they sum to 90)" }] }),
+    );
+  });
+});

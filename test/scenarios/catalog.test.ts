@@ -1,0 +1,234 @@
+// Every catalog entry rendered under the mock engine, its Istio objects compared with upstream's
+// samples/bookinfo/networking files and task pages (research/istio.md sections 3, 4 and 8).
+import { describe, expect, it } from "vitest";
+import { scenarioNames } from "../../stacks/names";
+import { kubernetesObjects, ofType } from "../harness";
+import { validateObject } from "../validate";
+import { istioSpec, jasonMatch, renderScenario, scenarioObjects, subset, toV1 } from "./render-scenario";
+
+const bookinfoGateway = {
+  selector: { istio: "ingressgateway" },
+  servers: [{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["*"] }],
+};
+const bookinfoRoute = {
+  hosts: ["*"],
+  gateways: ["bookinfo-gateway"],
+  http: [
+    {
+      match: [
+        { uri: { exact: "/productpage" } },
+        { uri: { prefix: "/static" } },
+        { uri: { exact: "/login" } },
+        { uri: { exact: "/logout" } },
+        { uri: { prefix: "/api/v1/products" } },
+      ],
+      route: [{ destination: { host: "productpage", port: { number: 9080 } } }],
+    },
+  ],
+};
+const subsets = (...versions: string[]) => versions.map((v) => ({ name: v, labels: { version: v } }));
+const bookinfoRules = { productpage: subsets("v1"), reviews: subsets("v1", "v2", "v3"), ratings: subsets("v1"), details: subsets("v1") };
+const bookinfoBase = [
+  "DestinationRule/details",
+  "DestinationRule/productpage",
+  "DestinationRule/ratings",
+  "DestinationRule/reviews",
+  "Gateway/bookinfo-gateway",
+  "VirtualService/bookinfo",
+];
+const allV1 = ["VirtualService/details", "VirtualService/productpage", "VirtualService/ratings", "VirtualService/reviews"];
+
+describe("every catalog entry", () => {
+  it.each(scenarioNames.filter((n) => n !== "canary"))("%s renders objects that pass the Istio and Kubernetes schemas", async (name) => {
+    const rendered = await renderScenario(name);
+    const objects = kubernetesObjects(rendered).filter((r) => r.parent === "scenario" || r.parent === "workloads");
+    expect(objects.length).toBeGreaterThan(0);
+    for (const object of objects) await validateObject(object.inputs);
+  });
+});
+
+describe("bookinfo", () => {
+  it("is the app, its gateway on port 80 and DestinationRules for the deployed subsets", async () => {
+    const r = await renderScenario("bookinfo");
+    expect(scenarioObjects(r)).toEqual(bookinfoBase);
+    expect(istioSpec(r, "Gateway", "bookinfo-gateway")).toEqual(bookinfoGateway);
+    expect(istioSpec(r, "VirtualService", "bookinfo")).toEqual(bookinfoRoute);
+    for (const [host, expected] of Object.entries(bookinfoRules)) expect(istioSpec(r, "DestinationRule", host)).toEqual({ host, subsets: expected });
+  });
+
+  it("creates each VirtualService after the DestinationRules and Gateway it uses", async () => {
+    const r = await renderScenario("route-all-v1");
+    const vs = r.resources.find((x) => x.name === "VirtualService/bookinfo/bookinfo")!;
+    expect(vs.dependsOn.sort()).toEqual(["DestinationRule/bookinfo/productpage", "Gateway/bookinfo/bookinfo-gateway"]);
+    expect(r.resources.find((x) => x.name === "VirtualService/bookinfo/reviews")!.dependsOn).toEqual(["DestinationRule/bookinfo/reviews"]);
+    const order = r.resources.map((x) => x.name);
+    expect(order.indexOf("DestinationRule/bookinfo/reviews")).toBeLessThan(order.indexOf("VirtualService/bookinfo/reviews"));
+  });
+
+  it("registers Istio objects as custom resources of the v1 APIs, in the app namespace", async () => {
+    const r = await renderScenario("mtls-strict");
+    expect(ofType(r, "kubernetes:networking.istio.io/v1:DestinationRule")).toHaveLength(4);
+    const pa = ofType(r, "kubernetes:security.istio.io/v1:PeerAuthentication");
+    expect(pa.map((p) => p.inputs.metadata)).toEqual([{ name: "default", namespace: "bookinfo" }]);
+  });
+});
+
+describe("request routing", () => {
+  it("route-all-v1 sends every Bookinfo service to v1", async () => {
+    const r = await renderScenario("route-all-v1");
+    expect(scenarioObjects(r)).toEqual([...bookinfoBase, ...allV1].sort());
+    for (const host of ["productpage", "reviews", "ratings", "details"]) expect(istioSpec(r, "VirtualService", host)).toEqual(toV1(host));
+  });
+
+  it("route-jason-v2 sends jason to reviews v2 and everyone else to v1", async () => {
+    const r = await renderScenario("route-jason-v2");
+    expect(scenarioObjects(r)).toEqual([...bookinfoBase, ...allV1].sort());
+    expect(istioSpec(r, "VirtualService", "reviews")).toEqual({
+      hosts: ["reviews"],
+      http: [{ match: jasonMatch, route: [subset("reviews", "v2")] }, { route: [subset("reviews", "v1")] }],
+    });
+    expect(istioSpec(r, "VirtualService", "ratings")).toEqual(toV1("ratings"));
+  });
+});
+
+describe("fault injection", () => {
+  it("fault-delay is route-jason-v2 plus a 7 s delay on ratings for jason, 100 %", async () => {
+    const r = await renderScenario("fault-delay");
+    expect(scenarioObjects(r)).toEqual([...bookinfoBase, ...allV1].sort());
+    expect(istioSpec(r, "VirtualService", "reviews").http).toEqual([{ match: jasonMatch, route: [subset("reviews", "v2")] }, { route: [subset("reviews", "v1")] }]);
+    expect(istioSpec(r, "VirtualService", "ratings")).toEqual({
+      hosts: ["ratings"],
+      http: [
+        { match: jasonMatch, fault: { delay: { percentage: { value: 100 }, fixedDelay: "7s" } }, route: [subset("ratings", "v1")] },
+        { route: [subset("ratings", "v1")] },
+      ],
+    });
+    expect(istioSpec(r, "VirtualService", "details")).toEqual(toV1("details"));
+  });
+
+  it("fault-abort is route-jason-v2 plus HTTP 500 from ratings for jason, 100 %", async () => {
+    const r = await renderScenario("fault-abort");
+    expect(istioSpec(r, "VirtualService", "reviews").http).toEqual([{ match: jasonMatch, route: [subset("reviews", "v2")] }, { route: [subset("reviews", "v1")] }]);
+    expect(istioSpec(r, "VirtualService", "ratings")).toEqual({
+      hosts: ["ratings"],
+      http: [
+        { match: jasonMatch, fault: { abort: { percentage: { value: 100 }, httpStatus: 500 } }, route: [subset("ratings", "v1")] },
+        { route: [subset("ratings", "v1")] },
+      ],
+    });
+  });
+});
+
+describe("traffic shifting", () => {
+  it.each([
+    ["shift-50-v3", [subset("reviews", "v1", 50), subset("reviews", "v3", 50)]],
+    ["shift-90-10", [subset("reviews", "v1", 90), subset("reviews", "v2", 10)]],
+    ["shift-80-20", [subset("reviews", "v1", 80), subset("reviews", "v2", 20)]],
+    ["shift-v2-v3", [subset("reviews", "v2", 50), subset("reviews", "v3", 50)]],
+    ["shift-v3", [subset("reviews", "v3")]],
+  ])("%s splits reviews as upstream's file does, the rest on v1", async (name, route) => {
+    const r = await renderScenario(name);
+    expect(scenarioObjects(r)).toEqual([...bookinfoBase, ...allV1].sort());
+    expect(istioSpec(r, "VirtualService", "reviews")).toEqual({ hosts: ["reviews"], http: [{ route }] });
+    expect(istioSpec(r, "VirtualService", "productpage")).toEqual(toV1("productpage"));
+  });
+
+  it("canary takes the reviews weights from scenarioOptions and leaves out subsets at 0", async () => {
+    const r = await renderScenario("canary", { weights: { v1: 70, v2: 0, v3: 30 } });
+    expect(istioSpec(r, "VirtualService", "reviews").http).toEqual([{ route: [subset("reviews", "v1", 70), subset("reviews", "v3", 30)] }]);
+    for (const object of kubernetesObjects(r).filter((x) => x.parent === "scenario")) await validateObject(object.inputs);
+  });
+});
+
+describe("resilience", () => {
+  it("request-timeout gives reviews v2 a 0.5 s timeout and delays ratings 2 s, on separate routes", async () => {
+    const r = await renderScenario("request-timeout");
+    expect(istioSpec(r, "VirtualService", "reviews")).toEqual({ hosts: ["reviews"], http: [{ route: [subset("reviews", "v2")], timeout: "0.5s" }] });
+    expect(istioSpec(r, "VirtualService", "ratings")).toEqual({
+      hosts: ["ratings"],
+      http: [{ fault: { delay: { percentage: { value: 100 }, fixedDelay: "2s" } }, route: [subset("ratings", "v1")] }],
+    });
+    expect(istioSpec(r, "VirtualService", "details")).toEqual(toV1("details"));
+  });
+
+  it("retries retries httpbin 3 times on 5xx, with no fault on the route", async () => {
+    const r = await renderScenario("retries");
+    expect(scenarioObjects(r)).toEqual(["VirtualService/httpbin"]);
+    expect(istioSpec(r, "VirtualService", "httpbin")).toEqual({
+      hosts: ["httpbin"],
+      http: [{ route: [{ destination: { host: "httpbin" } }], retries: { attempts: 3, perTryTimeout: "2s", retryOn: "5xx" } }],
+    });
+  });
+});
+
+describe("mirroring", () => {
+  it("sends everything to httpbin v1 and mirrors 100 % to v2", async () => {
+    const r = await renderScenario("mirroring");
+    expect(scenarioObjects(r)).toEqual(["DestinationRule/httpbin", "VirtualService/httpbin"]);
+    expect(istioSpec(r, "DestinationRule", "httpbin")).toEqual({ host: "httpbin", subsets: subsets("v1", "v2") });
+    expect(istioSpec(r, "VirtualService", "httpbin")).toEqual({
+      hosts: ["httpbin"],
+      http: [{ route: [subset("httpbin", "v1", 100)], mirror: { host: "httpbin", subset: "v2" }, mirrorPercentage: { value: 100 } }],
+    });
+  });
+});
+
+describe("circuit breaking", () => {
+  it("limits httpbin to 1 connection, 1 pending request, 1 request per connection, and ejects after one 5xx", async () => {
+    const r = await renderScenario("circuit-breaking");
+    expect(scenarioObjects(r)).toEqual(["DestinationRule/httpbin"]);
+    expect(istioSpec(r, "DestinationRule", "httpbin")).toEqual({
+      host: "httpbin",
+      trafficPolicy: {
+        connectionPool: { tcp: { maxConnections: 1 }, http: { http1MaxPendingRequests: 1, maxRequestsPerConnection: 1 } },
+        outlierDetection: { consecutive5xxErrors: 1, interval: "1s", baseEjectionTime: "3m", maxEjectionPercent: 100 },
+      },
+    });
+  });
+});
+
+describe("sticky sessions", () => {
+  it.each([
+    [undefined, { httpHeaderName: "end-user" }],
+    [{ hashBy: "header", name: "x-user" }, { httpHeaderName: "x-user" }],
+    [{ hashBy: "cookie", name: "user", ttl: "0s" }, { httpCookie: { name: "user", ttl: "0s" } }],
+    [{ hashBy: "cookie", name: "session" }, { httpCookie: { name: "session" } }],
+    [{ hashBy: "sourceIp" }, { useSourceIp: true }],
+    [{ hashBy: "query", name: "u" }, { httpQueryParameterName: "u" }],
+  ])("options %j hash reviews by %j, with no VirtualService for reviews", async (options, consistentHash) => {
+    const r = await renderScenario("sticky-sessions", options);
+    expect(scenarioObjects(r)).toEqual(bookinfoBase);
+    expect(istioSpec(r, "DestinationRule", "reviews")).toEqual({ host: "reviews", trafficPolicy: { loadBalancer: { consistentHash } }, subsets: bookinfoRules.reviews });
+    expect(istioSpec(r, "DestinationRule", "ratings")).toEqual({ host: "ratings", subsets: bookinfoRules.ratings });
+    for (const object of kubernetesObjects(r).filter((x) => x.parent === "scenario")) await validateObject(object.inputs);
+  });
+});
+
+describe("security", () => {
+  it("mtls-strict makes the namespace STRICT and every DestinationRule ISTIO_MUTUAL", async () => {
+    const r = await renderScenario("mtls-strict");
+    expect(scenarioObjects(r)).toEqual([...bookinfoBase, "PeerAuthentication/default"].sort());
+    expect(istioSpec(r, "PeerAuthentication", "default")).toEqual({ mtls: { mode: "STRICT" } });
+    for (const [host, expected] of Object.entries(bookinfoRules)) {
+      expect(istioSpec(r, "DestinationRule", host)).toEqual({ host, trafficPolicy: { tls: { mode: "ISTIO_MUTUAL" } }, subsets: expected });
+    }
+    expect(istioSpec(r, "Gateway", "bookinfo-gateway")).toEqual(bookinfoGateway);
+  });
+});
+
+describe("ingress", () => {
+  it("ingress-httpbin exposes /status and /delay of httpbin on httpbin.example.com, port 80", async () => {
+    const r = await renderScenario("ingress-httpbin");
+    expect(scenarioObjects(r)).toEqual(["Gateway/httpbin-gateway", "VirtualService/httpbin"]);
+    expect(istioSpec(r, "Gateway", "httpbin-gateway")).toEqual({
+      selector: { istio: "ingressgateway" },
+      servers: [{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["httpbin.example.com"] }],
+    });
+    expect(istioSpec(r, "VirtualService", "httpbin")).toEqual({
+      hosts: ["httpbin.example.com"],
+      gateways: ["httpbin-gateway"],
+      http: [{ match: [{ uri: { prefix: "/status" } }, { uri: { prefix: "/delay" } }], route: [{ destination: { host: "httpbin", port: { number: 8000 } } }] }],
+    });
+    expect(r.resources.find((x) => x.name === "VirtualService/bookinfo/httpbin")!.dependsOn).toEqual(["Gateway/bookinfo/httpbin-gateway"]);
+  });
+});
