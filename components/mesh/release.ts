@@ -33,7 +33,8 @@ export function chartRelease(spec: ChartRelease, opts: pulumi.CustomResourceOpti
       skipAwait: spec.skipAwait ?? false,
       timeout: 600,
       // A half-installed release is rolled back rather than left for the next `up` to trip over.
-      atomic: true,
+      // Helm's atomic implies waiting, so it goes with skipAwait.
+      atomic: !spec.skipAwait,
     },
     { ...opts, customTimeouts: { create: "15m", update: "15m", delete: "10m" } },
   );

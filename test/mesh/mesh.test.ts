@@ -61,7 +61,7 @@ describe("the default mesh", () => {
 
   it("publishes the gateway on NodePort 31380 and waits for it", () => {
     const gateway = resource(r, release, "HelmRelease/istio-system/istio-ingressgateway").inputs;
-    expect(gateway.skipAwait).toBe(false);
+    expect(gateway).toMatchObject({ skipAwait: false, atomic: true, timeout: 600 });
     const service = (gateway.values as any).service;
     expect(service.type).toBe("NodePort");
     expect(service.ports).toContainEqual({ name: "http2", port: 80, protocol: "TCP", targetPort: 80, nodePort: 31380 });
@@ -119,7 +119,7 @@ describe("mesh options", () => {
 
   it("does not wait for a LoadBalancer address that bare VMs never get", async () => {
     const r = await lab({ ingress: { serviceType: "LoadBalancer" } });
-    expect(resource(r, release, "HelmRelease/istio-system/istio-ingressgateway").inputs.skipAwait).toBe(true);
+    expect(resource(r, release, "HelmRelease/istio-system/istio-ingressgateway").inputs).toMatchObject({ skipAwait: true, atomic: false });
   });
 
   it("installs only the chosen addons, and tracing only with Jaeger", async () => {
