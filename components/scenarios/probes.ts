@@ -80,8 +80,9 @@ export interface StickyProbe extends InMeshOrigin {
 }
 
 /**
- * Plaintext from a pod without a sidecar (in another namespace, so it is not injected) is refused:
- * curl exits 56 with status 000. From inside the mesh the same request succeeds.
+ * Plaintext from a pod without a sidecar (verify starts one in the app namespace with the pod label
+ * `sidecar.istio.io/inject: "false"`) is refused: curl exits 56 with status 000. From inside the
+ * mesh the same request succeeds.
  */
 export interface MtlsProbe {
   kind: "mtls";

@@ -1,0 +1,117 @@
+// `npm run verify` through the real command line, against the local stand-in of the lab.
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { deadPort, startStub, type Stub } from "./stub";
+
+const root = path.resolve(__dirname, "../..");
+
+/** Runs the CLI without blocking this process, which serves the stub meanwhile. */
+function verify(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string; seconds: number }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "tools/verify.ts", ...args], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    child.on("error", reject);
+    child.on("close", (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr, seconds: (performance.now() - started) / 1000 });
+    });
+  });
+}
+
+let stub: Stub | undefined;
+afterEach(async () => {
+  await stub?.close();
+  stub = undefined;
+});
+
+const flags = (gateway: string, scenario = "route-jason-v2") => ["--scenario", scenario, "--namespace", "bookinfo", "--gateway-url", gateway, "--requests", "6"];
+
+describe("npm run verify", () => {
+  it("--help documents every flag and exits 0", async () => {
+    const { status, stdout } = await verify(["--help"]);
+    expect(status).toBe(0);
+    for (const flag of ["--stack", "--scenario", "--options", "--kubeconfig", "--gateway-url", "--namespace", "--requests", "--json", "--timeout", "--deadline"]) expect(stdout).toContain(flag);
+    expect(stdout).toContain("route-jason-v2");
+  });
+
+  it("prints only JSON with --json and exits 0 when the lab behaves", async () => {
+    stub = await startStub({ reviews: (_n, user) => (user === "jason" ? "v2" : "v1") });
+    const { status, stdout, stderr } = await verify([...flags(stub.url), "--json"]);
+    expect(stderr).toBe("");
+    expect(status).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(doc).toMatchObject({ scenario: "route-jason-v2", namespace: "bookinfo", source: "flags", ok: true, exitCode: 0, failed: 0, errors: 0 });
+    expect(doc.probes.map((p: any) => p.probe)).toEqual(["productpage x6, anonymous", "productpage x6 as jason"]);
+    expect(doc.probes[1].checks.find((c: any) => c.name === "reviews versions")).toMatchObject({ pass: true, observed: "v2 100 % of 6" });
+  });
+
+  it("exits 1 and says which check failed when the lab misbehaves", async () => {
+    stub = await startStub({ reviews: () => "v1" });
+    const json = await verify([...flags(stub.url), "--json"]);
+    expect(json.status).toBe(1);
+    const doc = JSON.parse(json.stdout);
+    expect(doc).toMatchObject({ ok: false, exitCode: 1, failed: 1 });
+    const text = await verify(flags(stub.url));
+    expect(text.status).toBe(1);
+    expect(text.stdout).toMatch(/productpage x6 as jason\n {2}check +expected +observed +result\n/);
+    expect(text.stdout).toMatch(/reviews versions +v1 0 %, v2 100 %; every answer shows one +v1 100 %, v2 0 % of 6 +FAIL/);
+    expect(text.stdout).toMatch(/^FAIL: 4 of 5 checks passed/m);
+  });
+
+  it("exits 2 quickly with a clear message when the gateway is unreachable", async () => {
+    const gateway = `http://127.0.0.1:${await deadPort()}`;
+    const { status, stdout, stderr, seconds } = await verify([...flags(gateway), "--json"]);
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/verify: the ingress gateway at http:\/\/127\.0\.0\.1:\d+ is unreachable \(.*ECONNREFUSED\)/);
+    expect(JSON.parse(stdout)).toMatchObject({ ok: false, exitCode: 2 });
+    expect(seconds).toBeLessThan(8);
+  });
+
+  it("exits 2 when the cluster's API server is unreachable, through the real client", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-verify-"));
+    const kubeconfig = path.join(dir, "config");
+    const server = `https://127.0.0.1:${await deadPort()}`;
+    fs.writeFileSync(
+      kubeconfig,
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: "lab", cluster: { server, "insecure-skip-tls-verify": true } }],
+        users: [{ name: "lab", user: { token: "t" } }],
+        contexts: [{ name: "lab", context: { cluster: "lab", user: "lab" } }],
+        "current-context": "lab",
+      }),
+    );
+    const { status, stdout, stderr } = await verify(["--scenario", "mirroring", "--namespace", "bookinfo", "--gateway-url", "http://127.0.0.1:1", "--kubeconfig", kubeconfig]);
+    expect(status).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toContain(`cannot reach the Kubernetes API at ${server}`);
+    const missing = await verify(["--scenario", "mirroring", "--namespace", "bookinfo", "--gateway-url", "http://127.0.0.1:1", "--kubeconfig", path.join(dir, "nope")]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain("cannot load the kubeconfig");
+  });
+
+  it("exits 2 on usage errors and names the fix when there is no Pulumi CLI", async () => {
+    const bad = await verify(["--requests", "0"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("--requests must be a number from 1 to 1000");
+    const unknown = await verify(["--scenario", "no-such", "--namespace", "n", "--gateway-url", "http://127.0.0.1:1"]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('unknown scenario "no-such"');
+    const noPulumi = await verify(["--stack", "lab"], { PATH: "/nonexistent" });
+    expect(noPulumi.status).toBe(2);
+    expect(noPulumi.stderr).toContain("cannot read the outputs of stack lab (the Pulumi CLI is not installed); pass --scenario, --namespace and --gateway-url");
+  });
+});

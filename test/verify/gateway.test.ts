@@ -1,0 +1,148 @@
+// Probing through the gateway, end to end against a local stand-in for Bookinfo and httpbin.
+import { afterEach, describe, expect, it } from "vitest";
+import type { ProductPageProbe } from "../../components/scenarios/probes";
+import { resolveScenario } from "../../stacks/catalog";
+import { Deadline } from "../../tools/verify/deadline";
+import type { ProbeContext } from "../../tools/verify/probes/context";
+import { exitCode, preflight, runProbes, UnreachableError } from "../../tools/verify/run";
+import type { ProbeResult } from "../../tools/verify/types";
+import { testContext } from "./context";
+import { deadPort, startStub, type Stub, type StubBehaviour } from "./stub";
+
+let stub: Stub | undefined;
+let ctx: ProbeContext | undefined;
+afterEach(async () => {
+  ctx?.http.close();
+  await stub?.close();
+  stub = undefined;
+  ctx = undefined;
+});
+
+async function against(behaviour: StubBehaviour, overrides: Partial<ProbeContext> = {}) {
+  stub = await startStub(behaviour);
+  ctx = testContext({ gatewayUrl: `${stub.url}/`, ...overrides });
+  return ctx;
+}
+
+const check = (results: ProbeResult[], probe: number, name: string) => {
+  const found = results[probe].checks.find((c) => c.name === name);
+  if (!found) throw new Error(`no check ${name} in ${JSON.stringify(results[probe])}`);
+  return found;
+};
+
+/** Bookinfo as route-jason-v2 makes it behave: jason sees v2, everyone else v1. */
+const jasonV2: StubBehaviour = { reviews: (_n, user) => (user === "jason" ? "v2" : "v1") };
+
+describe("productpage probes through the gateway", () => {
+  it("route-jason-v2 passes when jason, signed in by cookie, sees black stars and others none", async () => {
+    const c = await against(jasonV2);
+    const results = await runProbes(c, resolveScenario("route-jason-v2", undefined).probes);
+    expect(results.map((r) => r.probe)).toEqual(["productpage x20, anonymous", "productpage x20 as jason"]);
+    expect(results.flatMap((r) => r.checks).filter((x) => !x.pass)).toEqual([]);
+    expect(check(results, 1, "reviews versions").observed).toBe("v2 100 % of 20");
+    expect(check(results, 1, "signed in as jason").pass).toBe(true);
+    expect(exitCode(results)).toBe(0);
+    expect(Object.fromEntries(stub!.loads)).toEqual({ "": 20, jason: 20 });
+  });
+
+  it("fails when jason's pages do not reach v2 (the end-user route is missing)", async () => {
+    const c = await against({ reviews: () => "v1" });
+    const results = await runProbes(c, resolveScenario("route-jason-v2", undefined).probes);
+    expect(check(results, 0, "reviews versions").pass).toBe(true);
+    expect(check(results, 1, "reviews versions")).toMatchObject({ pass: false, observed: "v1 100 %, v2 0 % of 20" });
+    expect(exitCode(results)).toBe(1);
+  });
+
+  it("fails when the sign-in gives no session", async () => {
+    const c = await against({ ...jasonV2, login: false });
+    const results = await runProbes(c, resolveScenario("route-jason-v2", undefined).probes);
+    expect(results[1].checks).toEqual([expect.objectContaining({ name: "signed in as jason", pass: false, observed: "POST /login answered 302 without a cookie" })]);
+    expect(stub!.loads.get("jason")).toBeUndefined();
+  });
+
+  it("shift-50-v3 passes an even split and fails a 70/30 one, over the scenario's 100 requests", async () => {
+    const even = await against({ reviews: (n) => (n % 2 ? "v3" : "v1") });
+    const probes = resolveScenario("shift-50-v3", undefined).probes;
+    expect(exitCode(await runProbes(even, probes))).toBe(0);
+    even.http.close();
+    await stub!.close();
+    const skewed = await against({ reviews: (n) => (n % 10 < 7 ? "v1" : "v3") });
+    const results = await runProbes(skewed, probes);
+    expect(check(results, 0, "reviews versions")).toMatchObject({ pass: false, observed: "v1 70 %, v3 30 % of 100" });
+  });
+
+  it("--requests overrides the count, and the default split reads every version", async () => {
+    const c = await against({ reviews: (n) => (["v1", "v2", "v3"] as const)[n % 3] }, { requests: 30 });
+    const results = await runProbes(c, resolveScenario("bookinfo", undefined).probes);
+    expect(results[0].probe).toBe("productpage x30, anonymous");
+    expect(check(results, 0, "reviews versions")).toMatchObject({ pass: true, observed: "v1 33.3 %, v2 33.3 %, v3 33.3 % of 30" });
+    expect(check(results, 0, 'contains "<title>Simple Bookstore App</title>"').pass).toBe(true);
+  });
+
+  it("fault-abort: jason's page shows the ratings error", async () => {
+    const c = await against({ reviews: (_n, user) => (user === "jason" ? "ratings-error" : "v1") }, { requests: 5 });
+    expect(exitCode(await runProbes(c, resolveScenario("fault-abort", undefined).probes))).toBe(0);
+  });
+
+  it("times each page: a delay inside the bounds passes, an answer too fast or too slow fails", async () => {
+    const probe: ProductPageProbe = { kind: "productpage", user: "jason", requests: 4, status: 200, latencySeconds: { min: 0.25, max: 1.5 } };
+    const slow = await against({ delayMs: (user) => (user === "jason" ? 300 : 0) });
+    expect(check(await runProbes(slow, [probe]), 0, "latency").pass).toBe(true);
+    slow.http.close();
+    await stub!.close();
+    const fast = await against({});
+    expect(check(await runProbes(fast, [probe]), 0, "latency").pass).toBe(false);
+  });
+
+  it("an answer that never comes counts as no answer after the request's timeout", async () => {
+    const c = await against({ delayMs: () => 5000 }, { timeoutMs: 300 });
+    const started = performance.now();
+    const results = await runProbes(c, [{ kind: "productpage", requests: 3, status: 200, latencySeconds: { max: 2 } }]);
+    expect(performance.now() - started).toBeLessThan(2500);
+    expect(check(results, 0, "status")).toMatchObject({ pass: false, observed: "no answer x3" });
+    expect(exitCode(results)).toBe(1);
+  });
+
+  it("fails a 500 page on its status", async () => {
+    const c = await against({ pageStatus: 500 }, { requests: 3 });
+    const results = await runProbes(c, resolveScenario("route-all-v1", undefined).probes);
+    expect(check(results, 0, "status")).toMatchObject({ pass: false, observed: "500 x3" });
+  });
+});
+
+describe("ingress probes", () => {
+  it("ingress-httpbin: only /status and /delay on its host", async () => {
+    const c = await against({});
+    const results = await runProbes(c, resolveScenario("ingress-httpbin", undefined).probes);
+    expect(results.map((r) => [r.probe, r.checks[0].observed, r.checks[0].pass])).toEqual([
+      ["ingress GET /status/200, Host: httpbin.example.com", "200 x1", true],
+      ["ingress GET /delay/1, Host: httpbin.example.com", "200 x1", true],
+      ["ingress GET /headers, Host: httpbin.example.com", "404 x1", true],
+      ["ingress GET /status/200, Host: other.example.com", "404 x1", true],
+    ]);
+  });
+
+  it("fails a path the gateway should not expose", async () => {
+    const c = await against({});
+    const [result] = await runProbes(c, [{ kind: "ingress", host: "httpbin.example.com", path: "/status/200", status: 404 }]);
+    expect(result.checks[0]).toMatchObject({ pass: false, expected: "404", observed: "200 x1" });
+  });
+});
+
+describe("reaching the lab", () => {
+  it("reports an unreachable gateway before any traffic, quickly", async () => {
+    const c = testContext({ gatewayUrl: `http://127.0.0.1:${await deadPort()}` });
+    ctx = c;
+    const started = performance.now();
+    await expect(preflight(c, resolveScenario("bookinfo", undefined).probes, "is the port-forward running?")).rejects.toThrow(UnreachableError);
+    await expect(preflight(c, resolveScenario("bookinfo", undefined).probes)).rejects.toThrow(/ingress gateway at http:\/\/127\.0\.0\.1:\d+ is unreachable \(.*ECONNREFUSED\)/);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it("does not run probes past the run's deadline", async () => {
+    const c = await against({ delayMs: () => 400 }, { deadline: new Deadline(0.3) });
+    const results = await runProbes(c, resolveScenario("route-jason-v2", undefined).probes);
+    expect(results[1].error).toMatch(/deadline of 0.3 s/);
+    expect(exitCode(results)).toBe(2);
+  });
+});

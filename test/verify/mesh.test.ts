@@ -1,0 +1,182 @@
+// Probes inside the mesh, over a fake cluster that plays httpbin, reviews and fortio.
+import { describe, expect, it } from "vitest";
+import type { Probe } from "../../components/scenarios/probes";
+import { resolveScenario } from "../../stacks/catalog";
+import { exitCode, preflight, runProbes, UnreachableError } from "../../tools/verify/run";
+import { ClusterError, type ClusterTransport, type ExecResult, type PlainPodRequest, type PodTarget } from "../../tools/verify/types";
+import { testContext } from "./context";
+
+/** What the fake mesh does with a request from the client, and what it logs where. */
+interface FakeMesh {
+  /** Answer to one GET (url, headers): status, body, and the Deployments whose sidecars log it (once per entry). */
+  route?: (url: string, headers: Record<string, string>) => { status: number; body?: string; loggedBy: string[] };
+  fortio?: Record<string, number>;
+  plaintext?: ExecResult;
+}
+
+function fakeCluster(mesh: FakeMesh) {
+  const logs = new Map<string, string[]>();
+  const calls: { target: PodTarget; command: string[] }[] = [];
+  const pods: PlainPodRequest[] = [];
+  const cluster: ClusterTransport = {
+    ping: async () => undefined,
+    async exec(target, command) {
+      calls.push({ target, command });
+      if (command[0] === "fortio" && command[1] === "load") {
+        if (!mesh.fortio) return { stdout: "", stderr: "fortio: cannot connect", exitCode: 1 };
+        return { stdout: JSON.stringify({ RunType: "HTTP", RetCodes: mesh.fortio }), stderr: "", exitCode: 0 };
+      }
+      const headers: Record<string, string> = {};
+      for (let i = 0; i < command.length; i++) if (command[i] === "-H") headers[command[i + 1].split(": ")[0]] = command[i + 1].split(": ")[1];
+      const format = command[command.indexOf("-w") + 1];
+      const urls = command.filter((a) => a.startsWith("http://"));
+      let stdout = "";
+      for (const url of urls) {
+        const answer = mesh.route!(url, headers);
+        for (const d of answer.loggedBy) logs.set(d, [...(logs.get(d) ?? []), `[2026-11-01T00:00:00Z] "GET ${new URL(url).pathname}${new URL(url).search} HTTP/1.1" ${answer.status}`]);
+        stdout += (answer.body ?? "") + format.replace("%{http_code}", String(answer.status));
+      }
+      return { stdout, stderr: "", exitCode: 0 };
+    },
+    async logs(target) {
+      if (target.container !== "istio-proxy") throw new Error("access logs are the sidecar's");
+      return (logs.get(target.deployment) ?? []).join("\n");
+    },
+    async runPlainPod(req) {
+      pods.push(req);
+      return mesh.plaintext ?? { stdout: "000", stderr: "", exitCode: 56 };
+    },
+    close() {},
+  };
+  return { cluster, calls, pods, logs };
+}
+
+const run = (cluster: ClusterTransport, probes: Probe[]) => runProbes(testContext({ cluster: async () => cluster }), probes);
+
+describe("retries", () => {
+  const retried = (attempts: number) => (url: string) => {
+    const status = Number(/status\/(\d+)/.exec(url)![1]);
+    return { status, loggedBy: Array<string>(status === 503 ? 1 + attempts : 1).fill("httpbin-v1") };
+  };
+
+  it("passes when one 503 call shows up 1 + 3 times in httpbin's access log, and one 200 call once", async () => {
+    const fake = fakeCluster({ route: retried(3) });
+    const results = await run(fake.cluster, resolveScenario("retries", undefined).probes);
+    expect(results.flatMap((r) => r.checks).map((c) => [c.name, c.observed, c.pass])).toEqual([
+      ["status", "503", true],
+      ["requests logged by httpbin-v1", "4", true],
+      ["status", "200", true],
+      ["requests logged by httpbin-v1", "1", true],
+    ]);
+    expect(fake.calls[0]).toMatchObject({ target: { deployment: "curl", container: "curl" } });
+    expect(fake.calls[0].command.at(-1)).toMatch(/^http:\/\/httpbin:8000\/status\/503\?istio-lab-verify=m\d+x$/);
+  });
+
+  it("fails when no retry happens", async () => {
+    const results = await run(fakeCluster({ route: retried(0) }).cluster, resolveScenario("retries", undefined).probes);
+    expect(results[0].checks[1]).toMatchObject({ pass: false, expected: "4", observed: "1" });
+    expect(exitCode(results)).toBe(1);
+  });
+
+  it("counts only this run's call, not other traffic in the log", async () => {
+    const fake = fakeCluster({ route: retried(3) });
+    fake.logs.set("httpbin-v1", Array<string>(7).fill('"GET /status/503?istio-lab-verify=earlier HTTP/1.1" 503'));
+    const results = await run(fake.cluster, resolveScenario("retries", undefined).probes);
+    expect(results[0].checks[1].observed).toBe("4");
+  });
+});
+
+describe("mirroring", () => {
+  it("passes when v1 answers and v2 logs the shadow copy", async () => {
+    const results = await run(fakeCluster({ route: () => ({ status: 200, loggedBy: ["httpbin-v1", "httpbin-v2"] }) }).cluster, resolveScenario("mirroring", undefined).probes);
+    expect(results[0].checks.map((c) => [c.name, c.pass])).toEqual([
+      ["status", true],
+      ["answered by httpbin-v1", true],
+      ["mirrored to httpbin-v2", true],
+    ]);
+  });
+
+  it("fails when v2 never sees a copy", async () => {
+    const results = await run(fakeCluster({ route: () => ({ status: 200, loggedBy: ["httpbin-v1"] }) }).cluster, resolveScenario("mirroring", undefined).probes);
+    expect(results[0].checks[2]).toMatchObject({ pass: false, observed: "not logged" });
+  });
+});
+
+describe("circuit breaking", () => {
+  it("judges fortio's status codes per load", async () => {
+    const probes = resolveScenario("circuit-breaking", undefined).probes;
+    const tripping = await run(fakeCluster({ fortio: { "200": 20, "503": 10 } }).cluster, probes.slice(1));
+    expect(tripping[0].checks[0]).toMatchObject({ name: "503 share", pass: true });
+    const open = await run(fakeCluster({ fortio: { "200": 30 } }).cluster, probes.slice(1));
+    expect(open[0].checks[0]).toMatchObject({ pass: false, observed: "0 % (0 of 30: 200 x30)" });
+    const fake = fakeCluster({ fortio: { "200": 20 } });
+    expect(exitCode(await run(fake.cluster, probes.slice(0, 1)))).toBe(0);
+    expect(fake.calls[0]).toMatchObject({ target: { deployment: "fortio-deploy", container: "fortio" } });
+    expect(fake.calls[0].command).toEqual(expect.arrayContaining(["-c", "1", "-n", "20"]));
+  });
+
+  it("fails when fortio gives no result", async () => {
+    const [result] = await run(fakeCluster({}).cluster, resolveScenario("circuit-breaking", undefined).probes.slice(1));
+    expect(result.checks[0]).toMatchObject({ name: "fortio result", pass: false });
+  });
+});
+
+describe("sticky sessions", () => {
+  const pods = ["reviews-v1-a", "reviews-v2-b", "reviews-v3-c"];
+  const hash = (s: string) => [...s].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7);
+
+  it("passes when each header value keeps its pod, sending the header the rule hashes on", async () => {
+    const fake = fakeCluster({ route: (_u, h) => ({ status: 200, body: JSON.stringify({ podname: pods[hash(h["end-user"]) % 3] }), loggedBy: [] }) });
+    const results = await run(fake.cluster, resolveScenario("sticky-sessions", undefined).probes);
+    expect(results[0].checks[0]).toMatchObject({ name: "one pod per key", pass: true });
+    expect(fake.calls).toHaveLength(5);
+    expect(fake.calls.every((c) => c.command.filter((a) => a.startsWith("http://")).length === 10)).toBe(true);
+  });
+
+  it("fails when the pods rotate whatever the key (no consistent hash)", async () => {
+    let n = 0;
+    const fake = fakeCluster({ route: () => ({ status: 200, body: JSON.stringify({ podname: pods[n++ % 3] }), loggedBy: [] }) });
+    const results = await run(fake.cluster, resolveScenario("sticky-sessions", { hashBy: "query", name: "u" }).probes);
+    expect(results[0].checks[0].pass).toBe(false);
+    expect(fake.calls[0].command.at(-1)).toBe("http://reviews:9080/reviews/0?u=istio-lab-verify-1");
+  });
+
+  it("keys on the source address with a single key value", async () => {
+    const fake = fakeCluster({ route: () => ({ status: 200, body: '{"podname": "reviews-v2-b"}', loggedBy: [] }) });
+    const results = await run(fake.cluster, resolveScenario("sticky-sessions", { hashBy: "sourceIp" }).probes);
+    expect(results[0].checks[0].pass).toBe(true);
+    expect(fake.calls).toHaveLength(1);
+  });
+});
+
+describe("mTLS", () => {
+  it("passes when the sidecar-less client's plaintext is reset", async () => {
+    const fake = fakeCluster({});
+    const results = await run(fake.cluster, resolveScenario("mtls-strict", undefined).probes.filter((p) => p.kind === "mtls"));
+    expect(results[0].checks[0]).toMatchObject({ pass: true, observed: "no answer, curl exit 56 (connection reset)" });
+    expect(fake.pods[0].command).toEqual(expect.arrayContaining(["curl", "http://productpage:9080/productpage"]));
+  });
+
+  it("fails when plaintext is answered (PERMISSIVE)", async () => {
+    const results = await run(fakeCluster({ plaintext: { stdout: "200", stderr: "", exitCode: 0 } }).cluster, resolveScenario("mtls-strict", undefined).probes.filter((p) => p.kind === "mtls"));
+    expect(results[0].checks[0]).toMatchObject({ pass: false, observed: "answered 200" });
+  });
+});
+
+describe("an unreachable cluster or pod", () => {
+  it("is an error of the probe with the cluster's message, exit 2", async () => {
+    const fake = fakeCluster({});
+    fake.cluster.exec = () => Promise.reject(new ClusterError("Deployment bookinfo/curl has no ready pod (0 pods in all)"));
+    const results = await run(fake.cluster, resolveScenario("mirroring", undefined).probes);
+    expect(results[0]).toMatchObject({ checks: [], error: "Deployment bookinfo/curl has no ready pod (0 pods in all)" });
+    expect(exitCode(results)).toBe(2);
+  });
+
+  it("stops before any traffic when the API server does not answer", async () => {
+    const fake = fakeCluster({});
+    fake.cluster.ping = () => Promise.reject(new ClusterError("reading namespace bookinfo: cannot reach the Kubernetes API at https://127.0.0.1:6443 (ECONNREFUSED)"));
+    const ctx = testContext({ cluster: async () => fake.cluster });
+    await expect(preflight(ctx, resolveScenario("mirroring", undefined).probes)).rejects.toThrow(UnreachableError);
+    expect(fake.calls).toHaveLength(0);
+  });
+});

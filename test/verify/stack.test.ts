@@ -1,0 +1,66 @@
+// Where the lab is: stack outputs through the Pulumi CLI (faked here), each overridden by a flag.
+import { describe, expect, it } from "vitest";
+import { parseVerifyArgs, UsageError } from "../../tools/verify/args";
+import { resolveTarget, type CommandRunner } from "../../tools/verify/stack";
+
+const outputs = {
+  clusterSource: "kubeconfig",
+  kubeconfig: "apiVersion: v1\nkind: Config\n",
+  scenario: "canary",
+  appNamespace: "bookinfo",
+  gatewayUrl: "http://127.0.0.1:8080",
+  productPageUrl: "http://127.0.0.1:8080/productpage",
+  gatewayPortForward: "kubectl -n istio-system port-forward --address 127.0.0.1 svc/istio-ingressgateway 8080:80",
+};
+
+function fakePulumi(config: Record<string, unknown> = { "istio-lab:scenarioOptions": { value: '{"weights":{"v1":70,"v3":30}}', objectValue: { weights: { v1: 70, v3: 30 } }, secret: false } }) {
+  const calls: string[][] = [];
+  const run: CommandRunner = async (command, args) => {
+    calls.push([command, ...args]);
+    if (args[0] === "stack") return JSON.stringify(outputs);
+    if (args[0] === "config") return JSON.stringify(config);
+    throw new Error("unexpected");
+  };
+  return { run, calls };
+}
+
+describe("resolveTarget", () => {
+  it("reads the stack's outputs and scenario options, the kubeconfig kept in memory", async () => {
+    const { run, calls } = fakePulumi();
+    const target = await resolveTarget(parseVerifyArgs(["--stack", "lab"]), run);
+    expect(calls).toEqual([
+      ["pulumi", "stack", "output", "--show-secrets", "--json", "--stack", "lab"],
+      ["pulumi", "config", "--json", "--stack", "lab"],
+    ]);
+    expect(target).toMatchObject({ scenario: "canary", namespace: "bookinfo", gatewayUrl: "http://127.0.0.1:8080", source: "stack lab", gatewayPortForward: outputs.gatewayPortForward });
+    expect(target.kubeconfig).toEqual({ kind: "inline", content: outputs.kubeconfig });
+    expect(target.spec.probes[0]).toMatchObject({ kind: "productpage", reviews: { v1: 70, v3: 30 } });
+  });
+
+  it("lets every flag override the stack", async () => {
+    const { run } = fakePulumi();
+    const target = await resolveTarget(parseVerifyArgs(["--gateway-url", "http://10.0.0.1:31380", "--kubeconfig", "/tmp/k", "--options", '{"weights":{"v2":100}}']), run);
+    expect(target).toMatchObject({ gatewayUrl: "http://10.0.0.1:31380", kubeconfig: { kind: "file", path: "/tmp/k" } });
+    expect(target.spec.probes[0]).toMatchObject({ reviews: { v2: 100 } });
+  });
+
+  it("never calls Pulumi when scenario, namespace and gateway come as flags", async () => {
+    const { run, calls } = fakePulumi();
+    const target = await resolveTarget(parseVerifyArgs(["--scenario", "mirroring", "--namespace", "lab", "--gateway-url", "http://127.0.0.1:8080"]), run);
+    expect(calls).toEqual([]);
+    expect(target).toMatchObject({ scenario: "mirroring", source: "flags", kubeconfig: { kind: "default" } });
+  });
+
+  it("names the option a scenario lacks", async () => {
+    const { run } = fakePulumi({});
+    await expect(resolveTarget(parseVerifyArgs([]), run)).rejects.toThrow(/scenario canary needs valid options \(--options JSON\): weights: /);
+  });
+
+  it("rejects bad flags as usage errors", () => {
+    expect(() => parseVerifyArgs(["--requests", "1.5"])).toThrow(UsageError);
+    expect(() => parseVerifyArgs(["--gateway-url", "127.0.0.1:8080"])).toThrow(/http:\/\/ or https:\/\//);
+    expect(() => parseVerifyArgs(["--options", "{"])).toThrow(/--options must be JSON/);
+    expect(() => parseVerifyArgs(["--bogus"])).toThrow(UsageError);
+    expect(parseVerifyArgs([])).toMatchObject({ timeoutSeconds: 20, deadlineSeconds: 600, json: false });
+  });
+});

@@ -1,0 +1,121 @@
+// The command line of `npm run verify`: flags, their defaults, and the help text.
+import { parseArgs } from "node:util";
+import { curlImage } from "../../components/workloads/images";
+import { scenarioNames } from "../../stacks/names";
+
+export const help = `usage: npm run verify -- [flags]
+
+Sends traffic to a running lab and checks that the mesh behaves as its scenario promises:
+reviews versions (stars) per user, delays, faults, retries, mirroring, circuit breaking,
+sticky sessions and STRICT mTLS. Prints a table per probe (expected, observed, PASS/FAIL).
+
+Where the lab is: the Pulumi stack's outputs (pulumi stack output --show-secrets --json), each
+overridden by a flag. With --scenario, --namespace and --gateway-url all given, the Pulumi CLI is
+not used at all; the kubeconfig then comes from --kubeconfig, KUBECONFIG or ~/.kube/config.
+
+flags:
+  -s, --stack NAME        Pulumi stack to read outputs from (default: the selected stack)
+      --scenario NAME     scenario to verify (default: the stack output 'scenario')
+      --options JSON      the scenario's options (default: the stack's istio-lab:scenarioOptions)
+      --kubeconfig PATH   kubeconfig file (default: the stack output 'kubeconfig', then
+                          KUBECONFIG, then ~/.kube/config)
+      --gateway-url URL   ingress gateway, e.g. http://127.0.0.1:8080 (default: the stack
+                          output 'gatewayUrl'); on a local stack run 'gatewayPortForward' first
+      --namespace NS      app namespace (default: the stack output 'appNamespace')
+      --requests N        requests per product page and load probe, 1-1000 (default: the
+                          scenario's own, e.g. 100 for a weighted split)
+      --timeout SECONDS   limit of each HTTP request and each exec (default 20)
+      --deadline SECONDS  limit of the whole run (default 600)
+      --plaintext-image IMAGE
+                          image of the sidecar-less client of the mTLS check
+                          (default ${curlImage})
+      --json              print one JSON document on stdout and nothing else there
+  -h, --help              this text
+
+exit codes: 0 every check passed; 1 a check failed; 2 usage error, or the gateway, the cluster
+or a pod could not be reached.
+
+scenarios: ${scenarioNames.join(", ")}
+`;
+
+export interface VerifyArgs {
+  stack?: string;
+  scenario?: string;
+  options?: unknown;
+  kubeconfig?: string;
+  gatewayUrl?: string;
+  namespace?: string;
+  requests?: number;
+  timeoutSeconds: number;
+  deadlineSeconds: number;
+  plaintextImage: string;
+  json: boolean;
+  help: boolean;
+}
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+function count(flag: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text.trim()) || n < min || n > max) throw new UsageError(`--${flag} must be a number from ${min} to ${max}, not "${text}"`);
+  return n;
+}
+
+export function parseVerifyArgs(argv: string[]): VerifyArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      options: {
+        stack: { type: "string", short: "s" },
+        scenario: { type: "string" },
+        options: { type: "string" },
+        kubeconfig: { type: "string" },
+        "gateway-url": { type: "string" },
+        namespace: { type: "string" },
+        requests: { type: "string" },
+        timeout: { type: "string" },
+        deadline: { type: "string" },
+        "plaintext-image": { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  let options: unknown;
+  if (values.options !== undefined) {
+    try {
+      options = JSON.parse(values.options);
+    } catch {
+      throw new UsageError(`--options must be JSON, e.g. '{"weights":{"v1":80,"v2":20}}', not ${values.options}`);
+    }
+  }
+  if (values["gateway-url"] !== undefined && !/^https?:\/\/[^/]/.test(values["gateway-url"])) {
+    throw new UsageError(`--gateway-url must be an http:// or https:// URL, not "${values["gateway-url"]}"`);
+  }
+  const requests = count("requests", values.requests, 1, 1000);
+  if (requests !== undefined && !Number.isInteger(requests)) throw new UsageError(`--requests must be a whole number, not ${values.requests}`);
+  return {
+    stack: values.stack,
+    scenario: values.scenario,
+    options,
+    kubeconfig: values.kubeconfig,
+    gatewayUrl: values["gateway-url"],
+    namespace: values.namespace,
+    requests,
+    timeoutSeconds: count("timeout", values.timeout, 1, 600) ?? 20,
+    deadlineSeconds: count("deadline", values.deadline, 1, 7200) ?? 600,
+    plaintextImage: values["plaintext-image"] ?? curlImage,
+    json: values.json ?? false,
+    help: values.help ?? false,
+  };
+}

@@ -1,0 +1,171 @@
+// The cluster transport over @kubernetes/client-node: pods of a Deployment, exec, logs, and the
+// throwaway sidecar-less pod of the mTLS check. The one part of verify that needs a cluster to test.
+import { randomBytes } from "node:crypto";
+import { Writable } from "node:stream";
+import type * as k8s from "@kubernetes/client-node";
+import { sleep, withTimeout } from "./deadline";
+import type { KubeconfigSource } from "./stack";
+import { ClusterError, type ClusterTransport, type ExecResult, type PlainPodRequest, type PodTarget } from "./types";
+
+/** Collects a stream into a string, capped so a chatty command cannot fill memory. */
+class Collector extends Writable {
+  text = "";
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void) {
+    if (this.text.length < 8 * 1024 * 1024) this.text += chunk.toString("utf8");
+    done();
+  }
+}
+
+/** The exit code in an exec session's final status: Success is 0, NonZeroExitCode carries it. */
+export function exitCodeOf(status: k8s.V1Status): number | null {
+  if (status.status === "Success") return 0;
+  const cause = status.details?.causes?.find((c) => c.reason === "ExitCode");
+  return cause?.message !== undefined && /^\d+$/.test(cause.message) ? Number(cause.message) : null;
+}
+
+function describe(error: unknown, server: string): string {
+  const e = error as { code?: unknown; body?: unknown; message?: string; cause?: { code?: string; message?: string } };
+  if (typeof e.code === "number") {
+    const body = typeof e.body === "string" ? e.body : JSON.stringify(e.body ?? "");
+    const reason = /"message":\s*"([^"]+)"/.exec(body)?.[1] ?? body.slice(0, 200);
+    return `HTTP ${e.code}: ${reason}`;
+  }
+  const cause = e.cause?.code ?? e.cause?.message;
+  return `cannot reach the Kubernetes API at ${server} (${cause ?? e.message ?? String(error)})`;
+}
+
+export async function kubeCluster(source: KubeconfigSource, namespace: string, plaintextImage: string): Promise<ClusterTransport> {
+  const lib = await import("@kubernetes/client-node");
+  const kc = new lib.KubeConfig();
+  try {
+    if (source.kind === "file") kc.loadFromFile(source.path);
+    else if (source.kind === "inline") kc.loadFromString(source.content);
+    else kc.loadFromDefault();
+  } catch (error) {
+    throw new ClusterError(`cannot load the kubeconfig${source.kind === "file" ? ` ${source.path}` : ""}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const current = kc.getCurrentCluster()?.server;
+  if (!current) throw new ClusterError("the kubeconfig names no current cluster (pass --kubeconfig, or set its current-context)");
+  const server: string = current;
+  const core = kc.makeApiClient(lib.CoreV1Api);
+  const apps = kc.makeApiClient(lib.AppsV1Api);
+  const exec = new lib.Exec(kc);
+  const sockets = new Set<{ close(): void }>();
+
+  /** Every API call gets a limit and an error that says what was being done. */
+  const call = <T>(what: string, promise: Promise<T>, timeoutMs: number): Promise<T> =>
+    withTimeout(promise, timeoutMs, () => new ClusterError(`${what}: no answer from the Kubernetes API at ${server} within ${Math.round(timeoutMs / 1000)} s`)).catch((error: unknown) => {
+      if (error instanceof ClusterError) throw error;
+      throw new ClusterError(`${what}: ${describe(error, server)}`);
+    });
+
+  async function readyPods(deployment: string, timeoutMs: number): Promise<k8s.V1Pod[]> {
+    const d = await call(`reading Deployment ${namespace}/${deployment}`, apps.readNamespacedDeployment({ name: deployment, namespace }), timeoutMs);
+    const labels = d.spec?.selector?.matchLabels ?? {};
+    const labelSelector = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
+    const list = await call(`listing the pods of ${namespace}/${deployment}`, core.listNamespacedPod({ namespace, labelSelector }), timeoutMs);
+    const ready = list.items.filter(
+      (p) => p.status?.phase === "Running" && !p.metadata?.deletionTimestamp && p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
+    );
+    if (ready.length === 0) throw new ClusterError(`Deployment ${namespace}/${deployment} has no ready pod (${list.items.length} pod${list.items.length === 1 ? "" : "s"} in all)`);
+    return ready;
+  }
+
+  function execIn(pod: string, container: string, command: string[], timeoutMs: number): Promise<ExecResult> {
+    const stdout = new Collector();
+    const stderr = new Collector();
+    let exitCode: number | null = null;
+    const what = `exec in ${namespace}/${pod} (${command[0]})`;
+    return new Promise<ExecResult>((resolve, reject) => {
+      let socket: { close(): void } | undefined;
+      const timer = setTimeout(() => {
+        socket?.close();
+        reject(new ClusterError(`${what}: did not finish within ${Math.round(timeoutMs / 1000)} s`));
+      }, timeoutMs);
+      exec.exec(namespace, pod, container, command, stdout, stderr, null, false, (status) => (exitCode = exitCodeOf(status))).then(
+        (ws) => {
+          socket = ws;
+          sockets.add(ws);
+          ws.on("close", () => {
+            sockets.delete(ws);
+            clearTimeout(timer);
+            resolve({ stdout: stdout.text, stderr: stderr.text, exitCode });
+          });
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(new ClusterError(`${what}: ${describe(error, server)}`));
+        },
+      );
+    });
+  }
+
+  return {
+    async ping(timeoutMs) {
+      await call(`reading namespace ${namespace}`, core.readNamespace({ name: namespace }), timeoutMs);
+    },
+
+    async exec(target: PodTarget, command, timeoutMs) {
+      const [pod] = await readyPods(target.deployment, timeoutMs);
+      const container = target.container ?? pod.spec?.containers.find((c) => c.name !== "istio-proxy")?.name ?? "";
+      return execIn(pod.metadata!.name!, container, command, timeoutMs);
+    },
+
+    async logs(target: PodTarget, sinceSeconds, timeoutMs) {
+      const pods = await readyPods(target.deployment, timeoutMs);
+      const logs = await Promise.all(
+        pods.map((p) =>
+          call(
+            `reading the log of ${namespace}/${p.metadata!.name}`,
+            core.readNamespacedPodLog({ name: p.metadata!.name!, namespace, container: target.container, sinceSeconds: Math.max(1, Math.ceil(sinceSeconds)), limitBytes: 8 * 1024 * 1024 }),
+            timeoutMs,
+          ),
+        ),
+      );
+      return logs.join("\n");
+    },
+
+    async runPlainPod(req: PlainPodRequest) {
+      const name = `${req.name}-${randomBytes(3).toString("hex")}`;
+      const until = performance.now() + req.timeoutMs;
+      const left = () => Math.max(1000, until - performance.now());
+      await call(
+        `creating pod ${namespace}/${name}`,
+        core.createNamespacedPod({
+          namespace,
+          body: {
+            metadata: { name, labels: { app: "istio-lab-verify", "sidecar.istio.io/inject": "false" }, annotations: { "sidecar.istio.io/inject": "false" } },
+            spec: {
+              restartPolicy: "Never",
+              terminationGracePeriodSeconds: 0,
+              activeDeadlineSeconds: Math.ceil(req.timeoutMs / 1000),
+              containers: [{ name: "client", image: plaintextImage, command: req.command }],
+            },
+          },
+        }),
+        left(),
+      );
+      try {
+        for (;;) {
+          const pod = await call(`reading pod ${namespace}/${name}`, core.readNamespacedPod({ name, namespace }), left());
+          const terminated = pod.status?.containerStatuses?.[0]?.state?.terminated;
+          if (terminated) {
+            const log = await call(`reading the log of ${namespace}/${name}`, core.readNamespacedPodLog({ name, namespace }), left());
+            return { stdout: log, stderr: "", exitCode: terminated.exitCode ?? null };
+          }
+          if (performance.now() >= until) {
+            const waiting = pod.status?.containerStatuses?.[0]?.state?.waiting?.reason;
+            throw new ClusterError(`pod ${namespace}/${name} (image ${plaintextImage}) did not finish in time${waiting ? `: ${waiting}` : ""}`);
+          }
+          await sleep(500);
+        }
+      } finally {
+        await call(`deleting pod ${namespace}/${name}`, core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }), 10_000).catch(() => undefined);
+      }
+    },
+
+    close() {
+      for (const s of sockets) s.close();
+    },
+  };
+}

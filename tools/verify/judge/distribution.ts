@@ -1,0 +1,35 @@
+// The reviews versions a run of page loads saw, against the shares the scenario routes.
+import type { ReviewsVersion } from "../../../components/scenarios/probes";
+import type { Check } from "../types";
+import { percent } from "./format";
+import { shareBound } from "./stats";
+
+const versions: readonly ReviewsVersion[] = ["v1", "v2", "v3"];
+
+/**
+ * `seen` holds one entry per answer: the version its page showed, or anything else (an error page,
+ * reviews unavailable, no answer) when no version could be told. Every answer must show a version;
+ * each version's share must lie within `shareBound` of its expected share (0 for unnamed versions).
+ */
+export function judgeReviews(seen: readonly string[], expected: Partial<Record<ReviewsVersion, number>>, tolerance?: number): Check {
+  const identified = seen.filter((v): v is ReviewsVersion => (versions as readonly string[]).includes(v));
+  const n = identified.length;
+  const unidentified = seen.length - n;
+  const shown = versions.filter((v) => expected[v] !== undefined || identified.includes(v));
+  const rows = shown.map((v) => {
+    const want = expected[v] ?? 0;
+    const bound = shareBound(want, n, tolerance);
+    const got = n > 0 ? (100 * identified.filter((x) => x === v).length) / n : 0;
+    return { v, want, bound, got, ok: n > 0 && Math.abs(got - want) <= bound + 1e-9 };
+  });
+  const expectedText = rows
+    .map(({ v, want, bound }) => (bound === 0 ? `${v} ${want} %` : `${v} ${want} % +-${bound.toFixed(1)} (${Math.max(0, want - bound).toFixed(0)}-${Math.min(100, want + bound).toFixed(0)})`))
+    .join(", ");
+  const observedText = `${rows.map(({ v, got }) => `${v} ${percent(got)}`).join(", ")} of ${n}${unidentified ? `; ${unidentified} without a reviews version` : ""}`;
+  return {
+    name: "reviews versions",
+    expected: `${expectedText}; every answer shows one`,
+    observed: observedText,
+    pass: unidentified === 0 && rows.every((r) => r.ok),
+  };
+}

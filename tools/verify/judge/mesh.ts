@@ -1,0 +1,86 @@
+// Judgements over what the cluster showed: access-log counts, which pod answered, plaintext outcome.
+import type { MtlsProbe } from "../../../components/scenarios/probes";
+import type { Check } from "../types";
+import { tally } from "./format";
+
+const statusText = (s: number | null) => (s === null ? "no answer" : String(s));
+
+/** The one in-mesh call got the status the route ends with. */
+export function judgeCallStatus(status: number | null, expected: number | "2xx"): Check {
+  return {
+    name: "status",
+    expected: String(expected),
+    observed: statusText(status),
+    pass: expected === "2xx" ? status !== null && status >= 200 && status < 300 : status === expected,
+  };
+}
+
+/**
+ * Retries: one call went out, the destination's access log holds exactly `expected` requests
+ * carrying the call's marker (the first try plus each retry).
+ */
+export function judgeLoggedCount(deployment: string, logged: number, expected: number): Check {
+  return {
+    name: `requests logged by ${deployment}`,
+    expected: String(expected),
+    observed: String(logged),
+    pass: logged === expected,
+  };
+}
+
+/** Mirroring: the call (or its shadow copy) shows up at least once in the Deployment's log. */
+export function judgeSeen(deployment: string, logged: number, role: "answered" | "mirrored"): Check {
+  return {
+    name: `${role === "answered" ? "answered by" : "mirrored to"} ${deployment}`,
+    expected: role === "answered" ? "the call in its access log" : "the shadow copy in its access log",
+    observed: logged > 0 ? `${logged} line${logged > 1 ? "s" : ""}` : "not logged",
+    pass: logged > 0,
+  };
+}
+
+/** What one hash-key value reached: the pod of each answer, `null` when it did not answer. */
+export interface KeyedAnswers {
+  key: string;
+  pods: (string | null)[];
+}
+
+/** Consistent hashing: every request with one key value reached one and the same pod. */
+export function judgeSticky(answers: readonly KeyedAnswers[]): Check {
+  const split = answers.filter((a) => new Set(a.pods).size !== 1 || a.pods.includes(null));
+  const requests = answers.reduce((n, a) => n + a.pods.length, 0);
+  const pods = new Set(answers.flatMap((a) => a.pods.filter((p): p is string => p !== null)));
+  return {
+    name: "one pod per key",
+    expected: `each of ${answers.length} key value${answers.length === 1 ? "" : "s"} always reaches the same pod`,
+    observed:
+      split.length === 0
+        ? `${requests} requests, every key on one pod (${pods.size} pod${pods.size === 1 ? "" : "s"} in all: ${[...pods].sort().join(", ")})`
+        : split.map((a) => `${a.key}: ${tally(a.pods.map((p) => p ?? "no answer"))}`).join("; "),
+    pass: answers.length > 0 && requests > 0 && split.length === 0,
+  };
+}
+
+/** What the plaintext client outside the mesh saw: curl's exit code and the HTTP status (null: 000). */
+export interface PlaintextOutcome {
+  exitCode: number | null;
+  status: number | null;
+}
+
+/**
+ * STRICT mTLS resets a plaintext connection: curl exits 56 (recv failure) or 52 (empty reply) with
+ * no status. Refused connections (7), DNS failures (6) and timeouts (28) say the service is not
+ * there at all, which proves nothing about mTLS, so they fail either expectation.
+ */
+export function judgeMtls(outcome: PlaintextOutcome, expected: MtlsProbe["outsideMesh"]): Check {
+  const reset = outcome.status === null && (outcome.exitCode === 56 || outcome.exitCode === 52);
+  const answered = outcome.status !== null;
+  const observed = answered
+    ? `answered ${outcome.status}`
+    : `no answer, curl exit ${outcome.exitCode ?? "unknown"}${reset ? " (connection reset)" : " (not an mTLS refusal)"}`;
+  return {
+    name: "plaintext from outside the mesh",
+    expected: expected === "refused" ? "refused (connection reset, curl exit 56 or 52)" : "accepted (any HTTP answer)",
+    observed,
+    pass: expected === "refused" ? reset : answered,
+  };
+}

@@ -1,0 +1,24 @@
+// What every probe runner gets: the transports, where the lab is, and the limits it must keep.
+import type { Deadline } from "../deadline";
+import type { Progress } from "../progress";
+import type { ClusterTransport, HttpTransport } from "../types";
+
+export interface ProbeContext {
+  http: HttpTransport;
+  /** The cluster, connected on first use; probes that need none never touch it. */
+  cluster: () => Promise<ClusterTransport>;
+  gatewayUrl: string;
+  /** Overrides the request count of productpage and load probes. */
+  requests?: number;
+  /** Per HTTP request and per exec, before the run's deadline cuts it. */
+  timeoutMs: number;
+  deadline: Deadline;
+  progress: Progress;
+  /** How long to wait for an access log to show a call (sidecars flush about every second). */
+  logWaitMs: number;
+  /** A marker unique to this run, put in URLs so logs can be searched for exactly our calls. */
+  marker: () => string;
+}
+
+/** The URL of a gateway path, whatever slashes the gateway URL ends with. */
+export const gatewayPath = (gatewayUrl: string, path: string) => `${gatewayUrl.replace(/\/+$/, "")}${path}`;

@@ -1,0 +1,51 @@
+// Calls from inside the mesh, and reading what the destinations logged, over the cluster transport.
+import { callCommand, clientContainers, countMarked, parseCalls, type CallResult } from "../commands";
+import { sleep } from "../deadline";
+import type { ProbeContext } from "./context";
+
+/** Every Istio sidecar writes its access log to stdout (meshConfig.accessLogFile), one line per request. */
+export const accessLogContainer = "istio-proxy";
+
+/**
+ * GETs from the client Deployment's own container, through its sidecar: `times` of them in one
+ * exec (curl), or one per exec (fortio curl). Each request may take the per-request timeout.
+ */
+export async function callFrom(ctx: ProbeContext, from: string, url: string, headers: Record<string, string> = {}, times = 1): Promise<CallResult[]> {
+  const cluster = await ctx.cluster();
+  const perRequest = Math.max(1, Math.floor(ctx.timeoutMs / 1000) - 1);
+  const batch = from === "fortio-deploy" ? 1 : times;
+  const results: CallResult[] = [];
+  while (results.length < times) {
+    const n = Math.min(batch, times - results.length);
+    // The client gives up on each request before the exec gives up on all of them.
+    const timeoutMs = ctx.deadline.budget(n * perRequest * 1000 + 5000);
+    const command = callCommand(from, { url, headers, timeoutSeconds: perRequest, times: n });
+    const result = await cluster.exec({ deployment: from, container: clientContainers[from] }, command, timeoutMs);
+    results.push(...parseCalls(from, result.stdout, n));
+  }
+  return results;
+}
+
+/**
+ * How many access-log lines of each Deployment carry the marker. Polls until each count reaches
+ * its `atLeast` or the wait ends, then reads once more after a pause so late lines (retries) count.
+ */
+export async function loggedCounts(ctx: ProbeContext, marker: string, atLeast: Record<string, number>, sinceSeconds: number): Promise<Record<string, number>> {
+  const cluster = await ctx.cluster();
+  const read = async () => {
+    const counts: Record<string, number> = {};
+    for (const deployment of Object.keys(atLeast)) {
+      const log = await cluster.logs({ deployment, container: accessLogContainer }, sinceSeconds, ctx.deadline.budget(ctx.timeoutMs));
+      counts[deployment] = countMarked(log, marker);
+    }
+    return counts;
+  };
+  const waitUntil = performance.now() + Math.min(ctx.logWaitMs, ctx.deadline.remainingMs());
+  let counts = await read();
+  while (Object.entries(atLeast).some(([d, n]) => counts[d] < n) && performance.now() < waitUntil) {
+    await sleep(Math.min(1000, ctx.logWaitMs / 4));
+    counts = await read();
+  }
+  await sleep(Math.min(1000, ctx.logWaitMs / 4));
+  return read();
+}

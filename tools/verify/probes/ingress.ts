@@ -1,0 +1,18 @@
+// IngressProbe: one request through the gateway with a Host header.
+import type { IngressProbe } from "../../../components/scenarios/probes";
+import { judgeStatus } from "../judge/answers";
+import { HttpError, type Check } from "../types";
+import { gatewayPath, type ProbeContext } from "./context";
+
+export const ingressTitle = (probe: IngressProbe) => `ingress GET ${probe.path}, Host: ${probe.host}`;
+
+export async function runIngress(ctx: ProbeContext, probe: IngressProbe): Promise<Check[]> {
+  const timeoutMs = ctx.deadline.budget(ctx.timeoutMs);
+  try {
+    const res = await ctx.http.request({ url: gatewayPath(ctx.gatewayUrl, probe.path), headers: { host: probe.host }, timeoutMs });
+    return [{ ...judgeStatus([res], probe.status), expected: String(probe.status) }];
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
+    return [{ ...judgeStatus([{ status: null, seconds: error.seconds }], probe.status), expected: String(probe.status), observed: `no answer (${error.message})` }];
+  }
+}

@@ -1,0 +1,46 @@
+// The verdict, for people (a table per probe) and for machines (one JSON document).
+import type { ProbeResult } from "./types";
+
+export interface RunInfo {
+  scenario: string;
+  namespace: string;
+  gatewayUrl: string;
+  source: string;
+  seconds: number;
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, col) => Math.max(...rows.map((r) => r[col].length)));
+  const line = (r: string[]) => r.map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col]))).join("  ").trimEnd();
+  return [line(rows[0]), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)];
+}
+
+export function summary(results: readonly ProbeResult[]): { checks: number; failed: number; errors: number } {
+  const checks = results.reduce((n, r) => n + r.checks.length, 0);
+  const failed = results.reduce((n, r) => n + r.checks.filter((c) => !c.pass).length, 0);
+  return { checks, failed, errors: results.filter((r) => r.error !== undefined).length };
+}
+
+export function formatText(info: RunInfo, results: readonly ProbeResult[]): string {
+  const out = [`scenario ${info.scenario} in namespace ${info.namespace}, gateway ${info.gatewayUrl} (from ${info.source})`, ""];
+  for (const r of results) {
+    out.push(`${r.probe}`);
+    if (r.error !== undefined) out.push(`  ERROR  ${r.error}`);
+    else out.push(...table([["check", "expected", "observed", "result"], ...r.checks.map((c) => [c.name, c.expected, c.observed, c.pass ? "PASS" : "FAIL"])]).map((l) => `  ${l}`));
+    out.push("");
+  }
+  const s = summary(results);
+  const verdict = s.errors > 0 ? "ERROR" : s.failed > 0 ? "FAIL" : "PASS";
+  out.push(`${verdict}: ${s.checks - s.failed} of ${s.checks} checks passed${s.errors ? `, ${s.errors} probe${s.errors > 1 ? "s" : ""} could not run` : ""} in ${info.seconds.toFixed(1)} s`);
+  return `${out.join("\n")}\n`;
+}
+
+export function formatJson(info: RunInfo, results: readonly ProbeResult[], exitCode: number): string {
+  const s = summary(results);
+  return `${JSON.stringify({ ...info, ok: exitCode === 0, exitCode, ...s, probes: results }, null, 2)}\n`;
+}
+
+/** What `--json` prints when nothing could be judged (usage error, unreachable lab). */
+export function formatJsonError(message: string, exitCode: number): string {
+  return `${JSON.stringify({ ok: false, exitCode, error: message, probes: [] }, null, 2)}\n`;
+}

@@ -1,0 +1,113 @@
+// Where the lab is: the Pulumi stack's outputs, each overridden by a flag; or flags alone.
+import { execFile } from "node:child_process";
+import type { ScenarioSpec } from "../../components/scenarios/spec";
+import { resolveScenario } from "../../stacks/catalog";
+import { scenarioNames, type ScenarioName } from "../../stacks/names";
+import { UsageError, type VerifyArgs } from "./args";
+
+/** Runs a command and gives its stdout; rejects when it cannot start, fails or overruns. */
+export type CommandRunner = (command: string, args: string[], timeoutMs: number) => Promise<string>;
+
+export const execRunner: CommandRunner = (command, args, timeoutMs) =>
+  new Promise((resolve, reject) => {
+    execFile(command, args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
+      if (error) reject(Object.assign(error, { stderr }));
+      else resolve(stdout);
+    });
+  });
+
+/** The kubeconfig: a file, the stack's secret output (kept in memory only), or client-node's default. */
+export type KubeconfigSource = { kind: "file"; path: string } | { kind: "inline"; content: string } | { kind: "default" };
+
+export interface Target {
+  scenario: ScenarioName;
+  spec: ScenarioSpec;
+  namespace: string;
+  gatewayUrl: string;
+  kubeconfig: KubeconfigSource;
+  /** What the stack says to run when the gateway is only reachable through a port-forward. */
+  gatewayPortForward?: string;
+  /** Where the facts came from, for the report: `flags` or `stack <name>`. */
+  source: string;
+}
+
+const pulumiTimeoutMs = 60_000;
+
+function pulumiFailure(what: string, error: unknown): UsageError {
+  const e = error as NodeJS.ErrnoException & { stderr?: string };
+  const why = e.code === "ENOENT" ? "the Pulumi CLI is not installed" : (e.stderr?.trim().split("\n").at(-1) ?? e.message);
+  return new UsageError(`cannot read ${what} (${why}); pass --scenario, --namespace and --gateway-url (and --kubeconfig) instead`);
+}
+
+async function stackOutputs(args: VerifyArgs, run: CommandRunner): Promise<Record<string, unknown>> {
+  const stack = args.stack ? ["--stack", args.stack] : [];
+  let stdout: string;
+  try {
+    stdout = await run("pulumi", ["stack", "output", "--show-secrets", "--json", ...stack], pulumiTimeoutMs);
+  } catch (error) {
+    throw pulumiFailure(`the outputs of ${args.stack ? `stack ${args.stack}` : "the selected stack"}`, error);
+  }
+  try {
+    return JSON.parse(stdout) as Record<string, unknown>;
+  } catch {
+    throw new UsageError("pulumi stack output --json printed something that is not JSON");
+  }
+}
+
+/** `istio-lab:scenarioOptions` of the stack's config, when set; absent or unreadable means none. */
+async function stackScenarioOptions(args: VerifyArgs, run: CommandRunner): Promise<unknown> {
+  try {
+    const config = JSON.parse(await run("pulumi", ["config", "--json", ...(args.stack ? ["--stack", args.stack] : [])], pulumiTimeoutMs)) as Record<
+      string,
+      { value?: string; objectValue?: unknown } | undefined
+    >;
+    const entry = config["istio-lab:scenarioOptions"];
+    if (!entry) return undefined;
+    return entry.objectValue ?? (entry.value !== undefined ? JSON.parse(entry.value) : undefined);
+  } catch {
+    return undefined;
+  }
+}
+
+const text = (v: unknown) => (typeof v === "string" && v.length > 0 ? v : undefined);
+
+export function isScenarioName(name: string): name is ScenarioName {
+  return (scenarioNames as readonly string[]).includes(name);
+}
+
+/** The scenario's data for its options; a bad name or bad options is a usage error naming the fix. */
+export function scenarioSpec(name: string, options: unknown): { scenario: ScenarioName; spec: ScenarioSpec } {
+  if (!isScenarioName(name)) throw new UsageError(`unknown scenario "${name}"; the catalog has: ${scenarioNames.join(", ")}`);
+  try {
+    return { scenario: name, spec: resolveScenario(name, options) };
+  } catch (error) {
+    const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+    const why = issues ? issues.map((i) => `${i.path.map(String).join(".") || "(options)"}: ${i.message}`).join("; ") : String(error);
+    throw new UsageError(`scenario ${name} needs valid options (--options JSON): ${why}`);
+  }
+}
+
+export async function resolveTarget(args: VerifyArgs, run: CommandRunner = execRunner): Promise<Target> {
+  const flagsOnly = args.scenario !== undefined && args.namespace !== undefined && args.gatewayUrl !== undefined;
+  const outputs = flagsOnly ? {} : await stackOutputs(args, run);
+  const scenario = args.scenario ?? text(outputs.scenario);
+  const namespace = args.namespace ?? text(outputs.appNamespace);
+  const gatewayUrl = args.gatewayUrl ?? text(outputs.gatewayUrl);
+  const missing = [!scenario && "--scenario (output scenario)", !namespace && "--namespace (output appNamespace)", !gatewayUrl && "--gateway-url (output gatewayUrl)"].filter(Boolean);
+  if (missing.length > 0) throw new UsageError(`the stack does not say, so pass: ${missing.join(", ")}`);
+  const options = args.options !== undefined || flagsOnly ? args.options : await stackScenarioOptions(args, run);
+  const stackKubeconfig = text(outputs.kubeconfig);
+  const kubeconfig: KubeconfigSource = args.kubeconfig
+    ? { kind: "file", path: args.kubeconfig }
+    : stackKubeconfig
+      ? { kind: "inline", content: stackKubeconfig }
+      : { kind: "default" };
+  return {
+    ...scenarioSpec(scenario!, options),
+    namespace: namespace!,
+    gatewayUrl: gatewayUrl!,
+    kubeconfig,
+    ...(text(outputs.gatewayPortForward) && { gatewayPortForward: text(outputs.gatewayPortForward) }),
+    source: flagsOnly ? "flags" : `stack ${args.stack ?? "(selected)"}`,
+  };
+}

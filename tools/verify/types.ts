@@ -1,0 +1,96 @@
+// The seams of the verify tool: what it needs from the network and the cluster, and what it reports.
+// Everything but http.ts and cluster.ts works on these interfaces, so tests inject fakes and stubs.
+
+/** One HTTP exchange; `seconds` is the wall time until the whole body arrived. */
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  seconds: number;
+}
+
+export interface HttpRequest {
+  method?: "GET" | "POST";
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Every request has one; the transport aborts the exchange after it. */
+  timeoutMs: number;
+}
+
+/** Requests through the ingress gateway. Rejects with `HttpError` when no HTTP answer came. */
+export interface HttpTransport {
+  request(req: HttpRequest): Promise<HttpResponse>;
+  close(): void;
+}
+
+/** Why no HTTP answer came: the connection failed (refused, reset, DNS) or the time ran out. */
+export class HttpError extends Error {
+  constructor(
+    message: string,
+    readonly code: "timeout" | "connect" | "other",
+    readonly seconds: number,
+  ) {
+    super(message);
+    this.name = "HttpError";
+  }
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  /** The command's exit code; null when the exec session ended without one. */
+  exitCode: number | null;
+}
+
+/** A pod of a Deployment in the app namespace, and optionally which of its containers. */
+export interface PodTarget {
+  deployment: string;
+  container?: string;
+}
+
+/** A throwaway pod without a sidecar: the plaintext client of the mTLS check. */
+export interface PlainPodRequest {
+  /** Name prefix; the transport adds a random suffix. */
+  name: string;
+  command: string[];
+  timeoutMs: number;
+}
+
+/** The cluster, in the app namespace. Rejects with `ClusterError` when it cannot do what is asked. */
+export interface ClusterTransport {
+  /** Cheap call that proves the API server answers and the namespace exists. */
+  ping(timeoutMs: number): Promise<void>;
+  exec(target: PodTarget, command: string[], timeoutMs: number): Promise<ExecResult>;
+  /** The logs of every ready pod of the Deployment since `sinceSeconds` ago, concatenated. */
+  logs(target: PodTarget, sinceSeconds: number, timeoutMs: number): Promise<string>;
+  /** Runs the command to completion in a new pod (no sidecar) and deletes the pod afterwards. */
+  runPlainPod(req: PlainPodRequest): Promise<ExecResult>;
+  close(): void;
+}
+
+/** The cluster or a pod could not be reached or found: not an observation, so exit code 2. */
+export class ClusterError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ClusterError";
+  }
+}
+
+/** One row of a report: an aspect of a probe, what the scenario promises and what was seen. */
+export interface Check {
+  name: string;
+  expected: string;
+  observed: string;
+  pass: boolean;
+}
+
+/**
+ * The outcome of one probe: its checks, or `error` when it could not observe at all (cluster or pod
+ * unreachable, gateway refusing connections); an error is never a pass.
+ */
+export interface ProbeResult {
+  probe: string;
+  checks: Check[];
+  error?: string;
+}
