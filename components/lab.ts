@@ -1,14 +1,21 @@
+import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "./cluster/cluster";
 import type { LabConfig } from "./config";
 import { Mesh } from "./mesh/mesh";
 import { Scenario } from "./scenarios/scenario";
+import { VerifyGate } from "./scenarios/verify-gate";
 import { Workloads } from "./workloads/workloads";
 
 export interface LabArgs {
   config: LabConfig;
   /** Stable name of this lab's cluster, usually the stack name. */
   clusterIdentifier: string;
+  /**
+   * Differs on every deployment (default: a random UUID): the steps that must run on every
+   * `pulumi up` (a fresh kubeadm join token, the verify gate) are triggered by it. Tests fix it.
+   */
+  runId?: string;
 }
 
 /** One whole lab: cluster -> mesh -> workloads -> scenario, each layer on the one before. */
@@ -18,7 +25,8 @@ export class Lab extends pulumi.ComponentResource {
   constructor(name: string, args: LabArgs, opts?: pulumi.ComponentResourceOptions) {
     super("istio-lab:index:Lab", name, {}, opts);
     const { config } = args;
-    const cluster = new Cluster("cluster", { config: config.cluster, clusterIdentifier: args.clusterIdentifier }, { parent: this });
+    const runId = args.runId ?? crypto.randomUUID();
+    const cluster = new Cluster("cluster", { config: config.cluster, clusterIdentifier: args.clusterIdentifier, runId }, { parent: this });
     const onCluster = { parent: this, providers: [cluster.provider] };
     const nodeAddress = config.cluster.source === "kubeconfig" ? undefined : config.cluster.nodes.find((n) => n.role === "control-plane")?.ip;
     const mesh = new Mesh("mesh", { mesh: config.mesh, apps: config.apps, nodeAddress }, onCluster);
@@ -36,11 +44,26 @@ export class Lab extends pulumi.ComponentResource {
       },
       { ...onCluster, dependsOn: [mesh.appNamespace] },
     );
-    new Scenario(
+    const scenario = new Scenario(
       "scenario",
       { namespace, scenario: config.scenario, options: config.scenarioOptions },
       { ...onCluster, dependsOn: [mesh.appNamespace, workloads] },
     );
+    if (config.verify.gate) {
+      new VerifyGate(
+        "verify",
+        {
+          scenario: config.scenario,
+          options: config.scenarioOptions,
+          namespace,
+          gatewayUrl: config.verify.gatewayUrl ?? mesh.access.gatewayUrl,
+          kubeconfig: cluster.kubeconfigSource,
+          requests: config.verify.requests,
+          runId,
+        },
+        { parent: this, dependsOn: [workloads, scenario] },
+      );
+    }
     this.outputs = {
       clusterSource: config.cluster.source,
       ...(cluster.kubeconfig ? { kubeconfig: cluster.kubeconfig } : {}),

@@ -1,4 +1,3 @@
-import * as crypto from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterConfig, MachineClusterConfig } from "../config";
@@ -10,11 +9,8 @@ export interface ClusterArgs {
   config: ClusterConfig;
   /** Names the cluster to the Kubernetes provider; it must never change for the life of the lab. */
   clusterIdentifier: string;
-  /**
-   * Differs on every deployment so that a fresh kubeadm join command is minted each time
-   * (default: a random UUID). Tests pass their own.
-   */
-  runId?: string;
+  /** Differs on every deployment so that a fresh kubeadm join command is minted each time. */
+  runId: string;
 }
 
 /**
@@ -26,6 +22,8 @@ export class Cluster extends pulumi.ComponentResource {
   readonly provider: k8s.Provider;
   /** The admin kubeconfig, when istio-lab holds it (a secret); a path-based source has none. */
   readonly kubeconfig?: pulumi.Output<string>;
+  /** How tools running beside Pulumi (the verify gate) reach the cluster: a file, or the secret contents. */
+  readonly kubeconfigSource: { path: pulumi.Input<string> } | { contents: pulumi.Output<string> };
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("istio-lab:cluster:Cluster", name, {}, opts);
@@ -34,9 +32,10 @@ export class Cluster extends pulumi.ComponentResource {
       kubeconfig = existingKubeconfig(args.config);
       if ("contents" in args.config.kubeconfig) this.kubeconfig = pulumi.secret(args.config.kubeconfig.contents);
     } else {
-      this.kubeconfig = this.buildMachines(name, args.config, args.runId ?? crypto.randomUUID());
+      this.kubeconfig = this.buildMachines(name, args.config, args.runId);
       kubeconfig = this.kubeconfig;
     }
+    this.kubeconfigSource = this.kubeconfig ? { contents: this.kubeconfig } : { path: kubeconfig };
     this.provider = new k8s.Provider(
       `${name}-kubernetes`,
       {

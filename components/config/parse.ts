@@ -10,7 +10,7 @@ import * as rules from "./rules";
 import * as schema from "./schema";
 
 export const project = "istio-lab";
-const topLevelKeys = ["scenario", "scenarioOptions", "cluster", "sshPrivateKey", "kubeconfig", "mesh", "apps"];
+const topLevelKeys = ["scenario", "scenarioOptions", "cluster", "sshPrivateKey", "kubeconfig", "mesh", "apps", "verify"];
 
 export type Secret = pulumi.Output<string>;
 
@@ -42,6 +42,7 @@ export interface LabConfig {
   cluster: ClusterConfig;
   mesh: schema.Mesh;
   apps: schema.Apps;
+  verify: schema.Verify;
 }
 
 /** What Pulumi hands a program: every config value as a string, and which keys were secret. */
@@ -115,6 +116,7 @@ export function parseLabConfig({ values, secretKeys }: RawConfig): LabConfig {
 
   const mesh = parse("mesh", schema.mesh, orDefault(object("mesh"), {}));
   const apps = parse("apps", schema.apps, orDefault(object("apps"), {}));
+  const verify = parse("verify", schema.verify, orDefault(object("verify"), {}));
   if (mesh) issues.push(...rules.meshRules(mesh));
 
   const rawCluster = object("cluster");
@@ -202,8 +204,10 @@ export function parseLabConfig({ values, secretKeys }: RawConfig): LabConfig {
   // installs Kubernetes itself.
   if (mesh) issues.push(...rules.istioRules(mesh, kubernetesVersion));
 
-  if (issues.length > 0 || !clusterConfig || !mesh || !apps) throw new ConfigError(redactSecrets(issues, values, secretKeys));
-  return { scenario, scenarioOptions, cluster: clusterConfig, mesh, apps };
+  if (verify && mesh && source) issues.push(...rules.verifyRules(verify, source, mesh));
+
+  if (issues.length > 0 || !clusterConfig || !mesh || !apps || !verify) throw new ConfigError(redactSecrets(issues, values, secretKeys));
+  return { scenario, scenarioOptions, cluster: clusterConfig, mesh, apps, verify };
 }
 
 /** Keys whose values are secrets whether or not they were stored as such. */

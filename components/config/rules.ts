@@ -2,7 +2,7 @@
 import { controlPlaneMinimum, firstKubernetesMinorWithoutCgroupV1, istioKubernetesSupport } from "../versions";
 import type { ConfigIssue } from "./errors";
 import { contains, ipToNumber, overlaps, parseCidr, rangeOf, type Range } from "./net";
-import type { Mesh, Network, Node, Vsphere } from "./schema";
+import type { Mesh, Network, Node, Verify, Vsphere } from "./schema";
 
 const clusterKey = "istio-lab:cluster";
 
@@ -171,4 +171,24 @@ export function meshRules(mesh: Mesh): ConfigIssue[] {
 
 function numberToIp(n: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
+}
+
+/**
+ * The gate runs where Pulumi runs, so it needs a gateway it can reach without a port-forward:
+ * a node port of a cluster istio-lab built, or an address the stack gives.
+ */
+export function verifyRules(verify: Verify, source: string, mesh: Mesh): ConfigIssue[] {
+  if (!verify.gate || verify.gatewayUrl) return [];
+  if (source === "kubeconfig") {
+    return [
+      {
+        key: "istio-lab:verify.gatewayUrl",
+        message: "is required for the gate on source kubeconfig: istio-lab does not know a node address of a cluster it did not build (e.g. http://$(minikube ip):31380)",
+      },
+    ];
+  }
+  if (mesh.ingress.serviceType === "ClusterIP") {
+    return [{ key: "istio-lab:verify.gatewayUrl", message: "is required for the gate when mesh.ingress.serviceType is ClusterIP: the gateway has no node port to reach" }];
+  }
+  return [];
 }

@@ -149,3 +149,13 @@ export type Node = z.infer<typeof node>;
 export type Network = z.infer<typeof network>;
 export type Ssh = z.infer<typeof ssh>;
 export type Vsphere = z.infer<typeof vsphere>;
+
+/** `pulumi up` ends by running `npm run verify` against the lab and fails when the mesh misbehaves. */
+export const verify = z.strictObject({
+  gate: z.boolean().default(false),
+  /** Where the gate reaches the ingress gateway, when istio-lab cannot tell (a cluster it did not build). */
+  gatewayUrl: z.url({ error: "must be a URL such as http://192.168.49.2:31380" }).optional(),
+  requests: z.int().min(1).max(1000).optional(),
+});
+
+export type Verify = z.infer<typeof verify>;

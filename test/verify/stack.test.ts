@@ -51,6 +51,15 @@ describe("resolveTarget", () => {
     expect(target).toMatchObject({ scenario: "mirroring", source: "flags", kubeconfig: { kind: "default" } });
   });
 
+  it("takes kubeconfig contents from ISTIO_LAB_KUBECONFIG before the stack's, but after --kubeconfig", async () => {
+    const { run } = fakePulumi();
+    const env = { ISTIO_LAB_KUBECONFIG: "apiVersion: v1\nkind: Config\n# from the gate\n" };
+    const flags = ["--scenario", "mirroring", "--namespace", "bookinfo", "--gateway-url", "http://10.0.0.1:31380"];
+    expect((await resolveTarget(parseVerifyArgs(flags), run, env)).kubeconfig).toEqual({ kind: "inline", content: env.ISTIO_LAB_KUBECONFIG });
+    expect((await resolveTarget(parseVerifyArgs([...flags, "--kubeconfig", "/tmp/k"]), run, env)).kubeconfig).toEqual({ kind: "file", path: "/tmp/k" });
+    expect((await resolveTarget(parseVerifyArgs(flags), run, {})).kubeconfig).toEqual({ kind: "default" });
+  });
+
   it("names the option a scenario lacks", async () => {
     const { run } = fakePulumi({});
     await expect(resolveTarget(parseVerifyArgs([]), run)).rejects.toThrow(/scenario canary needs valid options \(--options JSON\): weights: /);

@@ -17,8 +17,8 @@ flags:
   -s, --stack NAME        Pulumi stack to read outputs from (default: the selected stack)
       --scenario NAME     scenario to verify (default: the stack output 'scenario')
       --options JSON      the scenario's options (default: the stack's istio-lab:scenarioOptions)
-      --kubeconfig PATH   kubeconfig file (default: the stack output 'kubeconfig', then
-                          KUBECONFIG, then ~/.kube/config)
+      --kubeconfig PATH   kubeconfig file (default: the contents in ISTIO_LAB_KUBECONFIG, the
+                          stack output 'kubeconfig', then KUBECONFIG, then ~/.kube/config)
       --gateway-url URL   ingress gateway, e.g. http://127.0.0.1:8080 (default: the stack
                           output 'gatewayUrl'); on a local stack run 'gatewayPortForward' first
       --namespace NS      app namespace (default: the stack output 'appNamespace')

@@ -87,7 +87,10 @@ export function scenarioSpec(name: string, options: unknown): { scenario: Scenar
   }
 }
 
-export async function resolveTarget(args: VerifyArgs, run: CommandRunner = execRunner): Promise<Target> {
+/** Kubeconfig contents handed over in the environment, as the `pulumi up` gate does: never a file, never a flag. */
+export const kubeconfigEnv = "ISTIO_LAB_KUBECONFIG";
+
+export async function resolveTarget(args: VerifyArgs, run: CommandRunner = execRunner, env: NodeJS.ProcessEnv = process.env): Promise<Target> {
   const flagsOnly = args.scenario !== undefined && args.namespace !== undefined && args.gatewayUrl !== undefined;
   const outputs = flagsOnly ? {} : await stackOutputs(args, run);
   const scenario = args.scenario ?? text(outputs.scenario);
@@ -97,10 +100,11 @@ export async function resolveTarget(args: VerifyArgs, run: CommandRunner = execR
   if (missing.length > 0) throw new UsageError(`the stack does not say, so pass: ${missing.join(", ")}`);
   const options = args.options !== undefined || flagsOnly ? args.options : await stackScenarioOptions(args, run);
   const stackKubeconfig = text(outputs.kubeconfig);
+  const inline = text(env[kubeconfigEnv]) ?? stackKubeconfig;
   const kubeconfig: KubeconfigSource = args.kubeconfig
     ? { kind: "file", path: args.kubeconfig }
-    : stackKubeconfig
-      ? { kind: "inline", content: stackKubeconfig }
+    : inline
+      ? { kind: "inline", content: inline }
       : { kind: "default" };
   return {
     ...scenarioSpec(scenario!, options),

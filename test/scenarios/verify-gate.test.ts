@@ -1,0 +1,72 @@
+// The opt-in gate that makes `pulumi up` end with `npm run verify`.
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { shellQuote } from "../../components/scenarios/verify-gate";
+import { configErrors, localCluster, ofType, renderStack, resource } from "../harness";
+
+const gateType = "command:local:Command";
+const hostsLab = {
+  "istio-lab:sshPrivateKey": { secure: "v1:key" },
+  "istio-lab:cluster": { source: "hosts" },
+};
+
+describe("the verify gate", () => {
+  it("is off by default", async () => {
+    expect(ofType(await renderStack(hostsLab), gateType)).toEqual([]);
+  });
+
+  it("runs verify last against the node port, with the admin kubeconfig as a secret in the environment", async () => {
+    const r = await renderStack({ ...hostsLab, "istio-lab:scenario": "route-jason-v2", "istio-lab:verify": { gate: true, requests: 40 } });
+    const gate = resource(r, gateType, "verify-run");
+    expect(gate.dependsOn).toEqual([]);
+    expect(resource(r, "istio-lab:scenarios:VerifyGate", "verify").dependsOn).toEqual(["workloads", "scenario"]);
+    expect(gate.inputs.create).toBe(
+      "npm run --silent verify -- --scenario route-jason-v2 --namespace bookinfo --gateway-url http://192.168.56.11:31380 --requests 40",
+    );
+    expect(gate.inputs.environment).toBe("[secret]");
+    expect(gate.inputs.triggers).toHaveLength(1);
+    expect(gate.inputs.dir).toBe(path.resolve(__dirname, "../.."));
+  });
+
+  it("hands a kubeconfig file over as a path, and the scenario options as one argument", async () => {
+    const r = await renderStack({
+      "istio-lab:cluster": localCluster,
+      "istio-lab:scenario": "canary",
+      "istio-lab:scenarioOptions": { weights: { v1: 80, v2: 20 } },
+      "istio-lab:verify": { gate: true, gatewayUrl: "http://192.168.49.2:31380" },
+    });
+    const gate = resource(r, gateType, "verify-run");
+    expect(gate.inputs.create).toMatch(/^npm run --silent verify -- --scenario canary --namespace bookinfo --gateway-url http:\/\/192\.168\.49\.2:31380 --options '\{"weights":\{"v1":80,"v2":20\}\}' --kubeconfig \S+\/\.kube\/config$/);
+    expect(gate.inputs.environment).toBeUndefined();
+  });
+
+  it("needs a gateway it can reach without a port-forward", async () => {
+    expect(await configErrors({ "istio-lab:cluster": localCluster, "istio-lab:verify": { gate: true } })).toEqual([
+      expect.stringMatching(/^istio-lab:verify\.gatewayUrl: is required for the gate on source kubeconfig/),
+    ]);
+    expect(await configErrors({ ...hostsLab, "istio-lab:mesh": { ingress: { serviceType: "ClusterIP" } }, "istio-lab:verify": { gate: true } })).toEqual([
+      expect.stringMatching(/^istio-lab:verify\.gatewayUrl: is required for the gate when mesh\.ingress\.serviceType is ClusterIP/),
+    ]);
+  });
+
+  it("quotes words for a POSIX shell", () => {
+    expect(shellQuote("route-jason-v2")).toBe("route-jason-v2");
+    expect(shellQuote("http://10.0.0.1:31380/x")).toBe("http://10.0.0.1:31380/x");
+    expect(shellQuote('{"a":1}')).toBe(`'{"a":1}'`);
+    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+    expect(spawnSync("sh", ["-c", `printf %s ${shellQuote("it's {\"a\": 1}")}`], { encoding: "utf8" }).stdout).toBe('it\'s {"a": 1}');
+  });
+
+  it("runs a command the shell and verify understand: an unreachable gateway fails the update", async () => {
+    const r = await renderStack({
+      "istio-lab:cluster": localCluster,
+      "istio-lab:scenario": "bookinfo",
+      "istio-lab:verify": { gate: true, gatewayUrl: "http://127.0.0.1:9" },
+    });
+    const gate = resource(r, gateType, "verify-run");
+    const run = spawnSync("sh", ["-c", String(gate.inputs.create)], { cwd: String(gate.inputs.dir), encoding: "utf8", timeout: 30_000 });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("127.0.0.1:9");
+  });
+});
