@@ -22,6 +22,13 @@ gpgkey=https://pkgs.k8s.io/core:/stable:/v$minor/rpm/repodata/repomd.xml.key
 exclude=kubelet kubeadm kubectl cri-tools kubernetes-cni
 REPO
 
+# A node already in a cluster keeps its release: only kubeadm upgrade, which istio-lab does not
+# run, may move a cluster, control plane first. Installing new packages under it would leave
+# kubelets ahead of their API server.
+if [ -f "$KUBE_DIR/kubelet.conf" ] && ! rpm -q "kubelet-$K8S_VERSION" >/dev/null 2>&1; then
+  die "this node is in a cluster that runs another Kubernetes release than $K8S_VERSION; istio-lab does not upgrade clusters: keep istio-lab:cluster.kubernetesVersion, or destroy and recreate the lab"
+fi
+
 wanted=("kubelet-$K8S_VERSION" "kubeadm-$K8S_VERSION" "kubectl-$K8S_VERSION")
 missing=()
 for p in "${wanted[@]}"; do

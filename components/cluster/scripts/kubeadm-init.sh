@@ -33,7 +33,7 @@ printf '%s\n' "$config" | write_file "$LAB_DIR/kubeadm-init.yaml" 0600 || true
 timeout 1200 kubeadm init --config "$LAB_DIR/kubeadm-init.yaml" --skip-token-print ||
   die "kubeadm init failed; the next run resets the node and tries again"
 wait_api "$attempts" || die "kubeadm init finished but the API server does not answer /readyz"
-touch "$marker"
+touch "$marker" "$BUILT_MARKER"
 
 # The tutorials' habit: kubectl works for root on the control-plane node.
 install -D -m 0600 "$ADMIN_CONF" "$ROOT/root/.kube/config"

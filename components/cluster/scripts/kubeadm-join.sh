@@ -60,4 +60,5 @@ status=0
 timeout 900 kubeadm join --config "$config" || status=$?
 rm -f "$config" # it holds the token
 [ "$status" -eq 0 ] || die "kubeadm join failed (exit $status); the next run resets the node and tries again"
+touch "$BUILT_MARKER"
 log "$NODE_NAME joined the cluster"

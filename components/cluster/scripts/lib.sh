@@ -10,6 +10,9 @@ KUBE_DIR="$ROOT/etc/kubernetes"
 ADMIN_CONF="$KUBE_DIR/admin.conf"
 # shellcheck disable=SC2034 # used by the scripts that source this file
 LAB_DIR="$KUBE_DIR/istio-lab"
+# Written only after istio-lab itself ran kubeadm init or join here: destroy resets no other node.
+# shellcheck disable=SC2034 # used by the scripts that source this file
+BUILT_MARKER="$LAB_DIR/built-by-istio-lab"
 
 log() { printf '[istio-lab] %s\n' "$*" >&2; }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Destroy on machines istio-lab did not create: kubeadm reset -f, then what reset leaves behind
+# Destroy on machines istio-lab did not create but set up: kubeadm reset -f, then what reset leaves behind
 # (CNI configuration, the cni0 and flannel.1 links, Kubernetes' and Flannel's iptables chains).
 # Rules of the host's own are kept: only chains and rules naming KUBE-, FLANNEL, CNI- go.
 set -euo pipefail
@@ -7,6 +7,12 @@ set -euo pipefail
 if ! declare -F die >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; fi
 
 require_root
+# A cluster istio-lab found and adopted (kubeadm already set up) is not istio-lab's to tear down.
+if [ ! -f "$BUILT_MARKER" ]; then
+  rm -rf "$LAB_DIR"
+  log "Kubernetes on this node was not set up by istio-lab; leaving it as it is"
+  exit 0
+fi
 if command -v kubeadm >/dev/null 2>&1; then
   kubeadm reset -f || log "kubeadm reset reported an error; cleaning up anyway"
 fi

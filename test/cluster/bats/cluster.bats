@@ -79,7 +79,8 @@ setup() {
 }
 
 @test "reset removes what kubeadm reset leaves and keeps the host's own iptables rules" {
-  mkdir -p "$ROOT/etc/cni/net.d" "$ROOT/var/lib/cni" "$ROOT/root/.kube"
+  mkdir -p "$ROOT/etc/cni/net.d" "$ROOT/var/lib/cni" "$ROOT/root/.kube" "$ROOT/etc/kubernetes/istio-lab"
+  touch "$ROOT/etc/kubernetes/istio-lab/built-by-istio-lab"
   touch "$ROOT/etc/cni/net.d/10-flannel.conflist" "$ROOT/root/.kube/config" "$FAKE_STATE/links/cni0" "$FAKE_STATE/links/flannel.1"
   printf '%s\n' '*filter' ':INPUT ACCEPT [0:0]' ':KUBE-FIREWALL - [0:0]' '-A INPUT -j KUBE-FIREWALL' '-A INPUT -p tcp --dport 2222 -j ACCEPT' ':FLANNEL-FWD - [0:0]' 'COMMIT' >"$FAKE_STATE/iptables"
   run_script reset-node
@@ -92,8 +93,21 @@ setup() {
 }
 
 @test "reset on a clean node only runs kubeadm reset" {
+  mkdir -p "$ROOT/etc/kubernetes/istio-lab" && touch "$ROOT/etc/kubernetes/istio-lab/built-by-istio-lab"
   printf '%s\n' '*filter' ':INPUT ACCEPT [0:0]' 'COMMIT' >"$FAKE_STATE/iptables"
   run_script reset-node
   [ "$status" -eq 0 ]
+  assert_call '^kubeadm reset -f$'
   refute_call '^ip link delete|^iptables-restore|^systemctl restart'
+}
+
+@test "reset leaves a cluster istio-lab adopted but did not set up" {
+  mkdir -p "$ROOT/etc/cni/net.d" "$ROOT/etc/kubernetes/istio-lab"
+  touch "$ROOT/etc/cni/net.d/10-flannel.conflist" "$ROOT/etc/kubernetes/istio-lab/init.done" "$FAKE_STATE/links/cni0"
+  printf '%s\n' '*filter' ':KUBE-FIREWALL - [0:0]' 'COMMIT' >"$FAKE_STATE/iptables"
+  run_script reset-node
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"not set up by istio-lab"* ]]
+  refute_call "$mutating"
+  [ -e "$ROOT/etc/cni/net.d/10-flannel.conflist" ] && [ ! -e "$ROOT/etc/kubernetes/istio-lab" ]
 }

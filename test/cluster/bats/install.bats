@@ -33,6 +33,18 @@ containerd=(K8S_VERSION=1.36.4 OS=rocky9)
   assert_call '^systemctl restart kubelet$'
 }
 
+@test "a node already in a cluster is not moved to another Kubernetes release" {
+  run_script install-kubernetes K8S_VERSION=1.36.4 NODE_IP=192.168.56.11 OS=rocky9
+  mkdir -p "$ROOT/etc/kubernetes" && touch "$ROOT/etc/kubernetes/kubelet.conf"
+  : >"$CALLS"
+  run_script install-kubernetes K8S_VERSION=1.37.1 NODE_IP=192.168.56.11 OS=rocky9
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"istio-lab does not upgrade clusters"* ]]
+  refute_call "$mutating"
+  run_script install-kubernetes K8S_VERSION=1.36.4 NODE_IP=192.168.56.11 OS=rocky9
+  [ "$status" -eq 0 ]
+}
+
 @test "a version that is not a release stops the install" {
   run_script install-kubernetes K8S_VERSION=latest NODE_IP=1.2.3.4 OS=rocky9
   [ "$status" -ne 0 ]

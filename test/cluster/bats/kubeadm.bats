@@ -16,6 +16,7 @@ setup() {
   refute_call '^kubeadm reset'
   diff <(printf '%s\n' "$config") "$FAKE_STATE/init-config"
   [ -f "$ROOT/etc/kubernetes/istio-lab/init.done" ]
+  [ -f "$ROOT/etc/kubernetes/istio-lab/built-by-istio-lab" ]
   diff "$ROOT/etc/kubernetes/admin.conf" "$ROOT/root/.kube/config"
 }
 
@@ -62,6 +63,7 @@ setup() {
   [ "$status" -eq 0 ]
   refute_call '^kubeadm'
   [ -f "$ROOT/etc/kubernetes/istio-lab/init.done" ]
+  [ ! -e "$ROOT/etc/kubernetes/istio-lab/built-by-istio-lab" ]
 }
 
 @test "a failing kubeadm init stops with a clear message and no marker; the next run resets and retries" {
@@ -108,6 +110,7 @@ setup() {
   grep -q 'name: "linux-node2"' "$FAKE_STATE/join-config"
   grep -A1 -- '- name: node-ip' "$FAKE_STATE/join-config" | grep -q 'value: "192.168.56.12"'
   [ ! -e "$ROOT/etc/kubernetes/istio-lab/kubeadm-join.yaml" ]
+  [ -f "$ROOT/etc/kubernetes/istio-lab/built-by-istio-lab" ]
   [[ "$output" != *"abcdef.0123456789abcdef"* ]]
 }
 
