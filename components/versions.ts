@@ -40,6 +40,9 @@ export const addonCharts = {
   grafana: { chart: "grafana", version: "9.2.2", image: "docker.io/grafana/grafana:12.0.1" },
 };
 
+/** The Prometheus chart's config reloader, pinned so that a mirror knows which tag to carry. */
+export const prometheusConfigReloaderImage = "ghcr.io/prometheus-operator/prometheus-config-reloader:v0.89.0";
+
 /** Jaeger v2 as samples/addons/jaeger.yaml runs it: one binary, badger storage. */
 export const jaegerImage = "docker.io/jaegertracing/jaeger:2.17.0";
 

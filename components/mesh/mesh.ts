@@ -61,13 +61,25 @@ export class Mesh extends pulumi.ComponentResource {
     const addons = new Set(mesh.addons);
     const settings: AddonSettings = { mesh, imageRegistry: apps.imageRegistry, addons, serviceType: mesh.dashboards.serviceType };
     const afterNamespace = { ...parent, dependsOn: [systemNamespace] };
-    const valuesOf = { kiali: kialiValues, prometheus: prometheusValues, grafana: grafanaValues } as const;
+    // Kiali watches Istio's custom resources and reads istiod: it waits for the control plane.
+    const addonReleases: Record<"kiali" | "prometheus" | "grafana", { values: typeof kialiValues; opts: pulumi.CustomResourceOptions }> = {
+      kiali: { values: kialiValues, opts: { ...parent, dependsOn: [this.istiod] } },
+      prometheus: { values: prometheusValues, opts: afterNamespace },
+      grafana: { values: grafanaValues, opts: afterNamespace },
+    };
     for (const addon of ["kiali", "prometheus", "grafana"] as const) {
       if (!addons.has(addon)) continue;
       const chart = addonCharts[addon];
       chartRelease(
-        { release: addon, chart: chart.chart, version: chart.version, repository: repo(chartRepositories[addon]), namespace: istioNamespace, values: valuesOf[addon](settings) },
-        afterNamespace,
+        {
+          release: addon,
+          chart: chart.chart,
+          version: chart.version,
+          repository: repo(chartRepositories[addon]),
+          namespace: istioNamespace,
+          values: addonReleases[addon].values(settings),
+        },
+        addonReleases[addon].opts,
       );
     }
     if (addons.has("jaeger")) {

@@ -2,6 +2,7 @@ import * as path from "node:path";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { ScenarioName } from "../../stacks/names";
+import { shellQuote } from "../shell";
 
 export interface VerifyGateArgs {
   scenario: ScenarioName;
@@ -16,11 +17,6 @@ export interface VerifyGateArgs {
 }
 
 const projectRoot = path.resolve(__dirname, "../..");
-
-/** POSIX single quoting, so scenario options (JSON) reach verify as one argument. */
-export function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}
 
 /**
  * The last step of `pulumi up` when `istio-lab:verify.gate` is on: `npm run verify` on the machine

@@ -7,7 +7,7 @@ describe("source hosts", () => {
     expect(rendered.resources.filter((r) => r.type === vmType)).toEqual([]);
     expect(rendered.invokes.filter((i) => i.token.startsWith("vsphere:"))).toEqual([]);
     expect(command(rendered, "linux-node1-access").dependsOn).toEqual([]);
-    expect(command(rendered, "linux-node1-os").inputs.create).toContain("VMXNET3_WORKAROUND='0'");
+    expect(command(rendered, "linux-node1-os").inputs.create).toContain("VMXNET3_WORKAROUND=0");
   });
 
   it("resets each machine on destroy, from the one step only its address replaces", async () => {

@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { flannelImage, flannelManifest, flannelObjects } from "../../components/cluster/flannel/manifest";
 import { initConfiguration } from "../../components/cluster/kubeadm/config";
 import { dialErrorLimit, nodeConnection } from "../../components/cluster/nodes/connection";
-import { nodeScript, scriptCommand, scriptsDir, shellQuote, type ScriptName } from "../../components/cluster/nodes/scripts";
+import { nodeScript, scriptCommand, scriptsDir, type ScriptName } from "../../components/cluster/nodes/scripts";
+import { shellQuote } from "../../components/shell";
 import { templateDisk } from "../../components/cluster/vsphere/vm-spec";
 import { flannelVersion } from "../../components/versions";
 

@@ -96,7 +96,7 @@ describe("source vsphere", () => {
 
   it("turns the vmxnet3 checksum workaround on, and leaves destroy to the VM deletion", async () => {
     const rendered = await renderCluster(vsphereStack);
-    expect(command(rendered, "linux-node2-os").inputs.create).toContain("VMXNET3_WORKAROUND='1'");
+    expect(command(rendered, "linux-node2-os").inputs.create).toContain("VMXNET3_WORKAROUND=1");
     expect(command(rendered, "linux-node2-access").inputs.delete).toBeUndefined();
   });
 

@@ -35,6 +35,8 @@ describe("the default mesh", () => {
     expect(after("istio-lab:workloads:Workloads", "workloads")).toEqual(["Namespace/bookinfo"]);
     expect(after("istio-lab:scenarios:Scenario", "scenario")).toEqual(["Namespace/bookinfo", "workloads"]);
     expect(after("kubernetes:telemetry.istio.io/v1:Telemetry", "Telemetry/istio-system/mesh-default")).toEqual(["HelmRelease/istio-system/istiod"]);
+    expect(after(release, "HelmRelease/istio-system/kiali")).toEqual(["HelmRelease/istio-system/istiod"]);
+    expect(after(release, "HelmRelease/istio-system/grafana")).toEqual(["Namespace/istio-system"]);
   });
 
   it("labels the app namespace for sidecar injection", () => {
@@ -160,6 +162,7 @@ describe("mesh options", () => {
     expect(values(r, "kiali").deployment).toMatchObject({ image_name: "mirror.example.com/lab/kiali", image_version: "v2.27" });
     expect(values(r, "grafana").image).toEqual({ registry: "mirror.example.com", repository: "lab/grafana", tag: "12.0.1" });
     expect(values(r, "prometheus").server.image).toEqual({ repository: "mirror.example.com/lab/prometheus", tag: "v3.10.0" });
+    expect(values(r, "prometheus").configmapReload.prometheus.image).toEqual({ repository: "mirror.example.com/lab/prometheus-config-reloader", tag: "v0.89.0" });
     const jaeger = resource(r, "kubernetes:apps/v1:Deployment", "Deployment/istio-system/jaeger").inputs as any;
     expect(jaeger.spec.template.spec.containers[0].image).toBe("mirror.example.com/lab/jaeger:2.17.0");
   });

@@ -2,7 +2,7 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { shellQuote } from "../../components/scenarios/verify-gate";
+import { shellQuote } from "../../components/shell";
 import { configErrors, localCluster, ofType, renderStack, resource } from "../harness";
 
 const gateType = "command:local:Command";

@@ -42,7 +42,9 @@ export async function kubeCluster(source: KubeconfigSource, namespace: string, p
     else if (source.kind === "inline") kc.loadFromString(source.content);
     else kc.loadFromDefault();
   } catch (error) {
-    throw new ClusterError(`cannot load the kubeconfig${source.kind === "file" ? ` ${source.path}` : ""}: ${error instanceof Error ? error.message : String(error)}`);
+    // A parser's message quotes the offending line; for kubeconfig contents that may be key material.
+    const why = source.kind === "inline" ? "it is not valid kubeconfig YAML" : error instanceof Error ? error.message : String(error);
+    throw new ClusterError(`cannot load the kubeconfig${source.kind === "file" ? ` ${source.path}` : ""}: ${why}`);
   }
   const current = kc.getCurrentCluster()?.server;
   if (!current) throw new ClusterError("the kubeconfig names no current cluster (pass --kubeconfig, or set its current-context)");

@@ -3,6 +3,7 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { shellQuote } from "../../shell";
 
 export const scriptsDir = path.join(__dirname, "..", "scripts");
 
@@ -33,11 +34,6 @@ export function nodeScript(name: ScriptName): NodeScript {
   const read = (file: string) => fs.readFileSync(path.join(scriptsDir, file), "utf8");
   const text = `${read("lib.sh")}\n${read(`${name}.sh`)}`;
   return { name, text, hash: sha256(text) };
-}
-
-/** Single-quotes a word for a POSIX shell. */
-export function shellQuote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

@@ -38,7 +38,11 @@ const services: { name: string; ports: k8s.types.input.core.v1.ServicePort[]; da
   },
 ];
 
-/** Jaeger v2 as samples/addons/jaeger.yaml runs it, as typed objects so the mirror applies. */
+/**
+ * Jaeger v2 as samples/addons/jaeger.yaml runs it. Istio ships it as a plain manifest, not a chart,
+ * so it is written here as typed objects, which lets the image mirror apply and the schemas check
+ * it. It is an addon of the mesh, not a sample workload, so the workloads renderer does not draw it.
+ */
 export function jaeger({ imageRegistry, serviceType }: AddonSettings, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
   const metadata = (name: string) => ({ name, namespace: istioNamespace, labels });
   const configMap = new k8s.core.v1.ConfigMap(`ConfigMap/${istioNamespace}/jaeger`, { metadata: metadata("jaeger"), data: { "config.yaml": config } }, opts);

@@ -1,17 +1,18 @@
 import { mirrored } from "../../images";
-import { addonCharts } from "../../versions";
+import { addonCharts, prometheusConfigReloaderImage as reloader } from "../../versions";
 import { imageParts, type AddonSettings } from "./settings";
 
 /** Istio's values-prometheus.yaml: the server alone, on port 9090, named `prometheus`. */
 export function prometheusValues({ imageRegistry, serviceType }: AddonSettings): Record<string, unknown> {
   const image = imageParts(mirrored(addonCharts.prometheus.image, imageRegistry));
+  const reloaderImage = imageParts(mirrored(reloader, imageRegistry));
   return {
     alertmanager: { enabled: false },
     "prometheus-pushgateway": { enabled: false },
     "kube-state-metrics": { enabled: false },
     "prometheus-node-exporter": { enabled: false },
     configmapReload: {
-      prometheus: { image: { repository: mirrored("ghcr.io/prometheus-operator/prometheus-config-reloader", imageRegistry) } },
+      prometheus: { image: { repository: `${reloaderImage.registry}/${reloaderImage.repository}`, tag: reloaderImage.tag } },
     },
     server: {
       fullnameOverride: "prometheus",
