@@ -65,11 +65,14 @@ export function redact(value: unknown): unknown {
   return value;
 }
 
-export async function renderStackFile(stackFile: string, program: Program = istioLab): Promise<Rendered> {
+/** The program as a render runs it: with a fixed run id, so that two renders of a stack are equal. */
+export const renderProgram: Program = () => istioLab("offline-render");
+
+export async function renderStackFile(stackFile: string, program: Program = renderProgram): Promise<Rendered> {
   return renderConfig(readStackFile(stackFile), program);
 }
 
-export async function renderConfig(config: StackConfig, program: Program = istioLab, standIns: StandIns = defaultStandIns): Promise<Rendered> {
+export async function renderConfig(config: StackConfig, program: Program = renderProgram, standIns: StandIns = defaultStandIns): Promise<Rendered> {
   const registered: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
   const invokes: { token: string; inputs: Record<string, unknown> }[] = [];
   const versions: string[] = [];
