@@ -15,42 +15,31 @@ import { ClusterError, HttpError, type Check, type ProbeResult } from "./types";
 /** Probes that go through the ingress gateway; every other kind works through the cluster API. */
 const throughGateway = (probe: Probe) => probe.kind === "productpage" || probe.kind === "ingress";
 
+/** What each probe kind is called in the report, and how it runs. */
+interface ProbeHandler<P extends Probe> {
+  title(probe: P, requests: number): string;
+  run(ctx: ProbeContext, probe: P): Promise<Check[]>;
+}
+
+const handlers: { [K in Probe["kind"]]: ProbeHandler<Extract<Probe, { kind: K }>> } = {
+  productpage: { title: productPageTitle, run: runProductPage },
+  ingress: { title: ingressTitle, run: runIngress },
+  retried: { title: retriedTitle, run: runRetried },
+  mirrored: { title: mirroredTitle, run: runMirrored },
+  load: { title: loadTitle, run: runLoad },
+  sticky: { title: stickyTitle, run: runSticky },
+  mtls: { title: mtlsTitle, run: runMtls },
+};
+
+// The table is keyed by kind, so the handler found for a probe always takes that probe's type.
+const handlerOf = (probe: Probe) => handlers[probe.kind] as ProbeHandler<Probe>;
+
 export function probeTitle(probe: Probe, requests?: number): string {
-  switch (probe.kind) {
-    case "productpage":
-      return productPageTitle(probe, requests ?? probe.requests);
-    case "ingress":
-      return ingressTitle(probe);
-    case "retried":
-      return retriedTitle(probe);
-    case "mirrored":
-      return mirroredTitle(probe);
-    case "load":
-      return loadTitle(probe, requests ?? probe.requests);
-    case "sticky":
-      return stickyTitle(probe);
-    case "mtls":
-      return mtlsTitle(probe);
-  }
+  return handlerOf(probe).title(probe, requests ?? ("requests" in probe ? probe.requests : 0));
 }
 
 function runProbe(ctx: ProbeContext, probe: Probe): Promise<Check[]> {
-  switch (probe.kind) {
-    case "productpage":
-      return runProductPage(ctx, probe);
-    case "ingress":
-      return runIngress(ctx, probe);
-    case "retried":
-      return runRetried(ctx, probe);
-    case "mirrored":
-      return runMirrored(ctx, probe);
-    case "load":
-      return runLoad(ctx, probe);
-    case "sticky":
-      return runSticky(ctx, probe);
-    case "mtls":
-      return runMtls(ctx, probe);
-  }
+  return handlerOf(probe).run(ctx, probe);
 }
 
 /** The lab could not be reached at all: nothing was observed, so nothing is judged (exit 2). */

@@ -48,3 +48,15 @@ assert_call() {
 
 # The commands that change a machine; a second run on a finished node must issue none of them.
 mutating='^(dnf|yum) .*install|^systemctl (enable|disable|restart)|^hostnamectl set-hostname|^swapoff|^setenforce|^modprobe|^sysctl --system|^udevadm|^ethtool -K|^kubeadm (init|join|reset)|^kubectl .*apply|^ip link delete|^iptables-restore'
+
+# rerun_changes_nothing NAME [VAR=value...] [< stdin]: run the script again on the node it just
+# finished; it must succeed without a single mutating command and leave every file as it was.
+rerun_changes_nothing() {
+  local before
+  before=$(fingerprint)
+  : >"$CALLS"
+  run_script "$@"
+  [ "$status" -eq 0 ] || { echo "second run failed: $output" >&2; return 1; }
+  refute_call "$mutating" || return 1
+  [ "$(fingerprint)" = "$before" ] || { echo "second run changed files" >&2; return 1; }
+}

@@ -20,12 +20,7 @@ containerd=(K8S_VERSION=1.36.4 OS=rocky9)
 
 @test "a second Kubernetes install changes nothing; a new node-ip restarts a running kubelet" {
   run_script install-kubernetes "${kube[@]}"
-  before=$(fingerprint)
-  : >"$CALLS"
-  run_script install-kubernetes "${kube[@]}"
-  [ "$status" -eq 0 ]
-  refute_call "$mutating"
-  [ "$(fingerprint)" = "$before" ]
+  rerun_changes_nothing install-kubernetes "${kube[@]}"
 
   touch "$FAKE_STATE/units/kubelet.active"
   run_script install-kubernetes K8S_VERSION=1.36.4 NODE_IP=192.168.56.99 OS=rocky9
@@ -66,12 +61,7 @@ containerd=(K8S_VERSION=1.36.4 OS=rocky9)
 
 @test "a second containerd run changes nothing; a changed config restarts a running containerd" {
   run_script install-containerd "${containerd[@]}"
-  before=$(fingerprint)
-  : >"$CALLS"
-  run_script install-containerd "${containerd[@]}"
-  [ "$status" -eq 0 ]
-  refute_call "$mutating"
-  [ "$(fingerprint)" = "$before" ]
+  rerun_changes_nothing install-containerd "${containerd[@]}"
 
   echo "# edited by hand" >>"$ROOT/etc/containerd/config.toml"
   run_script install-containerd "${containerd[@]}"

@@ -41,12 +41,7 @@ params=(NODE_NAME=linux-node2 DOMAIN=example.com "LAB_HOSTS=linux-node1=192.168.
 @test "a second run on the prepared node changes nothing" {
   run_script prep-os "${params[@]}"
   [ "$status" -eq 0 ]
-  before=$(fingerprint)
-  : >"$CALLS"
-  run_script prep-os "${params[@]}"
-  [ "$status" -eq 0 ]
-  refute_call "$mutating"
-  [ "$(fingerprint)" = "$before" ]
+  rerun_changes_nothing prep-os "${params[@]}"
   [ "$(grep -c 'BEGIN istio-lab nodes' "$ROOT/etc/hosts")" -eq 1 ]
 }
 
