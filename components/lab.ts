@@ -12,8 +12,8 @@ export interface LabArgs {
   /** Stable name of this lab's cluster, usually the stack name. */
   clusterIdentifier: string;
   /**
-   * Differs on every deployment (default: a random UUID): the steps that must run on every
-   * `pulumi up` (a fresh kubeadm join token, the verify gate) are triggered by it. Tests fix it.
+   * Differs on every deployment (default: a random UUID): it triggers the one step that must run
+   * on every `pulumi up`, the opt-in verify gate, and nothing else. Renders fix it.
    */
   runId?: string;
 }
@@ -26,7 +26,7 @@ export class Lab extends pulumi.ComponentResource {
     super("istio-lab:index:Lab", name, {}, opts);
     const { config } = args;
     const runId = args.runId ?? crypto.randomUUID();
-    const cluster = new Cluster("cluster", { config: config.cluster, clusterIdentifier: args.clusterIdentifier, runId }, { parent: this });
+    const cluster = new Cluster("cluster", { config: config.cluster, clusterIdentifier: args.clusterIdentifier }, { parent: this });
     const onCluster = { parent: this, providers: [cluster.provider] };
     const nodeAddress = config.cluster.source === "kubeconfig" ? undefined : config.cluster.nodes.find((n) => n.role === "control-plane")?.ip;
     const mesh = new Mesh("mesh", { mesh: config.mesh, apps: config.apps, nodeAddress }, onCluster);

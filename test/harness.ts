@@ -5,6 +5,12 @@ import { stackConfig } from "../tools/lib/stack-file";
 
 export type { Rendered, RenderedResource };
 
+/**
+ * A stack file's `secure:` value: well-formed passphrase ciphertext (`v1:<nonce>:<sealed>`, as
+ * the CLI checks it), which only the stack's owner could decrypt; renders read it as a placeholder.
+ */
+export const ciphertext = { secure: "v1:bm9uY2Utb2YtMTI=:c2VhbGVkIGJ5IHRoZSBvd25lcg==" } as const;
+
 /** Renders a stack whose config is written as in a stack file (`{ secure: ... }` marks a secret). */
 export function renderStack(config: Record<string, unknown>, stack = "test"): Promise<Rendered> {
   return renderConfig(stackConfig(stack, config));

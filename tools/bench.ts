@@ -3,8 +3,8 @@ import * as k8s from "@pulumi/kubernetes";
 import { scenarioNames } from "../stacks/names";
 import { ConfigError } from "../components/config";
 import { renderConfig, type Rendered } from "./lib/mock-engine";
-import { readStackFile, stackConfig } from "./lib/stack-file";
-import { changesOutsideScenario, switchPlan } from "./lib/switch-diff";
+import { readStackFileForRender, stackConfig } from "./lib/stack-file";
+import { changesOutsideScenario, planUpdate } from "./lib/plan";
 
 const exampleStacks = ["Pulumi.local.yaml", "Pulumi.dev.yaml"];
 const runs = 7;
@@ -37,7 +37,7 @@ async function main(): Promise<number> {
   console.log(`render time, median of ${runs} runs (target: under 2 s, and within 3x of registering as many bare resources)`);
   console.log("stack".padEnd(22), "resources".padStart(9), "median".padStart(9), "1 resource".padStart(11), "ratio".padStart(8), "N bare".padStart(9), "ratio".padStart(7));
   for (const file of exampleStacks) {
-    const config = readStackFile(file);
+    const { config } = readStackFileForRender(file);
     let resources = 0;
     try {
       resources = (await renderConfig(config)).resources.length;
@@ -56,7 +56,9 @@ async function main(): Promise<number> {
     console.log(file.padEnd(22), String(resources).padStart(9), seconds(full, 9), seconds(one, 11), ratio(full / one, 8), seconds(bare, 9), ratio(full / bare, 7), ok ? "" : "  over target");
   }
 
-  console.log("\nscenario switches (from -> to: create/update/delete; outside workloads and scenario layers)");
+  await printConfigChanges();
+
+  console.log("\nscenario switches (from -> to: create/update/replace/delete; outside workloads and scenario layers)");
   const rendered = new Map<string, Rendered>();
   for (const scenario of scenarioNames) {
     const config = { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" }, "istio-lab:scenario": scenario };
@@ -70,15 +72,51 @@ async function main(): Promise<number> {
       if (from === to) continue;
       const a = rendered.get(from)!;
       const b = rendered.get(to)!;
-      const plan = switchPlan(a, b);
+      const plan = planUpdate(a, b);
       const outside = changesOutsideScenario(a, b);
       worstOutside = Math.max(worstOutside, outside.length);
       pairs++;
-      console.log(`${from} -> ${to}: ${plan.create.length}/${plan.update.length}/${plan.delete.length}; outside ${outside.length}${outside.length ? ` (${outside.map((r) => r.name).join(", ")})` : ""}`);
+      console.log(
+        `${from} -> ${to}: ${plan.create.length}/${plan.update.length}/${plan.replace.length}/${plan.delete.length}; outside ${outside.length}${outside.length ? ` (${outside.map((r) => r.name).join(", ")})` : ""}`,
+      );
     }
   }
   console.log(`${pairs} switches; the most resources any switch changes outside the workloads and scenario layers: ${worstOutside} (must be 0)`);
   return failed || worstOutside > 0 ? 1 : 0;
+}
+
+/** Config changes a user makes to a running lab, and what `pulumi up` would do for each. */
+const configChanges: { stack: string; key: string; value: unknown }[] = [
+  { stack: "Pulumi.dev.yaml", key: "istio-lab:cluster.vsphere.cpus", value: 4 },
+  { stack: "Pulumi.dev.yaml", key: "istio-lab:cluster.network.domain", value: "lab.example.org" },
+  { stack: "Pulumi.dev.yaml", key: "istio-lab:cluster.nodes[2].ip", value: "192.168.56.14" },
+  { stack: "Pulumi.dev.yaml", key: "istio-lab:scenario", value: "mirroring" },
+  { stack: "Pulumi.local.yaml", key: "istio-lab:mesh.istioVersion", value: "1.30.4" },
+];
+
+async function printConfigChanges(): Promise<void> {
+  console.log("\nconfig changes (what `pulumi up` would update and replace; DBR: deleted before its replacement)");
+  for (const { stack, key, value } of configChanges) {
+    const { config } = readStackFileForRender(stack);
+    const before = await renderConfig(config);
+    const [name, ...path] = key.split(/\.|\[|\]\.?/).filter(Boolean);
+    const edited = { ...config, values: { ...config.values, [name]: setIn(config.values[name], path, value) } };
+    const plan = planUpdate(before, await renderConfig(edited));
+    const replaced = plan.replace.map((r) => `${r.resource.name}${r.deleteBeforeReplace ? " (DBR)" : ""}`);
+    console.log(`${stack} ${key} = ${JSON.stringify(value)}: ${plan.create.length} create, ${plan.update.length} update, ${plan.replace.length} replace, ${plan.delete.length} delete`);
+    if (plan.update.length > 0) console.log(`  update: ${plan.update.map((u) => u.resource.name).join(", ")}`);
+    if (replaced.length > 0) console.log(`  replace: ${replaced.join(", ")}`);
+  }
+}
+
+/** The config value (a string, JSON for objects) with one path set. */
+function setIn(text: string | undefined, path: string[], value: unknown): string {
+  if (path.length === 0) return typeof value === "string" ? value : JSON.stringify(value);
+  const root = JSON.parse(text ?? "{}") as Record<string, unknown>;
+  let node: Record<string, unknown> = root;
+  for (const part of path.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+  node[path[path.length - 1]] = value;
+  return JSON.stringify(root);
 }
 
 main().then(

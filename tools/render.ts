@@ -1,19 +1,25 @@
-// npm run render -- <stack-file> [--json] [--out DIR]
+// npm run render -- <stack-file> [--json] [--out DIR] [--run-id ID] [--preview]
 // Evaluates the program for a stack file under Pulumi's mock engine and prints what it would register.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { ConfigError } from "../components/config";
-import { renderStackFile, type Rendered, type RenderedResource } from "./lib/mock-engine";
+import { CliRefusal } from "./lib/cli-config";
+import { offlineRunId, renderConfig, renderProgram, type Rendered, type RenderedResource } from "./lib/mock-engine";
+import { readStackFileForRender, StackFileError } from "./lib/stack-file";
 
-const usage = "usage: npm run render -- <Pulumi.<stack>.yaml> [--json] [--out DIR]";
+const usage = "usage: npm run render -- <Pulumi.<stack>.yaml> [--json] [--out DIR] [--run-id ID] [--preview]";
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: { json: { type: "boolean" }, out: { type: "string" }, help: { type: "boolean", short: "h" } },
-  });
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine();
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
   if (values.help) {
     console.log(usage);
     return 0;
@@ -24,10 +30,17 @@ async function main(): Promise<number> {
   }
   let rendered: Rendered;
   try {
-    rendered = await renderStackFile(positionals[0]);
+    const { config, placeholders } = readStackFileForRender(positionals[0]);
+    if (placeholders.length > 0) console.error(`note: ${path.basename(positionals[0])} sets no ${placeholders.join(", ")}; rendered with placeholder secrets`);
+    rendered = await renderConfig(config, renderProgram(values["run-id"] ?? offlineRunId), undefined, { preview: values.preview });
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof StackFileError) {
       console.error(error.message);
+      return 1;
+    }
+    if (error instanceof CliRefusal) {
+      // As the Pulumi CLI prints it, before the program would run.
+      console.error(`error: ${error.message}`);
       return 1;
     }
     throw error;
@@ -41,7 +54,20 @@ async function main(): Promise<number> {
   return 0;
 }
 
-const contractFields = ({ type, name, parent, dependsOn, inputs }: RenderedResource) => ({ type, name, parent, dependsOn, inputs });
+function parseCommandLine() {
+  return parseArgs({
+    allowPositionals: true,
+    options: {
+      json: { type: "boolean" },
+      out: { type: "string" },
+      "run-id": { type: "string" },
+      preview: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}
+
+const contractFields = ({ type, name, parent, dependsOn, inputs, options }: RenderedResource) => ({ type, name, parent, dependsOn, inputs, options });
 
 /** The resources as `pulumi preview` nests them, with their explicit dependencies. */
 export function tree({ stack, resources, outputs }: Rendered): string {
@@ -75,7 +101,11 @@ function writeManifests(resources: RenderedResource[], dir: string): void {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    // Exit once stdout has drained: a pipe takes a large document in 64 KiB pieces.
+    process.exitCode = code;
+    process.stdout.write("", () => process.exit(code));
+  },
   (error: unknown) => {
     console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     process.exit(1);

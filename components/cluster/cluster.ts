@@ -9,8 +9,6 @@ export interface ClusterArgs {
   config: ClusterConfig;
   /** Names the cluster to the Kubernetes provider; it must never change for the life of the lab. */
   clusterIdentifier: string;
-  /** Differs on every deployment so that a fresh kubeadm join command is minted each time. */
-  runId: string;
 }
 
 /**
@@ -32,7 +30,7 @@ export class Cluster extends pulumi.ComponentResource {
       kubeconfig = existingKubeconfig(args.config);
       if ("contents" in args.config.kubeconfig) this.kubeconfig = pulumi.secret(args.config.kubeconfig.contents);
     } else {
-      this.kubeconfig = this.buildMachines(name, args.config, args.runId);
+      this.kubeconfig = this.buildMachines(name, args.config);
       kubeconfig = this.kubeconfig;
     }
     this.kubeconfigSource = this.kubeconfig ? { contents: this.kubeconfig } : { path: kubeconfig };
@@ -50,7 +48,7 @@ export class Cluster extends pulumi.ComponentResource {
   }
 
   /** vsphere: VMs, then kubeadm on them. hosts: kubeadm on machines that exist, reset on destroy. */
-  private buildMachines(name: string, config: MachineClusterConfig, runId: string): pulumi.Output<string> {
+  private buildMachines(name: string, config: MachineClusterConfig): pulumi.Output<string> {
     let machines: Record<string, Machine>;
     if (config.source === "vsphere") {
       if (!config.vsphere) throw new pulumi.ResourceError("source vsphere needs istio-lab:cluster.vsphere", this);
@@ -60,7 +58,7 @@ export class Cluster extends pulumi.ComponentResource {
     }
     const kubeadm = new KubeadmCluster(
       `${name}-kubeadm`,
-      { config, machines, resetOnDestroy: config.source === "hosts", vmxnet3Workaround: config.source === "vsphere", runId },
+      { config, machines, resetOnDestroy: config.source === "hosts", vmxnet3Workaround: config.source === "vsphere" },
       { parent: this },
     );
     return kubeadm.kubeconfig;

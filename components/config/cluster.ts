@@ -49,6 +49,13 @@ export interface ResolvedCluster {
 
 const key = (name: string) => `istio-lab:${name}`;
 
+/** The secrets a source cannot do without, each stored with `pulumi config set --secret`. */
+export const requiredSecrets: Readonly<Record<schema.RawCluster["source"], readonly string[]>> = {
+  vsphere: [key("sshPrivateKey"), "vsphere:password"],
+  hosts: [key("sshPrivateKey")],
+  kubeconfig: [],
+};
+
 export function resolveCluster(inputs: ClusterInputs): ResolvedCluster {
   return inputs.source === "kubeconfig" ? existingCluster(inputs) : machineCluster(inputs, inputs.source);
 }

@@ -48,7 +48,9 @@ export function parseLabConfig({ values, secretKeys }: RawConfig): LabConfig {
     if (text === undefined) return undefined;
     try {
       const parsed: unknown = JSON.parse(text);
-      if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) return parsed;
+      // Pulumi.yaml declares the optional objects with `default: {}`, so the CLI hands every stack
+      // that leaves one out an empty object: it means "not set".
+      if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) return Object.keys(parsed).length > 0 ? parsed : undefined;
     } catch {
       // reported below
     }

@@ -1,13 +1,13 @@
 // The node pipeline both machine sources share: order, parallelism, secrets, fresh join commands.
 import { describe, expect, it } from "vitest";
-import { switchPlan } from "../../tools/lib/switch-diff";
+import { planUpdate } from "../../tools/lib/plan";
 import { command, commandType, commands, hostsStack, optionsOf, renderCluster, vsphereStack, type RenderedCluster } from "./render";
 
 const joinLine = "kubeadm join 192.168.56.11:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:1234";
 const kubeconfig = "apiVersion: v1\nkind: Config\nclusters: []\nusers:\n- name: admin\n  user: {client-key-data: SECRETKEYDATA}\n";
-const stdout = { "control-plane-join-command": `${joinLine}\n`, "control-plane-kubeconfig": kubeconfig };
 const nodes = ["linux-node1", "linux-node2", "linux-node3"];
 const workers = ["linux-node2", "linux-node3"];
+const stdout = { ...Object.fromEntries(workers.map((w) => [`${w}-join-command`, `${joinLine}\n`])), "control-plane-kubeconfig": kubeconfig };
 
 const sources: [string, Record<string, unknown>][] = [
   ["vsphere", vsphereStack],
@@ -57,10 +57,10 @@ describe.each(sources)("source %s", (_source, stack) => {
   it("inits after the control plane is prepared, joins after init, checks after every join and Flannel", async () => {
     const rendered = await renderCluster(stack, { stdout });
     expect(command(rendered, "control-plane-init").dependsOn).toEqual(["linux-node1-containerd"]);
-    expect(command(rendered, "control-plane-join-command").dependsOn).toEqual(["control-plane-init"]);
     expect(command(rendered, "control-plane-kubeconfig").dependsOn).toEqual(["control-plane-init"]);
     expect(command(rendered, "flannel-apply").dependsOn).toEqual(["control-plane-init"]);
     for (const worker of workers) {
+      expect(command(rendered, `${worker}-join-command`).dependsOn).toEqual(["control-plane-init"]);
       expect(command(rendered, `${worker}-join`).dependsOn).toEqual([`${worker}-containerd`, "control-plane-init"]);
     }
     expect(command(rendered, "smoke-check").dependsOn).toEqual(["linux-node2-join", "linux-node3-join", "flannel-apply"]);
@@ -68,16 +68,19 @@ describe.each(sources)("source %s", (_source, stack) => {
     expect(rendered.kubeconfigDependsOn).toEqual(expect.arrayContaining(["control-plane-kubeconfig", "smoke-check"]));
   });
 
-  it("mints a fresh join command on every deployment, and replaces no other step", async () => {
-    const first = await renderCluster(stack, { stdout, runId: "run-1" });
-    const second = await renderCluster(stack, { stdout, runId: "run-2" });
-    expect(command(first, "control-plane-join-command").inputs.triggers).toEqual(["run-1"]);
-    expect(command(second, "control-plane-join-command").inputs.triggers).toEqual(["run-2"]);
-    // Only triggers replace a command. In a real run the new token also changes the stdin of each
-    // join, which then re-runs as a no-op on a joined worker (kubelet.conf guard, see the bats tests).
-    const plan = switchPlan(first, second);
-    expect([plan.create, plan.delete]).toEqual([[], []]);
-    expect(plan.update.map((r) => r.name)).toEqual(["control-plane-join-command"]);
+  it("mints each worker's join command on the control plane, with the very triggers of its join", async () => {
+    const rendered = await renderCluster(stack, { stdout });
+    for (const worker of workers) {
+      const mint = command(rendered, `${worker}-join-command`);
+      const join = command(rendered, `${worker}-join`);
+      expect(mint.inputs.triggers).toEqual(join.inputs.triggers);
+      // The worker's machine and the control plane's init: a join is due when either is new.
+      expect(join.inputs.triggers).toEqual(expect.arrayContaining(["control-plane-init-id"]));
+      expect(mint.inputs.create).toContain("kubeadm token create");
+    }
+    // Nothing is minted on a deployment that joins nothing: the same stack twice plans nothing.
+    const again = await renderCluster(stack, { stdout });
+    expect(planUpdate(rendered, again)).toMatchObject({ create: [], update: [], replace: [], delete: [] });
   });
 
   it("keeps the key, the join command and the kubeconfig secret and out of the logs", async () => {
@@ -86,7 +89,7 @@ describe.each(sources)("source %s", (_source, stack) => {
       expect(c.inputs.connection, c.name).toBe("[secret]");
       expect(c.inputs.addPreviousOutputInEnv, c.name).toBe(false);
     }
-    for (const name of ["control-plane-join-command", "control-plane-kubeconfig"]) {
+    for (const name of [...workers.map((w) => `${w}-join-command`), "control-plane-kubeconfig"]) {
       expect(command(rendered, name).inputs.logging).toBe("none");
       expect(optionsOf(rendered, commandType, name).additionalSecretOutputs).toEqual(expect.arrayContaining(["stdout", "stderr"]));
     }

@@ -7,6 +7,7 @@ import { Lab } from "../../components/lab";
 import { renderConfig, type Rendered, type RenderedResource, type SeenOptions } from "../../tools/lib/mock-engine";
 import { stackConfig } from "../../tools/lib/stack-file";
 import { vsphereLookups, vsphereTemplate } from "../../tools/lib/stand-ins";
+import { ciphertext } from "../harness";
 
 export const template = vsphereTemplate;
 
@@ -20,8 +21,8 @@ export interface RenderedCluster extends Rendered {
 export const vsphereStack: Record<string, unknown> = {
   "vsphere:vsphereServer": "vcenter.lab.example.com",
   "vsphere:user": "administrator@vsphere.local",
-  "vsphere:password": { secure: "v1:x" },
-  "istio-lab:sshPrivateKey": { secure: "v1:y" },
+  "vsphere:password": ciphertext,
+  "istio-lab:sshPrivateKey": ciphertext,
   "istio-lab:cluster": {
     source: "vsphere",
     vsphere: { datacenter: "Datacenter", computeCluster: "Cluster", datastore: "datastore1", network: "VM Network", template: "rocky9-template", folder: "istio-lab" },
@@ -29,12 +30,11 @@ export const vsphereStack: Record<string, unknown> = {
 };
 
 export const hostsStack = (cluster: Record<string, unknown> = {}): Record<string, unknown> => ({
-  "istio-lab:sshPrivateKey": { secure: "v1:y" },
+  "istio-lab:sshPrivateKey": ciphertext,
   "istio-lab:cluster": { source: "hosts", ...cluster },
 });
 
 export interface RenderOptions {
-  runId?: string;
   /** Answers of remote commands, by resource name. */
   stdout?: Record<string, string>;
   /** Overrides of invoke results, by token. */
@@ -53,7 +53,7 @@ export async function renderCluster(stack: Record<string, unknown>, options: Ren
   const program = () => {
     const lab = parseLabConfig(config);
     if (options.wholeLab) return new Lab("lab", { config: lab, clusterIdentifier: "istio-lab-test" }).outputs;
-    const cluster = new Cluster("cluster", { config: lab.cluster, clusterIdentifier: "istio-lab-test", runId: options.runId ?? "run-1" });
+    const cluster = new Cluster("cluster", { config: lab.cluster, clusterIdentifier: "istio-lab-test" });
     kubeconfigDependsOn = dependencies(cluster.kubeconfig);
     if (cluster.kubeconfig) kubeconfigIsSecret = (cluster.kubeconfig as unknown as { isSecret: Promise<boolean> }).isSecret;
     return { kubeconfig: cluster.kubeconfig };

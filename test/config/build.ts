@@ -4,7 +4,7 @@ import { expect } from "vitest";
 import { ConfigError, parseLabConfig, type ConfigIssue, type LabConfig, type RawConfig } from "../../components/config";
 import { istioLab } from "../../components/program";
 import { renderConfig } from "../../tools/lib/mock-engine";
-import { configErrors } from "../harness";
+import { ciphertext, configErrors } from "../harness";
 import { stackConfig } from "../../tools/lib/stack-file";
 
 export type Source = "kubeconfig" | "vsphere" | "hosts";
@@ -79,7 +79,7 @@ export function raw(config: Config): RawConfig {
 
 /** The same config as written in a stack file (`{ secure: ... }` marks a secret), for test/harness.ts. */
 export function stackFileConfig(config: Config): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, v instanceof Secret ? { secure: v.value } : v]));
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, v instanceof Secret ? ciphertext : v]));
 }
 
 export function parse(config: Config): LabConfig {

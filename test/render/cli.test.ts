@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
+import { ciphertext } from "../harness";
 import { validateObject } from "../validate";
 
 const root = path.resolve(__dirname, "../..");
@@ -43,7 +44,7 @@ describe("npm run render", () => {
     const doc = JSON.parse(stdout) as { stack: string; resources: Record<string, unknown>[] };
     expect(Object.keys(doc)).toEqual(["stack", "resources"]);
     expect(doc.stack).toBe("local");
-    for (const r of doc.resources) expect(Object.keys(r)).toEqual(["type", "name", "parent", "dependsOn", "inputs"]);
+    for (const r of doc.resources) expect(Object.keys(r)).toEqual(["type", "name", "parent", "dependsOn", "inputs", "options"]);
     expect(doc.resources.find((r) => r.name === "HelmRelease/istio-system/istiod")).toMatchObject({
       type: "kubernetes:helm.sh/v3:Release",
       parent: "mesh",
@@ -67,7 +68,7 @@ describe("npm run render", () => {
   it("turns secure: values into placeholders and prints every secret input as [secret]", () => {
     const file = stackFile("secrets", {
       "istio-lab:cluster": { source: "kubeconfig" },
-      "istio-lab:kubeconfig": { secure: "v1:ciphertext-only-the-owner-can-read" },
+      "istio-lab:kubeconfig": ciphertext,
     });
     const { status, stdout } = render(file, "--json");
     expect(status).toBe(0);

@@ -3,11 +3,11 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { shellQuote } from "../../components/shell";
-import { configErrors, localCluster, ofType, renderStack, resource } from "../harness";
+import { ciphertext, configErrors, localCluster, ofType, renderStack, resource } from "../harness";
 
 const gateType = "command:local:Command";
 const hostsLab = {
-  "istio-lab:sshPrivateKey": { secure: "v1:key" },
+  "istio-lab:sshPrivateKey": ciphertext,
   "istio-lab:cluster": { source: "hosts" },
 };
 

@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { istioLab } from "../../components/program";
 import { defaultStandIns, type StandIns } from "./stand-ins";
-import { readStackFile, type StackConfig } from "./stack-file";
+import { readStackFileForRender, type StackConfig } from "./stack-file";
 
 // Internal to the SDK but exported: waitForRPCs resolves once every registration was answered;
 // the monitor is wrapped because the mock drops the plugin version an invoke asks for.
@@ -13,12 +13,21 @@ const settings = require("@pulumi/pulumi/runtime/settings") as {
   getMonitor(): { invoke(request: { getTok(): string; getVersion(): string }, callback: unknown): unknown };
 };
 
-/** Resource options worth asserting on, as the program passed them. */
+/**
+ * The resource options that decide what the engine does with a resource beyond its inputs: how a
+ * change replaces it, in which order, and how long a step may take.
+ */
 export interface SeenOptions {
   version?: string;
   additionalSecretOutputs?: string[];
   customTimeouts?: pulumi.CustomTimeouts;
   deleteBeforeReplace?: boolean;
+  replaceOnChanges?: string[];
+  ignoreChanges?: string[];
+  /** Name of the resource whose deletion takes this one with it. */
+  deletedWith?: string;
+  retainOnDelete?: boolean;
+  protect?: boolean;
 }
 
 export interface RenderedResource {
@@ -33,6 +42,8 @@ export interface RenderedResource {
   /** What the program passed, with every secret as "[secret]". */
   inputs: Record<string, unknown>;
   options: SeenOptions;
+  /** Name of the provider resource the engine hands the resource to; null for components. */
+  provider: string | null;
 }
 
 export interface RenderedInvoke {
@@ -51,29 +62,45 @@ export interface Rendered {
 
 export type Program = () => Record<string, pulumi.Input<unknown>> | Promise<Record<string, pulumi.Input<unknown>>>;
 
-const secretSignature = "4dabf18193072939515e22adb298388d";
-const secretMarker = "1b47061264138c4ac30d75fd1eb44270";
-
 /** Pulumi's wire form of a secret is an object keyed by the signature; print it as "[secret]". */
 export function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
   if (value !== null && typeof value === "object") {
     const record = value as Record<string, unknown>;
-    if (record[secretSignature] === secretMarker) return "[secret]";
+    if (pulumi.runtime.isRpcSecret(record)) return "[secret]";
     return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, redact(v)]));
   }
   return value;
 }
 
-/** The program as a render runs it: with a fixed run id, so that two renders of a stack are equal. */
-export const renderProgram: Program = () => istioLab("offline-render");
+/** The run id of an offline render, fixed so that two renders of a stack are equal. */
+export const offlineRunId = "offline-render";
 
-export async function renderStackFile(stackFile: string, program: Program = renderProgram): Promise<Rendered> {
-  return renderConfig(readStackFile(stackFile), program);
+/** The program as a render runs it, with a given run id (see LabArgs.runId). */
+export const renderProgram =
+  (runId = offlineRunId): Program =>
+  () =>
+    istioLab(runId);
+
+export interface RenderMode {
+  /**
+   * Run as `pulumi preview` of a new stack does: what providers compute (ids, command output,
+   * the kubeconfig read from a control plane) is unknown, and no apply callback on it runs.
+   */
+  preview?: boolean;
 }
 
-export async function renderConfig(config: StackConfig, program: Program = renderProgram, standIns: StandIns = defaultStandIns): Promise<Rendered> {
-  const registered: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
+export async function renderStackFile(stackFile: string, program: Program = renderProgram()): Promise<Rendered> {
+  return renderConfig(readStackFileForRender(stackFile).config, program);
+}
+
+export async function renderConfig(
+  config: StackConfig,
+  program: Program = renderProgram(),
+  standIns: StandIns = defaultStandIns,
+  mode: RenderMode = {},
+): Promise<Rendered> {
+  const registered: { type: string; name: string; inputs: Record<string, unknown>; provider: string | null }[] = [];
   const invokes: { token: string; inputs: Record<string, unknown> }[] = [];
   const versions: string[] = [];
   // Transformations run in the constructors, so their order is the program's order; the mock's
@@ -85,8 +112,11 @@ export async function renderConfig(config: StackConfig, program: Program = rende
 
   await pulumi.runtime.setMocks(
     {
-      newResource: ({ type, name, inputs }) => {
-        registered.push({ type, name, inputs });
+      newResource: ({ type, name, inputs, provider }) => {
+        // A provider reference is `<provider URN>::<id>`; the URN ends in the provider's name.
+        registered.push({ type, name, inputs, provider: provider ? provider.split("::").slice(-2)[0] : null });
+        // In a preview, a new resource has no id and no computed outputs yet: only its inputs.
+        if (mode.preview) return { id: undefined, state: inputs };
         return { id: `${name}-id`, state: { ...inputs, ...standIns.outputs?.(type, name, inputs) } };
       },
       call: ({ token, inputs }) => {
@@ -96,7 +126,7 @@ export async function renderConfig(config: StackConfig, program: Program = rende
     },
     config.project,
     config.stack,
-    false,
+    mode.preview ?? false,
   );
   pulumi.runtime.setAllConfig(config.values, [...config.secretKeys]);
   const monitor = settings.getMonitor();
@@ -115,12 +145,17 @@ export async function renderConfig(config: StackConfig, program: Program = rende
         parent: opts.parent ? pulumi.resourceName(opts.parent) : stackName,
         parentType: opts.parent ? pulumi.resourceType(opts.parent) : "pulumi:pulumi:Stack",
         dependsOn: dependsOn.filter(pulumi.Resource.isInstance).map((r) => pulumi.resourceName(r)),
-        options: {
+        options: definedOnly({
           version: custom.version,
           additionalSecretOutputs: custom.additionalSecretOutputs,
           customTimeouts: opts.customTimeouts,
           deleteBeforeReplace: custom.deleteBeforeReplace,
-        },
+          replaceOnChanges: opts.replaceOnChanges,
+          ignoreChanges: opts.ignoreChanges,
+          deletedWith: custom.deletedWith ? pulumi.resourceName(custom.deletedWith) : undefined,
+          retainOnDelete: opts.retainOnDelete,
+          protect: opts.protect,
+        }),
       });
       return undefined;
     });
@@ -141,7 +176,7 @@ export async function renderConfig(config: StackConfig, program: Program = rende
     stack: config.stack,
     resources: registered
       .sort((a, b) => order(a) - order(b))
-      .map(({ type, name, inputs }) => {
+      .map(({ type, name, inputs, provider }) => {
         const s = seen.get(keyOf(type, name));
         const root = type === "pulumi:pulumi:Stack";
         return {
@@ -152,9 +187,15 @@ export async function renderConfig(config: StackConfig, program: Program = rende
           dependsOn: s?.dependsOn ?? [],
           inputs: redact(inputs) as Record<string, unknown>,
           options: s?.options ?? {},
+          provider,
         };
       }),
     outputs: redact(outputs ?? {}) as Record<string, unknown>,
     invokes: invokes.map((call, i) => ({ ...call, version: versions[i] ?? "" })),
   };
+}
+
+/** The options the program set, without the keys it left out. */
+function definedOnly(options: SeenOptions): SeenOptions {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as SeenOptions;
 }

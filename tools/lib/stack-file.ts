@@ -1,70 +1,109 @@
-// Reads a stack the way the Pulumi CLI would hand it to the program: Pulumi.yaml's config
-// defaults, then the stack file's values, every value a string and the secret keys listed.
+// Reads a stack the way the Pulumi CLI hands it to the program: the stack file's values on top of
+// Pulumi.yaml's defaults, checked by the CLI's own config rules (cli-config.ts), every value a
+// string and the secret keys listed.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
-import type { RawConfig } from "../../components/config";
+import { isMap, isScalar, parse, parseDocument } from "yaml";
+import { requiredSecrets, type RawConfig } from "../../components/config";
+import { applyProjectConfig, parseStackValue, qualify, readProject, type ParsedStackValue, type Project } from "./cli-config";
 
 export interface StackConfig extends RawConfig {
   project: string;
   stack: string;
 }
 
+/** A stack file that cannot be read: missing, misnamed, or not YAML. */
+export class StackFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StackFileError";
+  }
+}
+
 /** Stands in for a `secure:` value, whose ciphertext only the stack's owner can decrypt. */
 export const secretPlaceholder = (key: string) => `placeholder for the secret ${key}`;
 
+/** Where this program's Pulumi.yaml lives: the project a stack file from any folder belongs to. */
+export const projectRoot = path.resolve(__dirname, "../..");
+
 export function readStackFile(stackFile: string): StackConfig {
   const match = /^Pulumi\.([^.]+)\.ya?ml$/.exec(path.basename(stackFile));
-  if (!match) throw new Error(`${stackFile}: a stack file is named Pulumi.<stack>.yaml`);
-  const stackDoc = (parse(fs.readFileSync(stackFile, "utf8")) ?? {}) as StackDocument;
-  return stackConfig(match[1], stackDoc.config ?? {}, path.dirname(stackFile));
+  if (!match) throw new StackFileError(`${stackFile}: a stack file is named Pulumi.<stack>.yaml`);
+  let text: string;
+  try {
+    text = fs.readFileSync(stackFile, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new StackFileError(`${stackFile}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder, not a stack file" : String(code)}`);
+  }
+  const doc = parseDocument(text);
+  const [first] = doc.errors;
+  if (first) {
+    const at = first.linePos?.[0];
+    throw new StackFileError(`${stackFile}${at ? `:${at.line}:${at.col}` : ""}: not valid YAML: ${first.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`);
+  }
+  const config = doc.get("config", true);
+  if (config !== undefined && config !== null && !isMap(config)) throw new StackFileError(`${stackFile}: \`config\` must be a mapping of keys to values`);
+  const values = ((doc.toJS() ?? {}) as { config?: Record<string, unknown> }).config ?? {};
+  // Scalars keep the text they were written with (`1.10` stays "1.10"), as the CLI reads them.
+  const sources: Record<string, string> = {};
+  for (const pair of isMap(config) ? config.items : []) {
+    if (isScalar(pair.key) && isScalar(pair.value) && typeof pair.value.source === "string") sources[String(pair.key.value)] = pair.value.source;
+  }
+  return stackConfig(match[1], values, projectDirFor(stackFile), sources);
 }
 
-interface StackDocument {
-  config?: Record<string, unknown>;
+/** The stack file's own folder when it holds a Pulumi.yaml, else this program's project. */
+function projectDirFor(stackFile: string): string {
+  const dir = path.dirname(stackFile);
+  return ["Pulumi.yaml", "Pulumi.yml"].some((f) => fs.existsSync(path.join(dir, f))) ? dir : projectRoot;
 }
 
-/** A stack's config as written in its stack file, on top of the Pulumi.yaml found in projectDir. */
-export function stackConfig(stack: string, config: Record<string, unknown>, projectDir = "."): StackConfig {
-  const projectFile = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(projectDir, f)).find((f) => fs.existsSync(f));
-  if (!projectFile) throw new Error(`no Pulumi.yaml in ${projectDir}`);
-  const projectDoc = parse(fs.readFileSync(projectFile, "utf8")) as { name: string; config?: Record<string, unknown> };
-  const project = projectDoc.name;
-  const qualify = (key: string) => (key.includes(":") ? key : `${project}:${key}`);
+export function readProjectFile(projectDir = projectRoot): Project {
+  const file = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(projectDir, f)).find((f) => fs.existsSync(f));
+  if (!file) throw new StackFileError(`no Pulumi.yaml in ${projectDir}`);
+  return readProject(parse(fs.readFileSync(file, "utf8")), path.basename(file));
+}
 
+/**
+ * A stack's config as written in its stack file (keys with or without the project's namespace,
+ * `{ secure: ... }` for ciphertext), on top of the Pulumi.yaml found in projectDir; throws the
+ * CLI's refusal (CliRefusal) where the real CLI would stop before running the program.
+ */
+export function stackConfig(stack: string, config: Record<string, unknown>, projectDir = projectRoot, scalarSources: Record<string, string> = {}): StackConfig {
+  const project = readProjectFile(projectDir);
+  const parsed = new Map<string, ParsedStackValue>();
+  for (const [key, value] of Object.entries(config)) {
+    const full = qualify(project.name, key);
+    parsed.set(full, parseStackValue(value, secretPlaceholder(full), scalarSources[key]));
+  }
+  const merged = applyProjectConfig(project, stack, parsed);
   const values: Record<string, string> = {};
   const secretKeys = new Set<string>();
-  const set = (key: string, value: unknown) => {
-    const { plain, secret } = revealPlaceholders(key, value);
-    values[key] = typeof plain === "string" ? plain : JSON.stringify(plain);
-    if (secret) secretKeys.add(key);
-    else secretKeys.delete(key);
-  };
-
-  for (const [key, declaration] of Object.entries(projectDoc.config ?? {})) {
-    const isSchema = declaration !== null && typeof declaration === "object" && !Array.isArray(declaration);
-    const value = isSchema ? ((declaration as { default?: unknown; value?: unknown }).default ?? (declaration as { value?: unknown }).value) : declaration;
-    if (value !== undefined) set(qualify(key), value);
+  for (const [key, value] of merged) {
+    values[key] = value.text;
+    if (value.secure) secretKeys.add(key);
   }
-  for (const [key, value] of Object.entries(config)) set(qualify(key), value);
-  return { project, stack, values, secretKeys };
+  return { project: project.name, stack, values, secretKeys };
 }
 
-/** Replaces every `{ secure: ... }` (also nested, as `pulumi config set --path --secret` writes) with a placeholder. */
-function revealPlaceholders(key: string, value: unknown): { plain: unknown; secret: boolean } {
-  let secret = false;
-  const walk = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(walk);
-    if (v !== null && typeof v === "object") {
-      const entries = Object.entries(v);
-      if (entries.length === 1 && entries[0][0] === "secure") {
-        secret = true;
-        return secretPlaceholder(key);
-      }
-      return Object.fromEntries(entries.map(([k, inner]) => [k, walk(inner)]));
-    }
-    return v;
-  };
-  const plain = walk(value);
-  return { plain: typeof plain === "number" || typeof plain === "boolean" ? String(plain) : plain, secret };
+/**
+ * A stack file as a render reads it. A shipped stack file carries no ciphertext (its owner adds
+ * it with `pulumi config set --secret`), so each secret its cluster source needs and it lacks is
+ * a placeholder secret, and listed.
+ */
+export function readStackFileForRender(stackFile: string): { config: StackConfig; placeholders: string[] } {
+  const config = readStackFile(stackFile);
+  const placeholders = (requiredSecrets[clusterSource(config.values)] ?? []).filter((key) => config.values[key] === undefined);
+  const values = { ...config.values, ...Object.fromEntries(placeholders.map((key) => [key, secretPlaceholder(key)])) };
+  return { config: { ...config, values, secretKeys: new Set([...config.secretKeys, ...placeholders]) }, placeholders };
+}
+
+/** The cluster source a stack names, when it names one. */
+function clusterSource(values: Readonly<Record<string, string>>): keyof typeof requiredSecrets {
+  try {
+    return (JSON.parse(values["istio-lab:cluster"] ?? "{}") as { source?: keyof typeof requiredSecrets }).source ?? "kubeconfig";
+  } catch {
+    return "kubeconfig";
+  }
 }

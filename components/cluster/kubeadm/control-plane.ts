@@ -13,21 +13,22 @@ export interface ControlPlaneArgs {
   machineId: pulumi.Input<string>;
   /** The node's last preparation step. */
   prepared: pulumi.Resource;
-  /** Differs on every deployment, so a new join command is minted each time. */
-  runId: string;
 }
 
-/** kubeadm init, a fresh join command per deployment, and the admin kubeconfig read back. */
+/** kubeadm init on the control plane, and the admin kubeconfig read back. */
 export class ControlPlane extends pulumi.ComponentResource {
   readonly init: command.remote.Command;
-  /** `kubeadm join ...` with a new bootstrap token (secret). */
-  readonly joinCommand: pulumi.Output<string>;
+  /** How istio-lab reaches the control plane over SSH (a secret), for the steps that run there. */
+  readonly connection: command.types.input.remote.ConnectionArgs;
+  readonly sshUser: string;
   /** The admin kubeconfig (secret). */
   readonly kubeconfig: pulumi.Output<string>;
 
   constructor(name: string, args: ControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
     super("istio-lab:cluster:ControlPlane", name, {}, opts);
     const { config, node } = args;
+    this.connection = args.connection;
+    this.sshUser = config.ssh.user;
     const common = { connection: args.connection, sshUser: config.ssh.user };
     const initScript = nodeScript("kubeadm-init");
     const kubeadmConfig = initConfiguration({
@@ -45,15 +46,6 @@ export class ControlPlane extends pulumi.ComponentResource {
       { parent: this, dependsOn: [args.prepared] },
     );
 
-    // Tokens expire; one stored at init would break every later join. The run id replaces this
-    // command on each deployment, so it mints a token again and the joins see a new command.
-    const mint = runScript(
-      `${name}-join-command`,
-      { ...common, script: nodeScript("join-command"), triggers: [args.runId], secretOutput: true, timeout: "5m" },
-      { parent: this, dependsOn: [this.init] },
-    );
-    this.joinCommand = pulumi.secret(mint.stdout);
-
     const read = runScript(
       `${name}-kubeconfig`,
       { ...common, script: nodeScript("read-kubeconfig"), triggers: [args.machineId, initScript.hash], secretOutput: true, timeout: "5m" },
@@ -61,6 +53,6 @@ export class ControlPlane extends pulumi.ComponentResource {
     );
     this.kubeconfig = pulumi.secret(read.stdout);
 
-    this.registerOutputs({ init: this.init, joinCommand: this.joinCommand, kubeconfig: this.kubeconfig });
+    this.registerOutputs({ init: this.init, kubeconfig: this.kubeconfig });
   }
 }

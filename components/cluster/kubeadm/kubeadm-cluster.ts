@@ -20,8 +20,6 @@ export interface KubeadmClusterArgs {
   machines: Record<string, Machine>;
   resetOnDestroy: boolean;
   vmxnet3Workaround: boolean;
-  /** Differs on every deployment (see ControlPlane). */
-  runId: string;
 }
 
 /**
@@ -62,7 +60,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
     if (!cp || cp.spec.role !== "control-plane") throw new pulumi.ResourceError("the cluster needs a control-plane node", this);
     const controlPlane = new ControlPlane(
       "control-plane",
-      { node: cp.spec, config, connection: cp.node.connection, machineId: cp.machineId, prepared: cp.node.prepared, runId: args.runId },
+      { node: cp.spec, config, connection: cp.node.connection, machineId: cp.machineId, prepared: cp.node.prepared },
       { parent: this },
     );
     const flannel = new Flannel("flannel", { config, connection: cp.node.connection, machineId: cp.machineId, init: controlPlane.init }, { parent: this });
@@ -76,8 +74,8 @@ export class KubeadmCluster extends pulumi.ComponentResource {
             ssh: config.ssh,
             connection: worker.node.connection,
             machineId: worker.machineId,
-            joinCommand: controlPlane.joinCommand,
-            dependsOn: [worker.node.prepared, controlPlane.init],
+            controlPlane,
+            prepared: worker.node.prepared,
           },
           { parent: this },
         ),

@@ -35,6 +35,9 @@ export function runScript(name: string, args: RunScriptArgs, opts: pulumi.Custom
     {
       ...opts,
       customTimeouts: { create: args.timeout, update: args.timeout, delete: "15m" },
+      // A replacement is created before the old command is deleted unless told otherwise; the old
+      // one's delete step (a node reset) must not run after the new one has set the node up.
+      ...(args.onDelete ? { deleteBeforeReplace: true } : {}),
       ...(args.secretOutput ? { additionalSecretOutputs: ["stdout", "stderr"] } : {}),
     },
   );

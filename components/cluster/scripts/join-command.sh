@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Mints a fresh bootstrap token and prints the join command (a secret) on stdout, nothing else.
-# Runs on every deployment, so a join never depends on a token that may have expired.
+# Runs once per join that is due (a new worker or control plane), just before that join.
 # Parameters: TOKEN_TTL (default 2h).
 set -euo pipefail
 # shellcheck source=lib.sh

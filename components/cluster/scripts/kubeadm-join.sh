@@ -59,6 +59,8 @@ YAML
 status=0
 timeout 900 kubeadm join --config "$config" || status=$?
 rm -f "$config" # it holds the token
-[ "$status" -eq 0 ] || die "kubeadm join failed (exit $status); the next run resets the node and tries again"
+# The join command is minted just before this step, for it alone; a retry days later still holds
+# it, and its token (2 h) has expired by then.
+[ "$status" -eq 0 ] || die "kubeadm join failed (exit $status); the next run resets the node and tries again. If the failure was an expired token, replace the step that mints it: pulumi up --replace <URN of $NODE_NAME-join-command> (pulumi stack --show-urns)"
 touch "$BUILT_MARKER"
 log "$NODE_NAME joined the cluster"

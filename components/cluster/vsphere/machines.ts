@@ -42,6 +42,14 @@ export class VsphereMachines extends pulumi.ComponentResource {
         new VirtualMachine(node.name, virtualMachineArgs(node, args.config, vsphere, placement), {
           parent: this,
           customTimeouts: { create: "40m", update: "40m", delete: "20m" },
+          // Any change under `clone` replaces a VM (terraform-provider-vsphere
+          // resourceVSphereVirtualMachineCustomizeDiff). The new one keeps the node's name and
+          // static IP, which vCenter and the network give to one VM at a time: delete first.
+          deleteBeforeReplace: true,
+          // The template is looked up by name on every run; a template rebuilt under the same name
+          // has a new UUID and must not replace running nodes. To move nodes onto a new template,
+          // `pulumi up --replace` them.
+          ignoreChanges: ["clone.templateUuid"],
         }),
     );
     this.machines = Object.fromEntries(this.vms.map((vm, i) => [args.config.nodes[i].name, { machineId: vm.id, resource: vm }]));

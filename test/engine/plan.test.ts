@@ -1,0 +1,147 @@
+// What the real engine would do on the next `pulumi up`, judged by tools/lib/plan.ts from two
+// renders: replacements follow the providers' rules, replaced resources with a fixed identity are
+// deleted first, and an unchanged lab plans nothing.
+import { describe, expect, it } from "vitest";
+import { renderConfig, renderProgram, type Rendered, type RenderedResource } from "../../tools/lib/mock-engine";
+import { changedPaths, planUpdate, providerReplaces, replacementHazards, underPath } from "../../tools/lib/plan";
+import { defaultStandIns, vsphereLookups, vsphereTemplate } from "../../tools/lib/stand-ins";
+import { readStackFileForRender, stackConfig } from "../../tools/lib/stack-file";
+import { ciphertext } from "../harness";
+
+const dev = readStackFileForRender("Pulumi.dev.yaml").config;
+const local = readStackFileForRender("Pulumi.local.yaml").config;
+const hosts = stackConfig("hosts", { "istio-lab:sshPrivateKey": ciphertext, "istio-lab:cluster": { source: "hosts" } });
+
+/** A stack's config with one top-level object key changed. */
+function edit(config: typeof dev, key: string, change: (value: Record<string, any>) => void): typeof dev {
+  const value = JSON.parse(config.values[key] ?? "{}") as Record<string, any>;
+  change(value);
+  return { ...config, values: { ...config.values, [key]: JSON.stringify(value) } };
+}
+
+const names = (list: { resource: RenderedResource }[]) => list.map((c) => c.resource.name).sort();
+
+describe("an unchanged lab previews no change", () => {
+  it.each([
+    ["dev (vsphere)", dev],
+    ["hosts", hosts],
+    ["local (kubeconfig)", local],
+  ])("%s: two deployments with different run ids give every resource the same inputs", async (_name, config) => {
+    const first = await renderConfig(config, renderProgram("run-1"));
+    const second = await renderConfig(config, renderProgram("run-2"));
+    expect(planUpdate(first, second)).toEqual({ create: [], update: [], replace: [], delete: [] });
+  });
+
+  it("the opt-in verify gate is the one step every deployment runs again", async () => {
+    const gated = edit(local, "istio-lab:verify", (v) => Object.assign(v, { gate: true, gatewayUrl: "http://127.0.0.1:8080" }));
+    const plan = planUpdate(await renderConfig(gated, renderProgram("run-1")), await renderConfig(gated, renderProgram("run-2")));
+    expect(names(plan.replace)).toEqual(["verify-run"]);
+    expect([plan.create, plan.update, plan.delete]).toEqual([[], [], []]);
+  });
+});
+
+describe("replacements", () => {
+  it("no resource with a fixed identity is created before its old self is gone", async () => {
+    for (const config of [dev, hosts, local]) expect(replacementHazards(await renderConfig(config))).toEqual([]);
+  });
+
+  it("every VM is deleted before its replacement and ignores its template's UUID", async () => {
+    const rendered = await renderConfig(dev);
+    const vms = rendered.resources.filter((r) => r.type === "vsphere:index/virtualMachine:VirtualMachine");
+    expect(vms).toHaveLength(3);
+    for (const vm of vms) expect(vm.options).toMatchObject({ deleteBeforeReplace: true, ignoreChanges: ["clone.templateUuid"] });
+    // A VM without them is a hazard the rule names.
+    const careless: Rendered = { ...rendered, resources: rendered.resources.map((r) => (r === vms[0] ? { ...r, options: { ...r.options, deleteBeforeReplace: undefined } } : r)) };
+    expect(replacementHazards(careless)).toEqual([expect.stringMatching(/^linux-node1: a replaced VM must be deleted first/)]);
+  });
+
+  it("a rebuilt template (same name, new UUID) replaces nothing", async () => {
+    const rebuilt = { ...defaultStandIns, invokes: { ...vsphereLookups, "vsphere:index/getVirtualMachine:getVirtualMachine": { ...vsphereTemplate, id: "4217-new-template-uuid" } } };
+    const plan = planUpdate(await renderConfig(dev), await renderConfig(dev, renderProgram(), rebuilt));
+    expect(plan).toEqual({ create: [], update: [], replace: [], delete: [] });
+  });
+
+  it("a change under clone replaces every VM, deleting each first, and with it each node's steps", async () => {
+    const renamed = edit(dev, "istio-lab:cluster", (c) => (c.network.domain = "lab.example.org"));
+    const plan = planUpdate(await renderConfig(dev), await renderConfig(renamed));
+    const vms = plan.replace.filter((r) => r.resource.type === "vsphere:index/virtualMachine:VirtualMachine");
+    expect(vms.map((r) => [r.resource.name, r.deleteBeforeReplace])).toEqual([
+      ["linux-node1", true],
+      ["linux-node2", true],
+      ["linux-node3", true],
+    ]);
+    expect(vms[0].because).toContain("clone.customize.linuxOptions.domain");
+    // The new VM's id is new, so every step keyed on it runs again, the joins included.
+    expect(names(plan.replace)).toEqual(expect.arrayContaining(["linux-node1-access", "control-plane-init", "linux-node2-join-command", "linux-node2-join"]));
+  });
+
+  it("more CPUs update the VM in place", async () => {
+    const bigger = edit(dev, "istio-lab:cluster", (c) => (c.vsphere.cpus = 4));
+    const plan = planUpdate(await renderConfig(dev), await renderConfig(bigger));
+    expect(plan.replace).toEqual([]);
+    expect(plan.update.map((u) => [u.resource.name, u.paths])).toEqual([
+      ["linux-node1", ["numCpus"]],
+      ["linux-node2", ["numCpus"]],
+      ["linux-node3", ["numCpus"]],
+    ]);
+  });
+
+  it("a new control plane makes every worker join again; a new worker joins alone", async () => {
+    const movedControlPlane = edit(hosts, "istio-lab:cluster", (c) => (c.nodes = [
+      { name: "linux-node1", ip: "192.168.56.21", role: "control-plane" },
+      { name: "linux-node2", ip: "192.168.56.12", role: "worker" },
+      { name: "linux-node3", ip: "192.168.56.13", role: "worker" },
+    ]));
+    const before = await renderConfig(hosts);
+    const joins = (plan: ReturnType<typeof planUpdate>) => names(plan.replace).filter((n) => n.includes("join"));
+    expect(joins(planUpdate(before, await renderConfig(movedControlPlane)))).toEqual([
+      "linux-node2-join",
+      "linux-node2-join-command",
+      "linux-node3-join",
+      "linux-node3-join-command",
+    ]);
+    const movedWorker = edit(hosts, "istio-lab:cluster", (c) => (c.nodes = [
+      { name: "linux-node1", ip: "192.168.56.11", role: "control-plane" },
+      { name: "linux-node2", ip: "192.168.56.12", role: "worker" },
+      { name: "linux-node3", ip: "192.168.56.23", role: "worker" },
+    ]));
+    const plan = planUpdate(before, await renderConfig(movedWorker));
+    expect(joins(plan)).toEqual(["linux-node3-join", "linux-node3-join-command"]);
+    // The old host is reset before the new one is set up.
+    expect(plan.replace.find((r) => r.resource.name === "linux-node3-access")?.deleteBeforeReplace).toBe(true);
+  });
+});
+
+describe("the replace rules", () => {
+  it("finds changed leaf paths and matches Pulumi property paths", () => {
+    expect(changedPaths({ a: { b: 1, c: [1, 2] } }, { a: { b: 1, c: [1, 3] } })).toEqual(["a.c[1]"]);
+    expect(changedPaths({ a: 1 }, { a: 1, b: 2 })).toEqual(["b"]);
+    expect(underPath("triggers[0]", "triggers[*]")).toBe(true);
+    expect(underPath("spec.selector.matchLabels.app", "spec.selector")).toBe(true);
+    expect(underPath("spec.template", "spec.selector")).toBe(false);
+  });
+
+  it("replaces Kubernetes objects only for a new name, namespace or immutable field", () => {
+    const deployment = { type: "kubernetes:apps/v1:Deployment", inputs: { kind: "Deployment" } } as unknown as RenderedResource;
+    expect(providerReplaces(deployment, ["spec.template.spec.containers[0].image"])).toEqual([]);
+    expect(providerReplaces(deployment, ["spec.selector.matchLabels.version"])).toEqual(["spec.selector.matchLabels.version"]);
+    const release = { type: "kubernetes:helm.sh/v3:Release", inputs: {} } as unknown as RenderedResource;
+    expect(providerReplaces(release, ["version", "values.pilot"])).toEqual([]);
+    const provider = { type: "pulumi:providers:kubernetes", inputs: { clusterIdentifier: "x" } } as unknown as RenderedResource;
+    expect(providerReplaces(provider, ["kubeconfig"])).toEqual([]);
+    expect(providerReplaces(provider, ["clusterIdentifier"])).toEqual(["clusterIdentifier"]);
+  });
+});
+
+describe("a preview of a new stack", () => {
+  it.each([
+    ["dev", dev],
+    ["hosts", hosts],
+    ["local", local],
+  ])("%s registers the same resources with every provider output unknown", async (_name, config) => {
+    const update = await renderConfig(config);
+    const preview = await renderConfig(config, renderProgram(), undefined, { preview: true });
+    const ids = (r: Rendered) => r.resources.map((x) => `${x.type} ${x.name}`);
+    expect(ids(preview)).toEqual(ids(update));
+  });
+});
