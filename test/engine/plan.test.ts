@@ -75,6 +75,14 @@ describe("replacements", () => {
     expect(names(plan.replace)).toEqual(expect.arrayContaining(["linux-node1-access", "control-plane-init", "linux-node2-join-command", "linux-node2-join"]));
   });
 
+  it("a node's new address replaces its VM, which the provider alone would only update", async () => {
+    const moved = edit(dev, "istio-lab:cluster", (c) => (c.nodes[2].ip = "192.168.56.14"));
+    const plan = planUpdate(await renderConfig(dev), await renderConfig(moved));
+    const vm = plan.replace.find((r) => r.resource.name === "linux-node3");
+    expect(vm).toMatchObject({ because: ["clone.customize.networkInterfaces[0].ipv4Address"], deleteBeforeReplace: true });
+    expect(names(plan.replace)).toEqual(expect.arrayContaining(["linux-node3-access", "linux-node3-join"]));
+  });
+
   it("more CPUs update the VM in place", async () => {
     const bigger = edit(dev, "istio-lab:cluster", (c) => (c.vsphere.cpus = 4));
     const plan = planUpdate(await renderConfig(dev), await renderConfig(bigger));

@@ -50,6 +50,11 @@ export class VsphereMachines extends pulumi.ComponentResource {
           // has a new UUID and must not replace running nodes. To move nodes onto a new template,
           // `pulumi up --replace` them.
           ignoreChanges: ["clone.templateUuid"],
+          // The provider updates a changed customization address in place without customizing the
+          // guest again (CustomizeDiff exempts clone.customize.network_interface from ForceNew): the
+          // VM would keep its old address while the node steps move to the new one. A new address
+          // is a new VM.
+          replaceOnChanges: ["clone.customize.networkInterfaces"],
         }),
     );
     this.machines = Object.fromEntries(this.vms.map((vm, i) => [args.config.nodes[i].name, { machineId: vm.id, resource: vm }]));
