@@ -86,6 +86,33 @@ describe("npm run render", () => {
     expect(stderr).toMatch(/^ {2}- istio-lab:cluster(\.podCIDR)?: unknown key "podCIDR"; did you mean "podCidr"\?$/m);
   });
 
+  it("refuses a stack the Pulumi CLI would refuse, with the CLI's message and before the program runs", () => {
+    const file = stackFile("nocluster", { "istio-lab:scenario": "bookinfo" });
+    const { status, stdout, stderr } = render(file, "--json");
+    expect(status).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr.trim()).toBe("error: validating stack config: Stack 'nocluster' is missing configuration value 'cluster'");
+  });
+
+  it("renders a shipped machine stack with placeholders for the secrets it does not set yet, and says so", () => {
+    const { status, stdout, stderr } = render("Pulumi.dev.yaml", "--json");
+    expect(status).toBe(0);
+    expect(stderr).toContain("note: Pulumi.dev.yaml sets no istio-lab:sshPrivateKey, vsphere:password; rendered with placeholder secrets");
+    const vm = JSON.parse(stdout).resources.find((r: { type: string }) => r.type === "vsphere:index/virtualMachine:VirtualMachine");
+    expect(vm.options).toMatchObject({ deleteBeforeReplace: true, ignoreChanges: ["clone.templateUuid"], version: "4.17.0" });
+  });
+
+  it("takes the run id and a preview mode from flags, and refuses an unknown flag with its usage", () => {
+    const gated = stackFile("gated", { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" }, "istio-lab:verify": { gate: true, gatewayUrl: "http://127.0.0.1:8080" } });
+    const gate = (out: string) => JSON.parse(out).resources.find((r: { name: string }) => r.name === "verify-run").inputs.triggers;
+    expect(gate(render(gated, "--json", "--run-id", "run-7").stdout)).toEqual(["run-7"]);
+    expect(render(gated, "--json", "--preview").status).toBe(0);
+    const unknown = render(gated, "--jsn");
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain("Unknown option '--jsn'");
+    expect(unknown.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it("explains its usage when the stack file is missing", () => {
     const { status, stderr } = render();
     expect(status).toBe(2);
