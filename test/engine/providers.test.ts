@@ -1,0 +1,22 @@
+// Every Kubernetes resource must reach the lab's own cluster. Without an explicit provider the
+// engine hands it to the default provider, which deploys to whatever cluster the current
+// kubeconfig context names: the mesh would land on someone else's cluster.
+import { describe, expect, it } from "vitest";
+import { renderConfig } from "../../tools/lib/mock-engine";
+import { readStackFileForRender, stackConfig } from "../../tools/lib/stack-file";
+import { ciphertext } from "../harness";
+
+const stacks = [
+  ["local", readStackFileForRender("Pulumi.local.yaml").config],
+  ["dev", readStackFileForRender("Pulumi.dev.yaml").config],
+  ["hosts", stackConfig("hosts", { "istio-lab:sshPrivateKey": ciphertext, "istio-lab:cluster": { source: "hosts" }, "istio-lab:scenario": "mirroring" })],
+] as const;
+
+describe.each(stacks)("stack %s", (_name, config) => {
+  it("sends every Kubernetes resource and Helm release through the lab's cluster provider", async () => {
+    const rendered = await renderConfig(config);
+    const kubernetes = rendered.resources.filter((r) => r.type.startsWith("kubernetes:"));
+    expect(kubernetes.length).toBeGreaterThan(20);
+    expect(kubernetes.filter((r) => r.provider !== "cluster-kubernetes").map((r) => `${r.name} -> ${r.provider}`)).toEqual([]);
+  });
+});
