@@ -46,13 +46,13 @@ describe("kubeadm init configuration", () => {
 describe("Flannel manifest", () => {
   it("hands out the pod CIDR, pins the release images and uses the default interface unless told", () => {
     const objects = flannelObjects({ podCidr: "10.2.0.0/16" }) as { kind: string; data?: Record<string, string>; spec?: any }[];
-    expect(objects.map((o) => o.kind)).toEqual(["Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "ConfigMap", "DaemonSet"]);
+    expect(objects.map((o) => o.kind)).toEqual(["Namespace", "ClusterRole", "ClusterRoleBinding", "ServiceAccount", "ConfigMap", "DaemonSet"]);
     const netConf = JSON.parse(objects[4].data!["net-conf.json"]);
     expect(netConf).toEqual({ Network: "10.2.0.0/16", EnableNFTables: false, Backend: { Type: "vxlan" } });
     const flanneld = objects[5].spec.template.spec.containers[0];
     expect(flannelVersion).toBe("v0.28.9");
     expect(flanneld.image).toBe(`ghcr.io/flannel-io/flannel:v0.28.9`);
-    expect(flanneld.args).toEqual(["--ip-masq", "--kube-subnet-mgr"]);
+    expect(flanneld.args).toEqual(["--ip-masq", "--kube-subnet-mgr", "--healthz-port=8081"]);
     expect(flannelImage).toBe(flanneld.image);
   });
 

@@ -31,7 +31,6 @@ export function flannelObjects(args: FlannelManifestArgs): Record<string, unknow
       kind: "Namespace",
       metadata: { name: "kube-flannel", labels: { ...labels, "pod-security.kubernetes.io/enforce": "privileged" } },
     },
-    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "flannel", namespace: "kube-flannel", labels } },
     {
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "ClusterRole",
@@ -49,6 +48,7 @@ export function flannelObjects(args: FlannelManifestArgs): Record<string, unknow
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "flannel" },
       subjects: [{ kind: "ServiceAccount", name: "flannel", namespace: "kube-flannel" }],
     },
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "flannel", namespace: "kube-flannel", labels } },
     {
       apiVersion: "v1",
       kind: "ConfigMap",
@@ -86,8 +86,9 @@ export function flannelObjects(args: FlannelManifestArgs): Record<string, unknow
               {
                 name: "install-cni",
                 image: flannelImage,
-                command: ["cp"],
-                args: ["-f", "/etc/kube-flannel/cni-conf.json", "/etc/cni/net.d/10-flannel.conflist"],
+                // v0.28.6+ (flannel #2466): the image's own atomic installer instead of `cp -f`.
+                command: ["/opt/bin/install-conf"],
+                args: ["/etc/kube-flannel/cni-conf.json", "/etc/cni/net.d/10-flannel.conflist"],
                 volumeMounts: [
                   { name: "cni", mountPath: "/etc/cni/net.d" },
                   { name: "flannel-cfg", mountPath: "/etc/kube-flannel/" },
@@ -99,7 +100,11 @@ export function flannelObjects(args: FlannelManifestArgs): Record<string, unknow
                 name: "kube-flannel",
                 image: flannelImage,
                 command: ["/opt/bin/flanneld"],
-                args: ["--ip-masq", "--kube-subnet-mgr", ...(args.iface ? [`--iface=${args.iface}`] : [])],
+                args: ["--ip-masq", "--kube-subnet-mgr", "--healthz-port=8081", ...(args.iface ? [`--iface=${args.iface}`] : [])],
+                // v0.28.9 (flannel #2523): the health endpoint, so a rollout waits for a working flanneld.
+                ports: [{ name: "healthz", containerPort: 8081, protocol: "TCP" }],
+                livenessProbe: { httpGet: { path: "/healthz", port: "healthz" }, initialDelaySeconds: 10, periodSeconds: 30 },
+                readinessProbe: { httpGet: { path: "/readyz", port: "healthz" }, initialDelaySeconds: 5, periodSeconds: 10 },
                 resources: { requests: { cpu: "100m", memory: "50Mi" } },
                 securityContext: { privileged: false, capabilities: { add: ["NET_ADMIN", "NET_RAW"] } },
                 env: [
@@ -135,3 +140,21 @@ export function flannelManifest(args: FlannelManifestArgs): string {
     .map((o) => stringify(o))
     .join("---\n");
 }
+
+/**
+ * Every way `flannelObjects({ podCidr: "10.244.0.0/16" })` differs from upstream's
+ * Documentation/kube-flannel.yml at v0.28.9 (test/upstream/samples.test.ts fails on any other
+ * difference, and on an entry here that no longer differs). Paths are `Kind/name.field`. Besides
+ * these, the inputs fill in net-conf.json's Network and, when set, add `--iface=<iface>` to
+ * containers[0].args, as upstream's documentation says to do by editing the file.
+ */
+export const flannelDeviations: { path: string; why: string }[] = [
+  {
+    path: "DaemonSet/kube-flannel-ds.spec.selector.matchLabels.k8s-app",
+    why: "Not upstream (upstream selects app: flannel only). Kept: a DaemonSet's selector is immutable, so dropping it would make kubectl apply fail on every lab already built; the extra label selects the same pods.",
+  },
+  {
+    path: "DaemonSet/kube-flannel-ds.spec.template.metadata.labels.k8s-app",
+    why: "Follows from the selector above: a DaemonSet's pod template must carry every label its selector names.",
+  },
+];
