@@ -2,9 +2,10 @@ import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "./cluster/cluster";
 import type { LabConfig } from "./config";
+import { selectApps } from "../catalog/apps";
 import { Mesh } from "./mesh/mesh";
 import { Scenario } from "./scenarios/scenario";
-import { VerifyGate } from "./scenarios/verify-gate";
+import { verifyGate } from "./verify-gate";
 import { Workloads } from "./workloads/workloads";
 
 export interface LabArgs {
@@ -36,22 +37,16 @@ export class Lab extends pulumi.ComponentResource {
     const namespace = config.apps.namespace;
     const workloads = new Workloads(
       "workloads",
-      {
-        namespace,
-        scenario: config.scenario,
-        scenarioOptions: config.scenarioOptions,
-        imageRegistry: config.apps.imageRegistry,
-      },
+      { namespace, apps: selectApps(config.scenarioSpec.workloads), imageRegistry: config.apps.imageRegistry },
       { ...onCluster, dependsOn: [mesh.appNamespace] },
     );
     const scenario = new Scenario(
       "scenario",
-      { namespace, scenario: config.scenario, options: config.scenarioOptions },
+      { namespace, resources: config.scenarioSpec.resources },
       { ...onCluster, dependsOn: [mesh.appNamespace, workloads] },
     );
     if (config.verify.gate) {
-      new VerifyGate(
-        "verify",
+      verifyGate(
         {
           scenario: config.scenario,
           options: config.scenarioOptions,

@@ -1,6 +1,6 @@
 // npm run bench: how fast stacks render under the mock engine, and what switching scenarios costs.
 import * as k8s from "@pulumi/kubernetes";
-import { scenarioNames } from "../stacks/names";
+import { scenarioNames } from "../catalog/scenarios/names";
 import { ConfigError } from "../components/config";
 import { renderConfig, type Rendered } from "./lib/mock-engine";
 import { readStackFileForRender, stackConfig } from "./lib/stack-file";

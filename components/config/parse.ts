@@ -1,10 +1,11 @@
 // Reads the whole stack configuration into one typed LabConfig, or fails with every problem at once.
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { scenarioNames, type ScenarioName } from "../../stacks/names";
-import { scenarioOptionSchemas } from "../../stacks/options";
-import { analyzeScenario } from "../scenarios/analyzer";
-import { resolveCluster, type ClusterConfig, type Secret } from "./cluster";
+import { resolveScenario } from "../../catalog/scenarios";
+import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names";
+import { scenarioOptionSchemas } from "../../catalog/scenarios/options";
+import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
+import { resolveCluster, type ClusterConfig, type Secret } from "./cluster-source";
 import { ConfigError, describeIssue, fromZod, unknownKeyMessage, type ConfigIssue } from "./errors";
 import * as rules from "./rules";
 import * as schema from "./schema";
@@ -12,12 +13,14 @@ import * as schema from "./schema";
 export const project = "istio-lab";
 const topLevelKeys = ["scenario", "scenarioOptions", "cluster", "sshPrivateKey", "kubeconfig", "mesh", "apps", "verify"];
 
-export type { ClusterConfig, ExistingClusterConfig, MachineClusterConfig, Secret } from "./cluster";
+export type { ClusterConfig, ExistingClusterConfig, MachineClusterConfig, Secret } from "./cluster-source";
 
 export interface LabConfig {
   scenario: ScenarioName;
-  /** Validated against the scenario's own schema in stacks/options.ts. */
+  /** Validated against the scenario's own schema in catalog/scenarios/options.ts. */
   scenarioOptions: unknown;
+  /** The scenario resolved from the catalog, once: its workloads, Istio resources and probes. */
+  scenarioSpec: ScenarioSpec;
   cluster: ClusterConfig;
   mesh: schema.Mesh;
   apps: schema.Apps;
@@ -30,10 +33,17 @@ export interface RawConfig {
   secretKeys: ReadonlySet<string>;
 }
 
+/**
+ * Checks a resolved scenario against the mesh and its workloads (components/scenarios/analyzer.ts).
+ * The program hands it in, so that its findings join the config's problems, all reported at once
+ * before any resource, while config imports nothing from the layers built on it.
+ */
+export type ScenarioAnalyzer = (scenario: ScenarioName, spec: ScenarioSpec) => ConfigIssue[];
+
 const secretHint = (key: string) =>
   `is a secret and was given as plain text; store it with \`pulumi config set --secret ${key}\``;
 
-export function parseLabConfig({ values, secretKeys }: RawConfig): LabConfig {
+export function parseLabConfig({ values, secretKeys }: RawConfig, analyze: ScenarioAnalyzer): LabConfig {
   const issues: ConfigIssue[] = [];
   const key = (name: string) => `${project}:${name}`;
 
@@ -91,9 +101,8 @@ export function parseLabConfig({ values, secretKeys }: RawConfig): LabConfig {
     issues.push({ key: key("scenarioOptions"), message: `scenario ${scenario} takes no options; remove istio-lab:scenarioOptions` });
   }
 
-  if (inCatalog && !issues.some((i) => i.key.startsWith(key("scenarioOptions")))) {
-    issues.push(...analyzeScenario(scenario, scenarioOptions));
-  }
+  const scenarioSpec = inCatalog && !issues.some((i) => i.key.startsWith(key("scenarioOptions"))) ? resolveScenario(scenario, scenarioOptions) : undefined;
+  if (scenarioSpec) issues.push(...analyze(scenario, scenarioSpec));
 
   const mesh = parse("mesh", schema.mesh, orDefault(object("mesh"), {}));
   const apps = parse("apps", schema.apps, orDefault(object("apps"), {}));
@@ -121,8 +130,8 @@ export function parseLabConfig({ values, secretKeys }: RawConfig): LabConfig {
 
   if (verify && mesh && source) issues.push(...rules.verifyRules(verify, source, mesh));
 
-  if (issues.length > 0 || !resolved.config || !mesh || !apps || !verify) throw new ConfigError(redactSecrets(issues, values, secretKeys));
-  return { scenario, scenarioOptions, cluster: resolved.config, mesh, apps, verify };
+  if (issues.length > 0 || !scenarioSpec || !resolved.config || !mesh || !apps || !verify) throw new ConfigError(redactSecrets(issues, values, secretKeys));
+  return { scenario, scenarioOptions, scenarioSpec, cluster: resolved.config, mesh, apps, verify };
 }
 
 /** Keys whose values are secrets whether or not they were stored as such. */

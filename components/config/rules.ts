@@ -1,5 +1,5 @@
 // Rules that relate several fields. Each returns the problems it finds; none throws.
-import { controlPlaneMinimum, firstKubernetesMinorWithoutCgroupV1, istioKubernetesSupport } from "../versions";
+import { controlPlaneMinimum, firstKubernetesMinorWithoutCgroupV1, istioKubernetesSupport } from "../../catalog/versions";
 import type { ConfigIssue } from "./errors";
 import { contains, ipToNumber, overlaps, parseCidr, rangeOf, type Range } from "./net";
 import type { Mesh, Network, Node, Verify, Vsphere } from "./schema";

@@ -1,6 +1,6 @@
 // The shape of every `istio-lab:` key, field by field. Rules that relate fields live in rules.ts.
 import { z } from "zod";
-import { defaultIstioVersion } from "../versions";
+import { defaultIstioVersion } from "../../catalog/versions";
 import { isIPv4, isNetworkAddress, parseCidr } from "./net";
 
 export const ipv4 = z.string().refine(isIPv4, { error: "must be an IPv4 address such as 192.168.56.11" });

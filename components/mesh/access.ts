@@ -1,15 +1,8 @@
 // How a person reaches the lab: URLs and commands for the stack outputs.
 import type { LabConfig } from "../config";
-import { defaultHttpNodePort, ingressGatewayRelease, istioNamespace } from "./istio";
-import type { AddonName } from "./addons/settings";
-
-/** Local port and Service port of each dashboard, as `istioctl dashboard` uses them. */
-const dashboardPorts: Record<AddonName, { service: string; port: number; remotePort: number; path: string }> = {
-  kiali: { service: "kiali", port: 20001, remotePort: 20001, path: "/kiali" },
-  prometheus: { service: "prometheus", port: 9090, remotePort: 9090, path: "" },
-  grafana: { service: "grafana", port: 3000, remotePort: 3000, path: "" },
-  jaeger: { service: "tracing", port: 16686, remotePort: 80, path: "/jaeger" },
-};
+import { addonEndpoints, localUrl } from "./addons/endpoints";
+import { gatewayAccess, portForward } from "./ingress-gateway";
+import { istioNamespace } from "./istio";
 
 export interface Access {
   gatewayUrl: string;
@@ -26,19 +19,14 @@ export interface Access {
  * With a node address (clusters istio-lab built) the gateway URL uses the NodePort directly.
  */
 export function access(mesh: LabConfig["mesh"], nodeAddress: string | undefined): Access {
-  const { serviceType, httpNodePort } = mesh.ingress;
-  const direct = nodeAddress !== undefined && serviceType !== "ClusterIP";
-  const gatewayUrl = direct ? `http://${nodeAddress}:${httpNodePort ?? defaultHttpNodePort}` : "http://127.0.0.1:8080";
-  const forward = (service: string, local: number, remote: number) =>
-    `kubectl -n ${istioNamespace} port-forward --address 127.0.0.1 svc/${service} ${local}:${remote}`;
+  const gateway = gatewayAccess(mesh, nodeAddress);
   return {
-    gatewayUrl,
-    productPageUrl: `${gatewayUrl}/productpage`,
-    ...(direct ? {} : { gatewayPortForward: forward(ingressGatewayRelease, 8080, 80) }),
+    ...gateway,
+    productPageUrl: `${gateway.gatewayUrl}/productpage`,
     dashboards: Object.fromEntries(
       mesh.addons.map((addon) => {
-        const d = dashboardPorts[addon];
-        return [addon, { portForward: forward(d.service, d.port, d.remotePort), url: `http://127.0.0.1:${d.port}${d.path}` }];
+        const endpoint = addonEndpoints[addon];
+        return [addon, { portForward: portForward(endpoint.service, endpoint.localPort, endpoint.port), url: localUrl(addon) }];
       }),
     ),
     kialiLogin:

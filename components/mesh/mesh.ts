@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { LabConfig } from "../config";
-import { addonCharts, chartRepositories } from "../versions";
+import { addonCharts, chartRepositories } from "../../catalog/versions";
 import { access, type Access } from "./access";
 import { grafanaValues } from "./addons/grafana";
 import { jaeger } from "./addons/jaeger";
@@ -9,7 +9,8 @@ import { kialiValues } from "./addons/kiali";
 import { prometheusValues } from "./addons/prometheus";
 import type { AddonSettings } from "./addons/settings";
 import { appNamespace } from "./app-namespace";
-import { gatewayValues, ingressGatewayRelease, istioNamespace, istiodValues } from "./istio";
+import { gatewayValues, ingressGateway } from "./ingress-gateway";
+import { istioNamespace, istiodValues } from "./istio";
 import { chartRelease } from "./release";
 import { meshTracing } from "./telemetry";
 
@@ -49,7 +50,7 @@ export class Mesh extends pulumi.ComponentResource {
     const gateway = chartRelease(
       {
         ...istio,
-        release: ingressGatewayRelease,
+        release: ingressGateway.release,
         chart: "gateway",
         values: gatewayValues(mesh),
         skipAwait: mesh.ingress.serviceType === "LoadBalancer",

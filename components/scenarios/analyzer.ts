@@ -1,17 +1,16 @@
 import type { ConfigIssue } from "../config/errors";
-import { resolveScenario } from "../../stacks/catalog";
-import type { ScenarioName } from "../../stacks/names";
-import { selectApps } from "../workloads/catalog";
+import type { ScenarioName } from "../../catalog/scenarios/names";
+import { selectApps } from "../../catalog/apps";
 import { checkMesh } from "./mesh-rules";
 import { meshView, type Finding } from "./mesh-view";
-import type { ScenarioSpec } from "./spec";
+import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
 
 /**
  * Checks the chosen scenario's Istio resources against its workloads before anything is
- * registered. The config layer calls it once the options have passed their schema.
+ * registered. The config layer calls it (handed in by the program) once the options have passed
+ * their schema.
  */
-export function analyzeScenario(scenario: ScenarioName, options: unknown): ConfigIssue[] {
-  const spec = resolveScenario(scenario, options);
+export function analyzeScenario(scenario: ScenarioName, spec: ScenarioSpec): ConfigIssue[] {
   return toConfigIssues(scenario, spec, checkMesh(meshView(spec.resources, selectApps(spec.workloads))));
 }
 

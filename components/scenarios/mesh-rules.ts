@@ -1,7 +1,7 @@
 // The mesh analyzer's rules: each reads a MeshView and returns what istiod would accept but the
 // lab would then get wrong (503s, dead listeners, silently ignored policies).
-import { ingressGateway } from "./ingress-gateway";
-import { ofKind, serviceName, type Destination, type HTTPRoute } from "./istio";
+import { gatewayServerPorts, ingressGateway } from "../mesh/ingress-gateway";
+import { ofKind, serviceName, type Destination, type HTTPRoute } from "../../catalog/istio-resources";
 import type { Finding, MeshView, ServiceView } from "./mesh-view";
 
 export type MeshRule = (view: MeshView) => Finding[];
@@ -127,11 +127,11 @@ export const gatewaysMatchTheIngress: MeshRule = (view) =>
       });
     }
     gw.spec.servers.forEach((server, i) => {
-      if (!ingressGateway.servicePorts.includes(server.port.number)) {
+      if (!gatewayServerPorts.includes(server.port.number)) {
         findings.push({
           resource,
           field: `spec.servers[${i}].port.number`,
-          message: `port ${server.port.number} is not a port of the istio-ingressgateway Service (${ingressGateway.servicePorts.join(", ")}); the listener would be unreachable`,
+          message: `port ${server.port.number} is not a port of the ${ingressGateway.release} Service (${gatewayServerPorts.join(", ")}); the listener would be unreachable`,
         });
       }
     });

@@ -1,8 +1,8 @@
 // What the mesh analyzer reads: the Istio resources and the Services and pods they point at. Plain
 // data, so a CrossGuard policy pack can build it from the Kubernetes objects of any stack.
-import { podLabels } from "../workloads/render";
-import type { AppSpec } from "../workloads/spec";
-import type { IstioResource } from "./istio";
+import { podLabels } from "../workloads/app-objects";
+import type { AppSpec } from "../../catalog/apps/app-spec";
+import type { IstioResource } from "../../catalog/istio-resources";
 
 export interface ServiceView {
   name: string;

@@ -1,15 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { resolveScenario } from "../../stacks/catalog";
-import type { ScenarioName } from "../../stacks/names";
 import { logicalName } from "../workloads/logical-name";
-import { apiVersions, ofKind, serviceName, type IstioResource } from "./istio";
+import { apiVersions, ofKind, serviceName, type IstioResource } from "../../catalog/istio-resources";
 
 export interface ScenarioArgs {
   /** The app namespace; the caller orders this component after the Namespace object (dependsOn). */
   namespace: string;
-  scenario: ScenarioName;
-  options: unknown;
+  /** The scenario's Istio resources, as the catalog resolved them. */
+  resources: readonly IstioResource[];
 }
 
 /** The Istio resources of one catalog scenario, in the app namespace. */
@@ -17,7 +15,7 @@ export class Scenario extends pulumi.ComponentResource {
   constructor(name: string, args: ScenarioArgs, opts?: pulumi.ComponentResourceOptions) {
     super("istio-lab:scenarios:Scenario", name, {}, opts);
     const ns = args.namespace;
-    const { resources } = resolveScenario(args.scenario, args.options);
+    const { resources } = args;
     const created = new Map<IstioResource, k8s.apiextensions.CustomResource>();
     const create = (resource: IstioResource, dependsOn: pulumi.Resource[] = []) =>
       created.set(

@@ -1,16 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { resolveScenario } from "../../stacks/catalog";
-import type { ScenarioName } from "../../stacks/names";
-import { selectApps } from "./catalog";
+import type { AppSpec } from "../../catalog/apps/app-spec";
 import { logicalName } from "./logical-name";
-import { renderApp } from "./render";
+import { renderApp } from "./app-objects";
 
 export interface WorkloadsArgs {
   /** The app namespace; the caller orders this component after the Namespace object (dependsOn). */
   namespace: string;
-  scenario: ScenarioName;
-  scenarioOptions: unknown;
+  /** The sample applications, cut down to the versions the scenario deploys (catalog/apps selectApps). */
+  apps: AppSpec[];
   imageRegistry?: string;
 }
 
@@ -19,8 +17,7 @@ export class Workloads extends pulumi.ComponentResource {
   constructor(name: string, args: WorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("istio-lab:workloads:Workloads", name, {}, opts);
     const ns = args.namespace;
-    const spec = resolveScenario(args.scenario, args.scenarioOptions);
-    for (const app of selectApps(spec.workloads)) {
+    for (const app of args.apps) {
       const objects = renderApp(app, { namespace: args.namespace, imageRegistry: args.imageRegistry });
       const account =
         objects.serviceAccount &&

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { command, commands, hostsStack, renderCluster, vmType } from "./render";
+import { command, commands, hostsStack, renderCluster, vmType } from "./render-cluster";
 
 describe("source hosts", () => {
   it("runs the node pipeline on the given machines, with no VM and no vCenter lookup", async () => {

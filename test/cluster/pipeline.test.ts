@@ -1,7 +1,7 @@
 // The node pipeline both machine sources share: order, parallelism, secrets, fresh join commands.
 import { describe, expect, it } from "vitest";
 import { planUpdate } from "../../tools/lib/plan";
-import { command, commandType, commands, hostsStack, optionsOf, renderCluster, vsphereStack, type RenderedCluster } from "./render";
+import { command, commandType, commands, hostsStack, optionsOf, renderCluster, vsphereStack, type RenderedCluster } from "./render-cluster";
 
 const joinLine = "kubeadm join 192.168.56.11:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:1234";
 const kubeconfig = "apiVersion: v1\nkind: Config\nclusters: []\nusers:\n- name: admin\n  user: {client-key-data: SECRETKEYDATA}\n";

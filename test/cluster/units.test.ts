@@ -3,13 +3,14 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
-import { flannelImage, flannelManifest, flannelObjects } from "../../components/cluster/flannel/manifest";
+import { flannelImage } from "../../catalog/versions";
+import { flannelManifest, flannelObjects } from "../../components/cluster/flannel/manifest";
 import { initConfiguration } from "../../components/cluster/kubeadm/config";
 import { dialErrorLimit, nodeConnection } from "../../components/cluster/nodes/connection";
 import { nodeScript, scriptCommand, scriptsDir, type ScriptName } from "../../components/cluster/nodes/scripts";
 import { shellQuote } from "../../components/shell";
 import { templateDisk } from "../../components/cluster/vsphere/vm-spec";
-import { flannelVersion } from "../../components/versions";
+import { flannelVersion } from "../../catalog/versions";
 
 const cp = { name: "linux-node1", ip: "192.168.56.11", role: "control-plane" as const };
 const init = (schedulableControlPlane = false) =>

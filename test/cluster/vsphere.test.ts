@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { vsphereProviderVersion } from "../../components/versions";
-import { command, optionsOf, renderCluster, template, vmType, vsphereStack } from "./render";
+import { vsphereProviderVersion } from "../../catalog/versions";
+import { command, optionsOf, renderCluster, template, vmType, vsphereStack } from "./render-cluster";
 
 const tokens = {
   datacenter: "vsphere:index/getDatacenter:getDatacenter",

@@ -3,6 +3,7 @@
 import { expect } from "vitest";
 import { ConfigError, parseLabConfig, type ConfigIssue, type LabConfig, type RawConfig } from "../../components/config";
 import { istioLab } from "../../components/program";
+import { analyzeScenario } from "../../components/scenarios/analyzer";
 import { renderConfig } from "../../tools/lib/mock-engine";
 import { ciphertext, configErrors } from "../harness";
 import { stackConfig } from "../../tools/lib/stack-file";
@@ -83,7 +84,7 @@ export function stackFileConfig(config: Config): Record<string, unknown> {
 }
 
 export function parse(config: Config): LabConfig {
-  return parseLabConfig(raw(config));
+  return parseLabConfig(raw(config), analyzeScenario);
 }
 
 /** The problems a config has; [] when it parses. */

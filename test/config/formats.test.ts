@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { tutorialNodes } from "../../components/config/schema";
 import { expectProblem, problems, raw, build, expectNoProblemAt } from "./build";
 import { parseLabConfig } from "../../components/config";
+import { analyzeScenario } from "../../components/scenarios/analyzer";
 
 const nodesWith = (index: number, patch: Record<string, unknown>) =>
   tutorialNodes.map((node, i) => (i === index ? { ...node, ...patch } : { ...node }));
@@ -191,6 +192,6 @@ describe("object keys", () => {
 
   it("requires the cluster source", () => {
     const { values, secretKeys } = raw(build("kubeconfig", { cluster: undefined }));
-    expect(() => parseLabConfig({ values, secretKeys })).toThrow('istio-lab:cluster.source: is required: one of "vsphere", "hosts", "kubeconfig"');
+    expect(() => parseLabConfig({ values, secretKeys }, analyzeScenario)).toThrow('istio-lab:cluster.source: is required: one of "vsphere", "hosts", "kubeconfig"');
   });
 });

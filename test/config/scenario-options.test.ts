@@ -1,7 +1,7 @@
 // istio-lab:scenario is a catalog name; istio-lab:scenarioOptions is checked per scenario.
 import { describe, expect, it } from "vitest";
-import { scenarioOptionSchemas } from "../../stacks/options";
-import { scenarioNames } from "../../stacks/names";
+import { scenarioOptionSchemas } from "../../catalog/scenarios/options";
+import { scenarioNames } from "../../catalog/scenarios/names";
 import { build, expectProblem, parse, problems } from "./build";
 
 const withOptions = (scenario: string, scenarioOptions?: unknown) => problems("kubeconfig", { scenario, scenarioOptions });

@@ -1,6 +1,6 @@
 // Kubernetes against the Istio release, the OS against Kubernetes, and the control-plane VM size.
 import { describe, expect, it } from "vitest";
-import { defaultKubernetesVersion } from "../../components/versions";
+import { defaultKubernetesVersion } from "../../catalog/versions";
 import { expectNoProblemAt, expectProblem, problems } from "./build";
 
 const k8sKey = "istio-lab:cluster.kubernetesVersion";

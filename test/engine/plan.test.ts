@@ -153,3 +153,22 @@ describe("a preview of a new stack", () => {
     expect(ids(preview)).toEqual(ids(update));
   });
 });
+
+describe("steps that were components keep their URNs", () => {
+  // The old URN is the step's parent, then the old component's type, then the step's own type and
+  // name. (The mock engine abbreviates a parent's type chain, so only this tail is compared.)
+  const wasUnder = (parentType: string, component: string, type: string, name: string) =>
+    new RegExp(`\\$${parentType}\\$${component}\\$${type}::${name}$`.replaceAll(".", "\\."));
+
+  it("each aliases the URN it had under its old component", async () => {
+    const rendered = await renderConfig(dev);
+    const aliases = (name: string) => rendered.resources.find((r) => r.name === name)?.options.aliases ?? [];
+    const kubeadm = "istio-lab:cluster:KubeadmCluster";
+    expect(aliases("smoke-check")).toEqual([expect.stringMatching(wasUnder(kubeadm, "istio-lab:cluster:SmokeCheck", "command:remote:Command", "smoke-check"))]);
+    expect(aliases("flannel-apply")).toEqual([expect.stringMatching(wasUnder(kubeadm, "istio-lab:cluster:Flannel", "command:remote:Command", "flannel-apply"))]);
+    expect(aliases("linux-node2-join")).toEqual([expect.stringMatching(wasUnder(kubeadm, "istio-lab:cluster:WorkerJoin", "command:remote:Command", "linux-node2-join"))]);
+    const gated = edit(local, "istio-lab:verify", (v) => Object.assign(v, { gate: true, gatewayUrl: "http://127.0.0.1:8080" }));
+    const verify = (await renderConfig(gated)).resources.find((r) => r.name === "verify-run");
+    expect(verify?.options.aliases).toEqual([expect.stringMatching(wasUnder("istio-lab:index:Lab", "istio-lab:scenarios:VerifyGate", "command:local:Command", "verify-run"))]);
+  });
+});

@@ -2,12 +2,12 @@
 // field, and every catalog entry passes.
 import { describe, expect, it } from "vitest";
 import { analyzeScenario, toConfigIssues } from "../../components/scenarios/analyzer";
-import type { IstioResource } from "../../components/scenarios/istio";
+import type { IstioResource } from "../../catalog/istio-resources";
 import * as rules from "../../components/scenarios/mesh-rules";
 import { meshView, type MeshView } from "../../components/scenarios/mesh-view";
-import { selectApps } from "../../components/workloads/catalog";
-import { resolveScenario } from "../../stacks/catalog";
-import { scenarioNames, type ScenarioName } from "../../stacks/names";
+import { selectApps } from "../../catalog/apps";
+import { resolveScenario } from "../../catalog/scenarios";
+import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names";
 import { parseLabConfig } from "../../components/config";
 import { localCluster } from "../harness";
 
@@ -26,15 +26,15 @@ function find<K extends IstioResource["kind"]>(resources: IstioResource[], kind:
 
 describe("every catalog entry", () => {
   it.each(scenarioNames.filter((n) => n !== "canary" && n !== "sticky-sessions"))("%s passes the analyzer", (name) => {
-    expect(analyzeScenario(name, undefined)).toEqual([]);
+    expect(analyzeScenario(name, resolveScenario(name, undefined))).toEqual([]);
   });
 
   it.each([{ weights: { v1: 100 } }, { weights: { v1: 10, v2: 20, v3: 70 } }, { weights: { v2: 0, v3: 100 } }])("canary %j passes", (options) => {
-    expect(analyzeScenario("canary", options)).toEqual([]);
+    expect(analyzeScenario("canary", resolveScenario("canary", options))).toEqual([]);
   });
 
   it.each([undefined, { hashBy: "cookie", name: "user", ttl: "0s" }, { hashBy: "sourceIp" }, { hashBy: "query", name: "u" }])("sticky-sessions %j passes", (options) => {
-    expect(analyzeScenario("sticky-sessions", options)).toEqual([]);
+    expect(analyzeScenario("sticky-sessions", resolveScenario("sticky-sessions", options))).toEqual([]);
   });
 
   it("passes every rule on its own too", () => {
@@ -261,7 +261,7 @@ describe("findings as config issues", () => {
       "istio-lab:scenario": "canary",
       "istio-lab:scenarioOptions": JSON.stringify({ weights: { v1: 50, v2: 40 } }),
     };
-    expect(() => parseLabConfig({ values, secretKeys: new Set() })).toThrow(
+    expect(() => parseLabConfig({ values, secretKeys: new Set() }, analyzeScenario)).toThrow(
       expect.objectContaining({ issues: [{ key: "istio-lab:scenarioOptions.weights", message: "must sum to 100 (they sum to 90)" }] }),
     );
   });

@@ -1,7 +1,7 @@
 // Every catalog entry rendered under the mock engine, its Istio objects compared with upstream's
 // samples/bookinfo/networking files and task pages (research/istio.md sections 3, 4 and 8).
 import { describe, expect, it } from "vitest";
-import { scenarioNames } from "../../stacks/names";
+import { scenarioNames } from "../../catalog/scenarios/names";
 import { kubernetesObjects, ofType } from "../harness";
 import { validateObject } from "../validate";
 import { istioSpec, jasonMatch, renderScenario, scenarioObjects, subset, toV1 } from "./render-scenario";

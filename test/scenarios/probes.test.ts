@@ -1,11 +1,11 @@
 // The behaviour each scenario promises a probe agrees with the resources that cause it, and names
 // only workloads the scenario deploys.
 import { describe, expect, it } from "vitest";
-import { ofKind } from "../../components/scenarios/istio";
-import type { Probe } from "../../components/scenarios/probes";
-import { selectApps } from "../../components/workloads/catalog";
-import { resolveScenario } from "../../stacks/catalog";
-import { scenarioNames, type ScenarioName } from "../../stacks/names";
+import { ofKind } from "../../catalog/istio-resources";
+import type { Probe } from "../../catalog/scenarios/probes";
+import { selectApps } from "../../catalog/apps";
+import { resolveScenario } from "../../catalog/scenarios";
+import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names";
 
 const withOptions: Partial<Record<ScenarioName, unknown>> = { canary: { weights: { v1: 75, v2: 25 } } };
 const resolve = (name: ScenarioName, options = withOptions[name]) => resolveScenario(name, options);

@@ -51,11 +51,11 @@ const objectsOf = async (scenario: string, parent: string) => kubernetesObjects(
 /** Upstream samples carry no namespace; the lab applies everything to its app namespace (default bookinfo). */
 const inNamespace = (namespace: string) => (o: Obj): Obj => ({ ...o, metadata: { ...o.metadata, namespace } });
 
-/** Gateway port 80 for 8080: the Helm gateway's Service maps 80->80, so 8080 would have no listener (stacks/bookinfo.ts, README). */
+/** Gateway port 80 for 8080: the Helm gateway's Service maps 80->80, so 8080 would have no listener (catalog/scenarios/bookinfo.ts, README). */
 const gatewayOnPort80 = (o: Obj): Obj =>
   o.kind !== "Gateway" ? o : { ...o, spec: { ...o.spec, servers: o.spec.servers.map((s: Obj) => (s.port.number === 8080 ? { ...s, port: { ...s.port, number: 80 } } : s)) } };
 
-/** Subsets no deployed version carries are dropped: ratings v2/v2-mysql/v2-mysql-vm and details v2 need databases/VMs (stacks/bookinfo.ts). */
+/** Subsets no deployed version carries are dropped: ratings v2/v2-mysql/v2-mysql-vm and details v2 need databases/VMs (catalog/scenarios/bookinfo.ts). */
 const deployedSubsetsOnly = (deployed: Set<string>) => (o: Obj): Obj =>
   o.kind !== "DestinationRule" ? o : { ...o, spec: { ...o.spec, subsets: o.spec.subsets.filter((s: Obj) => deployed.has(`${o.spec.host}/${s.labels.version}`)) } };
 

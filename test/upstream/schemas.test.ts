@@ -9,7 +9,7 @@ import { parse } from "yaml";
 import { renderConfig, renderProgram, type Rendered } from "../../tools/lib/mock-engine";
 import { readStackFileForRender, stackConfig, type StackConfig } from "../../tools/lib/stack-file";
 import { defaultStandIns } from "../../tools/lib/stand-ins";
-import { hostsStack } from "../cluster/render";
+import { hostsStack } from "../cluster/render-cluster";
 import { localCluster, ofType } from "../harness";
 
 const upstream = (file: string) => path.resolve(__dirname, "../../../shared/upstream", file);

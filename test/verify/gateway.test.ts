@@ -1,7 +1,7 @@
 // Probing through the gateway, end to end against a local stand-in for Bookinfo and httpbin.
 import { afterEach, describe, expect, it } from "vitest";
-import type { ProductPageProbe } from "../../components/scenarios/probes";
-import { resolveScenario } from "../../stacks/catalog";
+import type { ProductPageProbe } from "../../catalog/scenarios/probes";
+import { resolveScenario } from "../../catalog/scenarios";
 import { Deadline } from "../../tools/verify/deadline";
 import type { ProbeContext } from "../../tools/verify/probes/context";
 import { exitCode, preflight, runProbes, UnreachableError } from "../../tools/verify/run";

@@ -1,7 +1,7 @@
 // Probes inside the mesh, over a fake cluster that plays httpbin, reviews and fortio.
 import { describe, expect, it } from "vitest";
-import type { Probe } from "../../components/scenarios/probes";
-import { resolveScenario } from "../../stacks/catalog";
+import type { Probe } from "../../catalog/scenarios/probes";
+import { resolveScenario } from "../../catalog/scenarios";
 import { exitCode, preflight, runProbes, UnreachableError } from "../../tools/verify/run";
 import { ClusterError, type ClusterTransport, type ExecResult, type PlainPodRequest, type PodTarget } from "../../tools/verify/types";
 import { testContext } from "./context";

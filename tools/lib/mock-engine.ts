@@ -28,6 +28,8 @@ export interface SeenOptions {
   deletedWith?: string;
   retainOnDelete?: boolean;
   protect?: boolean;
+  /** The URNs the resource was known by before (its `aliases`), so that existing stacks keep it. */
+  aliases?: string[];
 }
 
 export interface RenderedResource {
@@ -109,6 +111,7 @@ export async function renderConfig(
   const keyOf = (type: string, name: string) => `${type}::${name}`;
   const stackName = `${config.project}-${config.stack}`;
   let failure: { error: unknown } | undefined;
+  const pendingAliases: Promise<unknown>[] = [];
 
   await pulumi.runtime.setMocks(
     {
@@ -138,6 +141,12 @@ export async function renderConfig(
 
   const outputs = await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation(({ type, name, opts }) => {
+      const aliasUrns = (opts.aliases ?? []).flatMap((alias) =>
+        typeof alias === "object" && alias !== null && "parent" in alias && alias.parent !== undefined
+          ? [new Promise<string>((resolve) => pulumi.createUrn(alias.name ?? name, alias.type ?? type, alias.parent).apply(resolve))]
+          : [],
+      );
+      if (aliasUrns.length > 0) pendingAliases.push(Promise.all(aliasUrns).then((urns) => (seen.get(keyOf(type, name))!.options.aliases = urns)));
       const dependsOn = Array.isArray(opts.dependsOn) ? opts.dependsOn : opts.dependsOn ? [opts.dependsOn] : [];
       const custom = opts as pulumi.CustomResourceOptions;
       seen.set(keyOf(type, name), {
@@ -169,6 +178,7 @@ export async function renderConfig(
     }
   });
   await settings.waitForRPCs();
+  await Promise.all(pendingAliases);
   if (failure) throw failure.error;
 
   const order = (r: { type: string; name: string }) => seen.get(keyOf(r.type, r.name))?.order ?? -1;

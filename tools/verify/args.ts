@@ -1,7 +1,7 @@
 // The command line of `npm run verify`: flags, their defaults, and the help text.
 import { parseArgs } from "node:util";
-import { curlImage } from "../../components/workloads/images";
-import { scenarioNames } from "../../stacks/names";
+import { curlImage } from "../../catalog/versions";
+import { scenarioNames } from "../../catalog/scenarios/names";
 
 export const help = `usage: npm run verify -- [flags]
 

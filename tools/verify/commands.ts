@@ -1,6 +1,6 @@
 // The commands the verify tool runs inside the mesh (curl, fortio), and how it reads their output.
 // Pure: the cluster transport only carries them.
-import type { HashKey } from "../../components/scenarios/probes";
+import type { HashKey } from "../../catalog/scenarios/probes";
 
 /** The in-mesh clients and the container each Deployment runs them in. */
 export const clientContainers: Record<string, string> = { curl: "curl", "fortio-deploy": "fortio" };

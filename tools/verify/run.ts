@@ -1,5 +1,5 @@
 // Orchestration: reach the lab first, then run each probe of the scenario and judge what it saw.
-import type { Probe } from "../../components/scenarios/probes";
+import type { Probe } from "../../catalog/scenarios/probes";
 import { DeadlineError } from "./deadline";
 import type { ProbeContext } from "./probes/context";
 import { gatewayPath } from "./probes/context";

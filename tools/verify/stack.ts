@@ -1,8 +1,8 @@
 // Where the lab is: the Pulumi stack's outputs, each overridden by a flag; or flags alone.
 import { execFile } from "node:child_process";
-import type { ScenarioSpec } from "../../components/scenarios/spec";
-import { resolveScenario } from "../../stacks/catalog";
-import { scenarioNames, type ScenarioName } from "../../stacks/names";
+import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
+import { resolveScenario } from "../../catalog/scenarios";
+import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names";
 import { UsageError, type VerifyArgs } from "./args";
 
 /** Runs a command and gives its stdout; rejects when it cannot start, fails or overruns. */

@@ -6,7 +6,7 @@
 // older releases inside `<font color="{{color}}">` with `glyphicon-star` spans. Every release
 // prints `Reviews served by: {{ reviews.podname }}`, and the pods of Deployment reviews-vN are
 // named reviews-vN-<hash>, which settles the pages that show no stars.
-import type { ReviewsVersion } from "../../components/scenarios/probes";
+import type { ReviewsVersion } from "../../catalog/scenarios/probes";
 
 /** A version, or why none: reviews failed (`unavailable`) or the page says too little (`unknown`). */
 export type PageReviews = ReviewsVersion | "unavailable" | "unknown";

@@ -19,27 +19,23 @@ export interface FlannelArgs {
  * the provider: the provider's kubeconfig waits for the smoke check (so the mesh never starts on a
  * half-built cluster), and the smoke check needs the CNI, so the CNI cannot go through that
  * provider without a second provider for the same cluster. Bring-up stays node-side and ordered
- * by dependsOn; the manifest is still data rendered and tested here, re-applied when it changes.
+ * by dependsOn; the manifest is still data rendered and tested here, re-applied when it changes:
+ * the step `flannel-apply` on the control plane.
  */
-export class Flannel extends pulumi.ComponentResource {
-  readonly apply: command.remote.Command;
-
-  constructor(name: string, args: FlannelArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("istio-lab:cluster:Flannel", name, {}, opts);
-    const manifest = flannelManifest({ podCidr: args.config.podCidr, iface: args.config.network.iface });
-    const script = nodeScript("flannel-apply");
-    this.apply = runScript(
-      `${name}-apply`,
-      {
-        connection: args.connection,
-        sshUser: args.config.ssh.user,
-        script,
-        stdin: manifest,
-        triggers: [args.machineId, script.hash, sha256(manifest)],
-        timeout: "10m",
-      },
-      { parent: this, dependsOn: [args.init] },
-    );
-    this.registerOutputs({ apply: this.apply });
-  }
+export function applyFlannel(args: FlannelArgs, parent: pulumi.Resource): command.remote.Command {
+  const manifest = flannelManifest({ podCidr: args.config.podCidr, iface: args.config.network.iface });
+  const script = nodeScript("flannel-apply");
+  return runScript(
+    "flannel-apply",
+    {
+      connection: args.connection,
+      sshUser: args.config.ssh.user,
+      script,
+      stdin: manifest,
+      triggers: [args.machineId, script.hash, sha256(manifest)],
+      timeout: "10m",
+    },
+    // It was the one child of a Flannel component named `flannel`: the alias keeps its URN.
+    { parent, dependsOn: [args.init], aliases: [{ parent: pulumi.createUrn("flannel", "istio-lab:cluster:Flannel", parent) }] },
+  );
 }

@@ -1,10 +1,6 @@
 // The kube-flannel.yml of Flannel's release, as data: the pod CIDR and --iface are filled in here.
 import { stringify } from "yaml";
-import { flannelVersion } from "../../versions";
-
-export const flannelImage = `ghcr.io/flannel-io/flannel:${flannelVersion}`;
-/** The CNI plugin image Flannel v0.28.9's manifest pins. */
-export const flannelCniPluginImage = "ghcr.io/flannel-io/flannel-cni-plugin:v1.9.1-flannel3";
+import { flannelCniPluginImage, flannelImage } from "../../../catalog/versions";
 
 export interface FlannelManifestArgs {
   /** Must equal kubeadm's podSubnet: Flannel hands out node subnets from it. */

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MachineClusterConfig } from "../../config";
-import { Flannel } from "../flannel/flannel";
+import { applyFlannel } from "../flannel/flannel";
 import { Node } from "../nodes/node";
 import { ControlPlane } from "./control-plane";
-import { SmokeCheck } from "./smoke-check";
-import { WorkerJoin } from "./worker-join";
+import { smokeCheck } from "./smoke-check";
+import { joinWorker } from "./worker-join";
 
 /** A machine a node runs on. */
 export interface Machine {
@@ -63,38 +63,21 @@ export class KubeadmCluster extends pulumi.ComponentResource {
       { node: cp.spec, config, connection: cp.node.connection, machineId: cp.machineId, prepared: cp.node.prepared },
       { parent: this },
     );
-    const flannel = new Flannel("flannel", { config, connection: cp.node.connection, machineId: cp.machineId, init: controlPlane.init }, { parent: this });
-
-    const joins = others.map(
-      (worker) =>
-        new WorkerJoin(
-          worker.spec.name,
-          {
-            node: worker.spec,
-            ssh: config.ssh,
-            connection: worker.node.connection,
-            machineId: worker.machineId,
-            controlPlane,
-            prepared: worker.node.prepared,
-          },
-          { parent: this },
-        ),
+    const flannel = applyFlannel({ config, connection: cp.node.connection, machineId: cp.machineId, init: controlPlane.init }, this);
+    const joins = others.map((worker) =>
+      joinWorker(
+        { node: worker.spec, ssh: config.ssh, connection: worker.node.connection, machineId: worker.machineId, controlPlane, prepared: worker.node.prepared },
+        this,
+      ),
     );
-
-    const smoke = new SmokeCheck(
-      "smoke",
-      {
-        config,
-        connection: cp.node.connection,
-        machineIds: nodes.map((n) => n.machineId),
-        dependsOn: [...joins.map((j) => j.join), flannel.apply],
-      },
-      { parent: this },
+    const smoke = smokeCheck(
+      { config, connection: cp.node.connection, machineIds: nodes.map((n) => n.machineId), dependsOn: [...joins, flannel] },
+      this,
     );
 
     const cpName = cp.spec.name;
     this.kubeconfig = pulumi.secret(
-      pulumi.all([controlPlane.kubeconfig, smoke.check.stdout]).apply(([kubeconfig]) => checkedKubeconfig(kubeconfig, cpName)),
+      pulumi.all([controlPlane.kubeconfig, smoke.stdout]).apply(([kubeconfig]) => checkedKubeconfig(kubeconfig, cpName)),
     );
     this.registerOutputs({ kubeconfig: this.kubeconfig });
   }

@@ -14,26 +14,24 @@ export interface SmokeCheckArgs {
   dependsOn: pulumi.Resource[];
 }
 
-/** Fails the deployment unless every node is Ready on its lab address and Flannel and CoreDNS rolled out. */
-export class SmokeCheck extends pulumi.ComponentResource {
-  readonly check: command.remote.Command;
-
-  constructor(name: string, args: SmokeCheckArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("istio-lab:cluster:SmokeCheck", name, {}, opts);
-    const script = nodeScript("smoke-check");
-    const expected = args.config.nodes.map((n) => `${n.name}=${n.ip}`).join(" ");
-    this.check = runScript(
-      `${name}-check`,
-      {
-        connection: args.connection,
-        sshUser: args.config.ssh.user,
-        script,
-        vars: { EXPECTED_NODES: expected, SMOKE_TIMEOUT: "600" },
-        triggers: [script.hash, expected, ...args.machineIds],
-        timeout: "45m",
-      },
-      { parent: this, dependsOn: args.dependsOn },
-    );
-    this.registerOutputs({ check: this.check });
-  }
+/**
+ * Fails the deployment unless every node is Ready on its lab address and Flannel and CoreDNS
+ * rolled out: the step `smoke-check` on the control plane. It was the one child of a SmokeCheck
+ * component named `smoke`; the alias keeps its URN in existing stacks.
+ */
+export function smokeCheck(args: SmokeCheckArgs, parent: pulumi.Resource): command.remote.Command {
+  const script = nodeScript("smoke-check");
+  const expected = args.config.nodes.map((n) => `${n.name}=${n.ip}`).join(" ");
+  return runScript(
+    "smoke-check",
+    {
+      connection: args.connection,
+      sshUser: args.config.ssh.user,
+      script,
+      vars: { EXPECTED_NODES: expected, SMOKE_TIMEOUT: "600" },
+      triggers: [script.hash, expected, ...args.machineIds],
+      timeout: "45m",
+    },
+    { parent, dependsOn: args.dependsOn, aliases: [{ parent: pulumi.createUrn("smoke", "istio-lab:cluster:SmokeCheck", parent) }] },
+  );
 }

@@ -3,7 +3,7 @@
 // schema (pulumi/pulumi-vsphere provider/cmd/pulumi-resource-vsphere/schema.json, v4.17.0), and
 // every resource and invoke carries `version`, so the engine fetches that plugin.
 import * as pulumi from "@pulumi/pulumi";
-import { vsphereProviderVersion } from "../../versions";
+import { vsphereProviderVersion } from "../../../catalog/versions";
 
 const pinned = <T extends pulumi.InvokeOptions | pulumi.CustomResourceOptions>(opts?: T): T =>
   ({ ...opts, version: vsphereProviderVersion }) as T;

@@ -1,5 +1,6 @@
 import { mirrored } from "../../images";
-import { addonCharts } from "../../versions";
+import { addonCharts, curlImage } from "../../../catalog/versions";
+import { addonEndpoints } from "./endpoints";
 import { imageParts, type AddonSettings } from "./settings";
 
 /**
@@ -23,18 +24,18 @@ export function grafanaValues({ mesh, imageRegistry, serviceType }: AddonSetting
   const source = `https://raw.githubusercontent.com/istio/istio/${mesh.istioVersion}/manifests/addons/dashboards`;
   return {
     image: chartImage(addonCharts.grafana.image),
-    downloadDashboardsImage: chartImage("docker.io/curlimages/curl:8.16.0"),
+    downloadDashboardsImage: chartImage(curlImage),
     initChownData: { enabled: false },
     rbac: { create: false, pspEnabled: false },
     testFramework: { enabled: false },
     podLabels: { app: "grafana", "sidecar.istio.io/inject": "false" },
-    service: { port: 3000, type: serviceType },
+    service: { port: addonEndpoints.grafana.port, type: serviceType },
     "grafana.ini": { "auth.anonymous": { enabled: false } },
     datasources: {
       "datasources.yaml": {
         apiVersion: 1,
         datasources: [
-          { name: "Prometheus", type: "prometheus", url: "http://prometheus:9090", access: "proxy", isDefault: true, jsonData: { timeInterval: "5s" } },
+          { name: "Prometheus", type: "prometheus", url: `http://${addonEndpoints.prometheus.service}:${addonEndpoints.prometheus.port}`, access: "proxy", isDefault: true, jsonData: { timeInterval: "5s" } },
         ],
       },
     },

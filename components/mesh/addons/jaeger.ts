@@ -3,8 +3,9 @@ import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { mirrored } from "../../images";
-import { jaegerImage } from "../../versions";
+import { jaegerImage } from "../../../catalog/versions";
 import { istioNamespace } from "../istio";
+import { addonEndpoints, jaegerCollector, jaegerQuery } from "./endpoints";
 import type { AddonSettings } from "./settings";
 
 const labels = { app: "jaeger" };
@@ -17,11 +18,11 @@ const config = fs.readFileSync(path.join(__dirname, "jaeger-config.yaml"), "utf8
  */
 const services: { name: string; ports: k8s.types.input.core.v1.ServicePort[]; dashboard: boolean }[] = [
   {
-    name: "tracing",
+    name: addonEndpoints.jaeger.service,
     dashboard: true,
     ports: [
-      { name: "http-query", port: 80, targetPort: 16686 },
-      { name: "grpc-query", port: 16685, targetPort: 16685 },
+      { name: "http-query", port: addonEndpoints.jaeger.port, targetPort: jaegerQuery.uiPort },
+      { name: "grpc-query", port: jaegerQuery.grpcPort, targetPort: jaegerQuery.grpcPort },
     ],
   },
   { name: "zipkin", dashboard: false, ports: [{ name: "http-query", port: 9411, targetPort: 9411 }] },
@@ -32,7 +33,7 @@ const services: { name: string; ports: k8s.types.input.core.v1.ServicePort[]; da
       { name: "jaeger-collector-http", port: 14268, targetPort: 14268 },
       { name: "jaeger-collector-grpc", port: 14250, targetPort: 14250 },
       { name: "http-zipkin", port: 9411, targetPort: 9411 },
-      { name: "grpc-otel", port: 4317, targetPort: 4317 },
+      { name: "grpc-otel", port: jaegerCollector.otlpGrpcPort, targetPort: jaegerCollector.otlpGrpcPort },
       { name: "http-otel", port: 4318, targetPort: 4318 },
     ],
   },

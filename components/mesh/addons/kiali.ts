@@ -1,5 +1,6 @@
 import { mirrored } from "../../images";
-import { addonCharts } from "../../versions";
+import { addonCharts } from "../../../catalog/versions";
+import { addonEndpoints, inClusterUrl, jaegerQuery, localUrl } from "./endpoints";
 import type { AddonSettings } from "./settings";
 
 /** Kiali wired to the in-cluster Prometheus, Grafana and Jaeger of this lab. */
@@ -7,8 +8,8 @@ export function kialiValues({ mesh, imageRegistry, addons, serviceType }: AddonS
   const image = mirrored(addonCharts.kiali.image, imageRegistry);
   return {
     // The Service, the ServiceAccount whose token logs in, and `istioctl dashboard kiali` all say `kiali`.
-    nameOverride: "kiali",
-    fullnameOverride: "kiali",
+    nameOverride: addonEndpoints.kiali.service,
+    fullnameOverride: addonEndpoints.kiali.service,
     auth: { strategy: mesh.kiali.auth },
     deployment: {
       cluster_wide_access: true,
@@ -18,20 +19,21 @@ export function kialiValues({ mesh, imageRegistry, addons, serviceType }: AddonS
       pod_labels: { "sidecar.istio.io/inject": "false" },
       service_type: serviceType,
     },
-    server: { web_root: "/kiali" },
+    server: { web_root: addonEndpoints.kiali.path },
     external_services: {
-      prometheus: { url: "http://prometheus.istio-system:9090" },
+      prometheus: { url: inClusterUrl("prometheus") },
       grafana: {
         enabled: addons.has("grafana"),
-        internal_url: "http://grafana.istio-system:3000",
-        external_url: "http://127.0.0.1:3000",
+        internal_url: inClusterUrl("grafana"),
+        external_url: localUrl("grafana"),
       },
       tracing: {
         enabled: addons.has("jaeger"),
         provider: "jaeger",
+        // Traces through Jaeger's gRPC query port, which the `tracing` Service also exposes.
         use_grpc: true,
-        internal_url: "http://tracing.istio-system:16685/jaeger",
-        external_url: "http://127.0.0.1:16686/jaeger",
+        internal_url: inClusterUrl("jaeger", jaegerQuery.grpcPort),
+        external_url: localUrl("jaeger"),
       },
     },
   };

@@ -1,5 +1,6 @@
 import { mirrored } from "../../images";
-import { addonCharts, prometheusConfigReloaderImage as reloader } from "../../versions";
+import { addonCharts, prometheusConfigReloaderImage as reloader } from "../../../catalog/versions";
+import { addonEndpoints } from "./endpoints";
 import { imageParts, type AddonSettings } from "./settings";
 
 /** Istio's values-prometheus.yaml: the server alone, on port 9090, named `prometheus`. */
@@ -15,11 +16,11 @@ export function prometheusValues({ imageRegistry, serviceType }: AddonSettings):
       prometheus: { image: { repository: `${reloaderImage.registry}/${reloaderImage.repository}`, tag: reloaderImage.tag } },
     },
     server: {
-      fullnameOverride: "prometheus",
+      fullnameOverride: addonEndpoints.prometheus.service,
       image: { repository: `${image.registry}/${image.repository}`, tag: image.tag },
       podLabels: { "sidecar.istio.io/inject": "false" },
       persistentVolume: { enabled: false },
-      service: { servicePort: 9090, type: serviceType },
+      service: { servicePort: addonEndpoints.prometheus.port, type: serviceType },
       global: { scrape_interval: "15s" },
     },
   };

@@ -1,5 +1,5 @@
 // Judgements over a batch of HTTP answers: status codes, latency, page text, status-code shares.
-import type { Range } from "../../../components/scenarios/probes";
+import type { Range } from "../../../catalog/scenarios/probes";
 import type { Check } from "../types";
 import { percent, range, secs, tally, within } from "./format";
 

@@ -1,5 +1,5 @@
 // The reviews versions a run of page loads saw, against the shares the scenario routes.
-import type { ReviewsVersion } from "../../../components/scenarios/probes";
+import type { ReviewsVersion } from "../../../catalog/scenarios/probes";
 import type { Check } from "../types";
 import { percent } from "./format";
 import { shareBound } from "./stats";

@@ -1,5 +1,5 @@
 // How expected and observed values read in the report: short, unit-bearing, stable.
-import type { Range } from "../../../components/scenarios/probes";
+import type { Range } from "../../../catalog/scenarios/probes";
 
 export const percent = (share: number) => `${Math.round(share * 10) / 10} %`;
 export const secs = (s: number) => `${s < 10 ? s.toFixed(2) : s.toFixed(1)} s`;

@@ -1,5 +1,5 @@
 // Judgements over what the cluster showed: access-log counts, which pod answered, plaintext outcome.
-import type { MtlsProbe } from "../../../components/scenarios/probes";
+import type { MtlsProbe } from "../../../catalog/scenarios/probes";
 import type { Check } from "../types";
 import { tally } from "./format";
 

@@ -1,5 +1,5 @@
 // IngressProbe: one request through the gateway with a Host header.
-import type { IngressProbe } from "../../../components/scenarios/probes";
+import type { IngressProbe } from "../../../catalog/scenarios/probes";
 import { judgeStatus } from "../judge/answers";
 import { HttpError, type Check } from "../types";
 import { gatewayPath, type ProbeContext } from "./context";

@@ -1,5 +1,5 @@
 // LoadProbe: fortio load from inside the mesh, judged by the share of each status code.
-import type { LoadProbe } from "../../../components/scenarios/probes";
+import type { LoadProbe } from "../../../catalog/scenarios/probes";
 import { clientContainers, fortioLoadCommand, parseFortio } from "../commands";
 import { judgeStatusShares } from "../judge/answers";
 import type { Check } from "../types";

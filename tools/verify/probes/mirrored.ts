@@ -1,5 +1,5 @@
 // MirroredProbe: one call, answered by one Deployment and logged as a shadow copy by the others.
-import type { MirroredProbe } from "../../../components/scenarios/probes";
+import type { MirroredProbe } from "../../../catalog/scenarios/probes";
 import { withQuery } from "../commands";
 import { judgeCallStatus, judgeSeen } from "../judge/mesh";
 import type { Check } from "../types";

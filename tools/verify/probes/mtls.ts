@@ -1,5 +1,5 @@
 // MtlsProbe: a plaintext request from a pod without a sidecar.
-import type { MtlsProbe } from "../../../components/scenarios/probes";
+import type { MtlsProbe } from "../../../catalog/scenarios/probes";
 import { parseStatusOnly, plaintextCommand } from "../commands";
 import { judgeMtls } from "../judge/mesh";
 import type { Check } from "../types";

@@ -1,5 +1,5 @@
 // ProductPageProbe: page loads through the ingress gateway, anonymous or signed in.
-import type { ProductPageProbe } from "../../../components/scenarios/probes";
+import type { ProductPageProbe } from "../../../catalog/scenarios/probes";
 import { judgeContains, judgeLatency, judgeStatus, type Answer } from "../judge/answers";
 import { judgeReviews } from "../judge/distribution";
 import { readReviews, signedInAs, type PageReviews } from "../stars";

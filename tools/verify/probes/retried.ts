@@ -1,5 +1,5 @@
 // RetriedProbe: one call, counted in the destination's access log.
-import type { RetriedProbe } from "../../../components/scenarios/probes";
+import type { RetriedProbe } from "../../../catalog/scenarios/probes";
 import { withQuery } from "../commands";
 import { judgeCallStatus, judgeLoggedCount } from "../judge/mesh";
 import type { Check } from "../types";

@@ -1,5 +1,5 @@
 // StickyProbe: several key values, each sent repeatedly; each must always reach the same pod.
-import type { StickyProbe } from "../../../components/scenarios/probes";
+import type { StickyProbe } from "../../../catalog/scenarios/probes";
 import { keyedCall, podOf } from "../commands";
 import { judgeSticky, type KeyedAnswers } from "../judge/mesh";
 import type { Check } from "../types";

@@ -1,6 +1,6 @@
 // Bookinfo as samples/bookinfo/platform/kube/bookinfo.yaml describes it (research/istio.md section 2).
-import { bookinfoImage } from "./images";
-import type { AppSpec, ContainerSpec, VersionSpec } from "./spec";
+import { bookinfoImage } from "../versions";
+import type { AppSpec, ContainerSpec, VersionSpec } from "./app-spec";
 
 const port = 9080;
 const tmp = { name: "tmp", mountPath: "/tmp", source: { emptyDir: {} } } as const;

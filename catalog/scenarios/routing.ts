@@ -1,8 +1,8 @@
 // Request routing (tasks/traffic-management/request-routing).
-import type { ScenarioSpec } from "../components/scenarios/spec";
+import type { ScenarioSpec } from "./scenario-spec";
 import { bookinfo, pageLoads } from "./bookinfo";
 import { compose, type Part } from "./compose";
-import { jason, routeAllTo, toSubset, virtualService } from "./istio-data";
+import { jason, routeAllTo, toSubset, virtualService } from "./builders";
 
 /** virtual-service-all-v1.yaml. */
 export const allV1: Part = {

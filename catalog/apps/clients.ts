@@ -1,6 +1,6 @@
 // httpbin, curl and fortio as samples/httpbin and samples/curl describe them (research/istio.md section 5).
-import { curlImage, fortioImage, httpbinImage } from "./images";
-import type { AppSpec, VersionSpec } from "./spec";
+import { curlImage, fortioImage, httpbinImage } from "../versions";
+import type { AppSpec, VersionSpec } from "./app-spec";
 
 /**
  * go-httpbin listens on 8080 behind Service port 8000. Upstream ships one Deployment `httpbin`

@@ -3,7 +3,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { mirrored } from "../images";
-import type { AppSpec, VersionSpec } from "./spec";
+import type { AppSpec, VersionSpec } from "../../catalog/apps/app-spec";
 
 export interface RenderContext {
   namespace: pulumi.Input<string>;

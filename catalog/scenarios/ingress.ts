@@ -1,7 +1,7 @@
 // Ingress (tasks/traffic-management/ingress/ingress-control): httpbin on one host, two paths.
-import type { ScenarioSpec } from "../components/scenarios/spec";
+import type { ScenarioSpec } from "./scenario-spec";
 import { compose } from "./compose";
-import { gateway, ingressGatewaySelector, virtualService } from "./istio-data";
+import { gateway, ingressGatewaySelector, virtualService } from "./builders";
 
 const host = "httpbin.example.com";
 

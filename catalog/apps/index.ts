@@ -1,7 +1,7 @@
 // Every sample application istio-lab can deploy, and how a scenario asks for some of them.
 import { details, productpage, ratings, reviews } from "./bookinfo";
 import { curl, fortio, httpbin } from "./clients";
-import type { AppSpec } from "./spec";
+import type { AppSpec } from "./app-spec";
 
 export const apps = { details, ratings, reviews, productpage, httpbin, curl, fortio } as const satisfies Record<string, AppSpec>;
 

@@ -1,7 +1,7 @@
 // Circuit breaking (tasks/traffic-management/circuit-breaking): httpbin and the fortio load generator.
-import type { ScenarioSpec } from "../components/scenarios/spec";
+import type { ScenarioSpec } from "./scenario-spec";
 import { compose } from "./compose";
-import { destinationRule } from "./istio-data";
+import { destinationRule } from "./builders";
 
 const url = "http://httpbin:8000/get";
 

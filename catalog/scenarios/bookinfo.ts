@@ -1,9 +1,9 @@
 // Bookinfo, its gateway and its DestinationRules: the base of every Bookinfo scenario.
-import type { TrafficPolicy } from "../components/scenarios/istio";
-import type { ProductPageProbe } from "../components/scenarios/probes";
-import type { ScenarioSpec } from "../components/scenarios/spec";
+import type { TrafficPolicy } from "../istio-resources";
+import type { ProductPageProbe } from "./probes";
+import type { ScenarioSpec } from "./scenario-spec";
 import { compose, type Part } from "./compose";
-import { destinationRule, gateway, ingressGatewaySelector, virtualService } from "./istio-data";
+import { destinationRule, gateway, ingressGatewaySelector, virtualService } from "./builders";
 
 export const bookinfoApp: Part = {
   workloads: [{ app: "details" }, { app: "ratings" }, { app: "reviews" }, { app: "productpage" }],

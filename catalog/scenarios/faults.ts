@@ -1,9 +1,9 @@
 // Fault injection (tasks/traffic-management/fault-injection): on top of route-jason-v2.
-import type { HTTPFaultInjection } from "../components/scenarios/istio";
-import type { ScenarioSpec } from "../components/scenarios/spec";
+import type { HTTPFaultInjection } from "../istio-resources";
+import type { ScenarioSpec } from "./scenario-spec";
 import { pageLoads, reviewsUnavailable } from "./bookinfo";
 import { compose, type Part } from "./compose";
-import { jason, toSubset, virtualService } from "./istio-data";
+import { jason, toSubset, virtualService } from "./builders";
 import { routeJasonV2 } from "./routing";
 
 /** virtual-service-ratings-test-{delay,abort}.yaml: the fault for jason only, everyone else untouched. */

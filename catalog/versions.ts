@@ -1,4 +1,6 @@
-// Every version istio-lab pins, in one place. Sources: ../shared/research (kubeadm.md, istio.md, pulumi.md).
+// Every version and image istio-lab pins, in one place. Sources: ../shared/research (kubeadm.md,
+// istio.md, pulumi.md) and the upstream files in ../shared/upstream. `istio-lab:apps.imageRegistry`
+// rewrites every image through mirrored() in components/images.ts.
 
 /** Kubernetes patch release installed by kubeadm when the stack does not choose one. */
 export const defaultKubernetesVersion = "1.36.4";
@@ -23,6 +25,9 @@ export const firstKubernetesMinorWithoutCgroupV1 = 35;
 export const controlPlaneMinimum = { cpus: 2, memoryMb: 2048 };
 
 export const flannelVersion = "v0.28.9";
+export const flannelImage = `ghcr.io/flannel-io/flannel:${flannelVersion}`;
+/** The CNI plugin image Flannel v0.28.9's manifest pins. */
+export const flannelCniPluginImage = "ghcr.io/flannel-io/flannel-cni-plugin:v1.9.1-flannel3";
 export const vsphereProviderVersion = "4.17.0";
 
 /** Helm chart repositories; `istio-lab:mesh.chartRepository` replaces all of them with one mirror. */
@@ -48,3 +53,16 @@ export const jaegerImage = "docker.io/jaegertracing/jaeger:2.17.0";
 
 /** Istio's default image hub since 1.30. */
 export const istioHub = "registry.istio.io/release";
+
+// The sample images as upstream's release-1.31 samples pin them (research/istio.md sections 2 and 5).
+
+const bookinfoTag = "1.20.3";
+
+/** `registry.istio.io/release/examples-bookinfo-reviews-v2:1.20.3`; the registry moved there in Istio 1.30. */
+export const bookinfoImage = (service: string, version: string) =>
+  `registry.istio.io/release/examples-bookinfo-${service}-${version}:${bookinfoTag}`;
+
+export const httpbinImage = "docker.io/mccutchen/go-httpbin:v2.15.0";
+export const curlImage = "docker.io/curlimages/curl:8.16.0";
+/** Upstream tracks fortio's moving `latest_release` tag and pulls it Always; kept as upstream does. */
+export const fortioImage = "docker.io/fortio/fortio:latest_release";

@@ -1,5 +1,5 @@
-import type { WorkloadNeed } from "../workloads/catalog";
-import type { IstioResource } from "./istio";
+import type { WorkloadNeed } from "../apps";
+import type { IstioResource } from "../istio-resources";
 import type { Probe } from "./probes";
 
 /** One catalog scenario, resolved: everything the layers and the verify tool need, as data. */

@@ -1,7 +1,7 @@
 // Session affinity: reviews balanced by a consistent hash (DestinationRule loadBalancer.consistentHash).
-import type { ConsistentHash, IstioResource } from "../components/scenarios/istio";
-import type { HashKey } from "../components/scenarios/probes";
-import type { ScenarioSpec } from "../components/scenarios/spec";
+import type { ConsistentHash, IstioResource } from "../istio-resources";
+import type { HashKey } from "./probes";
+import type { ScenarioSpec } from "./scenario-spec";
 import { bookinfo } from "./bookinfo";
 import { compose } from "./compose";
 import type { StickySessionOptions } from "./options";

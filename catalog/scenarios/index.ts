@@ -1,5 +1,5 @@
 // The scenario catalog: every name of names.ts, resolved to its data.
-import type { ScenarioSpec } from "../components/scenarios/spec";
+import type { ScenarioSpec } from "./scenario-spec";
 import { bookinfo } from "./bookinfo";
 import { circuitBreaking } from "./circuit-breaking";
 import { faultAbort, faultDelay } from "./faults";

@@ -1,8 +1,8 @@
 // Mutual TLS (tasks/security/authentication/authn-policy), for the app namespace.
-import type { ScenarioSpec } from "../components/scenarios/spec";
+import type { ScenarioSpec } from "./scenario-spec";
 import { bookinfoApp, bookinfoDestinationRules, bookinfoGateway, pageLoads } from "./bookinfo";
 import { compose } from "./compose";
-import { peerAuthentication } from "./istio-data";
+import { peerAuthentication } from "./builders";
 
 export const mtlsStrict: ScenarioSpec = {
   description: "Bookinfo with STRICT mTLS in its namespace and ISTIO_MUTUAL DestinationRules (destination-rule-all-mtls.yaml)",

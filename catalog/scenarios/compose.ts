@@ -1,7 +1,7 @@
 // Scenarios are built from parts: a composite reuses its parts instead of copying them.
-import type { IstioResource } from "../components/scenarios/istio";
-import type { ScenarioSpec } from "../components/scenarios/spec";
-import type { WorkloadNeed } from "../components/workloads/catalog";
+import type { IstioResource } from "../istio-resources";
+import type { ScenarioSpec } from "./scenario-spec";
+import type { WorkloadNeed } from "../apps";
 
 /** A piece of a scenario: some workloads, some Istio resources. A whole scenario is a part too. */
 export interface Part {

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "../../components/cluster/cluster";
 import { parseLabConfig } from "../../components/config";
 import { Lab } from "../../components/lab";
+import { analyzeScenario } from "../../components/scenarios/analyzer";
 import { renderConfig, type Rendered, type RenderedResource, type SeenOptions } from "../../tools/lib/mock-engine";
 import { stackConfig } from "../../tools/lib/stack-file";
 import { vsphereLookups, vsphereTemplate } from "../../tools/lib/stand-ins";
@@ -51,7 +52,7 @@ export async function renderCluster(stack: Record<string, unknown>, options: Ren
     o ? (o as unknown as { allResources(): Promise<Set<pulumi.Resource>> }).allResources().then((set) => [...set].map((r) => pulumi.resourceName(r))) : Promise.resolve([]);
 
   const program = () => {
-    const lab = parseLabConfig(config);
+    const lab = parseLabConfig(config, analyzeScenario);
     if (options.wholeLab) return new Lab("lab", { config: lab, clusterIdentifier: "istio-lab-test" }).outputs;
     const cluster = new Cluster("cluster", { config: lab.cluster, clusterIdentifier: "istio-lab-test" });
     kubeconfigDependsOn = dependencies(cluster.kubeconfig);

@@ -1,9 +1,9 @@
 // Traffic shifting (tasks/traffic-management/traffic-shifting) and the canary built from options.
-import type { ReviewsVersion } from "../components/scenarios/probes";
-import type { ScenarioSpec } from "../components/scenarios/spec";
+import type { ReviewsVersion } from "./probes";
+import type { ScenarioSpec } from "./scenario-spec";
 import { splitLoads } from "./bookinfo";
 import { compose, type Part } from "./compose";
-import { toSubset, virtualService } from "./istio-data";
+import { toSubset, virtualService } from "./builders";
 import type { CanaryOptions } from "./options";
 import { routeAllV1 } from "./routing";
 

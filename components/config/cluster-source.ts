@@ -1,6 +1,6 @@
 // What each cluster source needs and refuses, and the cluster config it resolves to.
 import type * as pulumi from "@pulumi/pulumi";
-import { defaultKubernetesVersion } from "../versions";
+import { defaultKubernetesVersion } from "../../catalog/versions";
 import type { ConfigIssue } from "./errors";
 import * as rules from "./rules";
 import * as schema from "./schema";

@@ -1,8 +1,8 @@
 // Timeouts and retries: route policies a probe can time or count.
-import type { ScenarioSpec } from "../components/scenarios/spec";
+import type { ScenarioSpec } from "./scenario-spec";
 import { pageLoads, reviewsUnavailable } from "./bookinfo";
 import { compose, type Part } from "./compose";
-import { toSubset, virtualService } from "./istio-data";
+import { toSubset, virtualService } from "./builders";
 import { routeAllV1 } from "./routing";
 
 /**

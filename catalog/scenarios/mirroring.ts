@@ -1,7 +1,7 @@
 // Mirroring (tasks/traffic-management/mirroring), on the go-httpbin sample.
-import type { ScenarioSpec } from "../components/scenarios/spec";
+import type { ScenarioSpec } from "./scenario-spec";
 import { compose } from "./compose";
-import { destinationRule, toSubset, virtualService } from "./istio-data";
+import { destinationRule, toSubset, virtualService } from "./builders";
 
 export const mirroring: ScenarioSpec = {
   description: "httpbin v1 answers every request, a copy of each goes to v2 (tasks/traffic-management/mirroring)",

@@ -1,0 +1,66 @@
+// The ingress gateway every scenario binds to: Istio's Helm `gateway` chart, released as
+// `istio-ingressgateway` in istio-system. Its release name, pod labels, Service ports, Helm values
+// and URL are written here once; the mesh installs it from here, the analyzer checks scenarios
+// against it, and the stack outputs point at it.
+import type { LabConfig } from "../config";
+import { istioNamespace } from "./istio";
+
+export const ingressGateway = {
+  release: "istio-ingressgateway",
+  namespace: istioNamespace,
+  /**
+   * The chart derives its pod labels from the release name; every upstream sample Gateway selects
+   * `istio: ingressgateway`.
+   */
+  podLabels: { app: "istio-ingressgateway", istio: "ingressgateway" } as Readonly<Record<string, string>>,
+  /**
+   * The chart's Service ports map 80->80 and 443->443 (not istioctl's 80->8080), so a Gateway
+   * server must listen on http or https, or it gets a listener no Service port reaches.
+   */
+  ports: { status: 15021, http: 80, https: 443 },
+  /** The NodePort the demo profile gave http2, familiar from the tutorials. */
+  defaultHttpNodePort: 31380,
+  /** Where a port-forward serves the gateway on the operator's machine when no node port is reachable. */
+  localPort: 8080,
+} as const;
+
+/** The Service ports a Gateway server may listen on. */
+export const gatewayServerPorts: readonly number[] = [ingressGateway.ports.http, ingressGateway.ports.https];
+
+/** Helm values: the chart's Service ports, with the HTTP node port pinned so the lab URL is stable. */
+export function gatewayValues(mesh: LabConfig["mesh"]): Record<string, unknown> {
+  const { serviceType, httpNodePort } = mesh.ingress;
+  const { ports } = ingressGateway;
+  const withNodePort = serviceType !== "ClusterIP";
+  return {
+    service: {
+      type: serviceType,
+      ports: [
+        { name: "status-port", port: ports.status, protocol: "TCP", targetPort: ports.status },
+        { name: "http2", port: ports.http, protocol: "TCP", targetPort: ports.http, ...(withNodePort ? { nodePort: httpNodePort ?? ingressGateway.defaultHttpNodePort } : {}) },
+        { name: "https", port: ports.https, protocol: "TCP", targetPort: ports.https },
+      ],
+    },
+    autoscaling: { enabled: false },
+  };
+}
+
+/**
+ * How the operator reaches the gateway: the NodePort on a node istio-lab knows, or else a
+ * port-forward bound to 127.0.0.1.
+ */
+export function gatewayAccess(mesh: LabConfig["mesh"], nodeAddress: string | undefined): { gatewayUrl: string; gatewayPortForward?: string } {
+  const { serviceType, httpNodePort } = mesh.ingress;
+  if (nodeAddress !== undefined && serviceType !== "ClusterIP") {
+    return { gatewayUrl: `http://${nodeAddress}:${httpNodePort ?? ingressGateway.defaultHttpNodePort}` };
+  }
+  return {
+    gatewayUrl: `http://127.0.0.1:${ingressGateway.localPort}`,
+    gatewayPortForward: portForward(ingressGateway.release, ingressGateway.localPort, ingressGateway.ports.http),
+  };
+}
+
+/** A port-forward to a Service of istio-system, bound to 127.0.0.1 so it never leaves the operator's machine. */
+export function portForward(service: string, localPort: number, servicePort: number): string {
+  return `kubectl -n ${istioNamespace} port-forward --address 127.0.0.1 svc/${service} ${localPort}:${servicePort}`;
+}
