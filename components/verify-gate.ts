@@ -10,7 +10,7 @@ export interface VerifyGateArgs {
   namespace: string;
   gatewayUrl: string;
   /** A kubeconfig file where Pulumi runs, or the lab's admin kubeconfig (secret). */
-  kubeconfig: { path: pulumi.Input<string> } | { contents: pulumi.Input<string> };
+  kubeconfig: { path: pulumi.Input<string> } | { contents: pulumi.Output<string> };
   requests?: number;
   /** Differs on every deployment, so that every `pulumi up` verifies the live mesh again. */
   runId: string;
@@ -45,7 +45,7 @@ export function verifyGate(args: VerifyGateArgs, opts: { parent: pulumi.Resource
     {
       create: flags.apply((f) => ["npm", "run", "--silent", "verify", "--", ...f].map(shellQuote).join(" ")),
       dir: projectRoot,
-      ...("contents" in kubeconfig ? { environment: { ISTIO_LAB_KUBECONFIG: pulumi.secret(kubeconfig.contents) } } : {}),
+      ...("contents" in kubeconfig ? { environment: { ISTIO_LAB_KUBECONFIG: kubeconfig.contents } } : {}),
       triggers: [args.runId],
       addPreviousOutputInEnv: false,
     },

@@ -28,7 +28,8 @@ export class Cluster extends pulumi.ComponentResource {
     let kubeconfig: pulumi.Input<string>;
     if (args.config.source === "kubeconfig") {
       kubeconfig = existingKubeconfig(args.config);
-      if ("contents" in args.config.kubeconfig) this.kubeconfig = pulumi.secret(args.config.kubeconfig.contents);
+      // Already a secret: config wraps every secret where it enters.
+      if ("contents" in args.config.kubeconfig) this.kubeconfig = args.config.kubeconfig.contents;
     } else {
       this.kubeconfig = this.buildMachines(name, args.config);
       kubeconfig = this.kubeconfig;

@@ -107,7 +107,7 @@ export function parseLabConfig({ values, secretKeys }: RawConfig, analyze: Scena
   const mesh = parse("mesh", schema.mesh, orDefault(object("mesh"), {}));
   const apps = parse("apps", schema.apps, orDefault(object("apps"), {}));
   const verify = parse("verify", schema.verify, orDefault(object("verify"), {}));
-  if (mesh) issues.push(...rules.meshRules(mesh));
+  if (mesh) issues.push(...rules.meshOptionRules(mesh));
 
   const rawCluster = object("cluster");
   const cluster = parse("cluster", schema.cluster, orDefault(rawCluster, {}));

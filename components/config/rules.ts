@@ -155,7 +155,7 @@ export function istioRules(mesh: Mesh, kubernetesVersion: string | undefined): C
   ];
 }
 
-export function meshRules(mesh: Mesh): ConfigIssue[] {
+export function meshOptionRules(mesh: Mesh): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   if (mesh.ingress.httpNodePort !== undefined && mesh.ingress.serviceType === "ClusterIP") {
     issues.push({ key: "istio-lab:mesh.ingress.httpNodePort", message: "needs ingress.serviceType NodePort or LoadBalancer; a ClusterIP Service has no node port" });

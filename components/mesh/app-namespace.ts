@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { logicalName } from "../logical-name";
 
 /**
  * The namespace the sample workloads run in. Injection happens only when a pod is created, so the
@@ -7,7 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
  */
 export function appNamespace(name: string, opts: pulumi.CustomResourceOptions): k8s.core.v1.Namespace {
   return new k8s.core.v1.Namespace(
-    `Namespace/${name}`,
+    logicalName("Namespace", name),
     { metadata: { name, labels: { "istio-injection": "enabled" } } },
     opts,
   );

@@ -13,6 +13,7 @@ import { gatewayValues, ingressGateway } from "./ingress-gateway";
 import { istioNamespace, istiodValues } from "./istio";
 import { chartRelease } from "./release";
 import { meshTracing } from "./telemetry";
+import { logicalName } from "../logical-name";
 
 export interface MeshArgs {
   mesh: LabConfig["mesh"];
@@ -37,7 +38,7 @@ export class Mesh extends pulumi.ComponentResource {
     const repo = (upstream: string) => mesh.chartRepository ?? upstream;
     const istio = { repository: repo(chartRepositories.istio), version: mesh.istioVersion, namespace: istioNamespace };
 
-    const systemNamespace = new k8s.core.v1.Namespace(`Namespace/${istioNamespace}`, { metadata: { name: istioNamespace } }, parent);
+    const systemNamespace = new k8s.core.v1.Namespace(logicalName("Namespace", istioNamespace), { metadata: { name: istioNamespace } }, parent);
     const base = chartRelease(
       { ...istio, release: "istio-base", chart: "base", values: { defaultRevision: "default" } },
       { ...parent, dependsOn: [systemNamespace] },

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { logicalName } from "../logical-name";
 
 export interface ChartRelease {
   /** Helm release name, as `helm ls` shows it. */
@@ -22,7 +23,7 @@ export interface ChartRelease {
  */
 export function chartRelease(spec: ChartRelease, opts: pulumi.CustomResourceOptions): k8s.helm.v3.Release {
   return new k8s.helm.v3.Release(
-    `HelmRelease/${spec.namespace}/${spec.release}`,
+    logicalName("HelmRelease", spec.namespace, spec.release),
     {
       name: spec.release,
       chart: spec.chart,

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { logicalName } from "../workloads/logical-name";
+import { logicalName } from "../logical-name";
 import { apiVersions, ofKind, serviceName, type IstioResource } from "../../catalog/istio-resources";
 
 export interface ScenarioArgs {

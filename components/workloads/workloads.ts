@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppSpec } from "../../catalog/apps/app-spec";
-import { logicalName } from "./logical-name";
+import { logicalName } from "../logical-name";
 import { renderApp } from "./app-objects";
 
 export interface WorkloadsArgs {

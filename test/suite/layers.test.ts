@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 const root = path.resolve(__dirname, "../..");
 const order = ["catalog", "helpers", "config", "cluster", "mesh", "workloads", "scenarios", "lab"];
 /** Pure helpers at components/ root that every layer may use. */
-const helpers = ["images.ts", "shell.ts"];
+const helpers = ["images.ts", "logical-name.ts", "shell.ts"];
 
 /** The layer of a repository file or folder; the other files at components/ root are the lab's. */
 function layerOf(file: string): string | undefined {

@@ -76,9 +76,8 @@ export class KubeadmCluster extends pulumi.ComponentResource {
     );
 
     const cpName = cp.spec.name;
-    this.kubeconfig = pulumi.secret(
-      pulumi.all([controlPlane.kubeconfig, smoke.stdout]).apply(([kubeconfig]) => checkedKubeconfig(kubeconfig, cpName)),
-    );
+    // A secret still: the control plane's kubeconfig is one from where it was read.
+    this.kubeconfig = pulumi.all([controlPlane.kubeconfig, smoke.stdout]).apply(([kubeconfig]) => checkedKubeconfig(kubeconfig, cpName));
     this.registerOutputs({ kubeconfig: this.kubeconfig });
   }
 }

@@ -7,6 +7,7 @@ import { jaegerImage } from "../../../catalog/versions";
 import { istioNamespace } from "../istio";
 import { addonEndpoints, jaegerCollector, jaegerQuery } from "./endpoints";
 import type { AddonSettings } from "./settings";
+import { logicalName } from "../../logical-name";
 
 const labels = { app: "jaeger" };
 const config = fs.readFileSync(path.join(__dirname, "jaeger-config.yaml"), "utf8");
@@ -46,9 +47,9 @@ const services: { name: string; ports: k8s.types.input.core.v1.ServicePort[]; da
  */
 export function jaeger({ imageRegistry, serviceType }: AddonSettings, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
   const metadata = (name: string) => ({ name, namespace: istioNamespace, labels });
-  const configMap = new k8s.core.v1.ConfigMap(`ConfigMap/${istioNamespace}/jaeger`, { metadata: metadata("jaeger"), data: { "config.yaml": config } }, opts);
+  const configMap = new k8s.core.v1.ConfigMap(logicalName("ConfigMap", istioNamespace, "jaeger"), { metadata: metadata("jaeger"), data: { "config.yaml": config } }, opts);
   const deployment = new k8s.apps.v1.Deployment(
-    `Deployment/${istioNamespace}/jaeger`,
+    logicalName("Deployment", istioNamespace, "jaeger"),
     {
       metadata: metadata("jaeger"),
       spec: {
@@ -89,7 +90,7 @@ export function jaeger({ imageRegistry, serviceType }: AddonSettings, opts: pulu
     ...services.map(
       (s) =>
         new k8s.core.v1.Service(
-          `Service/${istioNamespace}/${s.name}`,
+          logicalName("Service", istioNamespace, s.name),
           { metadata: metadata(s.name), spec: { type: s.dashboard ? serviceType : "ClusterIP", selector: labels, ports: s.ports } },
           opts,
         ),
