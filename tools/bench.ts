@@ -4,7 +4,7 @@ import { scenarioNames } from "../catalog/scenarios/names";
 import { ConfigError } from "../components/config";
 import { renderConfig, type Rendered } from "./lib/mock-engine";
 import { readStackFileForRender, stackConfig } from "./lib/stack-file";
-import { changesOutsideScenario, planUpdate } from "./lib/plan";
+import { planUpdate, scenarioSwitches } from "./lib/plan";
 
 const exampleStacks = ["Pulumi.local.yaml", "Pulumi.dev.yaml"];
 const runs = 7;
@@ -65,22 +65,14 @@ async function main(): Promise<number> {
     const options = scenarioOptions[scenario];
     rendered.set(scenario, await renderConfig(stackConfig("bench", options ? { ...config, "istio-lab:scenarioOptions": options } : config)));
   }
-  let worstOutside = 0;
-  let pairs = 0;
-  for (const from of scenarioNames) {
-    for (const to of scenarioNames) {
-      if (from === to) continue;
-      const a = rendered.get(from)!;
-      const b = rendered.get(to)!;
-      const plan = planUpdate(a, b);
-      const outside = changesOutsideScenario(a, b);
-      worstOutside = Math.max(worstOutside, outside.length);
-      pairs++;
-      console.log(
-        `${from} -> ${to}: ${plan.create.length}/${plan.update.length}/${plan.replace.length}/${plan.delete.length}; outside ${outside.length}${outside.length ? ` (${outside.map((r) => r.name).join(", ")})` : ""}`,
-      );
-    }
+  const rows = scenarioSwitches(rendered);
+  for (const { from, to, plan, outside } of rows) {
+    console.log(
+      `${from} -> ${to}: ${plan.create.length}/${plan.update.length}/${plan.replace.length}/${plan.delete.length}; outside ${outside.length}${outside.length ? ` (${outside.map((r) => r.name).join(", ")})` : ""}`,
+    );
   }
+  const worstOutside = Math.max(0, ...rows.map((row) => row.outside.length));
+  const pairs = rows.length;
   console.log(`${pairs} switches; the most resources any switch changes outside the workloads and scenario layers: ${worstOutside} (must be 0)`);
   return failed || worstOutside > 0 ? 1 : 0;
 }

@@ -3,7 +3,7 @@
 // deleted first, and an unchanged lab plans nothing.
 import { describe, expect, it } from "vitest";
 import { renderConfig, renderProgram, type Rendered, type RenderedResource } from "../../tools/lib/mock-engine";
-import { changedPaths, planUpdate, providerReplaces, replacementHazards, underPath } from "../../tools/lib/plan";
+import { changedPaths, planUpdate, providerReplaces, replacementHazards, scenarioSwitches, underPath } from "../../tools/lib/plan";
 import { defaultStandIns, vsphereLookups, vsphereTemplate } from "../../tools/lib/stand-ins";
 import { readStackFileForRender, stackConfig } from "../../tools/lib/stack-file";
 import { ciphertext } from "../harness";
@@ -170,5 +170,20 @@ describe("steps that were components keep their URNs", () => {
     const gated = edit(local, "istio-lab:verify", (v) => Object.assign(v, { gate: true, gatewayUrl: "http://127.0.0.1:8080" }));
     const verify = (await renderConfig(gated)).resources.find((r) => r.name === "verify-run");
     expect(verify?.options.aliases).toEqual([expect.stringMatching(wasUnder("istio-lab:index:Lab", "istio-lab:scenarios:VerifyGate", "command:local:Command", "verify-run"))]);
+  });
+});
+
+describe("the scenario switch check", () => {
+  it("finds no change outside the workloads and scenario layers between two scenarios, and would find one", async () => {
+    const mirroring = await renderConfig({ ...local, values: { ...local.values, "istio-lab:scenario": "mirroring" } });
+    const bookinfo = await renderConfig(local);
+    expect(scenarioSwitches(new Map([["bookinfo", bookinfo], ["mirroring", mirroring]])).map((row) => row.outside)).toEqual([[], []]);
+    // The same switch, had it also touched istiod's values.
+    const touched: Rendered = {
+      ...mirroring,
+      resources: mirroring.resources.map((r) => (r.name === "HelmRelease/istio-system/istiod" ? { ...r, inputs: { ...r.inputs, timeout: 601 } } : r)),
+    };
+    const rows = scenarioSwitches(new Map([["bookinfo", bookinfo], ["mirroring", touched]]));
+    expect(rows.map((row) => row.outside.map((r) => r.name))).toEqual([["HelmRelease/istio-system/istiod"], ["HelmRelease/istio-system/istiod"]]);
   });
 });

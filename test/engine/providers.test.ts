@@ -19,4 +19,11 @@ describe.each(stacks)("stack %s", (_name, config) => {
     expect(kubernetes.length).toBeGreaterThan(20);
     expect(kubernetes.filter((r) => r.provider !== "cluster-kubernetes").map((r) => `${r.name} -> ${r.provider}`)).toEqual([]);
   });
+
+  it("names the cluster by the stack, and lets destroy drop the objects of a cluster that is gone", async () => {
+    const provider = (await renderConfig(config)).resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
+    expect(provider.inputs.clusterIdentifier).toBe(`istio-lab-${config.stack}`);
+    // Provider inputs travel as text (the SDK JSON-encodes every non-string provider input).
+    expect(provider.inputs.deleteUnreachable).toBe("true");
+  });
 });

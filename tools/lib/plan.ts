@@ -216,3 +216,22 @@ export function changesOutsideScenario(from: Rendered, to: Rendered): RenderedRe
     .filter(({ r, in: rendered }) => !scenarioLayers.has(layerOf(rendered, r)))
     .map(({ r }) => r);
 }
+
+export interface SwitchRow {
+  from: string;
+  to: string;
+  plan: UpdatePlan;
+  /** What the switch changes outside the workloads and scenario layers: a lab wants nothing. */
+  outside: RenderedResource[];
+}
+
+/** Every ordered switch between the renders, by name. */
+export function scenarioSwitches(renders: ReadonlyMap<string, Rendered>): SwitchRow[] {
+  const rows: SwitchRow[] = [];
+  for (const [from, a] of renders) {
+    for (const [to, b] of renders) {
+      if (from !== to) rows.push({ from, to, plan: planUpdate(a, b), outside: changesOutsideScenario(a, b) });
+    }
+  }
+  return rows;
+}
