@@ -42,8 +42,8 @@ export class Lab extends pulumi.ComponentResource {
     );
     const scenario = new Scenario(
       "scenario",
-      { namespace, resources: config.scenarioSpec.resources },
-      { ...onCluster, dependsOn: [mesh.appNamespace, workloads] },
+      { namespace, resources: config.scenarioSpec.resources, services: workloads.services },
+      { ...onCluster, dependsOn: [mesh.appNamespace] },
     );
     if (config.verify.gate) {
       verifyGate(

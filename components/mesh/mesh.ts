@@ -48,7 +48,7 @@ export class Mesh extends pulumi.ComponentResource {
       { ...parent, dependsOn: [base] },
     );
     // `image: auto` is filled in by istiod's injector, so the gateway must come after istiod.
-    const gateway = chartRelease(
+    chartRelease(
       {
         ...istio,
         release: ingressGateway.release,
@@ -58,7 +58,8 @@ export class Mesh extends pulumi.ComponentResource {
       },
       { ...parent, dependsOn: [this.istiod] },
     );
-    this.appNamespace = appNamespace(apps.namespace, { ...parent, dependsOn: [gateway] });
+    // Injection needs istiod's webhook, not the gateway: the samples start while the gateway rolls out.
+    this.appNamespace = appNamespace(apps.namespace, { ...parent, dependsOn: [this.istiod] });
 
     const addons = new Set(mesh.addons);
     const settings: AddonSettings = { mesh, imageRegistry: apps.imageRegistry, addons, serviceType: mesh.dashboards.serviceType };

@@ -8,6 +8,8 @@ export interface ScenarioArgs {
   namespace: string;
   /** The scenario's Istio resources, as the catalog resolved them. */
   resources: readonly IstioResource[];
+  /** The workloads' Services by name: an object waits only for the Services it names. */
+  services: ReadonlyMap<string, pulumi.Resource>;
 }
 
 /** The Istio resources of one catalog scenario, in the app namespace. */
@@ -27,8 +29,14 @@ export class Scenario extends pulumi.ComponentResource {
         ),
       );
 
-    for (const resource of resources) if (resource.kind !== "VirtualService") create(resource);
-    // A route to a subset that is not pushed yet answers 503: each VirtualService waits for the
+    // Istio takes its objects before the pods run: an object waits for the Services of the hosts it
+    // names (so Kiali's validation finds them), never for a Deployment's rollout.
+    const servicesOf = (hosts: Iterable<string>) => [...hosts].flatMap((host) => args.services.get(host) ?? []);
+    for (const resource of resources) {
+      if (resource.kind === "DestinationRule") create(resource, servicesOf([serviceName(resource.spec.host)]));
+      else if (resource.kind !== "VirtualService") create(resource);
+    }
+    // A route to a subset that is not pushed yet answers 503: each VirtualService also waits for the
     // DestinationRules of the hosts it routes to and for the Gateways it binds to.
     for (const vs of ofKind(resources, "VirtualService")) {
       const hosts = new Set(vs.spec.http.flatMap((h) => [...h.route.map((r) => r.destination.host), ...(h.mirror ? [h.mirror.host] : [])]).map(serviceName));
@@ -36,7 +44,7 @@ export class Scenario extends pulumi.ComponentResource {
       const needed = resources.filter(
         (r) => (r.kind === "DestinationRule" && hosts.has(serviceName(r.spec.host))) || (r.kind === "Gateway" && gateways.has(r.name)),
       );
-      create(vs, needed.map((r) => created.get(r)!));
+      create(vs, [...needed.map((r) => created.get(r)!), ...servicesOf(hosts)]);
     }
     this.registerOutputs({});
   }

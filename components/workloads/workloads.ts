@@ -14,20 +14,27 @@ export interface WorkloadsArgs {
 
 /** Exactly the sample applications the scenario needs: their ServiceAccounts, Services and Deployments. */
 export class Workloads extends pulumi.ComponentResource {
+  /** Each app's Service, by name: what the scenario's Istio objects route to. */
+  readonly services: ReadonlyMap<string, k8s.core.v1.Service>;
+
   constructor(name: string, args: WorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("istio-lab:workloads:Workloads", name, {}, opts);
     const ns = args.namespace;
+    const services = new Map<string, k8s.core.v1.Service>();
     for (const app of args.apps) {
       const objects = renderApp(app, { namespace: args.namespace, imageRegistry: args.imageRegistry });
       const account =
         objects.serviceAccount &&
         new k8s.core.v1.ServiceAccount(logicalName("ServiceAccount", ns, objects.serviceAccount.name), objects.serviceAccount.args, { parent: this });
-      if (objects.service) new k8s.core.v1.Service(logicalName("Service", ns, objects.service.name), objects.service.args, { parent: this });
+      if (objects.service) {
+        services.set(objects.service.name, new k8s.core.v1.Service(logicalName("Service", ns, objects.service.name), objects.service.args, { parent: this }));
+      }
       for (const deployment of objects.deployments) {
         // A pod naming a ServiceAccount that does not exist yet is refused, and the rollout stalls.
         new k8s.apps.v1.Deployment(logicalName("Deployment", ns, deployment.name), deployment.args, { parent: this, ...(account && { dependsOn: [account] }) });
       }
     }
+    this.services = services;
     this.registerOutputs({});
   }
 }

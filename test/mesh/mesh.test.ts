@@ -26,14 +26,15 @@ describe("the default mesh", () => {
     }
   });
 
-  it("orders namespace -> base -> istiod -> gateway -> app namespace -> workloads -> scenario", () => {
+  it("orders namespace -> base -> istiod -> {gateway, app namespace -> workloads, scenario}", () => {
     const after = (type: string, name: string) => resource(r, type, name).dependsOn;
     expect(after(release, "HelmRelease/istio-system/istio-base")).toEqual(["Namespace/istio-system"]);
     expect(after(release, "HelmRelease/istio-system/istiod")).toEqual(["HelmRelease/istio-system/istio-base"]);
     expect(after(release, "HelmRelease/istio-system/istio-ingressgateway")).toEqual(["HelmRelease/istio-system/istiod"]);
-    expect(after("kubernetes:core/v1:Namespace", "Namespace/bookinfo")).toEqual(["HelmRelease/istio-system/istio-ingressgateway"]);
+    // Injection needs istiod's webhook, not the gateway; Istio objects need their Services, not rollouts.
+    expect(after("kubernetes:core/v1:Namespace", "Namespace/bookinfo")).toEqual(["HelmRelease/istio-system/istiod"]);
     expect(after("istio-lab:workloads:Workloads", "workloads")).toEqual(["Namespace/bookinfo"]);
-    expect(after("istio-lab:scenarios:Scenario", "scenario")).toEqual(["Namespace/bookinfo", "workloads"]);
+    expect(after("istio-lab:scenarios:Scenario", "scenario")).toEqual(["Namespace/bookinfo"]);
     expect(after("kubernetes:telemetry.istio.io/v1:Telemetry", "Telemetry/istio-system/mesh-default")).toEqual(["HelmRelease/istio-system/istiod"]);
     expect(after(release, "HelmRelease/istio-system/kiali")).toEqual(["HelmRelease/istio-system/istiod"]);
     expect(after(release, "HelmRelease/istio-system/grafana")).toEqual(["Namespace/istio-system"]);

@@ -56,11 +56,13 @@ describe("bookinfo", () => {
     for (const [host, expected] of Object.entries(bookinfoRules)) expect(istioSpec(r, "DestinationRule", host)).toEqual({ host, subsets: expected });
   });
 
-  it("creates each VirtualService after the DestinationRules and Gateway it uses", async () => {
+  it("creates each VirtualService after the DestinationRules, Gateway and Services it uses, never after a rollout", async () => {
     const r = await renderScenario("route-all-v1");
     const vs = r.resources.find((x) => x.name === "VirtualService/bookinfo/bookinfo")!;
-    expect(vs.dependsOn.sort()).toEqual(["DestinationRule/bookinfo/productpage", "Gateway/bookinfo/bookinfo-gateway"]);
-    expect(r.resources.find((x) => x.name === "VirtualService/bookinfo/reviews")!.dependsOn).toEqual(["DestinationRule/bookinfo/reviews"]);
+    expect(vs.dependsOn.sort()).toEqual(["DestinationRule/bookinfo/productpage", "Gateway/bookinfo/bookinfo-gateway", "Service/bookinfo/productpage"]);
+    expect(r.resources.find((x) => x.name === "VirtualService/bookinfo/reviews")!.dependsOn).toEqual(["DestinationRule/bookinfo/reviews", "Service/bookinfo/reviews"]);
+    expect(r.resources.find((x) => x.name === "DestinationRule/bookinfo/reviews")!.dependsOn).toEqual(["Service/bookinfo/reviews"]);
+    expect(r.resources.filter((x) => x.dependsOn.some((d) => d.startsWith("Deployment/") || d === "workloads")).map((x) => x.name)).toEqual([]);
     const order = r.resources.map((x) => x.name);
     expect(order.indexOf("DestinationRule/bookinfo/reviews")).toBeLessThan(order.indexOf("VirtualService/bookinfo/reviews"));
   });
@@ -229,6 +231,6 @@ describe("ingress", () => {
       gateways: ["httpbin-gateway"],
       http: [{ match: [{ uri: { prefix: "/status" } }, { uri: { prefix: "/delay" } }], route: [{ destination: { host: "httpbin", port: { number: 8000 } } }] }],
     });
-    expect(r.resources.find((x) => x.name === "VirtualService/bookinfo/httpbin")!.dependsOn).toEqual(["Gateway/bookinfo/httpbin-gateway"]);
+    expect(r.resources.find((x) => x.name === "VirtualService/bookinfo/httpbin")!.dependsOn).toEqual(["Gateway/bookinfo/httpbin-gateway", "Service/bookinfo/httpbin"]);
   });
 });
