@@ -4,8 +4,10 @@ import { Cluster } from "./cluster/cluster";
 import type { LabConfig } from "./config";
 import { selectApps } from "../catalog/apps";
 import { Mesh } from "./mesh/mesh";
+import { meshImages } from "./mesh/mesh-images";
 import { Scenario } from "./scenarios/scenario";
 import { verifyGate } from "./verify-gate";
+import { sampleImages } from "./workloads/app-objects";
 import { Workloads } from "./workloads/workloads";
 
 export interface LabArgs {
@@ -27,7 +29,9 @@ export class Lab extends pulumi.ComponentResource {
     super("istio-lab:index:Lab", name, {}, opts);
     const { config } = args;
     const runId = args.runId ?? crypto.randomUUID();
-    const cluster = new Cluster("cluster", { config: config.cluster, clusterIdentifier: args.clusterIdentifier }, { parent: this });
+    // Nodes istio-lab builds pull every image the lab will run while the control plane forms.
+    const images = [...meshImages(config.mesh, config.apps.imageRegistry), ...sampleImages(config.apps.imageRegistry)];
+    const cluster = new Cluster("cluster", { config: config.cluster, clusterIdentifier: args.clusterIdentifier, images }, { parent: this });
     const onCluster = { parent: this, providers: [cluster.provider] };
     const nodeAddress = config.cluster.source === "kubeconfig" ? undefined : config.cluster.nodes.find((n) => n.role === "control-plane")?.ip;
     const mesh = new Mesh("mesh", { mesh: config.mesh, apps: config.apps, nodeAddress }, onCluster);

@@ -9,6 +9,11 @@ export interface ClusterArgs {
   config: ClusterConfig;
   /** Names the cluster to the Kubernetes provider; it must never change for the life of the lab. */
   clusterIdentifier: string;
+  /**
+   * Images the nodes istio-lab builds pull while the control plane forms (the mesh's and the
+   * samples'), handed down by the lab since the cluster knows nothing of what runs on it.
+   */
+  images?: readonly string[];
 }
 
 /**
@@ -31,7 +36,7 @@ export class Cluster extends pulumi.ComponentResource {
       // Already a secret: config wraps every secret where it enters.
       if ("contents" in args.config.kubeconfig) this.kubeconfig = args.config.kubeconfig.contents;
     } else {
-      this.kubeconfig = this.buildMachines(name, args.config);
+      this.kubeconfig = this.buildMachines(name, args.config, args.images ?? []);
       kubeconfig = this.kubeconfig;
     }
     this.kubeconfigSource = this.kubeconfig ? { contents: this.kubeconfig } : { path: kubeconfig };
@@ -49,7 +54,7 @@ export class Cluster extends pulumi.ComponentResource {
   }
 
   /** vsphere: VMs, then kubeadm on them. hosts: kubeadm on machines that exist, reset on destroy. */
-  private buildMachines(name: string, config: MachineClusterConfig): pulumi.Output<string> {
+  private buildMachines(name: string, config: MachineClusterConfig, images: readonly string[]): pulumi.Output<string> {
     let machines: Record<string, Machine>;
     if (config.source === "vsphere") {
       if (!config.vsphere) throw new pulumi.ResourceError("source vsphere needs istio-lab:cluster.vsphere", this);
@@ -59,7 +64,7 @@ export class Cluster extends pulumi.ComponentResource {
     }
     const kubeadm = new KubeadmCluster(
       `${name}-kubeadm`,
-      { config, machines, resetOnDestroy: config.source === "hosts", vmxnet3Workaround: config.source === "vsphere" },
+      { config, machines, resetOnDestroy: config.source === "hosts", vmxnet3Workaround: config.source === "vsphere", images },
       { parent: this },
     );
     return kubeadm.kubeconfig;

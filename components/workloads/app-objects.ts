@@ -4,6 +4,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { mirrored } from "../images";
 import type { AppSpec, VersionSpec } from "../../catalog/apps/app-spec";
+import { apps } from "../../catalog/apps";
 
 export interface RenderContext {
   namespace: pulumi.Input<string>;
@@ -75,4 +76,13 @@ function deployment(app: AppSpec, version: VersionSpec, namespace: pulumi.Input<
       },
     },
   };
+}
+
+/**
+ * Every sample image of the catalog, mirrored: whatever the scenario, so that a scenario switch
+ * leaves the nodes' pull step alone.
+ */
+export function sampleImages(imageRegistry: string | undefined): string[] {
+  const images = Object.values(apps).flatMap((app: AppSpec) => app.versions.map((v) => mirrored(v.container.image, imageRegistry)));
+  return [...new Set(images)];
 }

@@ -1,6 +1,7 @@
 // The node pipeline both machine sources share: order, parallelism, secrets, fresh join commands.
 import { describe, expect, it } from "vitest";
 import { planUpdate } from "../../tools/lib/plan";
+import { renderStack, type Rendered } from "../harness";
 import { command, commandType, commands, hostsStack, optionsOf, renderCluster, vsphereStack, type RenderedCluster } from "./render-cluster";
 
 const joinLine = "kubeadm join 192.168.56.11:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:1234";
@@ -125,5 +126,33 @@ describe("the admin kubeconfig", () => {
     const { checkedKubeconfig } = await import("../../components/cluster/kubeadm/kubeadm-cluster");
     expect(() => checkedKubeconfig("", "linux-node1")).toThrow(/empty or not a kubeconfig/);
     expect(checkedKubeconfig(kubeconfig, "linux-node1")).toBe(kubeconfig);
+  });
+});
+
+describe("pulling the lab's images while the control plane forms", () => {
+  const lab = (extra: Record<string, unknown> = {}) => renderStack({ ...hostsStack(), ...extra });
+
+  it("pulls the mesh's and every sample's images on each node, beside the bring-up rather than on its path", async () => {
+    const rendered = await lab();
+    for (const node of nodes) {
+      const pull = command(rendered, `${node}-images`);
+      expect(pull.dependsOn).toEqual([`${node}-containerd`]);
+      const images = String(pull.inputs.create);
+      for (const image of ["registry.istio.io/release/pilot:1.31.1", "registry.istio.io/release/proxyv2:1.31.1", "quay.io/kiali/kiali:v2.27", "docker.io/mccutchen/go-httpbin:v2.15.0"]) {
+        expect(images).toContain(image);
+      }
+      expect(images).toContain("examples-bookinfo-reviews-v3");
+    }
+    // Nothing waits for a pull: the kubelet pulls whatever is missing when a pod needs it.
+    expect(rendered.resources.filter((r) => r.dependsOn.some((d) => d.endsWith("-images"))).map((r) => r.name)).toEqual([]);
+  });
+
+  it("pulls through the mirror, and a scenario switch leaves the pull steps alone", async () => {
+    const mirrored = String(command(await lab({ "istio-lab:apps": { imageRegistry: "mirror.lab:5000/istio" } }), "linux-node2-images").inputs.create);
+    expect(mirrored).toContain("mirror.lab:5000/istio/pilot:1.31.1");
+    expect(mirrored).toContain("mirror.lab:5000/istio/kiali:v2.27");
+    expect(mirrored).not.toMatch(/registry\.istio\.io|docker\.io|quay\.io/);
+    const pulls = (r: Rendered) => commands(r).filter((c) => c.name.endsWith("-images")).map((c) => c.inputs);
+    expect(pulls(await lab({ "istio-lab:scenario": "mirroring" }))).toEqual(pulls(await lab()));
   });
 });

@@ -81,7 +81,7 @@ describe("command text", () => {
   it("sends lib.sh in front of every script, and every script file is one the program uses", () => {
     const names: ScriptName[] = [
       "wait-ready", "prep-os", "install-kubernetes", "install-containerd", "kubeadm-init", "read-kubeconfig",
-      "join-command", "kubeadm-join", "flannel-apply", "smoke-check", "reset-node",
+      "join-command", "kubeadm-join", "flannel-apply", "smoke-check", "reset-node", "pull-images",
     ];
     const lib = fs.readFileSync(`${scriptsDir}/lib.sh`, "utf8");
     for (const name of names) {

@@ -20,6 +20,8 @@ export interface KubeadmClusterArgs {
   machines: Record<string, Machine>;
   resetOnDestroy: boolean;
   vmxnet3Workaround: boolean;
+  /** Images every node pulls while the control plane forms. */
+  images: readonly string[];
 }
 
 /**
@@ -50,6 +52,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
           machine: machine.resource,
           resetOnDestroy: args.resetOnDestroy,
           vmxnet3Workaround: args.vmxnet3Workaround,
+          images: args.images,
         },
         { parent: this },
       );

@@ -17,6 +17,8 @@ export interface NodeArgs {
   resetOnDestroy: boolean;
   /** vSphere's vmxnet3 NIC needs checksum offload off on flannel.1. */
   vmxnet3Workaround: boolean;
+  /** Images to pull while the control plane forms: the mesh's and the samples', mirrored. */
+  images: readonly string[];
 }
 
 /**
@@ -63,6 +65,16 @@ export class Node extends pulumi.ComponentResource {
       );
     }
     this.prepared = previous;
+
+    // Beside the cluster's bring-up, not on its path: nothing waits for it, and it warns only.
+    if (args.images.length > 0) {
+      const pull = nodeScript("pull-images");
+      runScript(
+        `${name}-images`,
+        { ...common, script: pull, vars: { IMAGES: args.images.join(" ") }, triggers: [args.machineId, pull.hash], timeout: "30m" },
+        { parent: this, dependsOn: [this.prepared] },
+      );
+    }
     this.registerOutputs({ prepared: this.prepared });
   }
 }

@@ -12,6 +12,7 @@ export type ScriptName =
   | "prep-os"
   | "install-kubernetes"
   | "install-containerd"
+  | "pull-images"
   | "kubeadm-init"
   | "read-kubeconfig"
   | "join-command"

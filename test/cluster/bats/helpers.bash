@@ -9,7 +9,7 @@ setup_node() {
   local bin="$BATS_TEST_TMPDIR/bin" cmd
   mkdir -p "$bin"
   for cmd in id sleep timeout rpm dnf yum systemctl hostnamectl swapon swapoff getenforce setenforce modprobe \
-    sysctl udevadm cloud-init ip ethtool containerd kubeadm kubectl iptables-save iptables-restore; do
+    sysctl udevadm cloud-init ip ethtool containerd kubeadm kubectl iptables-save iptables-restore crictl; do
     ln -sf "$BATS_TEST_DIRNAME/stubs/fake" "$bin/$cmd"
   done
   export PATH="$bin:$PATH"
@@ -47,7 +47,7 @@ assert_call() {
 }
 
 # The commands that change a machine; a second run on a finished node must issue none of them.
-mutating='^(dnf|yum) .*install|^systemctl (enable|disable|restart)|^hostnamectl set-hostname|^swapoff|^setenforce|^modprobe|^sysctl --system|^udevadm|^ethtool -K|^kubeadm (init|join|reset)|^kubectl .*apply|^ip link delete|^iptables-restore'
+mutating='^(dnf|yum) .*install|^systemctl (enable|disable|restart)|^hostnamectl set-hostname|^swapoff|^setenforce|^modprobe|^sysctl --system|^udevadm|^ethtool -K|^kubeadm (init|join|reset)|^kubectl .*apply|^ip link delete|^iptables-restore|^crictl pull'
 
 # rerun_changes_nothing NAME [VAR=value...] [< stdin]: run the script again on the node it just
 # finished; it must succeed without a single mutating command and leave every file as it was.

@@ -1,0 +1,21 @@
+// Every image the mesh runs, as the nodes pull it: Istio's control plane and proxy from the
+// release's hub (or the mirror), and each installed addon's images, mirrored.
+import { addonCharts, curlImage, istioHub, jaegerImage, prometheusConfigReloaderImage } from "../../catalog/versions";
+import type { LabConfig } from "../config";
+import { mirrored } from "../images";
+
+export function meshImages(mesh: LabConfig["mesh"], imageRegistry: string | undefined): string[] {
+  const hub = imageRegistry ?? istioHub;
+  const addonImages: Record<LabConfig["mesh"]["addons"][number], string[]> = {
+    kiali: [addonCharts.kiali.image],
+    prometheus: [addonCharts.prometheus.image, prometheusConfigReloaderImage],
+    // Grafana's chart downloads Istio's dashboards with curl in an init container.
+    grafana: [addonCharts.grafana.image, curlImage],
+    jaeger: [jaegerImage],
+  };
+  return [
+    `${hub}/pilot:${mesh.istioVersion}`,
+    `${hub}/proxyv2:${mesh.istioVersion}`,
+    ...mesh.addons.flatMap((addon) => addonImages[addon].map((image) => mirrored(image, imageRegistry))),
+  ];
+}
