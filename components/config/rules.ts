@@ -1,7 +1,7 @@
 // Rules that relate several fields. Each returns the problems it finds; none throws.
 import { controlPlaneMinimum, firstKubernetesMinorWithoutCgroupV1, istioKubernetesSupport } from "../../catalog/versions";
 import type { ConfigIssue } from "./errors";
-import { contains, ipToNumber, overlaps, parseCidr, rangeOf, type Range } from "./net";
+import { contains, formatRange, overlaps, parseCidr, rangeOf, type Range } from "./net";
 import type { Mesh, Network, Node, Verify, Vsphere } from "./schema";
 
 const clusterKey = "istio-lab:cluster";
@@ -39,10 +39,11 @@ export function labNetwork(nodes: readonly Node[], network: Pick<Network, "prefi
 export function networkRules(nodes: readonly Node[], network: Network): ConfigIssue[] {
   const range = labNetwork(nodes, network);
   if (!range) return [];
-  const cidr = `${numberToIp(range.first)}/${network.prefixLength}`;
+  const cidr = formatRange(range);
   // The first and last address of the network name it and broadcast to it: no host may take them.
+  // Both sides are dotted-quad decimal (the schema refuses other forms), so equal text is the same address.
   const reserved = (ip: string) =>
-    ipToNumber(ip) === range.first ? `the network address of ${cidr}` : ipToNumber(ip) === range.last ? `the broadcast address of ${cidr}` : undefined;
+    ip === range.network ? `the network address of ${cidr}` : ip === range.broadcast ? `the broadcast address of ${cidr}` : undefined;
   const issues: ConfigIssue[] = nodes.flatMap((node, i) => {
     const key = `${clusterKey}.nodes[${i}].ip`;
     if (!contains(range, node.ip)) return [{ key, message: `${node.ip} is outside the lab network ${cidr} (network.prefixLength ${network.prefixLength})` }];
@@ -69,7 +70,7 @@ export function cidrRules(podCidr: string, serviceCidr: string, nodes: readonly 
     if (parsed) ranges.push({ key: `${clusterKey}.${field}`, label: `${field} ${text}`, range: rangeOf(parsed.address, parsed.prefixLength) });
   }
   const lab = labNetwork(nodes, network);
-  if (lab) ranges.push({ key: `${clusterKey}.network`, label: `the node network ${numberToIp(lab.first)}/${network.prefixLength}`, range: lab });
+  if (lab) ranges.push({ key: `${clusterKey}.network`, label: `the node network ${formatRange(lab)}`, range: lab });
   const issues: ConfigIssue[] = [];
   ranges.forEach((a, i) =>
     ranges.slice(i + 1).forEach((b) => {
@@ -167,10 +168,6 @@ export function meshOptionRules(mesh: Mesh): ConfigIssue[] {
     });
   }
   return issues;
-}
-
-function numberToIp(n: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
 }
 
 /**

@@ -1,10 +1,13 @@
 // The shape of every `istio-lab:` key, field by field. Rules that relate fields live in rules.ts.
 import { z } from "zod";
 import { defaultIstioVersion } from "../../catalog/versions";
-import { isIPv4, isNetworkAddress, parseCidr } from "./net";
+import { isNetworkAddress, parseCidr } from "./net";
 
-export const ipv4 = z.string().refine(isIPv4, { error: "must be an IPv4 address such as 192.168.56.11" });
+// zod's ipv4 format takes dotted-quad decimal only, the address form of parseCidr (net.test.ts checks they agree).
+export const ipv4 = z.ipv4({ error: "must be an IPv4 address such as 192.168.56.11" });
 
+// Not z.cidrv4(): it refuses a two-digit prefix with a leading zero ("10.0.0.0/08"), which istio-lab
+// has always accepted, and cannot say that host bits are set.
 export const cidr = z.string().superRefine((text, ctx) => {
   const parsed = parseCidr(text);
   if (!parsed) ctx.addIssue({ code: "custom", message: "must be an IPv4 CIDR such as 10.2.0.0/16" });
