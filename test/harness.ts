@@ -11,14 +11,23 @@ export type { Rendered, RenderedResource };
  */
 export const ciphertext = { secure: "v1:bm9uY2Utb2YtMTI=:c2VhbGVkIGJ5IHRoZSBvd25lcg==" } as const;
 
-/** Renders a stack whose config is written as in a stack file (`{ secure: ... }` marks a secret). */
-export function renderStack(config: Record<string, unknown>, stack = "test"): Promise<Rendered> {
-  return renderConfig(stackConfig(stack, config));
+/**
+ * One render per distinct input in a test file: tests of a file share the render and each gets
+ * its own copy, so none can change what another sees. (Each test file runs in its own process.)
+ */
+export function memoised<A extends unknown[]>(render: (...args: A) => Promise<Rendered>): (...args: A) => Promise<Rendered> {
+  const cache = new Map<string, Promise<Rendered>>();
+  return (...args: A) => {
+    const key = JSON.stringify(args);
+    if (!cache.has(key)) cache.set(key, render(...args));
+    return cache.get(key)!.then((rendered) => structuredClone(rendered));
+  };
 }
 
-export function renderFile(stackFile: string): Promise<Rendered> {
-  return renderStackFile(stackFile);
-}
+/** Renders a stack whose config is written as in a stack file (`{ secure: ... }` marks a secret). */
+export const renderStack = memoised((config: Record<string, unknown>, stack: string = "test") => renderConfig(stackConfig(stack, config)));
+
+export const renderFile = memoised((stackFile: string) => renderStackFile(stackFile));
 
 /** The messages of the ConfigError a stack fails with, `key: message` each; fails if it renders. */
 export async function configErrors(config: Record<string, unknown>): Promise<string[]> {

@@ -8,7 +8,7 @@ import { analyzeScenario } from "../../components/scenarios/analyzer";
 import { renderConfig, type Rendered, type RenderedResource, type SeenOptions } from "../../tools/lib/mock-engine";
 import { stackConfig } from "../../tools/lib/stack-file";
 import { vsphereLookups, vsphereTemplate } from "../../tools/lib/stand-ins";
-import { ciphertext } from "../harness";
+import { ciphertext, memoised } from "../harness";
 
 export const template = vsphereTemplate;
 
@@ -44,7 +44,10 @@ export interface RenderOptions {
   wholeLab?: boolean;
 }
 
-export async function renderCluster(stack: Record<string, unknown>, options: RenderOptions = {}): Promise<RenderedCluster> {
+/** The cluster layer (or the whole lab) of a machine stack; renders are shared within a test file. */
+export const renderCluster = memoised(renderClusterOnce) as (stack: Record<string, unknown>, options?: RenderOptions) => Promise<RenderedCluster>;
+
+async function renderClusterOnce(stack: Record<string, unknown>, options: RenderOptions = {}): Promise<RenderedCluster> {
   const config = stackConfig("test", stack);
   let kubeconfigDependsOn: Promise<string[]> = Promise.resolve([]);
   let kubeconfigIsSecret: Promise<boolean> = Promise.resolve(false);

@@ -102,6 +102,35 @@ export async function renderConfig(
   standIns: StandIns = defaultStandIns,
   mode: RenderMode = {},
 ): Promise<Rendered> {
+  return withPlainStacks(() => render(config, program, standIns, mode));
+}
+
+let plainStackDepth = 0;
+let savedStacks: { sourceMaps: boolean; prepare: typeof Error.prepareStackTrace } | undefined;
+
+/**
+ * The SDK takes a stack trace for every resource (Resource.sourcePosition) and every output
+ * (debuggablePromise) and formats each one; with source maps on (tsx, vitest's module runner),
+ * mapping every frame costs half a render. A render prints no stack trace, so plain V8 traces
+ * stand in while it runs (measured on the dev stack: 340 ms -> 184 ms a render).
+ */
+async function withPlainStacks<T>(run: () => Promise<T>): Promise<T> {
+  if (plainStackDepth++ === 0) {
+    savedStacks = { sourceMaps: process.sourceMapsEnabled, prepare: Error.prepareStackTrace };
+    process.setSourceMapsEnabled(false);
+    Reflect.deleteProperty(Error, "prepareStackTrace");
+  }
+  try {
+    return await run();
+  } finally {
+    if (--plainStackDepth === 0 && savedStacks) {
+      process.setSourceMapsEnabled(savedStacks.sourceMaps);
+      if (savedStacks.prepare) Error.prepareStackTrace = savedStacks.prepare;
+    }
+  }
+}
+
+async function render(config: StackConfig, program: Program, standIns: StandIns, mode: RenderMode): Promise<Rendered> {
   const registered: { type: string; name: string; inputs: Record<string, unknown>; provider: string | null }[] = [];
   const invokes: { token: string; inputs: Record<string, unknown> }[] = [];
   const versions: string[] = [];
