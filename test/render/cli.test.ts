@@ -10,12 +10,21 @@ import { validateObject } from "../validate";
 
 const root = path.resolve(__dirname, "../..");
 
-function render(...args: string[]) {
+/** `npm run render -- ...` in a process of its own, as a user runs it. */
+function spawnRender(...args: string[]) {
   const result = spawnSync(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "tools/render.ts", ...args], {
     cwd: root,
     encoding: "utf8",
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The same, spawned once per distinct command line in this file. */
+const runs = new Map<string, ReturnType<typeof spawnRender>>();
+function render(...args: string[]) {
+  const key = JSON.stringify(args);
+  if (!runs.has(key)) runs.set(key, spawnRender(...args));
+  return runs.get(key)!;
 }
 
 /** A stack file in a scratch project directory, beside a copy of the real Pulumi.yaml. */
@@ -36,6 +45,13 @@ describe("npm run render", () => {
     expect(lines[1]).toBe("pulumi:pulumi:Stack  istio-lab-local");
     expect(lines[2]).toBe("└─ istio-lab:index:Lab  lab");
     expect(stdout).toContain("│  ├─ kubernetes:helm.sh/v3:Release  HelmRelease/istio-system/istiod  (after HelmRelease/istio-system/istio-base)");
+  });
+
+  it("renders the same document in two processes, so renders can be diffed between machines and runs", () => {
+    const [first, second] = [render("Pulumi.dev.yaml", "--json"), spawnRender("Pulumi.dev.yaml", "--json")];
+    expect(first.status).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+    expect(JSON.parse(first.stdout).resources.length).toBeGreaterThan(70);
   });
 
   it("prints only the JSON contract with --json", () => {
