@@ -6,12 +6,17 @@ setup_node() {
   export RETRY_DELAY=0 API_WAIT_ATTEMPTS=3 BOOT_WAIT_ATTEMPTS=3
   mkdir -p "$ROOT/etc" "$FAKE_STATE/rpm" "$FAKE_STATE/units" "$FAKE_STATE/links"
   : >"$CALLS"
-  local bin="$BATS_TEST_TMPDIR/bin" cmd
-  mkdir -p "$bin"
-  for cmd in id sleep timeout rpm dnf yum systemctl hostnamectl swapon swapoff getenforce setenforce modprobe \
-    sysctl udevadm cloud-init ip ethtool containerd kubeadm kubectl iptables-save iptables-restore crictl; do
-    ln -sf "$BATS_TEST_DIRNAME/stubs/fake" "$bin/$cmd"
-  done
+  # The stubs hold no state of their own (that is under FAKE_STATE), so one folder of links
+  # serves every test of a file: linking them anew per test cost more than most tests.
+  local bin="$BATS_FILE_TMPDIR/bin" cmd
+  if [ ! -d "$bin" ]; then
+    mkdir -p "$bin.new"
+    for cmd in id sleep timeout rpm dnf yum systemctl hostnamectl swapon swapoff getenforce setenforce modprobe \
+      sysctl udevadm cloud-init ip ethtool containerd kubeadm kubectl iptables-save iptables-restore crictl; do
+      ln -sf "$BATS_TEST_DIRNAME/stubs/fake" "$bin.new/$cmd"
+    done
+    mv "$bin.new" "$bin"
+  fi
   export PATH="$bin:$PATH"
 }
 
