@@ -34,7 +34,10 @@ export function renderApp(app: AppSpec, { namespace, imageRegistry }: RenderCont
       service: {
         name: app.app,
         args: {
-          metadata: { name: app.app, namespace, labels: service.labels },
+          // pulumi-kubernetes would hold the Service until its endpoints have ready pods
+          // (provider/pkg/await/service.go), and with it every Istio object routed to it; the
+          // Deployments' own rollout await already reports a pod that never gets ready.
+          metadata: { name: app.app, namespace, labels: service.labels, annotations: { "pulumi.com/skipAwait": "true" } },
           spec: {
             selector: { app: app.app },
             ports: [{ name: service.portName, port: service.port, ...(service.targetPort && { targetPort: service.targetPort }) }],

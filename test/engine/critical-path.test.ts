@@ -1,0 +1,148 @@
+// The bench's statistics (paired ratios that a busy machine does not move) and the critical path
+// of a first `pulumi up`: the graph the engine waits by, through the edges the mock can see (ids,
+// providers, dependsOn of a resource and its ancestors) and the ones listed by hand.
+import { describe, expect, it } from "vitest";
+import { judgePairs, spread } from "../../tools/bench";
+import { criticalPath, dependencyGraph, stepDuration, type StepDuration } from "../../tools/lib/critical-path";
+import type { Rendered, RenderedResource } from "../../tools/lib/mock-engine";
+import { layerOf } from "../../tools/lib/plan";
+import { renderFile } from "../harness";
+
+describe("bench statistics", () => {
+  it("median, quartiles and range interpolate between order statistics", () => {
+    expect(spread([5, 1, 4, 2, 3])).toEqual({ median: 3, q1: 2, q3: 4, min: 1, max: 5 });
+    expect(spread([4, 1, 3, 2])).toEqual({ median: 2.5, q1: 1.75, q3: 3.25, min: 1, max: 4 });
+    expect(spread([0.7])).toEqual({ median: 0.7, q1: 0.7, q3: 0.7, min: 0.7, max: 0.7 });
+  });
+
+  it("a machine that slows down 3x half-way passes: both sides of each pair slow alike", () => {
+    const jitter = [1, 1.04, 0.97, 1.02, 0.99, 1.05, 0.96, 1.01, 1.03, 0.98];
+    const baseline = [...jitter.map((j) => 0.15 * j), ...jitter.map((j) => 0.45 * j)];
+    const stack = baseline.map((b, i) => b * 2.2 * jitter[(i + 3) % jitter.length]);
+    const verdict = judgePairs(stack, baseline);
+    expect(verdict.ok).toBe(true);
+    expect(verdict.problems).toEqual([]);
+    expect(verdict.ratio.median).toBeCloseTo(2.2, 1);
+    expect(verdict.ratio.max).toBeLessThan(2.6);
+    // What separate blocks measured: the baseline timed before the slowdown, the stack after it.
+    expect(spread(stack.slice(10)).median / spread(baseline.slice(0, 10)).median).toBeGreaterThan(6);
+  });
+
+  it("one pair caught by a pause on one side only moves the range, not the verdict", () => {
+    const baseline = [0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2];
+    const stack = [0.4, 0.4, 0.4, 1.0, 0.4, 0.4, 0.4];
+    const verdict = judgePairs(stack, baseline);
+    expect([verdict.ok, verdict.ratio.median, verdict.ratio.max]).toEqual([true, 2, 5]);
+  });
+
+  it("a stack 4x slower than its baseline fails, however fast both are", () => {
+    const baseline = [0.05, 0.051, 0.049, 0.05, 0.052, 0.048, 0.05];
+    const verdict = judgePairs(baseline.map((b) => b * 4), baseline);
+    expect(verdict.ok).toBe(false);
+    expect(verdict.problems).toEqual(["median paired ratio 4.0x over 3x"]);
+  });
+
+  it("the absolute time is gated only with slack: over the 2 s target is a note, over 6 s a failure", () => {
+    const baseline = [1.5, 1.5, 1.5];
+    const slow = judgePairs([3, 3, 3], baseline);
+    expect([slow.ok, slow.overTarget]).toEqual([true, true]);
+    const far = judgePairs([7, 7, 7], [3.5, 3.5, 3.5]);
+    expect(far.ok).toBe(false);
+    expect(far.problems).toEqual(["median 7.00 s over 6 s (2 s target x 3)"]);
+    expect(() => judgePairs([1, 2], [1])).toThrow(/2 stack timings against 1/);
+  });
+});
+
+/** A hand-built rendering: the stack, components, and custom resources with the given links. */
+function resource(type: string, name: string, parent: RenderedResource | null, more: Partial<RenderedResource> = {}): RenderedResource {
+  return { type, name, parent: parent?.name ?? null, parentType: parent?.type ?? null, dependsOn: [], inputs: {}, options: {}, provider: null, ...more };
+}
+
+function labGraph(): Rendered {
+  const stack = resource("pulumi:pulumi:Stack", "lab-test", null);
+  const cluster = resource("istio-lab:cluster:Cluster", "cluster", stack);
+  const vm = resource("vsphere:index/virtualMachine:VirtualMachine", "node1", cluster);
+  // A Node component with the VM's name: its step's dependsOn names the VM, not its own parent.
+  const node = resource("istio-lab:cluster:Node", "node1", cluster);
+  const access = resource("command:remote:Command", "node1-access", node, { dependsOn: ["node1"] });
+  // Waits for the access step only through an id in its inputs.
+  const smoke = resource("command:remote:Command", "smoke-check", cluster, { inputs: { triggers: ["node1-access-id"] } });
+  // Waits for the smoke check only through its kubeconfig (a hidden Output edge).
+  const provider = resource("pulumi:providers:kubernetes", "k8s", cluster, { inputs: { kubeconfig: "[secret]" } });
+  const mesh = resource("istio-lab:mesh:Mesh", "mesh", stack);
+  const istiod = resource("kubernetes:helm.sh/v3:Release", "HelmRelease/istio-system/istiod", mesh, { provider: "k8s" });
+  // The workloads wait for the whole mesh through their component's dependsOn.
+  const workloads = resource("istio-lab:workloads:Workloads", "workloads", stack, { dependsOn: ["mesh"] });
+  const reviews = resource("kubernetes:apps/v1:Deployment", "Deployment/bookinfo/reviews-v1", workloads, { provider: "k8s" });
+  const details = resource("kubernetes:apps/v1:Deployment", "Deployment/bookinfo/details-v1", workloads, { provider: "k8s" });
+  const stray = resource("kubernetes:core/v1:ConfigMap", "ConfigMap/default/stray", stack, { provider: "k8s" });
+  return { stack: "test", resources: [stack, cluster, vm, node, access, smoke, provider, mesh, istiod, workloads, reviews, details, stray], outputs: {}, invokes: [] };
+}
+
+const table: StepDuration[] = [
+  { type: /^vsphere:/, minutes: 5, basis: "vm" },
+  { type: /^command:/, name: /-access$/, minutes: 1, basis: "access" },
+  { type: /^command:/, name: /^smoke-check$/, minutes: 2, basis: "smoke" },
+  { type: /^pulumi:providers:/, minutes: 0, basis: "provider" },
+  { type: /Release$/, minutes: 3, basis: "release" },
+  { type: /Deployment$/, name: /reviews/, minutes: 4, basis: "reviews" },
+  { type: /Deployment$/, minutes: 1, basis: "deployment" },
+  { type: /ConfigMap$/, minutes: 0.5, basis: "configmap" },
+  // Components take no time whatever the table says.
+  { type: /^(istio-lab|pulumi:pulumi):/, minutes: 10, basis: "component" },
+];
+
+describe("the critical path", () => {
+  const names = (list: RenderedResource[] | undefined) => (list ?? []).map((r) => `${r.type.split(":")[0]} ${r.name}`).sort();
+
+  it("waits through dependsOn, ids, providers, an ancestor's dependsOn and the hidden kubeconfig edge", () => {
+    const rendered = labGraph();
+    const graph = dependencyGraph(rendered);
+    const of = (name: string, type?: string) => graph.get(rendered.resources.find((r) => r.name === name && (!type || r.type === type))!);
+    expect(names(of("node1-access"))).toEqual(["vsphere node1"]);
+    expect(names(of("smoke-check"))).toEqual(["command node1-access"]);
+    expect(names(of("k8s"))).toEqual(["command smoke-check"]);
+    expect(names(of("HelmRelease/istio-system/istiod"))).toEqual(["pulumi k8s"]);
+    expect(names(of("Deployment/bookinfo/reviews-v1"))).toEqual(["istio-lab mesh", "pulumi k8s"]);
+    expect(names(of("mesh"))).toEqual(["kubernetes HelmRelease/istio-system/istiod"]);
+  });
+
+  it("is the longest chain, in order, with components taking no time", () => {
+    const path = criticalPath(labGraph(), table);
+    expect(path.steps.map((s) => s.resource.name)).toEqual([
+      "node1",
+      "node1-access",
+      "smoke-check",
+      "k8s",
+      "HelmRelease/istio-system/istiod",
+      "Deployment/bookinfo/reviews-v1",
+    ]);
+    expect(path.steps.map((s) => s.minutes)).toEqual([5, 1, 2, 0, 3, 4]);
+    expect(path.minutes).toBe(15);
+  });
+
+  it("refuses a cycle", () => {
+    const rendered = labGraph();
+    rendered.resources.find((r) => r.name === "node1" && r.type.startsWith("vsphere"))!.dependsOn = ["smoke-check"];
+    expect(() => criticalPath(rendered, table)).toThrow(/dependency cycle/);
+  });
+
+  it("on the dev stack runs from a VM through the cluster's bring-up to the scenario or workloads layer", async () => {
+    const rendered = await renderFile("Pulumi.dev.yaml");
+    const path = criticalPath(rendered);
+    const steps = path.steps.map((s) => s.resource);
+    expect(steps[0].type).toBe("vsphere:index/virtualMachine:VirtualMachine");
+    expect(["scenario", "workloads"]).toContain(layerOf(rendered, steps[steps.length - 1]));
+    expect(steps.map((r) => r.name)).toEqual(expect.arrayContaining(["control-plane-init", "smoke-check", "cluster-kubernetes", "HelmRelease/istio-system/istiod"]));
+    expect(path.minutes).toBeGreaterThan(0);
+    expect(path.minutes).toBeCloseTo(path.steps.reduce((sum, s) => sum + s.minutes, 0), 9);
+  });
+
+  it("has a stated duration for every step of the example stacks", async () => {
+    for (const file of ["Pulumi.dev.yaml", "Pulumi.local.yaml"]) {
+      const rendered = await renderFile(file);
+      const unknown = rendered.resources.filter((r) => stepDuration(r).basis === "estimate: unknown step");
+      expect(unknown.map((r) => `${file}: ${r.type} ${r.name}`)).toEqual([]);
+    }
+  });
+});

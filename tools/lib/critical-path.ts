@@ -1,0 +1,162 @@
+// How long a first `pulumi up` of a rendered stack would take on real infrastructure: the graph
+// the engine schedules steps by, a duration per step, and the longest path through the graph
+// (`pulumi up --parallel` is unbounded by default, so every step starts once its waits are done).
+//
+// Y waits for X when X is in the dependsOn of Y or of one of Y's ancestors (a child registers only
+// once its parent has, and a component registers only once its dependsOn are done); when Y's
+// inputs hold X's id (the mock engine's `${name}-id`); and when X is Y's provider. Waiting on a
+// component is waiting on everything under it (the SDK expands it to its children).
+// Limit: the mock engine sees an Output edge only through an id. An Output carrying any other
+// value (a command's stdout, an id inside a secret) leaves no trace in the inputs; the ones this
+// program has are listed in `hiddenWaits`, and a new one must be added there by hand.
+import type { Rendered, RenderedResource } from "./mock-engine";
+
+/** The goal: an empty vCenter to a verified lab. */
+export const goalMinutes = 12;
+/** `npm run verify`, in `pulumi up` only with `istio-lab:verify.gate` (its `verify-run` step). */
+export const verifyMinutes = 1;
+
+export interface StepDuration {
+  type: RegExp;
+  name?: RegExp;
+  minutes: number;
+  /** For a step that starts pods: its time when every node pulled the images before it began. */
+  warm?: number;
+  /** Where the number comes from; "estimate" where nothing better than one exists. */
+  basis: string;
+}
+
+// First match wins. The timeouts the program and the providers set (clone 30 min by default in
+// terraform-provider-vsphere, Helm 600 s here, 10 min for a Deployment's await in pulumi-kubernetes)
+// are bounds, not estimates: every number below is an estimate for a lab on a LAN with ~50 Mbit/s
+// to the registries, with its basis. A step that starts pods pulls their images then, unless the
+// nodes' `<node>-images` steps (machine sources) finished before it began: then its `warm` time.
+export const stepDurations: StepDuration[] = [
+  // Full clone of a thin-provisioned template on the same datastore (1-3 min; three at once share
+  // it), power-on, Linux guest customization, and the provider's wait for the guest's IP (1-2 min).
+  { type: /^vsphere:index\/virtualMachine:/, minutes: 5, basis: "estimate: full clone, customization, guest IP" },
+  // wait-ready.sh: SSH answers at once, the VM has booted when the provider saw its IP.
+  { type: /^command:remote:/, name: /-access$/, minutes: 0.5, basis: "estimate: SSH and end of boot" },
+  // prep-os.sh: fresh dnf metadata for BaseOS and AppStream (~30 s), five small packages.
+  { type: /^command:remote:/, name: /-os$/, minutes: 1, basis: "estimate: dnf metadata + 5 small packages" },
+  // install-kubernetes.sh: pkgs.k8s.io metadata, kubelet/kubeadm/kubectl/cri-tools/cni (~60 MB).
+  { type: /^command:remote:/, name: /-kubernetes$/, minutes: 1, basis: "estimate: dnf install from pkgs.k8s.io (~60 MB)" },
+  // install-containerd.sh: Docker's repository, containerd.io (~35 MB), a restart.
+  { type: /^command:remote:/, name: /-containerd$/, minutes: 1, basis: "estimate: dnf install containerd.io (~35 MB)" },
+  // pull-images.sh: ~1 GB of mesh and sample images at ~50 Mbit/s; nothing waits for it.
+  { type: /^command:remote:/, name: /-images$/, minutes: 3, basis: "estimate: ~1 GB of images" },
+  // kubeadm init: its preflight pulls the control-plane images ("might take a minute or two", it
+  // says), then it waits for a healthy API server (under a minute on 2 vCPUs).
+  { type: /^command:remote:/, name: /-init$/, minutes: 2.5, basis: "estimate: kubeadm image pulls + control plane up" },
+  // read-kubeconfig.sh, join-command.sh: one short command over SSH.
+  { type: /^command:remote:/, name: /-(kubeconfig|join-command)$/, minutes: 0.1, basis: "estimate: one command over SSH" },
+  // flannel-apply.sh: kubectl apply, no wait (the smoke check waits for the rollout).
+  { type: /^command:remote:/, name: /^flannel-apply$/, minutes: 0.2, basis: "estimate: kubectl apply, no wait" },
+  // kubeadm join: discovery, TLS bootstrap, kubelet start.
+  { type: /^command:remote:/, name: /-join$/, minutes: 1, basis: "estimate: kubeadm join (TLS bootstrap)" },
+  // smoke-check.sh: nodes Ready once Flannel and kube-proxy are pulled and run, CoreDNS rolled out.
+  { type: /^command:remote:/, name: /^smoke-check$/, minutes: 1.5, basis: "estimate: Flannel/kube-proxy pulls, CoreDNS rollout" },
+  // verify-gate.ts: `npm run verify` sends traffic through the gateway and judges it.
+  { type: /^command:local:/, name: /^verify-run$/, minutes: verifyMinutes, basis: "estimate: npm run verify" },
+  // Configure only: the provider resource makes no API call of its own.
+  { type: /^pulumi:providers:/, minutes: 0, basis: "configure only" },
+  // istio-base: CRDs and a webhook configuration, no pods to wait for.
+  { type: /^kubernetes:helm\.sh\/v3:Release$/, name: /\/istio-base$/, minutes: 0.3, basis: "estimate: chart download + CRDs, no pods" },
+  // atomic implies --wait: the pilot image's pull and its readiness probe.
+  { type: /^kubernetes:helm\.sh\/v3:Release$/, name: /\/istiod$/, minutes: 1.5, warm: 0.7, basis: "estimate: helm --wait, pilot pull + ready" },
+  { type: /^kubernetes:helm\.sh\/v3:Release$/, name: /\/istio-ingressgateway$/, minutes: 1, warm: 0.5, basis: "estimate: helm --wait, proxyv2 pull + ready" },
+  // Kiali, Prometheus (server + config reloader), Grafana (with a curl init container).
+  { type: /^kubernetes:helm\.sh\/v3:Release$/, minutes: 1.5, warm: 0.8, basis: "estimate: helm --wait, addon image pulls + ready" },
+  // pulumi-kubernetes awaits a Deployment's rollout; reviews is the samples' largest image (a Java
+  // server). The samples' Services carry pulumi.com/skipAwait (app-objects.ts), so they end at
+  // once instead of with their pods' endpoints (pulumi-kubernetes provider/pkg/await/service.go).
+  { type: /^kubernetes:apps\/v1:Deployment$/, name: /\/reviews-v\d$/, minutes: 2, warm: 1, basis: "estimate: reviews image pull + sidecar + ready" },
+  { type: /^kubernetes:apps\/v1:Deployment$/, minutes: 1, warm: 0.5, basis: "estimate: image pull + sidecar + ready" },
+  // Namespaces, ServiceAccounts, ConfigMaps, Istio objects: one API call, nothing to await.
+  { type: /^kubernetes:/, minutes: 0.05, basis: "estimate: one API call" },
+  { type: /./, minutes: 0.1, basis: "estimate: unknown step" },
+];
+
+/** Components (the stack, the program's own `istio-lab:` types) take no time: they only group. */
+export const isComponent = (r: RenderedResource) => /^(istio-lab:|pulumi:pulumi:Stack$)/.test(r.type);
+
+/** How long a step takes; `imagesPulled` is asked only of a step that starts pods. */
+export function stepDuration(r: RenderedResource, table: StepDuration[] = stepDurations, imagesPulled: () => boolean = () => false): { minutes: number; basis: string } {
+  if (isComponent(r)) return { minutes: 0, basis: "component" };
+  const entry = table.find((d) => d.type.test(r.type) && (!d.name || d.name.test(r.name)));
+  if (!entry) return { minutes: 0, basis: "no entry" };
+  return entry.warm !== undefined && imagesPulled() ? { minutes: entry.warm, basis: `${entry.basis}; images already pulled` } : entry;
+}
+
+/** Waits through Outputs that carry no id, which the mock engine cannot see (see the top). */
+function hiddenWaits(r: RenderedResource): string[] {
+  // kubeadm-cluster.ts: the provider's kubeconfig is read from the control plane and released
+  // only after the smoke check (all([controlPlane.kubeconfig, smoke.stdout])).
+  if (r.type === "pulumi:providers:kubernetes") return ["smoke-check", "control-plane-kubeconfig"];
+  // worker-join.ts: a join's stdin is the stdout of the join command minted for it.
+  if (r.type === "command:remote:Command" && r.name.endsWith("-join")) return [`${r.name}-command`];
+  return [];
+}
+
+/** For each resource, the resources it waits for in a real `pulumi up`. */
+export function dependencyGraph(rendered: Rendered): Map<RenderedResource, RenderedResource[]> {
+  const { resources } = rendered;
+  const named = (name: string) => resources.filter((r) => r.name === name);
+  const parentOf = (r: RenderedResource) => resources.find((p) => p.name === r.parent && p.type === r.parentType);
+  const graph = new Map<RenderedResource, RenderedResource[]>();
+  for (const r of resources) {
+    const ancestors: RenderedResource[] = [];
+    for (let p = parentOf(r); p && !ancestors.includes(p); p = parentOf(p)) ancestors.push(p);
+    // A name may be a custom resource and a component (a VM and its Node): never one's own
+    // ancestor, and a custom resource before a component.
+    const resolve = (name: string) => {
+      const found = named(name).filter((x) => x !== r && !ancestors.includes(x));
+      const custom = found.filter((x) => !isComponent(x));
+      return custom.length > 0 ? custom : found;
+    };
+    const waits = new Set<RenderedResource>();
+    for (const holder of [r, ...ancestors]) holder.dependsOn.flatMap(resolve).forEach((x) => waits.add(x));
+    for (const [, name] of JSON.stringify(r.inputs).matchAll(/([\w./-]+)-id(?![\w-])/g)) {
+      resolve(name).filter((x) => !isComponent(x)).forEach((x) => waits.add(x));
+    }
+    if (r.provider) resources.filter((p) => p.name === r.provider && p.type.startsWith("pulumi:providers:")).forEach((p) => waits.add(p));
+    hiddenWaits(r).flatMap(resolve).forEach((x) => waits.add(x));
+    if (isComponent(r)) resources.filter((c) => parentOf(c) === r).forEach((c) => waits.add(c));
+    graph.set(r, [...waits]);
+  }
+  return graph;
+}
+
+export type PathStep = { resource: RenderedResource } & ReturnType<typeof stepDuration>;
+
+export interface CriticalPath {
+  /** The steps in the order they run, without components (which take no time). */
+  steps: PathStep[];
+  minutes: number;
+}
+
+/** The longest chain of waits through the stack, by the step durations. */
+export function criticalPath(rendered: Rendered, table: StepDuration[] = stepDurations): CriticalPath {
+  const graph = dependencyGraph(rendered);
+  const done = new Map<RenderedResource, { finish: number; after?: RenderedResource; start: number }>();
+  // Whether every node's image pull has ended by then (there is none for an existing cluster).
+  const pulls = rendered.resources.filter((r) => r.type === "command:remote:Command" && r.name.endsWith("-images"));
+  const pulledBy = (start: number) => pulls.length > 0 && pulls.every((pull) => finish(pull) <= start);
+  const visiting = new Set<RenderedResource>();
+  const finish = (r: RenderedResource): number => {
+    if (done.has(r)) return done.get(r)!.finish;
+    if (visiting.has(r)) throw new Error(`dependency cycle through ${r.type} ${r.name}`);
+    visiting.add(r);
+    // Starts when the last step it waits for ends; the first of equals is the one on the path.
+    const after = (graph.get(r) ?? []).reduce<RenderedResource | undefined>((best, x) => (finish(x) > (best ? finish(best) : 0) ? x : best), undefined);
+    const start = after ? finish(after) : 0;
+    done.set(r, { finish: start + stepDuration(r, table, () => pulledBy(start)).minutes, after, start });
+    return done.get(r)!.finish;
+  };
+  let last: RenderedResource | undefined;
+  for (const r of rendered.resources) if (!last || finish(r) > finish(last)) last = r;
+  const chain: RenderedResource[] = [];
+  for (let r = last; r; r = done.get(r)?.after) chain.unshift(r);
+  const steps = chain.filter((r) => !isComponent(r)).map((resource) => ({ resource, ...stepDuration(resource, table, () => pulledBy(done.get(resource)!.start)) }));
+  return { steps, minutes: last ? finish(last) : 0 };
+}
