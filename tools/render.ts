@@ -4,10 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
-import { ConfigError } from "../components/config";
-import { CliRefusal } from "./lib/cli-config";
-import { offlineRunId, renderConfig, renderProgram, type Rendered, type RenderedResource } from "./lib/mock-engine";
-import { readStackFileForRender, StackFileError } from "./lib/stack-file";
+import type { Rendered, RenderedResource } from "./lib/mock-engine";
 
 const usage = "usage: npm run render -- <Pulumi.<stack>.yaml> [--json] [--out DIR] [--run-id ID] [--preview]";
 
@@ -28,6 +25,13 @@ async function main(): Promise<number> {
     console.error(usage);
     return 2;
   }
+  // The program and Pulumi's SDK load only now, so a usage error answers at once.
+  const [{ ConfigError }, { CliRefusal }, { offlineRunId, renderConfig, renderProgram }, { readStackFileForRender, StackFileError }] = await Promise.all([
+    import("../components/config"),
+    import("./lib/cli-config"),
+    import("./lib/mock-engine"),
+    import("./lib/stack-file"),
+  ]);
   let rendered: Rendered;
   try {
     const { config, placeholders } = readStackFileForRender(positionals[0]);

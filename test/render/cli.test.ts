@@ -54,8 +54,11 @@ describe("npm run render", () => {
     expect(JSON.parse(first.stdout).resources.length).toBeGreaterThan(70);
   });
 
+  // One run serves the JSON contract and --out, written to this folder.
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-out-"));
+
   it("prints only the JSON contract with --json", () => {
-    const { status, stdout } = render("Pulumi.local.yaml", "--json");
+    const { status, stdout } = render("Pulumi.local.yaml", "--json", "--out", out);
     expect(status).toBe(0);
     const doc = JSON.parse(stdout) as { stack: string; resources: Record<string, unknown>[] };
     expect(Object.keys(doc)).toEqual(["stack", "resources"]);
@@ -69,7 +72,6 @@ describe("npm run render", () => {
   });
 
   it("writes every Kubernetes object as YAML with --out, each valid against its schema", async () => {
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-out-"));
     const { status, stdout } = render("Pulumi.local.yaml", "--json", "--out", out);
     expect(status).toBe(0);
     const objects = (JSON.parse(stdout).resources as { type: string; inputs: { kind?: string } }[]).filter(
