@@ -21,12 +21,15 @@ function edit(config: typeof dev, key: string, change: (value: Record<string, an
 
 const names = (list: { resource: RenderedResource }[]) => list.map((c) => c.resource.name).sort();
 
+/** One stack per cluster source. */
+const everySource = [
+  ["dev (vsphere)", dev],
+  ["hosts", hosts],
+  ["local (kubeconfig)", local],
+] as const;
+
 describe("an unchanged lab previews no change", () => {
-  it.each([
-    ["dev (vsphere)", dev],
-    ["hosts", hosts],
-    ["local (kubeconfig)", local],
-  ])("%s: two deployments with different run ids give every resource the same inputs", async (_name, config) => {
+  it.each(everySource)("%s: two deployments with different run ids give every resource the same inputs", async (_name, config) => {
     const first = await renderConfig(config, renderProgram("run-1"));
     const second = await renderConfig(config, renderProgram("run-2"));
     expect(planUpdate(first, second)).toEqual({ create: [], update: [], replace: [], delete: [] });
@@ -142,11 +145,7 @@ describe("the replace rules", () => {
 });
 
 describe("a preview of a new stack", () => {
-  it.each([
-    ["dev", dev],
-    ["hosts", hosts],
-    ["local", local],
-  ])("%s registers the same resources with every provider output unknown", async (_name, config) => {
+  it.each(everySource)("%s registers the same resources with every provider output unknown", async (_name, config) => {
     const update = await renderConfig(config);
     const preview = await renderConfig(config, renderProgram(), undefined, { preview: true });
     const ids = (r: Rendered) => r.resources.map((x) => `${x.type} ${x.name}`);

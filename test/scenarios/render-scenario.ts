@@ -40,6 +40,4 @@ export function objectsOf(rendered: Rendered, parent: string): RenderedResource[
 /** productpage, reviews, ratings and details, routed to v1 (virtual-service-all-v1.yaml). */
 export const toV1 = (host: string) => ({ hosts: [host], http: [{ route: [{ destination: { host, subset: "v1" } }] }] });
 
-export const jasonMatch = [{ headers: { "end-user": { exact: "jason" } } }];
-
 export const subset = (host: string, name: string, weight?: number) => ({ destination: { host, subset: name }, ...(weight !== undefined && { weight }) });
