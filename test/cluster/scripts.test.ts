@@ -25,6 +25,19 @@ describe("node scripts", () => {
     expect(status, output).toBe(0);
   });
 
+  it("never pipe into write_file, whose failure would then end only a subshell (lib.sh)", () => {
+    const piped = fs
+      .readdirSync(scripts)
+      .filter((f) => f.endsWith(".sh") && f !== "lib.sh")
+      .filter((f) => {
+        // A pipe may end one line and the command start the next.
+        const text = fs.readFileSync(path.join(scripts, f), "utf8").replace(/\\\n|\|\s*\n/g, (m) => (m.startsWith("|") ? "| " : " "));
+        return /\|\s*write_file\b/.test(text);
+      });
+    expect(piped).toEqual([]);
+    expect("x |\n  write_file f 0644".replace(/\\\n|\|\s*\n/g, "| ")).toMatch(/\|\s*write_file\b/);
+  });
+
   const batsFiles = fs.readdirSync(path.join(root, "test/cluster/bats")).filter((f) => f.endsWith(".bats"));
 
   it.each(batsFiles)("pass the bats suite %s", { timeout: hangBound }, (file) => {

@@ -12,10 +12,10 @@ grep -q '^kind: DaemonSet$' <<<"$manifest" || die "stdin does not hold the Flann
 
 file="$LAB_DIR/kube-flannel.yml"
 changed=0
-if printf '%s\n' "$manifest" | write_file "$file" 0644; then changed=1; fi
-if [ "$changed" = 0 ] && kubectl --kubeconfig "$ADMIN_CONF" -n kube-flannel get daemonset kube-flannel-ds >/dev/null 2>&1; then
+if write_file "$file" 0644 < <(printf '%s\n' "$manifest"); then changed=1; fi
+if [ "$changed" = 0 ] && kube -n kube-flannel get daemonset kube-flannel-ds >/dev/null 2>&1; then
   log "Flannel manifest unchanged and applied; nothing to do"
   exit 0
 fi
-retry 5 kubectl --kubeconfig "$ADMIN_CONF" apply -f "$file"
+retry 5 kube apply -f "$file"
 log "Flannel applied"

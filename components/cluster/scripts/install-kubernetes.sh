@@ -41,13 +41,13 @@ fi
 
 # The RPM's kubelet drop-in reads KUBELET_EXTRA_ARGS from here; without node-ip the kubelet
 # registers the address of the default-route NIC.
-if echo "KUBELET_EXTRA_ARGS=--node-ip=$NODE_IP" | write_file "$ROOT/etc/sysconfig/kubelet" 0644; then
+if write_file "$ROOT/etc/sysconfig/kubelet" 0644 < <(echo "KUBELET_EXTRA_ARGS=--node-ip=$NODE_IP"); then
   if systemctl is-active --quiet kubelet; then systemctl restart kubelet; fi
 fi
 
-printf '%s\n' \
+write_file "$ROOT/etc/crictl.yaml" 0644 < <(printf '%s\n' \
   'runtime-endpoint: unix:///run/containerd/containerd.sock' \
-  'image-endpoint: unix:///run/containerd/containerd.sock' | write_file "$ROOT/etc/crictl.yaml" 0644 || true
+  'image-endpoint: unix:///run/containerd/containerd.sock') || true
 
 # kubeadm starts the kubelet; until init or join it restarts in a loop, which is expected.
 if ! systemctl is-enabled --quiet kubelet; then systemctl enable kubelet; fi

@@ -8,8 +8,9 @@ if ! declare -F die >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; 
 
 require_root
 [ -f "$ADMIN_CONF" ] || die "no $ADMIN_CONF: kubeadm init has not completed on this node"
-out=$(kubeadm token create --kubeconfig "$ADMIN_CONF" --ttl "${TOKEN_TTL:-2h}" --print-join-command 2>/dev/null) ||
-  die "kubeadm token create failed; is the API server up?"
+# kubeadm talks to the API server with no deadline of its own: bounded here.
+out=$(timeout "${TOKEN_CREATE_TIMEOUT:-60}" kubeadm token create --kubeconfig "$ADMIN_CONF" --ttl "${TOKEN_TTL:-2h}" --print-join-command 2>/dev/null) ||
+  die "kubeadm token create failed or took over ${TOKEN_CREATE_TIMEOUT:-60}s; is the API server up?"
 case "$out" in
   "kubeadm join "*) printf '%s\n' "$out" ;;
   *) die "kubeadm token create --print-join-command printed something other than a join command" ;;

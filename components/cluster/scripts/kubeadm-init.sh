@@ -29,7 +29,7 @@ elif compgen -G "$KUBE_DIR/manifests/*.yaml" >/dev/null || [ -d "$ROOT/var/lib/e
   kubeadm reset -f
 fi
 
-printf '%s\n' "$config" | write_file "$LAB_DIR/kubeadm-init.yaml" 0600 || true
+write_file "$LAB_DIR/kubeadm-init.yaml" 0600 < <(printf '%s\n' "$config") || true
 timeout 1200 kubeadm init --config "$LAB_DIR/kubeadm-init.yaml" --skip-token-print ||
   die "kubeadm init failed; the next run resets the node and tries again"
 wait_api "$attempts" || die "kubeadm init finished but the API server does not answer /readyz"

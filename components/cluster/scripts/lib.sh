@@ -46,17 +46,23 @@ retry() {
 }
 
 # write_file PATH MODE < content: replaces PATH only when the content differs.
-# Succeeds when it wrote the file, fails (status 1) when the file was already right.
+# Succeeds when it wrote the file, fails (status 1) when the file was already right, and stops
+# the script when it cannot write. Feed it from a heredoc, a file or `< <(...)`, never a pipe: a
+# pipe runs it in a subshell, where stopping ends only the subshell and reads as "already right".
 write_file() {
   local path=$1 mode=$2 tmp
-  tmp=$(mktemp)
-  cat >"$tmp"
+  # Callers test the result (`if write_file ...`, `|| true`), which turns `set -e` off in here:
+  # every step that can fail says so itself, or a failed write would read as "already right".
+  tmp=$(mktemp) || die "could not write $path: no temporary file"
+  cat >"$tmp" || { rm -f "$tmp"; die "could not write $path: reading its content failed"; }
   if [ -f "$path" ] && cmp -s "$tmp" "$path"; then
     rm -f "$tmp"
     return 1
   fi
-  mkdir -p "$(dirname "$path")"
-  install -m "$mode" "$tmp" "$path"
+  if ! mkdir -p "$(dirname "$path")" || ! install -m "$mode" "$tmp" "$path"; then
+    rm -f "$tmp"
+    die "could not write $path"
+  fi
   rm -f "$tmp"
   log "wrote $path"
 }
@@ -84,8 +90,17 @@ ensure_service() {
   systemctl enable --now "$1"
 }
 
+# kube ARGS...: kubectl as the cluster's admin, each API request bounded (--request-timeout), so an
+# API server that accepts the connection but never answers cannot hold `pulumi up` (a remote
+# command's customTimeouts bound only its SSH dial, pulumi-command remote/commandOutputs.go).
+# Waits that watch (kubectl wait, rollout status) carry their own --timeout instead.
+KUBE_REQUEST_TIMEOUT="${KUBE_REQUEST_TIMEOUT:-30s}"
+kube() {
+  kubectl --kubeconfig "$ADMIN_CONF" --request-timeout="$KUBE_REQUEST_TIMEOUT" "$@"
+}
+
 api_ready() {
-  kubectl --kubeconfig "$ADMIN_CONF" get --raw=/readyz >/dev/null 2>&1
+  kube get --raw=/readyz >/dev/null 2>&1
 }
 
 # wait_api ATTEMPTS: polls the API server's /readyz, 5 s apart.

@@ -37,10 +37,10 @@ hosts_block() {
 }
 hosts="$ROOT/etc/hosts"
 touch "$hosts"
-{
+write_file "$hosts" 0644 < <(
   sed '/^# BEGIN istio-lab nodes$/,/^# END istio-lab nodes$/d' "$hosts"
   hosts_block
-} | write_file "$hosts" 0644 || true
+) || true
 
 # Swap off now and after every reboot: the kubelet refuses to start with swap on.
 if [ -n "$(swapon --show --noheadings)" ]; then
@@ -74,7 +74,7 @@ ensure_packages chrony ethtool conntrack-tools socat "$tc_package"
 ensure_service chronyd
 
 # Kernel modules for the container runtime and Flannel, loaded now and at boot.
-printf '%s\n' overlay br_netfilter | write_file "$ROOT/etc/modules-load.d/k8s.conf" 0644 || true
+write_file "$ROOT/etc/modules-load.d/k8s.conf" 0644 < <(printf '%s\n' overlay br_netfilter) || true
 for module in overlay br_netfilter; do
   if [ ! -d "$ROOT/sys/module/$module" ]; then
     modprobe "$module"
@@ -82,18 +82,18 @@ for module in overlay br_netfilter; do
   fi
 done
 
-if printf '%s\n' \
+if write_file "$ROOT/etc/sysctl.d/k8s.conf" 0644 < <(printf '%s\n' \
   'net.bridge.bridge-nf-call-iptables = 1' \
   'net.bridge.bridge-nf-call-ip6tables = 1' \
-  'net.ipv4.ip_forward = 1' | write_file "$ROOT/etc/sysctl.d/k8s.conf" 0644; then
+  'net.ipv4.ip_forward = 1'); then
   sysctl --system >/dev/null
 fi
 
 # vmxnet3 with TX checksum offload corrupts VXLAN packets (kubernetes#88986, flannel#1282):
 # turn it off on flannel.1 whenever Flannel creates the link, and now if it already exists.
 if [ "${VMXNET3_WORKAROUND:-0}" = 1 ]; then
-  if printf '%s\n' 'ACTION=="add", SUBSYSTEM=="net", KERNEL=="flannel.1", RUN+="/usr/sbin/ethtool -K flannel.1 tx-checksum-ip-generic off"' |
-    write_file "$ROOT/etc/udev/rules.d/90-flannel-vxlan-checksum.rules" 0644; then
+  if write_file "$ROOT/etc/udev/rules.d/90-flannel-vxlan-checksum.rules" 0644 < <(printf '%s\n' \
+    'ACTION=="add", SUBSYSTEM=="net", KERNEL=="flannel.1", RUN+="/usr/sbin/ethtool -K flannel.1 tx-checksum-ip-generic off"'); then
     udevadm control --reload-rules
   fi
   if ip link show flannel.1 >/dev/null 2>&1 && ethtool -k flannel.1 | grep -q '^tx-checksum-ip-generic: on'; then

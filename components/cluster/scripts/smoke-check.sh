@@ -9,31 +9,32 @@ need EXPECTED_NODES
 require_root
 [ -f "$ADMIN_CONF" ] || die "no $ADMIN_CONF: kubeadm init has not completed on this node"
 timeout=${SMOKE_TIMEOUT:-600}
-k() { kubectl --kubeconfig "$ADMIN_CONF" "$@"; }
+# A wait carries its own --timeout; `timeout` also bounds a request that hangs before it watches.
+await_k() { timeout "$((timeout + 60))" kubectl --kubeconfig "$ADMIN_CONF" "$@" --timeout="${timeout}s" >/dev/null 2>&1; }
 
 problems=()
 read -ra expected <<<"$EXPECTED_NODES"
 for entry in "${expected[@]}"; do
   name=${entry%%=*} ip=${entry#*=}
-  if ! k wait --for=condition=Ready "node/$name" --timeout="${timeout}s" >/dev/null 2>&1; then
+  if ! await_k wait --for=condition=Ready "node/$name"; then
     problems+=("node $name is not Ready after ${timeout}s")
     continue
   fi
-  actual=$(k get node "$name" -o jsonpath='{.status.addresses[?(@.type=="InternalIP")].address}')
+  actual=$(kube get node "$name" -o jsonpath='{.status.addresses[?(@.type=="InternalIP")].address}')
   if [ "$actual" != "$ip" ]; then
     problems+=("node $name has InternalIP ${actual:-none}, expected $ip: the kubelet's node-ip is wrong")
   fi
 done
-if ! k -n kube-flannel rollout status daemonset/kube-flannel-ds --timeout="${timeout}s" >/dev/null 2>&1; then
+if ! await_k -n kube-flannel rollout status daemonset/kube-flannel-ds; then
   problems+=("Flannel (daemonset kube-flannel/kube-flannel-ds) did not roll out in ${timeout}s")
 fi
-if ! k -n kube-system rollout status deployment/coredns --timeout="${timeout}s" >/dev/null 2>&1; then
+if ! await_k -n kube-system rollout status deployment/coredns; then
   problems+=("CoreDNS (deployment kube-system/coredns) did not roll out in ${timeout}s")
 fi
 
 if [ "${#problems[@]}" -gt 0 ]; then
   for p in "${problems[@]}"; do log "smoke check: $p"; done
-  k get nodes -o wide >&2 || true
+  kube get nodes -o wide >&2 || true
   die "the cluster failed its smoke check (${#problems[@]} problem(s) above)"
 fi
 log "smoke check passed: ${#expected[@]} node(s) Ready on their lab addresses, Flannel and CoreDNS rolled out"

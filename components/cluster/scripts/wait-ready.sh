@@ -7,8 +7,16 @@ if ! declare -F die >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; 
 
 require_root
 
+# `cloud-init status --wait` has no deadline of its own: a stuck module would hold `pulumi up`
+# forever, since the provider bounds only the SSH dial. CLOUD_INIT_TIMEOUT bounds it.
 if command -v cloud-init >/dev/null 2>&1; then
-  cloud-init status --wait >/dev/null 2>&1 || log "cloud-init reported a problem; continuing (see cloud-init status --long)"
+  status=0
+  timeout "${CLOUD_INIT_TIMEOUT:-900}" cloud-init status --wait >/dev/null 2>&1 || status=$?
+  if [ "$status" -eq 124 ]; then
+    die "cloud-init did not finish within ${CLOUD_INIT_TIMEOUT:-900}s; see 'cloud-init status --long' on this node"
+  elif [ "$status" -ne 0 ]; then
+    log "cloud-init reported a problem; continuing (see cloud-init status --long)"
+  fi
 fi
 
 attempts=${BOOT_WAIT_ATTEMPTS:-60}

@@ -15,7 +15,7 @@ setup() {
 @test "Flannel is applied from stdin, and not again while the manifest is unchanged and applied" {
   run_script flannel-apply <<<"$manifest"
   [ "$status" -eq 0 ]
-  assert_call '^kubectl --kubeconfig .*/admin.conf apply -f .*/etc/kubernetes/istio-lab/kube-flannel.yml$'
+  assert_call '^kubectl --kubeconfig .*/admin.conf --request-timeout=30s apply -f .*/etc/kubernetes/istio-lab/kube-flannel.yml$'
   : >"$CALLS"
   run_script flannel-apply <<<"$manifest"
   [ "$status" -eq 0 ]
@@ -110,4 +110,32 @@ setup() {
   [[ "$output" == *"not set up by istio-lab"* ]]
   refute_call "$mutating"
   [ -e "$ROOT/etc/cni/net.d/10-flannel.conflist" ] && [ ! -e "$ROOT/etc/kubernetes/istio-lab" ]
+}
+
+@test "first contact bounds cloud-init's wait and stops clearly when it never ends" {
+  run_script wait-ready CLOUD_INIT_TIMEOUT=120
+  [ "$status" -eq 0 ]
+  assert_call '^timeout 120 cloud-init status --wait$'
+  echo 1 >"$FAKE_STATE/fail-timeout-cloud-init"
+  run_script wait-ready CLOUD_INIT_TIMEOUT=120
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"cloud-init did not finish within 120s"* ]]
+}
+
+@test "the smoke check bounds every wait, and every request beside them" {
+  for node in linux-node1 linux-node2; do echo "192.168.56.1${node: -1}" >"$FAKE_STATE/ip-$node"; done
+  run_script smoke-check EXPECTED_NODES="linux-node1=192.168.56.11 linux-node2=192.168.56.12" SMOKE_TIMEOUT=30
+  [ "$status" -eq 0 ]
+  assert_call '^timeout 90 kubectl --kubeconfig .*/admin.conf wait --for=condition=Ready node/linux-node1 --timeout=30s$'
+  assert_call '^timeout 90 kubectl --kubeconfig .*/admin.conf -n kube-system rollout status deployment/coredns --timeout=30s$'
+  refute_call '^kubectl --kubeconfig [^ ]+ (get|apply)'
+}
+
+@test "a file write that fails stops the script, even where the caller tests the result" {
+  touch "$ROOT/etc/blocked" # a file where a folder must go
+  run bash -c '. "$0/lib.sh"; if write_file "$ROOT/etc/blocked/conf" 0644 < <(printf "x\n"); then echo "reported as written"; fi; echo "went on"' "$SCRIPTS"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"could not write $ROOT/etc/blocked/conf"* ]]
+  [[ "$output" != *"reported as written"* ]]
+  [[ "$output" != *"went on"* ]]
 }

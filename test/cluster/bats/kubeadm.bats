@@ -85,7 +85,7 @@ setup() {
   run_script join-command
   [ "$status" -eq 0 ]
   [ "$output" = "$join_line" ]
-  assert_call '^kubeadm token create --kubeconfig .*/etc/kubernetes/admin.conf --ttl 2h --print-join-command$'
+  assert_call '^timeout 60 kubeadm token create --kubeconfig .*/etc/kubernetes/admin.conf --ttl 2h --print-join-command$'
 }
 
 @test "no join command before init" {
@@ -150,4 +150,12 @@ setup() {
   run_script read-kubeconfig
   [ "$status" -eq 0 ]
   [ "$output" = "apiVersion: v1" ]
+}
+
+@test "minting a join command is bounded, and says so when the API server does not answer in time" {
+  mkdir -p "$ROOT/etc/kubernetes" && echo "apiVersion: v1" >"$ROOT/etc/kubernetes/admin.conf"
+  echo 1 >"$FAKE_STATE/fail-timeout-kubeadm"
+  run_script join-command TOKEN_CREATE_TIMEOUT=5
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"kubeadm token create failed or took over 5s"* ]]
 }
