@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Joins a worker from the join command on stdin (secret: it carries a bootstrap token). The
 # command is turned into a v1beta4 JoinConfiguration so the node keeps its name and lab address.
-# Already joined (kubelet.conf present): nothing to do. Half-finished join: kubeadm reset -f first.
+# Already joined to this control plane (kubelet.conf, and the CA the command pins): nothing to do.
+# Joined to another one (a replaced control plane): reset and join again, if istio-lab joined it.
+# Half-finished join: kubeadm reset -f first.
 # Parameters: NODE_NAME, NODE_IP.
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -9,11 +11,6 @@ if ! declare -F die >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; 
 
 need NODE_NAME NODE_IP
 require_root
-if [ -f "$KUBE_DIR/kubelet.conf" ]; then
-  log "$NODE_NAME has already joined; nothing to do"
-  exit 0
-fi
-
 line=""
 read -r line || true
 [ -n "$line" ] || die "no join command on stdin"
@@ -29,6 +26,22 @@ for ((i = 3; i < ${#words[@]}; i++)); do
   esac
 done
 if [ -z "$token" ] || [ -z "$hash" ]; then die "the join command lacks --token or --discovery-token-ca-cert-hash"; fi
+
+if [ -f "$KUBE_DIR/kubelet.conf" ]; then
+  command -v openssl >/dev/null || die "openssl is missing: prep-os.sh installs it"
+  current=""
+  if [ -f "$KUBE_DIR/pki/ca.crt" ]; then current=$(ca_cert_hash "$KUBE_DIR/pki/ca.crt") || current=""; fi
+  if [ "$current" = "$hash" ]; then
+    log "$NODE_NAME has already joined this control plane; nothing to do"
+    exit 0
+  fi
+  # The join's triggers hold the control plane's identity, so a new control plane brings the
+  # join back here; kubelet.conf alone would keep the worker in the old cluster.
+  [ -f "$BUILT_MARKER" ] ||
+    die "$NODE_NAME is in another cluster (CA ${current:-unknown}, this control plane's is $hash) that istio-lab did not join it to: run 'kubeadm reset' on it yourself, or remove it from istio-lab:cluster.nodes"
+  log "$NODE_NAME is joined to another control plane (CA ${current:-unknown}); resetting to join $endpoint"
+  kubeadm reset -f
+fi
 
 if [ -f "$KUBE_DIR/bootstrap-kubelet.conf" ] || [ -f "$KUBE_DIR/pki/ca.crt" ]; then
   log "a half-finished join left files behind; resetting"

@@ -99,6 +99,14 @@ kube() {
   kubectl --kubeconfig "$ADMIN_CONF" --request-timeout="$KUBE_REQUEST_TIMEOUT" "$@"
 }
 
+# ca_cert_hash FILE: a CA certificate's hash as `kubeadm join --discovery-token-ca-cert-hash`
+# writes it: sha256 of its DER SubjectPublicKeyInfo (kubeadm's pubkeypin package).
+ca_cert_hash() {
+  local digest
+  digest=$(openssl x509 -in "$1" -noout -pubkey | openssl pkey -pubin -outform DER | openssl dgst -sha256 -hex) || return 1
+  printf 'sha256:%s\n' "${digest##*= }"
+}
+
 api_ready() {
   kube get --raw=/readyz >/dev/null 2>&1
 }

@@ -70,7 +70,7 @@ if systemctl is-enabled --quiet firewalld 2>/dev/null || systemctl is-active --q
 fi
 
 if [ "$OS" = centos7 ]; then tc_package=iproute; else tc_package=iproute-tc; fi
-ensure_packages chrony ethtool conntrack-tools socat "$tc_package"
+ensure_packages chrony ethtool conntrack-tools socat openssl "$tc_package"
 ensure_service chronyd
 
 # Kernel modules for the container runtime and Flannel, loaded now and at boot.

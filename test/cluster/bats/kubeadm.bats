@@ -159,3 +159,23 @@ setup() {
   [ "$status" -ne 0 ]
   [[ "$output" == *"kubeadm token create failed or took over 5s"* ]]
 }
+
+@test "a worker istio-lab joined to another control plane is reset and joins the new one" {
+  run_script kubeadm-join NODE_NAME=linux-node2 NODE_IP=192.168.56.12 <<<"$join_line"
+  : >"$CALLS"
+  new_line="kubeadm join 192.168.56.21:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:feedbeef"
+  run_script kubeadm-join NODE_NAME=linux-node2 NODE_IP=192.168.56.12 <<<"$new_line"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"joined to another control plane (CA sha256:0123abcd); resetting to join 192.168.56.21:6443"* ]]
+  [ "$(grep -E '^kubeadm (reset|join)' "$CALLS" | cut -d' ' -f1-2 | tr '\n' ' ')" = "kubeadm reset kubeadm join " ]
+  grep -q 'apiServerEndpoint: "192.168.56.21:6443"' "$FAKE_STATE/join-config"
+}
+
+@test "a worker in a cluster istio-lab did not join it to is left alone, with what to do" {
+  mkdir -p "$ROOT/etc/kubernetes/pki" && touch "$ROOT/etc/kubernetes/kubelet.conf" && echo other >"$ROOT/etc/kubernetes/pki/ca.crt"
+  run_script kubeadm-join NODE_NAME=linux-node2 NODE_IP=192.168.56.12 <<<"$join_line"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"linux-node2 is in another cluster (CA sha256:other, this control plane's is sha256:0123abcd)"* ]]
+  [[ "$output" == *"remove it from istio-lab:cluster.nodes"* ]]
+  refute_call '^kubeadm (reset|join)'
+}

@@ -21,7 +21,7 @@ params=(NODE_NAME=linux-node2 DOMAIN=example.com "LAB_HOSTS=linux-node1=192.168.
   assert_call '^swapoff -a$'
   assert_call '^setenforce 0$'
   assert_call '^systemctl disable --now firewalld$'
-  assert_call '^dnf -y install chrony ethtool conntrack-tools socat iproute-tc$'
+  assert_call '^dnf -y install chrony ethtool conntrack-tools socat openssl iproute-tc$'
   assert_call '^systemctl enable --now chronyd$'
   assert_call '^modprobe overlay$'
   assert_call '^modprobe br_netfilter$'
@@ -91,6 +91,6 @@ params=(NODE_NAME=linux-node2 DOMAIN=example.com "LAB_HOSTS=linux-node1=192.168.
   [ "$status" -eq 0 ]
   grep -qx 'baseurl=http://vault.centos.org/centos/7/os/x86_64/' "$ROOT/etc/yum.repos.d/CentOS-Base.repo"
   grep -qx '#mirrorlist=http://mirrorlist.centos.org/?release=7' "$ROOT/etc/yum.repos.d/CentOS-Base.repo"
-  assert_call '^yum -y install chrony ethtool conntrack-tools socat iproute$'
+  assert_call '^yum -y install chrony ethtool conntrack-tools socat openssl iproute$'
   refute_call '^dnf'
 }
