@@ -67,6 +67,8 @@ nodeRegistration:
   kubeletExtraArgs:
     - name: node-ip
       value: "$NODE_IP"
+    - name: node-labels
+      value: "$JOINED_LABEL=true"
 YAML
 )
 status=0

@@ -10,6 +10,10 @@ KUBE_DIR="$ROOT/etc/kubernetes"
 ADMIN_CONF="$KUBE_DIR/admin.conf"
 # shellcheck disable=SC2034 # used by the scripts that source this file
 LAB_DIR="$KUBE_DIR/istio-lab"
+# The label a worker istio-lab joined carries (kubelet --node-labels): only such a Node is ever
+# removed by istio-lab when it leaves istio-lab:cluster.nodes.
+# shellcheck disable=SC2034 # used by the scripts that source this file
+JOINED_LABEL="istio-lab.dev/joined"
 # Written only after istio-lab itself ran kubeadm init or join here: destroy resets no other node.
 # shellcheck disable=SC2034 # used by the scripts that source this file
 BUILT_MARKER="$LAB_DIR/built-by-istio-lab"

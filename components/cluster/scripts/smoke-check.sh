@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# After the joins: every node Ready with its lab InternalIP, Flannel and CoreDNS rolled out.
+# After the joins: a worker istio-lab joined that left the config drained and deleted, then every
+# node Ready with its lab InternalIP, Flannel and CoreDNS rolled out.
 # Parameters: EXPECTED_NODES ("name=ip name=ip ..."), SMOKE_TIMEOUT (seconds, default 600).
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -12,8 +13,21 @@ timeout=${SMOKE_TIMEOUT:-600}
 # A wait carries its own --timeout; `timeout` also bounds a request that hangs before it watches.
 await_k() { timeout "$((timeout + 60))" kubectl --kubeconfig "$ADMIN_CONF" "$@" --timeout="${timeout}s" >/dev/null 2>&1; }
 
-problems=()
 read -ra expected <<<"$EXPECTED_NODES"
+
+# A worker removed from istio-lab:cluster.nodes would hold every rollout below on a node that is
+# gone, and Pulumi deletes removed resources only after this check. So the check removes it first:
+# only a Node istio-lab joined (its label), never one of a cluster it adopted.
+wanted=" ${expected[*]%%=*} "
+for node in $(kube get nodes -l "$JOINED_LABEL" -o jsonpath='{.items[*].metadata.name}'); do
+  [[ "$wanted" == *" $node "* ]] && continue
+  log "$node left istio-lab:cluster.nodes: draining and deleting it"
+  timeout "$((timeout + 60))" kubectl --kubeconfig "$ADMIN_CONF" drain "$node" --ignore-daemonsets --delete-emptydir-data --force --timeout="${timeout}s" >/dev/null 2>&1 ||
+    log "$node did not drain within ${timeout}s; deleting it anyway"
+  kube delete node "$node" >/dev/null || die "could not delete node $node"
+done
+
+problems=()
 for entry in "${expected[@]}"; do
   name=${entry%%=*} ip=${entry#*=}
   if ! await_k wait --for=condition=Ready "node/$name"; then

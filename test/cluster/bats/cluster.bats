@@ -139,3 +139,23 @@ setup() {
   [[ "$output" != *"reported as written"* ]]
   [[ "$output" != *"went on"* ]]
 }
+
+@test "a worker istio-lab joined that left the config is drained and deleted before the checks wait on it" {
+  for node in linux-node1 linux-node2; do echo "192.168.56.1${node: -1}" >"$FAKE_STATE/ip-$node"; done
+  echo "linux-node2 linux-node3" >"$FAKE_STATE/joined-nodes"
+  run_script smoke-check EXPECTED_NODES="linux-node1=192.168.56.11 linux-node2=192.168.56.12" SMOKE_TIMEOUT=30
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"linux-node3 left istio-lab:cluster.nodes: draining and deleting it"* ]]
+  assert_call '^timeout 90 kubectl --kubeconfig .*/admin.conf drain linux-node3 --ignore-daemonsets --delete-emptydir-data --force --timeout=30s$'
+  assert_call '^kubectl .* delete node linux-node3$'
+  refute_call 'drain linux-node2|delete node linux-node2'
+  # The deletion comes before any wait on the nodes.
+  [ "$(grep -nE 'delete node linux-node3' "$CALLS" | cut -d: -f1)" -lt "$(grep -nE 'wait --for=condition=Ready' "$CALLS" | head -1 | cut -d: -f1)" ]
+}
+
+@test "a node istio-lab did not join is never removed" {
+  for node in linux-node1 linux-node2; do echo "192.168.56.1${node: -1}" >"$FAKE_STATE/ip-$node"; done
+  run_script smoke-check EXPECTED_NODES="linux-node1=192.168.56.11 linux-node2=192.168.56.12"
+  [ "$status" -eq 0 ]
+  refute_call 'drain|delete node'
+}

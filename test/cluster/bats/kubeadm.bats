@@ -104,6 +104,7 @@ setup() {
   grep -q -- '- "sha256:0123abcd"' "$FAKE_STATE/join-config"
   grep -q 'name: "linux-node2"' "$FAKE_STATE/join-config"
   grep -A1 -- '- name: node-ip' "$FAKE_STATE/join-config" | grep -q 'value: "192.168.56.12"'
+  grep -A1 -- '- name: node-labels' "$FAKE_STATE/join-config" | grep -q 'value: "istio-lab.dev/joined=true"'
   [ ! -e "$ROOT/etc/kubernetes/istio-lab/kubeadm-join.yaml" ]
   [ -f "$ROOT/etc/kubernetes/istio-lab/built-by-istio-lab" ]
   [[ "$output" != *"abcdef.0123456789abcdef"* ]]
