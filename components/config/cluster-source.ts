@@ -109,6 +109,7 @@ function machineCluster(inputs: ClusterInputs, source: MachineClusterConfig["sou
   };
   issues.push(
     ...rules.nodeRules(nodes),
+    ...rules.hostKeyRules(nodes, parsed.ssh?.hostKeys),
     ...rules.networkRules(nodes, network),
     ...rules.cidrRules(resolved.podCidr, resolved.serviceCidr, nodes, network),
     ...rules.cidrSizeRules(resolved.podCidr, resolved.serviceCidr, nodes.length),

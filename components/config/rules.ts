@@ -10,6 +10,14 @@ export function minorOf(version: string): number {
   return Number(version.split(".")[1]);
 }
 
+/** Host keys are pinned per node, by name. */
+export function hostKeyRules(nodes: readonly Node[], hostKeys: Readonly<Record<string, string>> | undefined): ConfigIssue[] {
+  const names = nodes.map((n) => n.name);
+  return Object.keys(hostKeys ?? {})
+    .filter((name) => !names.includes(name))
+    .map((name) => ({ key: `${clusterKey}.ssh.hostKeys.${name}`, message: `names no node; cluster.nodes has ${names.join(", ")}` }));
+}
+
 export function nodeRules(nodes: readonly Node[]): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const seen = { name: new Map<string, number>(), ip: new Map<string, number>() };

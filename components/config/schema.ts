@@ -58,9 +58,22 @@ const network = z.strictObject({
     .optional(),
 });
 
+/**
+ * One line of a node's public host key as `ssh-keyscan` or /etc/ssh/ssh_host_*_key.pub print it;
+ * pulumi-command parses it with ssh.ParseAuthorizedKey and then accepts only that key
+ * (provider/pkg/provider/remote/connection.go, v1.2.1).
+ */
+const hostKey = z
+  .string()
+  .regex(/^(ssh-ed25519|ssh-rsa|rsa-sha2-(256|512)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/, {
+    error: "must be a public host key line such as `ssh-ed25519 AAAAC3Nza...` (from `ssh-keyscan -t ed25519 <node>`)",
+  });
+
 const ssh = z.strictObject({
   user: z.string().min(1).default("root"),
   port: port.default(22),
+  /** Node name -> its SSH host key: checked on every connection when given. */
+  hostKeys: z.record(z.string(), hostKey).optional(),
 });
 
 const vsphere = z.strictObject({

@@ -1,4 +1,8 @@
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
+import { renderConfig, renderProgram } from "../../tools/lib/mock-engine";
+import { stackConfig } from "../../tools/lib/stack-file";
+import { defaultStandIns } from "../../tools/lib/stand-ins";
 import { command, commands, hostsStack, renderCluster, vmType } from "./render-cluster";
 
 describe("source hosts", () => {
@@ -55,4 +59,29 @@ describe("source hosts", () => {
 
 function nodeIp(node: string): string {
   return { "linux-node1": "192.168.56.11", "linux-node2": "192.168.56.12", "linux-node3": "192.168.56.13" }[node] ?? "";
+}
+
+describe("SSH host keys", () => {
+  it("pins a node's host key on every step that talks to it, and only there", async () => {
+    const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKeyOfLinuxNode2xxxxxxxxxxxxxxxxxxxx";
+    // The connection is a secret in the render; what the engine receives is read here.
+    const seen = new Map<string, Record<string, unknown>>();
+    const config = stackConfig("test", hostsStack({ ssh: { hostKeys: { "linux-node2": key } } }));
+    await renderConfig(config, renderProgram(), {
+      ...defaultStandIns,
+      outputs: (type, name, inputs) => {
+        if (type === "command:remote:Command") seen.set(name, unwrap(inputs.connection) as Record<string, unknown>);
+        return defaultStandIns.outputs!(type, name, inputs);
+      },
+    });
+    expect(seen.get("linux-node2-join")?.hostKey).toBe(key);
+    expect(seen.get("linux-node2-access")?.hostKey).toBe(key);
+    expect(seen.get("linux-node3-join")).not.toHaveProperty("hostKey");
+    expect(seen.get("control-plane-init")).not.toHaveProperty("hostKey");
+  });
+});
+
+/** A secret as the mock engine receives it: `{ [sig]: secret, value }`. */
+function unwrap(value: unknown): unknown {
+  return value !== null && typeof value === "object" && "value" in value && pulumi.runtime.isRpcSecret(value) ? (value as { value: unknown }).value : value;
 }

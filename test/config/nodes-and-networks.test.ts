@@ -45,6 +45,22 @@ describe("nodes", () => {
   });
 });
 
+describe("SSH host keys", () => {
+  const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKeyOfLinuxNode2xxxxxxxxxxxxxxxxxxxx root@linux-node2";
+
+  it("takes a key per node by name", () => {
+    expect(problems("hosts", { cluster: { ssh: { hostKeys: { "linux-node2": key } } } })).toEqual([]);
+  });
+
+  it("refuses a key for a name that is no node, listing the nodes", () => {
+    expectProblem(problems("hosts", { cluster: { ssh: { hostKeys: { "linux-node9": key } } } }), "istio-lab:cluster.ssh.hostKeys.linux-node9", "names no node; cluster.nodes has linux-node1, linux-node2, linux-node3");
+  });
+
+  it("refuses a line that is not a public host key", () => {
+    expectProblem(problems("hosts", { cluster: { ssh: { hostKeys: { "linux-node2": "SHA256:7Yk0w fingerprint" } } } }), "istio-lab:cluster.ssh.hostKeys.linux-node2", "must be a public host key line");
+  });
+});
+
 describe("the lab network (control-plane ip / prefixLength)", () => {
   it("refuses a node outside it", () => {
     const nodes = [cp("linux-node1", "192.168.56.11"), worker("linux-node2", "192.168.57.12")];

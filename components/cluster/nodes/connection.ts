@@ -13,8 +13,11 @@ export const perDialTimeout = 30;
 
 /**
  * The SSH connection to one node, built from exactly the keys of the provider's schema: a
- * malformed connection makes the provider print all of it, private key included.
+ * malformed connection makes the provider print all of it, private key included. With the node's
+ * host key pinned, the provider talks only to that host; without it, it accepts any host key
+ * (pulumi-command remote/connection.go: InsecureIgnoreHostKey), so whoever answers on the
+ * address gets the join token and can hand back a kubeconfig of its own.
  */
-export function nodeConnection(host: string, ssh: Ssh, privateKey: Secret): command.types.input.remote.ConnectionArgs {
-  return { host, port: ssh.port, user: ssh.user, privateKey, dialErrorLimit, perDialTimeout };
+export function nodeConnection(host: string, ssh: Ssh, privateKey: Secret, hostKey?: string): command.types.input.remote.ConnectionArgs {
+  return { host, port: ssh.port, user: ssh.user, privateKey, dialErrorLimit, perDialTimeout, ...(hostKey && { hostKey }) };
 }

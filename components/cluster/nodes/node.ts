@@ -33,7 +33,7 @@ export class Node extends pulumi.ComponentResource {
   constructor(name: string, args: NodeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("istio-lab:cluster:Node", name, {}, opts);
     const { node, config } = args;
-    this.connection = nodeConnection(node.ip, config.ssh, config.sshPrivateKey);
+    this.connection = nodeConnection(node.ip, config.ssh, config.sshPrivateKey, config.ssh.hostKeys?.[node.name]);
     const common = { connection: this.connection, sshUser: config.ssh.user };
 
     // Only the machine's identity replaces this step: its delete resets the node, and a replace
