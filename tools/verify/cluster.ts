@@ -1,6 +1,7 @@
 // The cluster transport over @kubernetes/client-node: pods of a Deployment, exec, logs, and the
 // throwaway sidecar-less pod of the mTLS check. The one part of verify that needs a cluster to test.
 import { randomBytes } from "node:crypto";
+import * as os from "node:os";
 import { Writable } from "node:stream";
 import type * as k8s from "@kubernetes/client-node";
 import { sleep, withTimeout } from "./deadline";
@@ -38,7 +39,8 @@ export async function kubeCluster(source: KubeconfigSource, namespace: string, p
   const lib = await import("@kubernetes/client-node");
   const kc = new lib.KubeConfig();
   try {
-    if (source.kind === "file") kc.loadFromFile(source.path);
+    // `~` as the stack writes it (the Kubernetes provider expands it too; a quoted argument does not).
+    if (source.kind === "file") kc.loadFromFile(source.path.replace(/^~(?=$|\/)/, os.homedir()));
     else if (source.kind === "inline") kc.loadFromString(source.content);
     else kc.loadFromDefault();
   } catch (error) {
