@@ -32,7 +32,11 @@ export class Lab extends pulumi.ComponentResource {
     // Nodes istio-lab builds pull every image the lab will run while the control plane forms.
     const images = [...meshImages(config.mesh, config.apps.imageRegistry), ...sampleImages(config.apps.imageRegistry)];
     const cluster = new Cluster("cluster", { config: config.cluster, clusterIdentifier: args.clusterIdentifier, images }, { parent: this });
-    const onCluster = { parent: this, providers: [cluster.provider] };
+    const onCluster: pulumi.ComponentResourceOptions = {
+      parent: this,
+      providers: [cluster.provider],
+      ...(cluster.deletedWith && { transformations: [deletedWith(cluster.deletedWith)] }),
+    };
     const nodeAddress = config.cluster.source === "kubeconfig" ? undefined : config.cluster.nodes.find((n) => n.role === "control-plane")?.ip;
     const mesh = new Mesh("mesh", { mesh: config.mesh, apps: config.apps, nodeAddress }, onCluster);
     // Workloads wait for the injection-enabled namespace (which waits for istiod and the gateway),
@@ -72,4 +76,15 @@ export class Lab extends pulumi.ComponentResource {
     };
     this.registerOutputs(this.outputs);
   }
+}
+
+/**
+ * Marks every resource of a layer as deleted with the cluster: `deletedWith` is not inherited by
+ * children, and a component's transformations reach all of its descendants (the SDK applies them
+ * while each child is constructed).
+ */
+function deletedWith(cluster: pulumi.Resource): pulumi.ResourceTransformation {
+  // By type: while a transformation runs the resource is still under construction, before
+  // CustomResource.isInstance could tell.
+  return ({ type, props, opts }) => (type.startsWith("kubernetes:") ? { props, opts: { ...opts, deletedWith: cluster } } : undefined);
 }

@@ -27,6 +27,12 @@ export class Cluster extends pulumi.ComponentResource {
   readonly kubeconfig?: pulumi.Output<string>;
   /** How tools running beside Pulumi (the verify gate) reach the cluster: a file, or the secret contents. */
   readonly kubeconfigSource: { path: pulumi.Input<string> } | { contents: pulumi.Output<string> };
+  /**
+   * The resource whose deletion takes the whole cluster with it (the control plane's VM), when
+   * there is one: a destroy then deletes no Kubernetes object one by one, and completes even when
+   * the cluster no longer answers.
+   */
+  readonly deletedWith?: pulumi.Resource;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("istio-lab:cluster:Cluster", name, {}, opts);
@@ -36,7 +42,9 @@ export class Cluster extends pulumi.ComponentResource {
       // Already a secret: config wraps every secret where it enters.
       if ("contents" in args.config.kubeconfig) this.kubeconfig = args.config.kubeconfig.contents;
     } else {
-      this.kubeconfig = this.buildMachines(name, args.config, args.images ?? []);
+      const built = this.buildMachines(name, args.config, args.images ?? []);
+      this.kubeconfig = built.kubeconfig;
+      this.deletedWith = built.deletedWith;
       kubeconfig = this.kubeconfig;
     }
     this.kubeconfigSource = this.kubeconfig ? { contents: this.kubeconfig } : { path: kubeconfig };
@@ -44,9 +52,12 @@ export class Cluster extends pulumi.ComponentResource {
       `${name}-kubernetes`,
       {
         kubeconfig,
+        // Pinned, so that `kubectl config use-context other` never points the lab elsewhere.
+        ...(args.config.source === "kubeconfig" && args.config.context ? { context: args.config.context } : {}),
         clusterIdentifier: args.clusterIdentifier,
-        // A lab is often destroyed after its cluster is gone; do not block destroy on it.
-        deleteUnreachable: true,
+        // Opt-in (istio-lab:cluster.deleteUnreachable): on, one refresh while a VPN is down would
+        // silently drop the whole mesh from state.
+        deleteUnreachable: args.config.deleteUnreachable,
       },
       { parent: this },
     );
@@ -54,11 +65,13 @@ export class Cluster extends pulumi.ComponentResource {
   }
 
   /** vsphere: VMs, then kubeadm on them. hosts: kubeadm on machines that exist, reset on destroy. */
-  private buildMachines(name: string, config: MachineClusterConfig, images: readonly string[]): pulumi.Output<string> {
+  private buildMachines(name: string, config: MachineClusterConfig, images: readonly string[]): { kubeconfig: pulumi.Output<string>; deletedWith?: pulumi.Resource } {
     let machines: Record<string, Machine>;
+    let deletedWith: pulumi.Resource | undefined;
     if (config.source === "vsphere") {
       if (!config.vsphere) throw new pulumi.ResourceError("source vsphere needs istio-lab:cluster.vsphere", this);
       machines = new VsphereMachines(`${name}-vsphere`, { config, vsphere: config.vsphere }, { parent: this }).machines;
+      deletedWith = machines[config.nodes.find((n) => n.role === "control-plane")!.name].resource;
     } else {
       machines = Object.fromEntries(config.nodes.map((node) => [node.name, { machineId: node.ip }]));
     }
@@ -67,6 +80,8 @@ export class Cluster extends pulumi.ComponentResource {
       { config, machines, resetOnDestroy: config.source === "hosts", vmxnet3Workaround: config.source === "vsphere", images },
       { parent: this },
     );
-    return kubeadm.kubeconfig;
+    // On hosts the cluster may outlive the lab (an adopted one is never reset), so its objects are
+    // deleted one by one.
+    return { kubeconfig: kubeadm.kubeconfig, deletedWith };
   }
 }

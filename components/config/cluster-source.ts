@@ -11,6 +11,9 @@ export interface ExistingClusterConfig {
   source: "kubeconfig";
   /** A kubeconfig file on the machine that runs Pulumi, or the secret `istio-lab:kubeconfig`. */
   kubeconfig: { path: string } | { contents: Secret };
+  /** The context to use; without it, the kubeconfig's current-context at each run. */
+  context?: string;
+  deleteUnreachable: boolean;
 }
 
 export interface MachineClusterConfig {
@@ -24,6 +27,7 @@ export interface MachineClusterConfig {
   ssh: schema.Ssh;
   vsphere?: schema.Vsphere;
   sshPrivateKey: Secret;
+  deleteUnreachable: boolean;
 }
 
 export type ClusterConfig = ExistingClusterConfig | MachineClusterConfig;
@@ -76,13 +80,17 @@ function existingCluster({ given, parsed, sshPrivateKey, kubeconfigSecret }: Clu
     });
   }
   const kubeconfig = parsed?.kubeconfig !== undefined ? { path: parsed.kubeconfig } : kubeconfigSecret && { contents: kubeconfigSecret };
-  return { issues, config: parsed && kubeconfig ? { source: "kubeconfig", kubeconfig } : undefined };
+  const config: ExistingClusterConfig | undefined =
+    parsed && kubeconfig ? { source: "kubeconfig", kubeconfig, context: parsed.context, deleteUnreachable: parsed.deleteUnreachable ?? false } : undefined;
+  return { issues, config };
 }
 
 function machineCluster(inputs: ClusterInputs, source: MachineClusterConfig["source"]): ResolvedCluster {
   const { given, parsed, sshPrivateKey } = inputs;
   const issues: ConfigIssue[] = [];
-  if (given.kubeconfig !== undefined) issues.push({ key: key("cluster.kubeconfig"), message: `only applies to source kubeconfig, not ${source}` });
+  for (const field of ["kubeconfig", "context"] as const) {
+    if (given[field] !== undefined) issues.push({ key: key(`cluster.${field}`), message: `only applies to source kubeconfig, not ${source}` });
+  }
   if (inputs.kubeconfigSecret) issues.push({ key: key("kubeconfig"), message: `only applies to source kubeconfig, not ${source}` });
   if (!sshPrivateKey) {
     issues.push({ key: key("sshPrivateKey"), message: `is required for source ${source}: \`pulumi config set --secret istio-lab:sshPrivateKey < ~/.ssh/id_ed25519\`` });
@@ -124,6 +132,7 @@ function machineCluster(inputs: ClusterInputs, source: MachineClusterConfig["sou
     ssh: schema.cluster.shape.ssh.unwrap().parse(parsed.ssh ?? {}),
     vsphere: parsed.vsphere,
     sshPrivateKey,
+    deleteUnreachable: parsed.deleteUnreachable ?? false,
   };
   return { issues, config, kubernetesVersion: resolved.kubernetesVersion };
 }

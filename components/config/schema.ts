@@ -106,6 +106,13 @@ export const cluster = z.strictObject({
   ssh: ssh.optional(),
   vsphere: vsphere.optional(),
   kubeconfig: z.string().min(1).optional(),
+  /** The kubeconfig context to use (source kubeconfig), instead of whichever is current. */
+  context: z.string().min(1).optional(),
+  /**
+   * Let a refresh or destroy drop from state the objects of a cluster that cannot be reached
+   * (pulumi-kubernetes deleteUnreachable). Off: an unreachable cluster is an error, not an empty one.
+   */
+  deleteUnreachable: z.boolean().optional(),
 });
 
 /** Keys that describe machines istio-lab builds, so they mean nothing for an existing cluster. */

@@ -50,9 +50,10 @@ describe("source hosts", () => {
     expectProblem(problems("hosts", { cluster: { vsphere: vsphereBlock } }), "istio-lab:cluster.vsphere", "only applies to source vsphere");
   });
 
-  it("refuses a kubeconfig path or secret", () => {
-    const list = problems("hosts", { cluster: { kubeconfig: "~/.kube/config" }, kubeconfig: secret(kubeconfigContents) });
+  it("refuses a kubeconfig path, secret or context", () => {
+    const list = problems("hosts", { cluster: { kubeconfig: "~/.kube/config", context: "kind-lab" }, kubeconfig: secret(kubeconfigContents) });
     expectProblem(list, "istio-lab:cluster.kubeconfig", "only applies to source kubeconfig, not hosts");
+    expectProblem(list, "istio-lab:cluster.context", "only applies to source kubeconfig, not hosts");
     expectProblem(list, "istio-lab:kubeconfig", "only applies to source kubeconfig, not hosts");
   });
 

@@ -21,11 +21,11 @@ describe.each(stacks)("stack %s", (_name, config) => {
     expect(kubernetes.filter((r) => r.provider !== "cluster-kubernetes").map((r) => `${r.name} -> ${r.provider}`)).toEqual([]);
   });
 
-  it("names the cluster by the stack, and lets destroy drop the objects of a cluster that is gone", async () => {
+  it("names the cluster by the stack, and never drops an unreachable cluster's objects unless asked", async () => {
     const provider = (await renderConfig(config)).resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
     expect(provider.inputs.clusterIdentifier).toBe(`istio-lab-${config.stack}`);
     // Provider inputs travel as text (the SDK JSON-encodes every non-string provider input).
-    expect(provider.inputs.deleteUnreachable).toBe("true");
+    expect(provider.inputs.deleteUnreachable).toBe("false");
   });
 });
 
@@ -35,5 +35,33 @@ describe("state that does not depend on the machine", () => {
     const provider = rendered.resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
     expect(provider.inputs.kubeconfig).toBe("~/.kube/config");
     expect(JSON.stringify(rendered.resources)).not.toContain(os.homedir());
+  });
+});
+
+describe("destroy and an unreachable cluster", () => {
+  const provider = (r: Awaited<ReturnType<typeof renderConfig>>) => r.resources.find((x) => x.type === "pulumi:providers:kubernetes")!;
+  const withCluster = (config: (typeof stacks)[number][1], extra: Record<string, unknown>) => {
+    const cluster = { ...JSON.parse(config.values["istio-lab:cluster"]), ...extra };
+    return { ...config, values: { ...config.values, "istio-lab:cluster": JSON.stringify(cluster) } };
+  };
+
+  it("deletes every Kubernetes object of a vSphere lab with its control plane's VM, so destroy never needs the cluster", async () => {
+    const kubernetes = (await renderConfig(stacks[1][1])).resources.filter((r) => r.type.startsWith("kubernetes:"));
+    expect([...new Set(kubernetes.map((r) => r.options.deletedWith))]).toEqual(["linux-node1"]);
+  });
+
+  it("deletes the objects one by one where the cluster may outlive the lab (hosts, kubeconfig)", async () => {
+    for (const config of [stacks[0][1], stacks[2][1]]) {
+      expect((await renderConfig(config)).resources.filter((r) => r.options.deletedWith !== undefined)).toEqual([]);
+    }
+  });
+
+  it("drops an unreachable cluster's objects from state only when cluster.deleteUnreachable says so", async () => {
+    expect(provider(await renderConfig(withCluster(stacks[2][1], { deleteUnreachable: true }))).inputs.deleteUnreachable).toBe("true");
+  });
+
+  it("pins the kubeconfig context when cluster.context names one", async () => {
+    expect(provider(await renderConfig(withCluster(stacks[0][1], { context: "kind-lab" }))).inputs.context).toBe("kind-lab");
+    expect(provider(await renderConfig(stacks[0][1])).inputs).not.toHaveProperty("context");
   });
 });
