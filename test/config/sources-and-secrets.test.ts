@@ -119,7 +119,7 @@ describe("source kubeconfig", () => {
   });
 
   it("takes a path", () => {
-    expect(parse(build("kubeconfig")).cluster).toEqual({ source: "kubeconfig", kubeconfig: { path: "~/.kube/config" } });
+    expect(parse(build("kubeconfig")).cluster).toEqual({ source: "kubeconfig", kubeconfig: { path: "~/.kube/config" }, deleteUnreachable: false });
   });
 
   it("takes the secret, kept secret", async () => {
