@@ -1,3 +1,6 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { kubeCluster } from "../../tools/verify/cluster";
 
@@ -10,5 +13,22 @@ describe("loading the kubeconfig", () => {
     );
     expect(error?.message).toMatch(/^cannot load the kubeconfig: it is not valid kubeconfig YAML$/);
     expect(error?.message).not.toContain("c2VjcmV0");
+  });
+
+  it("reads a path under ~ from the home folder, as the stack writes it", async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-home-"));
+    fs.writeFileSync(path.join(home, "lab.kubeconfig"), "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\n");
+    const saved = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      const error = await kubeCluster({ kind: "file", path: "~/lab.kubeconfig" }, "bookinfo", "curl").then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      // Loaded: what is missing now is a cluster in it, not the file.
+      expect(error?.message).toBe("the kubeconfig names no current cluster (pass --kubeconfig, or set its current-context)");
+    } finally {
+      process.env.HOME = saved;
+    }
   });
 });
