@@ -7,6 +7,11 @@ if ! declare -F die >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; 
 
 require_root
 [ -f "$ADMIN_CONF" ] || die "no $ADMIN_CONF: kubeadm init has not completed on this node"
+# An adopted cluster keeps the network plugin it has: Flannel over another CNI breaks both.
+if [ ! -f "$BUILT_MARKER" ] && compgen -G "$ROOT/etc/cni/net.d/*" >/dev/null; then
+  log "this cluster was not built by istio-lab and has a network plugin ($(basename "$(compgen -G "$ROOT/etc/cni/net.d/*" | head -1)")); leaving it as it is"
+  exit 0
+fi
 manifest=$(cat)
 grep -q '^kind: DaemonSet$' <<<"$manifest" || die "stdin does not hold the Flannel manifest"
 

@@ -9,6 +9,7 @@ if ! declare -F die >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; 
 
 need K8S_VERSION OS
 require_root
+leave_adopted_alone "containerd"
 
 write_file "$ROOT/etc/yum.repos.d/docker-ce.repo" 0644 <<'REPO' || true
 [docker-ce-stable]

@@ -8,6 +8,7 @@ if ! declare -F die >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; 
 
 need K8S_VERSION NODE_IP OS
 require_root
+leave_adopted_alone "Kubernetes packages"
 [[ "$K8S_VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "K8S_VERSION must look like 1.36.4, not $K8S_VERSION"
 minor=${K8S_VERSION%.*}
 

@@ -87,6 +87,16 @@ ensure_packages() {
   retry 5 "$(pkg_manager)" -y install "${missing[@]}"
 }
 
+# leave_adopted_alone STEP: ends the script on a node that already runs in a kubeadm cluster
+# istio-lab did not build (kubelet.conf, but no marker of istio-lab's own init or join): node
+# preparation renames, rewrites and restarts nothing there.
+leave_adopted_alone() {
+  if [ -f "$KUBE_DIR/kubelet.conf" ] && [ ! -f "$BUILT_MARKER" ]; then
+    log "$1: this node runs in a kubeadm cluster istio-lab did not build; leaving it as it is"
+    exit 0
+  fi
+}
+
 # ensure_service UNIT: enabled and running.
 ensure_service() {
   if systemctl is-enabled --quiet "$1" && systemctl is-active --quiet "$1"; then return 0; fi

@@ -9,6 +9,7 @@ if ! declare -F die >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; 
 
 need NODE_NAME DOMAIN LAB_HOSTS OS
 require_root
+leave_adopted_alone "OS preparation"
 
 # CentOS 7 is end of life: its mirrorlist is gone, the packages live on in vault.centos.org.
 if [ "$OS" = centos7 ]; then

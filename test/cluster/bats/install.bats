@@ -30,7 +30,7 @@ containerd=(K8S_VERSION=1.36.4 OS=rocky9)
 
 @test "a node already in a cluster is not moved to another Kubernetes release" {
   run_script install-kubernetes K8S_VERSION=1.36.4 NODE_IP=192.168.56.11 OS=rocky9
-  mkdir -p "$ROOT/etc/kubernetes" && touch "$ROOT/etc/kubernetes/kubelet.conf"
+  mkdir -p "$ROOT/etc/kubernetes/istio-lab" && touch "$ROOT/etc/kubernetes/kubelet.conf" "$ROOT/etc/kubernetes/istio-lab/built-by-istio-lab"
   : >"$CALLS"
   run_script install-kubernetes K8S_VERSION=1.37.1 NODE_IP=192.168.56.11 OS=rocky9
   [ "$status" -ne 0 ]
@@ -76,4 +76,23 @@ containerd=(K8S_VERSION=1.36.4 OS=rocky9)
   [[ "$output" == *"disables the CRI plugin"* ]]
   [ ! -e "$ROOT/etc/containerd/config.toml" ]
   refute_call '^systemctl (enable|restart)'
+}
+
+@test "a node of a cluster istio-lab did not build is prepared with no change at all" {
+  mkdir -p "$ROOT/etc/kubernetes" "$ROOT/etc/cni/net.d" && touch "$ROOT/etc/kubernetes/kubelet.conf" "$ROOT/etc/cni/net.d/10-calico.conflist"
+  echo "apiVersion: v1" >"$ROOT/etc/kubernetes/admin.conf"
+  before=$(fingerprint)
+  run_script prep-os NODE_NAME=linux-node2 DOMAIN=example.com LAB_HOSTS="linux-node2=192.168.56.12" OS=rocky9 VMXNET3_WORKAROUND=1
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"OS preparation: this node runs in a kubeadm cluster istio-lab did not build; leaving it as it is"* ]]
+  run_script install-kubernetes K8S_VERSION=1.37.1 NODE_IP=192.168.56.12 OS=rocky9
+  [ "$status" -eq 0 ]
+  run_script install-containerd K8S_VERSION=1.36.4 OS=rocky9
+  [ "$status" -eq 0 ]
+  run_script flannel-apply <<<"kind: DaemonSet"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"has a network plugin (10-calico.conflist); leaving it as it is"* ]]
+  refute_call "$mutating"
+  refute_call '^hostnamectl set-hostname|^kubectl'
+  [ "$(fingerprint)" = "$before" ]
 }
