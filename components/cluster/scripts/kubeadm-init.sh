@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs kubeadm init on the control-plane node from the configuration on stdin.
-# - initialised and the API answers: nothing to do (an existing kubeadm cluster is adopted);
+# - initialised and the API answers: nothing to do (an existing kubeadm cluster is adopted), but
+#   one istio-lab built is refused when the configuration asks for what kubeadm cannot change on
+#   a running cluster (pod and service networks, the API server's certificate names);
 # - initialised by istio-lab once but the API stays down: fails, it never resets a working cluster;
 # - a half-finished init (files left, API not answering, no success marker): kubeadm reset -f first.
 set -euo pipefail
@@ -13,8 +15,33 @@ config=$(cat)
 marker="$LAB_DIR/init.done"
 attempts=${API_WAIT_ATTEMPTS:-60}
 
+# yaml_field KEY < yaml: the value of the first `KEY: value` line, quotes dropped.
+yaml_field() { sed -n "s/^[[:space:]]*$1:[[:space:]]*\"\{0,1\}\([^\"]*\)\"\{0,1\}\$/\1/p" | head -n 1; }
+# cert_sans < yaml: the apiServer certSANs, sorted, comma-separated.
+cert_sans() { awk '/^[[:space:]]*certSANs:/ { on = 1; next } on && /^[[:space:]]*- / { sub(/^[[:space:]]*- /, ""); gsub(/"/, ""); print; next } { on = 0 }' | sort | paste -sd, -; }
+
+# kubeadm init runs once: a later change of these would be written nowhere while Flannel is
+# re-applied with the new network, and the cluster's node CIDRs would disagree with it.
+refuse_drift() {
+  local live drift=() pair field key want have
+  live=$(kube -n kube-system get configmap kubeadm-config -o jsonpath='{.data.ClusterConfiguration}') ||
+    die "cannot read the cluster's kubeadm configuration (configmap kube-system/kubeadm-config)"
+  for pair in podSubnet=istio-lab:cluster.podCidr serviceSubnet=istio-lab:cluster.serviceCidr; do
+    field=${pair%%=*} key=${pair#*=}
+    want=$(yaml_field "$field" <<<"$config") have=$(yaml_field "$field" <<<"$live")
+    [ "$want" = "$have" ] || drift+=("$key is $want, but this cluster was built with ${have:-none}")
+  done
+  want=$(cert_sans <<<"$config") have=$(cert_sans <<<"$live")
+  [ "$want" = "$have" ] ||
+    drift+=("the API server's certificate names ($have) are not the control plane's name, address and istio-lab:cluster.network.domain ($want)")
+  [ "${#drift[@]}" -eq 0 ] && return 0
+  for d in "${drift[@]}"; do log "$d"; done
+  die "kubeadm cannot change these on a running cluster: set them back, or destroy and recreate the lab"
+}
+
 if [ -f "$ADMIN_CONF" ]; then
   if wait_api "$attempts"; then
+    if [ -f "$BUILT_MARKER" ]; then refuse_drift; fi
     if [ ! -f "$marker" ]; then mkdir -p "$LAB_DIR" && touch "$marker"; fi
     log "control plane already initialised and ready; nothing to do"
     exit 0

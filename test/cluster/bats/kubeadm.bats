@@ -180,3 +180,24 @@ setup() {
   [[ "$output" == *"remove it from istio-lab:cluster.nodes"* ]]
   refute_call '^kubeadm (reset|join)'
 }
+
+@test "a running cluster istio-lab built refuses a new pod network or certificate names, naming the key" {
+  built=$'networking:\n  podSubnet: 10.2.0.0/16\n  serviceSubnet: 10.1.0.0/16\napiServer:\n  certSANs:\n  - 192.168.56.11\n  - linux-node1\n  - linux-node1.example.com'
+  run_script kubeadm-init <<<"$built"
+  [ "$status" -eq 0 ]
+  run_script kubeadm-init <<<"${built/10.2.0.0/10.3.0.0}"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"istio-lab:cluster.podCidr is 10.3.0.0/16, but this cluster was built with 10.2.0.0/16"* ]]
+  [[ "$output" == *"kubeadm cannot change these on a running cluster"* ]]
+  run_script kubeadm-init <<<"${built/example.com/lab.example.org}"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"certificate names (192.168.56.11,linux-node1,linux-node1.example.com) are not the control plane's name, address and istio-lab:cluster.network.domain (192.168.56.11,linux-node1,linux-node1.lab.example.org)"* ]]
+  rerun_changes_nothing kubeadm-init <<<"$built"
+}
+
+@test "a cluster istio-lab adopted is not held to istio-lab's networks" {
+  mkdir -p "$ROOT/etc/kubernetes" && echo "apiVersion: v1" >"$ROOT/etc/kubernetes/admin.conf" && touch "$FAKE_STATE/api-up"
+  run_script kubeadm-init <<<$'networking:\n  podSubnet: 10.2.0.0/16'
+  [ "$status" -eq 0 ]
+  refute_call 'get configmap kubeadm-config'
+}
