@@ -21,6 +21,20 @@ gpgkey=https://download.docker.com/linux/centos/gpg
 REPO
 ensure_packages containerd.io
 
+# Kubernetes 1.35 was the last release to support containerd 1.x (its release blog): from 1.36 on
+# the node needs 2.x. ensure_packages keeps an installed 1.x, so it is upgraded here, but never
+# under a kubelet that already runs in a cluster.
+containerd_major() { containerd --version | sed -nE 's/^containerd [^ ]+ v?([0-9]+)\.[0-9]+.*/\1/p'; }
+k8s_minor=${K8S_VERSION#*.} k8s_minor=${k8s_minor%%.*}
+if [ "$k8s_minor" -ge 36 ] && [ "$(containerd_major)" -lt 2 ]; then
+  installed=$(containerd --version | awk '{print $3}')
+  [ ! -f "$KUBE_DIR/kubelet.conf" ] ||
+    die "containerd $installed runs this node, Kubernetes $K8S_VERSION needs containerd 2.x, and istio-lab does not replace the runtime under a running kubelet: upgrade containerd.io on this node by hand"
+  log "containerd $installed is too old for Kubernetes $K8S_VERSION; upgrading to 2.x"
+  retry 3 "$(pkg_manager)" -y upgrade containerd.io
+  [ "$(containerd_major)" -ge 2 ] || die "the package repository offers no containerd 2.x (still $(containerd --version | awk '{print $3}'))"
+fi
+
 pause=$(kubeadm config images list --kubernetes-version "v$K8S_VERSION" 2>/dev/null | grep '/pause:' | head -n 1) ||
   die "kubeadm config images list named no pause image for v$K8S_VERSION; is kubeadm installed?"
 

@@ -52,7 +52,7 @@ assert_call() {
 }
 
 # The commands that change a machine; a second run on a finished node must issue none of them.
-mutating='^(dnf|yum) .*install|^systemctl (enable|disable|restart)|^hostnamectl set-hostname|^swapoff|^setenforce|^modprobe|^sysctl --system|^udevadm|^ethtool -K|^kubeadm (init|join|reset)|^kubectl .*apply|^ip link delete|^iptables-restore|^crictl pull'
+mutating='^(dnf|yum) .*(install|upgrade)|^systemctl (enable|disable|restart)|^hostnamectl set-hostname|^swapoff|^setenforce|^modprobe|^sysctl --system|^udevadm|^ethtool -K|^kubeadm (init|join|reset)|^kubectl .*apply|^ip link delete|^iptables-restore|^crictl pull'
 
 # rerun_changes_nothing NAME [VAR=value...] [< stdin]: run the script again on the node it just
 # finished; it must succeed without a single mutating command and leave every file as it was.

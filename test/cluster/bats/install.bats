@@ -96,3 +96,30 @@ containerd=(K8S_VERSION=1.36.4 OS=rocky9)
   refute_call '^hostnamectl set-hostname|^kubectl'
   [ "$(fingerprint)" = "$before" ]
 }
+
+@test "a containerd 1.x found on a new node is upgraded to 2.x for Kubernetes 1.36" {
+  touch "$FAKE_STATE/rpm/containerd.io"
+  echo v1.7.28 >"$FAKE_STATE/containerd-version"
+  run_script install-containerd K8S_VERSION=1.36.4 OS=rocky9
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"containerd v1.7.28 is too old for Kubernetes 1.36.4; upgrading to 2.x"* ]]
+  assert_call '^dnf -y upgrade containerd.io$'
+}
+
+@test "a containerd 1.x under a running kubelet is refused, not replaced" {
+  touch "$FAKE_STATE/rpm/containerd.io"
+  echo v1.7.28 >"$FAKE_STATE/containerd-version"
+  mkdir -p "$ROOT/etc/kubernetes/istio-lab" && touch "$ROOT/etc/kubernetes/kubelet.conf" "$ROOT/etc/kubernetes/istio-lab/built-by-istio-lab"
+  run_script install-containerd K8S_VERSION=1.36.4 OS=rocky9
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"containerd v1.7.28 runs this node, Kubernetes 1.36.4 needs containerd 2.x"* ]]
+  refute_call "$mutating"
+}
+
+@test "Kubernetes 1.35 keeps a containerd 1.x it finds" {
+  touch "$FAKE_STATE/rpm/containerd.io"
+  echo v1.7.28 >"$FAKE_STATE/containerd-version"
+  run_script install-containerd K8S_VERSION=1.35.2 OS=rocky9
+  [ "$status" -eq 0 ]
+  refute_call 'upgrade'
+}
