@@ -97,9 +97,14 @@ containerd=(K8S_VERSION=1.36.4 OS=rocky9)
   [ "$(fingerprint)" = "$before" ]
 }
 
-@test "a containerd 1.x found on a new node is upgraded to 2.x for Kubernetes 1.36" {
+# A node that came with containerd.io 1.7 from an older repository.
+containerd_1x_installed() {
   touch "$FAKE_STATE/rpm/containerd.io"
   echo v1.7.28 >"$FAKE_STATE/containerd-version"
+}
+
+@test "a containerd 1.x found on a new node is upgraded to 2.x for Kubernetes 1.36" {
+  containerd_1x_installed
   run_script install-containerd K8S_VERSION=1.36.4 OS=rocky9
   [ "$status" -eq 0 ]
   [[ "$output" == *"containerd v1.7.28 is too old for Kubernetes 1.36.4; upgrading to 2.x"* ]]
@@ -107,8 +112,7 @@ containerd=(K8S_VERSION=1.36.4 OS=rocky9)
 }
 
 @test "a containerd 1.x under a running kubelet is refused, not replaced" {
-  touch "$FAKE_STATE/rpm/containerd.io"
-  echo v1.7.28 >"$FAKE_STATE/containerd-version"
+  containerd_1x_installed
   mkdir -p "$ROOT/etc/kubernetes/istio-lab" && touch "$ROOT/etc/kubernetes/kubelet.conf" "$ROOT/etc/kubernetes/istio-lab/built-by-istio-lab"
   run_script install-containerd K8S_VERSION=1.36.4 OS=rocky9
   [ "$status" -ne 0 ]
@@ -117,8 +121,7 @@ containerd=(K8S_VERSION=1.36.4 OS=rocky9)
 }
 
 @test "Kubernetes 1.35 keeps a containerd 1.x it finds" {
-  touch "$FAKE_STATE/rpm/containerd.io"
-  echo v1.7.28 >"$FAKE_STATE/containerd-version"
+  containerd_1x_installed
   run_script install-containerd K8S_VERSION=1.35.2 OS=rocky9
   [ "$status" -eq 0 ]
   refute_call 'upgrade'
