@@ -49,7 +49,11 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  if (values.out) writeManifests(rendered.resources, values.out);
+  const outProblem = values.out ? writeManifests(rendered.resources, values.out) : undefined;
+  if (outProblem) {
+    console.error(outProblem);
+    return 1;
+  }
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ stack: rendered.stack, resources: rendered.resources.map(contractFields) }, null, 2)}\n`);
   } else {
@@ -95,13 +99,32 @@ export function tree({ stack, resources, outputs }: Rendered): string {
   return `${[...lines, ...(outputLines.length ? ["Outputs:", ...outputLines] : [])].join("\n")}\n`;
 }
 
-/** One YAML file per Kubernetes object, named after its logical name. */
-function writeManifests(resources: RenderedResource[], dir: string): void {
-  fs.mkdirSync(dir, { recursive: true });
-  for (const r of resources) {
-    if (!r.type.startsWith("kubernetes:") || typeof r.inputs.kind !== "string") continue;
-    fs.writeFileSync(path.join(dir, `${r.name.replaceAll("/", "_")}.yaml`), stringify(r.inputs));
+/** Marks a folder `--out` wrote, so that a later render may replace what it holds. */
+const outMarker = ".istio-lab-render";
+
+/**
+ * One YAML file per Kubernetes object (named after its logical name) and per Helm release (its
+ * chart, version, repository and values), in a folder holding nothing else: files of an earlier
+ * render are removed first, and a folder with other files is refused (the message, or undefined).
+ */
+function writeManifests(resources: RenderedResource[], dir: string): string | undefined {
+  if (fs.existsSync(dir)) {
+    const entries = fs.readdirSync(dir);
+    if (entries.length > 0 && !entries.includes(outMarker)) return `--out ${dir}: the folder holds files render did not write; give a new or empty folder`;
+    for (const entry of entries) if (entry.endsWith(".yaml")) fs.rmSync(path.join(dir, entry));
   }
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, outMarker), "");
+  const write = (name: string, doc: unknown) => fs.writeFileSync(path.join(dir, `${name.replaceAll("/", "_")}.yaml`), stringify(doc));
+  for (const r of resources) {
+    if (r.type === "kubernetes:helm.sh/v3:Release") {
+      const { name, namespace, chart, version, repositoryOpts, values } = r.inputs as Record<string, unknown>;
+      write(r.name, { release: name, namespace, chart, version, repository: (repositoryOpts as { repo?: string } | undefined)?.repo, values });
+    } else if (r.type.startsWith("kubernetes:") && typeof r.inputs.kind === "string") {
+      write(r.name, r.inputs);
+    }
+  }
+  return undefined;
 }
 
 main().then(

@@ -71,16 +71,40 @@ describe("npm run render", () => {
     });
   });
 
-  it("writes every Kubernetes object as YAML with --out, each valid against its schema", async () => {
+  it("writes every Kubernetes object as YAML with --out, each valid against its schema, and each Helm release", async () => {
     const { status, stdout } = render("Pulumi.local.yaml", "--json", "--out", out);
     expect(status).toBe(0);
     const objects = (JSON.parse(stdout).resources as { type: string; inputs: { kind?: string } }[]).filter(
       (r) => r.type.startsWith("kubernetes:") && typeof r.inputs.kind === "string",
     );
-    const files = fs.readdirSync(out);
-    expect(files.length).toBe(objects.length);
+    const files = fs.readdirSync(out).filter((f) => f.endsWith(".yaml"));
+    const releases = files.filter((f) => f.startsWith("HelmRelease_"));
+    expect(files.length - releases.length).toBe(objects.length);
     expect(files).toContain("Namespace_bookinfo.yaml");
-    for (const file of files) await validateObject(parse(fs.readFileSync(path.join(out, file), "utf8")));
+    for (const file of files.filter((f) => !releases.includes(f))) await validateObject(parse(fs.readFileSync(path.join(out, file), "utf8")));
+    expect(parse(fs.readFileSync(path.join(out, "HelmRelease_istio-system_istiod.yaml"), "utf8"))).toMatchObject({
+      release: "istiod",
+      namespace: "istio-system",
+      chart: "istiod",
+      version: "1.31.1",
+      repository: "https://istio-release.storage.googleapis.com/charts",
+      values: { pilot: { autoscaleEnabled: false } },
+    });
+  });
+
+  it("renders --out into a fresh folder: no file of an earlier render stays, and a folder of other files is refused", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-out-"));
+    expect(spawnRender("Pulumi.local.yaml", "--out", dir).status).toBe(0);
+    fs.writeFileSync(path.join(dir, "Stale_old.yaml"), "kind: Stale\n");
+    expect(spawnRender(stackFile("mirror", { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" }, "istio-lab:scenario": "mirroring" }), "--out", dir).status).toBe(0);
+    expect(fs.readdirSync(dir)).not.toContain("Stale_old.yaml");
+    expect(fs.readdirSync(dir)).not.toContain("Deployment_bookinfo_reviews-v1.yaml");
+    const foreign = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-foreign-"));
+    fs.writeFileSync(path.join(foreign, "notes.txt"), "mine");
+    const refused = spawnRender("Pulumi.local.yaml", "--out", foreign);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr.trim()).toBe(`--out ${foreign}: the folder holds files render did not write; give a new or empty folder`);
+    expect(fs.readdirSync(foreign)).toEqual(["notes.txt"]);
   });
 
   it("turns secure: values into placeholders and prints every secret input as [secret]", () => {
