@@ -122,6 +122,12 @@ describe.each(sources)("source %s", (_source, stack) => {
 });
 
 describe("the admin kubeconfig", () => {
+  it("is a stack output the render prints as [secret]", async () => {
+    const rendered = await renderStack(hostsStack());
+    expect(rendered.outputs.kubeconfig).toBe("[secret]");
+    expect(rendered.outputs.clusterSource).toBe("hosts");
+  });
+
   it("is refused when the control plane returns something that is not a kubeconfig", async () => {
     const { checkedKubeconfig } = await import("../../components/cluster/kubeadm/kubeadm-cluster");
     expect(() => checkedKubeconfig("", "linux-node1")).toThrow(/empty or not a kubeconfig/);

@@ -141,6 +141,7 @@ async function render(config: StackConfig, program: Program, standIns: StandIns,
   const stackName = `${config.project}-${config.stack}`;
   let failure: { error: unknown } | undefined;
   const pendingAliases: Promise<unknown>[] = [];
+  const secretOutputs = new Set<string>();
 
   await pulumi.runtime.setMocks(
     {
@@ -200,7 +201,12 @@ async function render(config: StackConfig, program: Program, standIns: StandIns,
     // A program error (a ConfigError above all) is rethrown once the engine is idle; thrown from
     // here it would also reject the stack's own outputs, which nothing awaits.
     try {
-      return await program();
+      const result = await program();
+      // The stack's outputs resolve to plain values below; which of them are secrets is read now.
+      for (const [key, value] of Object.entries(result)) {
+        if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))) secretOutputs.add(key);
+      }
+      return result;
     } catch (error) {
       failure = { error };
       return {};
@@ -229,7 +235,7 @@ async function render(config: StackConfig, program: Program, standIns: StandIns,
           provider,
         };
       }),
-    outputs: redact(outputs ?? {}) as Record<string, unknown>,
+    outputs: Object.fromEntries(Object.entries(redact(outputs ?? {}) as Record<string, unknown>).map(([k, v]) => [k, secretOutputs.has(k) ? "[secret]" : v])),
     invokes: invokes.map((call, i) => ({ ...call, version: versions[i] ?? "" })),
   };
 }
