@@ -6,7 +6,7 @@ import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names"
 import { scenarioOptionSchemas } from "../../catalog/scenarios/options";
 import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
 import { resolveCluster, type ClusterConfig, type Secret } from "./cluster-source";
-import { ConfigError, describeIssue, fromZod, unknownKeyMessage, type ConfigIssue } from "./errors";
+import { closestKey, ConfigError, describeIssue, fromZod, unknownKeyMessage, type ConfigIssue } from "./errors";
 import * as rules from "./rules";
 import * as schema from "./schema";
 
@@ -48,6 +48,13 @@ export function parseLabConfig({ values, secretKeys }: RawConfig, analyze: Scena
   const key = (name: string) => `${project}:${name}`;
 
   for (const name of Object.keys(values)) {
+    // A namespace one typo away from the project's (istio_lab:, istiolab:) is ours, misspelt: the
+    // CLI and the program would otherwise ignore the key without a word.
+    const namespace = name.split(":")[0];
+    if (namespace !== project && closestKey(namespace, [project]) === project) {
+      issues.push({ key: name, message: `is in the namespace "${namespace}", which nothing reads; did you mean "${project}:${name.slice(namespace.length + 1)}"?` });
+      continue;
+    }
     if (!name.startsWith(`${project}:`)) continue;
     const short = name.slice(project.length + 1);
     if (!topLevelKeys.includes(short)) issues.push({ key: name, message: unknownKeyMessage(short, topLevelKeys) });

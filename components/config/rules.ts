@@ -169,6 +169,13 @@ export function meshOptionRules(mesh: Mesh): ConfigIssue[] {
   if (mesh.ingress.httpNodePort !== undefined && mesh.ingress.serviceType === "ClusterIP") {
     issues.push({ key: "istio-lab:mesh.ingress.httpNodePort", message: "needs ingress.serviceType NodePort or LoadBalancer; a ClusterIP Service has no node port" });
   }
+  // Kiali's graphs and Grafana's dashboards are Prometheus queries (Istio's values-kiali.yaml and
+  // values-grafana.yaml point both at it); without it they stay empty.
+  for (const addon of ["kiali", "grafana"] as const) {
+    if (mesh.addons.includes(addon) && !mesh.addons.includes("prometheus")) {
+      issues.push({ key: "istio-lab:mesh.addons", message: `${addon} reads its metrics from prometheus: add prometheus, or leave ${addon} out` });
+    }
+  }
   if (mesh.kiali.auth === "anonymous" && mesh.dashboards.serviceType === "NodePort") {
     issues.push({
       key: "istio-lab:mesh.kiali.auth",

@@ -105,7 +105,15 @@ export const cluster = z.strictObject({
   network: network.optional(),
   ssh: ssh.optional(),
   vsphere: vsphere.optional(),
-  kubeconfig: z.string().min(1).optional(),
+  // A path: contents pasted here would reach the render, the state and the gate's command line in
+  // clear text; they belong in the secret istio-lab:kubeconfig.
+  kubeconfig: z
+    .string()
+    .min(1)
+    .refine((text) => !text.includes("\n") && !/^\s*(apiVersion|kind|clusters|current-context)\s*:/.test(text), {
+      error: "holds kubeconfig contents, not a path; store them with `pulumi config set --secret istio-lab:kubeconfig < <file>` and remove this key",
+    })
+    .optional(),
   /** The kubeconfig context to use (source kubeconfig), instead of whichever is current. */
   context: z.string().min(1).optional(),
   /**
@@ -177,7 +185,7 @@ export type Vsphere = z.infer<typeof vsphere>;
 export const verify = z.strictObject({
   gate: z.boolean().default(false),
   /** Where the gate reaches the ingress gateway, when istio-lab cannot tell (a cluster it did not build). */
-  gatewayUrl: z.url({ error: "must be a URL such as http://192.168.49.2:31380" }).optional(),
+  gatewayUrl: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL such as http://192.168.49.2:31380" }).optional(),
   requests: z.int().min(1).max(1000).optional(),
 });
 

@@ -195,3 +195,31 @@ describe("object keys", () => {
     expect(() => parseLabConfig({ values, secretKeys }, analyzeScenario)).toThrow('istio-lab:cluster.source: is required: one of "vsphere", "hosts", "kubeconfig"');
   });
 });
+
+describe("mistakes a new user makes", () => {
+  it("refuses kubeconfig contents pasted into the path field, without repeating them", () => {
+    const contents = "apiVersion: v1\nkind: Config\nusers: [{name: admin, user: {token: tok3n-s3cret}}]";
+    const list = problems("kubeconfig", { cluster: { kubeconfig: contents } });
+    expectProblem(list, "istio-lab:cluster.kubeconfig", "holds kubeconfig contents, not a path", "pulumi config set --secret istio-lab:kubeconfig");
+    expect(JSON.stringify(list)).not.toContain("tok3n-s3cret");
+    expect(problems("kubeconfig", { cluster: { kubeconfig: "/home/me/.kube/lab config" } })).toEqual([]);
+  });
+
+  it("refuses a gateway URL without http:// or https://", () => {
+    for (const url of ["192.168.49.2:31380", "ftp://192.168.49.2:31380"]) {
+      expectProblem(problems("kubeconfig", { verify: { gatewayUrl: url } }), "istio-lab:verify.gatewayUrl", "must be an http:// or https:// URL");
+    }
+    expect(problems("kubeconfig", { verify: { gatewayUrl: "https://lab.example.com" } })).toEqual([]);
+  });
+
+  it("refuses a key in a namespace that is the project's misspelt, instead of ignoring it", () => {
+    expectProblem(problems("kubeconfig", { "istio_lab:scenario": "mirroring" }), "istio_lab:scenario", 'did you mean "istio-lab:scenario"?');
+    expect(problems("kubeconfig", { "kubernetes:enableServerSideApply": "true" })).toEqual([]);
+  });
+
+  it("refuses Kiali or Grafana without the Prometheus they read", () => {
+    expectProblem(problems("kubeconfig", { mesh: { addons: ["kiali", "jaeger"] } }), "istio-lab:mesh.addons", "kiali reads its metrics from prometheus");
+    expectProblem(problems("kubeconfig", { mesh: { addons: ["grafana"] } }), "istio-lab:mesh.addons", "grafana reads its metrics from prometheus");
+    expect(problems("kubeconfig", { mesh: { addons: ["prometheus", "grafana"] } })).toEqual([]);
+  });
+});

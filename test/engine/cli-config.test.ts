@@ -156,3 +156,12 @@ describe("stacks the project ships or the README creates", () => {
     expect(() => readStackFile(path.join(dir, "stack.yaml"))).toThrow(/a stack file is named Pulumi\.<stack>\.yaml/);
   });
 });
+
+describe("a stack file's shape", () => {
+  it("refuses keys written beside config: instead of under it, naming them", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-stack-"));
+    const file = path.join(dir, "Pulumi.noroot.yaml");
+    fs.writeFileSync(file, "istio-lab:cluster:\n  source: kubeconfig\nistio-lab:scenario: mirroring\n");
+    expect(() => readStackFile(file)).toThrow("istio-lab:cluster, istio-lab:scenario must sit under `config:`; the Pulumi CLI reads no other key as config");
+  });
+});

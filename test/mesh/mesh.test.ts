@@ -126,17 +126,19 @@ describe("mesh options", () => {
   });
 
   it("installs only the chosen addons, and tracing only with Jaeger", async () => {
-    const r = await lab({ addons: ["kiali"] });
+    const r = await lab({ addons: ["prometheus", "kiali"] });
     expect(ofType(r, release).map((x) => x.name).sort()).toEqual([
       "HelmRelease/istio-system/istio-base",
       "HelmRelease/istio-system/istio-ingressgateway",
       "HelmRelease/istio-system/istiod",
       "HelmRelease/istio-system/kiali",
+      "HelmRelease/istio-system/prometheus",
     ]);
     expect(ofType(r, "kubernetes:telemetry.istio.io/v1:Telemetry")).toEqual([]);
     expect(ofType(r, "kubernetes:apps/v1:Deployment").filter((d) => d.name.startsWith("Deployment/istio-system/"))).toEqual([]);
     expect(values(r, "kiali").external_services).toMatchObject({ grafana: { enabled: false }, tracing: { enabled: false } });
     expect(r.outputs.dashboards).toEqual({
+      prometheus: { portForward: "kubectl -n istio-system port-forward --address 127.0.0.1 svc/prometheus 9090:9090", url: "http://127.0.0.1:9090" },
       kiali: { portForward: "kubectl -n istio-system port-forward --address 127.0.0.1 svc/kiali 20001:20001", url: "http://127.0.0.1:20001/kiali" },
     });
   });

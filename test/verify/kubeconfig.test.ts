@@ -31,4 +31,13 @@ describe("loading the kubeconfig", () => {
       process.env.HOME = saved;
     }
   });
+
+  it("never repeats a kubeconfig file's contents either, but says when the file is missing", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-kc-"));
+    const file = path.join(dir, "broken");
+    fs.writeFileSync(file, "apiVersion: v1\nusers:\n- user: { client-key-data: c2VjcmV0LWtleS1tYXRlcmlhbA== \n");
+    const load = (p: string) => kubeCluster({ kind: "file", path: p }, "bookinfo", "curl").then(() => undefined, (e: Error) => e.message);
+    expect(await load(file)).toBe(`cannot load the kubeconfig ${file}: it is not valid kubeconfig YAML`);
+    expect(await load(path.join(dir, "absent"))).toMatch(/^cannot load the kubeconfig .*absent: ENOENT/);
+  });
 });

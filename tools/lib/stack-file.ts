@@ -44,7 +44,11 @@ export function readStackFile(stackFile: string): StackConfig {
   }
   const config = doc.get("config", true);
   if (config !== undefined && config !== null && !isMap(config)) throw new StackFileError(`${stackFile}: \`config\` must be a mapping of keys to values`);
-  const values = ((doc.toJS() ?? {}) as { config?: Record<string, unknown> }).config ?? {};
+  const top = (doc.toJS() ?? {}) as Record<string, unknown>;
+  // The CLI reads a stack's values under `config:` only; keys written beside it are not config.
+  const stray = Object.keys(top).filter((k) => k.includes(":"));
+  if (stray.length > 0) throw new StackFileError(`${stackFile}: ${stray.join(", ")} must sit under \`config:\`; the Pulumi CLI reads no other key as config`);
+  const values = (top.config as Record<string, unknown> | undefined) ?? {};
   // Scalars keep the text they were written with (`1.10` stays "1.10"), as the CLI reads them.
   const sources: Record<string, string> = {};
   for (const pair of isMap(config) ? config.items : []) {

@@ -44,8 +44,10 @@ export async function kubeCluster(source: KubeconfigSource, namespace: string, p
     else if (source.kind === "inline") kc.loadFromString(source.content);
     else kc.loadFromDefault();
   } catch (error) {
-    // A parser's message quotes the offending line; for kubeconfig contents that may be key material.
-    const why = source.kind === "inline" ? "it is not valid kubeconfig YAML" : error instanceof Error ? error.message : String(error);
+    // A parser's message quotes the offending line, which may be key material, from a file as much
+    // as inline: only a file system error (no such file, no permission) is passed on.
+    const fsCode = (error as NodeJS.ErrnoException).code;
+    const why = source.kind === "file" && typeof fsCode === "string" && /^E[A-Z]+$/.test(fsCode) ? (error as Error).message : "it is not valid kubeconfig YAML";
     throw new ClusterError(`cannot load the kubeconfig${source.kind === "file" ? ` ${source.path}` : ""}: ${why}`);
   }
   const current = kc.getCurrentCluster()?.server;
