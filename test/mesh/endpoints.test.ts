@@ -1,6 +1,9 @@
 // Where each addon answers is written once (components/mesh/addons/endpoints.ts); these tests read
 // the rendered objects and outputs, not that table, so a port changed in one place only is caught.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { renderFile, resource, type Rendered } from "../harness";
 
 const release = (r: Rendered, name: string) => resource(r, "kubernetes:helm.sh/v3:Release", `HelmRelease/istio-system/${name}`).inputs.values as any;
@@ -66,5 +69,17 @@ describe("addon endpoints agree across values, objects and outputs", () => {
     const collector = service(r, "jaeger-collector");
     expect(provider.opentelemetry.service).toBe(`${collector.metadata.name}.istio-system.svc.cluster.local`);
     expect(collector.spec.ports.map((p: { port: number }) => p.port)).toContain(provider.opentelemetry.port);
+  });
+});
+
+describe("Grafana's Prometheus data source as Istio's addon values set it", () => {
+  it("queries at the 15 s step Prometheus scrapes at (manifests/addons/values-grafana.yaml), so no panel shows gaps", async () => {
+    const upstream = parse(fs.readFileSync(path.resolve(__dirname, "../../../shared/upstream/istio-1.31/addons/values-grafana.yaml"), "utf8")) as any;
+    const theirs = upstream.datasources["datasources.yaml"].datasources.find((d: { type: string }) => d.type === "prometheus");
+    const rendered = await renderFile("Pulumi.local.yaml");
+    const ours = release(rendered, "grafana").datasources["datasources.yaml"].datasources.find((d: { type: string }) => d.type === "prometheus");
+    expect(ours.jsonData.timeInterval).toBe(theirs.jsonData.timeInterval);
+    expect(ours.url).toBe(theirs.url);
+    expect(release(rendered, "prometheus").server.global.scrape_interval).toBe(theirs.jsonData.timeInterval);
   });
 });

@@ -35,7 +35,7 @@ export function grafanaValues({ mesh, imageRegistry, serviceType }: AddonSetting
       "datasources.yaml": {
         apiVersion: 1,
         datasources: [
-          { name: "Prometheus", type: "prometheus", url: `http://${addonEndpoints.prometheus.service}:${addonEndpoints.prometheus.port}`, access: "proxy", isDefault: true, jsonData: { timeInterval: "5s" } },
+          { name: "Prometheus", type: "prometheus", url: `http://${addonEndpoints.prometheus.service}:${addonEndpoints.prometheus.port}`, access: "proxy", isDefault: true, jsonData: { timeInterval: "15s" } },
         ],
       },
     },
