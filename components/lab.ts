@@ -61,10 +61,12 @@ export class Lab extends pulumi.ComponentResource {
           namespace,
           gatewayUrl: config.verify.gatewayUrl ?? mesh.access.gatewayUrl,
           kubeconfig: cluster.kubeconfigSource,
+          context: config.cluster.source === "kubeconfig" ? config.cluster.context : undefined,
           requests: config.verify.requests,
           runId,
         },
-        { parent: this, dependsOn: [workloads, scenario] },
+        // Its first request goes through the gateway, which nothing else on its path waits for.
+        { parent: this, dependsOn: [workloads, scenario, mesh.gateway] },
       );
     }
     this.outputs = {

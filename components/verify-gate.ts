@@ -11,6 +11,8 @@ export interface VerifyGateArgs {
   gatewayUrl: string;
   /** A kubeconfig file where Pulumi runs, or the lab's admin kubeconfig (secret). */
   kubeconfig: { path: pulumi.Input<string> } | { contents: pulumi.Output<string> };
+  /** The context the lab pins (istio-lab:cluster.context), so verify looks at the lab's cluster. */
+  context?: string;
   requests?: number;
   /** Differs on every deployment, so that every `pulumi up` verifies the live mesh again. */
   runId: string;
@@ -39,6 +41,7 @@ export function verifyGate(args: VerifyGateArgs, opts: { parent: pulumi.Resource
       ...(args.options === undefined ? [] : ["--options", JSON.stringify(args.options)]),
       ...(args.requests === undefined ? [] : ["--requests", String(args.requests)]),
       ...kubeconfigFlag,
+      ...(args.context ? ["--context", args.context] : []),
     ]);
   return new command.local.Command(
     "verify-run",

@@ -7,7 +7,6 @@ import { istioNamespace } from "./istio";
 
 export const ingressGateway = {
   release: "istio-ingressgateway",
-  namespace: istioNamespace,
   /**
    * The chart derives its pod labels from the release name; every upstream sample Gateway selects
    * `istio: ingressgateway`.

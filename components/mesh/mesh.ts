@@ -29,6 +29,8 @@ export interface MeshArgs {
 export class Mesh extends pulumi.ComponentResource {
   readonly appNamespace: k8s.core.v1.Namespace;
   readonly istiod: k8s.helm.v3.Release;
+  /** The ingress gateway's release: what traffic from outside waits for. */
+  readonly gateway: k8s.helm.v3.Release;
   readonly access: Access;
 
   constructor(name: string, args: MeshArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -48,7 +50,7 @@ export class Mesh extends pulumi.ComponentResource {
       { ...parent, dependsOn: [base] },
     );
     // `image: auto` is filled in by istiod's injector, so the gateway must come after istiod.
-    chartRelease(
+    this.gateway = chartRelease(
       {
         ...istio,
         release: ingressGateway.release,

@@ -19,7 +19,7 @@ describe("the verify gate", () => {
   it("runs verify last against the node port, with the admin kubeconfig as a secret in the environment", async () => {
     const r = await renderStack({ ...hostsLab, "istio-lab:scenario": "route-jason-v2", "istio-lab:verify": { gate: true, requests: 40 } });
     const gate = resource(r, gateType, "verify-run");
-    expect(gate.dependsOn).toEqual(["workloads", "scenario"]);
+    expect(gate.dependsOn).toEqual(["workloads", "scenario", "HelmRelease/istio-system/istio-ingressgateway"]);
     expect(gate.inputs.create).toBe(
       "npm run --silent verify -- --scenario route-jason-v2 --namespace bookinfo --gateway-url http://192.168.56.11:31380 --requests 40",
     );
@@ -41,6 +41,14 @@ describe("the verify gate", () => {
       `npm run --silent verify -- --scenario canary --namespace bookinfo --gateway-url http://192.168.49.2:31380 --options '{"weights":{"v1":80,"v2":20}}' --kubeconfig '~/.kube/config'`,
     );
     expect(gate.inputs.environment).toBeUndefined();
+  });
+
+  it("passes the context the lab pins, so verify looks at the lab's own cluster", async () => {
+    const r = await renderStack({
+      "istio-lab:cluster": { ...localCluster, context: "kind-lab" },
+      "istio-lab:verify": { gate: true, gatewayUrl: "http://127.0.0.1:8080" },
+    });
+    expect(resource(r, gateType, "verify-run").inputs.create).toMatch(/ --kubeconfig '~\/\.kube\/config' --context kind-lab$/);
   });
 
   it("needs a gateway it can reach without a port-forward", async () => {

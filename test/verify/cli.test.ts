@@ -42,7 +42,7 @@ describe("npm run verify", () => {
   it("--help documents every flag and exits 0", async () => {
     const { status, stdout } = await verify(["--help"]);
     expect(status).toBe(0);
-    for (const flag of ["--stack", "--scenario", "--options", "--kubeconfig", "--gateway-url", "--namespace", "--requests", "--json", "--timeout", "--deadline"]) expect(stdout).toContain(flag);
+    for (const flag of ["--stack", "--scenario", "--options", "--kubeconfig", "--context", "--gateway-url", "--namespace", "--requests", "--json", "--timeout", "--deadline"]) expect(stdout).toContain(flag);
     expect(stdout).toContain("route-jason-v2");
   });
 

@@ -40,4 +40,31 @@ describe("loading the kubeconfig", () => {
     expect(await load(file)).toBe(`cannot load the kubeconfig ${file}: it is not valid kubeconfig YAML`);
     expect(await load(path.join(dir, "absent"))).toMatch(/^cannot load the kubeconfig .*absent: ENOENT/);
   });
+
+  it("looks at the context the lab pins, and says so when the kubeconfig lacks it", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-kc-"));
+    const file = path.join(dir, "two");
+    // Both on loopback ports nothing listens on: a request fails at once, naming the server it tried.
+    const cluster = (name: string, port: number) => ({ name, cluster: { server: `https://127.0.0.1:${port}` } });
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [cluster("lab", 1), cluster("other", 2)],
+        users: [{ name: "u", user: {} }],
+        contexts: [
+          { name: "lab", context: { cluster: "lab", user: "u" } },
+          { name: "other", context: { cluster: "other", user: "u" } },
+        ],
+        "current-context": "other",
+      }),
+    );
+    const missing = await kubeCluster({ kind: "file", path: file }, "bookinfo", "curl", "gone").then(() => undefined, (e: Error) => e.message);
+    expect(missing).toBe("the kubeconfig has no context gone (istio-lab:cluster.context, --context)");
+    const transport = await kubeCluster({ kind: "file", path: file }, "bookinfo", "curl", "lab");
+    const reached = await transport.ping(5000).then(() => "answered", (e: Error) => e.message);
+    transport.close();
+    expect(reached).toContain("https://127.0.0.1:1");
+  });
 });

@@ -19,6 +19,7 @@ flags:
       --options JSON      the scenario's options (default: the stack's istio-lab:scenarioOptions)
       --kubeconfig PATH   kubeconfig file (default: the contents in ISTIO_LAB_KUBECONFIG, the
                           stack output 'kubeconfig', then KUBECONFIG, then ~/.kube/config)
+      --context NAME      kubeconfig context (default: its current-context)
       --gateway-url URL   ingress gateway, e.g. http://127.0.0.1:8080 (default: the stack
                           output 'gatewayUrl'); on a local stack run 'gatewayPortForward' first
       --namespace NS      app namespace (default: the stack output 'appNamespace')
@@ -43,6 +44,7 @@ export interface VerifyArgs {
   scenario?: string;
   options?: unknown;
   kubeconfig?: string;
+  context?: string;
   gatewayUrl?: string;
   namespace?: string;
   requests?: number;
@@ -78,6 +80,7 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
         scenario: { type: "string" },
         options: { type: "string" },
         kubeconfig: { type: "string" },
+        context: { type: "string" },
         "gateway-url": { type: "string" },
         namespace: { type: "string" },
         requests: { type: "string" },
@@ -109,6 +112,7 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
     scenario: values.scenario,
     options,
     kubeconfig: values.kubeconfig,
+    context: values.context,
     gatewayUrl: values["gateway-url"],
     namespace: values.namespace,
     requests,

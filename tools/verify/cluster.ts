@@ -35,7 +35,7 @@ function describe(error: unknown, server: string): string {
   return `cannot reach the Kubernetes API at ${server} (${cause ?? e.message ?? String(error)})`;
 }
 
-export async function kubeCluster(source: KubeconfigSource, namespace: string, plaintextImage: string): Promise<ClusterTransport> {
+export async function kubeCluster(source: KubeconfigSource, namespace: string, plaintextImage: string, context?: string): Promise<ClusterTransport> {
   const lib = await import("@kubernetes/client-node");
   const kc = new lib.KubeConfig();
   try {
@@ -49,6 +49,10 @@ export async function kubeCluster(source: KubeconfigSource, namespace: string, p
     const fsCode = (error as NodeJS.ErrnoException).code;
     const why = source.kind === "file" && typeof fsCode === "string" && /^E[A-Z]+$/.test(fsCode) ? (error as Error).message : "it is not valid kubeconfig YAML";
     throw new ClusterError(`cannot load the kubeconfig${source.kind === "file" ? ` ${source.path}` : ""}: ${why}`);
+  }
+  if (context) {
+    if (!kc.getContextObject(context)) throw new ClusterError(`the kubeconfig has no context ${context} (istio-lab:cluster.context, --context)`);
+    kc.setCurrentContext(context);
   }
   const current = kc.getCurrentCluster()?.server;
   if (!current) throw new ClusterError("the kubeconfig names no current cluster (pass --kubeconfig, or set its current-context)");

@@ -25,6 +25,8 @@ export interface Target {
   namespace: string;
   gatewayUrl: string;
   kubeconfig: KubeconfigSource;
+  /** The kubeconfig context to use, when the lab pins one (istio-lab:cluster.context). */
+  context?: string;
   /** What the stack says to run when the gateway is only reachable through a port-forward. */
   gatewayPortForward?: string;
   /** Where the facts came from, for the report: `flags` or `stack <name>`. */
@@ -111,6 +113,7 @@ export async function resolveTarget(args: VerifyArgs, run: CommandRunner = execR
     namespace: namespace!,
     gatewayUrl: gatewayUrl!,
     kubeconfig,
+    ...(args.context && { context: args.context }),
     ...(text(outputs.gatewayPortForward) && { gatewayPortForward: text(outputs.gatewayPortForward) }),
     source: flagsOnly ? "flags" : `stack ${args.stack ?? "(selected)"}`,
   };

@@ -26,7 +26,9 @@ ensure_packages containerd.io
 # under a kubelet that already runs in a cluster.
 containerd_major() { containerd --version | sed -nE 's/^containerd [^ ]+ v?([0-9]+)\.[0-9]+.*/\1/p'; }
 k8s_minor=${K8S_VERSION#*.} k8s_minor=${k8s_minor%%.*}
-if [ "$k8s_minor" -ge 36 ] && [ "$(containerd_major)" -lt 2 ]; then
+major=$(containerd_major)
+[ -n "$major" ] || die "cannot read containerd's version from '$(containerd --version)'"
+if [ "$k8s_minor" -ge 36 ] && [ "$major" -lt 2 ]; then
   installed=$(containerd --version | awk '{print $3}')
   [ ! -f "$KUBE_DIR/kubelet.conf" ] ||
     die "containerd $installed runs this node, Kubernetes $K8S_VERSION needs containerd 2.x, and istio-lab does not replace the runtime under a running kubelet: upgrade containerd.io on this node by hand"

@@ -39,6 +39,16 @@ refuse_drift() {
   die "kubeadm cannot change these on a running cluster: set them back, or destroy and recreate the lab"
 }
 
+# reset_own_attempt WHAT: resets the node, but only after an init istio-lab itself started here
+# (its configuration is written before kubeadm init runs); a control plane it found is never
+# reset, however broken it looks: its etcd is someone's cluster.
+reset_own_attempt() {
+  [ -f "$LAB_DIR/kubeadm-init.yaml" ] ||
+    die "$1, and istio-lab did not start it: this is not a cluster istio-lab may reset; repair it, or run 'kubeadm reset' on this node yourself"
+  log "$1; resetting"
+  kubeadm reset -f
+}
+
 if [ -f "$ADMIN_CONF" ]; then
   if wait_api "$attempts"; then
     if [ -f "$BUILT_MARKER" ]; then refuse_drift; fi
@@ -49,11 +59,9 @@ if [ -f "$ADMIN_CONF" ]; then
   if [ -f "$marker" ]; then
     die "the control plane was initialised but its API server does not answer /readyz; check 'journalctl -u kubelet' and 'crictl ps -a' on this node (istio-lab does not reset a cluster that has worked)"
   fi
-  log "admin.conf exists but the API server never came up: a half-finished init; resetting"
-  kubeadm reset -f
+  reset_own_attempt "admin.conf exists but the API server never came up: a half-finished init"
 elif compgen -G "$KUBE_DIR/manifests/*.yaml" >/dev/null || [ -d "$ROOT/var/lib/etcd/member" ]; then
-  log "static pod manifests or etcd data left by an earlier attempt; resetting"
-  kubeadm reset -f
+  reset_own_attempt "static pod manifests or etcd data left by an earlier attempt"
 fi
 
 write_file "$LAB_DIR/kubeadm-init.yaml" 0600 < <(printf '%s\n' "$config") || true

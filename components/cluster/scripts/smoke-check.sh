@@ -19,7 +19,8 @@ read -ra expected <<<"$EXPECTED_NODES"
 # gone, and Pulumi deletes removed resources only after this check. So the check removes it first:
 # only a Node istio-lab joined (its label), never one of a cluster it adopted.
 wanted=" ${expected[*]%%=*} "
-for node in $(kube get nodes -l "$JOINED_LABEL" -o jsonpath='{.items[*].metadata.name}'); do
+joined=$(kube get nodes -l "$JOINED_LABEL" -o jsonpath='{.items[*].metadata.name}') || die "cannot list the cluster's nodes"
+for node in $joined; do
   [[ "$wanted" == *" $node "* ]] && continue
   log "$node left istio-lab:cluster.nodes: draining and deleting it"
   timeout "$((timeout + 60))" kubectl --kubeconfig "$ADMIN_CONF" drain "$node" --ignore-daemonsets --delete-emptydir-data --force --timeout="${timeout}s" >/dev/null 2>&1 ||
@@ -39,7 +40,9 @@ for entry in "${expected[@]}"; do
     problems+=("node $name has InternalIP ${actual:-none}, expected $ip: the kubelet's node-ip is wrong")
   fi
 done
-if ! await_k -n kube-flannel rollout status daemonset/kube-flannel-ds; then
+# Flannel is istio-lab's on a cluster it built; an adopted cluster keeps its own network plugin.
+if { [ -f "$BUILT_MARKER" ] || kube -n kube-flannel get daemonset kube-flannel-ds >/dev/null 2>&1; } &&
+  ! await_k -n kube-flannel rollout status daemonset/kube-flannel-ds; then
   problems+=("Flannel (daemonset kube-flannel/kube-flannel-ds) did not roll out in ${timeout}s")
 fi
 if ! await_k -n kube-system rollout status deployment/coredns; then

@@ -26,7 +26,13 @@ setup() {
   [[ "$output" == *"already initialised and ready; nothing to do"* ]]
 }
 
+# What istio-lab writes before it runs kubeadm init: the attempt was its own.
+own_init_started() {
+  mkdir -p "$ROOT/etc/kubernetes/istio-lab" && printf '%s\n' "$config" >"$ROOT/etc/kubernetes/istio-lab/kubeadm-init.yaml"
+}
+
 @test "a half-finished init (admin.conf, API never up, no marker) is reset before a fresh init" {
+  own_init_started
   mkdir -p "$ROOT/etc/kubernetes/manifests"
   echo "apiVersion: v1" >"$ROOT/etc/kubernetes/admin.conf"
   run_script kubeadm-init <<<"$config"
@@ -35,6 +41,7 @@ setup() {
 }
 
 @test "leftover manifests or etcd data are reset before init" {
+  own_init_started
   mkdir -p "$ROOT/var/lib/etcd/member"
   run_script kubeadm-init <<<"$config"
   [ "$status" -eq 0 ]
@@ -200,4 +207,17 @@ setup() {
   run_script kubeadm-init <<<$'networking:\n  podSubnet: 10.2.0.0/16'
   [ "$status" -eq 0 ]
   refute_call 'get configmap kubeadm-config'
+}
+
+@test "a control plane istio-lab did not start is never reset, however broken it looks" {
+  mkdir -p "$ROOT/etc/kubernetes/manifests" "$ROOT/var/lib/etcd/member"
+  echo "apiVersion: v1" >"$ROOT/etc/kubernetes/admin.conf"
+  run_script kubeadm-init <<<"$config"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"istio-lab did not start it: this is not a cluster istio-lab may reset"* ]]
+  refute_call '^kubeadm (reset|init)'
+  rm "$ROOT/etc/kubernetes/admin.conf"
+  run_script kubeadm-init <<<"$config"
+  [ "$status" -ne 0 ]
+  refute_call '^kubeadm (reset|init)'
 }
