@@ -1,4 +1,5 @@
 // Test helpers over the render engine: the same code path as `npm run render`.
+import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../components/config";
 import { renderConfig, renderStackFile, type Rendered, type RenderedResource } from "../tools/lib/mock-engine";
 import { stackConfig } from "../tools/lib/stack-file";
@@ -38,6 +39,14 @@ export async function configErrors(config: Record<string, unknown>): Promise<str
     throw error;
   }
   throw new Error("expected a configuration error, but the stack rendered");
+}
+
+/** A value as the engine receives it, secrets revealed: what a provider gets, keys and all. */
+export function reveal(value: unknown): unknown {
+  if (pulumi.runtime.isRpcSecret(value)) return reveal(pulumi.runtime.unwrapRpcSecret(value));
+  if (Array.isArray(value)) return value.map(reveal);
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reveal(v)]));
+  return value;
 }
 
 export const localCluster = { source: "kubeconfig", kubeconfig: "~/.kube/config" };

@@ -1,8 +1,8 @@
-import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { renderConfig, renderProgram } from "../../tools/lib/mock-engine";
 import { stackConfig } from "../../tools/lib/stack-file";
 import { defaultStandIns } from "../../tools/lib/stand-ins";
+import { reveal } from "../harness";
 import { command, commands, hostsStack, renderCluster, vmType } from "./render-cluster";
 
 describe("source hosts", () => {
@@ -70,7 +70,7 @@ describe("SSH host keys", () => {
     await renderConfig(config, renderProgram(), {
       ...defaultStandIns,
       outputs: (type, name, inputs) => {
-        if (type === "command:remote:Command") seen.set(name, unwrap(inputs.connection) as Record<string, unknown>);
+        if (type === "command:remote:Command") seen.set(name, reveal(inputs.connection) as Record<string, unknown>);
         return defaultStandIns.outputs!(type, name, inputs);
       },
     });
@@ -80,8 +80,3 @@ describe("SSH host keys", () => {
     expect(seen.get("control-plane-init")).not.toHaveProperty("hostKey");
   });
 });
-
-/** A secret as the mock engine receives it: `{ [sig]: secret, value }`. */
-function unwrap(value: unknown): unknown {
-  return value !== null && typeof value === "object" && "value" in value && pulumi.runtime.isRpcSecret(value) ? (value as { value: unknown }).value : value;
-}

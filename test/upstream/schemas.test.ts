@@ -2,7 +2,6 @@
 // upstream files those providers read (see ../../../shared/upstream/README.md for provenance).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 import Ajv from "ajv";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -10,7 +9,7 @@ import { renderConfig, renderProgram, type Rendered } from "../../tools/lib/mock
 import { readStackFileForRender, stackConfig, type StackConfig } from "../../tools/lib/stack-file";
 import { defaultStandIns } from "../../tools/lib/stand-ins";
 import { hostsStack } from "../cluster/render-cluster";
-import { localCluster, ofType } from "../harness";
+import { localCluster, ofType, reveal } from "../harness";
 
 const upstream = (file: string) => path.resolve(__dirname, "../../../shared/upstream", file);
 const yamlOf = (file: string) => parse(fs.readFileSync(upstream(file), "utf8"));
@@ -121,10 +120,6 @@ const vsphere = jsonOf("pulumi-vsphere-4.17.0/schema.subset.json") as PackageSch
 const commandSchema = jsonOf("pulumi-command-1.2.1/schema.json") as PackageSchema;
 
 // ---- Renders ----------------------------------------------------------------------------------
-
-/** Inputs with secrets revealed: the provider receives a secret's value, keys and all. */
-const reveal = (v: unknown): unknown =>
-  pulumi.runtime.isRpcSecret(v) ? reveal(pulumi.runtime.unwrapRpcSecret(v)) : Array.isArray(v) ? v.map(reveal) : isMap(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, reveal(x)])) : v;
 
 interface Render extends Rendered {
   /** What each resource sent the engine, secrets revealed, by `type name`. */

@@ -42,13 +42,8 @@ setup() {
   refute_call 'apply'
 }
 
-# The control plane of a cluster istio-lab built: its own Flannel is checked.
-built_control_plane() {
-  mkdir -p "$ROOT/etc/kubernetes/istio-lab" && touch "$ROOT/etc/kubernetes/istio-lab/built-by-istio-lab"
-}
-
 @test "the smoke check passes when every node is Ready on its lab address and Flannel and CoreDNS rolled out" {
-  built_control_plane
+  built_by_istio_lab
   run_script smoke-check "EXPECTED_NODES=$expected"
   [ "$status" -eq 0 ]
   [[ "$output" == *"smoke check passed: 2 node(s)"* ]]
@@ -58,7 +53,7 @@ built_control_plane() {
 }
 
 @test "the smoke check names a node on the wrong address, a node not Ready and a missing rollout" {
-  built_control_plane
+  built_by_istio_lab
   echo 10.0.2.15 >"$FAKE_STATE/ip-linux-node2"
   touch "$FAKE_STATE/notready-linux-node1" "$FAKE_STATE/rollout-fail-coredns"
   run_script smoke-check "EXPECTED_NODES=$expected"
@@ -70,7 +65,7 @@ built_control_plane() {
 }
 
 @test "the smoke check fails when Flannel does not roll out" {
-  built_control_plane
+  built_by_istio_lab
   touch "$FAKE_STATE/rollout-fail-flannel"
   run_script smoke-check "EXPECTED_NODES=$expected"
   [ "$status" -ne 0 ]
@@ -101,7 +96,7 @@ built_control_plane() {
 }
 
 @test "reset on a clean node only runs kubeadm reset" {
-  mkdir -p "$ROOT/etc/kubernetes/istio-lab" && touch "$ROOT/etc/kubernetes/istio-lab/built-by-istio-lab"
+  built_by_istio_lab
   printf '%s\n' '*filter' ':INPUT ACCEPT [0:0]' 'COMMIT' >"$FAKE_STATE/iptables"
   run_script reset-node
   [ "$status" -eq 0 ]
@@ -131,7 +126,7 @@ built_control_plane() {
 }
 
 @test "the smoke check bounds every wait, and every request beside them" {
-  built_control_plane
+  built_by_istio_lab
   for node in linux-node1 linux-node2; do echo "192.168.56.1${node: -1}" >"$FAKE_STATE/ip-$node"; done
   run_script smoke-check EXPECTED_NODES="linux-node1=192.168.56.11 linux-node2=192.168.56.12" SMOKE_TIMEOUT=30
   [ "$status" -eq 0 ]
@@ -150,7 +145,7 @@ built_control_plane() {
 }
 
 @test "a worker istio-lab joined that left the config is drained and deleted before the checks wait on it" {
-  built_control_plane
+  built_by_istio_lab
   for node in linux-node1 linux-node2; do echo "192.168.56.1${node: -1}" >"$FAKE_STATE/ip-$node"; done
   echo "linux-node2 linux-node3" >"$FAKE_STATE/joined-nodes"
   run_script smoke-check EXPECTED_NODES="linux-node1=192.168.56.11 linux-node2=192.168.56.12" SMOKE_TIMEOUT=30

@@ -20,6 +20,11 @@ setup_node() {
   export PATH="$bin:$PATH"
 }
 
+# built_by_istio_lab: the node carries the marker of istio-lab's own init or join.
+built_by_istio_lab() {
+  mkdir -p "$ROOT/etc/kubernetes/istio-lab" && touch "$ROOT/etc/kubernetes/istio-lab/built-by-istio-lab"
+}
+
 # run_script NAME [VAR=value...] [< stdin]: runs a node script the way the program does, with env prefixes.
 run_script() {
   local name=$1

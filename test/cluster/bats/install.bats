@@ -30,7 +30,7 @@ containerd=(K8S_VERSION=1.36.4 OS=rocky9)
 
 @test "a node already in a cluster is not moved to another Kubernetes release" {
   run_script install-kubernetes K8S_VERSION=1.36.4 NODE_IP=192.168.56.11 OS=rocky9
-  mkdir -p "$ROOT/etc/kubernetes/istio-lab" && touch "$ROOT/etc/kubernetes/kubelet.conf" "$ROOT/etc/kubernetes/istio-lab/built-by-istio-lab"
+  built_by_istio_lab && touch "$ROOT/etc/kubernetes/kubelet.conf"
   : >"$CALLS"
   run_script install-kubernetes K8S_VERSION=1.37.1 NODE_IP=192.168.56.11 OS=rocky9
   [ "$status" -ne 0 ]
@@ -113,7 +113,7 @@ containerd_1x_installed() {
 
 @test "a containerd 1.x under a running kubelet is refused, not replaced" {
   containerd_1x_installed
-  mkdir -p "$ROOT/etc/kubernetes/istio-lab" && touch "$ROOT/etc/kubernetes/kubelet.conf" "$ROOT/etc/kubernetes/istio-lab/built-by-istio-lab"
+  built_by_istio_lab && touch "$ROOT/etc/kubernetes/kubelet.conf"
   run_script install-containerd K8S_VERSION=1.36.4 OS=rocky9
   [ "$status" -ne 0 ]
   [[ "$output" == *"containerd v1.7.28 runs this node, Kubernetes 1.36.4 needs containerd 2.x"* ]]
