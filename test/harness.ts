@@ -13,8 +13,8 @@ export type { Rendered, RenderedResource };
 export const ciphertext = { secure: "v1:bm9uY2Utb2YtMTI=:c2VhbGVkIGJ5IHRoZSBvd25lcg==" } as const;
 
 /**
- * One render per distinct input in a test file: tests of a file share the render and each gets
- * its own copy, so none can change what another sees. (Each test file runs in its own process.)
+ * One render per distinct input in a fork (vitest reuses a fork for the next file): tests share
+ * the render and each gets its own copy, so none can change what another sees.
  */
 export function memoised<A extends unknown[]>(render: (...args: A) => Promise<Rendered>): (...args: A) => Promise<Rendered> {
   const cache = new Map<string, Promise<Rendered>>();

@@ -25,9 +25,15 @@ async function main(): Promise<number> {
     console.error(usage);
     return 2;
   }
+  // A folder --out may not replace is refused before anything renders.
+  const outProblem = values.out ? outFolderProblem(values.out) : undefined;
+  if (outProblem) {
+    console.error(outProblem);
+    return 1;
+  }
   // The program and Pulumi's SDK load only now, so a usage error answers at once.
   const [{ ConfigError }, { CliRefusal }, { offlineRunId, renderConfig, renderProgram }, { readStackFileForRender, StackFileError }] = await Promise.all([
-    import("../components/config"),
+    import("./lib/defer-closure-deps").then(() => import("../components/config")),
     import("./lib/cli-config"),
     import("./lib/mock-engine"),
     import("./lib/stack-file"),
@@ -49,11 +55,7 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  const outProblem = values.out ? writeManifests(rendered.resources, values.out) : undefined;
-  if (outProblem) {
-    console.error(outProblem);
-    return 1;
-  }
+  if (values.out) writeManifests(rendered.resources, values.out);
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ stack: rendered.stack, resources: rendered.resources.map(contractFields) }, null, 2)}\n`);
   } else {
@@ -102,17 +104,20 @@ export function tree({ stack, resources, outputs }: Rendered): string {
 /** Marks a folder `--out` wrote, so that a later render may replace what it holds. */
 const outMarker = ".istio-lab-render";
 
+/** Why `--out` may not write into a folder (it holds files an earlier render did not write), or undefined. */
+function outFolderProblem(dir: string): string | undefined {
+  const entries = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+  if (entries.length > 0 && !entries.includes(outMarker)) return `--out ${dir}: the folder holds files render did not write; give a new or empty folder`;
+  return undefined;
+}
+
 /**
  * One YAML file per Kubernetes object (named after its logical name) and per Helm release (its
- * chart, version, repository and values), in a folder holding nothing else: files of an earlier
- * render are removed first, and a folder with other files is refused (the message, or undefined).
+ * chart, version, repository and values), in a folder holding nothing else: the files of an
+ * earlier render are removed first.
  */
-function writeManifests(resources: RenderedResource[], dir: string): string | undefined {
-  if (fs.existsSync(dir)) {
-    const entries = fs.readdirSync(dir);
-    if (entries.length > 0 && !entries.includes(outMarker)) return `--out ${dir}: the folder holds files render did not write; give a new or empty folder`;
-    for (const entry of entries) if (entry.endsWith(".yaml")) fs.rmSync(path.join(dir, entry));
-  }
+function writeManifests(resources: RenderedResource[], dir: string): void {
+  if (fs.existsSync(dir)) for (const entry of fs.readdirSync(dir)) if (entry.endsWith(".yaml")) fs.rmSync(path.join(dir, entry));
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, outMarker), "");
   const write = (name: string, doc: unknown) => fs.writeFileSync(path.join(dir, `${name.replaceAll("/", "_")}.yaml`), stringify(doc));
@@ -124,7 +129,6 @@ function writeManifests(resources: RenderedResource[], dir: string): string | un
       write(r.name, r.inputs);
     }
   }
-  return undefined;
 }
 
 main().then(

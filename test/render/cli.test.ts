@@ -93,16 +93,19 @@ describe("npm run render", () => {
   });
 
   it("renders --out into a fresh folder: no file of an earlier render stays, and a folder of other files is refused", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-out-"));
-    expect(spawnRender("Pulumi.local.yaml", "--out", dir).status).toBe(0);
-    fs.writeFileSync(path.join(dir, "Stale_old.yaml"), "kind: Stale\n");
-    expect(spawnRender(stackFile("mirror", { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" }, "istio-lab:scenario": "mirroring" }), "--out", dir).status).toBe(0);
-    expect(fs.readdirSync(dir)).not.toContain("Stale_old.yaml");
-    expect(fs.readdirSync(dir)).not.toContain("Deployment_bookinfo_reviews-v1.yaml");
+    // The folder the local render above wrote, rendered over by another stack.
+    expect(render("Pulumi.local.yaml", "--json", "--out", out).status).toBe(0);
+    expect(fs.readdirSync(out)).toContain("Deployment_bookinfo_reviews-v1.yaml");
+    fs.writeFileSync(path.join(out, "Stale_old.yaml"), "kind: Stale\n");
+    expect(spawnRender(stackFile("mirror", { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" }, "istio-lab:scenario": "mirroring" }), "--out", out).status).toBe(0);
+    expect(fs.readdirSync(out)).not.toContain("Stale_old.yaml");
+    expect(fs.readdirSync(out)).not.toContain("Deployment_bookinfo_reviews-v1.yaml");
+    expect(fs.readdirSync(out)).toContain("Deployment_bookinfo_httpbin-v1.yaml");
     const foreign = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-foreign-"));
     fs.writeFileSync(path.join(foreign, "notes.txt"), "mine");
     const refused = spawnRender("Pulumi.local.yaml", "--out", foreign);
     expect(refused.status).toBe(1);
+    expect(refused.stdout).toBe("");
     expect(refused.stderr.trim()).toBe(`--out ${foreign}: the folder holds files render did not write; give a new or empty folder`);
     expect(fs.readdirSync(foreign)).toEqual(["notes.txt"]);
   });
@@ -147,8 +150,9 @@ describe("npm run render", () => {
   it("takes the run id and a preview mode from flags, and refuses an unknown flag with its usage", () => {
     const gated = stackFile("gated", { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" }, "istio-lab:verify": { gate: true, gatewayUrl: "http://127.0.0.1:8080" } });
     const gate = (out: string) => JSON.parse(out).resources.find((r: { name: string }) => r.name === "verify-run").inputs.triggers;
-    expect(gate(render(gated, "--json", "--run-id", "run-7").stdout)).toEqual(["run-7"]);
-    expect(render(gated, "--json", "--preview").status).toBe(0);
+    const previewed = render(gated, "--json", "--run-id", "run-7", "--preview");
+    expect(previewed.status).toBe(0);
+    expect(gate(previewed.stdout)).toEqual(["run-7"]);
     const unknown = render(gated, "--jsn");
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain("Unknown option '--jsn'");

@@ -9,8 +9,7 @@ import { deadPort, startStub, type Stub } from "./stub";
 const root = path.resolve(__dirname, "../..");
 
 /** Runs the CLI without blocking this process, which serves the stub meanwhile. */
-function verify(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string; seconds: number }> {
-  const started = performance.now();
+function verify(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "tools/verify.ts", ...args], {
       cwd: root,
@@ -21,11 +20,12 @@ function verify(args: string[], env: Record<string, string> = {}): Promise<{ sta
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    // A bound for a hang only, far above what a busy machine needs.
+    const timer = setTimeout(() => child.kill("SIGKILL"), 110_000);
     child.on("error", reject);
     child.on("close", (status) => {
       clearTimeout(timer);
-      resolve({ status, stdout, stderr, seconds: (performance.now() - started) / 1000 });
+      resolve({ status, stdout, stderr });
     });
   });
 }
@@ -70,13 +70,13 @@ describe("npm run verify", () => {
     expect(text.stdout).toMatch(/^FAIL: 4 of 5 checks passed/m);
   });
 
-  it("exits 2 quickly with a clear message when the gateway is unreachable", async () => {
+  it("exits 2 with a clear message when the gateway is unreachable, before any probe runs", async () => {
     const gateway = `http://127.0.0.1:${await deadPort()}`;
-    const { status, stdout, stderr, seconds } = await verify([...flags(gateway), "--json"]);
+    const { status, stdout, stderr } = await verify([...flags(gateway), "--json"]);
     expect(status).toBe(2);
     expect(stderr).toMatch(/verify: the ingress gateway at http:\/\/127\.0\.0\.1:\d+ is unreachable \(.*ECONNREFUSED\)/);
-    expect(JSON.parse(stdout)).toMatchObject({ ok: false, exitCode: 2 });
-    expect(seconds).toBeLessThan(8);
+    // Stopped at the first refused connection, not after every probe's timeout.
+    expect(JSON.parse(stdout)).toEqual({ ok: false, exitCode: 2, error: expect.stringContaining("unreachable"), probes: [] });
   });
 
   it("exits 2 when the cluster's API server is unreachable, through the real client", async () => {

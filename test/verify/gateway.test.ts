@@ -85,20 +85,21 @@ describe("productpage probes through the gateway", () => {
   });
 
   it("times each page: a delay inside the bounds passes, an answer too fast or too slow fails", async () => {
-    const probe: ProductPageProbe = { kind: "productpage", user: "jason", requests: 4, status: 200, latencySeconds: { min: 0.25, max: 1.5 } };
+    // Bounds far from the stub's delay on either side, so a busy machine cannot change a verdict.
+    const probe = (latencySeconds: { min?: number; max?: number }): ProductPageProbe => ({ kind: "productpage", user: "jason", requests: 4, status: 200, latencySeconds });
     const slow = await against({ delayMs: (user) => (user === "jason" ? 300 : 0) });
-    expect(check(await runProbes(slow, [probe]), 0, "latency").pass).toBe(true);
+    expect(check(await runProbes(slow, [probe({ min: 0.25, max: 60 })]), 0, "latency").pass).toBe(true);
+    expect(check(await runProbes(slow, [probe({ max: 0.2 })]), 0, "latency").pass).toBe(false);
     slow.http.close();
     await stub!.close();
     const fast = await against({});
-    expect(check(await runProbes(fast, [probe]), 0, "latency").pass).toBe(false);
+    expect(check(await runProbes(fast, [probe({ min: 30 })]), 0, "latency").pass).toBe(false);
   });
 
   it("an answer that never comes counts as no answer after the request's timeout", async () => {
+    // Were the timeout not applied, the answers would come after 5 s, each a 200.
     const c = await against({ delayMs: () => 5000 }, { timeoutMs: 300 });
-    const started = performance.now();
     const results = await runProbes(c, [{ kind: "productpage", requests: 3, status: 200, latencySeconds: { max: 2 } }]);
-    expect(performance.now() - started).toBeLessThan(2500);
     expect(check(results, 0, "status")).toMatchObject({ pass: false, observed: "no answer x3" });
     expect(exitCode(results)).toBe(1);
   });
@@ -130,13 +131,11 @@ describe("ingress probes", () => {
 });
 
 describe("reaching the lab", () => {
-  it("reports an unreachable gateway before any traffic, quickly", async () => {
+  it("reports an unreachable gateway before any traffic", async () => {
     const c = testContext({ gatewayUrl: `http://127.0.0.1:${await deadPort()}` });
     ctx = c;
-    const started = performance.now();
     await expect(preflight(c, resolveScenario("bookinfo", undefined).probes, "is the port-forward running?")).rejects.toThrow(UnreachableError);
     await expect(preflight(c, resolveScenario("bookinfo", undefined).probes)).rejects.toThrow(/ingress gateway at http:\/\/127\.0\.0\.1:\d+ is unreachable \(.*ECONNREFUSED\)/);
-    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it("does not run probes past the run's deadline", async () => {

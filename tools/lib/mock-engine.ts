@@ -1,5 +1,6 @@
 // Runs the program under Pulumi's mock engine and records every resource it registers: the one
 // code path behind `npm run render`, the tests and the benchmark.
+import "./defer-closure-deps"; // first: before the SDK loads
 import * as pulumi from "@pulumi/pulumi";
 import { istioLab } from "../../components/program";
 import { defaultStandIns, type StandIns } from "./stand-ins";
