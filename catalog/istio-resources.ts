@@ -56,6 +56,8 @@ export interface VirtualServiceSpec {
   /** Gateways the routes are bound to; absent means the sidecars (`mesh`). */
   gateways?: string[];
   http: HTTPRoute[];
+  /** Namespaces that see it; absent means every namespace. */
+  exportTo?: string[];
 }
 
 export interface ConsistentHash {
@@ -85,6 +87,8 @@ export interface DestinationRuleSpec {
   host: string;
   trafficPolicy?: TrafficPolicy;
   subsets?: Subset[];
+  /** Namespaces that see it; absent means every namespace. */
+  exportTo?: string[];
 }
 
 export interface GatewaySpec {

@@ -3,7 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "./cluster/cluster";
 import type { LabConfig } from "./config";
 import { selectApps } from "../catalog/apps";
+import { istioNamespace } from "./mesh/istio-namespace";
 import { Mesh } from "./mesh/mesh";
+import { kubeconfigOutput, labPlatformOutput, type LabPlatform } from "./platform";
 import { meshImages } from "./mesh/mesh-images";
 import { Scenario } from "./scenarios/scenario";
 import { verifyGate } from "./verify-gate";
@@ -69,12 +71,27 @@ export class Lab extends pulumi.ComponentResource {
         { parent: this, dependsOn: [workloads, scenario, mesh.gateway] },
       );
     }
+    // What lab stacks on this platform read (components/platform.ts).
+    const labPlatform: LabPlatform = {
+      clusterIdentifier: args.clusterIdentifier,
+      ...(config.cluster.source === "kubeconfig" && "path" in config.cluster.kubeconfig
+        ? { kubeconfigPath: config.cluster.kubeconfig.path, ...(config.cluster.context && { context: config.cluster.context }) }
+        : {}),
+      labDomain: config.mesh.ingress.labDomain,
+      gatewayUrl: mesh.access.gatewayUrl,
+      ...(mesh.access.gatewayPortForward && { gatewayPortForward: mesh.access.gatewayPortForward }),
+      gatewayNamespace: istioNamespace,
+      reservedNamespaces: [istioNamespace, namespace],
+      ...(config.apps.imageRegistry && { imageRegistry: config.apps.imageRegistry }),
+      istioVersion: config.mesh.istioVersion,
+    };
     this.outputs = {
       clusterSource: config.cluster.source,
-      ...(cluster.kubeconfig ? { kubeconfig: cluster.kubeconfig } : {}),
+      ...(cluster.kubeconfig ? { [kubeconfigOutput]: cluster.kubeconfig } : {}),
       scenario: config.scenario,
       appNamespace: namespace,
       ...mesh.access,
+      [labPlatformOutput]: labPlatform,
     };
     this.registerOutputs(this.outputs);
   }

@@ -1,14 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
-import { readLabConfig } from "./config";
+import { readStackConfig } from "./config";
 import { Lab } from "./lab";
+import { LabOnPlatform } from "./lab-on-platform";
+import { readPlatform } from "./platform";
 import { analyzeScenario } from "./scenarios/analyzer";
 
 /**
- * The whole program: read config, build the lab, return the stack outputs. Pulumi calls it with
- * no argument, so every deployment gets a new run id; an offline render passes a fixed one.
+ * The whole program: read config, build the stack, return its outputs. A platform stack builds the
+ * cluster, the mesh and its own lab; a lab stack (istio-lab:platform) reads its platform first and
+ * builds only its own lab on it. Pulumi calls it with no argument, so every deployment gets a new
+ * run id; an offline render passes a fixed one.
  */
-export function istioLab(runId?: string): Record<string, pulumi.Input<unknown>> {
-  const config = readLabConfig(analyzeScenario);
-  const lab = new Lab("lab", { config, clusterIdentifier: `${pulumi.getProject()}-${pulumi.getStack()}`, runId });
-  return lab.outputs;
+export async function istioLab(runId?: string): Promise<Record<string, pulumi.Input<unknown>>> {
+  const config = readStackConfig(analyzeScenario);
+  if (config.platform !== undefined) {
+    const platform = await readPlatform(config.platform, config.apps.namespace);
+    return new LabOnPlatform("lab", { config, platform, runId }).outputs;
+  }
+  return new Lab("lab", { config, clusterIdentifier: `${pulumi.getProject()}-${pulumi.getStack()}`, runId }).outputs;
 }

@@ -9,6 +9,8 @@ export interface VerifyGateArgs {
   options: unknown;
   namespace: string;
   gatewayUrl: string;
+  /** A lab's host on a shared gateway (catalog/lab-host.ts), sent as the Host header. */
+  host?: string;
   /** A kubeconfig file where Pulumi runs, or the lab's admin kubeconfig (secret). */
   kubeconfig: { path: pulumi.Input<string> } | { contents: pulumi.Output<string> };
   /** The context the lab pins (istio-lab:cluster.context), so verify looks at the lab's cluster. */
@@ -38,6 +40,7 @@ export function verifyGate(args: VerifyGateArgs, opts: { parent: pulumi.Resource
       args.namespace,
       "--gateway-url",
       args.gatewayUrl,
+      ...(args.host === undefined ? [] : ["--host", args.host]),
       ...(args.options === undefined ? [] : ["--options", JSON.stringify(args.options)]),
       ...(args.requests === undefined ? [] : ["--requests", String(args.requests)]),
       ...kubeconfigFlag,

@@ -32,7 +32,7 @@ async function main(): Promise<number> {
     return 1;
   }
   // The program and Pulumi's SDK load only now, so a usage error answers at once.
-  const [{ ConfigError }, { CliRefusal }, { offlineRunId, renderConfig, renderProgram }, { readStackFileForRender, StackFileError }] = await Promise.all([
+  const [{ ConfigError }, { CliRefusal }, { offlineRunId, platformReferences, renderConfig, renderProgram }, { readStackFileForRender, StackFileError }] = await Promise.all([
     import("./lib/defer-closure-deps").then(() => import("../components/config")),
     import("./lib/cli-config"),
     import("./lib/mock-engine"),
@@ -42,7 +42,9 @@ async function main(): Promise<number> {
   try {
     const { config, placeholders } = readStackFileForRender(positionals[0]);
     if (placeholders.length > 0) console.error(`note: ${path.basename(positionals[0])} sets no ${placeholders.join(", ")}; rendered with placeholder secrets`);
-    rendered = await renderConfig(config, renderProgram(values["run-id"] ?? offlineRunId), undefined, { preview: values.preview });
+    const runId = values["run-id"] ?? offlineRunId;
+    const stackReferences = await platformReferences(positionals[0], config, runId);
+    rendered = await renderConfig(config, renderProgram(runId), undefined, { preview: values.preview, stackReferences });
   } catch (error) {
     if (error instanceof ConfigError || error instanceof StackFileError) {
       console.error(error.message);

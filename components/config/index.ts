@@ -1,4 +1,4 @@
 export { ConfigError, type ConfigIssue } from "./errors";
 export * from "./parse";
-export { readLabConfig } from "./read";
+export { readStackConfig } from "./read";
 export { requiredSecrets } from "./cluster-source";

@@ -11,11 +11,16 @@ import * as rules from "./rules";
 import * as schema from "./schema";
 
 export const project = "istio-lab";
-const topLevelKeys = ["scenario", "scenarioOptions", "cluster", "sshPrivateKey", "kubeconfig", "mesh", "apps", "verify"];
+const topLevelKeys = ["platform", "scenario", "scenarioOptions", "cluster", "sshPrivateKey", "kubeconfig", "mesh", "apps", "verify"];
+
+/** Keys of what a platform owns (the cluster and the mesh): a lab stack sets none of them. */
+const platformOnlyKeys = ["cluster", "mesh", "sshPrivateKey", "kubeconfig"];
 
 export type { ClusterConfig, ExistingClusterConfig, MachineClusterConfig, Secret } from "./cluster-source";
 
+/** A platform stack: it builds the cluster and the mesh, and runs its own lab on them. */
 export interface LabConfig {
+  platform?: undefined;
   scenario: ScenarioName;
   /** Validated against the scenario's own schema in catalog/scenarios/options.ts. */
   scenarioOptions: unknown;
@@ -27,10 +32,29 @@ export interface LabConfig {
   verify: schema.Verify;
 }
 
+/**
+ * A lab stack (istio-lab:platform set): its namespace, workloads and scenario on the cluster and
+ * mesh of the platform stack it names, and nothing else.
+ */
+export interface LabOnPlatformConfig {
+  /** The platform stack, as `pulumi.StackReference` takes it: `<stack>` of this project or `<org>/<project>/<stack>`. */
+  platform: string;
+  scenario: ScenarioName;
+  scenarioOptions: unknown;
+  scenarioSpec: ScenarioSpec;
+  /** `namespace` defaults to the lab stack's name; `imageRegistry` to the platform's. */
+  apps: { namespace: string; imageRegistry?: string };
+  verify: schema.Verify;
+}
+
+export type StackConfig = LabConfig | LabOnPlatformConfig;
+
 /** What Pulumi hands a program: every config value as a string, and which keys were secret. */
 export interface RawConfig {
   values: Readonly<Record<string, string>>;
   secretKeys: ReadonlySet<string>;
+  /** The stack's name: a lab's namespace by default. */
+  stack?: string;
 }
 
 /**
@@ -43,7 +67,14 @@ export type ScenarioAnalyzer = (scenario: ScenarioName, spec: ScenarioSpec) => C
 const secretHint = (key: string) =>
   `is a secret and was given as plain text; store it with \`pulumi config set --secret ${key}\``;
 
-export function parseLabConfig({ values, secretKeys }: RawConfig, analyze: ScenarioAnalyzer): LabConfig {
+/** A platform stack's config; a lab stack's is refused (for callers that build a whole lab). */
+export function parseLabConfig(raw: RawConfig, analyze: ScenarioAnalyzer): LabConfig {
+  const config = parseStackConfig(raw, analyze);
+  if (config.platform !== undefined) throw new ConfigError([{ key: `${project}:platform`, message: "is set: this is a lab stack, which builds no cluster or mesh" }]);
+  return config;
+}
+
+export function parseStackConfig({ values, secretKeys, stack }: RawConfig, analyze: ScenarioAnalyzer): StackConfig {
   const issues: ConfigIssue[] = [];
   const key = (name: string) => `${project}:${name}`;
 
@@ -111,13 +142,30 @@ export function parseLabConfig({ values, secretKeys }: RawConfig, analyze: Scena
   const scenarioSpec = inCatalog && !issues.some((i) => i.key.startsWith(key("scenarioOptions"))) ? resolveScenario(scenario, scenarioOptions) : undefined;
   if (scenarioSpec) issues.push(...analyze(scenario, scenarioSpec));
 
+  const verify = parse("verify", schema.verify, orDefault(object("verify"), {}));
+  // Pulumi.yaml declares `platform` with the default "": a platform stack.
+  const platform = values[key("platform")] || undefined;
+  if (platform !== undefined) {
+    parse("platform", schema.platform, platform);
+    // The CLI hands every stack the declared defaults (`{}`), so only a non-empty value is "set".
+    for (const name of platformOnlyKeys) {
+      const text = values[key(name)];
+      if (text !== undefined && text !== "{}") issues.push({ key: key(name), message: `is set in a lab stack: the cluster and the mesh are the platform's (istio-lab:platform: ${platform}); remove it` });
+    }
+    const lab = labApps(parse("apps", schema.labApps, orDefault(object("apps"), {})), stack, issues);
+    if (issues.length > 0 || !scenarioSpec || !lab || !verify) throw new ConfigError(redactSecrets(issues, values, secretKeys));
+    return { platform, scenario, scenarioOptions, scenarioSpec, apps: lab.apps, verify };
+  }
+
   const mesh = parse("mesh", schema.mesh, orDefault(object("mesh"), {}));
   const apps = parse("apps", schema.apps, orDefault(object("apps"), {}));
-  const verify = parse("verify", schema.verify, orDefault(object("verify"), {}));
   if (mesh) issues.push(...rules.meshOptionRules(mesh));
 
   const rawCluster = object("cluster");
-  const cluster = parse("cluster", schema.cluster, orDefault(rawCluster, {}));
+  const cluster = rawCluster === undefined ? undefined : parse("cluster", schema.cluster, rawCluster);
+  if (rawCluster === undefined) {
+    issues.push({ key: key("cluster"), message: `is required: where the cluster comes from (cluster.source: ${schema.clusterSources.join(", ")}); or set istio-lab:platform to make this stack a lab on another stack's cluster and mesh` });
+  }
   const sshPrivateKey = secret(key("sshPrivateKey"));
   const kubeconfigSecret = secret(key("kubeconfig"));
   secret("vsphere:password"); // only checked: the vSphere provider reads its own keys
@@ -126,7 +174,7 @@ export function parseLabConfig({ values, secretKeys }: RawConfig, analyze: Scena
   // so that every problem is reported at once.
   const given: Partial<Record<keyof schema.RawCluster, unknown>> =
     cluster ?? (rawCluster !== null && typeof rawCluster === "object" ? (rawCluster as Record<string, unknown>) : {});
-  const source = schema.cluster.shape.source.safeParse(given.source).data;
+  const source = rawCluster === undefined ? undefined : schema.cluster.shape.source.safeParse(given.source).data;
   const resolved = source
     ? resolveCluster({ source, given, parsed: cluster, sshPrivateKey, kubeconfigSecret, hasConfig: (k) => values[k] !== undefined })
     : { issues: [] };
@@ -139,6 +187,22 @@ export function parseLabConfig({ values, secretKeys }: RawConfig, analyze: Scena
 
   if (issues.length > 0 || !scenarioSpec || !resolved.config || !mesh || !apps || !verify) throw new ConfigError(redactSecrets(issues, values, secretKeys));
   return { scenario, scenarioOptions, scenarioSpec, cluster: resolved.config, mesh, apps, verify };
+}
+
+/**
+ * A lab's apps: its namespace is the stack's name unless apps.namespace names one, so that labs
+ * made with `pulumi stack init <student>` never share one.
+ */
+function labApps(apps: schema.LabApps | undefined, stack: string | undefined, issues: ConfigIssue[]): { apps: LabOnPlatformConfig["apps"] } | undefined {
+  if (!apps) return undefined;
+  const namespace = apps.namespace ?? stack;
+  if (namespace === undefined) return undefined;
+  const named = schema.apps.shape.namespace.safeParse(namespace);
+  if (!named.success) {
+    issues.push({ key: `${project}:apps.namespace`, message: `is needed: the stack's name "${namespace}" is not a namespace name of its own (${named.error.issues[0].message}); set one` });
+    return undefined;
+  }
+  return { apps: { namespace, ...(apps.imageRegistry && { imageRegistry: apps.imageRegistry }) } };
 }
 
 /** Keys whose values are secrets whether or not they were stored as such. */

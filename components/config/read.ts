@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { parseLabConfig, type LabConfig, type ScenarioAnalyzer } from "./parse";
+import { parseStackConfig, type ScenarioAnalyzer, type StackConfig } from "./parse";
 
 // isConfigSecret is marked internal (absent from the typings), but it is the SDK's only record of
 // which keys the CLI decrypted, and refusing plain-text secrets depends on it.
@@ -7,8 +7,8 @@ import { parseLabConfig, type LabConfig, type ScenarioAnalyzer } from "./parse";
 const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
 
 /** The stack's configuration as Pulumi passes it to the program, parsed and checked. */
-export function readLabConfig(analyze: ScenarioAnalyzer): LabConfig {
+export function readStackConfig(analyze: ScenarioAnalyzer): StackConfig {
   const values = pulumi.runtime.allConfig();
   const secretKeys = new Set(Object.keys(values).filter((key) => isConfigSecret(key)));
-  return parseLabConfig({ values, secretKeys }, analyze);
+  return parseStackConfig({ values, secretKeys, stack: pulumi.getStack() }, analyze);
 }

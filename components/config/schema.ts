@@ -143,8 +143,13 @@ export const mesh = z.strictObject({
     .strictObject({
       serviceType: z.enum(["NodePort", "LoadBalancer", "ClusterIP"]).default("NodePort"),
       httpNodePort: nodePort.optional(),
+      /**
+       * Lab stacks on this platform each get the host `<namespace>.<labDomain>` on the gateway
+       * (`.test` is reserved for testing by RFC 6761: no real name is shadowed).
+       */
+      labDomain: dnsSubdomain.default("istio-lab.test"),
     })
-    .default({ serviceType: "NodePort" }),
+    .default({ serviceType: "NodePort", labDomain: "istio-lab.test" }),
   addons: z
     .array(z.enum(addonNames))
     .refine((list) => new Set(list).size === list.length, { error: "lists an addon twice" })
@@ -173,6 +178,19 @@ export const apps = z.strictObject({
     .optional(),
 });
 
+/** A lab stack's apps: no default namespace here, since it is the lab stack's own name. */
+export const labApps = z.strictObject({ namespace: apps.shape.namespace.unwrap().optional(), imageRegistry: apps.shape.imageRegistry });
+
+/**
+ * The platform stack a lab runs on, as `pulumi.StackReference` names it: a stack of this project,
+ * or `<org>/<project>/<stack>` (pulumi/pulumi sdk/go/common/resource/stack_reference rules: names
+ * of letters, digits, '-', '_' and '.').
+ */
+export const platform = z.string().regex(/^([A-Za-z0-9][A-Za-z0-9_.-]*\/){0,2}[A-Za-z0-9][A-Za-z0-9_.-]*$/, {
+  error: "must name a stack: `<stack>` of this project or `<org>/<project>/<stack>`",
+});
+
+export type LabApps = z.infer<typeof labApps>;
 export type RawCluster = z.infer<typeof cluster>;
 export type Mesh = z.infer<typeof mesh>;
 export type Apps = z.infer<typeof apps>;

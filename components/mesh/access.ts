@@ -2,7 +2,7 @@
 import type { LabConfig } from "../config";
 import { addonEndpoints, localUrl } from "./addons/endpoints";
 import { gatewayAccess, portForward } from "./ingress-gateway";
-import { istioNamespace } from "./istio";
+import { istioNamespace } from "./istio-namespace";
 
 export interface Access {
   gatewayUrl: string;

@@ -3,7 +3,7 @@
 // and URL are written here once; the mesh installs it from here, the analyzer checks scenarios
 // against it, and the stack outputs point at it.
 import type { LabConfig } from "../config";
-import { istioNamespace } from "./istio";
+import { istioNamespace } from "./istio-namespace";
 
 export const ingressGateway = {
   release: "istio-ingressgateway",

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { istioNamespace } from "./istio";
+import { istioNamespace } from "./istio-namespace";
 import { logicalName } from "../logical-name";
 
 /** Every request traced to Jaeger, as the demo profile's 100 % sampling did. */

@@ -123,9 +123,9 @@ function escape(text: string): string {
  */
 export async function registrations(config: Config): Promise<{ error: unknown; types: string[] }> {
   let error: unknown;
-  const program = () => {
+  const program = async () => {
     try {
-      return istioLab();
+      return await istioLab();
     } catch (caught) {
       error = caught;
       return {};

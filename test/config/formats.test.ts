@@ -190,8 +190,15 @@ describe("object keys", () => {
     expectProblem(problems("kubeconfig", { mesh: ["kiali"] }), "istio-lab:mesh", "must be an object");
   });
 
-  it("requires the cluster source", () => {
-    const { values, secretKeys } = raw(build("kubeconfig", { cluster: undefined }));
+  it("requires the cluster of a platform stack, and its source, naming the lab alternative", () => {
+    // Absent, or the `{}` the CLI hands a stack that leaves it out (Pulumi.yaml's default).
+    for (const cluster of [undefined, {}]) {
+      const { values, secretKeys } = raw({ ...build("kubeconfig", { cluster: undefined }), ...(cluster && { "istio-lab:cluster": cluster }) });
+      expect(() => parseLabConfig({ values, secretKeys }, analyzeScenario)).toThrow(
+        "istio-lab:cluster: is required: where the cluster comes from (cluster.source: vsphere, hosts, kubeconfig); or set istio-lab:platform to make this stack a lab on another stack's cluster and mesh",
+      );
+    }
+    const { values, secretKeys } = raw(build("kubeconfig", { cluster: { source: undefined } }));
     expect(() => parseLabConfig({ values, secretKeys }, analyzeScenario)).toThrow('istio-lab:cluster.source: is required: one of "vsphere", "hosts", "kubeconfig"');
   });
 });

@@ -27,7 +27,7 @@ describe("mesh ingress", () => {
   it("defaults to NodePort, all addons, token Kiali and ClusterIP dashboards", () => {
     expect(parse(build("kubeconfig")).mesh).toEqual({
       istioVersion: "1.31.1",
-      ingress: { serviceType: "NodePort" },
+      ingress: { serviceType: "NodePort", labDomain: "istio-lab.test" },
       addons: ["kiali", "prometheus", "grafana", "jaeger"],
       kiali: { auth: "token" },
       dashboards: { serviceType: "ClusterIP" },

@@ -49,8 +49,11 @@ describe("the CLI's config rules (pulumi/pulumi pkg/workspace/config.go)", () =>
     expect(verdict(everyKeyDeclared, "local", { cluster: { source: "kubeconfig" } })).toBe(
       "validating stack config: Stack 'local' is missing configuration values 'apps', 'kubeconfig', 'mesh', 'scenarioOptions', 'sshPrivateKey' and 'verify'",
     );
-    expect(verdict(project, "lab", {})).toBe("validating stack config: Stack 'lab' is missing configuration value 'cluster'");
-    expect(verdict(project, "lab", { "istio-lab:cluster": { source: "kubeconfig" } })).toBe("accepted");
+    const clusterRequired = readProject({ name: "istio-lab", config: { cluster: { type: "object" } } });
+    expect(verdict(clusterRequired, "lab", {})).toBe("validating stack config: Stack 'lab' is missing configuration value 'cluster'");
+    expect(verdict(clusterRequired, "lab", { "istio-lab:cluster": { source: "kubeconfig" } })).toBe("accepted");
+    // A lab stack sets no cluster: the project declares none required, and the program asks for one.
+    expect(verdict(project, "lab", { "istio-lab:platform": "local" })).toBe("accepted");
   });
 
   it("formats missing keys as the CLI does: sorted, quoted, 'and' before the last, no Oxford comma", () => {
@@ -121,9 +124,9 @@ describe("the CLI's config rules (pulumi/pulumi pkg/workspace/config.go)", () =>
 });
 
 describe("Pulumi.yaml", () => {
-  it("declares required only what every stack sets, and needs the first CLI that reads `type: object`", () => {
+  it("declares nothing required (a platform sets cluster, a lab platform), and needs the first CLI that reads `type: object`", () => {
     const required = Object.entries(project.config).filter(([, d]) => d.default === undefined && d.value === undefined);
-    expect(required.map(([k]) => k)).toEqual(["cluster"]);
+    expect(required.map(([k]) => k)).toEqual([]);
     expect(Object.values(project.config).some((d) => d.type === "object")).toBe(true);
     expect(project.requiredPulumiVersion).toBe(">=3.187.0");
   });

@@ -76,7 +76,7 @@ function labGraph(): Rendered {
   const reviews = resource("kubernetes:apps/v1:Deployment", "Deployment/bookinfo/reviews-v1", workloads, { provider: "k8s" });
   const details = resource("kubernetes:apps/v1:Deployment", "Deployment/bookinfo/details-v1", workloads, { provider: "k8s" });
   const stray = resource("kubernetes:core/v1:ConfigMap", "ConfigMap/default/stray", stack, { provider: "k8s" });
-  return { stack: "test", resources: [stack, cluster, vm, node, access, smoke, provider, mesh, istiod, workloads, reviews, details, stray], outputs: {}, invokes: [] };
+  return { stack: "test", resources: [stack, cluster, vm, node, access, smoke, provider, mesh, istiod, workloads, reviews, details, stray], outputs: {}, secretOutputs: [], invokes: [] };
 }
 
 const table: StepDuration[] = [

@@ -132,11 +132,11 @@ describe("npm run render", () => {
   });
 
   it("refuses a stack the Pulumi CLI would refuse, with the CLI's message and before the program runs", () => {
-    const file = stackFile("nocluster", { "istio-lab:scenario": "bookinfo" });
+    const file = stackFile("typed", { "istio-lab:scenario": { name: "bookinfo" } });
     const { status, stdout, stderr } = render(file, "--json");
     expect(status).toBe(1);
     expect(stdout).toBe("");
-    expect(stderr.trim()).toBe("error: validating stack config: Stack 'nocluster' is missing configuration value 'cluster'");
+    expect(stderr.trim()).toBe("error: validating stack config: Stack 'typed' with configuration key 'scenario' must be of type 'string'");
   });
 
   it("renders a shipped machine stack with placeholders for the secrets it does not set yet, and says so", () => {

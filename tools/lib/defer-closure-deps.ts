@@ -11,11 +11,12 @@ import { createRequire } from "node:module";
 const sdkRequire = createRequire(require.resolve("@pulumi/pulumi"));
 
 /** Module ids as the SDK resolves them, so the proxy is what its `require` finds. */
-const deferred = ["typescript", "@npmcli/arborist"];
+export const deferredModules = ["typescript", "@npmcli/arborist"] as const;
 
-export const deferredModules: string[] = [];
+/** Answers true on a proxy whose module has not loaded yet (for the test that guards this). */
+export const notLoadedYet = Symbol.for("istio-lab.defer-closure-deps.not-loaded-yet");
 
-for (const id of deferred) {
+for (const id of deferredModules) {
   let file: string;
   try {
     file = sdkRequire.resolve(id);
@@ -35,11 +36,11 @@ for (const id of deferred) {
   // load the real module. `__importStar` (TypeScript's CommonJS interop) asks `__esModule`: true
   // makes it hand the proxy itself to the SDK, whose first real use (`arborist.Arborist`) loads
   // the module. tsx asks for a "module.exports" property (Node's require(esm) interop): there is none.
-  const interop = (key: PropertyKey) => !real && (key === "__esModule" || key === "module.exports");
+  const interop = (key: PropertyKey) => !real && (key === "__esModule" || key === "module.exports" || key === notLoadedYet);
   const proxy = new Proxy(
     {},
     {
-      get: (_, key) => (interop(key) ? key === "__esModule" : load()[key]),
+      get: (_, key) => (interop(key) ? key !== "module.exports" : load()[key]),
       has: (_, key) => key in load(),
       ownKeys: () => Reflect.ownKeys(load()),
       getOwnPropertyDescriptor: (_, key) => {
@@ -50,5 +51,4 @@ for (const id of deferred) {
     },
   );
   sdkRequire.cache[file] = { id: file, filename: file, loaded: true, exports: proxy } as NodeJS.Module;
-  deferredModules.push(id);
 }

@@ -4,7 +4,9 @@ import "./defer-closure-deps"; // first: before the SDK loads
 import * as pulumi from "@pulumi/pulumi";
 import { istioLab } from "../../components/program";
 import { defaultStandIns, type StandIns } from "./stand-ins";
-import { readStackFileForRender, type StackConfig } from "./stack-file";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { readStackFileForRender, StackFileError, type StackConfig } from "./stack-file";
 
 // Internal to the SDK but exported: waitForRPCs resolves once every registration was answered;
 // the monitor is wrapped because the mock drops the plugin version an invoke asks for.
@@ -59,7 +61,10 @@ export interface RenderedInvoke {
 export interface Rendered {
   stack: string;
   resources: RenderedResource[];
+  /** The stack's outputs, each secret one as "[secret]". */
   outputs: Record<string, unknown>;
+  /** Which outputs are secrets (what the engine records as a stack's secret output names). */
+  secretOutputs: string[];
   invokes: RenderedInvoke[];
 }
 
@@ -91,10 +96,43 @@ export interface RenderMode {
    * the kubeconfig read from a control plane) is unknown, and no apply callback on it runs.
    */
   preview?: boolean;
+  /**
+   * The stacks a StackReference may read, by the name it gives (a lab's platform): their outputs
+   * as a render of their stack file printed them, and which are secrets.
+   */
+  stackReferences?: Readonly<Record<string, StackOutputs>>;
 }
 
+export interface StackOutputs {
+  outputs: Record<string, unknown>;
+  secretOutputs: string[];
+}
+
+export const stackReferenceType = "pulumi:pulumi:StackReference";
+
 export async function renderStackFile(stackFile: string, program: Program = renderProgram()): Promise<Rendered> {
-  return renderConfig(readStackFileForRender(stackFile).config, program);
+  const { config } = readStackFileForRender(stackFile);
+  return renderConfig(config, program, defaultStandIns, { stackReferences: await platformReferences(stackFile, config) });
+}
+
+/**
+ * What a lab stack's StackReference reads in an offline render: its platform's outputs, from a
+ * render of the platform's stack file in the lab's folder (`istio-lab:platform: dev` or
+ * `org/istio-lab/dev` -> Pulumi.dev.yaml). A platform stack reads none.
+ */
+export async function platformReferences(stackFile: string, config: StackConfig, runId = offlineRunId): Promise<Record<string, StackOutputs>> {
+  const platform = config.values["istio-lab:platform"];
+  if (!platform) return {};
+  const file = path.join(path.dirname(stackFile), `Pulumi.${platform.split("/").pop()}.yaml`);
+  if (!fs.existsSync(file)) {
+    throw new StackFileError(`istio-lab:platform: a lab renders on its platform's stack file, and there is no ${path.basename(file)} beside ${path.basename(stackFile)}`);
+  }
+  const platformConfig = readStackFileForRender(file).config;
+  if (platformConfig.values["istio-lab:platform"]) {
+    throw new StackFileError(`istio-lab:platform: ${platform} is itself a lab (on ${platformConfig.values["istio-lab:platform"]}); a lab's platform must be a platform stack`);
+  }
+  const { outputs, secretOutputs } = await renderConfig(platformConfig, renderProgram(runId));
+  return { [platform]: { outputs, secretOutputs } };
 }
 
 export async function renderConfig(
@@ -149,6 +187,8 @@ async function render(config: StackConfig, program: Program, standIns: StandIns,
       newResource: ({ type, name, inputs, provider }) => {
         // A provider reference is `<provider URN>::<id>`; the URN ends in the provider's name.
         registered.push({ type, name, inputs, provider: provider ? provider.split("::").slice(-2)[0] : null });
+        // A read, resolved in a preview as in an update (see components/platform.ts).
+        if (type === stackReferenceType) return readStackReference(String(inputs.name), mode);
         // In a preview, a new resource has no id and no computed outputs yet: only its inputs.
         if (mode.preview) return { id: undefined, state: inputs };
         return { id: `${name}-id`, state: { ...inputs, ...standIns.outputs?.(type, name, inputs) } };
@@ -237,8 +277,17 @@ async function render(config: StackConfig, program: Program, standIns: StandIns,
         };
       }),
     outputs: Object.fromEntries(Object.entries(redact(outputs ?? {}) as Record<string, unknown>).map(([k, v]) => [k, secretOutputs.has(k) ? "[secret]" : v])),
+    secretOutputs: [...secretOutputs].sort(),
     invokes: invokes.map((call, i) => ({ ...call, version: versions[i] ?? "" })),
   };
+}
+
+/** What the engine's builtin provider answers for a StackReference: the named stack's outputs. */
+function readStackReference(name: string, mode: RenderMode): { id: string; state: Record<string, unknown> } {
+  const stack = mode.stackReferences?.[name];
+  // As the engine: reading a stack that does not exist fails the read.
+  if (!stack) throw new Error(`unknown stack "${name}": the render was given no stack file for it`);
+  return { id: name, state: { name, outputs: stack.outputs, secretOutputNames: stack.secretOutputs } };
 }
 
 /** The options the program set, without the keys it left out. */

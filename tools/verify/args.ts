@@ -23,6 +23,8 @@ flags:
       --gateway-url URL   ingress gateway, e.g. http://127.0.0.1:8080 (default: the stack
                           output 'gatewayUrl'); on a local stack run 'gatewayPortForward' first
       --namespace NS      app namespace (default: the stack output 'appNamespace')
+      --host HOST         a lab's host on a shared platform's gateway, sent as the Host header
+                          (default: the stack output 'labHost'; none for a platform's own lab)
       --requests N        requests per product page and load probe, 1-1000 (default: the
                           scenario's own, e.g. 100 for a weighted split)
       --timeout SECONDS   limit of each HTTP request and each exec (default 20)
@@ -47,6 +49,7 @@ export interface VerifyArgs {
   context?: string;
   gatewayUrl?: string;
   namespace?: string;
+  host?: string;
   requests?: number;
   timeoutSeconds: number;
   deadlineSeconds: number;
@@ -83,6 +86,7 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
         context: { type: "string" },
         "gateway-url": { type: "string" },
         namespace: { type: "string" },
+        host: { type: "string" },
         requests: { type: "string" },
         timeout: { type: "string" },
         deadline: { type: "string" },
@@ -105,6 +109,9 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
   if (values["gateway-url"] !== undefined && !/^https?:\/\/[^/]/.test(values["gateway-url"])) {
     throw new UsageError(`--gateway-url must be an http:// or https:// URL, not "${values["gateway-url"]}"`);
   }
+  if (values.host !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(values.host)) {
+    throw new UsageError(`--host must be a host name such as student-7.istio-lab.test, not "${values.host}"`);
+  }
   const requests = count("requests", values.requests, 1, 1000);
   if (requests !== undefined && !Number.isInteger(requests)) throw new UsageError(`--requests must be a whole number, not ${values.requests}`);
   return {
@@ -115,6 +122,7 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
     context: values.context,
     gatewayUrl: values["gateway-url"],
     namespace: values.namespace,
+    host: values.host,
     requests,
     timeoutSeconds: count("timeout", values.timeout, 1, 600) ?? 20,
     deadlineSeconds: count("deadline", values.deadline, 1, 7200) ?? 600,

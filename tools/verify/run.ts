@@ -2,7 +2,7 @@
 import type { Probe } from "../../catalog/scenarios/probes";
 import { DeadlineError } from "./deadline";
 import type { ProbeContext } from "./probes/context";
-import { gatewayPath } from "./probes/context";
+import { gatewayHeaders, gatewayPath } from "./probes/context";
 import { ingressTitle, runIngress } from "./probes/ingress";
 import { loadTitle, runLoad } from "./probes/load";
 import { mirroredTitle, runMirrored } from "./probes/mirrored";
@@ -60,7 +60,7 @@ const preflightMs = 5000;
 export async function preflight(ctx: ProbeContext, probes: readonly Probe[], hint?: string): Promise<void> {
   if (probes.some(throughGateway)) {
     try {
-      await ctx.http.request({ url: gatewayPath(ctx.gatewayUrl, "/"), timeoutMs: ctx.deadline.budget(Math.min(ctx.timeoutMs, preflightMs)) });
+      await ctx.http.request({ url: gatewayPath(ctx.gatewayUrl, "/"), headers: gatewayHeaders(ctx), timeoutMs: ctx.deadline.budget(Math.min(ctx.timeoutMs, preflightMs)) });
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       throw new UnreachableError(`the ingress gateway at ${ctx.gatewayUrl} is unreachable (${error.message})${hint ? `; ${hint}` : ""}`);

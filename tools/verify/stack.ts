@@ -24,6 +24,8 @@ export interface Target {
   spec: ScenarioSpec;
   namespace: string;
   gatewayUrl: string;
+  /** A lab's host on a shared platform's gateway. */
+  host?: string;
   kubeconfig: KubeconfigSource;
   /** The kubeconfig context to use, when the lab pins one (istio-lab:cluster.context). */
   context?: string;
@@ -112,6 +114,7 @@ export async function resolveTarget(args: VerifyArgs, run: CommandRunner = execR
     ...scenarioSpec(scenario!, options),
     namespace: namespace!,
     gatewayUrl: gatewayUrl!,
+    ...((args.host ?? text(outputs.labHost)) && { host: args.host ?? text(outputs.labHost) }),
     kubeconfig,
     ...(args.context && { context: args.context }),
     ...(text(outputs.gatewayPortForward) && { gatewayPortForward: text(outputs.gatewayPortForward) }),

@@ -1,7 +1,7 @@
 // Where each addon answers, written once: the addon's own values (its Service port), the other
 // addons that call it (Kiali, Grafana's data source) and the stack outputs (port-forwards, URLs)
 // all read this table. Ports and paths as `istioctl dashboard <name>` uses them.
-import { istioNamespace } from "../istio";
+import { istioNamespace } from "../istio-namespace";
 import type { AddonName } from "./settings";
 
 export interface Endpoint {

@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { mirrored } from "../../images";
 import { jaegerImage } from "../../../catalog/versions";
-import { istioNamespace } from "../istio";
+import { istioNamespace } from "../istio-namespace";
 import { addonEndpoints, jaegerCollector, jaegerQuery } from "./endpoints";
 import type { AddonSettings } from "./settings";
 import { logicalName } from "../../logical-name";

@@ -8,6 +8,8 @@ export interface ProbeContext {
   /** The cluster, connected on first use; probes that need none never touch it. */
   cluster: () => Promise<ClusterTransport>;
   gatewayUrl: string;
+  /** A lab's host on a shared gateway (catalog/lab-host.ts): every gateway request carries it. */
+  host?: string;
   /** Overrides the request count of productpage and load probes. */
   requests?: number;
   /** Per HTTP request and per exec, before the run's deadline cuts it. */
@@ -19,6 +21,12 @@ export interface ProbeContext {
   /** A marker unique to this run, put in URLs so logs can be searched for exactly our calls. */
   marker: () => string;
 }
+
+/** The headers of a request through the gateway: the lab's Host, when it has one, then the rest. */
+export const gatewayHeaders = (ctx: Pick<ProbeContext, "host">, headers: Record<string, string> = {}): Record<string, string> => ({
+  ...(ctx.host && { host: ctx.host }),
+  ...headers,
+});
 
 /** The URL of a gateway path, whatever slashes the gateway URL ends with. */
 export const gatewayPath = (gatewayUrl: string, path: string) => `${gatewayUrl.replace(/\/+$/, "")}${path}`;

@@ -2,14 +2,15 @@
 import type { IngressProbe } from "../../../catalog/scenarios/probes";
 import { judgeStatus } from "../judge/answers";
 import { HttpError, type Check } from "../types";
-import { gatewayPath, type ProbeContext } from "./context";
+import { hostInLab } from "../../../catalog/lab-host";
+import { gatewayHeaders, gatewayPath, type ProbeContext } from "./context";
 
 export const ingressTitle = (probe: IngressProbe) => `ingress GET ${probe.path}, Host: ${probe.host}`;
 
 export async function runIngress(ctx: ProbeContext, probe: IngressProbe): Promise<Check[]> {
   const timeoutMs = ctx.deadline.budget(ctx.timeoutMs);
   try {
-    const res = await ctx.http.request({ url: gatewayPath(ctx.gatewayUrl, probe.path), headers: { host: probe.host }, timeoutMs });
+    const res = await ctx.http.request({ url: gatewayPath(ctx.gatewayUrl, probe.path), headers: gatewayHeaders(ctx, { host: ctx.host ? hostInLab(probe.host, ctx.host) : probe.host }), timeoutMs });
     return [{ ...judgeStatus([res], probe.status), expected: String(probe.status) }];
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;

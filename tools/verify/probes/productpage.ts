@@ -4,7 +4,7 @@ import { judgeContains, judgeLatency, judgeStatus, type Answer } from "../judge/
 import { judgeReviews } from "../judge/distribution";
 import { readReviews, signedInAs, type PageReviews } from "../stars";
 import { HttpError, type Check } from "../types";
-import { gatewayPath, type ProbeContext } from "./context";
+import { gatewayHeaders, gatewayPath, type ProbeContext } from "./context";
 
 /** Page loads in flight at once: enough to keep a 100-request split short, few enough not to load the lab. */
 export const pageConcurrency = 4;
@@ -31,7 +31,7 @@ export async function signIn(ctx: ProbeContext, user: string): Promise<string> {
   const res = await ctx.http.request({
     method: "POST",
     url: gatewayPath(ctx.gatewayUrl, "/login"),
-    headers: { "content-type": "application/x-www-form-urlencoded", referer: gatewayPath(ctx.gatewayUrl, "/productpage") },
+    headers: gatewayHeaders(ctx, { "content-type": "application/x-www-form-urlencoded", referer: gatewayPath(ctx.gatewayUrl, "/productpage") }),
     body: new URLSearchParams({ username: user, passwd: "istio-lab-verify" }).toString(),
     timeoutMs: ctx.deadline.budget(ctx.timeoutMs),
   });
@@ -63,7 +63,7 @@ export async function loadPages(ctx: ProbeContext, probe: ProductPageProbe, n: n
     return await pool(n, pageConcurrency, async () => {
       const timeoutMs = ctx.deadline.budget(ctx.timeoutMs);
       try {
-        const res = await ctx.http.request({ url: gatewayPath(ctx.gatewayUrl, "/productpage"), headers: cookie ? { cookie } : {}, timeoutMs });
+        const res = await ctx.http.request({ url: gatewayPath(ctx.gatewayUrl, "/productpage"), headers: gatewayHeaders(ctx, cookie ? { cookie } : {}), timeoutMs });
         return {
           status: res.status,
           seconds: res.seconds,

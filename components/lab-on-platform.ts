@@ -1,0 +1,94 @@
+import * as crypto from "node:crypto";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { selectApps } from "../catalog/apps";
+import { hostInLab, labHost } from "../catalog/lab-host";
+import type { LabOnPlatformConfig } from "./config";
+import { appNamespace } from "./mesh/app-namespace";
+import type { ResolvedPlatform } from "./platform";
+import { placeInLab } from "./scenarios/lab-placement";
+import { Scenario } from "./scenarios/scenario";
+import { verifyGate } from "./verify-gate";
+import { Workloads } from "./workloads/workloads";
+
+export interface LabOnPlatformArgs {
+  config: LabOnPlatformConfig;
+  /** The platform stack, read before this lab registered anything (components/platform.ts). */
+  platform: ResolvedPlatform;
+  /** As LabArgs.runId: triggers the opt-in verify gate on every deployment. */
+  runId?: string;
+}
+
+/**
+ * One lab on a shared platform: its namespace, the workloads its scenario needs and the scenario's
+ * Istio objects, on the platform's cluster through a provider of its own. No Helm release, no
+ * cluster-scoped object but its namespace, no machine: destroying it leaves the platform and every
+ * other lab as they were.
+ */
+export class LabOnPlatform extends pulumi.ComponentResource {
+  readonly outputs: Record<string, pulumi.Input<unknown>>;
+
+  constructor(name: string, args: LabOnPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("istio-lab:index:LabOnPlatform", name, {}, opts);
+    const { config, platform } = args;
+    const namespace = config.apps.namespace;
+    const host = labHost(namespace, platform.labDomain);
+    const imageRegistry = config.apps.imageRegistry ?? platform.imageRegistry;
+    const provider = new k8s.Provider(
+      "platform-kubernetes",
+      {
+        kubeconfig: platform.kubeconfig,
+        ...(platform.context && { context: platform.context }),
+        clusterIdentifier: platform.clusterIdentifier,
+      },
+      { parent: this },
+    );
+    const onCluster = { parent: this, providers: [provider] };
+    const labNamespace = appNamespace(namespace, { parent: this, provider });
+    const workloads = new Workloads(
+      "workloads",
+      { namespace, apps: selectApps(config.scenarioSpec.workloads), imageRegistry },
+      { ...onCluster, dependsOn: [labNamespace] },
+    );
+    const scenario = new Scenario(
+      "scenario",
+      { namespace, resources: placeInLab(config.scenarioSpec.resources, { host, gatewayNamespace: platform.gatewayNamespace }), services: workloads.services },
+      { ...onCluster, dependsOn: [labNamespace] },
+    );
+    const gatewayUrl = config.verify.gatewayUrl ?? platform.gatewayUrl;
+    // Reads this stack's outputs (scenario, appNamespace, gatewayUrl, labHost) and its options.
+    const verifyCommand = `npm run verify -- --stack ${pulumi.getStack()}`;
+    if (config.verify.gate) {
+      verifyGate(
+        {
+          scenario: config.scenario,
+          options: config.scenarioOptions,
+          namespace,
+          gatewayUrl,
+          host,
+          kubeconfig: typeof platform.kubeconfig === "string" ? { path: platform.kubeconfig } : { contents: platform.kubeconfig },
+          context: platform.context,
+          requests: config.verify.requests,
+          runId: args.runId ?? crypto.randomUUID(),
+        },
+        { parent: this, dependsOn: [workloads, scenario] },
+      );
+    }
+    // What a student types: the requests the scenario's own gateway probes send.
+    const requests = config.scenarioSpec.probes.flatMap((p) =>
+      p.kind === "productpage" ? [{ host, path: "/productpage" }] : p.kind === "ingress" && p.status === 200 ? [{ host: hostInLab(p.host, host), path: p.path }] : [],
+    );
+    this.outputs = {
+      platform: config.platform,
+      scenario: config.scenario,
+      appNamespace: namespace,
+      labHost: host,
+      gatewayUrl,
+      ...(platform.gatewayPortForward && { gatewayPortForward: platform.gatewayPortForward }),
+      // The shared gateway tells labs apart by the Host header alone.
+      curl: [...new Set(requests.map((r) => `curl -s -H 'Host: ${r.host}' ${gatewayUrl}${r.path}`))],
+      verifyCommand,
+    };
+    this.registerOutputs(this.outputs);
+  }
+}

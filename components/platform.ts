@@ -1,0 +1,71 @@
+// The contract between a platform stack and the lab stacks on it: what the platform publishes as
+// its `labPlatform` output (and its secret `kubeconfig` output), and how a lab reads it back
+// through a StackReference before it registers anything of its own.
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { ConfigError } from "./config";
+
+/** The name of the platform's output that lab stacks read. */
+export const labPlatformOutput = "labPlatform";
+/** The platform's admin kubeconfig output (a secret), for platforms that hold the contents. */
+export const kubeconfigOutput = "kubeconfig";
+
+const labPlatform = z.object({
+  /** The platform's provider clusterIdentifier: a lab's provider names the same cluster. */
+  clusterIdentifier: z.string().min(1),
+  /** A platform on source kubeconfig with a path: the file (unexpanded) and its pinned context. */
+  kubeconfigPath: z.string().min(1).optional(),
+  context: z.string().min(1).optional(),
+  /** Each lab's host is `<namespace>.<labDomain>` on the shared ingress gateway. */
+  labDomain: z.string().min(1),
+  gatewayUrl: z.string().min(1),
+  gatewayPortForward: z.string().min(1).optional(),
+  /** Where the shared ingress gateway runs: the routes bound to it must be visible there. */
+  gatewayNamespace: z.string().min(1),
+  /** Namespaces a lab may not take: the platform's own lab and the mesh's. */
+  reservedNamespaces: z.array(z.string()),
+  imageRegistry: z.string().min(1).optional(),
+  istioVersion: z.string().min(1),
+});
+
+/** The platform as its `labPlatform` output describes it. */
+export type LabPlatform = z.infer<typeof labPlatform>;
+
+/** A platform as a lab stack sees it: the published facts, and how to reach its cluster. */
+export interface ResolvedPlatform extends LabPlatform {
+  /** The stack reference the lab reads the platform through (a read, never a change). */
+  reference: pulumi.StackReference;
+  /** The platform's kubeconfig: its contents (a secret), or the path it was given. */
+  kubeconfig: pulumi.Output<string> | string;
+}
+
+/**
+ * Reads the platform stack's outputs before the lab registers anything else, so that a missing or
+ * older platform, or a namespace the platform holds, fails as a config error naming the key.
+ * A StackReference is read in a preview as in an update (pulumi/pulumi pkg/resource/deploy/
+ * builtins.go reads the referenced stack's outputs in Read), so the values are always known here.
+ */
+export async function readPlatform(platform: string, namespace: string): Promise<ResolvedPlatform> {
+  const reference = new pulumi.StackReference("platform", { name: platform });
+  const details = await reference.getOutputDetails(labPlatformOutput);
+  const parsed = labPlatform.safeParse(details.value);
+  if (!parsed.success) {
+    throw new ConfigError([
+      {
+        key: "istio-lab:platform",
+        message: `stack "${platform}" publishes no ${labPlatformOutput} output: it is not an istio-lab platform, or it was last updated by an older istio-lab; run \`pulumi up\` on it first`,
+      },
+    ]);
+  }
+  const published = parsed.data;
+  if (published.reservedNamespaces.includes(namespace)) {
+    throw new ConfigError([
+      {
+        key: "istio-lab:apps.namespace",
+        message: `"${namespace}" is taken on platform ${platform} (it holds ${published.reservedNamespaces.join(", ")}); name another namespace, or give the lab stack another name`,
+      },
+    ]);
+  }
+  const kubeconfig = published.kubeconfigPath ?? reference.requireOutput(kubeconfigOutput).apply((k) => String(k));
+  return { ...published, reference, kubeconfig: typeof kubeconfig === "string" ? kubeconfig : pulumi.secret(kubeconfig) };
+}

@@ -1,0 +1,38 @@
+// A catalog scenario as a lab on a shared platform runs it: on its own host of the shared ingress
+// gateway, and visible only where it must be.
+import { hostInLab } from "../../catalog/lab-host";
+import type { IstioResource } from "../../catalog/istio-resources";
+
+export interface LabPlacement {
+  /** The lab's host on the shared gateway (catalog/lab-host.ts). */
+  host: string;
+  /** Where the shared gateway's pods run: they must see the routes bound to them. */
+  gatewayNamespace: string;
+}
+
+/**
+ * Gateway hosts and the hosts of the VirtualServices bound to them move under the lab's host.
+ * VirtualServices and DestinationRules, which Istio exports to every namespace by default, are
+ * exported to the lab's namespace (".") and the gateway's: Istio computes a gateway's routes, and
+ * the subsets they name, from the objects visible in the gateway's own namespace (networking/v1
+ * VirtualService.exportTo and DestinationRule.exportTo, istio/api), so "." alone would leave the
+ * lab's gateway routes without their subsets.
+ */
+export function placeInLab(resources: readonly IstioResource[], lab: LabPlacement): IstioResource[] {
+  const exportTo = [".", lab.gatewayNamespace];
+  return resources.map((resource): IstioResource => {
+    switch (resource.kind) {
+      case "Gateway":
+        return { ...resource, spec: { ...resource.spec, servers: resource.spec.servers.map((s) => ({ ...s, hosts: s.hosts.map((h) => hostInLab(h, lab.host)) })) } };
+      case "VirtualService": {
+        const bound = (resource.spec.gateways ?? []).some((g) => g !== "mesh");
+        const hosts = bound ? resource.spec.hosts.map((h) => hostInLab(h, lab.host)) : resource.spec.hosts;
+        return { ...resource, spec: { ...resource.spec, hosts, exportTo } };
+      }
+      case "DestinationRule":
+        return { ...resource, spec: { ...resource.spec, exportTo } };
+      default:
+        return resource;
+    }
+  });
+}
