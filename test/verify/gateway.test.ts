@@ -145,3 +145,33 @@ describe("reaching the lab", () => {
     expect(exitCode(results)).toBe(2);
   });
 });
+
+describe("a lab on a shared platform's gateway (--host)", () => {
+  const labHost = "student-7.istio-lab.test";
+  const jasonSeesV2 = (_n: number, user: string) => (user === "jason" ? "v2" : "v1");
+
+  it("sends the lab's host with every page load and sign-in, and passes", async () => {
+    const c = await against({ labHost, reviews: jasonSeesV2 }, { host: labHost, requests: 4 });
+    await preflight(c, resolveScenario("route-jason-v2", undefined).probes);
+    const results = await runProbes(c, resolveScenario("route-jason-v2", undefined).probes);
+    expect(exitCode(results)).toBe(0);
+    expect(check(results, 1, "reviews versions")).toMatchObject({ pass: true, observed: "v2 100 % of 4" });
+  });
+
+  it("finds no route on the shared gateway without the lab's host", async () => {
+    const c = await against({ labHost, reviews: jasonSeesV2 }, { requests: 4 });
+    const results = await runProbes(c, resolveScenario("route-jason-v2", undefined).probes);
+    expect(check(results, 0, "status")).toMatchObject({ pass: false, observed: "404 x4" });
+  });
+
+  it("asks for the scenario's own hosts beneath the lab's host", async () => {
+    const c = await against({ labHost }, { host: labHost });
+    const results = await runProbes(c, resolveScenario("ingress-httpbin", undefined).probes);
+    expect(results.map((r) => [r.probe, r.checks[0].observed, r.checks[0].pass])).toEqual([
+      ["ingress GET /status/200, Host: httpbin.example.com", "200 x1", true],
+      ["ingress GET /delay/1, Host: httpbin.example.com", "200 x1", true],
+      ["ingress GET /headers, Host: httpbin.example.com", "404 x1", true],
+      ["ingress GET /status/200, Host: other.example.com", "404 x1", true],
+    ]);
+  });
+});

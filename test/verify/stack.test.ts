@@ -44,6 +44,15 @@ describe("resolveTarget", () => {
     expect(target.spec.probes[0]).toMatchObject({ reviews: { v2: 100 } });
   });
 
+  it("takes a lab stack's host on the shared gateway from its labHost output, or from --host", async () => {
+    const { run } = fakePulumi();
+    expect((await resolveTarget(parseVerifyArgs(["--stack", "lab"]), run)).host).toBeUndefined();
+    const labRun: CommandRunner = async (_command, args) => (args[0] === "stack" ? JSON.stringify({ ...outputs, scenario: "mirroring", labHost: "student-7.istio-lab.test" }) : "{}");
+    expect((await resolveTarget(parseVerifyArgs(["--stack", "student-7"]), labRun)).host).toBe("student-7.istio-lab.test");
+    expect((await resolveTarget(parseVerifyArgs(["--stack", "student-7", "--host", "other.istio-lab.test"]), labRun)).host).toBe("other.istio-lab.test");
+    expect(() => parseVerifyArgs(["--host", "http://student-7"])).toThrow('--host must be a host name such as student-7.istio-lab.test, not "http://student-7"');
+  });
+
   it("never calls Pulumi when scenario, namespace and gateway come as flags", async () => {
     const { run, calls } = fakePulumi();
     const target = await resolveTarget(parseVerifyArgs(["--scenario", "mirroring", "--namespace", "lab", "--gateway-url", "http://127.0.0.1:8080"]), run);

@@ -14,6 +14,11 @@ export interface StubBehaviour {
   pageStatus?: number;
   /** When false, POST /login sets no cookie. */
   login?: boolean;
+  /**
+   * Answer as a platform's shared gateway does for one lab (catalog/lab-host.ts): Bookinfo only on
+   * this host and httpbin only beneath it; every other host has no route (404).
+   */
+  labHost?: string;
 }
 
 export interface Stub {
@@ -63,14 +68,15 @@ export async function startStub(behaviour: StubBehaviour = {}): Promise<Stub> {
       res.writeHead(status, { "content-type": "text/html", ...headers });
       res.end(text);
     };
-    if (host === "httpbin.example.com") {
+    const lab = behaviour.labHost;
+    if (host === (lab ? `httpbin.${lab}` : "httpbin.example.com")) {
       const status = /^\/status\/(\d{3})$/.exec(url.pathname);
       if (status) return send(Number(status[1]), "");
       const delay = /^\/delay\/(\d+)$/.exec(url.pathname);
       if (delay) return setTimeout(() => send(200, "{}"), Number(delay[1]) * 100);
       return send(404, "");
     }
-    if (/example\.com$/.test(host)) return send(404, "");
+    if (lab ? host !== lab : /example\.com$/.test(host)) return send(404, "");
     if (req.method === "POST" && url.pathname === "/login") {
       const form = new URLSearchParams(await body(req));
       const user = form.get("username") ?? "";

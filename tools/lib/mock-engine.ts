@@ -2,6 +2,7 @@
 // code path behind `npm run render`, the tests and the benchmark.
 import "./defer-closure-deps"; // first: before the SDK loads
 import * as pulumi from "@pulumi/pulumi";
+import * as schema from "../../components/config/schema";
 import { istioLab } from "../../components/program";
 import { defaultStandIns, type StandIns } from "./stand-ins";
 import * as fs from "node:fs";
@@ -122,7 +123,8 @@ export async function renderStackFile(stackFile: string, program: Program = rend
  */
 export async function platformReferences(stackFile: string, config: StackConfig, runId = offlineRunId): Promise<Record<string, StackOutputs>> {
   const platform = config.values["istio-lab:platform"];
-  if (!platform) return {};
+  // No platform, or a name the program's config check refuses with the key named.
+  if (!platform || !schema.platform.safeParse(platform).success) return {};
   const file = path.join(path.dirname(stackFile), `Pulumi.${platform.split("/").pop()}.yaml`);
   if (!fs.existsSync(file)) {
     throw new StackFileError(`istio-lab:platform: a lab renders on its platform's stack file, and there is no ${path.basename(file)} beside ${path.basename(stackFile)}`);

@@ -1,0 +1,212 @@
+// One platform and several lab stacks on it, rendered from stack files as `npm run render` does:
+// the stacks cannot collide, a lab owns only its own namespace, and a lab's mistakes name the key.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { stringify } from "yaml";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../components/config";
+import { platformReferences, renderConfig, renderProgram, renderStackFile, type Rendered, type RenderedResource } from "../../tools/lib/mock-engine";
+import { planUpdate } from "../../tools/lib/plan";
+import { readStackFileForRender, StackFileError } from "../../tools/lib/stack-file";
+import { validateObject } from "../validate";
+
+const root = path.resolve(__dirname, "../..");
+
+/** A project folder with the real Pulumi.yaml and platform stack file, and the given lab stack files. */
+function classroom(labs: Record<string, Record<string, unknown>>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-classroom-"));
+  for (const file of ["Pulumi.yaml", "Pulumi.local.yaml"]) fs.copyFileSync(path.join(root, file), path.join(dir, file));
+  for (const [stack, config] of Object.entries(labs)) fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify({ config }));
+  return dir;
+}
+
+const lab = (scenario: string, extra: Record<string, unknown> = {}) => ({ "istio-lab:platform": "local", "istio-lab:scenario": scenario, ...extra });
+
+const dir = classroom({
+  "student-1": lab("route-jason-v2"),
+  "student-2": lab("mirroring"),
+  "student-3": lab("ingress-httpbin"),
+  "student-4": lab("shift-80-20", { "istio-lab:apps": { namespace: "canary-lab" } }),
+});
+const stacks = ["local", "student-1", "student-2", "student-3", "student-4"];
+const renders = new Map<string, Promise<Rendered>>();
+const render = (stack: string) => {
+  if (!renders.has(stack)) renders.set(stack, renderStackFile(path.join(dir, `Pulumi.${stack}.yaml`)));
+  return renders.get(stack)!;
+};
+
+/** A Kubernetes object's identity in the cluster: kind, namespace and name; a release's, its name. */
+function clusterIdentity(r: RenderedResource): string | undefined {
+  if (r.type === "kubernetes:helm.sh/v3:Release") return `HelmRelease ${r.inputs.namespace}/${r.inputs.name}`;
+  const meta = r.inputs.metadata as { name?: string; namespace?: string } | undefined;
+  if (!r.type.startsWith("kubernetes:") || typeof r.inputs.kind !== "string" || !meta?.name) return undefined;
+  return `${r.inputs.kind} ${meta.namespace ?? "(cluster)"}/${meta.name}`;
+}
+
+const objects = (rendered: Rendered) => rendered.resources.filter((r) => clusterIdentity(r) !== undefined);
+const istioObjects = (rendered: Rendered) => rendered.resources.filter((r) => r.type.startsWith("kubernetes:networking.istio.io/") || r.type.startsWith("kubernetes:security.istio.io/"));
+
+describe("a platform and four labs on it", () => {
+  it("never register the same Kubernetes object or Helm release twice", async () => {
+    const owner = new Map<string, string>();
+    for (const stack of stacks) {
+      for (const r of objects(await render(stack))) {
+        const id = clusterIdentity(r)!;
+        expect(owner.get(id), `${id} of ${stack}`).toBeUndefined();
+        owner.set(id, stack);
+      }
+    }
+    // The check above saw every lab's objects, not an empty list.
+    expect([...owner.values()].filter((s) => s === "student-2").length).toBeGreaterThan(5);
+  });
+
+  it("a lab registers no cluster, no mesh and no machine: its provider, its namespace, its workloads and its scenario", async () => {
+    const allowed = /^(pulumi:pulumi:(Stack|StackReference)|pulumi:providers:kubernetes|istio-lab:(index:LabOnPlatform|workloads:Workloads|scenarios:Scenario)|kubernetes:(core\/v1:(Namespace|ServiceAccount|Service)|apps\/v1:Deployment|networking\.istio\.io\/v1:\w+|security\.istio\.io\/v1:\w+))$/;
+    for (const stack of stacks.slice(1)) {
+      const rendered = await render(stack);
+      expect(rendered.resources.map((r) => r.type).filter((type) => !allowed.test(type)), stack).toEqual([]);
+      const namespace = rendered.outputs.appNamespace as string;
+      for (const r of objects(rendered)) {
+        const meta = r.inputs.metadata as { name: string; namespace?: string };
+        // Its only cluster-scoped object is its own namespace; everything else sits in it.
+        expect(meta.namespace ?? `Namespace ${meta.name}`, `${r.name} of ${stack}`).toBe(r.inputs.kind === "Namespace" ? `Namespace ${namespace}` : namespace);
+        // Every object goes to the platform's cluster through the lab's own provider.
+        expect(r.provider, r.name).toBe("platform-kubernetes");
+      }
+    }
+    const platformProvider = (await render("student-1")).resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
+    expect(platformProvider.inputs).toMatchObject({ kubeconfig: "~/.kube/config", clusterIdentifier: "istio-lab-local" });
+  });
+
+  it("takes the stack's name as its namespace unless apps.namespace names one, with injection on", async () => {
+    expect((await render("student-1")).outputs.appNamespace).toBe("student-1");
+    expect((await render("student-4")).outputs.appNamespace).toBe("canary-lab");
+    const namespace = (await render("student-2")).resources.find((r) => r.inputs.kind === "Namespace")!;
+    expect(namespace.inputs.metadata).toEqual({ name: "student-2", labels: { "istio-injection": "enabled" } });
+  });
+
+  it("serves each lab on a host of its own under the platform's domain, never `*`, and exports its routes to its namespace and the gateway's only", async () => {
+    const hostOwners = new Map<string, string>();
+    for (const stack of stacks.slice(1)) {
+      const rendered = await render(stack);
+      for (const r of istioObjects(rendered)) {
+        await validateObject(r.inputs);
+        const spec = r.inputs.spec as { servers?: { hosts: string[] }[]; exportTo?: string[]; gateways?: string[]; hosts?: string[] };
+        if (r.inputs.kind === "Gateway") {
+          for (const host of spec.servers!.flatMap((s) => s.hosts)) {
+            expect(host).toMatch(new RegExp(`(^|\\.)${rendered.outputs.appNamespace}\\.istio-lab\\.test$`));
+            expect(hostOwners.get(host), host).toBeUndefined();
+            hostOwners.set(host, stack);
+          }
+        }
+        if (r.inputs.kind === "VirtualService" || r.inputs.kind === "DestinationRule") expect(spec.exportTo, r.name).toEqual([".", "istio-system"]);
+      }
+    }
+    // student-2's mirroring runs inside the mesh: no Gateway.
+    expect([...hostOwners.keys()].sort()).toEqual(["canary-lab.istio-lab.test", "httpbin.student-3.istio-lab.test", "student-1.istio-lab.test"]);
+    const bound = istioObjects(await render("student-3")).find((r) => r.inputs.kind === "VirtualService")!;
+    expect((bound.inputs.spec as { hosts: string[] }).hosts).toEqual(["httpbin.student-3.istio-lab.test"]);
+  });
+
+  it("gives a student the URLs, the curl line for the shared gateway, the namespace and the verify command", async () => {
+    expect((await render("student-1")).outputs).toEqual({
+      platform: "local",
+      scenario: "route-jason-v2",
+      appNamespace: "student-1",
+      labHost: "student-1.istio-lab.test",
+      gatewayUrl: "http://127.0.0.1:8080",
+      gatewayPortForward: "kubectl -n istio-system port-forward --address 127.0.0.1 svc/istio-ingressgateway 8080:80",
+      curl: ["curl -s -H 'Host: student-1.istio-lab.test' http://127.0.0.1:8080/productpage"],
+      verifyCommand: "npm run verify -- --stack student-1",
+    });
+    expect((await render("student-3")).outputs.curl).toEqual([
+      "curl -s -H 'Host: httpbin.student-3.istio-lab.test' http://127.0.0.1:8080/status/200",
+      "curl -s -H 'Host: httpbin.student-3.istio-lab.test' http://127.0.0.1:8080/delay/1",
+    ]);
+  });
+
+  it("switching one lab's scenario replaces nothing and touches only that lab's own objects", async () => {
+    const before = await render("student-1");
+    const file = path.join(classroom({ "student-1": lab("shift-80-20") }), "Pulumi.student-1.yaml");
+    const after = await renderStackFile(file);
+    const plan = planUpdate(before, after);
+    expect(plan.replace).toEqual([]);
+    const touched = [...plan.create, ...plan.delete, ...plan.update.map((u) => u.resource)];
+    expect(touched.length).toBeGreaterThan(0);
+    for (const r of touched) expect(r.name, r.name).toMatch(/^(Deployment|VirtualService|DestinationRule)\/student-1\//);
+    // The platform's render does not depend on its labs at all.
+    expect(await renderStackFile(path.join(dir, "Pulumi.local.yaml"))).toEqual(await render("local"));
+  });
+});
+
+describe("a lab's mistakes", () => {
+  const errors = async (config: Record<string, unknown>, stack = "student-9") => {
+    const file = path.join(classroom({ [stack]: config }), `Pulumi.${stack}.yaml`);
+    try {
+      await renderStackFile(file);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.issues.map((i) => `${i.key}: ${i.message}`);
+      if (error instanceof StackFileError) return [error.message];
+      throw error;
+    }
+    throw new Error("rendered");
+  };
+
+  it("refuses a lab that also sets the cluster or the mesh, naming each key", async () => {
+    expect(await errors(lab("bookinfo", { "istio-lab:cluster": { source: "kubeconfig" }, "istio-lab:mesh": { addons: [] } }))).toEqual([
+      "istio-lab:cluster: is set in a lab stack: the cluster and the mesh are the platform's (istio-lab:platform: local); remove it",
+      "istio-lab:mesh: is set in a lab stack: the cluster and the mesh are the platform's (istio-lab:platform: local); remove it",
+    ]);
+  });
+
+  it("refuses a namespace the platform holds: its own lab's, or the mesh's", async () => {
+    expect(await errors(lab("bookinfo"), "bookinfo")).toEqual([
+      'istio-lab:apps.namespace: "bookinfo" is taken on platform local (it holds istio-system, bookinfo); name another namespace, or give the lab stack another name',
+    ]);
+    expect(await errors(lab("bookinfo", { "istio-lab:apps": { namespace: "istio-system" } }))).toEqual([
+      "istio-lab:apps.namespace: must be a namespace of its own, not one of default, istio-system, istio-ingress, kube-system, kube-public, kube-node-lease, kube-flannel",
+    ]);
+  });
+
+  it("asks for a namespace when the stack's name is not one", async () => {
+    expect(await errors(lab("bookinfo"), "Student_9")).toEqual([
+      expect.stringMatching(/^istio-lab:apps\.namespace: is needed: the stack's name "Student_9" is not a namespace name of its own \(must be a DNS-1123 label/),
+    ]);
+  });
+
+  it("refuses a platform that is not a stack name, a missing platform file, and a platform that is itself a lab", async () => {
+    expect(await errors(lab("bookinfo", { "istio-lab:platform": "a b" }))).toEqual(["istio-lab:platform: must name a stack: `<stack>` of this project or `<org>/<project>/<stack>`"]);
+    expect(await errors(lab("bookinfo", { "istio-lab:platform": "acme/istio-lab/prod" }))).toEqual([
+      "istio-lab:platform: a lab renders on its platform's stack file, and there is no Pulumi.prod.yaml beside Pulumi.student-9.yaml",
+    ]);
+    const nested = classroom({ "student-1": lab("bookinfo"), "student-2": lab("bookinfo", { "istio-lab:platform": "student-1" }) });
+    const file = path.join(nested, "Pulumi.student-2.yaml");
+    await expect(platformReferences(file, readStackFileForRender(file).config)).rejects.toThrow(
+      "istio-lab:platform: student-1 is itself a lab (on local); a lab's platform must be a platform stack",
+    );
+  });
+
+  it("refuses a platform stack that publishes no labPlatform output (not istio-lab's, or older), before registering anything of its own", async () => {
+    const file = path.join(classroom({ "student-9": lab("bookinfo") }), "Pulumi.student-9.yaml");
+    const { config } = readStackFileForRender(file);
+    let error: unknown;
+    const program = async () => {
+      try {
+        return await renderProgram()();
+      } catch (caught) {
+        error = caught;
+        return {};
+      }
+    };
+    const rendered = await renderConfig(config, program, undefined, { stackReferences: { local: { outputs: { appNamespace: "bookinfo" }, secretOutputs: [] } } });
+    expect((error as ConfigError).issues).toEqual([
+      {
+        key: "istio-lab:platform",
+        message: 'stack "local" publishes no labPlatform output: it is not an istio-lab platform, or it was last updated by an older istio-lab; run `pulumi up` on it first',
+      },
+    ]);
+    // Only the read of the platform: nothing of the lab's own.
+    expect(rendered.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack", "pulumi:pulumi:StackReference"]);
+  });
+});
