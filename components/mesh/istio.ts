@@ -2,7 +2,6 @@
 import { istioHub } from "../../catalog/versions";
 import { jaegerCollector } from "./addons/endpoints";
 
-
 export function istiodValues(imageRegistry: string | undefined): Record<string, unknown> {
   return {
     global: { hub: imageRegistry ?? istioHub },

@@ -144,9 +144,10 @@ describe("stacks the project ships or the README creates", () => {
     expect(fs.readFileSync(path.join(root, file), "utf8")).not.toMatch(/secure:\s*replace/);
   });
 
-  it("the README's stack per scenario (stack init --copy-config-from local, config set scenario) passes them", () => {
-    const local = (parse(fs.readFileSync(path.join(root, "Pulumi.local.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
-    expect(stackConfig("mirroring", { ...local, "istio-lab:scenario": "mirroring" }).values["istio-lab:scenario"]).toBe("mirroring");
+  it("the README's classroom (stack init student-N --copy-config-from lab-template, config set scenario) passes them", () => {
+    const template = (parse(fs.readFileSync(path.join(root, "Pulumi.lab-template.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
+    const values = stackConfig("student-1", { ...template, "istio-lab:scenario": "mirroring" }).values;
+    expect(values).toMatchObject({ "istio-lab:platform": "local", "istio-lab:scenario": "mirroring", "istio-lab:cluster": "{}" });
   });
 
   it("reports an unreadable stack file in one line naming the file", () => {
