@@ -3,6 +3,7 @@
 // and URL are written here once; the mesh installs it from here, the analyzer checks scenarios
 // against it, and the stack outputs point at it.
 import type { LabConfig } from "../config";
+import { istioProfile } from "./istio";
 import { istioNamespace } from "./istio-namespace";
 
 export const ingressGateway = {
@@ -32,6 +33,7 @@ export function gatewayValues(mesh: LabConfig["mesh"]): Record<string, unknown> 
   const { ports } = ingressGateway;
   const withNodePort = serviceType !== "ClusterIP";
   return {
+    profile: istioProfile,
     service: {
       type: serviceType,
       ports: [

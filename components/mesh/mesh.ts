@@ -10,7 +10,7 @@ import { prometheusValues } from "./addons/prometheus";
 import type { AddonSettings } from "./addons/settings";
 import { appNamespace } from "./app-namespace";
 import { gatewayValues, ingressGateway } from "./ingress-gateway";
-import { istiodValues } from "./istio";
+import { istioProfile, istiodValues } from "./istio";
 import { istioNamespace } from "./istio-namespace";
 import { chartRelease } from "./release";
 import { meshTracing } from "./telemetry";
@@ -43,7 +43,7 @@ export class Mesh extends pulumi.ComponentResource {
 
     const systemNamespace = new k8s.core.v1.Namespace(logicalName("Namespace", istioNamespace), { metadata: { name: istioNamespace } }, parent);
     const base = chartRelease(
-      { ...istio, release: "istio-base", chart: "base", values: { defaultRevision: "default" } },
+      { ...istio, release: "istio-base", chart: "base", values: { profile: istioProfile, defaultRevision: "default" } },
       { ...parent, dependsOn: [systemNamespace] },
     );
     this.istiod = chartRelease(

@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../components/config";
 import { platformReferences, renderConfig, renderProgram, renderStackFile, type Rendered, type RenderedResource } from "../../tools/lib/mock-engine";
@@ -208,5 +208,37 @@ describe("a lab's mistakes", () => {
     ]);
     // Only the read of the platform: nothing of the lab's own.
     expect(rendered.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack", "pulumi:pulumi:StackReference"]);
+  });
+});
+
+describe("a lab's share of the platform", () => {
+  // Requests, as the scheduler counts them: each pod's containers plus its injected sidecar, whose
+  // requests come from the demo profile the mesh installs (components/mesh/istio.ts).
+  const demo = parse(fs.readFileSync(path.join(root, "../shared/upstream/istio-1.31/charts/istio-control/istio-discovery/files/profile-demo.yaml"), "utf8"));
+  const sidecar = demo.global.proxy.resources.requests as { cpu: string; memory: string };
+  const milliCpu = (q = "0") => (q.endsWith("m") ? Number(q.slice(0, -1)) : Number(q) * 1000);
+  const mebibytes = (q = "0") => (q.endsWith("Mi") ? Number(q.slice(0, -2)) : q.endsWith("Gi") ? Number(q.slice(0, -2)) * 1024 : Number(q) / 2 ** 20);
+
+  function requests(rendered: Rendered): { pods: number; milliCpu: number; mebibytes: number } {
+    let pods = 0;
+    let cpu = 0;
+    let memory = 0;
+    for (const d of rendered.resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment")) {
+      const spec = d.inputs.spec as { replicas?: number; template: { spec: { containers: { resources?: { requests?: { cpu?: string; memory?: string } } }[] } } };
+      const replicas = spec.replicas ?? 1;
+      pods += replicas;
+      for (const c of [...spec.template.spec.containers.map((x) => x.resources?.requests ?? {}), sidecar]) {
+        cpu += replicas * milliCpu(c.cpu);
+        memory += replicas * mebibytes(c.memory);
+      }
+    }
+    return { pods, milliCpu: cpu, mebibytes: memory };
+  }
+
+  it("is what the README states: a Bookinfo lab requests 60m CPU and 240 MiB (six pods, their sidecars' requests)", async () => {
+    expect(sidecar).toEqual({ cpu: "10m", memory: "40Mi" });
+    expect(requests(await render("student-1"))).toEqual({ pods: 6, milliCpu: 60, mebibytes: 240 });
+    // Mirroring: httpbin v1 and v2, and the curl client.
+    expect(requests(await render("student-2"))).toEqual({ pods: 3, milliCpu: 30, mebibytes: 120 });
   });
 });

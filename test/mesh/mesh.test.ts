@@ -49,6 +49,7 @@ describe("the default mesh", () => {
 
   it("configures istiod as the demo profile: access logs, Jaeger over OTLP, registry.istio.io images", () => {
     expect(values(r, "istiod")).toEqual({
+      profile: "demo",
       global: { hub: "registry.istio.io/release" },
       pilot: { autoscaleEnabled: false },
       meshConfig: {

@@ -31,8 +31,15 @@ interface Chart {
   freeForm: string[];
   /** Top-level keys the chart's templates copy to the top, so `pilot.x` means `x`. */
   aliases: string[];
+  /** The profiles the chart ships (files/profile-<name>.yaml), which its `profile` value names. */
+  profiles: string[];
 }
-const chart = (dir: string, freeForm: string[] = [], aliases: string[] = []): Chart => ({ defaults: yamlOf(`istio-1.31/charts/${dir}/values.yaml`), freeForm, aliases });
+const chart = (dir: string, freeForm: string[] = [], aliases: string[] = []): Chart => ({
+  defaults: yamlOf(`istio-1.31/charts/${dir}/values.yaml`),
+  freeForm,
+  aliases,
+  profiles: fs.readdirSync(upstream(`istio-1.31/charts/${dir}/files`)).flatMap((f) => /^profile-(.+)\.yaml$/.exec(f)?.[1] ?? []),
+});
 
 /** Whether the defaults admit the path: it exists, or passes through `{}`, an array or a free-form map. */
 function admits(defaults: unknown, p: string[], freeForm: string[]): boolean {
@@ -56,8 +63,10 @@ function unknownValuePaths(chart: Chart, values: Record<string, unknown>): strin
   const { _internal_defaults_do_not_set: internal, ...topLevel } = chart.defaults;
   const roots = [internal, topLevel];
   const known = (p: string[]) => roots.some((root) => admits(root, p, chart.freeForm));
+  // `profile` is read by the chart's templates (not a default in values.yaml) and names a file it ships.
+  const shippedProfile = (p: string[]) => p.length === 1 && p[0] === "profile" && chart.profiles.includes(String(values.profile));
   return leafPaths(values)
-    .filter((p) => !known(p) && !(chart.aliases.includes(p[0]) && p.length > 1 && known(p.slice(1))))
+    .filter((p) => !known(p) && !shippedProfile(p) && !(chart.aliases.includes(p[0]) && p.length > 1 && known(p.slice(1))))
     .map((p) => p.join("."));
 }
 
@@ -194,6 +203,9 @@ describe("Istio Helm values", () => {
       "_internal_defaults_do_not_set.base",
     ]);
     expect(unknownValuePaths(charts.gateway, { service: { type: "NodePort", typo: 1 }, labels: { a: "b" } })).toEqual(["service.typo"]);
+    // A profile the chart ships is known; one it does not ship is not.
+    expect(unknownValuePaths(charts.istiod, { profile: "demo" })).toEqual([]);
+    expect(unknownValuePaths(charts.base, { profile: "ambient" })).toEqual(["profile"]);
     expect(gatewaySchemaErrors({ service: { type: "NodePort" }, notAKey: 1 })).toEqual([expect.stringMatching(/^\/ must NOT have additional properties .*notAKey/)]);
     expect(gatewaySchemaErrors({ autoscaling: { enabled: "no" } })).toEqual([expect.stringContaining("/autoscaling/enabled must be boolean")]);
   });
@@ -260,5 +272,20 @@ describe("commands against pulumi-command 1.2.1", () => {
     const issues = resourceIssues(commandSchema, "command:remote:Command", { create: "true", connection: { host: "h", hostname: "h", port: 22 }, logging: "all", timeout: 5 });
     expect(issues.sort()).toEqual(['logging: "all" is not in the enum', "connection.hostname: not in the schema", "timeout: not in the schema"].sort());
     expect(resourceIssues(commandSchema, "command:remote:Command", { create: "true" })).toEqual(["connection: required, not passed"]);
+  });
+});
+
+describe("the demo profile, as the tutorials install Istio", () => {
+  it("is what every Istio release of the mesh sets, and sidecars then request what demo.yaml says", async () => {
+    const rendered = await renderConfig(readStackFileForRender(path.resolve(__dirname, "../../Pulumi.local.yaml")).config, renderProgram());
+    const releases = rendered.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release" && String(r.inputs.repositoryOpts && (r.inputs.repositoryOpts as { repo: string }).repo).includes("istio-release"));
+    expect(releases.map((r) => [r.inputs.name, (r.inputs.values as { profile?: string }).profile])).toEqual([
+      ["istio-base", "demo"],
+      ["istiod", "demo"],
+      ["istio-ingressgateway", "demo"],
+    ]);
+    const demo = yamlOf("istio-1.31/charts/istio-control/istio-discovery/files/profile-demo.yaml");
+    expect(demo.global.proxy.resources.requests).toEqual({ cpu: "10m", memory: "40Mi" });
+    expect(demo.pilot.resources.requests).toEqual({ cpu: "10m", memory: "100Mi" });
   });
 });
