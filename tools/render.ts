@@ -79,7 +79,7 @@ function parseCommandLine() {
   });
 }
 
-const contractFields = ({ type, name, parent, dependsOn, inputs, options }: RenderedResource) => ({ type, name, parent, dependsOn, inputs, options });
+const contractFields = ({ type, name, parent, dependsOn, inputs, options, provider }: RenderedResource) => ({ type, name, parent, dependsOn, inputs, options, provider });
 
 /** The resources as `pulumi preview` nests them, with their explicit dependencies. */
 export function tree({ stack, resources, outputs }: Rendered): string {

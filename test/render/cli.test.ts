@@ -63,7 +63,7 @@ describe("npm run render", () => {
     const doc = JSON.parse(stdout) as { stack: string; resources: Record<string, unknown>[] };
     expect(Object.keys(doc)).toEqual(["stack", "resources"]);
     expect(doc.stack).toBe("local");
-    for (const r of doc.resources) expect(Object.keys(r)).toEqual(["type", "name", "parent", "dependsOn", "inputs", "options"]);
+    for (const r of doc.resources) expect(Object.keys(r)).toEqual(["type", "name", "parent", "dependsOn", "inputs", "options", "provider"]);
     expect(doc.resources.find((r) => r.name === "HelmRelease/istio-system/istiod")).toMatchObject({
       type: "kubernetes:helm.sh/v3:Release",
       parent: "mesh",

@@ -1,0 +1,57 @@
+// The pull request's offline render diff: two folders of `npm run render -- --json` documents in,
+// a pulumi-preview-like summary out, by the harness's replace rules.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { renderDiff } from "../../tools/render-diff";
+import { renderStack, type Rendered } from "../harness";
+
+const local = { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" } };
+
+/** A folder of renders as the JSON contract writes them (npm run render -- --json). */
+function folder(renders: Record<string, Rendered>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-diff-"));
+  for (const [stack, r] of Object.entries(renders)) {
+    const resources = r.resources.map(({ type, name, parent, dependsOn, inputs, options, provider }) => ({ type, name, parent, dependsOn, inputs, options, provider }));
+    fs.writeFileSync(path.join(dir, `${stack}.json`), JSON.stringify({ stack, resources }));
+  }
+  return dir;
+}
+
+describe("npm run render-diff", () => {
+  it("counts what each stack would create, update, replace and delete, and lists each change", async () => {
+    const bookinfo = await renderStack({ ...local, "istio-lab:scenario": "bookinfo" });
+    const mirroring = await renderStack({ ...local, "istio-lab:scenario": "mirroring" });
+    const otherRegistry = await renderStack({ ...local, "istio-lab:scenario": "bookinfo", "istio-lab:apps": { imageRegistry: "mirror.example.com/lab" } });
+    const summary = renderDiff(folder({ local: bookinfo, same: bookinfo, gone: bookinfo, mirrored: bookinfo }), folder({ local: mirroring, same: bookinfo, added: bookinfo, mirrored: otherRegistry }));
+    const rows = Object.fromEntries(
+      summary
+        .split("\n")
+        .filter((l) => /^\| [a-z]/.test(l) && !l.startsWith("| stack"))
+        .map((l) => l.split("|").map((c) => c.trim()).slice(1, 6))
+        .map(([stack, ...counts]) => [stack, counts.map(Number)]),
+    );
+    const total = bookinfo.resources.length;
+    expect(rows.same).toEqual([0, 0, 0, 0]);
+    expect(rows.added).toEqual([total, 0, 0, 0]);
+    expect(rows.gone).toEqual([0, 0, 0, total]);
+    // A scenario switch replaces nothing; a new mirror updates images in place.
+    expect(rows.local[2]).toBe(0);
+    expect(rows.local[0] + rows.local[3]).toBeGreaterThan(0);
+    expect(rows.mirrored[2]).toBe(0);
+    expect(summary).toContain("- delete `kubernetes:apps/v1:Deployment` Deployment/bookinfo/reviews-v1");
+    expect(summary).toMatch(/- update `kubernetes:apps\/v1:Deployment` Deployment\/bookinfo\/details-v1: spec\.template\.spec\.containers\[0\]\.image/);
+    expect(summary).not.toContain("### same");
+  });
+
+  it("shows a replacement with the paths that force it", async () => {
+    const before = await renderStack(local);
+    const after = structuredClone(before);
+    const details = after.resources.find((r) => r.name === "Deployment/bookinfo/details-v1")!;
+    (details.inputs.metadata as { name: string }).name = "details-v9";
+    const summary = renderDiff(folder({ local: before }), folder({ local: after }));
+    expect(summary).toContain("| local | 0 | 0 | 1 | 0 |");
+    expect(summary).toContain("- replace `kubernetes:apps/v1:Deployment` Deployment/bookinfo/details-v1 (metadata.name; deleted first)");
+  });
+});
