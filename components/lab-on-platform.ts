@@ -1,15 +1,13 @@
 import * as crypto from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { selectApps } from "../catalog/apps";
 import { hostInLab, labHost } from "../catalog/lab-host";
 import type { LabOnPlatformConfig } from "./config";
 import { appNamespace } from "./mesh/app-namespace";
 import type { ResolvedPlatform } from "./platform";
 import { placeInLab } from "./scenarios/lab-placement";
-import { Scenario } from "./scenarios/scenario";
+import { scenarioOnNamespace } from "./scenario-on-namespace";
 import { verifyGate } from "./verify-gate";
-import { Workloads } from "./workloads/workloads";
 
 export interface LabOnPlatformArgs {
   config: LabOnPlatformConfig;
@@ -45,14 +43,8 @@ export class LabOnPlatform extends pulumi.ComponentResource {
     );
     const onCluster = { parent: this, providers: [provider] };
     const labNamespace = appNamespace(namespace, { parent: this, provider });
-    const workloads = new Workloads(
-      "workloads",
-      { namespace, apps: selectApps(config.scenarioSpec.workloads), imageRegistry },
-      { ...onCluster, dependsOn: [labNamespace] },
-    );
-    const scenario = new Scenario(
-      "scenario",
-      { namespace, resources: placeInLab(config.scenarioSpec.resources, { host, gatewayNamespace: platform.gatewayNamespace }), services: workloads.services },
+    const { workloads, scenario } = scenarioOnNamespace(
+      { namespace, spec: config.scenarioSpec, resources: placeInLab(config.scenarioSpec.resources, { host, gatewayNamespace: platform.gatewayNamespace }), imageRegistry },
       { ...onCluster, dependsOn: [labNamespace] },
     );
     const gatewayUrl = config.verify.gatewayUrl ?? platform.gatewayUrl;

@@ -2,15 +2,13 @@ import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "./cluster/cluster";
 import type { LabConfig } from "./config";
-import { selectApps } from "../catalog/apps";
 import { istioNamespace } from "./mesh/istio-namespace";
 import { Mesh } from "./mesh/mesh";
 import { kubeconfigOutput, labPlatformOutput, type LabPlatform } from "./platform";
 import { meshImages } from "./mesh/mesh-images";
-import { Scenario } from "./scenarios/scenario";
+import { scenarioOnNamespace } from "./scenario-on-namespace";
 import { verifyGate } from "./verify-gate";
 import { sampleImages } from "./workloads/app-objects";
-import { Workloads } from "./workloads/workloads";
 
 export interface LabArgs {
   config: LabConfig;
@@ -45,14 +43,8 @@ export class Lab extends pulumi.ComponentResource {
     // not for the addons: a slow Grafana download must not hold the samples back. The namespace is
     // passed as plain text because it is part of every logical name.
     const namespace = config.apps.namespace;
-    const workloads = new Workloads(
-      "workloads",
-      { namespace, apps: selectApps(config.scenarioSpec.workloads), imageRegistry: config.apps.imageRegistry },
-      { ...onCluster, dependsOn: [mesh.appNamespace] },
-    );
-    const scenario = new Scenario(
-      "scenario",
-      { namespace, resources: config.scenarioSpec.resources, services: workloads.services },
+    const { workloads, scenario } = scenarioOnNamespace(
+      { namespace, spec: config.scenarioSpec, imageRegistry: config.apps.imageRegistry },
       { ...onCluster, dependsOn: [mesh.appNamespace] },
     );
     if (config.verify.gate) {

@@ -1,0 +1,26 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { selectApps } from "../catalog/apps";
+import type { IstioResource } from "../catalog/istio-resources";
+import type { ScenarioSpec } from "../catalog/scenarios/scenario-spec";
+import { Scenario } from "./scenarios/scenario";
+import { Workloads } from "./workloads/workloads";
+
+export interface ScenarioOnNamespaceArgs {
+  /** Plain text: it is part of every logical name. */
+  namespace: string;
+  spec: ScenarioSpec;
+  /** The scenario's Istio objects as this stack applies them (a lab's are placed on its host). */
+  resources?: readonly IstioResource[];
+  imageRegistry?: string;
+}
+
+/**
+ * The workloads a scenario needs and its Istio objects, both after the injection-enabled namespace
+ * (`dependsOn`), the one shape a platform's own lab and a lab stack share.
+ */
+export function scenarioOnNamespace(args: ScenarioOnNamespaceArgs, opts: pulumi.ComponentResourceOptions): { workloads: Workloads; scenario: Scenario } {
+  const { namespace, spec } = args;
+  const workloads = new Workloads("workloads", { namespace, apps: selectApps(spec.workloads), imageRegistry: args.imageRegistry }, opts);
+  const scenario = new Scenario("scenario", { namespace, resources: args.resources ?? spec.resources, services: workloads.services }, opts);
+  return { workloads, scenario };
+}
