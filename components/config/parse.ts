@@ -9,6 +9,7 @@ import { resolveCluster, type ClusterConfig, type Secret } from "./cluster-sourc
 import { closestKey, ConfigError, describeIssue, fromZod, unknownKeyMessage, type ConfigIssue } from "./errors";
 import * as rules from "./rules";
 import * as schema from "./schema";
+import { namespaceClaimedBy, type SiblingLab } from "./sibling-labs";
 
 export const project = "istio-lab";
 const topLevelKeys = ["platform", "scenario", "scenarioOptions", "cluster", "sshPrivateKey", "kubeconfig", "mesh", "apps", "verify"];
@@ -55,6 +56,8 @@ export interface RawConfig {
   secretKeys: ReadonlySet<string>;
   /** The stack's name: a lab's namespace by default. */
   stack?: string;
+  /** The lab stacks whose stack files sit beside this one's: no two on a platform share a namespace. */
+  siblingLabs?: readonly SiblingLab[];
 }
 
 /**
@@ -74,7 +77,7 @@ export function parseLabConfig(raw: RawConfig, analyze: ScenarioAnalyzer): LabCo
   return config;
 }
 
-export function parseStackConfig({ values, secretKeys, stack }: RawConfig, analyze: ScenarioAnalyzer): StackConfig {
+export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [] }: RawConfig, analyze: ScenarioAnalyzer): StackConfig {
   const issues: ConfigIssue[] = [];
   const key = (name: string) => `${project}:${name}`;
 
@@ -152,7 +155,7 @@ export function parseStackConfig({ values, secretKeys, stack }: RawConfig, analy
       const text = values[key(name)];
       if (text !== undefined && text !== "{}") issues.push({ key: key(name), message: `is set in a lab stack: the cluster and the mesh are the platform's (istio-lab:platform: ${platform}); remove it` });
     }
-    const lab = labApps(parse("apps", schema.labApps, orDefault(object("apps"), {})), stack, issues);
+    const lab = labApps(parse("apps", schema.labApps, orDefault(object("apps"), {})), { stack, platform, siblingLabs }, issues);
     if (issues.length > 0 || !scenarioSpec || !lab || !verify) throw new ConfigError(redactSecrets(issues, values, secretKeys));
     return { platform, scenario, scenarioOptions, scenarioSpec, apps: lab.apps, verify };
   }
@@ -193,13 +196,26 @@ export function parseStackConfig({ values, secretKeys, stack }: RawConfig, analy
  * A lab's apps: its namespace is the stack's name unless apps.namespace names one, so that labs
  * made with `pulumi stack init <student>` never share one.
  */
-function labApps(apps: schema.LabApps | undefined, stack: string | undefined, issues: ConfigIssue[]): { apps: LabOnPlatformConfig["apps"] } | undefined {
+function labApps(
+  apps: schema.LabApps | undefined,
+  { stack, platform, siblingLabs }: { stack?: string; platform: string; siblingLabs: readonly SiblingLab[] },
+  issues: ConfigIssue[],
+): { apps: LabOnPlatformConfig["apps"] } | undefined {
   if (!apps) return undefined;
   const namespace = apps.namespace ?? stack;
   if (namespace === undefined) return undefined;
   const named = schema.apps.shape.namespace.safeParse(namespace);
   if (!named.success) {
     issues.push({ key: `${project}:apps.namespace`, message: `is needed: the stack's name "${namespace}" is not a namespace name of its own (${named.error.issues[0].message}); set one` });
+    return undefined;
+  }
+  const other = stack === undefined ? undefined : namespaceClaimedBy({ stack, platform, namespace }, siblingLabs, project);
+  if (other) {
+    // One namespace means one host on the shared gateway too (catalog/lab-host.ts).
+    issues.push({
+      key: `${project}:apps.namespace`,
+      message: `"${namespace}" is also the namespace of lab stack ${other.stack} (Pulumi.${other.stack}.yaml) on platform ${platform}: two labs would share its objects and its host; give one of them another istio-lab:apps.namespace`,
+    });
     return undefined;
   }
   return { apps: { namespace, ...(apps.imageRegistry && { imageRegistry: apps.imageRegistry }) } };

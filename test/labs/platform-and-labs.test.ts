@@ -141,8 +141,8 @@ describe("a platform and four labs on it", () => {
 });
 
 describe("a lab's mistakes", () => {
-  const errors = async (config: Record<string, unknown>, stack = "student-9") => {
-    const file = path.join(classroom({ [stack]: config }), `Pulumi.${stack}.yaml`);
+  const errors = async (config: Record<string, unknown>, stack = "student-9", others: Record<string, Record<string, unknown>> = {}) => {
+    const file = path.join(classroom({ ...others, [stack]: config }), `Pulumi.${stack}.yaml`);
     try {
       await renderStackFile(file);
     } catch (error) {
@@ -169,6 +169,21 @@ describe("a lab's mistakes", () => {
     ]);
   });
 
+  it("refuses two labs of one platform that would share a namespace, and so a host, naming the key in each", async () => {
+    const taken = 'istio-lab:apps.namespace: "student-1" is also the namespace of lab stack student-1 (Pulumi.student-1.yaml) on platform local: two labs would share its objects and its host; give one of them another istio-lab:apps.namespace';
+    expect(await errors(lab("mirroring", { "istio-lab:apps": { namespace: "student-1" } }), "student-9", { "student-1": lab("bookinfo") })).toEqual([taken]);
+    // The lab that was there first is told too: the clash is in the classroom's files, not in time.
+    expect(await errors(lab("bookinfo", { "istio-lab:platform": "organization/istio-lab/local" }), "student-1", { "student-9": lab("mirroring", { "istio-lab:apps": { namespace: "student-1" } }) })).toEqual([
+      'istio-lab:apps.namespace: "student-1" is also the namespace of lab stack student-9 (Pulumi.student-9.yaml) on platform organization/istio-lab/local: two labs would share its objects and its host; give one of them another istio-lab:apps.namespace',
+    ]);
+  });
+
+  it("lets labs on different platforms use the same namespace name", async () => {
+    const dir = classroom({ "student-1": lab("bookinfo", { "istio-lab:platform": "acme/other-project/local" }), "student-9": lab("mirroring", { "istio-lab:apps": { namespace: "student-1" } }) });
+    const rendered = await renderStackFile(path.join(dir, "Pulumi.student-9.yaml"));
+    expect(rendered.outputs.appNamespace).toBe("student-1");
+  });
+
   it("asks for a namespace when the stack's name is not one", async () => {
     expect(await errors(lab("bookinfo"), "Student_9")).toEqual([
       expect.stringMatching(/^istio-lab:apps\.namespace: is needed: the stack's name "Student_9" is not a namespace name of its own \(must be a DNS-1123 label/),
@@ -193,7 +208,7 @@ describe("a lab's mistakes", () => {
     let error: unknown;
     const program = async () => {
       try {
-        return await renderProgram()();
+        return await renderProgram()(config.stackDir);
       } catch (caught) {
         error = caught;
         return {};

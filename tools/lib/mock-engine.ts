@@ -69,7 +69,8 @@ export interface Rendered {
   invokes: RenderedInvoke[];
 }
 
-export type Program = () => Record<string, pulumi.Input<unknown>> | Promise<Record<string, pulumi.Input<unknown>>>;
+/** The program, given the folder of the stack file it runs for (where its sibling stacks are). */
+export type Program = (stackDir?: string) => Record<string, pulumi.Input<unknown>> | Promise<Record<string, pulumi.Input<unknown>>>;
 
 /** Pulumi's wire form of a secret is an object keyed by the signature; print it as "[secret]". */
 export function redact(value: unknown): unknown {
@@ -88,8 +89,8 @@ export const offlineRunId = "offline-render";
 /** The program as a render runs it, with a given run id (see LabArgs.runId). */
 export const renderProgram =
   (runId = offlineRunId): Program =>
-  () =>
-    istioLab(runId);
+  (stackDir) =>
+    istioLab(runId, stackDir);
 
 export interface RenderMode {
   /**
@@ -244,7 +245,7 @@ async function render(config: StackConfig, program: Program, standIns: StandIns,
     // A program error (a ConfigError above all) is rethrown once the engine is idle; thrown from
     // here it would also reject the stack's own outputs, which nothing awaits.
     try {
-      const result = await program();
+      const result = await program(config.stackDir);
       // The stack's outputs resolve to plain values below; which of them are secrets is read now.
       for (const [key, value] of Object.entries(result)) {
         if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))) secretOutputs.add(key);

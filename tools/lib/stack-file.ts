@@ -10,6 +10,8 @@ import { applyProjectConfig, parseStackValue, qualify, readProject, type ParsedS
 export interface StackConfig extends RawConfig {
   project: string;
   stack: string;
+  /** The folder of the stack file, where the project's other stack files are. */
+  stackDir?: string;
 }
 
 /** A stack file that cannot be read: missing, misnamed, or not YAML. */
@@ -54,7 +56,7 @@ export function readStackFile(stackFile: string): StackConfig {
   for (const pair of isMap(config) ? config.items : []) {
     if (isScalar(pair.key) && isScalar(pair.value) && typeof pair.value.source === "string") sources[String(pair.key.value)] = pair.value.source;
   }
-  return stackConfig(match[1], values, projectDirFor(stackFile), sources);
+  return { ...stackConfig(match[1], values, projectDirFor(stackFile), sources), stackDir: path.dirname(path.resolve(stackFile)) };
 }
 
 /** The stack file's own folder when it holds a Pulumi.yaml, else this program's project. */
