@@ -28,6 +28,16 @@ export const flannelVersion = "v0.28.9";
 export const flannelImage = `ghcr.io/flannel-io/flannel:${flannelVersion}`;
 /** The CNI plugin image Flannel v0.28.9's manifest pins. */
 export const flannelCniPluginImage = "ghcr.io/flannel-io/flannel-cni-plugin:v1.9.1-flannel3";
+/**
+ * The node images of sources kind and k3d, pinned so that a newer kind or k3d never brings a
+ * Kubernetes that Istio does not support yet (kind v0.33's default is 1.37). kind's is the
+ * default of kind v0.32.0 (pkg/apis/config/defaults/image.go), so kind 0.32 or later runs it;
+ * k3s's is the default k3d's build took from the k3s stable channel (k3d version/version.go).
+ */
+export const localClusterNodeImages = {
+  kind: "kindest/node:v1.36.1@sha256:3489c7674813ba5d8b1a9977baea8a6e553784dab7b84759d1014dbd78f7ebd5",
+  k3d: "docker.io/rancher/k3s:v1.35.5-k3s1",
+} as const;
 export const vsphereProviderVersion = "4.17.0";
 
 /** Helm chart repositories; `istio-lab:mesh.chartRepository` replaces all of them with one mirror. */

@@ -5,6 +5,7 @@ import type { LabConfig } from "./config";
 import { istioNamespace } from "./mesh/istio-namespace";
 import { Mesh } from "./mesh/mesh";
 import { kubeconfigOutput, labPlatformOutput, type LabPlatform } from "./platform";
+import { gatewayNodePort } from "./mesh/ingress-gateway";
 import { meshImages } from "./mesh/mesh-images";
 import { scenarioOnNamespace } from "./scenario-on-namespace";
 import { verifyGate } from "./verify-gate";
@@ -31,14 +32,17 @@ export class Lab extends pulumi.ComponentResource {
     const runId = args.runId ?? crypto.randomUUID();
     // Nodes istio-lab builds pull every image the lab will run while the control plane forms.
     const images = [...meshImages(config.mesh, config.apps.imageRegistry), ...sampleImages(config.apps.imageRegistry)];
-    const cluster = new Cluster("cluster", { config: config.cluster, clusterIdentifier: args.clusterIdentifier, images }, { parent: this });
+    const cluster = new Cluster(
+      "cluster",
+      { config: config.cluster, clusterIdentifier: args.clusterIdentifier, images, gatewayNodePort: gatewayNodePort(config.mesh) },
+      { parent: this },
+    );
     const onCluster: pulumi.ComponentResourceOptions = {
       parent: this,
       providers: [cluster.provider],
       ...(cluster.deletedWith && { transformations: [deletedWith(cluster.deletedWith)] }),
     };
-    const nodeAddress = config.cluster.source === "kubeconfig" ? undefined : config.cluster.nodes.find((n) => n.role === "control-plane")?.ip;
-    const mesh = new Mesh("mesh", { mesh: config.mesh, apps: config.apps, nodeAddress }, onCluster);
+    const mesh = new Mesh("mesh", { mesh: config.mesh, apps: config.apps, gatewayEntry: cluster.gatewayEntry }, onCluster);
     // Workloads wait for the injection-enabled namespace (which waits for istiod and the gateway),
     // not for the addons: a slow Grafana download must not hold the samples back. The namespace is
     // passed as plain text because it is part of every logical name.
@@ -64,8 +68,8 @@ export class Lab extends pulumi.ComponentResource {
       );
     }
     // What lab stacks on this platform read (components/platform.ts).
-    const labPlatform: LabPlatform = {
-      clusterIdentifier: args.clusterIdentifier,
+    const labPlatform: pulumi.Inputs & Omit<LabPlatform, "clusterIdentifier"> = {
+      clusterIdentifier: cluster.clusterIdentifier,
       ...(config.cluster.source === "kubeconfig" && "path" in config.cluster.kubeconfig
         ? { kubeconfigPath: config.cluster.kubeconfig.path, ...(config.cluster.context && { context: config.cluster.context }) }
         : {}),

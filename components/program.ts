@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { readStackConfig } from "./config";
+import { readStackConfig, type ProgramHost } from "./config";
 import { Lab } from "./lab";
 import { LabOnPlatform } from "./lab-on-platform";
 import { readPlatform } from "./platform";
@@ -9,10 +9,10 @@ import { analyzeScenario } from "./scenarios/analyzer";
  * The whole program: read config, build the stack, return its outputs. A platform stack builds the
  * cluster, the mesh and its own lab; a lab stack (istio-lab:platform) reads its platform first and
  * builds only its own lab on it. Pulumi calls it with no argument, so every deployment gets a new
- * run id; an offline render passes a fixed one, and the folder of the stack file it renders.
+ * run id; an offline render passes a fixed one, and the machine it stands for (ProgramHost).
  */
-export async function istioLab(runId?: string, stackDir?: string): Promise<Record<string, pulumi.Input<unknown>>> {
-  const config = readStackConfig(analyzeScenario, stackDir);
+export async function istioLab(runId?: string, host?: ProgramHost): Promise<Record<string, pulumi.Input<unknown>>> {
+  const config = readStackConfig(analyzeScenario, host);
   if (config.platform !== undefined) {
     const platform = await readPlatform(config.platform, config.apps.namespace);
     return new LabOnPlatform("lab", { config, platform, runId }).outputs;

@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterConfig, MachineClusterConfig } from "../config";
+import { isLocalCluster, type ClusterConfig, type MachineClusterConfig } from "../config";
 import { existingKubeconfig } from "./existing";
+import { localCluster } from "./local/local-cluster";
 import { KubeadmCluster, type Machine } from "./kubeadm/kubeadm-cluster";
 import { VsphereMachines } from "./vsphere/machines";
 
@@ -14,6 +15,14 @@ export interface ClusterArgs {
    * samples'), handed down by the lab since the cluster knows nothing of what runs on it.
    */
   images?: readonly string[];
+  /** The ingress gateway's HTTP node port: kind and k3d publish it on 127.0.0.1. */
+  gatewayNodePort: number;
+}
+
+/** Where the machine that runs Pulumi reaches a node port of the cluster. */
+export interface NodePortEntry {
+  address: string;
+  port: number;
 }
 
 /**
@@ -33,19 +42,38 @@ export class Cluster extends pulumi.ComponentResource {
    * the cluster no longer answers.
    */
   readonly deletedWith?: pulumi.Resource;
+  /** Where this machine reaches the gateway's node port, when the cluster knows (not on source kubeconfig). */
+  readonly gatewayEntry?: NodePortEntry;
+  /**
+   * Names this cluster to the provider. For a cluster istio-lab creates in containers it carries
+   * the creating command's id, which is new whenever the cluster is: the provider is then replaced,
+   * and the engine replaces every resource of a replaced provider (pulumi/pulumi
+   * pkg/resource/deploy/step_generator.go; pulumi-kubernetes DiffConfig replaces on a changed
+   * clusterIdentifier), so a rebuilt cluster gets its mesh again instead of a state that lies.
+   */
+  readonly clusterIdentifier: pulumi.Input<string>;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("istio-lab:cluster:Cluster", name, {}, opts);
+    const { config } = args;
     let kubeconfig: pulumi.Input<string>;
-    if (args.config.source === "kubeconfig") {
-      kubeconfig = existingKubeconfig(args.config);
+    this.clusterIdentifier = args.clusterIdentifier;
+    if (config.source === "kubeconfig") {
+      kubeconfig = existingKubeconfig(config);
       // Already a secret: config wraps every secret where it enters.
-      if ("contents" in args.config.kubeconfig) this.kubeconfig = args.config.kubeconfig.contents;
+      if ("contents" in config.kubeconfig) this.kubeconfig = config.kubeconfig.contents;
+    } else if (isLocalCluster(config)) {
+      const local = localCluster(`${name}-${config.source}`, { config, gatewayNodePort: args.gatewayNodePort }, { parent: this });
+      this.kubeconfig = kubeconfig = local.kubeconfig;
+      this.deletedWith = local.command;
+      this.gatewayEntry = { address: "127.0.0.1", port: config.hostPort };
+      this.clusterIdentifier = pulumi.interpolate`${args.clusterIdentifier}-${local.command.id}`;
     } else {
-      const built = this.buildMachines(name, args.config, args.images ?? []);
-      this.kubeconfig = built.kubeconfig;
+      const built = this.buildMachines(name, config, args.images ?? []);
+      this.kubeconfig = kubeconfig = built.kubeconfig;
       this.deletedWith = built.deletedWith;
-      kubeconfig = this.kubeconfig;
+      const controlPlane = config.nodes.find((n) => n.role === "control-plane");
+      if (controlPlane) this.gatewayEntry = { address: controlPlane.ip, port: args.gatewayNodePort };
     }
     this.kubeconfigSource = this.kubeconfig ? { contents: this.kubeconfig } : { path: kubeconfig };
     this.provider = new k8s.Provider(
@@ -53,11 +81,11 @@ export class Cluster extends pulumi.ComponentResource {
       {
         kubeconfig,
         // Pinned, so that `kubectl config use-context other` never points the lab elsewhere.
-        ...(args.config.source === "kubeconfig" && args.config.context ? { context: args.config.context } : {}),
-        clusterIdentifier: args.clusterIdentifier,
+        ...(config.source === "kubeconfig" && config.context ? { context: config.context } : {}),
+        clusterIdentifier: this.clusterIdentifier,
         // Opt-in (istio-lab:cluster.deleteUnreachable): on, one refresh while a VPN is down would
         // silently drop the whole mesh from state.
-        deleteUnreachable: args.config.deleteUnreachable,
+        deleteUnreachable: config.deleteUnreachable,
       },
       { parent: this },
     );

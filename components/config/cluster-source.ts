@@ -1,6 +1,6 @@
 // What each cluster source needs and refuses, and the cluster config it resolves to.
 import type * as pulumi from "@pulumi/pulumi";
-import { defaultKubernetesVersion } from "../../catalog/versions";
+import { defaultKubernetesVersion, localClusterNodeImages } from "../../catalog/versions";
 import type { ConfigIssue } from "./errors";
 import * as rules from "./rules";
 import * as schema from "./schema";
@@ -30,7 +30,34 @@ export interface MachineClusterConfig {
   deleteUnreachable: boolean;
 }
 
-export type ClusterConfig = ExistingClusterConfig | MachineClusterConfig;
+/** A kind or k3d cluster istio-lab creates in containers on the machine that runs Pulumi. */
+export interface LocalClusterConfig {
+  source: (typeof schema.localClusterSources)[number];
+  name: string;
+  workers: number;
+  /** The port on 127.0.0.1 mapped to the ingress gateway's node port. */
+  hostPort: number;
+  nodeImage: string;
+  deleteUnreachable: boolean;
+}
+
+export type ClusterConfig = ExistingClusterConfig | MachineClusterConfig | LocalClusterConfig;
+
+/** Narrows a cluster config by its source (each source union is one member's, so `===` cannot). */
+export const isLocalCluster = (config: ClusterConfig): config is LocalClusterConfig => (schema.localClusterSources as readonly string[]).includes(config.source);
+
+/** What a local source needs on the machine that runs Pulumi, and where to get it. */
+export const localClusterTools: Readonly<Record<LocalClusterConfig["source"], readonly { names: readonly string[]; install: string }[]>> = {
+  // kind runs its nodes on docker, podman or nerdctl (kind pkg/cluster/provider.go DetectNodeProvider).
+  kind: [
+    { names: ["kind"], install: "kind (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)" },
+    { names: ["docker", "podman", "nerdctl"], install: "Docker (https://docs.docker.com/get-docker/) or Podman" },
+  ],
+  k3d: [
+    { names: ["k3d"], install: "k3d (https://k3d.io/#installation)" },
+    { names: ["docker"], install: "Docker (https://docs.docker.com/get-docker/)" },
+  ],
+};
 
 export interface ClusterInputs {
   source: schema.RawCluster["source"];
@@ -42,6 +69,10 @@ export interface ClusterInputs {
   kubeconfigSecret: Secret | undefined;
   /** Which `vsphere:` provider keys the stack sets. */
   hasConfig: (key: string) => boolean;
+  /** The stack's name: a local cluster's default name. */
+  stack?: string;
+  /** Whether a command is on the PATH of the machine that runs Pulumi. */
+  onPath: (tool: string) => boolean;
 }
 
 export interface ResolvedCluster {
@@ -58,17 +89,35 @@ export const requiredSecrets: Readonly<Record<schema.RawCluster["source"], reado
   vsphere: [key("sshPrivateKey"), "vsphere:password"],
   hosts: [key("sshPrivateKey")],
   kubeconfig: [],
+  kind: [],
+  k3d: [],
 };
 
 export function resolveCluster(inputs: ClusterInputs): ResolvedCluster {
-  return inputs.source === "kubeconfig" ? existingCluster(inputs) : machineCluster(inputs, inputs.source);
+  switch (inputs.source) {
+    case "kubeconfig":
+      return existingCluster(inputs);
+    case "kind":
+    case "k3d":
+      return localCluster(inputs, inputs.source);
+    default:
+      return machineCluster(inputs, inputs.source);
+  }
 }
 
+/** Fields of another kind of source, each refused with what it belongs to. */
+function foreignFields(given: ClusterInputs["given"], fields: readonly (keyof schema.RawCluster)[], belongs: string, source: string): ConfigIssue[] {
+  return fields.filter((field) => given[field] !== undefined).map((field) => ({ key: key(`cluster.${field}`), message: `${belongs}; it does not apply to source ${source}` }));
+}
+
+const machineFields = "describes machines istio-lab builds";
+const localFields = "describes a kind or k3d cluster istio-lab creates";
+
 function existingCluster({ given, parsed, sshPrivateKey, kubeconfigSecret }: ClusterInputs): ResolvedCluster {
-  const issues: ConfigIssue[] = [];
-  for (const field of schema.machineOnlyClusterKeys) {
-    if (given[field] !== undefined) issues.push({ key: key(`cluster.${field}`), message: "describes machines istio-lab builds; it does not apply to source kubeconfig" });
-  }
+  const issues: ConfigIssue[] = [
+    ...foreignFields(given, schema.machineOnlyClusterKeys, machineFields, "kubeconfig"),
+    ...foreignFields(given, schema.localOnlyClusterKeys, localFields, "kubeconfig"),
+  ];
   if (sshPrivateKey) issues.push({ key: key("sshPrivateKey"), message: "is only used by sources vsphere and hosts" });
   if (given.kubeconfig !== undefined && kubeconfigSecret) {
     issues.push({ key: key("kubeconfig"), message: "and istio-lab:cluster.kubeconfig are both set; keep one" });
@@ -85,13 +134,50 @@ function existingCluster({ given, parsed, sshPrivateKey, kubeconfigSecret }: Clu
   return { issues, config };
 }
 
+/** Fields and secrets of source kubeconfig, refused by the sources that make their own cluster. */
+function kubeconfigFields({ given, kubeconfigSecret }: ClusterInputs, source: string): ConfigIssue[] {
+  const issues = (["kubeconfig", "context"] as const)
+    .filter((field) => given[field] !== undefined)
+    .map((field) => ({ key: key(`cluster.${field}`), message: `only applies to source kubeconfig, not ${source}` }));
+  if (kubeconfigSecret) issues.push({ key: key("kubeconfig"), message: `only applies to source kubeconfig, not ${source}` });
+  return issues;
+}
+
+/**
+ * kind or k3d: a control plane and `workers` workers in containers, the gateway's node port
+ * mapped to 127.0.0.1:hostPort. The tools must be on this machine's PATH before anything is
+ * created, since the cluster is the first resource everything else waits for.
+ */
+function localCluster(inputs: ClusterInputs, source: LocalClusterConfig["source"]): ResolvedCluster {
+  const { given, parsed, stack } = inputs;
+  const issues: ConfigIssue[] = [...kubeconfigFields(inputs, source), ...foreignFields(given, schema.machineOnlyClusterKeys, machineFields, source)];
+  if (inputs.sshPrivateKey) issues.push({ key: key("sshPrivateKey"), message: "is only used by sources vsphere and hosts" });
+  for (const tool of localClusterTools[source]) {
+    if (!tool.names.some((name) => inputs.onPath(name))) {
+      issues.push({ key: key("cluster.source"), message: `${source} needs ${tool.names.join(" or ")} on this machine's PATH, and none was found: install ${tool.install}` });
+    }
+  }
+  const name = parsed?.name ?? `istio-lab-${stack ?? "lab"}`;
+  if (parsed && parsed.name === undefined && !schema.cluster.shape.name.safeParse(name).success) {
+    issues.push({ key: key("cluster.name"), message: `is needed: "${name}" (from the stack's name) is not a cluster name ${source} takes; set one of lower-case letters, digits and '-'` });
+  }
+  if (!parsed || issues.length > 0) return { issues };
+  return {
+    issues,
+    config: {
+      source,
+      name,
+      workers: parsed.workers ?? 2,
+      hostPort: parsed.hostPort ?? 8000,
+      nodeImage: parsed.nodeImage ?? localClusterNodeImages[source],
+      deleteUnreachable: parsed.deleteUnreachable ?? false,
+    },
+  };
+}
+
 function machineCluster(inputs: ClusterInputs, source: MachineClusterConfig["source"]): ResolvedCluster {
   const { given, parsed, sshPrivateKey } = inputs;
-  const issues: ConfigIssue[] = [];
-  for (const field of ["kubeconfig", "context"] as const) {
-    if (given[field] !== undefined) issues.push({ key: key(`cluster.${field}`), message: `only applies to source kubeconfig, not ${source}` });
-  }
-  if (inputs.kubeconfigSecret) issues.push({ key: key("kubeconfig"), message: `only applies to source kubeconfig, not ${source}` });
+  const issues: ConfigIssue[] = [...kubeconfigFields(inputs, source), ...foreignFields(given, schema.localOnlyClusterKeys, localFields, source)];
   if (!sshPrivateKey) {
     issues.push({ key: key("sshPrivateKey"), message: `is required for source ${source}: \`pulumi config set --secret istio-lab:sshPrivateKey < ~/.ssh/id_ed25519\`` });
   }

@@ -1,4 +1,4 @@
 export { ConfigError, type ConfigIssue } from "./errors";
 export * from "./parse";
-export { readStackConfig } from "./read";
-export { requiredSecrets } from "./cluster-source";
+export { readStackConfig, type ProgramHost } from "./read";
+export { isLocalCluster, requiredSecrets } from "./cluster-source";

@@ -17,7 +17,7 @@ const topLevelKeys = ["platform", "scenario", "scenarioOptions", "cluster", "ssh
 /** Keys of what a platform owns (the cluster and the mesh): a lab stack sets none of them. */
 const platformOnlyKeys = ["cluster", "mesh", "sshPrivateKey", "kubeconfig"];
 
-export type { ClusterConfig, ExistingClusterConfig, MachineClusterConfig, Secret } from "./cluster-source";
+export type { ClusterConfig, ExistingClusterConfig, LocalClusterConfig, MachineClusterConfig, Secret } from "./cluster-source";
 
 /** A platform stack: it builds the cluster and the mesh, and runs its own lab on them. */
 export interface LabConfig {
@@ -58,6 +58,8 @@ export interface RawConfig {
   stack?: string;
   /** The lab stacks whose stack files sit beside this one's: no two on a platform share a namespace. */
   siblingLabs?: readonly SiblingLab[];
+  /** Whether a command is on the PATH of the machine that runs Pulumi (sources kind and k3d need theirs). */
+  onPath?: (tool: string) => boolean;
 }
 
 /**
@@ -77,7 +79,7 @@ export function parseLabConfig(raw: RawConfig, analyze: ScenarioAnalyzer): LabCo
   return config;
 }
 
-export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [] }: RawConfig, analyze: ScenarioAnalyzer): StackConfig {
+export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], onPath = () => true }: RawConfig, analyze: ScenarioAnalyzer): StackConfig {
   const issues: ConfigIssue[] = [];
   const key = (name: string) => `${project}:${name}`;
 
@@ -179,7 +181,7 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [] }
     cluster ?? (rawCluster !== null && typeof rawCluster === "object" ? (rawCluster as Record<string, unknown>) : {});
   const source = rawCluster === undefined ? undefined : schema.cluster.shape.source.safeParse(given.source).data;
   const resolved = source
-    ? resolveCluster({ source, given, parsed: cluster, sshPrivateKey, kubeconfigSecret, hasConfig: (k) => values[k] !== undefined })
+    ? resolveCluster({ source, given, parsed: cluster, sshPrivateKey, kubeconfigSecret, hasConfig: (k) => values[k] !== undefined, stack, onPath })
     : { issues: [] };
   issues.push(...resolved.issues);
   // The Istio release is checked whatever the source; the Kubernetes range only where istio-lab
@@ -187,6 +189,7 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [] }
   if (mesh) issues.push(...rules.istioRules(mesh, resolved.kubernetesVersion));
 
   if (verify && mesh && source) issues.push(...rules.verifyRules(verify, source, mesh));
+  if (mesh && source) issues.push(...rules.localClusterRules(source, mesh));
 
   if (issues.length > 0 || !scenarioSpec || !resolved.config || !mesh || !apps || !verify) throw new ConfigError(redactSecrets(issues, values, secretKeys));
   return { scenario, scenarioOptions, scenarioSpec, cluster: resolved.config, mesh, apps, verify };

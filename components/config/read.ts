@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, project, type ScenarioAnalyzer, type StackConfig } from "./parse";
 import { readSiblingLabs } from "./sibling-labs";
@@ -7,13 +9,30 @@ import { readSiblingLabs } from "./sibling-labs";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
 
-/**
- * The stack's configuration as Pulumi passes it to the program, parsed and checked; stackDir is
- * where the project's stack files are (the program's working directory under the CLI).
- */
-export function readStackConfig(analyze: ScenarioAnalyzer, stackDir = process.cwd()): StackConfig {
+/** What the program reads of the machine it runs on, besides Pulumi's config. */
+export interface ProgramHost {
+  /** Where the project's stack files are: the program's working directory under the CLI. */
+  stackDir?: string;
+  /** Whether a command is on PATH (sources kind and k3d run theirs here). */
+  onPath?: (tool: string) => boolean;
+}
+
+/** The stack's configuration as Pulumi passes it to the program, parsed and checked. */
+export function readStackConfig(analyze: ScenarioAnalyzer, host: ProgramHost = {}): StackConfig {
   const values = pulumi.runtime.allConfig();
   const secretKeys = new Set(Object.keys(values).filter((key) => isConfigSecret(key)));
-  const siblingLabs = values[`${project}:platform`] ? readSiblingLabs(stackDir, project) : [];
-  return parseStackConfig({ values, secretKeys, stack: pulumi.getStack(), siblingLabs }, analyze);
+  const siblingLabs = values[`${project}:platform`] ? readSiblingLabs(host.stackDir ?? process.cwd(), project) : [];
+  return parseStackConfig({ values, secretKeys, stack: pulumi.getStack(), siblingLabs, onPath: host.onPath ?? ((tool) => onPath(tool)) }, analyze);
+}
+
+/** Whether an executable of that name is in a folder of PATH, as a shell would find it. */
+export function onPath(tool: string, pathVariable = process.env.PATH ?? ""): boolean {
+  return pathVariable.split(path.delimiter).some((dir) => {
+    try {
+      fs.accessSync(path.join(dir || ".", tool), fs.constants.X_OK);
+      return fs.statSync(path.join(dir || ".", tool)).isFile();
+    } catch {
+      return false;
+    }
+  });
 }

@@ -2,7 +2,7 @@
 import { controlPlaneMinimum, firstKubernetesMinorWithoutCgroupV1, istioKubernetesSupport } from "../../catalog/versions";
 import type { ConfigIssue } from "./errors";
 import { contains, formatRange, overlaps, parseCidr, rangeOf, type Range } from "./net";
-import type { Mesh, Network, Node, Verify, Vsphere } from "./schema";
+import { localClusterSources, type Mesh, type Network, type Node, type Verify, type Vsphere } from "./schema";
 
 const clusterKey = "istio-lab:cluster";
 
@@ -203,4 +203,10 @@ export function verifyRules(verify: Verify, source: string, mesh: Mesh): ConfigI
     return [{ key: "istio-lab:verify.gatewayUrl", message: "is required for the gate when mesh.ingress.serviceType is ClusterIP: the gateway has no node port to reach" }];
   }
   return [];
+}
+
+/** kind and k3d reach the gateway through its node port, mapped to a port on 127.0.0.1. */
+export function localClusterRules(source: string, mesh: Mesh): ConfigIssue[] {
+  if (!(localClusterSources as readonly string[]).includes(source) || mesh.ingress.serviceType !== "ClusterIP") return [];
+  return [{ key: "istio-lab:mesh.ingress.serviceType", message: `must be NodePort on source ${source}: the cluster maps the gateway's node port to cluster.hostPort on 127.0.0.1` }];
 }

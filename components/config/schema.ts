@@ -38,7 +38,9 @@ const nodePort = z.int().min(30000, { error: "must be in the NodePort range 3000
 });
 const positive = z.int().min(1);
 
-export const clusterSources = ["vsphere", "hosts", "kubeconfig"] as const;
+export const clusterSources = ["vsphere", "hosts", "kubeconfig", "kind", "k3d"] as const;
+/** Sources whose cluster istio-lab creates in containers on the machine that runs Pulumi. */
+export const localClusterSources = ["kind", "k3d"] as const;
 export const operatingSystems = ["rocky9", "alma9", "centos-stream9", "centos7"] as const;
 
 const node = z.strictObject({
@@ -116,12 +118,29 @@ export const cluster = z.strictObject({
     .optional(),
   /** The kubeconfig context to use (source kubeconfig), instead of whichever is current. */
   context: z.string().min(1).optional(),
+  /** kind, k3d: the cluster's name (default `istio-lab-<stack>`); its containers carry it. */
+  name: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/, { error: "must be lower-case letters, digits and '-', at most 32 characters (kind and k3d name containers after it)" })
+    .optional(),
+  /** kind, k3d: worker nodes beside the control plane (the seeds' two). */
+  workers: z.int().min(0, { error: "must be 0 or more" }).max(5, { error: "must be at most 5: every node is a container on this machine" }).optional(),
+  /** kind, k3d: the port on 127.0.0.1 that reaches the ingress gateway (the seeds' 8000). */
+  hostPort: port.optional(),
+  /** kind, k3d: the node image (kindest/node or rancher/k3s) instead of the tool's default. */
+  nodeImage: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9._/]*[a-z0-9])?(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/, { error: "must be an image reference such as kindest/node:v1.35.0" })
+    .optional(),
   /**
    * Let a refresh or destroy drop from state the objects of a cluster that cannot be reached
    * (pulumi-kubernetes deleteUnreachable). Off: an unreachable cluster is an error, not an empty one.
    */
   deleteUnreachable: z.boolean().optional(),
 });
+
+/** Keys that describe a kind or k3d cluster istio-lab creates. */
+export const localOnlyClusterKeys = ["name", "workers", "hostPort", "nodeImage"] as const;
 
 /** Keys that describe machines istio-lab builds, so they mean nothing for an existing cluster. */
 export const machineOnlyClusterKeys = [

@@ -1,6 +1,7 @@
 // How a person reaches the lab: URLs and commands for the stack outputs.
 import type { LabConfig } from "../config";
 import { addonEndpoints, localUrl } from "./addons/endpoints";
+import type { NodePortEntry } from "../cluster/cluster";
 import { gatewayAccess, portForward } from "./ingress-gateway";
 import { istioNamespace } from "./istio-namespace";
 
@@ -16,10 +17,10 @@ export interface Access {
 
 /**
  * Port-forwards bind to 127.0.0.1 only, so the dashboards never leave the operator's machine.
- * With a node address (clusters istio-lab built) the gateway URL uses the NodePort directly.
+ * Where the cluster says how to reach the gateway's node port, the gateway URL uses it directly.
  */
-export function access(mesh: LabConfig["mesh"], nodeAddress: string | undefined): Access {
-  const gateway = gatewayAccess(mesh, nodeAddress);
+export function access(mesh: LabConfig["mesh"], gatewayEntry: NodePortEntry | undefined): Access {
+  const gateway = gatewayAccess(mesh, gatewayEntry);
   return {
     ...gateway,
     productPageUrl: `${gateway.gatewayUrl}/productpage`,

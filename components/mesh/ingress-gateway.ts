@@ -2,6 +2,7 @@
 // `istio-ingressgateway` in istio-system. Its release name, pod labels, Service ports, Helm values
 // and URL are written here once; the mesh installs it from here, the analyzer checks scenarios
 // against it, and the stack outputs point at it.
+import type { NodePortEntry } from "../cluster/cluster";
 import type { LabConfig } from "../config";
 import { istioProfile } from "./istio";
 import { istioNamespace } from "./istio-namespace";
@@ -29,7 +30,7 @@ export const gatewayServerPorts: readonly number[] = [ingressGateway.ports.http,
 
 /** Helm values: the chart's Service ports, with the HTTP node port pinned so the lab URL is stable. */
 export function gatewayValues(mesh: LabConfig["mesh"]): Record<string, unknown> {
-  const { serviceType, httpNodePort } = mesh.ingress;
+  const { serviceType } = mesh.ingress;
   const { ports } = ingressGateway;
   const withNodePort = serviceType !== "ClusterIP";
   return {
@@ -38,7 +39,7 @@ export function gatewayValues(mesh: LabConfig["mesh"]): Record<string, unknown> 
       type: serviceType,
       ports: [
         { name: "status-port", port: ports.status, protocol: "TCP", targetPort: ports.status },
-        { name: "http2", port: ports.http, protocol: "TCP", targetPort: ports.http, ...(withNodePort ? { nodePort: httpNodePort ?? ingressGateway.defaultHttpNodePort } : {}) },
+        { name: "http2", port: ports.http, protocol: "TCP", targetPort: ports.http, ...(withNodePort ? { nodePort: gatewayNodePort(mesh) } : {}) },
         { name: "https", port: ports.https, protocol: "TCP", targetPort: ports.https },
       ],
     },
@@ -46,14 +47,19 @@ export function gatewayValues(mesh: LabConfig["mesh"]): Record<string, unknown> 
   };
 }
 
+/** The gateway's HTTP node port: the stack's, or the tutorials' default. */
+export function gatewayNodePort(mesh: LabConfig["mesh"]): number {
+  return mesh.ingress.httpNodePort ?? ingressGateway.defaultHttpNodePort;
+}
+
 /**
- * How the operator reaches the gateway: the NodePort on a node istio-lab knows, or else a
- * port-forward bound to 127.0.0.1.
+ * How the operator reaches the gateway: its node port where the cluster says how (a node
+ * istio-lab built, or the port kind and k3d publish on 127.0.0.1), or else a port-forward bound
+ * to 127.0.0.1.
  */
-export function gatewayAccess(mesh: LabConfig["mesh"], nodeAddress: string | undefined): { gatewayUrl: string; gatewayPortForward?: string } {
-  const { serviceType, httpNodePort } = mesh.ingress;
-  if (nodeAddress !== undefined && serviceType !== "ClusterIP") {
-    return { gatewayUrl: `http://${nodeAddress}:${httpNodePort ?? ingressGateway.defaultHttpNodePort}` };
+export function gatewayAccess(mesh: LabConfig["mesh"], entry: NodePortEntry | undefined): { gatewayUrl: string; gatewayPortForward?: string } {
+  if (entry !== undefined && mesh.ingress.serviceType !== "ClusterIP") {
+    return { gatewayUrl: `http://${entry.address}:${entry.port}` };
   }
   return {
     gatewayUrl: `http://127.0.0.1:${ingressGateway.localPort}`,

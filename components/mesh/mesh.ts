@@ -14,13 +14,14 @@ import { istioProfile, istiodValues } from "./istio";
 import { istioNamespace } from "./istio-namespace";
 import { chartRelease } from "./release";
 import { meshTracing } from "./telemetry";
+import type { NodePortEntry } from "../cluster/cluster";
 import { logicalName } from "../logical-name";
 
 export interface MeshArgs {
   mesh: LabConfig["mesh"];
   apps: LabConfig["apps"];
-  /** A node address the gateway's NodePort answers on, when istio-lab knows one. */
-  nodeAddress?: string;
+  /** Where the gateway's HTTP node port answers this machine, when the cluster knows (Cluster.gatewayEntry). */
+  gatewayEntry?: NodePortEntry;
 }
 
 /**
@@ -93,7 +94,7 @@ export class Mesh extends pulumi.ComponentResource {
       meshTracing({ ...parent, dependsOn: [this.istiod] });
     }
 
-    this.access = access(mesh, args.nodeAddress);
+    this.access = access(mesh, args.gatewayEntry);
     this.registerOutputs({ appNamespace: this.appNamespace.metadata.name, access: this.access });
   }
 }

@@ -57,7 +57,7 @@ async function renderClusterOnce(stack: Record<string, unknown>, options: Render
   const program = () => {
     const lab = parseLabConfig(config, analyzeScenario);
     if (options.wholeLab) return new Lab("lab", { config: lab, clusterIdentifier: "istio-lab-test" }).outputs;
-    const cluster = new Cluster("cluster", { config: lab.cluster, clusterIdentifier: "istio-lab-test" });
+    const cluster = new Cluster("cluster", { config: lab.cluster, clusterIdentifier: "istio-lab-test", gatewayNodePort: 31380 });
     kubeconfigDependsOn = dependencies(cluster.kubeconfig);
     if (cluster.kubeconfig) kubeconfigIsSecret = (cluster.kubeconfig as unknown as { isSecret: Promise<boolean> }).isSecret;
     return { kubeconfig: cluster.kubeconfig };

@@ -11,7 +11,7 @@ import { nodeScript, scriptCommand, scriptsDir, type ScriptName } from "../../co
 import { shellQuote } from "../../components/shell";
 import { templateDisk } from "../../components/cluster/vsphere/vm-spec";
 import { renderStack } from "../harness";
-import { commands, hostsStack } from "./render-cluster";
+import { hostsStack } from "./render-cluster";
 
 const cp = { name: "linux-node1", ip: "192.168.56.11", role: "control-plane" as const };
 const init = (schedulableControlPlane = false) =>
@@ -85,10 +85,11 @@ describe("command text", () => {
   });
 
   it("sends lib.sh in front of every script, and every script file is one the program runs", async () => {
-    // The scripts a machine lab runs, read from its rendered commands: each ends in `bash -c '<text>' <name>`.
-    const rendered = await renderStack(hostsStack());
-    const texts = commands(rendered).flatMap((c) => [c.inputs.create, c.inputs.delete]).filter((t): t is string => typeof t === "string");
-    const used = [...new Set(texts.map((t) => t.split(" ").at(-1)!))].sort();
+    // The scripts a machine lab and a kind lab run, read from their rendered commands: each ends in
+    // `bash -c '<text>' <name>` (the local cluster's with its action after the name).
+    const rendered = [await renderStack(hostsStack()), await renderStack({ "istio-lab:cluster": { source: "kind" } })];
+    const texts = rendered.flatMap((r) => r.resources.filter((c) => c.type.startsWith("command:"))).flatMap((c) => [c.inputs.create, c.inputs.delete]).filter((t): t is string => typeof t === "string");
+    const used = [...new Set(texts.map((t) => t.replace(/ (create|delete)$/, "").split(" ").at(-1)!))].sort();
     const files = fs.readdirSync(scriptsDir).filter((f) => f.endsWith(".sh") && f !== "lib.sh").map((f) => f.slice(0, -3)).sort();
     expect(used).toEqual(files);
     const lib = fs.readFileSync(`${scriptsDir}/lib.sh`, "utf8");

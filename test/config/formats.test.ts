@@ -195,11 +195,11 @@ describe("object keys", () => {
     for (const cluster of [undefined, {}]) {
       const { values, secretKeys } = raw({ ...build("kubeconfig", { cluster: undefined }), ...(cluster && { "istio-lab:cluster": cluster }) });
       expect(() => parseLabConfig({ values, secretKeys }, analyzeScenario)).toThrow(
-        "istio-lab:cluster: is required: where the cluster comes from (cluster.source: vsphere, hosts, kubeconfig); or set istio-lab:platform to make this stack a lab on another stack's cluster and mesh",
+        "istio-lab:cluster: is required: where the cluster comes from (cluster.source: vsphere, hosts, kubeconfig, kind, k3d); or set istio-lab:platform to make this stack a lab on another stack's cluster and mesh",
       );
     }
     const { values, secretKeys } = raw(build("kubeconfig", { cluster: { source: undefined } }));
-    expect(() => parseLabConfig({ values, secretKeys }, analyzeScenario)).toThrow('istio-lab:cluster.source: is required: one of "vsphere", "hosts", "kubeconfig"');
+    expect(() => parseLabConfig({ values, secretKeys }, analyzeScenario)).toThrow('istio-lab:cluster.source: is required: one of "vsphere", "hosts", "kubeconfig", "kind", "k3d"');
   });
 });
 

@@ -16,7 +16,7 @@ const root = path.resolve(__dirname, "../..");
 /** A project folder with the real Pulumi.yaml and platform stack file, and the given lab stack files. */
 function classroom(labs: Record<string, Record<string, unknown>>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-classroom-"));
-  for (const file of ["Pulumi.yaml", "Pulumi.local.yaml"]) fs.copyFileSync(path.join(root, file), path.join(dir, file));
+  for (const file of ["Pulumi.yaml", "Pulumi.local.yaml", "Pulumi.existing.yaml"]) fs.copyFileSync(path.join(root, file), path.join(dir, file));
   for (const [stack, config] of Object.entries(labs)) fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify({ config }));
   return dir;
 }
@@ -75,8 +75,18 @@ describe("a platform and four labs on it", () => {
         expect(r.provider, r.name).toBe("platform-kubernetes");
       }
     }
+    // The local platform's kind cluster: its kubeconfig from the platform's secret output, its
+    // identity that of the cluster's creating command.
     const platformProvider = (await render("student-1")).resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
-    expect(platformProvider.inputs).toMatchObject({ kubeconfig: "~/.kube/config", clusterIdentifier: "istio-lab-local" });
+    expect(platformProvider.inputs).toMatchObject({ kubeconfig: "[secret]", clusterIdentifier: "istio-lab-local-cluster-kind-id" });
+  });
+
+  it("reaches a platform on source kubeconfig through the same file and pinned context, never a copy of its credentials", async () => {
+    const file = path.join(classroom({ "student-7": lab("bookinfo", { "istio-lab:platform": "existing" }) }), "Pulumi.student-7.yaml");
+    const rendered = await renderStackFile(file);
+    const provider = rendered.resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
+    expect(provider.inputs).toMatchObject({ kubeconfig: "~/.kube/config", clusterIdentifier: "istio-lab-existing" });
+    expect(rendered.outputs.gatewayUrl).toBe("http://127.0.0.1:8080");
   });
 
   it("takes the stack's name as its namespace unless apps.namespace names one, with injection on", async () => {
@@ -115,14 +125,13 @@ describe("a platform and four labs on it", () => {
       scenario: "route-jason-v2",
       appNamespace: "student-1",
       labHost: "student-1.istio-lab.test",
-      gatewayUrl: "http://127.0.0.1:8080",
-      gatewayPortForward: "kubectl -n istio-system port-forward --address 127.0.0.1 svc/istio-ingressgateway 8080:80",
-      curl: ["curl -s -H 'Host: student-1.istio-lab.test' http://127.0.0.1:8080/productpage"],
+      gatewayUrl: "http://127.0.0.1:8000",
+      curl: ["curl -s -H 'Host: student-1.istio-lab.test' http://127.0.0.1:8000/productpage"],
       verifyCommand: "npm run verify -- --stack student-1",
     });
     expect((await render("student-3")).outputs.curl).toEqual([
-      "curl -s -H 'Host: httpbin.student-3.istio-lab.test' http://127.0.0.1:8080/status/200",
-      "curl -s -H 'Host: httpbin.student-3.istio-lab.test' http://127.0.0.1:8080/delay/1",
+      "curl -s -H 'Host: httpbin.student-3.istio-lab.test' http://127.0.0.1:8000/status/200",
+      "curl -s -H 'Host: httpbin.student-3.istio-lab.test' http://127.0.0.1:8000/delay/1",
     ]);
   });
 
@@ -208,7 +217,7 @@ describe("a lab's mistakes", () => {
     let error: unknown;
     const program = async () => {
       try {
-        return await renderProgram()(config.stackDir);
+        return await renderProgram()({ stackDir: config.stackDir });
       } catch (caught) {
         error = caught;
         return {};

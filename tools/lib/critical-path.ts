@@ -56,6 +56,9 @@ export const stepDurations: StepDuration[] = [
   { type: /^command:remote:/, name: /-join$/, minutes: 1, basis: "estimate: kubeadm join (TLS bootstrap)" },
   // smoke-check.sh: nodes Ready once Flannel and kube-proxy are pulled and run, CoreDNS rolled out.
   { type: /^command:remote:/, name: /^smoke-check$/, minutes: 1.5, basis: "estimate: Flannel/kube-proxy pulls, CoreDNS rollout" },
+  // local-cluster.sh: kind or k3d pull their node image once (~1 GB for kindest/node; later runs
+  // find it), start three containers and wait for the control plane (kind's --wait 5m).
+  { type: /^command:local:/, name: /-(kind|k3d)$/, minutes: 2, basis: "estimate: node image present, three containers, control plane Ready" },
   // verify-gate.ts: `npm run verify` sends traffic through the gateway and judges it.
   { type: /^command:local:/, name: /^verify-run$/, minutes: verifyMinutes, basis: "estimate: npm run verify" },
   // Configure only: the provider resource makes no API call of its own.
@@ -92,7 +95,8 @@ export function stepDuration(r: RenderedResource, table: StepDuration[] = stepDu
 function hiddenWaits(r: RenderedResource): string[] {
   // kubeadm-cluster.ts: the provider's kubeconfig is read from the control plane and released
   // only after the smoke check (all([controlPlane.kubeconfig, smoke.stdout])).
-  if (r.type === "pulumi:providers:kubernetes") return ["smoke-check", "control-plane-kubeconfig"];
+  // local-cluster.ts: a kind or k3d cluster's kubeconfig is its creating command's stdout.
+  if (r.type === "pulumi:providers:kubernetes") return ["smoke-check", "control-plane-kubeconfig", "cluster-kind", "cluster-k3d"];
   // worker-join.ts: a join's stdin is the stdout of the join command minted for it.
   if (r.type === "command:remote:Command" && r.name.endsWith("-join")) return [`${r.name}-command`];
   return [];

@@ -4,6 +4,7 @@ import "./defer-closure-deps"; // first: before the SDK loads
 import * as pulumi from "@pulumi/pulumi";
 import * as schema from "../../components/config/schema";
 import { istioLab } from "../../components/program";
+import type { ProgramHost } from "../../components/config";
 import { defaultStandIns, type StandIns } from "./stand-ins";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -69,8 +70,8 @@ export interface Rendered {
   invokes: RenderedInvoke[];
 }
 
-/** The program, given the folder of the stack file it runs for (where its sibling stacks are). */
-export type Program = (stackDir?: string) => Record<string, pulumi.Input<unknown>> | Promise<Record<string, pulumi.Input<unknown>>>;
+/** The program, given the machine it stands for: its stack file's folder and its PATH. */
+export type Program = (host?: ProgramHost) => Record<string, pulumi.Input<unknown>> | Promise<Record<string, pulumi.Input<unknown>>>;
 
 /** Pulumi's wire form of a secret is an object keyed by the signature; print it as "[secret]". */
 export function redact(value: unknown): unknown {
@@ -89,8 +90,8 @@ export const offlineRunId = "offline-render";
 /** The program as a render runs it, with a given run id (see LabArgs.runId). */
 export const renderProgram =
   (runId = offlineRunId): Program =>
-  (stackDir) =>
-    istioLab(runId, stackDir);
+  (host) =>
+    istioLab(runId, host);
 
 export interface RenderMode {
   /**
@@ -103,6 +104,8 @@ export interface RenderMode {
    * as a render of their stack file printed them, and which are secrets.
    */
   stackReferences?: Readonly<Record<string, StackOutputs>>;
+  /** Which commands the machine has on PATH (default: all of them). */
+  onPath?: (tool: string) => boolean;
 }
 
 export interface StackOutputs {
@@ -245,7 +248,8 @@ async function render(config: StackConfig, program: Program, standIns: StandIns,
     // A program error (a ConfigError above all) is rethrown once the engine is idle; thrown from
     // here it would also reject the stack's own outputs, which nothing awaits.
     try {
-      const result = await program(config.stackDir);
+      // A render stands for a machine with the tools a stack's source runs (kind, k3d) unless told.
+      const result = await program({ stackDir: config.stackDir, onPath: mode.onPath ?? (() => true) });
       // The stack's outputs resolve to plain values below; which of them are secrets is read now.
       for (const [key, value] of Object.entries(result)) {
         if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))) secretOutputs.add(key);

@@ -35,9 +35,13 @@ const commandOutputs: Record<string, string> = {
   "-join-command": "kubeadm join 192.168.56.11:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:0000\n",
 };
 
+/** What local-cluster.sh prints: the kubeconfig of the kind or k3d cluster it made. */
+const localClusterKubeconfig = "apiVersion: v1\nkind: Config\n# stand-in for `kind get kubeconfig`\n";
+
 export const defaultStandIns: StandIns = {
   invokes: vsphereLookups,
   outputs: (type, name) => {
+    if (type === "command:local:Command" && /-(kind|k3d)$/.test(name)) return { stdout: localClusterKubeconfig, stderr: "" };
     if (type !== "command:remote:Command") return {};
     const suffix = Object.keys(commandOutputs).find((s) => name.endsWith(s));
     return { stdout: suffix ? commandOutputs[suffix] : "", stderr: "" };

@@ -19,7 +19,8 @@ export type ScriptName =
   | "kubeadm-join"
   | "flannel-apply"
   | "smoke-check"
-  | "reset-node";
+  | "reset-node"
+  | "local-cluster";
 
 export interface NodeScript {
   name: ScriptName;
