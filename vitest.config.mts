@@ -17,5 +17,8 @@ export default defineConfig({
     // Before any test file imports the SDK (see the module).
     setupFiles: ["./tools/lib/defer-closure-deps.ts"],
     reporters: ["default", "./test/summary-reporter.ts"],
+    // GitHub's workflow parser imports its JSON schemas the way bundlers allow and Node does not
+    // (no `with { type: "json" }`): vite transforms it instead of Node loading it.
+    server: { deps: { inline: ["@actions/workflow-parser"] } },
   },
 });

@@ -28,6 +28,9 @@ export const flannelVersion = "v0.28.9";
 export const flannelImage = `ghcr.io/flannel-io/flannel:${flannelVersion}`;
 /** The CNI plugin image Flannel v0.28.9's manifest pins. */
 export const flannelCniPluginImage = "ghcr.io/flannel-io/flannel-cni-plugin:v1.9.1-flannel3";
+/** The kind release whose default node image is pinned below; CI installs it (.ci/install-kind). */
+export const kindVersion = "v0.32.0";
+
 /**
  * The node images of sources kind and k3d, pinned so that a newer kind or k3d never brings a
  * Kubernetes that Istio does not support yet (kind v0.33's default is 1.37). kind's is the

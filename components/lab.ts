@@ -1,7 +1,7 @@
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "./cluster/cluster";
-import type { LabConfig } from "./config";
+import { isLocalCluster, type LabConfig } from "./config";
 import { istioNamespace } from "./mesh/istio-namespace";
 import { Mesh } from "./mesh/mesh";
 import { kubeconfigOutput, labPlatformOutput, type LabPlatform } from "./platform";
@@ -83,6 +83,8 @@ export class Lab extends pulumi.ComponentResource {
     };
     this.outputs = {
       clusterSource: config.cluster.source,
+      // kind and k3d: the name to give `kind`/`k3d` (and kubectl's context, kind-<name>/k3d-<name>).
+      ...(isLocalCluster(config.cluster) && { clusterName: config.cluster.name }),
       ...(cluster.kubeconfig ? { [kubeconfigOutput]: cluster.kubeconfig } : {}),
       scenario: config.scenario,
       appNamespace: namespace,
