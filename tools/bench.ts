@@ -4,6 +4,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import * as k8s from "@pulumi/kubernetes";
 import { scenarioNames } from "../catalog/scenarios/names";
+import { scenarioOptionSchemas } from "../catalog/scenarios/options";
 import { ConfigError } from "../components/config";
 import { renderConfig, type Rendered } from "./lib/mock-engine";
 import { readStackFileForRender, stackConfig, type StackConfig } from "./lib/stack-file";
@@ -112,8 +113,6 @@ async function timePairs(config: StackConfig, resources: number): Promise<Record
   return times;
 }
 
-/** Options for scenarios that require them; the others take none. */
-const scenarioOptions: Record<string, unknown> = { canary: { weights: { v1: 80, v2: 20 } } };
 
 async function main(): Promise<number> {
   let failed = false;
@@ -170,7 +169,7 @@ async function main(): Promise<number> {
   const scenarios = new Map<string, Rendered>();
   for (const scenario of scenarioNames) {
     const config = { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" }, "istio-lab:scenario": scenario };
-    const options = scenarioOptions[scenario];
+    const options = scenarioOptionSchemas[scenario]?.example;
     scenarios.set(scenario, await renderConfig(stackConfig("bench", options ? { ...config, "istio-lab:scenarioOptions": options } : config)));
   }
   const rows = scenarioSwitches(scenarios);

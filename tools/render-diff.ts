@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Rendered, RenderedResource } from "./lib/mock-engine";
 import { planUpdate } from "./lib/plan";
+import { isIstioObject, istioObjectsOf, trafficDiagram } from "./lib/traffic-diagram";
 
 const usage = "usage: npm run render-diff -- <base-dir> <head-dir>   (each holding <stack>.json from npm run render -- --json)";
 
@@ -34,6 +35,10 @@ export function renderDiff(baseDir: string, headDir: string): string {
       ...plan.update.map((u) => `- update ${name(u.resource)}: ${u.paths.join(", ")}`),
     ];
     if (changed.length > 0) details.push("", `### ${stack}`, ...changed);
+    // A changed scenario is easier seen than read: its traffic as the head deploys it.
+    const touched = [...plan.create, ...plan.delete, ...[...plan.update, ...plan.replace].map((c) => c.resource)];
+    const headObjects = istioObjectsOf(at(headDir).resources);
+    if (touched.some(isIstioObject) && headObjects.length > 0) details.push("", `Traffic of ${stack} after this change:`, "", "```mermaid", trafficDiagram(headObjects), "```");
   }
   return `${["## Offline render diff", "", ...lines, ...details].join("\n")}\n`;
 }

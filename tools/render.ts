@@ -1,4 +1,4 @@
-// npm run render -- <stack-file> [--json] [--out DIR] [--run-id ID] [--preview]
+// npm run render -- <stack-file> [--json | --diagram] [--out DIR] [--run-id ID] [--preview]
 // Evaluates the program for a stack file under Pulumi's mock engine and prints what it would register.
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import type { Rendered, RenderedResource } from "./lib/mock-engine";
 
-const usage = "usage: npm run render -- <Pulumi.<stack>.yaml> [--json] [--out DIR] [--run-id ID] [--preview]";
+const usage = "usage: npm run render -- <Pulumi.<stack>.yaml> [--json | --diagram] [--out DIR] [--run-id ID] [--preview]";
 
 async function main(): Promise<number> {
   let parsed: ReturnType<typeof parseCommandLine>;
@@ -21,7 +21,7 @@ async function main(): Promise<number> {
     console.log(usage);
     return 0;
   }
-  if (positionals.length !== 1) {
+  if (positionals.length !== 1 || (values.json && values.diagram)) {
     console.error(usage);
     return 2;
   }
@@ -60,6 +60,9 @@ async function main(): Promise<number> {
   if (values.out) writeManifests(rendered.resources, values.out);
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ stack: rendered.stack, resources: rendered.resources.map(contractFields) }, null, 2)}\n`);
+  } else if (values.diagram) {
+    const { istioObjectsOf, trafficDiagram } = await import("./lib/traffic-diagram");
+    process.stdout.write(`${trafficDiagram(istioObjectsOf(rendered.resources))}\n`);
   } else {
     process.stdout.write(tree(rendered));
   }
@@ -71,6 +74,8 @@ function parseCommandLine() {
     allowPositionals: true,
     options: {
       json: { type: "boolean" },
+      /** The stack's scenario traffic as a Mermaid flowchart (tools/lib/traffic-diagram.ts). */
+      diagram: { type: "boolean" },
       out: { type: "string" },
       "run-id": { type: "string" },
       preview: { type: "boolean" },

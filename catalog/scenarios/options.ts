@@ -35,9 +35,12 @@ const stickySessions = z
     }
   });
 
-/** Scenarios that take `istio-lab:scenarioOptions`, with what they take and what they assume without it. */
-export const scenarioOptionSchemas: Partial<Record<ScenarioName, { schema: z.ZodType; default?: unknown }>> = {
-  canary: { schema: canary },
+/**
+ * Scenarios that take `istio-lab:scenarioOptions`, with what they take, what they assume without
+ * it, and, where they need options, an example (the README's, the bench's and the diagrams').
+ */
+export const scenarioOptionSchemas: Partial<Record<ScenarioName, { schema: z.ZodType; default?: unknown; example?: unknown }>> = {
+  canary: { schema: canary, example: { weights: { v1: 80, v2: 20 } } },
   "sticky-sessions": { schema: stickySessions, default: { hashBy: "header", name: "end-user" } },
 };
 

@@ -159,6 +159,17 @@ describe("npm run render", () => {
     expect(unknown.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("draws the stack's scenario traffic as a Mermaid flowchart with --diagram, and takes --json or --diagram, not both", () => {
+    const mirroring = stackFile("mirror", { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" }, "istio-lab:scenario": "mirroring" });
+    const { status, stdout } = render(mirroring, "--diagram");
+    expect(status).toBe(0);
+    expect(stdout.split("\n")[0]).toBe("flowchart LR");
+    expect(stdout).toContain('service_httpbin -.->|"mirror 100%"| httpbin_v2\n');
+    const both = render(mirroring, "--json", "--diagram");
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain("[--json | --diagram]");
+  });
+
   it("explains its usage when the stack file is missing", () => {
     const { status, stderr } = render();
     expect(status).toBe(2);

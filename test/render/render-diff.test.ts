@@ -43,6 +43,12 @@ describe("npm run render-diff", () => {
     expect(summary).toContain("- delete `kubernetes:apps/v1:Deployment` Deployment/bookinfo/reviews-v1");
     expect(summary).toMatch(/- update `kubernetes:apps\/v1:Deployment` Deployment\/bookinfo\/details-v1: spec\.template\.spec\.containers\[0\]\.image/);
     expect(summary).not.toContain("### same");
+    // The switched (and the new) stack's scenario drawn as the head deploys it; no drawing where
+    // only images changed, nor for a stack that is gone.
+    expect([...summary.matchAll(/Traffic of (\w+) after this change/g)].map((m) => m[1])).toEqual(["added", "local"]);
+    expect(summary.split("```mermaid").length - 1).toBe(2);
+    expect(summary).toContain("Traffic of local after this change:\n\n```mermaid\nflowchart LR\n");
+    expect(summary).toContain('service_httpbin -.->|"mirror 100%"| httpbin_v2');
   });
 
   it("shows a replacement with the paths that force it", async () => {

@@ -1,0 +1,151 @@
+// A scenario's traffic as a Mermaid flowchart, drawn from the Istio objects the program deploys
+// (the catalog's resources, or a render's objects): where requests enter (the ingress gateway, or
+// the Service a client calls), which subsets receive them with which weights and matches, and the
+// faults, timeouts, retries, mirrors and traffic policies on the way.
+import type { DestinationRuleSpec, HTTPRoute, IstioKind, IstioResource, TrafficPolicy, VirtualServiceSpec } from "../../catalog/istio-resources";
+import { apiVersions, serviceName } from "../../catalog/istio-resources";
+import type { RenderedResource } from "./mock-engine";
+
+export interface TrafficEdge {
+  /** `gateway:<name>` or `service:<name>`. */
+  from: string;
+  /** `<service>` or `<service>/<subset>`. */
+  to: string;
+  /** Match, weight, fault, timeout and retries of the route, in that order. */
+  label: string[];
+  mirror: boolean;
+}
+
+export interface TrafficNode {
+  id: string;
+  text: string[];
+}
+
+export interface Traffic {
+  nodes: TrafficNode[];
+  edges: TrafficEdge[];
+}
+
+const percent = (value: number) => `${value}%`;
+
+/** A route's matches: the conditions of one match hold together, any one match selects the route. */
+function matchText(route: HTTPRoute): string[] {
+  const matches = (route.match ?? []).map((m) =>
+    [
+      ...(m.uri ? [`uri ${Object.entries(m.uri).map(([how, v]) => `${how} ${v}`).join("")}`] : []),
+      ...Object.entries(m.headers ?? {}).map(([name, v]) => `${name} ${Object.entries(v).map(([how, text]) => `${how === "exact" ? "=" : how} ${text}`).join("")}`),
+    ].join(" and "),
+  );
+  return matches.length > 0 ? [matches.join(" or ")] : [];
+}
+
+function routeNotes(route: HTTPRoute): string[] {
+  const notes: string[] = [];
+  const { delay, abort } = route.fault ?? {};
+  if (delay) notes.push(`delay ${delay.fixedDelay} for ${percent(delay.percentage.value)}`);
+  if (abort) notes.push(`abort ${abort.httpStatus} for ${percent(abort.percentage.value)}`);
+  if (route.timeout) notes.push(`timeout ${route.timeout}`);
+  if (route.retries) notes.push(`retries ${route.retries.attempts}${route.retries.perTryTimeout ? ` x ${route.retries.perTryTimeout}` : ""}${route.retries.retryOn ? ` on ${route.retries.retryOn}` : ""}`);
+  return notes;
+}
+
+function policyText(policy: TrafficPolicy | undefined): string[] {
+  if (!policy) return [];
+  const out: string[] = [];
+  const hash = policy.loadBalancer?.consistentHash;
+  if (hash) {
+    out.push(
+      `hash by ${hash.httpHeaderName ? `header ${hash.httpHeaderName}` : hash.httpCookie ? `cookie ${hash.httpCookie.name}` : hash.useSourceIp ? "source IP" : `query ${hash.httpQueryParameterName}`}`,
+    );
+  } else if (policy.loadBalancer?.simple) out.push(policy.loadBalancer.simple);
+  const pool = policy.connectionPool;
+  if (pool?.tcp?.maxConnections !== undefined) out.push(`max ${pool.tcp.maxConnections} connections`);
+  if (pool?.http?.http1MaxPendingRequests !== undefined) out.push(`max ${pool.http.http1MaxPendingRequests} pending`);
+  const outlier = policy.outlierDetection;
+  if (outlier?.consecutive5xxErrors !== undefined) out.push(`eject after ${outlier.consecutive5xxErrors} x 5xx`);
+  if (policy.tls) out.push(`tls ${policy.tls.mode}`);
+  return out;
+}
+
+/** The routes and destinations of a scenario's Istio objects. */
+export function trafficOf(resources: readonly IstioResource[]): Traffic {
+  const rules = new Map<string, DestinationRuleSpec>();
+  for (const r of resources) if (r.kind === "DestinationRule") rules.set(serviceName(r.spec.host), r.spec);
+  const edges: TrafficEdge[] = [];
+  const destinations = new Set<string>();
+  const sources = new Map<string, string[]>();
+  const destinationId = (host: string, subset?: string) => (subset ? `${serviceName(host)}/${subset}` : serviceName(host));
+  for (const r of resources) {
+    if (r.kind !== "VirtualService") continue;
+    const spec: VirtualServiceSpec = r.spec;
+    const gateways = (spec.gateways ?? []).filter((g) => g !== "mesh");
+    const from = gateways.length > 0 ? gateways.map((g) => `gateway:${g}`) : spec.hosts.map((h) => `service:${serviceName(h)}`);
+    for (const source of from) sources.set(source, source.startsWith("gateway:") ? [`gateway ${source.slice(8)}`, `hosts ${spec.hosts.join(", ")}`] : [`clients of ${source.slice(8)}`]);
+    for (const route of spec.http) {
+      const matches = matchText(route);
+      const notes = routeNotes(route);
+      for (const source of from) {
+        for (const dest of route.route) {
+          const to = destinationId(dest.destination.host, dest.destination.subset);
+          destinations.add(to);
+          const weight = route.route.length > 1 || (dest.weight !== undefined && dest.weight !== 100) ? [percent(dest.weight ?? 0)] : [];
+          edges.push({ from: source, to, label: [...matches, ...weight, ...notes], mirror: false });
+        }
+        if (route.mirror) {
+          const to = destinationId(route.mirror.host, route.mirror.subset);
+          destinations.add(to);
+          edges.push({ from: source, to, label: [`mirror ${percent(route.mirrorPercentage?.value ?? 100)}`], mirror: true });
+        }
+      }
+    }
+  }
+  // A Service with a DestinationRule and no route of its own still shows its policy, reached by
+  // its clients through the Service.
+  for (const [service] of rules) {
+    if ([...destinations].some((d) => d.split("/")[0] === service)) continue;
+    sources.set(`service:${service}`, [`clients of ${service}`]);
+    destinations.add(service);
+    edges.push({ from: `service:${service}`, to: service, label: [], mirror: false });
+  }
+  const nodes: TrafficNode[] = [...sources].map(([id, text]) => ({ id, text }));
+  for (const to of destinations) {
+    const [service, subset] = to.split("/");
+    const rule = rules.get(service);
+    const subsetPolicy = subset ? rule?.subsets?.find((s) => s.name === subset)?.trafficPolicy : undefined;
+    nodes.push({ id: to, text: [subset ? `${service} ${subset}` : service, ...policyText(rule?.trafficPolicy), ...policyText(subsetPolicy)] });
+  }
+  for (const r of resources) {
+    if (r.kind === "PeerAuthentication") nodes.push({ id: `policy:${r.name}`, text: [`PeerAuthentication ${r.name}`, `mTLS ${r.spec.mtls.mode}`] });
+  }
+  return { nodes, edges };
+}
+
+const mermaidId = (id: string) => id.replace(/[^A-Za-z0-9]/g, "_");
+const mermaidText = (lines: string[]) => `"${lines.map((l) => l.replace(/"/g, "#quot;")).join("<br/>")}"`;
+
+/** The flowchart, left to right: sources as stadiums, destinations as boxes, mirrors dotted. */
+export function trafficDiagram(resources: readonly IstioResource[]): string {
+  const { nodes, edges } = trafficOf(resources);
+  const lines = ["flowchart LR"];
+  for (const node of nodes) {
+    const text = mermaidText(node.text);
+    lines.push(`  ${mermaidId(node.id)}${node.id.includes(":") ? `([${text}])` : `[${text}]`}`);
+  }
+  for (const edge of edges) {
+    const arrow = edge.mirror ? "-.->" : "-->";
+    lines.push(`  ${mermaidId(edge.from)} ${arrow}${edge.label.length > 0 ? `|${mermaidText(edge.label)}|` : ""} ${mermaidId(edge.to)}`);
+  }
+  return lines.join("\n");
+}
+
+/** The Istio objects of a render (a stack's scenario as the program registers it). */
+export function istioObjectsOf(resources: readonly RenderedResource[]): IstioResource[] {
+  return resources.flatMap((r) => {
+    const kind = r.inputs.kind as IstioKind | undefined;
+    if (!kind || apiVersions[kind] === undefined || r.inputs.apiVersion !== apiVersions[kind]) return [];
+    return [{ kind, name: (r.inputs.metadata as { name: string }).name, spec: r.inputs.spec } as IstioResource];
+  });
+}
+
+/** Whether a rendered resource is one of the Istio objects a diagram draws. */
+export const isIstioObject = (r: RenderedResource) => istioObjectsOf([r]).length > 0;
