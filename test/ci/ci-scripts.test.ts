@@ -1,0 +1,29 @@
+// The CI scripts (.ci/) under shellcheck, and the ones with logic of their own under bats.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = path.resolve(__dirname, "../..");
+// A bound for a hang only: no test may depend on speed.
+const hangBound = 300_000;
+const run = (cmd: string, args: string[]) => {
+  const result = spawnSync(cmd, args, { cwd: root, encoding: "utf8", timeout: hangBound });
+  if (result.error) throw new Error(`${cmd} could not run (${result.error.message}); install it: apt-get install ${cmd}`);
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+};
+
+describe("CI scripts", () => {
+  it("are clean under shellcheck, with their test stubs", () => {
+    const files = [...fs.readdirSync(path.join(root, ".ci")).map((f) => `.ci/${f}`), ...fs.readdirSync(path.join(root, "test/ci/stubs")).map((f) => `test/ci/stubs/${f}`)];
+    expect(files).toEqual(expect.arrayContaining([".ci/run", ".ci/e2e", ".ci/pr-comment", ".ci/install-kind", ".ci/render-all", ".ci/use-node.sh"]));
+    const { status, output } = run("shellcheck", ["-x", ...files]);
+    expect(status, output).toBe(0);
+  });
+
+  it.each(fs.readdirSync(path.join(root, "test/ci")).filter((f) => f.endsWith(".bats")))("pass the bats suite %s", { timeout: hangBound }, (file) => {
+    const { status, output } = run("bats", [path.join("test/ci", file)]);
+    expect(status, output).toBe(0);
+    expect(output).not.toMatch(/^not ok|# skip/m);
+  });
+});
