@@ -61,3 +61,22 @@ describe("npm run render-diff", () => {
     expect(summary).toContain("- replace `kubernetes:apps/v1:Deployment` Deployment/bookinfo/details-v1 (metadata.name; deleted first)");
   });
 });
+
+describe("npm run render-diff on shipped stack files", () => {
+  it("shows a node's new address on the dev stack as its VM replaced, deleted first, and the steps on it run again", async () => {
+    const { readStackFileForRender } = await import("../../tools/lib/stack-file");
+    const { renderConfig } = await import("../../tools/lib/mock-engine");
+    const { config } = readStackFileForRender(path.resolve(__dirname, "../../Pulumi.dev.yaml"));
+    const cluster = JSON.parse(config.values["istio-lab:cluster"]) as { nodes?: { name: string; ip: string; role: string }[] };
+    const nodes = (cluster.nodes ?? [
+      { name: "linux-node1", ip: "192.168.56.11", role: "control-plane" },
+      { name: "linux-node2", ip: "192.168.56.12", role: "worker" },
+      { name: "linux-node3", ip: "192.168.56.13", role: "worker" },
+    ]).map((n) => (n.name === "linux-node3" ? { ...n, ip: "192.168.56.23" } : n));
+    const moved = { ...config, values: { ...config.values, "istio-lab:cluster": JSON.stringify({ ...cluster, nodes }) } };
+    const summary = renderDiff(folder({ dev: await renderConfig(config) }), folder({ dev: await renderConfig(moved) }));
+    expect(summary).toMatch(/- replace `vsphere:index\/virtualMachine:VirtualMachine` linux-node3 \(clone\.customize\.networkInterfaces[^)]*; deleted first\)/);
+    expect(summary).not.toMatch(/- replace `vsphere:index\/virtualMachine:VirtualMachine` linux-node[12]/);
+    expect(summary).not.toContain("```mermaid");
+  });
+});
