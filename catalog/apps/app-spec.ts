@@ -36,4 +36,9 @@ export interface AppSpec {
   /** Absent when upstream runs the pods as the namespace's `default` account (fortio). */
   serviceAccount?: { name: string; labels?: Record<string, string> };
   versions: VersionSpec[];
+  /**
+   * The Deployment's name when a scenario deploys one version only: upstream's sample names its
+   * single Deployment so (`httpbin`), and the tasks' `kubectl ... deploy/<name>` commands use it.
+   */
+  soleDeployment?: string;
 }

@@ -3,10 +3,11 @@ import { curlImage, fortioImage, httpbinImage } from "../versions";
 import type { AppSpec, VersionSpec } from "./app-spec";
 
 /**
- * go-httpbin listens on 8080 behind Service port 8000. Upstream ships one Deployment `httpbin`
- * (version v1); the mirroring task adds a v2. Both versions run the same image so that only the
- * `version` label, which the subsets select on, tells them apart; the Deployments are named
- * httpbin-v1 and httpbin-v2 so that v1 keeps its name whichever scenario needs it.
+ * go-httpbin listens on 8080 behind Service port 8000. Upstream's samples/httpbin/httpbin.yaml
+ * ships one Deployment `httpbin` (version v1), which is what a scenario with one version gets;
+ * the mirroring task runs `httpbin-v1` and `httpbin-v2` (its own YAML), as the lab does when both
+ * are deployed. Both run the same image, so only the `version` label, which the subsets select
+ * on, tells them apart.
  */
 const httpbinVersion = (version: string): VersionSpec => ({
   deployment: `httpbin-${version}`,
@@ -19,6 +20,7 @@ export const httpbin: AppSpec = {
   service: { port: 8000, targetPort: 8080, portName: "http", labels: { app: "httpbin", service: "httpbin" } },
   serviceAccount: { name: "httpbin" },
   versions: [httpbinVersion("v1"), httpbinVersion("v2")],
+  soleDeployment: "httpbin",
 };
 
 /** A shell to send requests from inside the mesh: `kubectl exec deploy/curl -- curl ...`. */

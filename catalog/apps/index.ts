@@ -25,7 +25,10 @@ export function selectApps(needs: readonly WorkloadNeed[]): AppSpec[] {
     if (asked.length === 0) continue;
     const all = asked.some((n) => !n.versions);
     const versions = new Set(asked.flatMap((n) => n.versions ?? []));
-    selected.push({ ...app, versions: app.versions.filter((v) => all || !v.version || versions.has(v.version)) });
+    const kept = app.versions.filter((v) => all || !v.version || versions.has(v.version));
+    // One version alone takes upstream's name for it (AppSpec.soleDeployment).
+    const sole = app.soleDeployment && kept.length === 1 ? [{ ...kept[0], deployment: app.soleDeployment }] : kept;
+    selected.push({ ...app, versions: sole });
   }
   return selected;
 }

@@ -47,7 +47,7 @@ export const retries: ScenarioSpec = {
   description: `httpbin with ${retryAttempts} retries on 5xx: one 503 call arrives ${1 + retryAttempts} times`,
   ...compose(httpbinRetries),
   probes: [
-    { kind: "retried", from: "curl", url: "http://httpbin:8000/status/503", status: 503, loggedBy: "httpbin-v1", requestsLogged: 1 + retryAttempts },
-    { kind: "retried", from: "curl", url: "http://httpbin:8000/status/200", status: 200, loggedBy: "httpbin-v1", requestsLogged: 1 },
+    { kind: "retried", from: "curl", url: "http://httpbin:8000/status/503", status: 503, loggedBy: "httpbin", requestsLogged: 1 + retryAttempts },
+    { kind: "retried", from: "curl", url: "http://httpbin:8000/status/200", status: 200, loggedBy: "httpbin", requestsLogged: 1 },
   ],
 };

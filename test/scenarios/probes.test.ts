@@ -66,7 +66,7 @@ describe("probes", () => {
   it("retries expects 1 + attempts requests in httpbin's log for one 503 call", () => {
     const vs = ofKind(resolve("retries").resources, "VirtualService")[0];
     const [failing, passing] = probesOf("retries", "retried");
-    expect(failing).toEqual({ kind: "retried", from: "curl", url: "http://httpbin:8000/status/503", status: 503, loggedBy: "httpbin-v1", requestsLogged: 1 + vs.spec.http[0].retries!.attempts });
+    expect(failing).toEqual({ kind: "retried", from: "curl", url: "http://httpbin:8000/status/503", status: 503, loggedBy: "httpbin", requestsLogged: 1 + vs.spec.http[0].retries!.attempts });
     expect(failing.requestsLogged).toBe(4);
     expect(passing.requestsLogged).toBe(1);
   });

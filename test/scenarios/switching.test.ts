@@ -47,12 +47,21 @@ describe("switching scenario", () => {
       "mirroring",
       "circuit-breaking",
       {
-        created: ["Deployment/bookinfo/fortio-deploy", "Service/bookinfo/fortio"],
-        deleted: ["Deployment/bookinfo/curl", "Deployment/bookinfo/httpbin-v2", "Service/bookinfo/curl", "ServiceAccount/bookinfo/curl", "VirtualService/bookinfo/httpbin"],
+        // A lone httpbin is upstream's `httpbin`; the mirroring task's pair is httpbin-v1 and -v2.
+        created: ["Deployment/bookinfo/fortio-deploy", "Deployment/bookinfo/httpbin", "Service/bookinfo/fortio"],
+        deleted: ["Deployment/bookinfo/curl", "Deployment/bookinfo/httpbin-v1", "Deployment/bookinfo/httpbin-v2", "Service/bookinfo/curl", "ServiceAccount/bookinfo/curl", "VirtualService/bookinfo/httpbin"],
         updated: ["DestinationRule/bookinfo/httpbin"],
       },
     ],
-    ["mirroring", "retries", { created: [], deleted: ["Deployment/bookinfo/httpbin-v2", "DestinationRule/bookinfo/httpbin"], updated: ["VirtualService/bookinfo/httpbin"] }],
+    [
+      "mirroring",
+      "retries",
+      {
+        created: ["Deployment/bookinfo/httpbin"],
+        deleted: ["Deployment/bookinfo/httpbin-v1", "Deployment/bookinfo/httpbin-v2", "DestinationRule/bookinfo/httpbin"],
+        updated: ["VirtualService/bookinfo/httpbin"],
+      },
+    ],
     [
       "retries",
       "ingress-httpbin",
@@ -76,7 +85,7 @@ describe("switching scenario", () => {
     expect(outside(b)).toEqual(outside(a));
     const { created, deleted, updated } = changes(a, b);
     expect(updated).toEqual([]);
-    expect(created).toEqual(["Deployment/bookinfo/httpbin-v1", "Gateway/bookinfo/httpbin-gateway", "Service/bookinfo/httpbin", "ServiceAccount/bookinfo/httpbin", "VirtualService/bookinfo/httpbin"]);
+    expect(created).toEqual(["Deployment/bookinfo/httpbin", "Gateway/bookinfo/httpbin-gateway", "Service/bookinfo/httpbin", "ServiceAccount/bookinfo/httpbin", "VirtualService/bookinfo/httpbin"]);
     expect(deleted).toEqual(
       [...bookinfoWorkloads, ...all("DestinationRule", ["details", "productpage", "ratings", "reviews"]), "Gateway/bookinfo/bookinfo-gateway", "VirtualService/bookinfo/bookinfo"].sort(),
     );

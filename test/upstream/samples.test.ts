@@ -113,8 +113,8 @@ describe("scenario objects equal the upstream samples they reproduce", () => {
 
 // ---- Sample workloads --------------------------------------------------------------------------
 
-/** The Deployment upstream's httpbin.yaml names `httpbin` is `httpbin-v1` in the lab, beside the mirroring task's v2 (components/workloads/clients.ts). */
-const labName = (o: Obj) => (o.kind === "Deployment" && o.metadata.name === "httpbin" ? "httpbin-v1" : o.metadata.name);
+/** Every sample object keeps upstream's name (a lone httpbin is `httpbin`, catalog/apps/clients.ts). */
+const labName = (o: Obj) => o.metadata.name;
 
 /** The fields that matter (names are matched by labObject); a Deployment's own metadata.labels are compared on their own below. */
 const workloadFields = (o: Obj) => ({

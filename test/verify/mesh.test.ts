@@ -56,7 +56,7 @@ const run = (cluster: ClusterTransport, probes: Probe[]) => runProbes(testContex
 describe("retries", () => {
   const retried = (attempts: number) => (url: string) => {
     const status = Number(/status\/(\d+)/.exec(url)![1]);
-    return { status, loggedBy: Array<string>(status === 503 ? 1 + attempts : 1).fill("httpbin-v1") };
+    return { status, loggedBy: Array<string>(status === 503 ? 1 + attempts : 1).fill("httpbin") };
   };
 
   it("passes when one 503 call shows up 1 + 3 times in httpbin's access log, and one 200 call once", async () => {
@@ -64,9 +64,9 @@ describe("retries", () => {
     const results = await run(fake.cluster, resolveScenario("retries", undefined).probes);
     expect(results.flatMap((r) => r.checks).map((c) => [c.name, c.observed, c.pass])).toEqual([
       ["status", "503", true],
-      ["requests logged by httpbin-v1", "4", true],
+      ["requests logged by httpbin", "4", true],
       ["status", "200", true],
-      ["requests logged by httpbin-v1", "1", true],
+      ["requests logged by httpbin", "1", true],
     ]);
     expect(fake.calls[0]).toMatchObject({ target: { deployment: "curl", container: "curl" } });
     expect(fake.calls[0].command.at(-1)).toMatch(/^http:\/\/httpbin:8000\/status\/503\?istio-lab-verify=m\d+x$/);
@@ -80,7 +80,7 @@ describe("retries", () => {
 
   it("counts only this run's call, not other traffic in the log", async () => {
     const fake = fakeCluster({ route: retried(3) });
-    fake.logs.set("httpbin-v1", Array<string>(7).fill('"GET /status/503?istio-lab-verify=earlier HTTP/1.1" 503'));
+    fake.logs.set("httpbin", Array<string>(7).fill('"GET /status/503?istio-lab-verify=earlier HTTP/1.1" 503'));
     const results = await run(fake.cluster, resolveScenario("retries", undefined).probes);
     expect(results[0].checks[1].observed).toBe("4");
   });

@@ -22,7 +22,8 @@ const bookinfoObjects = [
   "ServiceAccount/bookinfo-reviews",
 ];
 const curlObjects = ["Deployment/curl", "Service/curl", "ServiceAccount/curl"];
-const httpbinV1 = ["Deployment/httpbin-v1", "Service/httpbin", "ServiceAccount/httpbin"];
+// One version alone is upstream's `httpbin` (catalog/apps/clients.ts).
+const httpbinV1 = ["Deployment/httpbin", "Service/httpbin", "ServiceAccount/httpbin"];
 
 const inputs = (r: Rendered, kind: string, name: string) => {
   const type = { Deployment: "kubernetes:apps/v1:Deployment", Service: "kubernetes:core/v1:Service", ServiceAccount: "kubernetes:core/v1:ServiceAccount" }[kind]!;
@@ -36,7 +37,7 @@ describe("the workloads of each scenario", () => {
     ["mtls-strict", bookinfoObjects],
     ["sticky-sessions", [...bookinfoObjects, ...curlObjects].sort()],
     ["retries", [...httpbinV1, ...curlObjects].sort()],
-    ["mirroring", [...httpbinV1, "Deployment/httpbin-v2", ...curlObjects].sort()],
+    ["mirroring", ["Deployment/httpbin-v1", "Deployment/httpbin-v2", "Service/httpbin", "ServiceAccount/httpbin", ...curlObjects].sort()],
     ["circuit-breaking", [...httpbinV1, "Deployment/fortio-deploy", "Service/fortio"].sort()],
     ["ingress-httpbin", httpbinV1],
   ])("%s deploys exactly what it needs", async (scenario, expected) => {
