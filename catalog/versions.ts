@@ -51,7 +51,11 @@ export const chartRepositories = {
   grafana: "https://grafana.github.io/helm-charts",
 };
 
-/** The addon versions Istio 1.31's samples/addons were generated from (manifests/addons/gen.sh). */
+/**
+ * The addon versions Istio 1.31's samples/addons were generated from (manifests/addons/gen.sh):
+ * each manifest's `helm.sh/chart` label and images (samples/addons/kiali.yaml: kiali-server-2.27.0,
+ * quay.io/kiali/kiali:v2.27; test/upstream/addons.test.ts reads them).
+ */
 export const addonCharts = {
   kiali: { chart: "kiali-server", version: "2.27.0", image: "quay.io/kiali/kiali:v2.27" },
   prometheus: { chart: "prometheus", version: "28.13.0", image: "docker.io/prom/prometheus:v3.10.0" },

@@ -1,6 +1,6 @@
 // How a person reaches the lab: URLs and commands for the stack outputs.
 import type { LabConfig } from "../config";
-import { addonEndpoints, localUrl } from "./addons/endpoints";
+import { addonEndpoints, grafanaAdminSecret, localUrl } from "./addons/endpoints";
 import type { NodePortEntry } from "../cluster/cluster";
 import { gatewayAccess, portForward } from "./ingress-gateway";
 import { istioNamespace } from "./istio-namespace";
@@ -35,7 +35,9 @@ export function access(mesh: LabConfig["mesh"], gatewayEntry: NodePortEntry | un
         ? `paste the token from: kubectl -n ${istioNamespace} create token kiali`
         : "anonymous: no login (istio-lab:mesh.kiali.auth)",
     ...(mesh.addons.includes("grafana")
-      ? { grafanaLogin: `admin, password: kubectl -n ${istioNamespace} get secret grafana -o jsonpath='{.data.admin-password}' | base64 -d` }
+      ? {
+          grafanaLogin: `admin, password: kubectl -n ${istioNamespace} get secret ${grafanaAdminSecret.name} -o jsonpath='{.data.${grafanaAdminSecret.passwordKey}}' | base64 -d`,
+        }
       : {}),
   };
 }

@@ -16,8 +16,9 @@ function installedServices(r: Rendered): Record<string, number[]> {
   const grafana = release(r, "grafana");
   const tracing = service(r, "tracing");
   return {
-    // kiali-server's Service listens on server.port, 20001 unless set (its values.yaml).
-    [kiali.fullnameOverride]: [kiali.server?.port ?? 20001],
+    // kiali-server names its Service deployment.instance_name and listens on server.port, 20001
+    // unless set (its values.yaml).
+    [kiali.deployment.instance_name]: [kiali.server?.port ?? 20001],
     [prometheus.server.fullnameOverride]: [prometheus.server.service.servicePort],
     // The grafana chart names its Service after the release.
     grafana: [grafana.service.port],

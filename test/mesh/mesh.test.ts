@@ -1,6 +1,11 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { kubernetesObjects, localCluster, ofType, renderStack, resource, type Rendered } from "../harness";
 import { validateObject } from "../validate";
+
+const root = path.resolve(__dirname, "../..");
 
 const release = "kubernetes:helm.sh/v3:Release";
 const istioRepo = "https://istio-release.storage.googleapis.com/charts";
@@ -77,7 +82,7 @@ describe("the default mesh", () => {
     expect(resource(r, release, "HelmRelease/istio-system/grafana").inputs).toMatchObject({ chart: "grafana", version: "9.2.2", repositoryOpts: { repo: "https://grafana.github.io/helm-charts" } });
     expect(values(r, "prometheus").server).toMatchObject({ fullnameOverride: "prometheus", service: { servicePort: 9090, type: "ClusterIP" } });
     expect(values(r, "grafana").service).toEqual({ port: 3000, type: "ClusterIP" });
-    expect(values(r, "kiali")).toMatchObject({ fullnameOverride: "kiali", deployment: { service_type: "ClusterIP" } });
+    expect(values(r, "kiali")).toMatchObject({ deployment: { instance_name: "kiali", service_type: "ClusterIP" } });
     const tracing = resource(r, "kubernetes:core/v1:Service", "Service/istio-system/tracing").inputs.spec as any;
     expect(tracing.ports).toContainEqual({ name: "http-query", port: 80, targetPort: 16686 });
     const collector = resource(r, "kubernetes:core/v1:Service", "Service/istio-system/jaeger-collector").inputs.spec as any;
@@ -94,6 +99,32 @@ describe("the default mesh", () => {
         tracing: { enabled: true, provider: "jaeger", internal_url: "http://tracing.istio-system:16685/jaeger" },
       },
     });
+  });
+
+  it("signs Kiali in to Grafana with the admin credentials of Grafana's own Secret, the one the stack output names", () => {
+    const grafana = values(r, "kiali").external_services.grafana;
+    expect(grafana.auth).toEqual({ type: "basic", username: "secret:grafana:admin-user", password: "secret:grafana:admin-password" });
+    // The same Secret and key the stack output tells a person to read.
+    const [, secret, key] = /get secret (\S+) -o jsonpath='\{\.data\.([\w-]+)\}'/.exec(r.outputs.grafanaLogin as string)!;
+    expect(grafana.auth.password).toBe(`secret:${secret}:${key}`);
+  });
+
+  it("gives Kiali and Prometheus the settings of Istio's values files, in keys the kiali-server 2.27.0 chart reads", () => {
+    const upstream = (file: string) => parse(fs.readFileSync(path.join(root, "../shared/upstream/istio-1.31/addons", file), "utf8"));
+    const kiali = values(r, "kiali");
+    const upstreamKiali = upstream("values-kiali.yaml");
+    expect(kiali.deployment.network_policy).toEqual(upstreamKiali.deployment.network_policy);
+    expect(kiali.deployment.image_pull_policy).toBe(upstreamKiali.deployment.image_pull_policy);
+    expect(kiali.deployment.pod_labels).toEqual(upstreamKiali.deployment.pod_labels);
+    // kiali/helm-charts v2.27.0 kiali-server/values.yaml: every top-level value but kiali_route_url
+    // becomes Kiali's config (templates/configmap.yaml), so an unknown one reaches Kiali itself.
+    const chartTopLevel = ["skipResources", "kiali_route_url", "additional_display_details", "auth", "chat_ai", "clustering", "deployment", "external_services", "identity", "kiali_feature_flags", "login_token", "server"];
+    const chartDeployment = ["additional_pod_containers_yaml", "additional_pod_init_containers_yaml", "additional_service_yaml", "affinity", "cluster_wide_access", "configmap_annotations", "discovery_selectors", "custom_envs", "custom_secrets", "dns", "extra_labels", "host_aliases", "hpa", "image_digest", "image_name", "image_pull_policy", "image_pull_secrets", "image_version", "ingress", "instance_name", "logger", "network_policy", "node_selector", "pod_annotations", "pod_disruption_budget", "pod_labels", "priority_class_name", "probes", "remote_cluster_resources_only", "replicas", "resources", "secret_name", "security_context", "service_annotations", "service_type", "strategy", "tls_config", "tolerations", "topology_spread_constraints", "version_label", "view_only_mode"];
+    expect(Object.keys(kiali).filter((k) => !chartTopLevel.includes(k))).toEqual([]);
+    expect(Object.keys(kiali.deployment).filter((k) => !chartDeployment.includes(k))).toEqual([]);
+    const upstreamPrometheus = upstream("values-prometheus.yaml").server;
+    expect(values(r, "prometheus").server.readinessProbeInitialDelay).toBe(upstreamPrometheus.readinessProbeInitialDelay);
+    expect(values(r, "grafana").datasources["datasources.yaml"].datasources[0].jsonData).toEqual({ timeInterval: upstream("values-grafana.yaml").datasources["datasources.yaml"].datasources[0].jsonData.timeInterval });
   });
 
   it("gives Grafana Istio's dashboards for the installed release and no anonymous admin", () => {

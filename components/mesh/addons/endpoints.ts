@@ -23,6 +23,12 @@ export const addonEndpoints: Readonly<Record<AddonName, Endpoint>> = {
   jaeger: { service: "tracing", port: 80, localPort: 16686, path: "/jaeger" },
 };
 
+/**
+ * The Grafana chart's admin credentials: a Secret named after the release (its Service), with the
+ * chart's default keys (grafana/helm-charts values.yaml admin.userKey, admin.passwordKey).
+ */
+export const grafanaAdminSecret = { name: addonEndpoints.grafana.service, userKey: "admin-user", passwordKey: "admin-password" } as const;
+
 /** Jaeger's query API over gRPC (Kiali reads traces through it) and its UI port behind `tracing:80`. */
 export const jaegerQuery = { grpcPort: 16685, uiPort: 16686 };
 

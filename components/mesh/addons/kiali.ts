@@ -1,21 +1,31 @@
 import { mirrored } from "../../images";
 import { addonCharts } from "../../../catalog/versions";
-import { addonEndpoints, inClusterUrl, jaegerQuery, localUrl } from "./endpoints";
+import { addonEndpoints, grafanaAdminSecret, inClusterUrl, jaegerQuery, localUrl } from "./endpoints";
 import type { AddonSettings } from "./settings";
 
-/** Kiali wired to the in-cluster Prometheus, Grafana and Jaeger of this lab. */
+/**
+ * Kiali wired to the in-cluster Prometheus, Grafana and Jaeger of this lab, as Istio's
+ * manifests/addons/values-kiali.yaml has it (no NetworkPolicy, images pulled if not present), in
+ * the keys the kiali-server 2.27.0 chart reads (kiali/helm-charts kiali-server/values.yaml): every
+ * top-level value but `kiali_route_url` becomes Kiali's own config (templates/configmap.yaml), so
+ * no key is passed that neither the chart nor Kiali knows.
+ */
 export function kialiValues({ mesh, imageRegistry, addons, serviceType }: AddonSettings): Record<string, unknown> {
   const image = mirrored(addonCharts.kiali.image, imageRegistry);
   return {
-    // The Service, the ServiceAccount whose token logs in, and `istioctl dashboard kiali` all say `kiali`.
-    nameOverride: addonEndpoints.kiali.service,
-    fullnameOverride: addonEndpoints.kiali.service,
     auth: { strategy: mesh.kiali.auth },
     deployment: {
+      // Names the Deployment, Service and ServiceAccount (the chart's fullname): the ServiceAccount
+      // whose token logs in, and `istioctl dashboard kiali`, say `kiali`.
+      instance_name: addonEndpoints.kiali.service,
       cluster_wide_access: true,
       image_name: image.slice(0, image.lastIndexOf(":")),
       image_version: image.slice(image.lastIndexOf(":") + 1),
+      image_pull_policy: "IfNotPresent",
+      // The chart's `hasKey deployment.ingress "enabled"` (values-kiali.yaml's `ingress_enabled` is
+      // a key the chart does not read).
       ingress: { enabled: false },
+      network_policy: { enabled: false },
       pod_labels: { "sidecar.istio.io/inject": "false" },
       service_type: serviceType,
     },
@@ -26,6 +36,14 @@ export function kialiValues({ mesh, imageRegistry, addons, serviceType }: AddonS
         enabled: addons.has("grafana"),
         internal_url: inClusterUrl("grafana"),
         external_url: localUrl("grafana"),
+        // Grafana's anonymous access is off, so Kiali signs in as its admin, read from the chart's
+        // Secret: the kiali-server chart mounts a `secret:<name>:<key>` credential into the pod
+        // (templates/_helpers.tpl, kiali-server.credential-secrets).
+        auth: {
+          type: "basic",
+          username: `secret:${grafanaAdminSecret.name}:${grafanaAdminSecret.userKey}`,
+          password: `secret:${grafanaAdminSecret.name}:${grafanaAdminSecret.passwordKey}`,
+        },
       },
       tracing: {
         enabled: addons.has("jaeger"),

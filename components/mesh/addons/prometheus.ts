@@ -20,6 +20,8 @@ export function prometheusValues({ imageRegistry, serviceType }: AddonSettings):
       image: { repository: `${image.registry}/${image.repository}`, tag: image.tag },
       podLabels: { "sidecar.istio.io/inject": "false" },
       persistentVolume: { enabled: false },
+      // Ready as soon as it answers, as values-prometheus.yaml has it (the chart waits 30 s).
+      readinessProbeInitialDelay: 0,
       service: { servicePort: addonEndpoints.prometheus.port, type: serviceType },
       global: { scrape_interval: "15s" },
     },
