@@ -75,6 +75,7 @@ export class LabOnPlatform extends pulumi.ComponentResource {
       scenario: config.scenario,
       appNamespace: namespace,
       labHost: host,
+      ...(imageRegistry && { imageRegistry }),
       gatewayUrl,
       ...(platform.gatewayPortForward && { gatewayPortForward: platform.gatewayPortForward }),
       // The shared gateway tells labs apart by the Host header alone.

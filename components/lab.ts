@@ -88,6 +88,8 @@ export class Lab extends pulumi.ComponentResource {
       ...(cluster.kubeconfig ? { [kubeconfigOutput]: cluster.kubeconfig } : {}),
       scenario: config.scenario,
       appNamespace: namespace,
+      // npm run verify pulls its own client through it too.
+      ...(config.apps.imageRegistry && { imageRegistry: config.apps.imageRegistry }),
       ...mesh.access,
       [labPlatformOutput]: labPlatform,
     };

@@ -28,6 +28,11 @@ export interface MachineClusterConfig {
   vsphere?: schema.Vsphere;
   sshPrivateKey: Secret;
   deleteUnreachable: boolean;
+  /**
+   * apps.imageRegistry, for what the nodes pull before any pod of the lab: kubeadm's control
+   * plane, kube-proxy and CoreDNS (imageRepository), the sandbox image, and Flannel.
+   */
+  imageRegistry?: string;
 }
 
 /** A kind or k3d cluster istio-lab creates in containers on the machine that runs Pulumi. */

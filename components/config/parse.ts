@@ -192,7 +192,9 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], 
   if (mesh && source) issues.push(...rules.localClusterRules(source, mesh));
 
   if (issues.length > 0 || !scenarioSpec || !resolved.config || !mesh || !apps || !verify) throw new ConfigError(redactSecrets(issues, values, secretKeys));
-  return { scenario, scenarioOptions, scenarioSpec, cluster: resolved.config, mesh, apps, verify };
+  // One mirror for every image: the cluster istio-lab builds pulls its own through it too.
+  const clusterConfig = (resolved.config.source === "vsphere" || resolved.config.source === "hosts") && apps.imageRegistry ? { ...resolved.config, imageRegistry: apps.imageRegistry } : resolved.config;
+  return { scenario, scenarioOptions, scenarioSpec, cluster: clusterConfig, mesh, apps, verify };
 }
 
 /**

@@ -31,7 +31,8 @@ flags:
       --deadline SECONDS  limit of the whole run (default 600)
       --plaintext-image IMAGE
                           image of the sidecar-less client of the mTLS check
-                          (default ${curlImage})
+                          (default ${curlImage}, through the stack's output
+                          imageRegistry when it has one)
       --json              print one JSON document on stdout and nothing else there
   -h, --help              this text
 
@@ -53,7 +54,8 @@ export interface VerifyArgs {
   requests?: number;
   timeoutSeconds: number;
   deadlineSeconds: number;
-  plaintextImage: string;
+  /** Without the flag: curl, through the stack's image mirror (Target.plaintextImage). */
+  plaintextImage?: string;
   json: boolean;
   help: boolean;
 }
@@ -126,7 +128,7 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
     requests,
     timeoutSeconds: count("timeout", values.timeout, 1, 600) ?? 20,
     deadlineSeconds: count("deadline", values.deadline, 1, 7200) ?? 600,
-    plaintextImage: values["plaintext-image"] ?? curlImage,
+    plaintextImage: values["plaintext-image"],
     json: values.json ?? false,
     help: values.help ?? false,
   };

@@ -59,7 +59,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   let cluster: Promise<ClusterTransport> | undefined;
   const ctx: ProbeContext = {
     http,
-    cluster: () => (cluster ??= (io.cluster ?? ((t, image) => kubeCluster(t.kubeconfig, t.namespace, image, t.context)))(target, args.plaintextImage)),
+    cluster: () => (cluster ??= (io.cluster ?? ((t, image) => kubeCluster(t.kubeconfig, t.namespace, image, t.context)))(target, target.plaintextImage)),
     gatewayUrl: target.gatewayUrl,
     ...(target.host && { host: target.host }),
     requests: args.requests,

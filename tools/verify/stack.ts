@@ -3,6 +3,8 @@ import { execFile } from "node:child_process";
 import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
 import { resolveScenario } from "../../catalog/scenarios";
 import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names";
+import { curlImage } from "../../catalog/versions";
+import { mirrored } from "../../components/images";
 import { UsageError, type VerifyArgs } from "./args";
 
 /** Runs a command and gives its stdout; rejects when it cannot start, fails or overruns. */
@@ -33,6 +35,8 @@ export interface Target {
   gatewayPortForward?: string;
   /** Where the facts came from, for the report: `flags` or `stack <name>`. */
   source: string;
+  /** The mTLS check's sidecar-less client: --plaintext-image, or curl through the lab's mirror. */
+  plaintextImage: string;
 }
 
 const pulumiTimeoutMs = 60_000;
@@ -119,5 +123,7 @@ export async function resolveTarget(args: VerifyArgs, run: CommandRunner = execR
     ...(args.context && { context: args.context }),
     ...(text(outputs.gatewayPortForward) && { gatewayPortForward: text(outputs.gatewayPortForward) }),
     source: flagsOnly ? "flags" : `stack ${args.stack ?? "(selected)"}`,
+    // One mirror for every image (istio-lab:apps.imageRegistry): the lab's nodes may reach no other registry.
+    plaintextImage: args.plaintextImage ?? mirrored(curlImage, text(outputs.imageRegistry)),
   };
 }

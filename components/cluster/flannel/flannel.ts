@@ -23,7 +23,7 @@ export interface FlannelArgs {
  * the step `flannel-apply` on the control plane.
  */
 export function applyFlannel(args: FlannelArgs, parent: pulumi.Resource): command.remote.Command {
-  const manifest = flannelManifest({ podCidr: args.config.podCidr, iface: args.config.network.iface });
+  const manifest = flannelManifest({ podCidr: args.config.podCidr, iface: args.config.network.iface, imageRegistry: args.config.imageRegistry });
   const script = nodeScript("flannel-apply");
   return runScript(
     "flannel-apply",

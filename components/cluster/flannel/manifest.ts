@@ -1,15 +1,20 @@
 // The kube-flannel.yml of Flannel's release, as data: the pod CIDR and --iface are filled in here.
 import { stringify } from "yaml";
 import { flannelCniPluginImage, flannelImage } from "../../../catalog/versions";
+import { mirrored } from "../../images";
 
 export interface FlannelManifestArgs {
   /** Must equal kubeadm's podSubnet: Flannel hands out node subnets from it. */
   podCidr: string;
   /** Interface for VXLAN traffic on multi-NIC nodes; the default-route interface otherwise. */
   iface?: string;
+  /** apps.imageRegistry: Flannel's two images come from it (components/images.ts). */
+  imageRegistry?: string;
 }
 
 export function flannelObjects(args: FlannelManifestArgs): Record<string, unknown>[] {
+  const flannel = mirrored(flannelImage, args.imageRegistry);
+  const cniPlugin = mirrored(flannelCniPluginImage, args.imageRegistry);
   const labels = { "k8s-app": "flannel" };
   const podLabels = { app: "flannel", "k8s-app": "flannel", tier: "node" };
   const netConf = { Network: args.podCidr, EnableNFTables: false, Backend: { Type: "vxlan" } };
@@ -74,14 +79,14 @@ export function flannelObjects(args: FlannelManifestArgs): Record<string, unknow
             initContainers: [
               {
                 name: "install-cni-plugin",
-                image: flannelCniPluginImage,
+                image: cniPlugin,
                 command: ["cp"],
                 args: ["-f", "/flannel", "/opt/cni/bin/flannel"],
                 volumeMounts: [{ name: "cni-plugin", mountPath: "/opt/cni/bin" }],
               },
               {
                 name: "install-cni",
-                image: flannelImage,
+                image: flannel,
                 // v0.28.6+ (flannel #2466): the image's own atomic installer instead of `cp -f`.
                 command: ["/opt/bin/install-conf"],
                 args: ["/etc/kube-flannel/cni-conf.json", "/etc/cni/net.d/10-flannel.conflist"],
@@ -94,7 +99,7 @@ export function flannelObjects(args: FlannelManifestArgs): Record<string, unknow
             containers: [
               {
                 name: "kube-flannel",
-                image: flannelImage,
+                image: flannel,
                 command: ["/opt/bin/flanneld"],
                 args: ["--ip-masq", "--kube-subnet-mgr", "--healthz-port=8081", ...(args.iface ? [`--iface=${args.iface}`] : [])],
                 // v0.28.9 (flannel #2523): the health endpoint, so a rollout waits for a working flanneld.

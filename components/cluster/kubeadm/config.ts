@@ -13,6 +13,12 @@ export interface InitConfigurationArgs {
   serviceCidr: string;
   /** A cluster without workers must run pods on the control plane: no NoSchedule taint. */
   schedulableControlPlane?: boolean;
+  /**
+   * A mirror of registry.k8s.io: the control plane's, kube-proxy's and CoreDNS's images come from
+   * it, CoreDNS's as `<mirror>/coredns` (kubeadm's GetDNSImage adds the `coredns/` path only for
+   * the default registry), so one flat mirror (components/images.ts) serves them all.
+   */
+  imageRepository?: string;
 }
 
 /**
@@ -41,6 +47,7 @@ export function initConfiguration(args: InitConfigurationArgs): string {
       // Set from day one: a control plane created without it can never become highly available.
       controlPlaneEndpoint: `${node.ip}:${apiServerPort}`,
       networking: { podSubnet: args.podCidr, serviceSubnet: args.serviceCidr },
+      ...(args.imageRepository && { imageRepository: args.imageRepository.replace(/\/+$/, "") }),
       apiServer: { certSANs: [node.ip, node.name, `${node.name}.${args.domain}`] },
     },
     { apiVersion: "kubelet.config.k8s.io/v1beta1", kind: "KubeletConfiguration", cgroupDriver: "systemd" },

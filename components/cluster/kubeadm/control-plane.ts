@@ -38,6 +38,7 @@ export class ControlPlane extends pulumi.ComponentResource {
       podCidr: config.podCidr,
       serviceCidr: config.serviceCidr,
       schedulableControlPlane: config.nodes.every((n) => n.role === "control-plane"),
+      imageRepository: config.imageRegistry,
     });
 
     this.init = runScript(

@@ -54,7 +54,11 @@ export class Node extends pulumi.ComponentResource {
     const steps: { step: string; script: ReturnType<typeof nodeScript>; vars: Record<string, string> }[] = [
       { step: "os", script: nodeScript("prep-os"), vars: { NODE_NAME: node.name, DOMAIN: config.network.domain, LAB_HOSTS: labHosts, OS: config.os, VMXNET3_WORKAROUND: args.vmxnet3Workaround ? "1" : "0" } },
       { step: "kubernetes", script: nodeScript("install-kubernetes"), vars: { K8S_VERSION: config.kubernetesVersion, NODE_IP: node.ip, OS: config.os } },
-      { step: "containerd", script: nodeScript("install-containerd"), vars: { K8S_VERSION: config.kubernetesVersion, OS: config.os } },
+      {
+        step: "containerd",
+        script: nodeScript("install-containerd"),
+        vars: { K8S_VERSION: config.kubernetesVersion, OS: config.os, ...(config.imageRegistry && { IMAGE_REPOSITORY: config.imageRegistry }) },
+      },
     ];
     let previous: command.remote.Command = access;
     for (const { step, script, vars } of steps) {

@@ -2,7 +2,8 @@
 # Installs containerd from Docker's repository and regenerates its configuration: the RPM's file
 # disables the CRI plugin, the kubelet wants the systemd cgroup driver, and the sandbox (pause)
 # image must be the one kubeadm expects. Runs after install-kubernetes.sh, which brings kubeadm.
-# Parameters: K8S_VERSION, OS.
+# Parameters: K8S_VERSION, OS, IMAGE_REPOSITORY (optional: the mirror kubeadm pulls from, whose
+# pause image the sandbox must then be).
 set -euo pipefail
 # shellcheck source=lib.sh
 if ! declare -F die >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; fi
@@ -37,7 +38,7 @@ if [ "$k8s_minor" -ge 36 ] && [ "$major" -lt 2 ]; then
   [ "$(containerd_major)" -ge 2 ] || die "the package repository offers no containerd 2.x (still $(containerd --version | awk '{print $3}'))"
 fi
 
-pause=$(kubeadm config images list --kubernetes-version "v$K8S_VERSION" 2>/dev/null | grep '/pause:' | head -n 1) ||
+pause=$(kubeadm config images list --kubernetes-version "v$K8S_VERSION" ${IMAGE_REPOSITORY:+--image-repository "$IMAGE_REPOSITORY"} 2>/dev/null | grep '/pause:' | head -n 1) ||
   die "kubeadm config images list named no pause image for v$K8S_VERSION; is kubeadm installed?"
 
 config=$(mktemp)

@@ -47,6 +47,13 @@ containerd=(K8S_VERSION=1.36.4 OS=rocky9)
   refute_call '^dnf'
 }
 
+@test "with an image mirror, the sandbox image is the mirror's pause, as kubeadm names it" {
+  run_script install-containerd "${containerd[@]}" IMAGE_REPOSITORY=mirror.example.com/lab
+  [ "$status" -eq 0 ]
+  assert_call '^kubeadm config images list --kubernetes-version v1.36.4 --image-repository mirror.example.com/lab$'
+  grep -q "sandbox = 'mirror.example.com/lab/pause:3.10.1'" "$ROOT/etc/containerd/config.toml"
+}
+
 @test "containerd comes from Docker's repository with CRI on, SystemdCgroup and kubeadm's pause image" {
   run_script install-containerd "${containerd[@]}"
   [ "$status" -eq 0 ]
