@@ -2,6 +2,7 @@ import * as crypto from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { hostInLab, labHost } from "../catalog/lab-host";
+import { curlLines, gatewayRequests } from "../catalog/scenarios/probes";
 import type { LabOnPlatformConfig } from "./config";
 import { appNamespace } from "./mesh/app-namespace";
 import type { ResolvedPlatform } from "./platform";
@@ -67,9 +68,7 @@ export class LabOnPlatform extends pulumi.ComponentResource {
       );
     }
     // What a student types: the requests the scenario's own gateway probes send.
-    const requests = config.scenarioSpec.probes.flatMap((p) =>
-      p.kind === "productpage" ? [{ host, path: "/productpage" }] : p.kind === "ingress" && p.status === 200 ? [{ host: hostInLab(p.host, host), path: p.path }] : [],
-    );
+    const requests = gatewayRequests(config.scenarioSpec.probes).map((r) => ({ ...r, host: r.host ? hostInLab(r.host, host) : host }));
     this.outputs = {
       platform: config.platform,
       scenario: config.scenario,
@@ -79,7 +78,7 @@ export class LabOnPlatform extends pulumi.ComponentResource {
       gatewayUrl,
       ...(platform.gatewayPortForward && { gatewayPortForward: platform.gatewayPortForward }),
       // The shared gateway tells labs apart by the Host header alone.
-      curl: [...new Set(requests.map((r) => `curl -s -H 'Host: ${r.host}' ${gatewayUrl}${r.path}`))],
+      curl: curlLines(gatewayUrl, requests),
       verifyCommand,
     };
     this.registerOutputs(this.outputs);

@@ -7,6 +7,7 @@ import { Mesh } from "./mesh/mesh";
 import { kubeconfigOutput, labPlatformOutput, type LabPlatform } from "./platform";
 import { gatewayNodePort } from "./mesh/ingress-gateway";
 import { meshImages } from "./mesh/mesh-images";
+import { curlLines, gatewayRequests } from "../catalog/scenarios/probes";
 import { scenarioOnNamespace } from "./scenario-on-namespace";
 import { verifyGate } from "./verify-gate";
 import { sampleImages } from "./workloads/app-objects";
@@ -42,7 +43,7 @@ export class Lab extends pulumi.ComponentResource {
       providers: [cluster.provider],
       ...(cluster.deletedWith && { transformations: [deletedWith(cluster.deletedWith)] }),
     };
-    const mesh = new Mesh("mesh", { mesh: config.mesh, apps: config.apps, gatewayEntry: cluster.gatewayEntry }, onCluster);
+    const mesh = new Mesh("mesh", { mesh: config.mesh, apps: config.apps, reach: { gatewayEntry: cluster.gatewayEntry, nodeAddress: cluster.nodeAddress } }, onCluster);
     // Workloads wait for the injection-enabled namespace (which waits for istiod and the gateway),
     // not for the addons: a slow Grafana download must not hold the samples back. The namespace is
     // passed as plain text because it is part of every logical name.
@@ -81,6 +82,7 @@ export class Lab extends pulumi.ComponentResource {
       ...(config.apps.imageRegistry && { imageRegistry: config.apps.imageRegistry }),
       istioVersion: config.mesh.istioVersion,
     };
+    const requests = gatewayRequests(config.scenarioSpec.probes);
     this.outputs = {
       clusterSource: config.cluster.source,
       // kind and k3d: the name to give `kind`/`k3d` (and kubectl's context, kind-<name>/k3d-<name>).
@@ -91,6 +93,10 @@ export class Lab extends pulumi.ComponentResource {
       // npm run verify pulls its own client through it too.
       ...(config.apps.imageRegistry && { imageRegistry: config.apps.imageRegistry }),
       ...mesh.access,
+      // What shows the scenario through the gateway: Bookinfo's page where it runs, and curl lines
+      // for every request the scenario's gateway probes send (a named host in its Host header).
+      ...(requests.some((r) => r.path === "/productpage") && { productPageUrl: `${mesh.access.gatewayUrl}/productpage` }),
+      ...(requests.length > 0 && { curl: curlLines(mesh.access.gatewayUrl, requests) }),
       [labPlatformOutput]: labPlatform,
     };
     this.registerOutputs(this.outputs);

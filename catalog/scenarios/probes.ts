@@ -93,3 +93,25 @@ export interface MtlsProbe {
 }
 
 export type Probe = ProductPageProbe | IngressProbe | RetriedProbe | MirroredProbe | LoadProbe | StickyProbe | MtlsProbe;
+
+/** A request a person sends through the gateway to see the scenario: a host to name, where the Gateway binds one. */
+export interface GatewayRequest {
+  host?: string;
+  path: string;
+}
+
+/**
+ * The requests the scenario's own gateway probes send and expect answered: Bookinfo's page (its
+ * Gateway serves any host), and each exposed path of a named host (ingress-httpbin).
+ */
+export function gatewayRequests(probes: readonly Probe[]): GatewayRequest[] {
+  const requests = probes.flatMap((p): GatewayRequest[] =>
+    p.kind === "productpage" ? [{ path: "/productpage" }] : p.kind === "ingress" && p.status === 200 ? [{ host: p.host, path: p.path }] : [],
+  );
+  return requests.filter((r, i) => requests.findIndex((o) => o.host === r.host && o.path === r.path) === i);
+}
+
+/** What a person types to send the requests through the gateway at gatewayUrl. */
+export function curlLines(gatewayUrl: string, requests: readonly GatewayRequest[]): string[] {
+  return requests.map((r) => `curl -s ${r.host ? `-H 'Host: ${r.host}' ` : ""}${gatewayUrl}${r.path}`);
+}

@@ -44,6 +44,8 @@ export class Cluster extends pulumi.ComponentResource {
   readonly deletedWith?: pulumi.Resource;
   /** Where this machine reaches the gateway's node port, when the cluster knows (not on source kubeconfig). */
   readonly gatewayEntry?: NodePortEntry;
+  /** A node's address on which every node port answers: the control plane of machines istio-lab built. */
+  readonly nodeAddress?: string;
   /**
    * Names this cluster to the provider. For a cluster istio-lab creates in containers it carries
    * the creating command's id, which is new whenever the cluster is: the provider is then replaced,
@@ -73,7 +75,10 @@ export class Cluster extends pulumi.ComponentResource {
       this.kubeconfig = kubeconfig = built.kubeconfig;
       this.deletedWith = built.deletedWith;
       const controlPlane = config.nodes.find((n) => n.role === "control-plane");
-      if (controlPlane) this.gatewayEntry = { address: controlPlane.ip, port: args.gatewayNodePort };
+      if (controlPlane) {
+        this.nodeAddress = controlPlane.ip;
+        this.gatewayEntry = { address: controlPlane.ip, port: args.gatewayNodePort };
+      }
     }
     this.kubeconfigSource = this.kubeconfig ? { contents: this.kubeconfig } : { path: kubeconfig };
     this.provider = new k8s.Provider(

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { LabConfig } from "../config";
 import { addonCharts, chartRepositories } from "../../catalog/versions";
-import { access, type Access } from "./access";
+import { access, type NodeReach, type Access } from "./access";
 import { grafanaValues } from "./addons/grafana";
 import { jaeger } from "./addons/jaeger";
 import { kialiValues } from "./addons/kiali";
@@ -14,14 +14,13 @@ import { istioProfile, istiodValues } from "./istio";
 import { istioNamespace } from "./istio-namespace";
 import { chartRelease } from "./release";
 import { meshTracing } from "./telemetry";
-import type { NodePortEntry } from "../cluster/cluster";
 import { logicalName } from "../logical-name";
 
 export interface MeshArgs {
   mesh: LabConfig["mesh"];
   apps: LabConfig["apps"];
-  /** Where the gateway's HTTP node port answers this machine, when the cluster knows (Cluster.gatewayEntry). */
-  gatewayEntry?: NodePortEntry;
+  /** Where this machine reaches the cluster's node ports, as far as the cluster knows. */
+  reach: NodeReach;
 }
 
 /**
@@ -94,7 +93,7 @@ export class Mesh extends pulumi.ComponentResource {
       meshTracing({ ...parent, dependsOn: [this.istiod] });
     }
 
-    this.access = access(mesh, args.gatewayEntry);
+    this.access = access(mesh, args.reach);
     this.registerOutputs({ appNamespace: this.appNamespace.metadata.name, access: this.access });
   }
 }

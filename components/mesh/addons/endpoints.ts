@@ -13,14 +13,16 @@ export interface Endpoint {
   localPort: number;
   /** The UI's path prefix. */
   path: string;
+  /** The node port of the UI's Service port when mesh.dashboards.serviceType is NodePort: pinned, so its URL is known. */
+  nodePort: number;
 }
 
 export const addonEndpoints: Readonly<Record<AddonName, Endpoint>> = {
-  kiali: { service: "kiali", port: 20001, localPort: 20001, path: "/kiali" },
-  prometheus: { service: "prometheus", port: 9090, localPort: 9090, path: "" },
-  grafana: { service: "grafana", port: 3000, localPort: 3000, path: "" },
+  kiali: { service: "kiali", port: 20001, localPort: 20001, path: "/kiali", nodePort: 32001 },
+  prometheus: { service: "prometheus", port: 9090, localPort: 9090, path: "", nodePort: 32090 },
+  grafana: { service: "grafana", port: 3000, localPort: 3000, path: "", nodePort: 32030 },
   // Jaeger's `tracing` Service maps 80 to the query UI on 16686, as samples/addons/jaeger.yaml does.
-  jaeger: { service: "tracing", port: 80, localPort: 16686, path: "/jaeger" },
+  jaeger: { service: "tracing", port: 80, localPort: 16686, path: "/jaeger", nodePort: 32686 },
 };
 
 /**
@@ -38,6 +40,9 @@ export const jaegerCollector = { host: `jaeger-collector.${istioNamespace}.svc.c
 /** The addon's URL from inside the cluster. */
 export const inClusterUrl = (addon: AddonName, port = addonEndpoints[addon].port): string =>
   `http://${addonEndpoints[addon].service}.${istioNamespace}:${port}${addonEndpoints[addon].path}`;
+
+/** The addon's URL at its pinned node port on a node's address. */
+export const nodePortUrl = (addon: AddonName, nodeAddress: string): string => `http://${nodeAddress}:${addonEndpoints[addon].nodePort}${addonEndpoints[addon].path}`;
 
 /** The addon's URL on the operator's machine through its port-forward. */
 export const localUrl = (addon: AddonName): string => `http://127.0.0.1:${addonEndpoints[addon].localPort}${addonEndpoints[addon].path}`;

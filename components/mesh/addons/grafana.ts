@@ -29,7 +29,7 @@ export function grafanaValues({ mesh, imageRegistry, serviceType }: AddonSetting
     rbac: { create: false, pspEnabled: false },
     testFramework: { enabled: false },
     podLabels: { app: "grafana", "sidecar.istio.io/inject": "false" },
-    service: { port: addonEndpoints.grafana.port, type: serviceType },
+    service: { port: addonEndpoints.grafana.port, type: serviceType, ...(serviceType === "NodePort" && { nodePort: addonEndpoints.grafana.nodePort }) },
     "grafana.ini": { "auth.anonymous": { enabled: false } },
     datasources: {
       "datasources.yaml": {

@@ -91,7 +91,15 @@ export function jaeger({ imageRegistry, serviceType }: AddonSettings, opts: pulu
       (s) =>
         new k8s.core.v1.Service(
           logicalName("Service", istioNamespace, s.name),
-          { metadata: metadata(s.name), spec: { type: s.dashboard ? serviceType : "ClusterIP", selector: labels, ports: s.ports } },
+          {
+            metadata: metadata(s.name),
+            spec: {
+              type: s.dashboard ? serviceType : "ClusterIP",
+              selector: labels,
+              // The UI's port at its pinned node port, so the dashboard's URL is known.
+              ports: s.dashboard && serviceType === "NodePort" ? s.ports.map((p) => (p.port === addonEndpoints.jaeger.port ? { ...p, nodePort: addonEndpoints.jaeger.nodePort } : p)) : s.ports,
+            },
+          },
           opts,
         ),
     ),

@@ -29,7 +29,7 @@ export function kialiValues({ mesh, imageRegistry, addons, serviceType }: AddonS
       pod_labels: { "sidecar.istio.io/inject": "false" },
       service_type: serviceType,
     },
-    server: { web_root: addonEndpoints.kiali.path },
+    server: { web_root: addonEndpoints.kiali.path, ...(serviceType === "NodePort" && { node_port: addonEndpoints.kiali.nodePort }) },
     external_services: {
       prometheus: { url: inClusterUrl("prometheus") },
       grafana: {

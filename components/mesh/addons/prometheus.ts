@@ -22,7 +22,7 @@ export function prometheusValues({ imageRegistry, serviceType }: AddonSettings):
       persistentVolume: { enabled: false },
       // Ready as soon as it answers, as values-prometheus.yaml has it (the chart waits 30 s).
       readinessProbeInitialDelay: 0,
-      service: { servicePort: addonEndpoints.prometheus.port, type: serviceType },
+      service: { servicePort: addonEndpoints.prometheus.port, type: serviceType, ...(serviceType === "NodePort" && { nodePort: addonEndpoints.prometheus.nodePort }) },
       global: { scrape_interval: "15s" },
     },
   };
