@@ -36,7 +36,8 @@ afterEach(async () => {
   stub = undefined;
 });
 
-const flags = (gateway: string, scenario = "route-jason-v2") => ["--scenario", scenario, "--namespace", "bookinfo", "--gateway-url", gateway, "--requests", "6"];
+// --settle 0: a failing probe is judged at once (its rerun is tested in run.test.ts with a fake clock).
+const flags = (gateway: string, scenario = "route-jason-v2") => ["--scenario", scenario, "--namespace", "bookinfo", "--gateway-url", gateway, "--requests", "6", "--settle", "0"];
 
 describe("npm run verify", () => {
   it("--help documents every flag and exits 0", async () => {

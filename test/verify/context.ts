@@ -24,6 +24,8 @@ export function testContext(overrides: Partial<ProbeContext> & { cluster?: Probe
     progress: silentProgress,
     logWaitMs: 40,
     marker: () => `m${++n}x`,
+    // No real wait in a test: the second run follows at once.
+    settle: { ms: 1000, sleep: async () => {} },
     ...overrides,
   };
 }

@@ -91,6 +91,22 @@ describe("judgeReviews", () => {
     }
   });
 
+  it("calls a run too short to tell the split from none inconclusive, not passed (--requests 1 on 80/20)", () => {
+    const one = judgeReviews(["v1"], { v1: 80, v2: 20 }, 15);
+    expect(one).toMatchObject({ pass: false, inconclusive: true });
+    expect(one.observed).toContain("too few answers to tell this split from none: raise --requests");
+    // Enough answers: conclusive, and a pass.
+    const hundred = judgeReviews([...Array<string>(80).fill("v1"), ...Array<string>(20).fill("v2")], { v1: 80, v2: 20 }, 15);
+    expect(hundred).toMatchObject({ pass: true });
+    expect(hundred).not.toHaveProperty("inconclusive");
+    // 90/10 needs more: at 30 answers chance alone would allow 0 % of v2.
+    expect(judgeReviews([...Array<string>(27).fill("v1"), ...Array<string>(3).fill("v2")], { v1: 90, v2: 10 }, 15).inconclusive).toBe(true);
+    // A route with no split is exact at any count; a short run that already fails is a failure.
+    expect(judgeReviews(["v2"], { v2: 100 }).pass).toBe(true);
+    expect(judgeReviews(["v3"], { v1: 80, v2: 20 }, 15)).toMatchObject({ pass: false });
+    expect(judgeReviews(["v3"], { v1: 80, v2: 20 }, 15)).not.toHaveProperty("inconclusive");
+  });
+
   it("catches a wrong split: 50/50 observed where 80/20 is routed, in generated runs", () => {
     const next = random(7);
     const caught = Array.from({ length: 100 }, () => judgeReviews(routed({ v1: 50, v2: 50 }, 100, next), { v1: 80, v2: 20 }, 15)).filter((c) => !c.pass).length;

@@ -50,7 +50,9 @@ describe("in-mesh commands", () => {
     const cmd = callCommand("curl", { url: "http://reviews:9080/reviews/0", headers: { "end-user": "k1" }, timeoutSeconds: 5, times: 3 });
     expect(cmd.slice(0, 6)).toEqual(["curl", "-sS", "--max-time", "5", "-H", "end-user: k1"]);
     expect(cmd.filter((a) => a === "http://reviews:9080/reviews/0")).toHaveLength(3);
-    expect(callCommand("fortio-deploy", { url: "http://httpbin:8000/get", timeoutSeconds: 5 })).toEqual(["fortio", "curl", "-timeout", "5s", "http://httpbin:8000/get"]);
+    // fortio 1.22+ prints the status line and headers on stderr unless asked to keep them on stdout,
+    // which is where parseCalls reads the status.
+    expect(callCommand("fortio-deploy", { url: "http://httpbin:8000/get", timeoutSeconds: 5 })).toEqual(["fortio", "curl", "-curl-stdout-headers", "-timeout", "5s", "http://httpbin:8000/get"]);
   });
 
   it("reads each answer of a batch, and pads what curl never finished", () => {

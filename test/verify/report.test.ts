@@ -19,6 +19,17 @@ describe("report", () => {
     expect(text.trimEnd().split("\n").at(-1)).toBe("ERROR: 1 of 2 checks passed, 1 probe could not run in 1.3 s");
   });
 
+  it("says INCONCLUSIVE, exits 2, and lets a real failure win", async () => {
+    const { exitCode } = await import("../../tools/verify/run");
+    const unsure: ProbeResult = { probe: "page loads", checks: [{ name: "reviews versions", expected: "v1 80 %", observed: "v1 100 % of 1", pass: false, inconclusive: true }] };
+    const text = formatText({ scenario: "shift-80-20", namespace: "bookinfo", gatewayUrl: "http://x", source: "flags", seconds: 1 }, [unsure]);
+    expect(text).toContain("INCONCLUSIVE");
+    expect(text.trimEnd().split("\n").at(-1)).toBe("INCONCLUSIVE: 0 of 1 checks passed, 1 inconclusive in 1.0 s");
+    expect(exitCode([unsure])).toBe(2);
+    const failed: ProbeResult = { probe: "status", checks: [{ name: "status", expected: "200", observed: "503", pass: false }] };
+    expect(exitCode([unsure, failed])).toBe(1);
+  });
+
   it("gives machines one JSON document with counts", () => {
     expect(JSON.parse(formatJson(info, results, 2))).toMatchObject({ ...info, ok: false, exitCode: 2, checks: 2, failed: 1, errors: 1, probes: results });
   });

@@ -29,6 +29,9 @@ flags:
                           scenario's own, e.g. 100 for a weighted split)
       --timeout SECONDS   limit of each HTTP request and each exec (default 20)
       --deadline SECONDS  limit of the whole run (default 600)
+      --settle SECONDS    a probe whose checks fail runs once more after this wait, since
+                          istiod may still be pushing a scenario just applied (default 10;
+                          0: judge the first run)
       --plaintext-image IMAGE
                           image of the sidecar-less client of the mTLS check
                           (default ${curlImage}, through the stack's output
@@ -54,6 +57,8 @@ export interface VerifyArgs {
   requests?: number;
   timeoutSeconds: number;
   deadlineSeconds: number;
+  /** How long a probe whose checks fail waits before its one rerun; 0: no rerun. */
+  settleSeconds: number;
   /** Without the flag: curl, through the stack's image mirror (Target.plaintextImage). */
   plaintextImage?: string;
   json: boolean;
@@ -92,6 +97,7 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
         requests: { type: "string" },
         timeout: { type: "string" },
         deadline: { type: "string" },
+        settle: { type: "string" },
         "plaintext-image": { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -128,6 +134,7 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
     requests,
     timeoutSeconds: count("timeout", values.timeout, 1, 600) ?? 20,
     deadlineSeconds: count("deadline", values.deadline, 1, 7200) ?? 600,
+    settleSeconds: count("settle", values.settle, 0, 120) ?? 10,
     plaintextImage: values["plaintext-image"],
     json: values.json ?? false,
     help: values.help ?? false,

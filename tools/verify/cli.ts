@@ -68,6 +68,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     progress: io.progressTty ? terminalProgress() : silentProgress,
     logWaitMs: 8000,
     marker: () => `v${randomBytes(6).toString("hex")}`,
+    settle: { ms: args.settleSeconds * 1000, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
   };
   try {
     const hint = target.gatewayPortForward ? `is the port-forward running? ${target.gatewayPortForward}` : undefined;

@@ -17,10 +17,15 @@ export interface CallOptions {
 /** Written by curl after each answer: the status (000 when none came) between markers. */
 const statusMark = "<<istio-lab-verify status ";
 
-/** GETs from the client: each body followed by a status line. fortio curl makes one request. */
+/**
+ * GETs from the client: each body followed by a status line. fortio curl makes one request, and
+ * since fortio 1.22 writes the response's status line and headers to stderr and only the body to
+ * stdout, unless -curl-stdout-headers restores both on stdout (fortio bincommon FetchURL), which
+ * is what parseCalls reads.
+ */
 export function callCommand(from: string, { url, headers = {}, timeoutSeconds, times = 1 }: CallOptions): string[] {
   const h = Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`]);
-  if (from === "fortio-deploy") return ["fortio", "curl", "-timeout", `${timeoutSeconds}s`, ...h, url];
+  if (from === "fortio-deploy") return ["fortio", "curl", "-curl-stdout-headers", "-timeout", `${timeoutSeconds}s`, ...h, url];
   return ["curl", "-sS", "--max-time", String(timeoutSeconds), ...h, "-w", `\n${statusMark}%{http_code}>>\n`, ...Array<string>(times).fill(url)];
 }
 

@@ -15,23 +15,30 @@ function table(rows: string[][]): string[] {
   return [line(rows[0]), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)];
 }
 
-export function summary(results: readonly ProbeResult[]): { checks: number; failed: number; errors: number } {
-  const checks = results.reduce((n, r) => n + r.checks.length, 0);
-  const failed = results.reduce((n, r) => n + r.checks.filter((c) => !c.pass).length, 0);
-  return { checks, failed, errors: results.filter((r) => r.error !== undefined).length };
+export function summary(results: readonly ProbeResult[]): { checks: number; failed: number; inconclusive: number; errors: number } {
+  const count = (which: (c: ProbeResult["checks"][number]) => boolean) => results.reduce((n, r) => n + r.checks.filter(which).length, 0);
+  return {
+    checks: count(() => true),
+    failed: count((c) => !c.pass && !c.inconclusive),
+    inconclusive: count((c) => c.inconclusive === true),
+    errors: results.filter((r) => r.error !== undefined).length,
+  };
 }
 
 export function formatText(info: RunInfo, results: readonly ProbeResult[]): string {
   const out = [`scenario ${info.scenario} in namespace ${info.namespace}, gateway ${info.gatewayUrl} (from ${info.source})`, ""];
   for (const r of results) {
-    out.push(`${r.probe}`);
+    out.push(`${r.probe}${r.rerunAfterSeconds !== undefined ? ` (run again after ${r.rerunAfterSeconds} s: the first run failed, Istio may still have been pushing the config)` : ""}`);
     if (r.error !== undefined) out.push(`  ERROR  ${r.error}`);
-    else out.push(...table([["check", "expected", "observed", "result"], ...r.checks.map((c) => [c.name, c.expected, c.observed, c.pass ? "PASS" : "FAIL"])]).map((l) => `  ${l}`));
+    else out.push(...table([["check", "expected", "observed", "result"], ...r.checks.map((c) => [c.name, c.expected, c.observed, c.pass ? "PASS" : c.inconclusive ? "INCONCLUSIVE" : "FAIL"])]).map((l) => `  ${l}`));
     out.push("");
   }
   const s = summary(results);
-  const verdict = s.errors > 0 ? "ERROR" : s.failed > 0 ? "FAIL" : "PASS";
-  out.push(`${verdict}: ${s.checks - s.failed} of ${s.checks} checks passed${s.errors ? `, ${s.errors} probe${s.errors > 1 ? "s" : ""} could not run` : ""} in ${info.seconds.toFixed(1)} s`);
+  const verdict = s.errors > 0 ? "ERROR" : s.failed > 0 ? "FAIL" : s.inconclusive > 0 ? "INCONCLUSIVE" : "PASS";
+  const passed = s.checks - s.failed - s.inconclusive;
+  out.push(
+    `${verdict}: ${passed} of ${s.checks} checks passed${s.inconclusive ? `, ${s.inconclusive} inconclusive` : ""}${s.errors ? `, ${s.errors} probe${s.errors > 1 ? "s" : ""} could not run` : ""} in ${info.seconds.toFixed(1)} s`,
+  );
   return `${out.join("\n")}\n`;
 }
 

@@ -89,7 +89,16 @@ export async function runProbes(ctx: ProbeContext, probes: readonly Probe[]): Pr
       continue;
     }
     try {
-      results.push({ probe: title, checks: await runProbe(ctx, probe) });
+      const first = await runProbe(ctx, probe);
+      const failed = first.some((c) => !c.pass && !c.inconclusive);
+      const wait = ctx.settle.ms;
+      // Once, and only where the deadline leaves room for the wait and a second run.
+      if (failed && wait > 0 && ctx.deadline.remainingMs() > 2 * wait) {
+        await ctx.settle.sleep(wait);
+        results.push({ probe: title, checks: await runProbe(ctx, probe), rerunAfterSeconds: wait / 1000 });
+      } else {
+        results.push({ probe: title, checks: first });
+      }
     } catch (error) {
       ctx.progress.done();
       if (!(error instanceof ClusterError || error instanceof DeadlineError || error instanceof HttpError)) throw error;
@@ -99,9 +108,10 @@ export async function runProbes(ctx: ProbeContext, probes: readonly Probe[]): Pr
   return results;
 }
 
-/** 0 all checks passed; 1 some check failed; 2 some probe could not observe. */
+/** 0 all checks passed; 1 some check failed; 2 some probe could not observe, or could not tell. */
 export function exitCode(results: readonly ProbeResult[]): 0 | 1 | 2 {
   if (results.some((r) => r.error !== undefined)) return 2;
-  if (results.some((r) => r.checks.some((c) => !c.pass))) return 1;
+  if (results.some((r) => r.checks.some((c) => !c.pass && !c.inconclusive))) return 1;
+  if (results.some((r) => r.checks.some((c) => c.inconclusive))) return 2;
   return 0;
 }

@@ -83,6 +83,8 @@ export interface Check {
   expected: string;
   observed: string;
   pass: boolean;
+  /** Too little was observed to tell a right lab from a wrong one: not a pass, not a finding. */
+  inconclusive?: true;
 }
 
 /**
@@ -93,4 +95,6 @@ export interface ProbeResult {
   probe: string;
   checks: Check[];
   error?: string;
+  /** The first run's checks failed and these are the second run's, after this many seconds (ProbeContext.settle). */
+  rerunAfterSeconds?: number;
 }
