@@ -10,30 +10,38 @@ describe("source hosts", () => {
     const rendered = await renderCluster(hostsStack());
     expect(rendered.resources.filter((r) => r.type === vmType)).toEqual([]);
     expect(rendered.invokes.filter((i) => i.token.startsWith("vsphere:"))).toEqual([]);
-    expect(command(rendered, "linux-node1-access").dependsOn).toEqual([]);
+    expect(command(rendered, "linux-node1-access").dependsOn).toEqual(["linux-node1-reset"]);
     expect(command(rendered, "linux-node1-os").inputs.create).toContain("VMXNET3_WORKAROUND=0");
   });
 
-  it("resets each machine on destroy, from the one step only its address replaces", async () => {
+  it("resets each machine on destroy from a step of its own: no create, replaced only by its address (old one first), deleted after every other step of the node", async () => {
     const rendered = await renderCluster(hostsStack());
     for (const node of ["linux-node1", "linux-node2", "linux-node3"]) {
-      const access = command(rendered, `${node}-access`);
-      expect(access.inputs.delete).toEqual(expect.stringContaining("kubeadm reset -f"));
-      expect(access.inputs.delete).toEqual(expect.stringContaining("reset-node"));
-      expect(access.inputs.triggers).toEqual([nodeIp(node)]);
+      const reset = command(rendered, `${node}-reset`);
+      expect(reset.inputs.create).toBeUndefined();
+      expect(reset.inputs.delete).toEqual(expect.stringContaining("kubeadm reset -f"));
+      expect(reset.inputs.delete).toMatch(/ reset-node$/);
+      expect(reset.inputs.triggers).toEqual([nodeIp(node)]);
+      expect(reset.options.deleteBeforeReplace).toBe(true);
+      // The node's first step waits for it, so a destroy deletes (runs) it last.
+      expect(command(rendered, `${node}-access`).dependsOn).toContain(`${node}-reset`);
     }
     // Any other step with a delete would reset a node whenever its script changes.
-    expect(commands(rendered).filter((c) => c.inputs.delete !== undefined).map((c) => c.name)).toEqual([
-      "linux-node1-access",
-      "linux-node2-access",
-      "linux-node3-access",
-    ]);
+    expect(commands(rendered).filter((c) => c.inputs.delete !== undefined).map((c) => c.name)).toEqual(["linux-node1-reset", "linux-node2-reset", "linux-node3-reset"]);
+  });
+
+  it("gives up on a host that is gone within about a minute when it resets, not after the minutes a booting VM gets", async () => {
+    const seen = await connections(hostsStack());
+    const bound = (c: Record<string, unknown> | undefined) => Number(c?.dialErrorLimit) * Number(c?.perDialTimeout) + (Number(c?.dialErrorLimit) - 1) * 5;
+    // pulumi-command dials up to dialErrorLimit times, each up to perDialTimeout, backing off to 5 s apart.
+    expect(bound(seen.get("linux-node2-reset"))).toBeLessThanOrEqual(75);
+    expect(bound(seen.get("linux-node2-access"))).toBeGreaterThan(600);
   });
 
   it("goes through passwordless sudo for a non-root SSH user and dials the configured port", async () => {
     const rendered = await renderCluster(hostsStack({ ssh: { user: "rocky", port: 2222 } }));
-    for (const c of commands(rendered)) expect(c.inputs.create, c.name).toMatch(/^sudo -n env /);
-    expect(command(rendered, "linux-node1-access").inputs.delete).toMatch(/^sudo -n env /);
+    for (const c of commands(rendered).filter((x) => x.inputs.create !== undefined)) expect(c.inputs.create, c.name).toMatch(/^sudo -n env /);
+    expect(command(rendered, "linux-node1-reset").inputs.delete).toMatch(/^sudo -n env /);
   });
 
   it("uses the configured nodes, network interface and Kubernetes version", async () => {
@@ -57,6 +65,19 @@ describe("source hosts", () => {
   });
 });
 
+/** Each remote command's connection as the engine receives it (a secret in the render, as it holds the key). */
+async function connections(stack: Record<string, unknown>): Promise<Map<string, Record<string, unknown>>> {
+  const seen = new Map<string, Record<string, unknown>>();
+  await renderConfig(stackConfig("test", stack), renderProgram(), {
+    ...defaultStandIns,
+    outputs: (type, name, inputs) => {
+      if (type === "command:remote:Command") seen.set(name, reveal(inputs.connection) as Record<string, unknown>);
+      return defaultStandIns.outputs!(type, name, inputs);
+    },
+  });
+  return seen;
+}
+
 function nodeIp(node: string): string {
   return { "linux-node1": "192.168.56.11", "linux-node2": "192.168.56.12", "linux-node3": "192.168.56.13" }[node] ?? "";
 }
@@ -64,18 +85,10 @@ function nodeIp(node: string): string {
 describe("SSH host keys", () => {
   it("pins a node's host key on every step that talks to it, and only there", async () => {
     const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKeyOfLinuxNode2xxxxxxxxxxxxxxxxxxxx";
-    // The connection is a secret in the render; what the engine receives is read here.
-    const seen = new Map<string, Record<string, unknown>>();
-    const config = stackConfig("test", hostsStack({ ssh: { hostKeys: { "linux-node2": key } } }));
-    await renderConfig(config, renderProgram(), {
-      ...defaultStandIns,
-      outputs: (type, name, inputs) => {
-        if (type === "command:remote:Command") seen.set(name, reveal(inputs.connection) as Record<string, unknown>);
-        return defaultStandIns.outputs!(type, name, inputs);
-      },
-    });
+    const seen = await connections(hostsStack({ ssh: { hostKeys: { "linux-node2": key } } }));
     expect(seen.get("linux-node2-join")?.hostKey).toBe(key);
     expect(seen.get("linux-node2-access")?.hostKey).toBe(key);
+    expect(seen.get("linux-node2-reset")?.hostKey).toBe(key);
     expect(seen.get("linux-node3-join")).not.toHaveProperty("hostKey");
     expect(seen.get("control-plane-init")).not.toHaveProperty("hostKey");
   });

@@ -12,12 +12,25 @@ export const dialErrorLimit = 90;
 export const perDialTimeout = 30;
 
 /**
+ * The dial bound of the reset on destroy (source hosts): a host that is gone fails the destroy
+ * within about a minute (4 dials of at most 15 s, 5 s apart; pulumi-command remote/connection.go
+ * retries a failed dial until dialErrorLimit) rather than the 7 minutes a booting VM is given.
+ */
+export const resetDial = { dialErrorLimit: 4, perDialTimeout: 15 } as const;
+
+/**
  * The SSH connection to one node, built from exactly the keys of the provider's schema: a
  * malformed connection makes the provider print all of it, private key included. With the node's
  * host key pinned, the provider talks only to that host; without it, it accepts any host key
  * (pulumi-command remote/connection.go: InsecureIgnoreHostKey), so whoever answers on the
  * address gets the join token and can hand back a kubeconfig of its own.
  */
-export function nodeConnection(host: string, ssh: Ssh, privateKey: Secret, hostKey?: string): command.types.input.remote.ConnectionArgs {
-  return { host, port: ssh.port, user: ssh.user, privateKey, dialErrorLimit, perDialTimeout, ...(hostKey && { hostKey }) };
+export function nodeConnection(
+  host: string,
+  ssh: Ssh,
+  privateKey: Secret,
+  hostKey?: string,
+  dial: { dialErrorLimit: number; perDialTimeout: number } = { dialErrorLimit, perDialTimeout },
+): command.types.input.remote.ConnectionArgs {
+  return { host, port: ssh.port, user: ssh.user, privateKey, ...dial, ...(hostKey && { hostKey }) };
 }

@@ -1,10 +1,10 @@
-import type * as command from "@pulumi/command";
+import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { MachineClusterConfig } from "../../config";
 import type { Node as NodeSpec } from "../../config/schema";
-import { nodeConnection } from "./connection";
+import { nodeConnection, resetDial } from "./connection";
 import { runScript } from "./run-script";
-import { nodeScript } from "./scripts";
+import { nodeScript, scriptCommand } from "./scripts";
 
 export interface NodeArgs {
   node: NodeSpec;
@@ -22,7 +22,7 @@ export interface NodeArgs {
 }
 
 /**
- * One machine made ready for kubeadm: first contact (and, on hosts, the reset on destroy), then
+ * One machine made ready for kubeadm: (on hosts, the reset on destroy, then) first contact, then
  * the OS, the Kubernetes packages and containerd, each step after the one before.
  */
 export class Node extends pulumi.ComponentResource {
@@ -36,18 +36,26 @@ export class Node extends pulumi.ComponentResource {
     this.connection = nodeConnection(node.ip, config.ssh, config.sshPrivateKey, config.ssh.hostKeys?.[node.name]);
     const common = { connection: this.connection, sshUser: config.ssh.user };
 
-    // Only the machine's identity replaces this step: its delete resets the node, and a replace
-    // (create first, then delete) triggered by anything else would reset a working node.
+    // On hosts, destroy gives the machine back with `kubeadm reset`: a command of its own with no
+    // create (pulumi-command dials nothing for a Command without one, remote/commandController.go),
+    // so only its delete reaches the host, with a short dial bound. Everything else on the node
+    // waits for it, so it is deleted last; only the machine's identity replaces it, old one first.
+    const reset = args.resetOnDestroy
+      ? new command.remote.Command(
+          `${name}-reset`,
+          {
+            connection: nodeConnection(node.ip, config.ssh, config.sshPrivateKey, config.ssh.hostKeys?.[node.name], resetDial),
+            delete: scriptCommand(nodeScript("reset-node"), {}, config.ssh.user),
+            triggers: [args.machineId],
+            addPreviousOutputInEnv: false,
+          },
+          { parent: this, deleteBeforeReplace: true, customTimeouts: { create: "1m", delete: "15m" }, dependsOn: args.machine ? [args.machine] : [] },
+        )
+      : undefined;
     const access = runScript(
       `${name}-access`,
-      {
-        ...common,
-        script: nodeScript("wait-ready"),
-        triggers: [args.machineId],
-        onDelete: args.resetOnDestroy ? { script: nodeScript("reset-node") } : undefined,
-        timeout: "15m",
-      },
-      { parent: this, dependsOn: args.machine ? [args.machine] : [] },
+      { ...common, script: nodeScript("wait-ready"), triggers: [args.machineId], timeout: "15m" },
+      { parent: this, dependsOn: [...(args.machine ? [args.machine] : []), ...(reset ? [reset] : [])] },
     );
 
     const labHosts = config.nodes.map((n) => `${n.name}=${n.ip}`).join(" ");
