@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { isLocalCluster, type ClusterConfig, type MachineClusterConfig } from "../config";
 import { existingKubeconfig } from "./existing";
+import { clusterIdentifierOf } from "./identity";
 import { localCluster } from "./local/local-cluster";
 import { KubeadmCluster, type Machine } from "./kubeadm/kubeadm-cluster";
 import { VsphereMachines } from "./vsphere/machines";
@@ -47,11 +48,8 @@ export class Cluster extends pulumi.ComponentResource {
   /** A node's address on which every node port answers: the control plane of machines istio-lab built. */
   readonly nodeAddress?: string;
   /**
-   * Names this cluster to the provider. For a cluster istio-lab creates in containers it carries
-   * the creating command's id, which is new whenever the cluster is: the provider is then replaced,
-   * and the engine replaces every resource of a replaced provider (pulumi/pulumi
-   * pkg/resource/deploy/step_generator.go; pulumi-kubernetes DiffConfig replaces on a changed
-   * clusterIdentifier), so a rebuilt cluster gets its mesh again instead of a state that lies.
+   * Names this cluster to the provider: the stack's base name, and for a cluster istio-lab makes
+   * (kind, k3d, kubeadm) the digest of its CA, which is new exactly when the cluster is (identity.ts).
    */
   readonly clusterIdentifier: pulumi.Input<string>;
 
@@ -69,11 +67,12 @@ export class Cluster extends pulumi.ComponentResource {
       this.kubeconfig = kubeconfig = local.kubeconfig;
       this.deletedWith = local.command;
       this.gatewayEntry = { address: "127.0.0.1", port: config.hostPort };
-      this.clusterIdentifier = pulumi.interpolate`${args.clusterIdentifier}-${local.command.id}`;
+      this.clusterIdentifier = clusterIdentifierOf(args.clusterIdentifier, local.kubeconfig);
     } else {
       const built = this.buildMachines(name, config, args.images ?? []);
       this.kubeconfig = kubeconfig = built.kubeconfig;
       this.deletedWith = built.deletedWith;
+      this.clusterIdentifier = clusterIdentifierOf(args.clusterIdentifier, built.kubeconfig);
       const controlPlane = config.nodes.find((n) => n.role === "control-plane");
       if (controlPlane) {
         this.nodeAddress = controlPlane.ip;

@@ -105,12 +105,12 @@ describe("replacements", () => {
     ]));
     const before = await renderConfig(hosts);
     const joins = (plan: ReturnType<typeof planUpdate>) => names(plan.replace).filter((n) => n.includes("join"));
-    expect(joins(planUpdate(before, await renderConfig(movedControlPlane)))).toEqual([
-      "linux-node2-join",
-      "linux-node2-join-command",
-      "linux-node3-join",
-      "linux-node3-join-command",
-    ]);
+    const rebuilt = planUpdate(before, await renderConfig(movedControlPlane));
+    expect(joins(rebuilt)).toEqual(["linux-node2-join", "linux-node2-join-command", "linux-node3-join", "linux-node3-join-command"]);
+    // A new control plane is a new cluster (a new CA): the provider is replaced, and with it every
+    // object, so the new cluster gets its mesh and lab again (components/cluster/identity.ts).
+    expect(rebuilt.replace.find((r) => r.resource.name === "cluster-kubernetes")?.because).toEqual(["clusterIdentifier"]);
+    expect(rebuilt.replace.find((r) => r.resource.name === "HelmRelease/istio-system/istiod")?.because).toEqual(["(provider replaced)"]);
     const movedWorker = edit(hosts, "istio-lab:cluster", (c) => (c.nodes = [
       { name: "linux-node1", ip: "192.168.56.11", role: "control-plane" },
       { name: "linux-node2", ip: "192.168.56.12", role: "worker" },
@@ -118,8 +118,9 @@ describe("replacements", () => {
     ]));
     const plan = planUpdate(before, await renderConfig(movedWorker));
     expect(joins(plan)).toEqual(["linux-node3-join", "linux-node3-join-command"]);
-    // The old host is reset before the new one is set up.
-    expect(plan.replace.find((r) => r.resource.name === "linux-node3-access")?.deleteBeforeReplace).toBe(true);
+    // The old host is reset before the new one is set up; the cluster (its CA) stays, and so does the mesh.
+    expect(plan.replace.find((r) => r.resource.name === "linux-node3-reset")?.deleteBeforeReplace).toBe(true);
+    expect(names(plan.replace).filter((n) => n.startsWith("HelmRelease") || n === "cluster-kubernetes")).toEqual([]);
   });
 });
 

@@ -76,9 +76,12 @@ describe("a platform and four labs on it", () => {
       }
     }
     // The local platform's kind cluster: its kubeconfig from the platform's secret output, its
-    // identity that of the cluster's creating command.
+    // identity the platform's own (the stack and its cluster's CA).
     const platformProvider = (await render("student-1")).resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
-    expect(platformProvider.inputs).toMatchObject({ kubeconfig: "[secret]", clusterIdentifier: "istio-lab-local-cluster-kind-id" });
+    const ownProvider = (await render("local")).resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
+    expect(platformProvider.inputs.kubeconfig).toBe("[secret]");
+    expect(platformProvider.inputs.clusterIdentifier).toMatch(/^istio-lab-local-[0-9a-f]{12}$/);
+    expect(platformProvider.inputs.clusterIdentifier).toBe(ownProvider.inputs.clusterIdentifier);
   });
 
   it("reaches a platform on source kubeconfig through the same file and pinned context, never a copy of its credentials", async () => {

@@ -29,21 +29,31 @@ export const vsphereLookups: Record<string, Record<string, unknown>> = {
   "vsphere:index/getVirtualMachine:getVirtualMachine": vsphereTemplate,
 };
 
-/** Stand-in answers of the remote commands whose stdout the program reads, by name suffix. */
-const commandOutputs: Record<string, string> = {
-  "-kubeconfig": "apiVersion: v1\nkind: Config\n# stand-in for /etc/kubernetes/admin.conf\n",
-  "-join-command": "kubeadm join 192.168.56.11:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:0000\n",
-};
+/**
+ * A cluster's kubeconfig as its maker prints it. Its CA stands for the cluster: kubeadm, kind and
+ * k3d make a new one with every new cluster, so the stand-in CA follows what makes a new cluster
+ * (the control plane's machine; a kind cluster's shape), and a render of a rebuilt cluster shows
+ * the provider's new identity as the real one would (components/cluster/identity.ts).
+ */
+export function standInKubeconfig(what: string, clusterOf: unknown): string {
+  const ca = Buffer.from(`-----BEGIN CERTIFICATE-----\nstand-in CA of ${JSON.stringify(clusterOf)}\n-----END CERTIFICATE-----\n`).toString("base64");
+  return `apiVersion: v1\nkind: Config\n# stand-in for ${what}\nclusters:\n- name: lab\n  cluster:\n    server: https://127.0.0.1:6443\n    certificate-authority-data: ${ca}\n`;
+}
 
-/** What local-cluster.sh prints: the kubeconfig of the kind or k3d cluster it made. */
-const localClusterKubeconfig = "apiVersion: v1\nkind: Config\n# stand-in for `kind get kubeconfig`\n";
+/** Stand-in answers of the remote commands whose stdout the program reads, by name suffix. */
+const commandOutputs: Record<string, (inputs: Record<string, unknown>) => string> = {
+  // read-kubeconfig.sh; its first trigger is the control plane's machine.
+  "-kubeconfig": (inputs) => standInKubeconfig("/etc/kubernetes/admin.conf", (inputs.triggers as unknown[] | undefined)?.[0]),
+  "-join-command": () => "kubeadm join 192.168.56.11:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:0000\n",
+};
 
 export const defaultStandIns: StandIns = {
   invokes: vsphereLookups,
-  outputs: (type, name) => {
-    if (type === "command:local:Command" && /-(kind|k3d)$/.test(name)) return { stdout: localClusterKubeconfig, stderr: "" };
+  outputs: (type, name, inputs) => {
+    // local-cluster.sh prints the kubeconfig of the kind or k3d cluster it made; its triggers are the cluster's shape.
+    if (type === "command:local:Command" && /-(kind|k3d)$/.test(name)) return { stdout: standInKubeconfig("`kind get kubeconfig`", inputs.triggers), stderr: "" };
     if (type !== "command:remote:Command") return {};
     const suffix = Object.keys(commandOutputs).find((s) => name.endsWith(s));
-    return { stdout: suffix ? commandOutputs[suffix] : "", stderr: "" };
+    return { stdout: suffix ? commandOutputs[suffix](inputs) : "", stderr: "" };
   },
 };
