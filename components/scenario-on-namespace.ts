@@ -20,7 +20,7 @@ export interface ScenarioOnNamespaceArgs {
  */
 export function scenarioOnNamespace(args: ScenarioOnNamespaceArgs, opts: pulumi.ComponentResourceOptions): { workloads: Workloads; scenario: Scenario } {
   const { namespace, spec } = args;
-  const workloads = new Workloads("workloads", { namespace, apps: selectApps(spec.workloads), imageRegistry: args.imageRegistry }, opts);
+  const workloads = new Workloads("workloads", { namespace, apps: [...selectApps(spec.workloads), ...(spec.apps ?? [])], imageRegistry: args.imageRegistry }, opts);
   const scenario = new Scenario("scenario", { namespace, resources: args.resources ?? spec.resources, services: workloads.services }, opts);
   return { workloads, scenario };
 }

@@ -4,7 +4,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import * as k8s from "@pulumi/kubernetes";
 import { scenarioNames } from "../catalog/scenarios/names";
-import { scenarioOptionSchemas } from "../catalog/scenarios/options";
+import { exampleConfig } from "../catalog/scenarios/examples";
 import { ConfigError } from "../components/config";
 import { renderConfig, type Rendered } from "./lib/mock-engine";
 import { readStackFileForRender, stackConfig, type StackConfig } from "./lib/stack-file";
@@ -169,8 +169,8 @@ async function main(): Promise<number> {
   const scenarios = new Map<string, Rendered>();
   for (const scenario of scenarioNames) {
     const config = { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" }, "istio-lab:scenario": scenario };
-    const options = scenarioOptionSchemas[scenario]?.example;
-    scenarios.set(scenario, await renderConfig(stackConfig("bench", options ? { ...config, "istio-lab:scenarioOptions": options } : config)));
+    const example = exampleConfig(scenario);
+    scenarios.set(scenario, await renderConfig(stackConfig("bench", { ...config, ...example })));
   }
   const rows = scenarioSwitches(scenarios);
   for (const { from, to, plan, outside } of rows) {

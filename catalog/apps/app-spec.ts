@@ -14,7 +14,12 @@ export interface ContainerSpec {
   imagePullPolicy: "IfNotPresent" | "Always";
   ports: { containerPort: number; name?: string }[];
   command?: string[];
+  args?: string[];
   env?: Record<string, string>;
+  /** Requests of the container. */
+  resources?: { cpu?: string; memory?: string };
+  /** An HTTP path on the container port that answers 200 when ready (the readiness probe). */
+  readinessPath?: string;
   volumes?: VolumeSpec[];
 }
 

@@ -1,7 +1,9 @@
 // The scenario catalog: every name of names.ts, resolved to its data.
 import type { ScenarioSpec } from "./scenario-spec";
 import { bookinfo } from "./bookinfo";
+import type { CustomService } from "../apps/custom";
 import { circuitBreaking } from "./circuit-breaking";
+import { customOptions, customScenario } from "./custom";
 import { faultAbort, faultDelay } from "./faults";
 import { ingressHttpbin } from "./ingress";
 import { mirroring } from "./mirroring";
@@ -33,13 +35,15 @@ export const catalog = {
   "sticky-sessions": stickySessions,
   "mtls-strict": mtlsStrict,
   "ingress-httpbin": ingressHttpbin,
-} satisfies Record<ScenarioName, ScenarioSpec | ((options: never) => ScenarioSpec)>;
+} satisfies Record<Exclude<ScenarioName, "custom">, ScenarioSpec | ((options: never) => ScenarioSpec)>;
 
 /**
  * The scenario's data for its options. The options go through the scenario's schema again (the
  * config layer already did), so a caller outside the config path gets the same defaults and errors.
  */
-export function resolveScenario(name: ScenarioName, options: unknown): ScenarioSpec {
+export function resolveScenario(name: ScenarioName, options: unknown, customServices: readonly CustomService[] = []): ScenarioSpec {
+  // Your own services: their routes are the options, their declaration istio-lab:apps.custom.
+  if (name === "custom") return customScenario(customOptions.parse(options ?? {}), customServices);
   // Each factory takes exactly what its schema in options.ts parses to.
   const entry = catalog[name] as ScenarioSpec | ((options: unknown) => ScenarioSpec);
   if (typeof entry !== "function") return entry;

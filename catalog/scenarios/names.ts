@@ -18,6 +18,7 @@ export const scenarioNames = [
   "sticky-sessions",
   "mtls-strict",
   "ingress-httpbin",
+  "custom",
 ] as const;
 
 export type ScenarioName = (typeof scenarioNames)[number];

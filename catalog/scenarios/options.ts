@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { customOptions } from "./custom";
 import type { ScenarioName } from "./names";
 
 const percent = z.int().min(0).max(100);
@@ -42,6 +43,8 @@ const stickySessions = z
 export const scenarioOptionSchemas: Partial<Record<ScenarioName, { schema: z.ZodType; default?: unknown; example?: unknown }>> = {
   canary: { schema: canary, example: { weights: { v1: 80, v2: 20 } } },
   "sticky-sessions": { schema: stickySessions, default: { hashBy: "header", name: "end-user" } },
+  // The seed's first release step: 90 % to back v1, 10 % to its canary v2.
+  custom: { schema: customOptions, example: { routes: [{ service: "back", weights: { v1: 90, v2: 10 } }] } },
 };
 
 export type CanaryOptions = z.infer<typeof canary>;

@@ -50,6 +50,23 @@ export interface RetriedProbe extends InMeshOrigin {
   requestsLogged: number;
 }
 
+/**
+ * GETs of `path` through the ingress gateway, each answer's version read from a response header or
+ * a body pattern (istio-lab:apps.custom[].marker): the share of each version, within `tolerance`.
+ */
+export interface VersionsProbe {
+  kind: "versions";
+  service: string;
+  path: string;
+  requests: number;
+  marker: { header: string } | { body: string };
+  /** Every version the service declares: an answer naming one of them counts. */
+  versions: string[];
+  /** Percent of answers per version. */
+  expected: Record<string, number>;
+  tolerance?: number;
+}
+
 /** A request answered by one Deployment and seen, as a discarded shadow copy, by the others. */
 export interface MirroredProbe extends InMeshOrigin {
   kind: "mirrored";
@@ -92,7 +109,7 @@ export interface MtlsProbe {
   outsideMesh: "refused" | "accepted";
 }
 
-export type Probe = ProductPageProbe | IngressProbe | RetriedProbe | MirroredProbe | LoadProbe | StickyProbe | MtlsProbe;
+export type Probe = ProductPageProbe | IngressProbe | RetriedProbe | MirroredProbe | LoadProbe | StickyProbe | MtlsProbe | VersionsProbe;
 
 /** A request a person sends through the gateway to see the scenario: a host to name, where the Gateway binds one. */
 export interface GatewayRequest {
@@ -106,7 +123,13 @@ export interface GatewayRequest {
  */
 export function gatewayRequests(probes: readonly Probe[]): GatewayRequest[] {
   const requests = probes.flatMap((p): GatewayRequest[] =>
-    p.kind === "productpage" ? [{ path: "/productpage" }] : p.kind === "ingress" && p.status === 200 ? [{ host: p.host, path: p.path }] : [],
+    p.kind === "productpage"
+      ? [{ path: "/productpage" }]
+      : p.kind === "versions"
+        ? [{ path: p.path }]
+        : p.kind === "ingress" && p.status === 200
+          ? [{ host: p.host, path: p.path }]
+          : [],
   );
   return requests.filter((r, i) => requests.findIndex((o) => o.host === r.host && o.path === r.path) === i);
 }

@@ -1,4 +1,5 @@
 import type { WorkloadNeed } from "../apps";
+import type { AppSpec } from "../apps/app-spec";
 import type { IstioResource } from "../istio-resources";
 import type { Probe } from "./probes";
 
@@ -7,6 +8,8 @@ export interface ScenarioSpec {
   /** One line: the upstream task it reproduces. */
   description: string;
   workloads: WorkloadNeed[];
+  /** Applications the scenario declares itself (scenario custom: istio-lab:apps.custom), beside the catalog's. */
+  apps?: AppSpec[];
   /** Applied in the app namespace; each DestinationRule before the VirtualServices that use it. */
   resources: IstioResource[];
   probes: Probe[];

@@ -1,6 +1,7 @@
 // Reads the whole stack configuration into one typed LabConfig, or fails with every problem at once.
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
+import type { CustomService } from "../../catalog/apps/custom";
 import { resolveScenario } from "../../catalog/scenarios";
 import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names";
 import { scenarioOptionSchemas } from "../../catalog/scenarios/options";
@@ -44,7 +45,7 @@ export interface LabOnPlatformConfig {
   scenarioOptions: unknown;
   scenarioSpec: ScenarioSpec;
   /** `namespace` defaults to the lab stack's name; `imageRegistry` to the platform's. */
-  apps: { namespace: string; imageRegistry?: string };
+  apps: { namespace: string; imageRegistry?: string; custom?: CustomService[] };
   verify: schema.Verify;
 }
 
@@ -144,7 +145,17 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], 
     issues.push({ key: key("scenarioOptions"), message: `scenario ${scenario} takes no options; remove istio-lab:scenarioOptions` });
   }
 
-  const scenarioSpec = inCatalog && !issues.some((i) => i.key.startsWith(key("scenarioOptions"))) ? resolveScenario(scenario, scenarioOptions) : undefined;
+  const appsInput = object("apps");
+  // Scenario custom routes the services istio-lab:apps.custom declares; a malformed declaration is
+  // reported where apps is parsed below, and the scenario then waits for it.
+  const declared = schema.apps.shape.custom.safeParse((appsInput as { custom?: unknown } | null | undefined)?.custom);
+  if (scenario === "custom" && declared.success && (declared.data ?? []).length === 0) {
+    issues.push({ key: key("apps.custom"), message: "is required for scenario custom: declare your services (name, port, versions with their images)" });
+  }
+  const scenarioSpec =
+    inCatalog && declared.success && !issues.some((i) => i.key.startsWith(key("scenarioOptions")) || i.key === key("apps.custom"))
+      ? resolveScenario(scenario, scenarioOptions, declared.data ?? [])
+      : undefined;
   if (scenarioSpec) issues.push(...analyze(scenario, scenarioSpec));
 
   const verify = parse("verify", schema.verify, orDefault(object("verify"), {}));
@@ -157,13 +168,13 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], 
       const text = values[key(name)];
       if (text !== undefined && text !== "{}") issues.push({ key: key(name), message: `is set in a lab stack: the cluster and the mesh are the platform's (istio-lab:platform: ${platform}); remove it` });
     }
-    const lab = labApps(parse("apps", schema.labApps, orDefault(object("apps"), {})), { stack, platform, siblingLabs }, issues);
+    const lab = labApps(parse("apps", schema.labApps, orDefault(appsInput, {})), { stack, platform, siblingLabs }, issues);
     if (issues.length > 0 || !scenarioSpec || !lab || !verify) throw new ConfigError(redactSecrets(issues, values, secretKeys));
     return { platform, scenario, scenarioOptions, scenarioSpec, apps: lab.apps, verify };
   }
 
   const mesh = parse("mesh", schema.mesh, orDefault(object("mesh"), {}));
-  const apps = parse("apps", schema.apps, orDefault(object("apps"), {}));
+  const apps = parse("apps", schema.apps, orDefault(appsInput, {}));
   if (mesh) issues.push(...rules.meshOptionRules(mesh));
 
   const rawCluster = object("cluster");
@@ -223,7 +234,7 @@ function labApps(
     });
     return undefined;
   }
-  return { apps: { namespace, ...(apps.imageRegistry && { imageRegistry: apps.imageRegistry }) } };
+  return { apps: { namespace, ...(apps.imageRegistry && { imageRegistry: apps.imageRegistry }), ...(apps.custom && { custom: apps.custom }) } };
 }
 
 /** Keys whose values are secrets whether or not they were stored as such. */

@@ -1,5 +1,6 @@
 // The shape of every `istio-lab:` key, field by field. Rules that relate fields live in rules.ts.
 import { z } from "zod";
+import { customServices } from "../../catalog/apps/custom";
 import { defaultIstioVersion } from "../../catalog/versions";
 import { isNetworkAddress, parseCidr } from "./net";
 
@@ -195,10 +196,12 @@ export const apps = z.strictObject({
       error: "must be a registry host and optional path such as mirror.example.com:5000/lab, without https://",
     })
     .optional(),
+  /** Your own services (scenario custom), rendered as the samples are. */
+  custom: customServices.optional(),
 });
 
 /** A lab stack's apps: no default namespace here, since it is the lab stack's own name. */
-export const labApps = z.strictObject({ namespace: apps.shape.namespace.unwrap().optional(), imageRegistry: apps.shape.imageRegistry });
+export const labApps = z.strictObject({ namespace: apps.shape.namespace.unwrap().optional(), imageRegistry: apps.shape.imageRegistry, custom: apps.shape.custom });
 
 /**
  * The platform stack a lab runs on, as `pulumi.StackReference` names it: a stack of this project,

@@ -5,10 +5,11 @@ import { ofKind } from "../../catalog/istio-resources";
 import type { Probe } from "../../catalog/scenarios/probes";
 import { selectApps } from "../../catalog/apps";
 import { resolveScenario } from "../../catalog/scenarios";
+import { exampleScenario } from "../../catalog/scenarios/examples";
 import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names";
 
 const withOptions: Partial<Record<ScenarioName, unknown>> = { canary: { weights: { v1: 75, v2: 25 } } };
-const resolve = (name: ScenarioName, options = withOptions[name]) => resolveScenario(name, options);
+const resolve = (name: ScenarioName, options = withOptions[name]) => (name === "custom" && options === undefined ? exampleScenario(name) : resolveScenario(name, options));
 const probesOf = <K extends Probe["kind"]>(name: ScenarioName, kind: K, options?: unknown) =>
   resolve(name, options).probes.filter((p): p is Extract<Probe, { kind: K }> => p.kind === kind);
 
@@ -24,7 +25,7 @@ describe("probes", () => {
     const spec = resolve(name);
     expect(spec.probes.length).toBeGreaterThan(0);
     expect(spec.description.length).toBeGreaterThan(10);
-    const deployments = new Set(selectApps(spec.workloads).flatMap((a) => a.versions.map((v) => v.deployment)));
+    const deployments = new Set([...selectApps(spec.workloads), ...(spec.apps ?? [])].flatMap((a) => a.versions.map((v) => v.deployment)));
     for (const probe of spec.probes) {
       const named = [
         ...("from" in probe ? [probe.from] : []),

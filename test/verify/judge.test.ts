@@ -74,7 +74,7 @@ describe("judgeReviews", () => {
   it("fails when some answer shows no version, and when nothing answered", () => {
     const check = judgeReviews([...seen({ v1: 19 }), "unavailable"], { v1: 100 });
     expect(check.pass).toBe(false);
-    expect(check.observed).toContain("1 without a reviews version");
+    expect(check.observed).toContain("1 without a version");
     expect(judgeReviews([], { v1: 100 }).pass).toBe(false);
   });
 

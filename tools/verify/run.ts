@@ -10,10 +10,11 @@ import { mtlsTitle, runMtls } from "./probes/mtls";
 import { productPageTitle, runProductPage } from "./probes/productpage";
 import { retriedTitle, runRetried } from "./probes/retried";
 import { runSticky, stickyTitle } from "./probes/sticky";
+import { runVersions, versionsTitle } from "./probes/versions";
 import { ClusterError, HttpError, type Check, type ProbeResult } from "./types";
 
 /** Probes that go through the ingress gateway; every other kind works through the cluster API. */
-const throughGateway = (probe: Probe) => probe.kind === "productpage" || probe.kind === "ingress";
+const throughGateway = (probe: Probe) => probe.kind === "productpage" || probe.kind === "ingress" || probe.kind === "versions";
 
 /** What each probe kind is called in the report, and how it runs. */
 interface ProbeHandler<P extends Probe> {
@@ -29,6 +30,7 @@ const handlers: { [K in Probe["kind"]]: ProbeHandler<Extract<Probe, { kind: K }>
   load: { title: loadTitle, run: runLoad },
   sticky: { title: stickyTitle, run: runSticky },
   mtls: { title: mtlsTitle, run: runMtls },
+  versions: { title: versionsTitle, run: runVersions },
 };
 
 // The table is keyed by kind, so the handler found for a probe always takes that probe's type.

@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
 import { resolveScenario } from "../../catalog/scenarios";
 import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names";
+import { customServices as customServicesSchema } from "../../catalog/apps/custom";
 import { curlImage } from "../../catalog/versions";
 import { mirrored } from "../../components/images";
 import { UsageError, type VerifyArgs } from "./args";
@@ -63,17 +64,20 @@ async function stackOutputs(args: VerifyArgs, run: CommandRunner): Promise<Recor
 }
 
 /** `istio-lab:scenarioOptions` of the stack's config, when set; absent or unreadable means none. */
-async function stackScenarioOptions(args: VerifyArgs, run: CommandRunner): Promise<unknown> {
+/** A stack's `istio-lab:` config value, parsed (objects come as JSON text or as objectValue). */
+async function stackConfigValues(args: VerifyArgs, run: CommandRunner): Promise<{ scenarioOptions?: unknown; customServices?: unknown }> {
   try {
     const config = JSON.parse(await run("pulumi", ["config", "--json", ...(args.stack ? ["--stack", args.stack] : [])], pulumiTimeoutMs)) as Record<
       string,
       { value?: string; objectValue?: unknown } | undefined
     >;
-    const entry = config["istio-lab:scenarioOptions"];
-    if (!entry) return undefined;
-    return entry.objectValue ?? (entry.value !== undefined ? JSON.parse(entry.value) : undefined);
+    const value = (key: string) => {
+      const entry = config[key];
+      return entry ? (entry.objectValue ?? (entry.value !== undefined ? JSON.parse(entry.value) : undefined)) : undefined;
+    };
+    return { scenarioOptions: value("istio-lab:scenarioOptions"), customServices: (value("istio-lab:apps") as { custom?: unknown } | undefined)?.custom };
   } catch {
-    return undefined;
+    return {};
   }
 }
 
@@ -84,10 +88,14 @@ export function isScenarioName(name: string): name is ScenarioName {
 }
 
 /** The scenario's data for its options; a bad name or bad options is a usage error naming the fix. */
-export function scenarioSpec(name: string, options: unknown): { scenario: ScenarioName; spec: ScenarioSpec } {
+export function scenarioSpec(name: string, options: unknown, customServices?: unknown): { scenario: ScenarioName; spec: ScenarioSpec } {
   if (!isScenarioName(name)) throw new UsageError(`unknown scenario "${name}"; the catalog has: ${scenarioNames.join(", ")}`);
+  const declared = customServicesSchema.safeParse(customServices ?? []);
+  if (name === "custom" && (!declared.success || declared.data.length === 0)) {
+    throw new UsageError("scenario custom checks the services the stack declares (istio-lab:apps.custom): pass --stack, not --scenario alone");
+  }
   try {
-    return { scenario: name, spec: resolveScenario(name, options) };
+    return { scenario: name, spec: resolveScenario(name, options, declared.success ? declared.data : []) };
   } catch (error) {
     const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
     const why = issues ? issues.map((i) => `${i.path.map(String).join(".") || "(options)"}: ${i.message}`).join("; ") : String(error);
@@ -106,7 +114,8 @@ export async function resolveTarget(args: VerifyArgs, run: CommandRunner = execR
   const gatewayUrl = args.gatewayUrl ?? text(outputs.gatewayUrl);
   const missing = [!scenario && "--scenario (output scenario)", !namespace && "--namespace (output appNamespace)", !gatewayUrl && "--gateway-url (output gatewayUrl)"].filter(Boolean);
   if (missing.length > 0) throw new UsageError(`the stack does not say, so pass: ${missing.join(", ")}`);
-  const options = args.options !== undefined || flagsOnly ? args.options : await stackScenarioOptions(args, run);
+  const stackConfig = flagsOnly ? {} : await stackConfigValues(args, run);
+  const options = args.options !== undefined || flagsOnly ? args.options : stackConfig.scenarioOptions;
   const stackKubeconfig = text(outputs.kubeconfig);
   const inline = text(env[kubeconfigEnv]) ?? stackKubeconfig;
   const kubeconfig: KubeconfigSource = args.kubeconfig
@@ -115,7 +124,7 @@ export async function resolveTarget(args: VerifyArgs, run: CommandRunner = execR
       ? { kind: "inline", content: inline }
       : { kind: "default" };
   return {
-    ...scenarioSpec(scenario!, options),
+    ...scenarioSpec(scenario!, options, stackConfig.customServices),
     namespace: namespace!,
     gatewayUrl: gatewayUrl!,
     ...((args.host ?? text(outputs.labHost)) && { host: args.host ?? text(outputs.labHost) }),
