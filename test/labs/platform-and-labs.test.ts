@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { describe, expect, it } from "vitest";
+import { seedServices } from "../../catalog/apps/seed";
 import { ConfigError } from "../../components/config";
 import { platformReferences, renderConfig, renderProgram, renderStackFile, type Rendered, type RenderedResource } from "../../tools/lib/mock-engine";
 import { planUpdate } from "../../tools/lib/plan";
@@ -28,8 +29,10 @@ const dir = classroom({
   "student-2": lab("mirroring"),
   "student-3": lab("ingress-httpbin"),
   "student-4": lab("shift-80-20", { "istio-lab:apps": { namespace: "canary-lab" } }),
+  // A student's own services (scenario custom) on the shared gateway.
+  "student-5": lab("custom", { "istio-lab:scenarioOptions": { routes: [{ service: "back", weights: { v1: 90, v2: 10 } }] }, "istio-lab:apps": { custom: seedServices } }),
 });
-const stacks = ["local", "student-1", "student-2", "student-3", "student-4"];
+const stacks = ["local", "student-1", "student-2", "student-3", "student-4", "student-5"];
 const renders = new Map<string, Promise<Rendered>>();
 const render = (stack: string) => {
   if (!renders.has(stack)) renders.set(stack, renderStackFile(path.join(dir, `Pulumi.${stack}.yaml`)));
@@ -117,7 +120,7 @@ describe("a platform and four labs on it", () => {
       }
     }
     // student-2's mirroring runs inside the mesh: no Gateway.
-    expect([...hostOwners.keys()].sort()).toEqual(["canary-lab.istio-lab.test", "httpbin.student-3.istio-lab.test", "student-1.istio-lab.test"]);
+    expect([...hostOwners.keys()].sort()).toEqual(["canary-lab.istio-lab.test", "httpbin.student-3.istio-lab.test", "student-1.istio-lab.test", "student-5.istio-lab.test"]);
     const bound = istioObjects(await render("student-3")).find((r) => r.inputs.kind === "VirtualService")!;
     expect((bound.inputs.spec as { hosts: string[] }).hosts).toEqual(["httpbin.student-3.istio-lab.test"]);
   });
