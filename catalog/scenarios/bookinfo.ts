@@ -59,6 +59,7 @@ export const bookinfoDestinationRules = (trafficPolicy?: TrafficPolicy): Part =>
 /** The title every productpage answer carries. */
 export const bookstoreTitle = "<title>Simple Bookstore App</title>";
 export const reviewsUnavailable = "Sorry, product reviews are currently unavailable for this book.";
+export const ratingsUnavailable = "Ratings service is currently unavailable";
 
 /** Page loads through the ingress gateway, anonymous unless a user is given; all answered 200. */
 export const pageLoads = (probe: Partial<Omit<ProductPageProbe, "kind">> = {}): ProductPageProbe => ({

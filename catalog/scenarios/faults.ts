@@ -1,10 +1,10 @@
 // Fault injection (tasks/traffic-management/fault-injection): on top of route-jason-v2.
 import type { HTTPFaultInjection } from "../istio-resources";
 import type { ScenarioSpec } from "./scenario-spec";
-import { pageLoads, reviewsUnavailable } from "./bookinfo";
+import { pageLoads, ratingsUnavailable, reviewsUnavailable } from "./bookinfo";
 import { compose, type Part } from "./compose";
-import { jason, toSubset, virtualService } from "./builders";
-import { routeJasonV2 } from "./routing";
+import { jason, routeAllTo, toSubset, virtualService } from "./builders";
+import { routeAllV1, routeJasonV2 } from "./routing";
 
 /** virtual-service-ratings-test-{delay,abort}.yaml: the fault for jason only, everyone else untouched. */
 const ratingsFaultForJason = (fault: HTTPFaultInjection): Part => ({
@@ -14,6 +14,11 @@ const ratingsFaultForJason = (fault: HTTPFaultInjection): Part => ({
       http: [{ match: [jason], fault, route: [toSubset("ratings", "v1")] }, { route: [toSubset("ratings", "v1")] }],
     }),
   ],
+});
+
+/** The same fault on every ratings call, with reviews v2 (which calls ratings) for everyone. */
+const ratingsFaultForEveryone = (fault: HTTPFaultInjection): Part => ({
+  resources: [routeAllTo("reviews", "v2"), virtualService("ratings", { hosts: ["ratings"], http: [{ fault, route: [toSubset("ratings", "v1")] }] })],
 });
 
 export const ratingsDelayForJason = ratingsFaultForJason({ delay: { percentage: { value: 100 }, fixedDelay: "7s" } });
@@ -34,6 +39,23 @@ export const faultAbort: ScenarioSpec = {
   ...compose(routeJasonV2, ratingsAbortForJason),
   probes: [
     pageLoads({ reviews: { v1: 100 } }),
-    pageLoads({ user: "jason", latencySeconds: { max: 2 }, contains: ["Ratings service is currently unavailable"] }),
+    pageLoads({ user: "jason", latencySeconds: { max: 2 }, contains: [ratingsUnavailable] }),
   ],
+};
+
+/**
+ * The fault-injection task's abort for everyone, as a share: 30 % of ratings calls answer HTTP 500
+ * (the seeds' "70 % OK, 30 % HTTP 500"), so about 30 % of the pages show ratings unavailable.
+ */
+export const faultAbortPercent: ScenarioSpec = {
+  description: "reviews v2 for everyone, and HTTP 500 from 30 % of ratings calls (fault-injection task, abort at a percentage)",
+  ...compose(routeAllV1, ratingsFaultForEveryone({ abort: { percentage: { value: 30 }, httpStatus: 500 } })),
+  probes: [pageLoads({ requests: 100, tolerance: 15, reviews: { v2: 100 }, containsShare: { text: ratingsUnavailable, percent: 30 } })],
+};
+
+/** The task's delay for everyone: a 10 s ratings delay outlasts productpage's 3 s timeout to reviews and its one retry. */
+export const faultDelayAll: ScenarioSpec = {
+  description: "reviews v2 for everyone, and a 10 s delay on every ratings call (fault-injection task, delay for all users)",
+  ...compose(routeAllV1, ratingsFaultForEveryone({ delay: { percentage: { value: 100 }, fixedDelay: "10s" } })),
+  probes: [pageLoads({ latencySeconds: { min: 5, max: 8 }, contains: [reviewsUnavailable] })],
 };

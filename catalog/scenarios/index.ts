@@ -4,7 +4,7 @@ import { bookinfo } from "./bookinfo";
 import type { CustomService } from "../apps/custom";
 import { circuitBreaking } from "./circuit-breaking";
 import { customOptions, customScenario } from "./custom";
-import { faultAbort, faultDelay } from "./faults";
+import { faultAbort, faultAbortPercent, faultDelay, faultDelayAll } from "./faults";
 import { ingressHttpbin } from "./ingress";
 import { mirroring } from "./mirroring";
 import type { ScenarioName } from "./names";
@@ -22,6 +22,8 @@ export const catalog = {
   "route-jason-v2": routeJasonV2,
   "fault-delay": faultDelay,
   "fault-abort": faultAbort,
+  "fault-abort-percent": faultAbortPercent,
+  "fault-delay-all": faultDelayAll,
   "shift-50-v3": shift50v3,
   "shift-v3": shiftV3,
   "shift-90-10": shift90to10,

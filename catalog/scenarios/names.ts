@@ -5,6 +5,8 @@ export const scenarioNames = [
   "route-jason-v2",
   "fault-delay",
   "fault-abort",
+  "fault-abort-percent",
+  "fault-delay-all",
   "shift-50-v3",
   "shift-v3",
   "shift-90-10",

@@ -25,6 +25,8 @@ export interface ProductPageProbe {
   latencySeconds?: Range;
   /** Text every answer contains, e.g. the error a fault makes productpage show. */
   contains?: string[];
+  /** Text a share of the answers contains (a percentage fault), within `tolerance` of `percent`. */
+  containsShare?: { text: string; percent: number };
 }
 
 /** Requests from inside the mesh: `kubectl exec deploy/<from> -- ...`. */

@@ -147,3 +147,21 @@ describe("ingress", () => {
     expect(r.resources.find((x) => x.name === "VirtualService/bookinfo/httpbin")!.dependsOn).toEqual(["Gateway/bookinfo/httpbin-gateway", "Service/bookinfo/httpbin"]);
   });
 });
+
+describe("faults for everyone (the seeds' shares, next to the task's jason-only faults)", () => {
+  // Written from the fault-injection task's virtual-service-ratings-test-{abort,delay}.yaml with the
+  // `match` on jason removed and the seeds' share and delay: no upstream file holds these.
+  const ratings = (fault: Record<string, unknown>) => ({ hosts: ["ratings"], http: [{ fault, route: [subset("ratings", "v1")] }] });
+
+  it("fault-abort-percent: HTTP 500 from 30 % of ratings calls, reviews v2 for everyone", async () => {
+    const r = await renderScenario("fault-abort-percent");
+    expect(istioSpec(r, "VirtualService", "ratings")).toEqual(ratings({ abort: { percentage: { value: 30 }, httpStatus: 500 } }));
+    expect(istioSpec(r, "VirtualService", "reviews")).toEqual({ hosts: ["reviews"], http: [{ route: [subset("reviews", "v2")] }] });
+  });
+
+  it("fault-delay-all: a 10 s delay on every ratings call, reviews v2 for everyone", async () => {
+    const r = await renderScenario("fault-delay-all");
+    expect(istioSpec(r, "VirtualService", "ratings")).toEqual(ratings({ delay: { percentage: { value: 100 }, fixedDelay: "10s" } }));
+    expect(istioSpec(r, "VirtualService", "reviews")).toEqual({ hosts: ["reviews"], http: [{ route: [subset("reviews", "v2")] }] });
+  });
+});

@@ -116,6 +116,21 @@ describe("productpage probes through the gateway", () => {
     expect(exitCode(await runProbes(c, resolveScenario("fault-abort", undefined).probes))).toBe(0);
   });
 
+  it("fault-abort-percent: about 30 % of the pages show the ratings error; none, or all, fail", async () => {
+    const probes = resolveScenario("fault-abort-percent", undefined).probes;
+    const share = await against({ reviews: (n) => (n % 10 < 3 ? "ratings-error" : "v2") });
+    const results = await runProbes(share, probes);
+    expect(check(results, 0, 'share with "Ratings service is currently unavailable"')).toMatchObject({ pass: true, observed: "with 30 %, without 70 % of 100" });
+    expect(check(results, 0, "reviews versions").pass).toBe(true);
+    expect(exitCode(results)).toBe(0);
+    for (const version of ["v2", "ratings-error"] as const) {
+      share.http.close();
+      await stub!.close();
+      const c = await against({ reviews: () => version }, { settle: { ms: 0, sleep: async () => {} } });
+      expect(check(await runProbes(c, probes), 0, 'share with "Ratings service is currently unavailable"').pass, version).toBe(false);
+    }
+  });
+
   it("times each page: a delay inside the bounds passes, an answer too fast or too slow fails", async () => {
     // Bounds far from the stub's delay on either side, so a busy machine cannot change a verdict.
     const probe = (latencySeconds: { min?: number; max?: number }): ProductPageProbe => ({ kind: "productpage", user: "jason", requests: 4, status: 200, latencySeconds });

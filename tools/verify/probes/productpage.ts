@@ -1,7 +1,7 @@
 // ProductPageProbe: page loads through the ingress gateway, anonymous or signed in.
 import type { ProductPageProbe } from "../../../catalog/scenarios/probes";
 import { judgeContains, judgeLatency, judgeStatus, type Answer } from "../judge/answers";
-import { judgeReviews } from "../judge/distribution";
+import { judgeReviews, judgeShares } from "../judge/distribution";
 import { readReviews, signedInAs, type PageReviews } from "../stars";
 import { HttpError, type Check } from "../types";
 import { gatewayHeaders, gatewayPath, type ProbeContext } from "./context";
@@ -57,7 +57,8 @@ export async function pool<T>(total: number, width: number, job: (i: number) => 
 
 export async function loadPages(ctx: ProbeContext, probe: ProductPageProbe, n: number): Promise<PageAnswer[]> {
   const cookie = probe.user ? await signIn(ctx, probe.user) : undefined;
-  const texts = probe.contains ?? [];
+  // Every text of `contains`, then the one of `containsShare`: each answer says which it has.
+  const texts = [...(probe.contains ?? []), ...(probe.containsShare ? [probe.containsShare.text] : [])];
   ctx.progress.start(productPageTitle(probe, n), n);
   try {
     return await pool(n, pageConcurrency, async () => {
@@ -93,6 +94,13 @@ export function judgePages(probe: ProductPageProbe, answers: readonly PageAnswer
   if (probe.reviews) checks.push(judgeReviews(answers.map((a) => a.reviews), probe.reviews, probe.tolerance));
   if (probe.latencySeconds) checks.push(judgeLatency(answers, probe.latencySeconds));
   (probe.contains ?? []).forEach((text, i) => checks.push(judgeContains(text, answers.map((a) => a.found[i]))));
+  if (probe.containsShare) {
+    const { text, percent } = probe.containsShare;
+    const at = probe.contains?.length ?? 0;
+    // Each answer with the text or without it: a binomial share, judged as a weighted split is.
+    const seen = answers.map((a) => (a.status === probe.status ? (a.found[at] ? "with" : "without") : "no answer"));
+    checks.push(judgeShares(`share with "${text}"`, seen, ["with", "without"], { with: percent, without: 100 - percent }, probe.tolerance));
+  }
   return checks;
 }
 
