@@ -101,12 +101,34 @@ export interface PeerAuthenticationSpec {
   mtls: { mode: "UNSET" | "DISABLE" | "PERMISSIVE" | "STRICT" };
 }
 
+/** security.istio.io/v1 AuthorizationPolicy, in the fields the authorization tasks use. */
+export interface AuthorizationPolicySpec {
+  /** Absent: every workload of the namespace. */
+  selector?: { matchLabels: Record<string, string> };
+  action?: "ALLOW" | "DENY" | "AUDIT" | "CUSTOM";
+  rules?: {
+    from?: { source: { principals?: string[]; namespaces?: string[] } }[];
+    to?: { operation: { methods?: string[]; paths?: string[]; ports?: string[] } }[];
+    when?: { key: string; values: string[] }[];
+  }[];
+}
+
+/**
+ * Stands for the app namespace inside a spec (an AuthorizationPolicy's principals name it), so the
+ * catalog stays data for any namespace; the Scenario component writes the namespace in its place.
+ */
+export const namespaceToken = "$(ISTIO_LAB_NAMESPACE)";
+
+/** The SPIFFE principal of a service account of the app namespace, as Istio's mTLS names workloads. */
+export const principalOf = (serviceAccount: string) => `cluster.local/ns/${namespaceToken}/sa/${serviceAccount}`;
+
 /** One Istio object of a scenario, always in the app namespace. */
 export type IstioResource =
   | { kind: "VirtualService"; name: string; spec: VirtualServiceSpec }
   | { kind: "DestinationRule"; name: string; spec: DestinationRuleSpec }
   | { kind: "Gateway"; name: string; spec: GatewaySpec }
-  | { kind: "PeerAuthentication"; name: string; spec: PeerAuthenticationSpec };
+  | { kind: "PeerAuthentication"; name: string; spec: PeerAuthenticationSpec }
+  | { kind: "AuthorizationPolicy"; name: string; spec: AuthorizationPolicySpec };
 
 export type IstioKind = IstioResource["kind"];
 
@@ -115,6 +137,7 @@ export const apiVersions: Record<IstioKind, string> = {
   DestinationRule: "networking.istio.io/v1",
   Gateway: "networking.istio.io/v1",
   PeerAuthentication: "security.istio.io/v1",
+  AuthorizationPolicy: "security.istio.io/v1",
 };
 
 export type ResourceOf<K extends IstioKind> = Extract<IstioResource, { kind: K }>;

@@ -2,6 +2,7 @@
 import type { ScenarioSpec } from "./scenario-spec";
 import { bookinfo } from "./bookinfo";
 import type { CustomService } from "../apps/custom";
+import { authzDeny, authzHttp } from "./authz";
 import { circuitBreaking } from "./circuit-breaking";
 import { customOptions, customScenario } from "./custom";
 import { faultAbort, faultAbortPercent, faultDelay, faultDelayAll } from "./faults";
@@ -37,6 +38,8 @@ export const catalog = {
   "sticky-sessions": stickySessions,
   "mtls-strict": mtlsStrict,
   "ingress-httpbin": ingressHttpbin,
+  "authz-http": authzHttp,
+  "authz-deny": authzDeny,
 } satisfies Record<Exclude<ScenarioName, "custom">, ScenarioSpec | ((options: never) => ScenarioSpec)>;
 
 /**

@@ -20,6 +20,8 @@ export const scenarioNames = [
   "sticky-sessions",
   "mtls-strict",
   "ingress-httpbin",
+  "authz-http",
+  "authz-deny",
   "custom",
 ] as const;
 

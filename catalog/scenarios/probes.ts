@@ -69,6 +69,14 @@ export interface VersionsProbe {
   tolerance?: number;
 }
 
+/** One GET from inside the mesh and the status it must get: what an authorization policy allows or denies. */
+export interface CallProbe extends InMeshOrigin {
+  kind: "call";
+  url: string;
+  headers?: Record<string, string>;
+  status: number;
+}
+
 /** A request answered by one Deployment and seen, as a discarded shadow copy, by the others. */
 export interface MirroredProbe extends InMeshOrigin {
   kind: "mirrored";
@@ -111,7 +119,7 @@ export interface MtlsProbe {
   outsideMesh: "refused" | "accepted";
 }
 
-export type Probe = ProductPageProbe | IngressProbe | RetriedProbe | MirroredProbe | LoadProbe | StickyProbe | MtlsProbe | VersionsProbe;
+export type Probe = ProductPageProbe | IngressProbe | RetriedProbe | MirroredProbe | LoadProbe | StickyProbe | MtlsProbe | VersionsProbe | CallProbe;
 
 /** A request a person sends through the gateway to see the scenario: a host to name, where the Gateway binds one. */
 export interface GatewayRequest {

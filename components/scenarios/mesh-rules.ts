@@ -149,6 +149,20 @@ export const boundGatewaysExist: MeshRule = (view) => {
   );
 };
 
+/**
+ * Istio accepts an AuthorizationPolicy whose selector matches no pod and applies it to nothing: an
+ * ALLOW that was meant to open a service leaves it denied, a DENY protects nothing.
+ */
+export const authorizationSelectsWorkloads: MeshRule = (view) =>
+  ofKind(view.resources, "AuthorizationPolicy").flatMap((policy) => {
+    const labels = policy.spec.selector?.matchLabels;
+    if (!labels) return [];
+    const selects = view.pods.some((pod) => Object.entries(labels).every(([k, v]) => pod.labels[k] === v));
+    if (selects) return [];
+    const shown = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(", ");
+    return [{ resource: `AuthorizationPolicy/${policy.name}`, field: "spec.selector.matchLabels", message: `${shown} selects no workload of the scenario; the policy would apply to nothing` }];
+  });
+
 export const meshRules: readonly MeshRule[] = [
   destinationHostsAreServices,
   subsetsAreDefined,
@@ -158,6 +172,7 @@ export const meshRules: readonly MeshRule[] = [
   faultsStandAlone,
   gatewaysMatchTheIngress,
   boundGatewaysExist,
+  authorizationSelectsWorkloads,
 ];
 
 export function checkMesh(view: MeshView): Finding[] {

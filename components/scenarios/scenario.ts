@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { logicalName } from "../logical-name";
-import { apiVersions, ofKind, serviceName, type IstioResource } from "../../catalog/istio-resources";
+import { apiVersions, namespaceToken, ofKind, serviceName, type IstioResource } from "../../catalog/istio-resources";
 
 export interface ScenarioArgs {
   /** The app namespace; the caller orders this component after the Namespace object (dependsOn). */
@@ -10,6 +10,12 @@ export interface ScenarioArgs {
   resources: readonly IstioResource[];
   /** The workloads' Services by name: an object waits only for the Services it names. */
   services: ReadonlyMap<string, pulumi.Resource>;
+}
+
+/** A spec with the app namespace written where the catalog left its token (principals). */
+function inNamespace(spec: IstioResource["spec"], namespace: string): IstioResource["spec"] {
+  const text = JSON.stringify(spec);
+  return text.includes(namespaceToken) ? (JSON.parse(text.split(namespaceToken).join(namespace)) as IstioResource["spec"]) : spec;
 }
 
 /** The Istio resources of one catalog scenario, in the app namespace. */
@@ -24,7 +30,7 @@ export class Scenario extends pulumi.ComponentResource {
         resource,
         new k8s.apiextensions.CustomResource(
           logicalName(resource.kind, ns, resource.name),
-          { apiVersion: apiVersions[resource.kind], kind: resource.kind, metadata: { name: resource.name, namespace: args.namespace }, spec: resource.spec },
+          { apiVersion: apiVersions[resource.kind], kind: resource.kind, metadata: { name: resource.name, namespace: args.namespace }, spec: inNamespace(resource.spec, ns) },
           { parent: this, ...(dependsOn.length > 0 && { dependsOn }) },
         ),
       );

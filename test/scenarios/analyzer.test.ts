@@ -46,6 +46,19 @@ describe("every catalog entry", () => {
   });
 });
 
+describe("an AuthorizationPolicy", () => {
+  it("must select a workload of the scenario when it has a selector", () => {
+    const view = broken("authz-deny", (rs) => {
+      (find(rs, "AuthorizationPolicy", "deny-method-get").spec.selector as { matchLabels: Record<string, string> }).matchLabels = { app: "httpbn" };
+    });
+    expect(rules.authorizationSelectsWorkloads(view)).toEqual([
+      { resource: "AuthorizationPolicy/deny-method-get", field: "spec.selector.matchLabels", message: "app=httpbn selects no workload of the scenario; the policy would apply to nothing" },
+    ]);
+    // Without a selector it is the namespace's (allow-nothing): nothing to check.
+    expect(rules.authorizationSelectsWorkloads(broken("authz-http", () => undefined))).toEqual([]);
+  });
+});
+
 describe("a destination host", () => {
   it("must be a Service of the scenario", () => {
     const view = broken("route-all-v1", (rs) => {

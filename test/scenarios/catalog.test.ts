@@ -165,3 +165,36 @@ describe("faults for everyone (the seeds' shares, next to the task's jason-only 
     expect(istioSpec(r, "VirtualService", "reviews")).toEqual({ hosts: ["reviews"], http: [{ route: [subset("reviews", "v2")] }] });
   });
 });
+
+describe("authorization (the task pages' YAML, with the lab's namespace where they say default or foo)", () => {
+  const principal = (sa: string) => `cluster.local/ns/bookinfo/sa/${sa}`;
+
+  it("authz-http: allow-nothing, then GET of productpage for anyone and of each service for its one caller", async () => {
+    const r = await renderScenario("authz-http");
+    // tasks/security/authorization/authz-http: allow-nothing.yaml and the four *-viewer policies.
+    expect(istioSpec(r, "AuthorizationPolicy", "allow-nothing")).toEqual({});
+    expect(istioSpec(r, "AuthorizationPolicy", "productpage-viewer")).toEqual({ selector: { matchLabels: { app: "productpage" } }, action: "ALLOW", rules: [{ to: [{ operation: { methods: ["GET"] } }] }] });
+    for (const [app, from] of [["details", "bookinfo-productpage"], ["reviews", "bookinfo-productpage"], ["ratings", "bookinfo-reviews"]]) {
+      expect(istioSpec(r, "AuthorizationPolicy", `${app}-viewer`)).toEqual({
+        selector: { matchLabels: { app } },
+        action: "ALLOW",
+        rules: [{ from: [{ source: { principals: [principal(from)] } }], to: [{ operation: { methods: ["GET"] } }] }],
+      });
+    }
+  });
+
+  it("authz-deny: deny-method-get on httpbin", async () => {
+    const r = await renderScenario("authz-deny");
+    expect(istioSpec(r, "AuthorizationPolicy", "deny-method-get")).toEqual({
+      selector: { matchLabels: { app: "httpbin" } },
+      action: "DENY",
+      rules: [{ to: [{ operation: { methods: ["GET"] } }], when: [{ key: "request.headers[x-token]", values: ["admin"] }] }],
+    });
+  });
+
+  it("names the lab's own namespace in the principals of a lab elsewhere", async () => {
+    const r = await renderScenario("authz-http", undefined, { "istio-lab:apps": { namespace: "student-7" } });
+    const spec = r.resources.find((x) => x.name === "AuthorizationPolicy/student-7/ratings-viewer")!.inputs.spec as any;
+    expect(spec.rules[0].from[0].source.principals).toEqual(["cluster.local/ns/student-7/sa/bookinfo-reviews"]);
+  });
+});

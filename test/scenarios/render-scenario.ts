@@ -15,6 +15,7 @@ const istioTypes: Record<string, string> = {
   DestinationRule: "kubernetes:networking.istio.io/v1:DestinationRule",
   Gateway: "kubernetes:networking.istio.io/v1:Gateway",
   PeerAuthentication: "kubernetes:security.istio.io/v1:PeerAuthentication",
+  AuthorizationPolicy: "kubernetes:security.istio.io/v1:AuthorizationPolicy",
 };
 
 /** The spec of an Istio object in the bookinfo namespace. */

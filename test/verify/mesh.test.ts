@@ -180,3 +180,26 @@ describe("an unreachable cluster or pod", () => {
     expect(fake.calls).toHaveLength(0);
   });
 });
+
+describe("authorization calls", () => {
+  /** httpbin behind authz-deny's policy: GET with x-token admin is denied, the rest served. */
+  const denyAdmin = (url: string, headers: Record<string, string>) => ({ status: headers["x-token"] === "admin" && url.includes("/get") ? 403 : 200, loggedBy: ["httpbin"] });
+
+  it("authz-deny passes when admin is refused and guest served, with the headers sent as given", async () => {
+    const fake = fakeCluster({ route: denyAdmin });
+    const results = await run(fake.cluster, resolveScenario("authz-deny", undefined).probes);
+    expect(results.map((r) => [r.probe, r.checks.map((c) => `${c.observed}${c.pass ? "" : " FAIL"}`)])).toEqual([
+      ["call: curl -> http://httpbin:8000/get (x-token: admin)", ["403"]],
+      ["call: curl -> http://httpbin:8000/get (x-token: guest)", ["200"]],
+    ]);
+    expect(fake.calls[0].command).toEqual(expect.arrayContaining(["-H", "x-token: admin"]));
+    expect(exitCode(results)).toBe(0);
+  });
+
+  it("fails when the policy is missing (every call served) and when it denies everyone", async () => {
+    for (const status of [200, 403]) {
+      const results = await run(fakeCluster({ route: () => ({ status, loggedBy: ["httpbin"] }) }).cluster, resolveScenario("authz-deny", undefined).probes);
+      expect(exitCode(results), String(status)).toBe(1);
+    }
+  });
+});

@@ -116,6 +116,15 @@ export function trafficOf(resources: readonly IstioResource[]): Traffic {
   }
   for (const r of resources) {
     if (r.kind === "PeerAuthentication") nodes.push({ id: `policy:${r.name}`, text: [`PeerAuthentication ${r.name}`, `mTLS ${r.spec.mtls.mode}`] });
+    if (r.kind === "AuthorizationPolicy") {
+      const selector = Object.entries(r.spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(", ") || "the whole namespace";
+      const ops = (r.spec.rules ?? []).flatMap((rule) => (rule.to ?? []).flatMap((t) => t.operation.methods ?? [])).join(" ");
+      const from = (r.spec.rules ?? []).flatMap((rule) => (rule.from ?? []).flatMap((f) => (f.source.principals ?? []).map((p) => p.split("/sa/").pop()!)));
+      nodes.push({
+        id: `policy:${r.name}`,
+        text: [`AuthorizationPolicy ${r.name}`, `${r.spec.action ?? "ALLOW"} ${ops || (r.spec.rules ? "all" : "nothing")} on ${selector}`, ...(from.length > 0 ? [`from ${from.join(", ")}`] : [])],
+      });
+    }
   }
   return { nodes, edges };
 }

@@ -3,6 +3,7 @@ import type { Probe } from "../../catalog/scenarios/probes";
 import { DeadlineError } from "./deadline";
 import type { ProbeContext } from "./probes/context";
 import { gatewayHeaders, gatewayPath } from "./probes/context";
+import { callTitle, runCall } from "./probes/call";
 import { ingressTitle, runIngress } from "./probes/ingress";
 import { loadTitle, runLoad } from "./probes/load";
 import { mirroredTitle, runMirrored } from "./probes/mirrored";
@@ -31,6 +32,7 @@ const handlers: { [K in Probe["kind"]]: ProbeHandler<Extract<Probe, { kind: K }>
   sticky: { title: stickyTitle, run: runSticky },
   mtls: { title: mtlsTitle, run: runMtls },
   versions: { title: versionsTitle, run: runVersions },
+  call: { title: callTitle, run: runCall },
 };
 
 // The table is keyed by kind, so the handler found for a probe always takes that probe's type.

@@ -1,0 +1,59 @@
+// Authorization (tasks/security/authorization): AuthorizationPolicies on Bookinfo and httpbin, their
+// YAML as the task pages give it, with the app namespace where they name `default` or `foo`.
+import { authorizationPolicy } from "./builders";
+import { bookinfo, pageLoads } from "./bookinfo";
+import { compose } from "./compose";
+import { principalOf } from "../istio-resources";
+import type { ScenarioSpec } from "./scenario-spec";
+
+/** Only the listed service account may GET the service (authz-http's details-, reviews-, ratings-viewer). */
+const viewerOf = (app: string, from: string) =>
+  authorizationPolicy(`${app}-viewer`, {
+    selector: { matchLabels: { app } },
+    action: "ALLOW",
+    rules: [{ from: [{ source: { principals: [principalOf(from)] } }], to: [{ operation: { methods: ["GET"] } }] }],
+  });
+
+/**
+ * authz-http's end state: allow-nothing for the namespace, then GET of productpage for anyone (the
+ * gateway included), of details and reviews for productpage's account, of ratings for reviews'.
+ */
+export const authzHttp: ScenarioSpec = {
+  description: "allow-nothing, then per-service ALLOW policies: the page works, other callers are denied (tasks/security/authorization/authz-http)",
+  ...compose(bookinfo, {
+    workloads: [{ app: "curl" }],
+    resources: [
+      authorizationPolicy("allow-nothing", {}),
+      authorizationPolicy("productpage-viewer", { selector: { matchLabels: { app: "productpage" } }, action: "ALLOW", rules: [{ to: [{ operation: { methods: ["GET"] } }] }] }),
+      viewerOf("details", "bookinfo-productpage"),
+      viewerOf("reviews", "bookinfo-productpage"),
+      viewerOf("ratings", "bookinfo-reviews"),
+    ],
+  }),
+  probes: [
+    pageLoads({ contains: ["Book Reviews"] }),
+    { kind: "call", from: "curl", url: "http://productpage:9080/productpage", status: 200 },
+    { kind: "call", from: "curl", url: "http://details:9080/details/0", status: 403 },
+    { kind: "call", from: "curl", url: "http://reviews:9080/reviews/0", status: 403 },
+    { kind: "call", from: "curl", url: "http://ratings:9080/ratings/0", status: 403 },
+  ],
+};
+
+/** authz-deny's deny-method-get: GET to httpbin is denied when x-token is admin. */
+export const authzDeny: ScenarioSpec = {
+  description: "an explicit DENY: httpbin refuses GET with x-token: admin, and serves everyone else (tasks/security/authorization/authz-deny)",
+  ...compose({
+    workloads: [{ app: "httpbin", versions: ["v1"] }, { app: "curl" }],
+    resources: [
+      authorizationPolicy("deny-method-get", {
+        selector: { matchLabels: { app: "httpbin" } },
+        action: "DENY",
+        rules: [{ to: [{ operation: { methods: ["GET"] } }], when: [{ key: "request.headers[x-token]", values: ["admin"] }] }],
+      }),
+    ],
+  }),
+  probes: [
+    { kind: "call", from: "curl", url: "http://httpbin:8000/get", headers: { "x-token": "admin" }, status: 403 },
+    { kind: "call", from: "curl", url: "http://httpbin:8000/get", headers: { "x-token": "guest" }, status: 200 },
+  ],
+};
