@@ -51,11 +51,18 @@ export interface HTTPRoute {
   mirrorPercentage?: Percent;
 }
 
+/** A TCP route (tcp-traffic-shifting): by the port a connection arrives on, to weighted destinations. */
+export interface TCPRoute {
+  match?: { port?: number }[];
+  route: HTTPRouteDestination[];
+}
+
 export interface VirtualServiceSpec {
   hosts: string[];
   /** Gateways the routes are bound to; absent means the sidecars (`mesh`). */
   gateways?: string[];
-  http: HTTPRoute[];
+  http?: HTTPRoute[];
+  tcp?: TCPRoute[];
   /** Namespaces that see it; absent means every namespace. */
   exportTo?: string[];
 }
@@ -144,6 +151,14 @@ export type ResourceOf<K extends IstioKind> = Extract<IstioResource, { kind: K }
 
 export function ofKind<K extends IstioKind>(resources: readonly IstioResource[], kind: K): ResourceOf<K>[] {
   return resources.filter((r): r is ResourceOf<K> => r.kind === kind);
+}
+
+/** Every rule of a VirtualService, HTTP and TCP alike, with its field path (`spec.tcp[0]`). */
+export function routeRules(spec: VirtualServiceSpec): { field: string; route: HTTPRouteDestination[]; http?: HTTPRoute }[] {
+  return [
+    ...(spec.http ?? []).map((http, i) => ({ field: `spec.http[${i}]`, route: http.route, http })),
+    ...(spec.tcp ?? []).map((tcp, i) => ({ field: `spec.tcp[${i}]`, route: tcp.route })),
+  ];
 }
 
 /** `reviews`, `reviews.bookinfo` and `reviews.bookinfo.svc.cluster.local` all name Service reviews. */

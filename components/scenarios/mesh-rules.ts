@@ -1,7 +1,7 @@
 // The mesh analyzer's rules: each reads a MeshView and returns what istiod would accept but the
 // lab would then get wrong (503s, dead listeners, silently ignored policies).
 import { gatewayServerPorts, ingressGateway } from "../mesh/ingress-gateway";
-import { ofKind, serviceName, type Destination, type HTTPRoute } from "../../catalog/istio-resources";
+import { ofKind, routeRules, serviceName, type Destination, type HTTPRoute } from "../../catalog/istio-resources";
 import type { Finding, MeshView, ServiceView } from "./mesh-view";
 
 export type MeshRule = (view: MeshView) => Finding[];
@@ -15,9 +15,9 @@ interface RoutedDestination {
 /** Every destination a VirtualService sends requests to, mirrors included, with its field path. */
 function routedDestinations(view: MeshView): RoutedDestination[] {
   return ofKind(view.resources, "VirtualService").flatMap((vs) =>
-    vs.spec.http.flatMap((http, i) => [
-      ...http.route.map((r, j) => ({ vs: `VirtualService/${vs.name}`, field: `spec.http[${i}].route[${j}].destination`, destination: r.destination })),
-      ...(http.mirror ? [{ vs: `VirtualService/${vs.name}`, field: `spec.http[${i}].mirror`, destination: http.mirror }] : []),
+    routeRules(vs.spec).flatMap(({ field, route, http }) => [
+      ...route.map((r, j) => ({ vs: `VirtualService/${vs.name}`, field: `${field}.route[${j}].destination`, destination: r.destination })),
+      ...(http?.mirror ? [{ vs: `VirtualService/${vs.name}`, field: `${field}.mirror`, destination: http.mirror }] : []),
     ]),
   );
 }
@@ -67,10 +67,10 @@ export const routedSubsetsSelectPods: MeshRule = (view) => {
 
 export const weightsSumTo100: MeshRule = (view) =>
   ofKind(view.resources, "VirtualService").flatMap((vs) =>
-    vs.spec.http.flatMap((http, i) => {
-      const field = `spec.http[${i}].route`;
-      const weights = http.route.map((r) => r.weight);
-      if (http.route.length < 2 && weights.every((w) => w === undefined)) return [];
+    routeRules(vs.spec).flatMap((rule) => {
+      const field = `${rule.field}.route`;
+      const weights = rule.route.map((r) => r.weight);
+      if (rule.route.length < 2 && weights.every((w) => w === undefined)) return [];
       const bad = weights.flatMap((w, j) => (w === undefined || !Number.isInteger(w) || w < 0 ? [j] : []));
       if (bad.length > 0) {
         return bad.map((j) => ({ resource: `VirtualService/${vs.name}`, field: `${field}[${j}].weight`, message: `must be a whole number of percent, 0-100, on every destination of a split route (got ${weights[j] ?? "none"})` }));
@@ -87,12 +87,12 @@ export const consistentHashNotWeighted: MeshRule = (view) => {
     (dr) => dr.spec.trafficPolicy?.loadBalancer?.consistentHash || dr.spec.subsets?.some((s) => s.trafficPolicy?.loadBalancer?.consistentHash),
   );
   return ofKind(view.resources, "VirtualService").flatMap((vs) =>
-    vs.spec.http.flatMap((http, i) =>
+    routeRules(vs.spec).flatMap((rule) =>
       hashed
-        .filter((dr) => http.route.length > 1 && http.route.some((r) => serviceName(r.destination.host) === serviceName(dr.spec.host)))
+        .filter((dr) => rule.route.length > 1 && rule.route.some((r) => serviceName(r.destination.host) === serviceName(dr.spec.host)))
         .map((dr) => ({
           resource: `VirtualService/${vs.name}`,
-          field: `spec.http[${i}].route`,
+          field: `${rule.field}.route`,
           message: `splits ${dr.spec.host} by weight while DestinationRule/${dr.name} balances it by consistent hash; the weights pick the subset first, so sessions are not sticky`,
         })),
     ),
@@ -101,7 +101,7 @@ export const consistentHashNotWeighted: MeshRule = (view) => {
 
 export const faultsStandAlone: MeshRule = (view) =>
   ofKind(view.resources, "VirtualService").flatMap((vs) =>
-    vs.spec.http.flatMap((http: HTTPRoute, i) =>
+    (vs.spec.http ?? []).flatMap((http: HTTPRoute, i) =>
       http.fault
         ? (["retries", "timeout"] as const)
             .filter((policy) => http[policy] !== undefined)

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { logicalName } from "../logical-name";
-import { apiVersions, namespaceToken, ofKind, serviceName, type IstioResource } from "../../catalog/istio-resources";
+import { apiVersions, namespaceToken, ofKind, routeRules, serviceName, type IstioResource } from "../../catalog/istio-resources";
 
 export interface ScenarioArgs {
   /** The app namespace; the caller orders this component after the Namespace object (dependsOn). */
@@ -45,7 +45,7 @@ export class Scenario extends pulumi.ComponentResource {
     // A route to a subset that is not pushed yet answers 503: each VirtualService also waits for the
     // DestinationRules of the hosts it routes to and for the Gateways it binds to.
     for (const vs of ofKind(resources, "VirtualService")) {
-      const hosts = new Set(vs.spec.http.flatMap((h) => [...h.route.map((r) => r.destination.host), ...(h.mirror ? [h.mirror.host] : [])]).map(serviceName));
+      const hosts = new Set(routeRules(vs.spec).flatMap(({ route, http }) => [...route.map((r) => r.destination.host), ...(http?.mirror ? [http.mirror.host] : [])]).map(serviceName));
       const gateways = new Set(vs.spec.gateways ?? []);
       const needed = resources.filter(
         (r) => (r.kind === "DestinationRule" && hosts.has(serviceName(r.spec.host))) || (r.kind === "Gateway" && gateways.has(r.name)),

@@ -62,7 +62,7 @@ describe("an AuthorizationPolicy", () => {
 describe("a destination host", () => {
   it("must be a Service of the scenario", () => {
     const view = broken("route-all-v1", (rs) => {
-      find(rs, "VirtualService", "details").spec.http[0].route[0].destination.host = "detail";
+      find(rs, "VirtualService", "details").spec.http![0].route[0].destination.host = "detail";
     });
     expect(rules.destinationHostsAreServices(view)).toEqual([
       {
@@ -75,18 +75,18 @@ describe("a destination host", () => {
 
   it("must be a Service of the scenario when it is a mirror, FQDNs included", () => {
     const view = broken("mirroring", (rs) => {
-      find(rs, "VirtualService", "httpbin").spec.http[0].mirror = { host: "httpbin2.bookinfo.svc.cluster.local", subset: "v2" };
+      find(rs, "VirtualService", "httpbin").spec.http![0].mirror = { host: "httpbin2.bookinfo.svc.cluster.local", subset: "v2" };
     });
     expect(rules.destinationHostsAreServices(view).map((f) => f.field)).toEqual(["spec.http[0].mirror.host"]);
     const fqdn = broken("mirroring", (rs) => {
-      find(rs, "VirtualService", "httpbin").spec.http[0].mirror = { host: "httpbin.bookinfo.svc.cluster.local", subset: "v2" };
+      find(rs, "VirtualService", "httpbin").spec.http![0].mirror = { host: "httpbin.bookinfo.svc.cluster.local", subset: "v2" };
     });
     expect(rules.destinationHostsAreServices(fqdn)).toEqual([]);
   });
 
   it("must use a port the Service has", () => {
     const view = broken("bookinfo", (rs) => {
-      find(rs, "VirtualService", "bookinfo").spec.http[0].route[0].destination.port = { number: 8080 };
+      find(rs, "VirtualService", "bookinfo").spec.http![0].route[0].destination.port = { number: 8080 };
     });
     expect(rules.destinationHostsAreServices(view)).toEqual([
       { resource: "VirtualService/bookinfo", field: "spec.http[0].route[0].destination.port.number", message: "Service productpage has no port 8080 (ports: 9080)" },
@@ -97,7 +97,7 @@ describe("a destination host", () => {
 describe("a routed subset", () => {
   it("must be defined by a DestinationRule for its host", () => {
     const view = broken("route-jason-v2", (rs) => {
-      find(rs, "VirtualService", "reviews").spec.http[0].route[0].destination.subset = "v4";
+      find(rs, "VirtualService", "reviews").spec.http![0].route[0].destination.subset = "v4";
     });
     expect(rules.subsetsAreDefined(view)).toEqual([
       {
@@ -123,7 +123,7 @@ describe("a routed subset", () => {
     // Upstream's ratings v2 needs MongoDB; the lab does not deploy it.
     const view = broken("route-all-v1", (rs) => {
       find(rs, "DestinationRule", "ratings").spec.subsets!.push({ name: "v2", labels: { version: "v2" } });
-      find(rs, "VirtualService", "ratings").spec.http[0].route[0].destination.subset = "v2";
+      find(rs, "VirtualService", "ratings").spec.http![0].route[0].destination.subset = "v2";
     });
     expect(rules.routedSubsetsSelectPods(view)).toEqual([
       {
@@ -144,7 +144,7 @@ describe("a routed subset", () => {
 describe("route weights", () => {
   it("must sum to 100", () => {
     const view = broken("shift-50-v3", (rs) => {
-      find(rs, "VirtualService", "reviews").spec.http[0].route[1].weight = 40;
+      find(rs, "VirtualService", "reviews").spec.http![0].route[1].weight = 40;
     });
     expect(rules.weightsSumTo100(view)).toEqual([
       { resource: "VirtualService/reviews", field: "spec.http[0].route", message: "weights sum to 90, not 100; Istio no longer rejects this and splits by the ratio" },
@@ -153,7 +153,7 @@ describe("route weights", () => {
 
   it("must be whole numbers, on every destination of a split", () => {
     const view = broken("shift-90-10", (rs) => {
-      const route = find(rs, "VirtualService", "reviews").spec.http[0].route;
+      const route = find(rs, "VirtualService", "reviews").spec.http![0].route;
       route[0].weight = 89.5;
       delete route[1].weight;
     });
@@ -166,7 +166,7 @@ describe("route weights", () => {
   it("may be left out on a single destination, but a lone weight must still be 100", () => {
     expect(rules.weightsSumTo100(broken("shift-v3", () => undefined))).toEqual([]);
     const view = broken("shift-v3", (rs) => {
-      find(rs, "VirtualService", "reviews").spec.http[0].route[0].weight = 50;
+      find(rs, "VirtualService", "reviews").spec.http![0].route[0].weight = 50;
     });
     expect(rules.weightsSumTo100(view).map((f) => f.message)).toEqual(["weights sum to 50, not 100; Istio no longer rejects this and splits by the ratio"]);
   });
@@ -194,7 +194,7 @@ describe("a consistent-hash DestinationRule", () => {
 describe("a route with a fault", () => {
   it("carries no retries", () => {
     const view = broken("fault-abort", (rs) => {
-      find(rs, "VirtualService", "ratings").spec.http[0].retries = { attempts: 2 };
+      find(rs, "VirtualService", "ratings").spec.http![0].retries = { attempts: 2 };
     });
     expect(rules.faultsStandAlone(view)).toEqual([
       {
@@ -207,7 +207,7 @@ describe("a route with a fault", () => {
 
   it("carries no timeout", () => {
     const view = broken("request-timeout", (rs) => {
-      find(rs, "VirtualService", "ratings").spec.http[0].timeout = "1s";
+      find(rs, "VirtualService", "ratings").spec.http![0].timeout = "1s";
     });
     expect(rules.faultsStandAlone(view).map((f) => `${f.resource} ${f.field}`)).toEqual(["VirtualService/ratings spec.http[0].timeout"]);
   });

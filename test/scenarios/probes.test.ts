@@ -16,7 +16,7 @@ const probesOf = <K extends Probe["kind"]>(name: ScenarioName, kind: K, options?
 /** reviews weights per subset as the scenario's VirtualService routes its default (last) rule. */
 function reviewsShares(name: ScenarioName, options?: unknown): Record<string, number> {
   const vs = ofKind(resolve(name, options).resources, "VirtualService").find((v) => v.name === "reviews")!;
-  const route = vs.spec.http.at(-1)!.route;
+  const route = vs.spec.http!.at(-1)!.route;
   return Object.fromEntries(route.map((r) => [r.destination.subset!, r.weight ?? 100]));
 }
 
@@ -67,7 +67,7 @@ describe("probes", () => {
   it("retries expects 1 + attempts requests in httpbin's log for one 503 call", () => {
     const vs = ofKind(resolve("retries").resources, "VirtualService")[0];
     const [failing, passing] = probesOf("retries", "retried");
-    expect(failing).toEqual({ kind: "retried", from: "curl", url: "http://httpbin:8000/status/503", status: 503, loggedBy: "httpbin", requestsLogged: 1 + vs.spec.http[0].retries!.attempts });
+    expect(failing).toEqual({ kind: "retried", from: "curl", url: "http://httpbin:8000/status/503", status: 503, loggedBy: "httpbin", requestsLogged: 1 + vs.spec.http![0].retries!.attempts });
     expect(failing.requestsLogged).toBe(4);
     expect(passing.requestsLogged).toBe(1);
   });

@@ -81,20 +81,26 @@ export function trafficOf(resources: readonly IstioResource[]): Traffic {
     const gateways = (spec.gateways ?? []).filter((g) => g !== "mesh");
     const from = gateways.length > 0 ? gateways.map((g) => `gateway:${g}`) : spec.hosts.map((h) => `service:${serviceName(h)}`);
     for (const source of from) sources.set(source, source.startsWith("gateway:") ? [`gateway ${source.slice(8)}`, `hosts ${spec.hosts.join(", ")}`] : [`clients of ${source.slice(8)}`]);
-    for (const route of spec.http) {
-      const matches = matchText(route);
-      const notes = routeNotes(route);
+    // HTTP rules with their matches and policies; TCP rules by the port a connection arrives on.
+    const rules = [
+      ...(spec.http ?? []).map((http) => ({ route: http.route, labels: [...matchText(http)], notes: routeNotes(http), mirror: http.mirror, mirrorPercent: http.mirrorPercentage?.value })),
+      ...(spec.tcp ?? []).map((tcp) => {
+        const ports = (tcp.match ?? []).flatMap((m) => (m.port ? [m.port] : []));
+        return { route: tcp.route, labels: [ports.length > 0 ? `tcp port ${ports.join(" or ")}` : "tcp"], notes: [] as string[], mirror: undefined, mirrorPercent: undefined };
+      }),
+    ];
+    for (const rule of rules) {
       for (const source of from) {
-        for (const dest of route.route) {
+        for (const dest of rule.route) {
           const to = destinationId(dest.destination.host, dest.destination.subset);
           destinations.add(to);
-          const weight = route.route.length > 1 || (dest.weight !== undefined && dest.weight !== 100) ? [percent(dest.weight ?? 0)] : [];
-          edges.push({ from: source, to, label: [...matches, ...weight, ...notes], mirror: false });
+          const weight = rule.route.length > 1 || (dest.weight !== undefined && dest.weight !== 100) ? [percent(dest.weight ?? 0)] : [];
+          edges.push({ from: source, to, label: [...rule.labels, ...weight, ...rule.notes], mirror: false });
         }
-        if (route.mirror) {
-          const to = destinationId(route.mirror.host, route.mirror.subset);
+        if (rule.mirror) {
+          const to = destinationId(rule.mirror.host, rule.mirror.subset);
           destinations.add(to);
-          edges.push({ from: source, to, label: [`mirror ${percent(route.mirrorPercentage?.value ?? 100)}`], mirror: true });
+          edges.push({ from: source, to, label: [`mirror ${percent(rule.mirrorPercent ?? 100)}`], mirror: true });
         }
       }
     }
