@@ -37,7 +37,7 @@ export interface VersionSpec {
 export interface AppSpec {
   /** The `app` label, and the name of the Service. */
   app: string;
-  service?: { port: number; portName: string; targetPort?: number; labels: Record<string, string> };
+  service?: { port: number; portName: string; targetPort?: number; labels: Record<string, string>; morePorts?: { port: number; portName: string }[] };
   /** Absent when upstream runs the pods as the namespace's `default` account (fortio). */
   serviceAccount?: { name: string; labels?: Record<string, string> };
   versions: VersionSpec[];

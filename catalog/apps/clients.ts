@@ -1,5 +1,5 @@
 // httpbin, curl and fortio as samples/httpbin and samples/curl describe them (research/istio.md section 5).
-import { curlImage, fortioImage, httpbinImage } from "../versions";
+import { curlImage, fortioImage, httpbinImage, tcpEchoImage } from "../versions";
 import type { AppSpec, VersionSpec } from "./app-spec";
 
 /**
@@ -66,4 +66,24 @@ export const fortio: AppSpec = {
       },
     },
   ],
+};
+
+/**
+ * samples/tcp-echo/tcp-echo-services.yaml: v1 answers each line with "one <line>", v2 with
+ * "two <line>", on ports 9000 and 9001 (9002 listens but has no Service port, on purpose upstream).
+ */
+export const tcpEcho: AppSpec = {
+  app: "tcp-echo",
+  service: { port: 9000, portName: "tcp", labels: { app: "tcp-echo", service: "tcp-echo" }, morePorts: [{ port: 9001, portName: "tcp-other" }] },
+  versions: (["v1", "v2"] as const).map((version) => ({
+    deployment: `tcp-echo-${version}`,
+    version,
+    container: {
+      name: "tcp-echo",
+      image: tcpEchoImage,
+      imagePullPolicy: "IfNotPresent" as const,
+      args: ["9000,9001,9002", version === "v1" ? "one" : "two"],
+      ports: [{ containerPort: 9000 }, { containerPort: 9001 }],
+    },
+  })),
 };

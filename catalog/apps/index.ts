@@ -1,9 +1,9 @@
 // Every sample application istio-lab can deploy, and how a scenario asks for some of them.
 import { details, productpage, ratings, reviews } from "./bookinfo";
-import { curl, fortio, httpbin } from "./clients";
+import { curl, fortio, httpbin, tcpEcho } from "./clients";
 import type { AppSpec } from "./app-spec";
 
-export const apps = { details, ratings, reviews, productpage, httpbin, curl, fortio } as const satisfies Record<string, AppSpec>;
+export const apps = { details, ratings, reviews, productpage, httpbin, curl, fortio, "tcp-echo": tcpEcho } as const satisfies Record<string, AppSpec>;
 
 export type AppName = keyof typeof apps;
 

@@ -15,6 +15,7 @@ import { routeAllV1, routeJasonV2 } from "./routing";
 import { mtlsStrict } from "./security";
 import { canary, shift50v3, shift80to20, shift90to10, shiftV2V3, shiftV3 } from "./shifting";
 import { stickySessions } from "./sticky";
+import { tcpShift8020, tcpShiftV2 } from "./tcp";
 
 /** A scenario is data, or for the few that take options, data made from the validated options. */
 export const catalog = {
@@ -31,6 +32,8 @@ export const catalog = {
   "shift-80-20": shift80to20,
   "shift-v2-v3": shiftV2V3,
   canary,
+  "tcp-shift-80-20": tcpShift8020,
+  "tcp-shift-v2": tcpShiftV2,
   "request-timeout": requestTimeout,
   retries,
   mirroring,

@@ -13,6 +13,8 @@ export const scenarioNames = [
   "shift-80-20",
   "shift-v2-v3",
   "canary",
+  "tcp-shift-80-20",
+  "tcp-shift-v2",
   "request-timeout",
   "retries",
   "mirroring",

@@ -69,6 +69,21 @@ export interface VersionsProbe {
   tolerance?: number;
 }
 
+/**
+ * Connections to the ingress gateway's TCP `port` from a client inside the mesh (as the
+ * tcp-traffic-shifting task sends them with nc): each echoed line starts with the answering
+ * version's prefix; the share of each version, within `tolerance`.
+ */
+export interface TcpProbe extends InMeshOrigin {
+  kind: "tcp";
+  port: number;
+  connections: number;
+  /** The prefix each version answers with -> the version. */
+  prefixes: Record<string, string>;
+  expected: Record<string, number>;
+  tolerance?: number;
+}
+
 /** One GET from inside the mesh and the status it must get: what an authorization policy allows or denies. */
 export interface CallProbe extends InMeshOrigin {
   kind: "call";
@@ -119,7 +134,7 @@ export interface MtlsProbe {
   outsideMesh: "refused" | "accepted";
 }
 
-export type Probe = ProductPageProbe | IngressProbe | RetriedProbe | MirroredProbe | LoadProbe | StickyProbe | MtlsProbe | VersionsProbe | CallProbe;
+export type Probe = ProductPageProbe | IngressProbe | RetriedProbe | MirroredProbe | LoadProbe | StickyProbe | MtlsProbe | VersionsProbe | CallProbe | TcpProbe;
 
 /** A request a person sends through the gateway to see the scenario: a host to name, where the Gateway binds one. */
 export interface GatewayRequest {

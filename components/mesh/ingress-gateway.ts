@@ -18,7 +18,7 @@ export const ingressGateway = {
    * The chart's Service ports map 80->80 and 443->443 (not istioctl's 80->8080), so a Gateway
    * server must listen on http or https, or it gets a listener no Service port reaches.
    */
-  ports: { status: 15021, http: 80, https: 443 },
+  ports: { status: 15021, http: 80, https: 443, tcp: 31400 },
   /** The NodePort the demo profile gave http2, familiar from the tutorials. */
   defaultHttpNodePort: 31380,
   /** Where a port-forward serves the gateway on the operator's machine when no node port is reachable. */
@@ -26,7 +26,7 @@ export const ingressGateway = {
 } as const;
 
 /** The Service ports a Gateway server may listen on. */
-export const gatewayServerPorts: readonly number[] = [ingressGateway.ports.http, ingressGateway.ports.https];
+export const gatewayServerPorts: readonly number[] = [ingressGateway.ports.http, ingressGateway.ports.https, ingressGateway.ports.tcp];
 
 /** Helm values: the chart's Service ports, with the HTTP node port pinned so the lab URL is stable. */
 export function gatewayValues(mesh: LabConfig["mesh"]): Record<string, unknown> {
@@ -41,6 +41,8 @@ export function gatewayValues(mesh: LabConfig["mesh"]): Record<string, unknown> 
         { name: "status-port", port: ports.status, protocol: "TCP", targetPort: ports.status },
         { name: "http2", port: ports.http, protocol: "TCP", targetPort: ports.http, ...(withNodePort ? { nodePort: gatewayNodePort(mesh) } : {}) },
         { name: "https", port: ports.https, protocol: "TCP", targetPort: ports.https },
+        // The demo profile's TCP port, which the TCP tasks' Gateways listen on (tcp-echo-all-v1.yaml).
+        { name: "tcp", port: ports.tcp, protocol: "TCP", targetPort: ports.tcp },
       ],
     },
     autoscaling: { enabled: false },

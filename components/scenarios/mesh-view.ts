@@ -34,7 +34,7 @@ export interface Finding {
 export function meshView(resources: readonly IstioResource[], apps: readonly AppSpec[]): MeshView {
   return {
     resources,
-    services: apps.flatMap((app) => (app.service ? [{ name: app.app, ports: [app.service.port], selector: { app: app.app } }] : [])),
+    services: apps.flatMap((app) => (app.service ? [{ name: app.app, ports: [app.service.port, ...(app.service.morePorts ?? []).map((p) => p.port)], selector: { app: app.app } }] : [])),
     pods: apps.flatMap((app) => app.versions.map((v) => ({ owner: v.deployment, labels: podLabels(app, v) }))),
   };
 }

@@ -40,7 +40,10 @@ export function renderApp(app: AppSpec, { namespace, imageRegistry }: RenderCont
           metadata: { name: app.app, namespace, labels: service.labels, annotations: { "pulumi.com/skipAwait": "true" } },
           spec: {
             selector: { app: app.app },
-            ports: [{ name: service.portName, port: service.port, ...(service.targetPort && { targetPort: service.targetPort }) }],
+            ports: [
+              { name: service.portName, port: service.port, ...(service.targetPort && { targetPort: service.targetPort }) },
+              ...(service.morePorts ?? []).map((p) => ({ name: p.portName, port: p.port })),
+            ],
           },
         },
       },

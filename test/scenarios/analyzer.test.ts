@@ -236,7 +236,7 @@ describe("a Gateway", () => {
       {
         resource: "Gateway/bookinfo-gateway",
         field: "spec.servers[0].port.number",
-        message: "port 8080 is not a port of the istio-ingressgateway Service (80, 443); the listener would be unreachable",
+        message: "port 8080 is not a port of the istio-ingressgateway Service (80, 443, 31400); the listener would be unreachable",
       },
     ]);
   });

@@ -125,11 +125,12 @@ const workloadFields = (o: Obj) => ({
   ports: o.kind === "Service" ? o.spec.ports : undefined,
   podLabels: o.spec?.template?.metadata?.labels,
   serviceAccountName: o.spec?.template?.spec?.serviceAccountName,
-  containers: o.spec?.template?.spec?.containers?.map((c: Obj) => ({ name: c.name, image: c.image, ports: c.ports })),
+  containers: o.spec?.template?.spec?.containers?.map((c: Obj) => ({ name: c.name, image: c.image, ports: c.ports, args: c.args })),
 });
 
 const workloadFiles: [file: string, scenario: string][] = [
   ["istio-1.31/samples/bookinfo/platform/kube/bookinfo.yaml", "bookinfo"],
+  ["istio-1.31/samples/tcp-echo/tcp-echo-services.yaml", "tcp-shift-80-20"],
   ["istio-1.31/samples/httpbin/httpbin.yaml", "retries"],
   ["istio-1.31/samples/curl/curl.yaml", "retries"],
   ["istio-1.31/samples/httpbin/sample-client/fortio-deploy.yaml", "circuit-breaking"],
@@ -146,13 +147,13 @@ describe("sample workloads equal upstream's objects", () => {
     }
   });
 
-  it.each(deploymentsOf(workloadFiles.slice(0, 1)))("%s carries upstream's Deployment metadata.labels", async (_, scenario, deployment) => {
+  it.each(deploymentsOf(workloadFiles.slice(0, 2)))("%s carries upstream's Deployment metadata.labels", async (_, scenario, deployment) => {
     expect((await labObject(scenario, deployment))!.metadata.labels).toEqual(deployment.metadata.labels);
   });
 
   // Upstream labels only Bookinfo's Deployments; the lab's one renderer gives every Deployment its
   // pod labels (components/workloads/render.ts), so `kubectl get deploy -l app=<name>` finds each.
-  it.each(deploymentsOf(workloadFiles.slice(1)))("%s carries its pod labels, which upstream leaves off", async (_, scenario, deployment) => {
+  it.each(deploymentsOf(workloadFiles.slice(2)))("%s carries its pod labels, which upstream leaves off", async (_, scenario, deployment) => {
     expect(deployment.metadata.labels).toBeUndefined();
     const lab = (await labObject(scenario, deployment))!;
     expect(lab.metadata.labels).toEqual(lab.spec.template.metadata.labels);
@@ -200,5 +201,14 @@ describe("Flannel's objects equal kube-flannel.yml v0.28.9 but for flannelDeviat
     expect(objectDifferences(upstream, [...upstream].reverse())).toEqual(["(document order)"]);
     expect(objectDifferences(upstream, upstream.slice(1))).toEqual(["Namespace/kube-flannel (missing)"]);
     expect(objectDifferences(upstream.slice(1), upstream)).toEqual(["Namespace/kube-flannel (not upstream)"]);
+  });
+});
+
+describe("TCP traffic shifting equals samples/tcp-echo", () => {
+  it("tcp-shift-80-20: tcp-echo-all-v1.yaml's Gateway and DestinationRule, tcp-echo-20-v2.yaml's VirtualService", async () => {
+    const allV1 = upstreamDocs("istio-1.31/samples/tcp-echo/tcp-echo-all-v1.yaml");
+    const split = upstreamDocs("istio-1.31/samples/tcp-echo/tcp-echo-20-v2.yaml");
+    const expected = [...allV1.filter((o) => o.kind !== "VirtualService"), ...split].map(inNamespace("bookinfo"));
+    expect(objectDifferences(expected, await objectsOf("tcp-shift-80-20", "scenario"))).toEqual([]);
   });
 });

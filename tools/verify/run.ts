@@ -11,6 +11,7 @@ import { mtlsTitle, runMtls } from "./probes/mtls";
 import { productPageTitle, runProductPage } from "./probes/productpage";
 import { retriedTitle, runRetried } from "./probes/retried";
 import { runSticky, stickyTitle } from "./probes/sticky";
+import { runTcp, tcpTitle } from "./probes/tcp";
 import { runVersions, versionsTitle } from "./probes/versions";
 import { ClusterError, HttpError, type Check, type ProbeResult } from "./types";
 
@@ -33,13 +34,14 @@ const handlers: { [K in Probe["kind"]]: ProbeHandler<Extract<Probe, { kind: K }>
   mtls: { title: mtlsTitle, run: runMtls },
   versions: { title: versionsTitle, run: runVersions },
   call: { title: callTitle, run: runCall },
+  tcp: { title: tcpTitle, run: runTcp },
 };
 
 // The table is keyed by kind, so the handler found for a probe always takes that probe's type.
 const handlerOf = (probe: Probe) => handlers[probe.kind] as ProbeHandler<Probe>;
 
 export function probeTitle(probe: Probe, requests?: number): string {
-  return handlerOf(probe).title(probe, requests ?? ("requests" in probe ? probe.requests : 0));
+  return handlerOf(probe).title(probe, requests ?? ("requests" in probe ? probe.requests : "connections" in probe ? probe.connections : 0));
 }
 
 function runProbe(ctx: ProbeContext, probe: Probe): Promise<Check[]> {
