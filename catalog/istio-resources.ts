@@ -120,6 +120,12 @@ export interface AuthorizationPolicySpec {
   }[];
 }
 
+/** networking.istio.io/v1alpha3 EnvoyFilter: Envoy configuration patched onto selected workloads (rate limiting). */
+export interface EnvoyFilterSpec {
+  workloadSelector?: { labels: Record<string, string> };
+  configPatches: Record<string, unknown>[];
+}
+
 /**
  * Stands for the app namespace inside a spec (an AuthorizationPolicy's principals name it), so the
  * catalog stays data for any namespace; the Scenario component writes the namespace in its place.
@@ -135,7 +141,8 @@ export type IstioResource =
   | { kind: "DestinationRule"; name: string; spec: DestinationRuleSpec }
   | { kind: "Gateway"; name: string; spec: GatewaySpec }
   | { kind: "PeerAuthentication"; name: string; spec: PeerAuthenticationSpec }
-  | { kind: "AuthorizationPolicy"; name: string; spec: AuthorizationPolicySpec };
+  | { kind: "AuthorizationPolicy"; name: string; spec: AuthorizationPolicySpec }
+  | { kind: "EnvoyFilter"; name: string; spec: EnvoyFilterSpec };
 
 export type IstioKind = IstioResource["kind"];
 
@@ -145,6 +152,7 @@ export const apiVersions: Record<IstioKind, string> = {
   Gateway: "networking.istio.io/v1",
   PeerAuthentication: "security.istio.io/v1",
   AuthorizationPolicy: "security.istio.io/v1",
+  EnvoyFilter: "networking.istio.io/v1alpha3",
 };
 
 export type ResourceOf<K extends IstioKind> = Extract<IstioResource, { kind: K }>;

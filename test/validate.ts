@@ -9,6 +9,7 @@ const schemas: Record<string, () => Promise<unknown>> = {
   "batch/v1": () => import("kubernetes-models/batch/v1"),
   "rbac.authorization.k8s.io/v1": () => import("kubernetes-models/rbac.authorization.k8s.io/v1"),
   "networking.istio.io/v1": () => import("@kubernetes-models/istio/networking.istio.io/v1"),
+  "networking.istio.io/v1alpha3": () => import("@kubernetes-models/istio/networking.istio.io/v1alpha3"),
   "security.istio.io/v1": () => import("@kubernetes-models/istio/security.istio.io/v1"),
   "telemetry.istio.io/v1": () => import("@kubernetes-models/istio/telemetry.istio.io/v1"),
 };

@@ -14,6 +14,7 @@ import { requestTimeout, retries } from "./resilience";
 import { routeAllV1, routeJasonV2 } from "./routing";
 import { mtlsStrict } from "./security";
 import { canary, shift50v3, shift80to20, shift90to10, shiftV2V3, shiftV3 } from "./shifting";
+import { rateLimitLocal } from "./rate-limit";
 import { stickySessions } from "./sticky";
 import { tcpShift8020, tcpShiftV2 } from "./tcp";
 
@@ -43,6 +44,7 @@ export const catalog = {
   "ingress-httpbin": ingressHttpbin,
   "authz-http": authzHttp,
   "authz-deny": authzDeny,
+  "rate-limit-local": rateLimitLocal,
 } satisfies Record<Exclude<ScenarioName, "custom">, ScenarioSpec | ((options: never) => ScenarioSpec)>;
 
 /**

@@ -150,18 +150,21 @@ export const boundGatewaysExist: MeshRule = (view) => {
 };
 
 /**
- * Istio accepts an AuthorizationPolicy whose selector matches no pod and applies it to nothing: an
- * ALLOW that was meant to open a service leaves it denied, a DENY protects nothing.
+ * Istio accepts an AuthorizationPolicy or EnvoyFilter whose selector matches no pod and applies it
+ * to nothing: an ALLOW meant to open a service leaves it denied, a DENY or a rate limit protects nothing.
  */
-export const authorizationSelectsWorkloads: MeshRule = (view) =>
-  ofKind(view.resources, "AuthorizationPolicy").flatMap((policy) => {
-    const labels = policy.spec.selector?.matchLabels;
+export const selectorsSelectWorkloads: MeshRule = (view) => {
+  const selectors = [
+    ...ofKind(view.resources, "AuthorizationPolicy").map((p) => ({ resource: `AuthorizationPolicy/${p.name}`, field: "spec.selector.matchLabels", labels: p.spec.selector?.matchLabels })),
+    ...ofKind(view.resources, "EnvoyFilter").map((f) => ({ resource: `EnvoyFilter/${f.name}`, field: "spec.workloadSelector.labels", labels: f.spec.workloadSelector?.labels })),
+  ];
+  return selectors.flatMap(({ resource, field, labels }) => {
     if (!labels) return [];
-    const selects = view.pods.some((pod) => Object.entries(labels).every(([k, v]) => pod.labels[k] === v));
-    if (selects) return [];
+    if (view.pods.some((pod) => Object.entries(labels).every(([k, v]) => pod.labels[k] === v))) return [];
     const shown = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(", ");
-    return [{ resource: `AuthorizationPolicy/${policy.name}`, field: "spec.selector.matchLabels", message: `${shown} selects no workload of the scenario; the policy would apply to nothing` }];
+    return [{ resource, field, message: `${shown} selects no workload of the scenario; it would apply to nothing` }];
   });
+};
 
 export const meshRules: readonly MeshRule[] = [
   destinationHostsAreServices,
@@ -172,7 +175,7 @@ export const meshRules: readonly MeshRule[] = [
   faultsStandAlone,
   gatewaysMatchTheIngress,
   boundGatewaysExist,
-  authorizationSelectsWorkloads,
+  selectorsSelectWorkloads,
 ];
 
 export function checkMesh(view: MeshView): Finding[] {

@@ -51,11 +51,20 @@ describe("an AuthorizationPolicy", () => {
     const view = broken("authz-deny", (rs) => {
       (find(rs, "AuthorizationPolicy", "deny-method-get").spec.selector as { matchLabels: Record<string, string> }).matchLabels = { app: "httpbn" };
     });
-    expect(rules.authorizationSelectsWorkloads(view)).toEqual([
-      { resource: "AuthorizationPolicy/deny-method-get", field: "spec.selector.matchLabels", message: "app=httpbn selects no workload of the scenario; the policy would apply to nothing" },
+    expect(rules.selectorsSelectWorkloads(view)).toEqual([
+      { resource: "AuthorizationPolicy/deny-method-get", field: "spec.selector.matchLabels", message: "app=httpbn selects no workload of the scenario; it would apply to nothing" },
     ]);
     // Without a selector it is the namespace's (allow-nothing): nothing to check.
-    expect(rules.authorizationSelectsWorkloads(broken("authz-http", () => undefined))).toEqual([]);
+    expect(rules.selectorsSelectWorkloads(broken("authz-http", () => undefined))).toEqual([]);
+  });
+
+  it("and so must an EnvoyFilter's workload selector", () => {
+    const view = broken("rate-limit-local", (rs) => {
+      (find(rs, "EnvoyFilter", "filter-local-ratelimit-svc").spec.workloadSelector as { labels: Record<string, string> }).labels = { app: "product-page" };
+    });
+    expect(rules.selectorsSelectWorkloads(view)).toEqual([
+      { resource: "EnvoyFilter/filter-local-ratelimit-svc", field: "spec.workloadSelector.labels", message: "app=product-page selects no workload of the scenario; it would apply to nothing" },
+    ]);
   });
 });
 

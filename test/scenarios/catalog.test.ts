@@ -198,3 +198,38 @@ describe("authorization (the task pages' YAML, with the lab's namespace where th
     expect(spec.rules[0].from[0].source.principals).toEqual(["cluster.local/ns/student-7/sa/bookinfo-reviews"]);
   });
 });
+
+describe("local rate limiting", () => {
+  it("rate-limit-local: the task's EnvoyFilter on productpage, in the app namespace, 10 requests a minute", async () => {
+    const r = await renderScenario("rate-limit-local");
+    // tasks/policy-enforcement/rate-limit ("Local rate limit"), with the listener match written as
+    // its current versions give it (context SIDECAR_INBOUND, envoy.filters.network.http_connection_manager).
+    expect(istioSpec(r, "EnvoyFilter", "filter-local-ratelimit-svc")).toEqual({
+      workloadSelector: { labels: { app: "productpage" } },
+      configPatches: [
+        {
+          applyTo: "HTTP_FILTER",
+          match: { context: "SIDECAR_INBOUND", listener: { filterChain: { filter: { name: "envoy.filters.network.http_connection_manager" } } } },
+          patch: {
+            operation: "INSERT_BEFORE",
+            value: {
+              name: "envoy.filters.http.local_ratelimit",
+              typed_config: {
+                "@type": "type.googleapis.com/udpa.type.v1.TypedStruct",
+                type_url: "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit",
+                value: {
+                  stat_prefix: "http_local_rate_limiter",
+                  token_bucket: { max_tokens: 10, tokens_per_fill: 10, fill_interval: "60s" },
+                  filter_enabled: { runtime_key: "local_rate_limit_enabled", default_value: { numerator: 100, denominator: "HUNDRED" } },
+                  filter_enforced: { runtime_key: "local_rate_limit_enforced", default_value: { numerator: 100, denominator: "HUNDRED" } },
+                  response_headers_to_add: [{ append: false, header: { key: "x-local-rate-limit", value: "true" } }],
+                },
+              },
+            },
+          },
+        },
+      ],
+    });
+    expect(r.resources.find((x) => x.name === "EnvoyFilter/bookinfo/filter-local-ratelimit-svc")).toBeDefined();
+  });
+});

@@ -16,6 +16,7 @@ const istioTypes: Record<string, string> = {
   Gateway: "kubernetes:networking.istio.io/v1:Gateway",
   PeerAuthentication: "kubernetes:security.istio.io/v1:PeerAuthentication",
   AuthorizationPolicy: "kubernetes:security.istio.io/v1:AuthorizationPolicy",
+  EnvoyFilter: "kubernetes:networking.istio.io/v1alpha3:EnvoyFilter",
 };
 
 /** The spec of an Istio object in the bookinfo namespace. */

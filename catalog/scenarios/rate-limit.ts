@@ -1,0 +1,56 @@
+// Local rate limiting (tasks/policy-enforcement/rate-limit, "Local rate limit"): Envoy's
+// local_ratelimit filter on productpage's inbound sidecar, 10 requests a minute.
+import { envoyFilter } from "./builders";
+import { bookinfo } from "./bookinfo";
+import { compose } from "./compose";
+import type { ScenarioSpec } from "./scenario-spec";
+
+/** The task's token bucket: 10 requests, refilled every minute. */
+export const rateLimit = { maxTokens: 10, fillInterval: "60s" };
+
+/**
+ * The task's EnvoyFilter. Two deviations: it sits in the app namespace instead of istio-system,
+ * so that it reaches only this lab's productpage (a filter in the root namespace applies to the
+ * selected workloads of every namespace); and the listener match carries `context: SIDECAR_INBOUND`
+ * and today's filter name `envoy.filters.network.http_connection_manager`, as the task's current
+ * translations give it, for the older alias `envoy.http_connection_manager`.
+ */
+const productpageRateLimit = envoyFilter("filter-local-ratelimit-svc", {
+  workloadSelector: { labels: { app: "productpage" } },
+  configPatches: [
+    {
+      applyTo: "HTTP_FILTER",
+      match: { context: "SIDECAR_INBOUND", listener: { filterChain: { filter: { name: "envoy.filters.network.http_connection_manager" } } } },
+      patch: {
+        operation: "INSERT_BEFORE",
+        value: {
+          name: "envoy.filters.http.local_ratelimit",
+          typed_config: {
+            "@type": "type.googleapis.com/udpa.type.v1.TypedStruct",
+            type_url: "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit",
+            value: {
+              stat_prefix: "http_local_rate_limiter",
+              token_bucket: { max_tokens: rateLimit.maxTokens, tokens_per_fill: rateLimit.maxTokens, fill_interval: rateLimit.fillInterval },
+              filter_enabled: { runtime_key: "local_rate_limit_enabled", default_value: { numerator: 100, denominator: "HUNDRED" } },
+              filter_enforced: { runtime_key: "local_rate_limit_enforced", default_value: { numerator: 100, denominator: "HUNDRED" } },
+              response_headers_to_add: [{ append: false, header: { key: "x-local-rate-limit", value: "true" } }],
+            },
+          },
+        },
+      },
+    },
+  ],
+});
+
+const url = "http://productpage:9080/productpage";
+
+export const rateLimitLocal: ScenarioSpec = {
+  description: "Envoy's local rate limit on productpage, 10 requests a minute; above it HTTP 429 (tasks/policy-enforcement/rate-limit)",
+  ...compose(bookinfo, { workloads: [{ app: "fortio" }], resources: [productpageRateLimit] }),
+  // Nothing else of the probe run calls productpage, so the bucket starts full: half of it passes
+  // untouched, then twice the whole bucket sees the limit.
+  probes: [
+    { kind: "load", from: "fortio-deploy", url, connections: 1, requests: rateLimit.maxTokens / 2, statusShares: { 200: { min: 100 } } },
+    { kind: "load", from: "fortio-deploy", url, connections: 1, requests: 2 * rateLimit.maxTokens, statusShares: { 200: { min: 1, max: 50 }, 429: { min: 50 } } },
+  ],
+};
