@@ -114,10 +114,16 @@ export interface AuthorizationPolicySpec {
   selector?: { matchLabels: Record<string, string> };
   action?: "ALLOW" | "DENY" | "AUDIT" | "CUSTOM";
   rules?: {
-    from?: { source: { principals?: string[]; namespaces?: string[] } }[];
+    from?: { source: { principals?: string[]; requestPrincipals?: string[]; namespaces?: string[] } }[];
     to?: { operation: { methods?: string[]; paths?: string[]; ports?: string[] } }[];
     when?: { key: string; values: string[] }[];
   }[];
+}
+
+/** security.istio.io/v1 RequestAuthentication: which JWTs a workload accepts (a request with an invalid one is refused, 401). */
+export interface RequestAuthenticationSpec {
+  selector?: { matchLabels: Record<string, string> };
+  jwtRules: { issuer: string; jwks?: string; jwksUri?: string; outputClaimToHeaders?: { header: string; claim: string }[] }[];
 }
 
 /** networking.istio.io/v1alpha3 EnvoyFilter: Envoy configuration patched onto selected workloads (rate limiting). */
@@ -142,7 +148,8 @@ export type IstioResource =
   | { kind: "Gateway"; name: string; spec: GatewaySpec }
   | { kind: "PeerAuthentication"; name: string; spec: PeerAuthenticationSpec }
   | { kind: "AuthorizationPolicy"; name: string; spec: AuthorizationPolicySpec }
-  | { kind: "EnvoyFilter"; name: string; spec: EnvoyFilterSpec };
+  | { kind: "EnvoyFilter"; name: string; spec: EnvoyFilterSpec }
+  | { kind: "RequestAuthentication"; name: string; spec: RequestAuthenticationSpec };
 
 export type IstioKind = IstioResource["kind"];
 
@@ -153,6 +160,7 @@ export const apiVersions: Record<IstioKind, string> = {
   PeerAuthentication: "security.istio.io/v1",
   AuthorizationPolicy: "security.istio.io/v1",
   EnvoyFilter: "networking.istio.io/v1alpha3",
+  RequestAuthentication: "security.istio.io/v1",
 };
 
 export type ResourceOf<K extends IstioKind> = Extract<IstioResource, { kind: K }>;

@@ -14,6 +14,7 @@ import { requestTimeout, retries } from "./resilience";
 import { routeAllV1, routeJasonV2 } from "./routing";
 import { mtlsStrict } from "./security";
 import { canary, shift50v3, shift80to20, shift90to10, shiftV2V3, shiftV3 } from "./shifting";
+import { jwtAuth } from "./jwt";
 import { rateLimitLocal } from "./rate-limit";
 import { stickySessions } from "./sticky";
 import { tcpShift8020, tcpShiftV2 } from "./tcp";
@@ -44,6 +45,7 @@ export const catalog = {
   "ingress-httpbin": ingressHttpbin,
   "authz-http": authzHttp,
   "authz-deny": authzDeny,
+  "jwt-auth": jwtAuth,
   "rate-limit-local": rateLimitLocal,
 } satisfies Record<Exclude<ScenarioName, "custom">, ScenarioSpec | ((options: never) => ScenarioSpec)>;
 

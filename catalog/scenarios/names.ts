@@ -24,6 +24,7 @@ export const scenarioNames = [
   "ingress-httpbin",
   "authz-http",
   "authz-deny",
+  "jwt-auth",
   "rate-limit-local",
   "custom",
 ] as const;

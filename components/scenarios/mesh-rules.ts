@@ -157,6 +157,7 @@ export const selectorsSelectWorkloads: MeshRule = (view) => {
   const selectors = [
     ...ofKind(view.resources, "AuthorizationPolicy").map((p) => ({ resource: `AuthorizationPolicy/${p.name}`, field: "spec.selector.matchLabels", labels: p.spec.selector?.matchLabels })),
     ...ofKind(view.resources, "EnvoyFilter").map((f) => ({ resource: `EnvoyFilter/${f.name}`, field: "spec.workloadSelector.labels", labels: f.spec.workloadSelector?.labels })),
+    ...ofKind(view.resources, "RequestAuthentication").map((r) => ({ resource: `RequestAuthentication/${r.name}`, field: "spec.selector.matchLabels", labels: r.spec.selector?.matchLabels })),
   ];
   return selectors.flatMap(({ resource, field, labels }) => {
     if (!labels) return [];

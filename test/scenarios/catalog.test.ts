@@ -233,3 +233,16 @@ describe("local rate limiting", () => {
     expect(r.resources.find((x) => x.name === "EnvoyFilter/bookinfo/filter-local-ratelimit-svc")).toBeDefined();
   });
 });
+
+describe("request authentication", () => {
+  it("jwt-auth: the authz-jwt task's RequestAuthentication (its JWKS inline) and require-jwt", async () => {
+    const { sampleJwks } = await import("../../catalog/scenarios/jwt-samples");
+    const r = await renderScenario("jwt-auth");
+    expect(istioSpec(r, "RequestAuthentication", "jwt-example")).toEqual({ selector: { matchLabels: { app: "httpbin" } }, jwtRules: [{ issuer: "testing@secure.istio.io", jwks: sampleJwks }] });
+    expect(istioSpec(r, "AuthorizationPolicy", "require-jwt")).toEqual({
+      selector: { matchLabels: { app: "httpbin" } },
+      action: "ALLOW",
+      rules: [{ from: [{ source: { requestPrincipals: ["testing@secure.istio.io/testing@secure.istio.io"] } }] }],
+    });
+  });
+});

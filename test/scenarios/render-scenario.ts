@@ -17,6 +17,7 @@ const istioTypes: Record<string, string> = {
   PeerAuthentication: "kubernetes:security.istio.io/v1:PeerAuthentication",
   AuthorizationPolicy: "kubernetes:security.istio.io/v1:AuthorizationPolicy",
   EnvoyFilter: "kubernetes:networking.istio.io/v1alpha3:EnvoyFilter",
+  RequestAuthentication: "kubernetes:security.istio.io/v1:RequestAuthentication",
 };
 
 /** The spec of an Istio object in the bookinfo namespace. */

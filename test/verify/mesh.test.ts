@@ -235,3 +235,20 @@ function fortioCluster(statuses: (n: number) => number[]): ClusterTransport {
     close() {},
   };
 }
+
+describe("jwt-auth", () => {
+  it("passes 401 for an invalid token, 403 for none and 200 for the sample's, with the token sent and cut short in the report", async () => {
+    const { demoToken } = await import("../../catalog/scenarios/jwt-samples");
+    const route = (_url: string, headers: Record<string, string>) => {
+      const auth = headers.authorization;
+      return { status: auth === `Bearer ${demoToken}` ? 200 : auth ? 401 : 403, loggedBy: ["httpbin"] };
+    };
+    const fake = fakeCluster({ route });
+    const results = await run(fake.cluster, resolveScenario("jwt-auth", undefined).probes);
+    expect(results.map((r) => r.checks[0].observed)).toEqual(["401", "403", "200"]);
+    expect(exitCode(results)).toBe(0);
+    expect(results[2].probe).toBe("call: curl -> http://httpbin:8000/headers (authorization: Bearer eyJhbGciOiJSU...)");
+    // Without the policies every call is served: a finding.
+    expect(exitCode(await run(fakeCluster({ route: () => ({ status: 200, loggedBy: ["httpbin"] }) }).cluster, resolveScenario("jwt-auth", undefined).probes))).toBe(1);
+  });
+});
