@@ -1,5 +1,6 @@
 // The CI scripts (.ci/) under shellcheck, and the ones with logic of their own under bats.
 import { spawnSync } from "node:child_process";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -13,11 +14,26 @@ const run = (cmd: string, args: string[]) => {
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 };
 
+/** git's blob id of a file's bytes: sha1 of "blob <length>\0" and the bytes. */
+const gitBlob = (bytes: Buffer) => crypto.createHash("sha1").update(Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes])).digest("hex");
+
+describe("the upstream files' manifest (.ci/upstream-files.tsv)", () => {
+  it("names every file the tests read from ../shared/upstream, each with its true blob id", () => {
+    const rows = fs.readFileSync(path.join(root, ".ci/upstream-files.tsv"), "utf8").split("\n").filter((l) => l && !l.startsWith("#")).map((l) => l.split("\t"));
+    expect(rows.length).toBeGreaterThan(80);
+    for (const [local, , , , id] of rows) {
+      // The vSphere schema is kept as its subset (.ci/vsphere-schema-subset.mjs), not whole.
+      if (local.startsWith("pulumi-vsphere")) continue;
+      expect(gitBlob(fs.readFileSync(path.join(root, "../shared/upstream", local))).slice(0, 12), local).toBe(id);
+    }
+  });
+});
+
 describe("CI scripts", () => {
   it("are clean under shellcheck, with their test stubs", () => {
     const files = [...fs.readdirSync(path.join(root, ".ci")).map((f) => `.ci/${f}`), ...fs.readdirSync(path.join(root, "test/ci/stubs")).map((f) => `test/ci/stubs/${f}`)];
-    expect(files).toEqual(expect.arrayContaining([".ci/run", ".ci/e2e", ".ci/pr-comment", ".ci/install-kind", ".ci/render-all", ".ci/use-node.sh"]));
-    const { status, output } = run("shellcheck", ["-x", ...files]);
+    expect(files).toEqual(expect.arrayContaining([".ci/run", ".ci/e2e", ".ci/pr-comment", ".ci/install-kind", ".ci/render-all", ".ci/use-node.sh", ".ci/fetch-upstream"]));
+    const { status, output } = run("shellcheck", ["-x", ...files.filter((f) => !/\.(tsv|mjs)$/.test(f))]);
     expect(status, output).toBe(0);
   });
 
