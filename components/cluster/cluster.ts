@@ -49,7 +49,7 @@ export class Cluster extends pulumi.ComponentResource {
   readonly nodeAddress?: string;
   /**
    * Names this cluster to the provider: the stack's base name, and for a cluster istio-lab makes
-   * (kind, k3d, kubeadm) the digest of its CA, which is new exactly when the cluster is (identity.ts).
+   * (kind, k3d, kubeadm) what is new exactly when the cluster is (identity.ts).
    */
   readonly clusterIdentifier: pulumi.Input<string>;
 
@@ -67,12 +67,12 @@ export class Cluster extends pulumi.ComponentResource {
       this.kubeconfig = kubeconfig = local.kubeconfig;
       this.deletedWith = local.command;
       this.gatewayEntry = { address: "127.0.0.1", port: config.hostPort };
-      this.clusterIdentifier = clusterIdentifierOf(args.clusterIdentifier, local.kubeconfig);
+      this.clusterIdentifier = clusterIdentifierOf(args.clusterIdentifier, local.command.id);
     } else {
       const built = this.buildMachines(name, config, args.images ?? []);
       this.kubeconfig = kubeconfig = built.kubeconfig;
       this.deletedWith = built.deletedWith;
-      this.clusterIdentifier = clusterIdentifierOf(args.clusterIdentifier, built.kubeconfig);
+      this.clusterIdentifier = clusterIdentifierOf(args.clusterIdentifier, built.controlPlaneMachine);
       const controlPlane = config.nodes.find((n) => n.role === "control-plane");
       if (controlPlane) {
         this.nodeAddress = controlPlane.ip;
@@ -97,7 +97,11 @@ export class Cluster extends pulumi.ComponentResource {
   }
 
   /** vsphere: VMs, then kubeadm on them. hosts: kubeadm on machines that exist, reset on destroy. */
-  private buildMachines(name: string, config: MachineClusterConfig, images: readonly string[]): { kubeconfig: pulumi.Output<string>; deletedWith?: pulumi.Resource } {
+  private buildMachines(
+    name: string,
+    config: MachineClusterConfig,
+    images: readonly string[],
+  ): { kubeconfig: pulumi.Output<string>; deletedWith?: pulumi.Resource; controlPlaneMachine: pulumi.Input<string> } {
     let machines: Record<string, Machine>;
     let deletedWith: pulumi.Resource | undefined;
     if (config.source === "vsphere") {
@@ -114,6 +118,7 @@ export class Cluster extends pulumi.ComponentResource {
     );
     // On hosts the cluster may outlive the lab (an adopted one is never reset), so its objects are
     // deleted one by one.
-    return { kubeconfig: kubeadm.kubeconfig, deletedWith };
+    const controlPlane = config.nodes.find((n) => n.role === "control-plane")!.name;
+    return { kubeconfig: kubeadm.kubeconfig, deletedWith, controlPlaneMachine: machines[controlPlane].machineId };
   }
 }

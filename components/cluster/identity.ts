@@ -1,30 +1,16 @@
-// A cluster's identity for the Kubernetes provider: its certificate authority. kubeadm, kind and
-// k3d make a new CA whenever they make a cluster and keep it for the cluster's life (a rotated
-// client certificate, a re-read kubeconfig keep it), so the identity changes exactly when the
-// cluster is a new one: a rebuilt control plane, a replaced kind cluster.
-import * as crypto from "node:crypto";
+// A cluster's identity for the Kubernetes provider: the stack's base name and what makes a new
+// cluster when it changes. A changed clusterIdentifier replaces the provider (pulumi-kubernetes
+// provider/pkg/provider/provider.go DiffConfig), and the engine replaces every resource of a
+// replaced provider (pulumi/pulumi pkg/resource/deploy/step_generator.go), so a rebuilt cluster
+// gets its mesh and lab again instead of a state that says they are there. It must stay known in
+// a preview whenever the cluster stays (DiffConfig replaces on an unknown identifier), so it is
+// never read from the kubeconfig, which a preview does not know while a node step re-runs.
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
-
-/** A short digest of the kubeconfig's (first) cluster CA, or undefined when it names none. */
-export function caDigest(kubeconfig: string): string | undefined {
-  let doc: { clusters?: { cluster?: Record<string, unknown> }[] } | undefined;
-  try {
-    doc = parse(kubeconfig) as typeof doc;
-  } catch {
-    return undefined;
-  }
-  const ca = doc?.clusters?.[0]?.cluster?.["certificate-authority-data"];
-  return typeof ca === "string" && ca.length > 0 ? crypto.createHash("sha256").update(ca).digest("hex").slice(0, 12) : undefined;
-}
 
 /**
- * `<base>-<CA digest>`: the provider's clusterIdentifier for a cluster istio-lab makes. A new one
- * replaces the provider, and the engine replaces every resource of a replaced provider (pulumi/pulumi
- * pkg/resource/deploy/step_generator.go; pulumi-kubernetes provider.go DiffConfig replaces on a
- * changed clusterIdentifier), so a rebuilt cluster gets its mesh again instead of a state that
- * says it is there. Not a secret: a CA certificate's digest tells nothing.
+ * `<base>-<identity>`: for kubeadm the control plane's machine (a VM's id, a host's address), for
+ * kind and k3d the id of the command that made the cluster, each new exactly when the cluster is.
  */
-export function clusterIdentifierOf(base: string, kubeconfig: pulumi.Output<string>): pulumi.Output<string> {
-  return pulumi.unsecret(kubeconfig.apply((k) => (caDigest(k) ? `${base}-${caDigest(k)}` : base)));
+export function clusterIdentifierOf(base: string, identity: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.interpolate`${base}-${identity}`;
 }

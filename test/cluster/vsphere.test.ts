@@ -99,7 +99,8 @@ describe("source vsphere", () => {
   it("wires the whole lab: the mesh deploys through the provider of the built cluster", async () => {
     const rendered = await renderCluster(vsphereStack, { wholeLab: true, stdout: { "control-plane-kubeconfig": "apiVersion: v1\nclusters: []\n" } });
     const provider = rendered.resources.find((r) => r.type === "pulumi:providers:kubernetes");
-    expect(provider?.inputs).toMatchObject({ clusterIdentifier: "istio-lab-test", kubeconfig: "[secret]" });
+    // The stack's name and the control plane's VM (its mock id): a new VM is a new cluster.
+    expect(provider?.inputs).toMatchObject({ clusterIdentifier: "istio-lab-test-linux-node1-id", kubeconfig: "[secret]" });
     expect(rendered.resources.filter((r) => r.type === vmType)).toHaveLength(3);
     expect(rendered.resources.some((r) => r.type === "istio-lab:mesh:Mesh")).toBe(true);
     expect(rendered.outputs).toMatchObject({ clusterSource: "vsphere" });

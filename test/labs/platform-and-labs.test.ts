@@ -79,11 +79,11 @@ describe("a platform and four labs on it", () => {
       }
     }
     // The local platform's kind cluster: its kubeconfig from the platform's secret output, its
-    // identity the platform's own (the stack and its cluster's CA).
+    // identity the platform's own (the stack and the command that made its cluster).
     const platformProvider = (await render("student-1")).resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
     const ownProvider = (await render("local")).resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
     expect(platformProvider.inputs.kubeconfig).toBe("[secret]");
-    expect(platformProvider.inputs.clusterIdentifier).toMatch(/^istio-lab-local-[0-9a-f]{12}$/);
+    expect(platformProvider.inputs.clusterIdentifier).toBe("istio-lab-local-cluster-kind-id");
     expect(platformProvider.inputs.clusterIdentifier).toBe(ownProvider.inputs.clusterIdentifier);
   });
 

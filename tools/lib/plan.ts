@@ -160,7 +160,8 @@ export function planUpdate(from: Rendered, to: Rendered): UpdatePlan {
 
 /** The inputs with every mention of these ids replaced by a marker, as a preview shows them unknown. */
 function replaceIds(value: unknown, ids: string[]): unknown {
-  if (typeof value === "string") return ids.includes(value) ? "(unknown: replaced)" : value;
+  // A string made from a replaced id (an interpolation) is as unknown in a preview as the id itself.
+  if (typeof value === "string") return ids.some((id) => value === id || new RegExp(`${id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`).test(value)) ? "(unknown: replaced)" : value;
   if (Array.isArray(value)) return value.map((v) => replaceIds(v, ids));
   if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceIds(v, ids)]));
   return value;

@@ -29,13 +29,8 @@ export const vsphereLookups: Record<string, Record<string, unknown>> = {
   "vsphere:index/getVirtualMachine:getVirtualMachine": vsphereTemplate,
 };
 
-/**
- * A cluster's kubeconfig as its maker prints it. Its CA stands for the cluster: kubeadm, kind and
- * k3d make a new one with every new cluster, so the stand-in CA follows what makes a new cluster
- * (the control plane's machine; a kind cluster's shape), and a render of a rebuilt cluster shows
- * the provider's new identity as the real one would (components/cluster/identity.ts).
- */
-export function standInKubeconfig(what: string, clusterOf: unknown): string {
+/** A cluster's kubeconfig as its maker prints it, with a stand-in CA of that cluster. */
+function standInKubeconfig(what: string, clusterOf: unknown): string {
   const ca = Buffer.from(`-----BEGIN CERTIFICATE-----\nstand-in CA of ${JSON.stringify(clusterOf)}\n-----END CERTIFICATE-----\n`).toString("base64");
   return `apiVersion: v1\nkind: Config\n# stand-in for ${what}\nclusters:\n- name: lab\n  cluster:\n    server: https://127.0.0.1:6443\n    certificate-authority-data: ${ca}\n`;
 }
