@@ -57,3 +57,21 @@ export const authzDeny: ScenarioSpec = {
     { kind: "call", from: "curl", url: "http://httpbin:8000/get", headers: { "x-token": "guest" }, status: 200 },
   ],
 };
+
+/**
+ * authz-tcp's tcp-policy: tcp-echo accepts connections on ports 9000 and 9001 only. Port 9002
+ * listens but no Service publishes it, so the check reaches it at the pod's address, as the task
+ * does. The task's tcp-echo.yaml is the one-version sample; the lab's tcp-echo v1 answers alike.
+ */
+export const authzTcp: ScenarioSpec = {
+  description: "a TCP ALLOW policy: tcp-echo accepts ports 9000 and 9001, and refuses 9002 (tasks/security/authorization/authz-tcp)",
+  ...compose({
+    workloads: [{ app: "tcp-echo", versions: ["v1"] }, { app: "curl" }],
+    resources: [authorizationPolicy("tcp-policy", { selector: { matchLabels: { app: "tcp-echo" } }, action: "ALLOW", rules: [{ to: [{ operation: { ports: ["9000", "9001"] } }] }] })],
+  }),
+  probes: [
+    { kind: "connect", from: "curl", to: { service: "tcp-echo", port: 9000 }, connections: 3, answered: true },
+    { kind: "connect", from: "curl", to: { service: "tcp-echo", port: 9001 }, connections: 3, answered: true },
+    { kind: "connect", from: "curl", to: { pod: "tcp-echo-v1", port: 9002 }, connections: 3, answered: false },
+  ],
+};

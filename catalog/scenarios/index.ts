@@ -2,7 +2,7 @@
 import type { ScenarioSpec } from "./scenario-spec";
 import { bookinfo } from "./bookinfo";
 import type { CustomService } from "../apps/custom";
-import { authzDeny, authzHttp } from "./authz";
+import { authzDeny, authzHttp, authzTcp } from "./authz";
 import { circuitBreaking } from "./circuit-breaking";
 import { customOptions, customScenario } from "./custom";
 import { faultAbort, faultAbortPercent, faultDelay, faultDelayAll } from "./faults";
@@ -45,6 +45,7 @@ export const catalog = {
   "ingress-httpbin": ingressHttpbin,
   "authz-http": authzHttp,
   "authz-deny": authzDeny,
+  "authz-tcp": authzTcp,
   "jwt-auth": jwtAuth,
   "rate-limit-local": rateLimitLocal,
 } satisfies Record<Exclude<ScenarioName, "custom">, ScenarioSpec | ((options: never) => ScenarioSpec)>;

@@ -24,6 +24,7 @@ export const scenarioNames = [
   "ingress-httpbin",
   "authz-http",
   "authz-deny",
+  "authz-tcp",
   "jwt-auth",
   "rate-limit-local",
   "custom",

@@ -84,6 +84,17 @@ export interface TcpProbe extends InMeshOrigin {
   tolerance?: number;
 }
 
+/**
+ * TCP connections from a client inside the mesh to a Service port, or to a pod's own address for a
+ * port no Service publishes, and whether they are answered: what a TCP authorization policy allows.
+ */
+export interface ConnectProbe extends InMeshOrigin {
+  kind: "connect";
+  to: { service: string; port: number } | { pod: string; port: number };
+  connections: number;
+  answered: boolean;
+}
+
 /** One GET from inside the mesh and the status it must get: what an authorization policy allows or denies. */
 export interface CallProbe extends InMeshOrigin {
   kind: "call";
@@ -134,7 +145,7 @@ export interface MtlsProbe {
   outsideMesh: "refused" | "accepted";
 }
 
-export type Probe = ProductPageProbe | IngressProbe | RetriedProbe | MirroredProbe | LoadProbe | StickyProbe | MtlsProbe | VersionsProbe | CallProbe | TcpProbe;
+export type Probe = ProductPageProbe | IngressProbe | RetriedProbe | MirroredProbe | LoadProbe | StickyProbe | MtlsProbe | VersionsProbe | CallProbe | TcpProbe | ConnectProbe;
 
 /** A request a person sends through the gateway to see the scenario: a host to name, where the Gateway binds one. */
 export interface GatewayRequest {

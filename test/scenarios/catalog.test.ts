@@ -246,3 +246,10 @@ describe("request authentication", () => {
     });
   });
 });
+
+describe("authorization for TCP", () => {
+  it("authz-tcp: the task's tcp-policy on tcp-echo, ports 9000 and 9001", async () => {
+    const r = await renderScenario("authz-tcp");
+    expect(istioSpec(r, "AuthorizationPolicy", "tcp-policy")).toEqual({ selector: { matchLabels: { app: "tcp-echo" } }, action: "ALLOW", rules: [{ to: [{ operation: { ports: ["9000", "9001"] } }] }] });
+  });
+});

@@ -31,6 +31,7 @@ describe("probes", () => {
         ...("from" in probe ? [probe.from] : []),
         ...(probe.kind === "retried" ? [probe.loggedBy] : []),
         ...(probe.kind === "mirrored" ? [probe.answeredBy, ...probe.alsoLoggedBy] : []),
+        ...(probe.kind === "connect" && "pod" in probe.to ? [probe.to.pod] : []),
       ];
       for (const deployment of named) expect(deployments, `${name}: ${probe.kind} names ${deployment}`).toContain(deployment);
       if (probe.kind === "productpage") expect(deployments).toContain("productpage-v1");

@@ -10,6 +10,7 @@ export const noCluster: ClusterTransport = {
   exec: () => Promise.reject(new ClusterError("no cluster in this test")),
   logs: () => Promise.reject(new ClusterError("no cluster in this test")),
   runPlainPod: () => Promise.reject(new ClusterError("no cluster in this test")),
+  podIp: () => Promise.reject(new ClusterError("no cluster in this test")),
   close() {},
 };
 

@@ -20,6 +20,7 @@ function fakeCluster(mesh: FakeMesh) {
   const pods: PlainPodRequest[] = [];
   const cluster: ClusterTransport = {
     ping: async () => undefined,
+    podIp: async (target) => `10.2.0.${target.deployment.length}`,
     async exec(target, command) {
       calls.push({ target, command });
       if (command[0] === "fortio" && command[1] === "load") {
@@ -232,6 +233,7 @@ function fortioCluster(statuses: (n: number) => number[]): ClusterTransport {
     },
     logs: async () => "",
     runPlainPod: async () => ({ stdout: "", stderr: "", exitCode: 0 }),
+    podIp: async () => "10.2.1.7",
     close() {},
   };
 }

@@ -47,3 +47,39 @@ describe("tcp probe", () => {
     expect(tcpCommand(31400, 3, 2)).toEqual(["sh", "-c", 'for i in $(seq 3); do echo "answer:$(echo istio-lab-verify | nc -w 2 istio-ingressgateway.istio-system 31400)"; done']);
   });
 });
+
+describe("connect probe (authz-tcp)", () => {
+  /** tcp-echo behind tcp-policy: 9000 and 9001 answered, anything else refused. */
+  function policyCluster(allowed: number[]): ClusterTransport & { hosts: string[] } {
+    const hosts: string[] = [];
+    return {
+      ...noCluster,
+      hosts,
+      podIp: async (target) => (target.deployment === "tcp-echo-v1" ? "10.2.1.9" : "10.2.1.1"),
+      async exec(_target, command) {
+        const [, host, port] = /nc -w \d+ (\S+) (\d+)/.exec(command[2])!;
+        hosts.push(host);
+        const n = Number(/seq (\d+)/.exec(command[2])![1]);
+        return { stdout: Array.from({ length: n }, () => `answer:${allowed.includes(Number(port)) ? "one istio-lab-verify" : ""}\n`).join(""), stderr: "", exitCode: 0 };
+      },
+    };
+  }
+
+  it("passes when 9000 and 9001 answer through the Service and 9002 at the pod's address does not", async () => {
+    const cluster = policyCluster([9000, 9001]);
+    const results = await runProbes(testContext({ cluster: async () => cluster }), resolveScenario("authz-tcp", undefined).probes);
+    expect(results.map((r) => [r.probe, r.checks[0].observed, r.checks[0].pass])).toEqual([
+      ["connect: curl -> tcp-echo:9000", "3 of 3", true],
+      ["connect: curl -> tcp-echo:9001", "3 of 3", true],
+      ["connect: curl -> pod of tcp-echo-v1:9002, refused", "0 of 3", true],
+    ]);
+    expect(cluster.hosts).toEqual(["tcp-echo", "tcp-echo", "10.2.1.9"]);
+  });
+
+  it("fails without the policy (9002 answered) and with one that refuses everything", async () => {
+    for (const allowed of [[9000, 9001, 9002], []]) {
+      const results = await runProbes(testContext({ cluster: async () => policyCluster(allowed), settle: { ms: 0, sleep: async () => {} } }), resolveScenario("authz-tcp", undefined).probes);
+      expect(exitCode(results), JSON.stringify(allowed)).toBe(1);
+    }
+  });
+});

@@ -81,6 +81,13 @@ export async function kubeCluster(source: KubeconfigSource, namespace: string, p
     return ready;
   }
 
+  async function podIp(target: PodTarget, timeoutMs: number): Promise<string> {
+    const [pod] = await readyPods(target.deployment, timeoutMs);
+    const ip = pod.status?.podIP;
+    if (!ip) throw new ClusterError(`pod ${namespace}/${pod.metadata?.name ?? target.deployment} has no address yet`);
+    return ip;
+  }
+
   function execIn(pod: string, container: string, command: string[], timeoutMs: number): Promise<ExecResult> {
     const stdout = new Collector();
     const stderr = new Collector();
@@ -111,6 +118,8 @@ export async function kubeCluster(source: KubeconfigSource, namespace: string, p
   }
 
   return {
+    podIp,
+
     async ping(timeoutMs) {
       await call(`reading namespace ${namespace}`, core.readNamespace({ name: namespace }), timeoutMs);
     },

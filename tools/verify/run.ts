@@ -11,7 +11,7 @@ import { mtlsTitle, runMtls } from "./probes/mtls";
 import { productPageTitle, runProductPage } from "./probes/productpage";
 import { retriedTitle, runRetried } from "./probes/retried";
 import { runSticky, stickyTitle } from "./probes/sticky";
-import { runTcp, tcpTitle } from "./probes/tcp";
+import { connectTitle, runConnect, runTcp, tcpTitle } from "./probes/tcp";
 import { runVersions, versionsTitle } from "./probes/versions";
 import { ClusterError, HttpError, type Check, type ProbeResult } from "./types";
 
@@ -35,6 +35,7 @@ const handlers: { [K in Probe["kind"]]: ProbeHandler<Extract<Probe, { kind: K }>
   versions: { title: versionsTitle, run: runVersions },
   call: { title: callTitle, run: runCall },
   tcp: { title: tcpTitle, run: runTcp },
+  connect: { title: connectTitle, run: runConnect },
 };
 
 // The table is keyed by kind, so the handler found for a probe always takes that probe's type.

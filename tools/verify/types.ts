@@ -66,6 +66,8 @@ export interface ClusterTransport {
   logs(target: PodTarget, sinceSeconds: number, timeoutMs: number): Promise<string>;
   /** Runs the command to completion in a new pod (no sidecar) and deletes the pod afterwards. */
   runPlainPod(req: PlainPodRequest): Promise<ExecResult>;
+  /** The address of a ready pod of the Deployment, for a port its Service does not publish. */
+  podIp(target: PodTarget, timeoutMs: number): Promise<string>;
   close(): void;
 }
 

@@ -1,6 +1,6 @@
 // TcpProbe: connections to the ingress gateway's TCP port from a client inside the mesh, with nc
 // as the tcp-traffic-shifting task sends them; each echoed line names the answering version.
-import type { TcpProbe } from "../../../catalog/scenarios/probes";
+import type { ConnectProbe, TcpProbe } from "../../../catalog/scenarios/probes";
 import { ingressGateway } from "../../../components/mesh/ingress-gateway";
 import { istioNamespace } from "../../../components/mesh/istio-namespace";
 import { clientContainers } from "../commands";
@@ -15,21 +15,24 @@ export const tcpTitle = (probe: TcpProbe, n: number) => `tcp: ${probe.from} -> i
 
 const answerMark = "answer:";
 
+/** The ingress gateway's Service, as clients inside the mesh reach it (the task's INGRESS_HOST). */
+const gatewayHost = `${ingressGateway.release}.${istioNamespace}`;
+
 /** One nc per connection, each bounded; each prints `answer:<what came back>` on a line of its own. */
-export function tcpCommand(port: number, connections: number, timeoutSeconds: number): string[] {
-  const host = `${ingressGateway.release}.${istioNamespace}`;
+export function tcpCommand(port: number, connections: number, timeoutSeconds: number, host = gatewayHost): string[] {
   return ["sh", "-c", `for i in $(seq ${connections}); do echo "${answerMark}$(echo ${tcpMessage} | nc -w ${timeoutSeconds} ${host} ${port})"; done`];
+}
+
+/** What came back on each connection, "" for nothing. */
+export function tcpReplies(stdout: string, connections: number): string[] {
+  const replies = stdout.split("\n").filter((line) => line.startsWith(answerMark)).slice(0, connections).map((line) => line.slice(answerMark.length).trim());
+  while (replies.length < connections) replies.push("");
+  return replies;
 }
 
 /** The version of each connection's answer, by its prefix; "" for none. */
 export function tcpAnswers(stdout: string, prefixes: Record<string, string>, connections: number): string[] {
-  const seen = stdout
-    .split("\n")
-    .filter((line) => line.startsWith(answerMark))
-    .slice(0, connections)
-    .map((line) => prefixes[line.slice(answerMark.length).trim().split(" ")[0]] ?? "");
-  while (seen.length < connections) seen.push("");
-  return seen;
+  return tcpReplies(stdout, connections).map((reply) => prefixes[reply.split(" ")[0]] ?? "");
 }
 
 export async function runTcp(ctx: ProbeContext, probe: TcpProbe): Promise<Check[]> {
@@ -39,4 +42,28 @@ export async function runTcp(ctx: ProbeContext, probe: TcpProbe): Promise<Check[
   const result = await cluster.exec({ deployment: probe.from, container: clientContainers[probe.from] }, tcpCommand(probe.port, n, perConnection), ctx.deadline.budget(n * perConnection * 1000 + 5000));
   const versions = [...new Set(Object.values(probe.prefixes))];
   return [judgeShares("tcp-echo versions", tcpAnswers(result.stdout, probe.prefixes, n), versions, probe.expected, probe.tolerance)];
+}
+
+export const connectTitle = (probe: ConnectProbe) =>
+  `connect: ${probe.from} -> ${"service" in probe.to ? `${probe.to.service}:${probe.to.port}` : `pod of ${probe.to.pod}:${probe.to.port}`}${probe.answered ? "" : ", refused"}`;
+
+/** Connections to a Service port or a pod's address, all answered or none, as the probe says. */
+export async function runConnect(ctx: ProbeContext, probe: ConnectProbe): Promise<Check[]> {
+  const cluster = await ctx.cluster();
+  const perConnection = Math.max(1, Math.min(5, Math.floor(ctx.timeoutMs / 1000)));
+  const host = "service" in probe.to ? probe.to.service : await cluster.podIp({ deployment: probe.to.pod }, ctx.deadline.budget(ctx.timeoutMs));
+  const result = await cluster.exec(
+    { deployment: probe.from, container: clientContainers[probe.from] },
+    tcpCommand(probe.to.port, probe.connections, perConnection, host),
+    ctx.deadline.budget(probe.connections * perConnection * 1000 + 5000),
+  );
+  const answered = tcpReplies(result.stdout, probe.connections).filter((r) => r.length > 0).length;
+  return [
+    {
+      name: "connections answered",
+      expected: probe.answered ? `all ${probe.connections}` : "none",
+      observed: `${answered} of ${probe.connections}`,
+      pass: probe.answered ? answered === probe.connections : answered === 0,
+    },
+  ];
 }
