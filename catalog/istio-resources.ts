@@ -126,6 +126,19 @@ export interface RequestAuthenticationSpec {
   jwtRules: { issuer: string; jwks?: string; jwksUri?: string; outputClaimToHeaders?: { header: string; claim: string }[] }[];
 }
 
+/** networking.istio.io/v1 ServiceEntry: a host outside the mesh added to its registry (egress tasks). */
+export interface ServiceEntrySpec {
+  hosts: string[];
+  ports: { number: number; name: string; protocol: "HTTP" | "HTTPS" | "TLS" | "TCP" | "GRPC" }[];
+  resolution: "NONE" | "STATIC" | "DNS";
+  location?: "MESH_EXTERNAL" | "MESH_INTERNAL";
+}
+
+/** networking.istio.io/v1 Sidecar, here only for a namespace's outbound traffic policy. */
+export interface SidecarSpec {
+  outboundTrafficPolicy: { mode: "REGISTRY_ONLY" | "ALLOW_ANY" };
+}
+
 /** networking.istio.io/v1alpha3 EnvoyFilter: Envoy configuration patched onto selected workloads (rate limiting). */
 export interface EnvoyFilterSpec {
   workloadSelector?: { labels: Record<string, string> };
@@ -149,7 +162,9 @@ export type IstioResource =
   | { kind: "PeerAuthentication"; name: string; spec: PeerAuthenticationSpec }
   | { kind: "AuthorizationPolicy"; name: string; spec: AuthorizationPolicySpec }
   | { kind: "EnvoyFilter"; name: string; spec: EnvoyFilterSpec }
-  | { kind: "RequestAuthentication"; name: string; spec: RequestAuthenticationSpec };
+  | { kind: "RequestAuthentication"; name: string; spec: RequestAuthenticationSpec }
+  | { kind: "ServiceEntry"; name: string; spec: ServiceEntrySpec }
+  | { kind: "Sidecar"; name: string; spec: SidecarSpec };
 
 export type IstioKind = IstioResource["kind"];
 
@@ -161,6 +176,8 @@ export const apiVersions: Record<IstioKind, string> = {
   AuthorizationPolicy: "security.istio.io/v1",
   EnvoyFilter: "networking.istio.io/v1alpha3",
   RequestAuthentication: "security.istio.io/v1",
+  ServiceEntry: "networking.istio.io/v1",
+  Sidecar: "networking.istio.io/v1",
 };
 
 export type ResourceOf<K extends IstioKind> = Extract<IstioResource, { kind: K }>;

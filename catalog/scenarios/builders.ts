@@ -1,10 +1,12 @@
 // Small constructors that keep the catalog modules close to the upstream YAML they reproduce.
-import type { AuthorizationPolicySpec, DestinationRuleSpec, EnvoyFilterSpec, RequestAuthenticationSpec, GatewaySpec, HTTPMatchRequest, HTTPRouteDestination, IstioResource, PeerAuthenticationSpec, VirtualServiceSpec } from "../istio-resources";
+import type { AuthorizationPolicySpec, DestinationRuleSpec, EnvoyFilterSpec, RequestAuthenticationSpec, ServiceEntrySpec, SidecarSpec, GatewaySpec, HTTPMatchRequest, HTTPRouteDestination, IstioResource, PeerAuthenticationSpec, VirtualServiceSpec } from "../istio-resources";
 
 export const virtualService = (name: string, spec: VirtualServiceSpec): IstioResource => ({ kind: "VirtualService", name, spec });
 export const destinationRule = (name: string, spec: DestinationRuleSpec): IstioResource => ({ kind: "DestinationRule", name, spec });
 export const gateway = (name: string, spec: GatewaySpec): IstioResource => ({ kind: "Gateway", name, spec });
 export const peerAuthentication = (name: string, spec: PeerAuthenticationSpec): IstioResource => ({ kind: "PeerAuthentication", name, spec });
+export const serviceEntry = (name: string, spec: ServiceEntrySpec): IstioResource => ({ kind: "ServiceEntry", name, spec });
+export const sidecar = (name: string, spec: SidecarSpec): IstioResource => ({ kind: "Sidecar", name, spec });
 export const requestAuthentication = (name: string, spec: RequestAuthenticationSpec): IstioResource => ({ kind: "RequestAuthentication", name, spec });
 export const envoyFilter = (name: string, spec: EnvoyFilterSpec): IstioResource => ({ kind: "EnvoyFilter", name, spec });
 export const authorizationPolicy = (name: string, spec: AuthorizationPolicySpec): IstioResource => ({ kind: "AuthorizationPolicy", name, spec });

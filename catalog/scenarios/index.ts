@@ -5,6 +5,7 @@ import type { CustomService } from "../apps/custom";
 import { authzDeny, authzHttp, authzTcp } from "./authz";
 import { circuitBreaking } from "./circuit-breaking";
 import { customOptions, customScenario } from "./custom";
+import { egressServiceEntry } from "./egress";
 import { faultAbort, faultAbortPercent, faultDelay, faultDelayAll } from "./faults";
 import { ingressHttpbin } from "./ingress";
 import { mirroring } from "./mirroring";
@@ -43,6 +44,7 @@ export const catalog = {
   "sticky-sessions": stickySessions,
   "mtls-strict": mtlsStrict,
   "ingress-httpbin": ingressHttpbin,
+  "egress-service-entry": egressServiceEntry,
   "authz-http": authzHttp,
   "authz-deny": authzDeny,
   "authz-tcp": authzTcp,

@@ -22,6 +22,7 @@ export const scenarioNames = [
   "sticky-sessions",
   "mtls-strict",
   "ingress-httpbin",
+  "egress-service-entry",
   "authz-http",
   "authz-deny",
   "authz-tcp",

@@ -167,6 +167,20 @@ export const selectorsSelectWorkloads: MeshRule = (view) => {
   });
 };
 
+/**
+ * A ServiceEntry for a host the mesh already has as a Service shadows or duplicates it: Istio merges
+ * or picks one, and the routes to the Service stop meaning what they say.
+ */
+export const serviceEntriesAreExternal: MeshRule = (view) =>
+  ofKind(view.resources, "ServiceEntry").flatMap((se) =>
+    se.spec.hosts.flatMap((host, i) => {
+      const service = serviceOf(view, host);
+      // Only a short name or the cluster's own FQDN names a Service of the mesh.
+      const names = service && (host === service.name || /\.svc(\.cluster\.local)?$/.test(host));
+      return names ? [{ resource: `ServiceEntry/${se.name}`, field: `spec.hosts[${i}]`, message: `${host} is Service ${service!.name} of this scenario; a ServiceEntry is for hosts outside the mesh` }] : [];
+    }),
+  );
+
 export const meshRules: readonly MeshRule[] = [
   destinationHostsAreServices,
   subsetsAreDefined,
@@ -177,6 +191,7 @@ export const meshRules: readonly MeshRule[] = [
   gatewaysMatchTheIngress,
   boundGatewaysExist,
   selectorsSelectWorkloads,
+  serviceEntriesAreExternal,
 ];
 
 export function checkMesh(view: MeshView): Finding[] {

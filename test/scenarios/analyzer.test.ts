@@ -68,6 +68,18 @@ describe("an AuthorizationPolicy", () => {
   });
 });
 
+describe("a ServiceEntry", () => {
+  it("is for a host outside the mesh, not a Service of the scenario", () => {
+    const view = broken("egress-service-entry", (rs) => {
+      find(rs, "ServiceEntry", "httpbin-ext").spec.hosts = ["httpbin.org", "curl", "curl.bookinfo.svc.cluster.local"];
+    });
+    expect(rules.serviceEntriesAreExternal(view).map((f) => `${f.field}: ${f.message}`)).toEqual([
+      "spec.hosts[1]: curl is Service curl of this scenario; a ServiceEntry is for hosts outside the mesh",
+      "spec.hosts[2]: curl.bookinfo.svc.cluster.local is Service curl of this scenario; a ServiceEntry is for hosts outside the mesh",
+    ]);
+  });
+});
+
 describe("a destination host", () => {
   it("must be a Service of the scenario", () => {
     const view = broken("route-all-v1", (rs) => {

@@ -253,3 +253,11 @@ describe("authorization for TCP", () => {
     expect(istioSpec(r, "AuthorizationPolicy", "tcp-policy")).toEqual({ selector: { matchLabels: { app: "tcp-echo" } }, action: "ALLOW", rules: [{ to: [{ operation: { ports: ["9000", "9001"] } }] }] });
   });
 });
+
+describe("egress", () => {
+  it("egress-service-entry: the task's httpbin-ext, and REGISTRY_ONLY for the app namespace only (a Sidecar, not meshConfig)", async () => {
+    const r = await renderScenario("egress-service-entry");
+    expect(istioSpec(r, "ServiceEntry", "httpbin-ext")).toEqual({ hosts: ["httpbin.org"], ports: [{ number: 80, name: "http", protocol: "HTTP" }], resolution: "DNS", location: "MESH_EXTERNAL" });
+    expect(istioSpec(r, "Sidecar", "default")).toEqual({ outboundTrafficPolicy: { mode: "REGISTRY_ONLY" } });
+  });
+});

@@ -18,6 +18,8 @@ const istioTypes: Record<string, string> = {
   AuthorizationPolicy: "kubernetes:security.istio.io/v1:AuthorizationPolicy",
   EnvoyFilter: "kubernetes:networking.istio.io/v1alpha3:EnvoyFilter",
   RequestAuthentication: "kubernetes:security.istio.io/v1:RequestAuthentication",
+  ServiceEntry: "kubernetes:networking.istio.io/v1:ServiceEntry",
+  Sidecar: "kubernetes:networking.istio.io/v1:Sidecar",
 };
 
 /** The spec of an Istio object in the bookinfo namespace. */

@@ -254,3 +254,11 @@ describe("jwt-auth", () => {
     expect(exitCode(await run(fakeCluster({ route: () => ({ status: 200, loggedBy: ["httpbin"] }) }).cluster, resolveScenario("jwt-auth", undefined).probes))).toBe(1);
   });
 });
+
+describe("egress-service-entry", () => {
+  it("passes when httpbin.org answers and another host gets the BlackHoleCluster's 502; fails with outbound traffic open", async () => {
+    const registryOnly = (url: string) => ({ status: url.startsWith("http://httpbin.org/") ? 200 : 502, loggedBy: [] });
+    expect(exitCode(await run(fakeCluster({ route: registryOnly }).cluster, resolveScenario("egress-service-entry", undefined).probes))).toBe(0);
+    expect(exitCode(await run(fakeCluster({ route: () => ({ status: 200, loggedBy: [] }) }).cluster, resolveScenario("egress-service-entry", undefined).probes))).toBe(1);
+  });
+});

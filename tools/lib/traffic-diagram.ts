@@ -122,6 +122,8 @@ export function trafficOf(resources: readonly IstioResource[]): Traffic {
   }
   for (const r of resources) {
     if (r.kind === "PeerAuthentication") nodes.push({ id: `policy:${r.name}`, text: [`PeerAuthentication ${r.name}`, `mTLS ${r.spec.mtls.mode}`] });
+    if (r.kind === "ServiceEntry") nodes.push({ id: `external:${r.name}`, text: [`ServiceEntry ${r.name}`, ...r.spec.hosts.map((h) => `${h}:${r.spec.ports.map((p) => p.number).join(",")} (${r.spec.location ?? "MESH_EXTERNAL"})`)] });
+    if (r.kind === "Sidecar") nodes.push({ id: `policy:${r.name}`, text: [`Sidecar ${r.name}`, `outbound ${r.spec.outboundTrafficPolicy.mode}`] });
     if (r.kind === "AuthorizationPolicy") {
       const selector = Object.entries(r.spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(", ") || "the whole namespace";
       const ops = (r.spec.rules ?? []).flatMap((rule) => (rule.to ?? []).flatMap((t) => t.operation.methods ?? [])).join(" ");
