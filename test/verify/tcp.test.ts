@@ -27,8 +27,8 @@ describe("tcp probe", () => {
   it("sends each connection with nc to the gateway's TCP port from curl, and passes an 80/20 split", async () => {
     const cluster = echoCluster((i) => (i % 5 === 0 ? "two istio-lab-verify" : "one istio-lab-verify"));
     const results = await runProbes(testContext({ cluster: async () => cluster }), probes("tcp-shift-80-20"));
-    expect(results[0].probe).toBe("tcp: curl -> ingress gateway :31400 x100");
-    expect(results[0].checks.map((c) => [c.observed, c.pass])).toEqual([["v1 80 %, v2 20 % of 100", true]]);
+    expect(results[0].probe).toBe("tcp: curl -> ingress gateway :31400 x40");
+    expect(results[0].checks.map((c) => [c.observed, c.pass])).toEqual([["v1 80 %, v2 20 % of 40", true]]);
     expect(cluster.execs[0].target).toEqual({ deployment: "curl", container: "curl" });
     expect(cluster.execs[0].command[2]).toContain("nc -w");
     expect(cluster.execs[0].command[2]).toContain("istio-ingressgateway.istio-system 31400");
@@ -37,14 +37,14 @@ describe("tcp probe", () => {
 
   it("fails a shift that did not happen, and connections that got no answer", async () => {
     const none = await runProbes(testContext({ cluster: async () => echoCluster(() => "one istio-lab-verify"), settle: { ms: 0, sleep: async () => {} } }), probes("tcp-shift-v2"));
-    expect(none[0].checks[0]).toMatchObject({ pass: false, observed: "v1 100 %, v2 0 % of 100" });
+    expect(none[0].checks[0]).toMatchObject({ pass: false, observed: "v1 100 %, v2 0 % of 40" });
     const silent = await runProbes(testContext({ cluster: async () => echoCluster(() => ""), settle: { ms: 0, sleep: async () => {} } }), probes("tcp-shift-v2"));
-    expect(silent[0].checks[0]).toMatchObject({ pass: false, observed: "v2 0 % of 0; 100 without a version" });
+    expect(silent[0].checks[0]).toMatchObject({ pass: false, observed: "v2 0 % of 0; 40 without a version" });
   });
 
   it("reads answers by their prefix, pads the missing ones, and bounds every nc", () => {
     expect(tcpAnswers("answer:one x\nnoise\nanswer:two x\nanswer:\n", { one: "v1", two: "v2" }, 4)).toEqual(["v1", "v2", "", ""]);
-    expect(tcpCommand(31400, 3, 2)).toEqual(["sh", "-c", 'for i in $(seq 3); do echo "answer:$(echo istio-lab-verify | nc -w 2 istio-ingressgateway.istio-system 31400)"; done']);
+    expect(tcpCommand(31400, 3, 2)).toEqual(["sh", "-c", 'for i in $(seq 3); do echo "answer:$( (echo istio-lab-verify; sleep 1) | nc -w 2 istio-ingressgateway.istio-system 31400)"; done']);
   });
 });
 

@@ -1,5 +1,6 @@
-// TcpProbe: connections to the ingress gateway's TCP port from a client inside the mesh, with nc
-// as the tcp-traffic-shifting task sends them; each echoed line names the answering version.
+// TcpProbe and ConnectProbe: TCP connections from a client inside the mesh, with nc as the TCP
+// tasks send them; to the ingress gateway's TCP port (each echoed line names the answering version)
+// or to a Service port or a pod's address (answered or refused).
 import type { ConnectProbe, TcpProbe } from "../../../catalog/scenarios/probes";
 import { ingressGateway } from "../../../components/mesh/ingress-gateway";
 import { istioNamespace } from "../../../components/mesh/istio-namespace";
@@ -18,10 +19,17 @@ const answerMark = "answer:";
 /** The ingress gateway's Service, as clients inside the mesh reach it (the task's INGRESS_HOST). */
 const gatewayHost = `${ingressGateway.release}.${istioNamespace}`;
 
-/** One nc per connection, each bounded; each prints `answer:<what came back>` on a line of its own. */
+/**
+ * One nc per connection, each bounded; each prints `answer:<what came back>` on a line of its own.
+ * The input stays open a second after the line, as the task's `(date; sleep 1) | nc` keeps it, so
+ * that nc has read the echo before stdin's end ends it.
+ */
 export function tcpCommand(port: number, connections: number, timeoutSeconds: number, host = gatewayHost): string[] {
-  return ["sh", "-c", `for i in $(seq ${connections}); do echo "${answerMark}$(echo ${tcpMessage} | nc -w ${timeoutSeconds} ${host} ${port})"; done`];
+  return ["sh", "-c", `for i in $(seq ${connections}); do echo "${answerMark}$( (echo ${tcpMessage}; sleep 1) | nc -w ${timeoutSeconds} ${host} ${port})"; done`];
 }
+
+/** How long `connections` of them may take: the second each keeps its input open, and its bound. */
+const tcpBudgetMs = (connections: number, perConnection: number) => connections * (perConnection + 1) * 1000 + 5000;
 
 /** What came back on each connection, "" for nothing. */
 export function tcpReplies(stdout: string, connections: number): string[] {
@@ -39,7 +47,7 @@ export async function runTcp(ctx: ProbeContext, probe: TcpProbe): Promise<Check[
   const n = ctx.requests ?? probe.connections;
   const cluster = await ctx.cluster();
   const perConnection = Math.max(1, Math.min(5, Math.floor(ctx.timeoutMs / 1000)));
-  const result = await cluster.exec({ deployment: probe.from, container: clientContainers[probe.from] }, tcpCommand(probe.port, n, perConnection), ctx.deadline.budget(n * perConnection * 1000 + 5000));
+  const result = await cluster.exec({ deployment: probe.from, container: clientContainers[probe.from] }, tcpCommand(probe.port, n, perConnection), ctx.deadline.budget(tcpBudgetMs(n, perConnection)));
   const versions = [...new Set(Object.values(probe.prefixes))];
   return [judgeShares("tcp-echo versions", tcpAnswers(result.stdout, probe.prefixes, n), versions, probe.expected, probe.tolerance)];
 }
@@ -55,7 +63,7 @@ export async function runConnect(ctx: ProbeContext, probe: ConnectProbe): Promis
   const result = await cluster.exec(
     { deployment: probe.from, container: clientContainers[probe.from] },
     tcpCommand(probe.to.port, probe.connections, perConnection, host),
-    ctx.deadline.budget(probe.connections * perConnection * 1000 + 5000),
+    ctx.deadline.budget(tcpBudgetMs(probe.connections, perConnection)),
   );
   const answered = tcpReplies(result.stdout, probe.connections).filter((r) => r.length > 0).length;
   return [
