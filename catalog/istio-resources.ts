@@ -100,7 +100,12 @@ export interface DestinationRuleSpec {
 
 export interface GatewaySpec {
   selector: Record<string, string>;
-  servers: { port: { number: number; name: string; protocol: "HTTP" | "HTTPS" | "HTTP2" | "GRPC" | "TCP" | "TLS" }; hosts: string[] }[];
+  servers: {
+    port: { number: number; name: string; protocol: "HTTP" | "HTTPS" | "HTTP2" | "GRPC" | "TCP" | "TLS" };
+    hosts: string[];
+    /** The gateway terminates TLS with the certificate of the Secret `credentialName` in its own namespace. */
+    tls?: { mode: "SIMPLE" | "MUTUAL" | "PASSTHROUGH"; credentialName?: string };
+  }[];
 }
 
 export interface PeerAuthenticationSpec {

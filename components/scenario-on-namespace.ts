@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { selectApps } from "../catalog/apps";
 import type { IstioResource } from "../catalog/istio-resources";
 import type { ScenarioSpec } from "../catalog/scenarios/scenario-spec";
+import { istioNamespace } from "./mesh/istio-namespace";
 import { Scenario } from "./scenarios/scenario";
 import { Workloads } from "./workloads/workloads";
 
@@ -21,6 +22,15 @@ export interface ScenarioOnNamespaceArgs {
 export function scenarioOnNamespace(args: ScenarioOnNamespaceArgs, opts: pulumi.ComponentResourceOptions): { workloads: Workloads; scenario: Scenario } {
   const { namespace, spec } = args;
   const workloads = new Workloads("workloads", { namespace, apps: [...selectApps(spec.workloads), ...(spec.apps ?? [])], imageRegistry: args.imageRegistry }, opts);
-  const scenario = new Scenario("scenario", { namespace, resources: args.resources ?? spec.resources, services: workloads.services }, opts);
+  const scenario = new Scenario(
+    "scenario",
+    {
+      namespace,
+      resources: args.resources ?? spec.resources,
+      services: workloads.services,
+      ...(spec.tlsCredentials && { tls: { credentials: spec.tlsCredentials, gatewayNamespace: istioNamespace } }),
+    },
+    opts,
+  );
   return { workloads, scenario };
 }

@@ -23,6 +23,12 @@ export const httpbin: AppSpec = {
   soleDeployment: "httpbin",
 };
 
+/**
+ * samples/curl/curl.yaml mounts the optional Secret `curl-secret` at /etc/curl/tls: where the secure
+ * ingress scenarios put the CA they made (and a client certificate for mutual TLS).
+ */
+export const curlTls = { secret: "curl-secret", dir: "/etc/curl/tls", ca: "ca.crt", clientCert: "client.crt", clientKey: "client.key" } as const;
+
 /** A shell to send requests from inside the mesh: `kubectl exec deploy/curl -- curl ...`. */
 export const curl: AppSpec = {
   app: "curl",
@@ -38,7 +44,7 @@ export const curl: AppSpec = {
         imagePullPolicy: "IfNotPresent",
         command: ["/bin/sleep", "infinity"],
         ports: [],
-        volumes: [{ name: "secret-volume", mountPath: "/etc/curl/tls", source: { secret: { secretName: "curl-secret", optional: true } } }],
+        volumes: [{ name: "secret-volume", mountPath: curlTls.dir, source: { secret: { secretName: curlTls.secret, optional: true } } }],
       },
     },
   ],

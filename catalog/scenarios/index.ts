@@ -6,6 +6,7 @@ import { authzDeny, authzHttp, authzTcp } from "./authz";
 import { circuitBreaking } from "./circuit-breaking";
 import { customOptions, customScenario } from "./custom";
 import { egressServiceEntry } from "./egress";
+import { ingressMtls, ingressTls } from "./secure-ingress";
 import { faultAbort, faultAbortPercent, faultDelay, faultDelayAll } from "./faults";
 import { ingressHttpbin } from "./ingress";
 import { mirroring } from "./mirroring";
@@ -44,6 +45,8 @@ export const catalog = {
   "sticky-sessions": stickySessions,
   "mtls-strict": mtlsStrict,
   "ingress-httpbin": ingressHttpbin,
+  "ingress-tls": ingressTls,
+  "ingress-mtls": ingressMtls,
   "egress-service-entry": egressServiceEntry,
   "authz-http": authzHttp,
   "authz-deny": authzDeny,

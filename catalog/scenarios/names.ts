@@ -22,6 +22,8 @@ export const scenarioNames = [
   "sticky-sessions",
   "mtls-strict",
   "ingress-httpbin",
+  "ingress-tls",
+  "ingress-mtls",
   "egress-service-entry",
   "authz-http",
   "authz-deny",

@@ -100,7 +100,14 @@ export interface CallProbe extends InMeshOrigin {
   kind: "call";
   url: string;
   headers?: Record<string, string>;
-  status: number;
+  /** The status, or "none" where the call must get no HTTP answer at all (a refused TLS handshake). */
+  status: number | "none";
+  /**
+   * HTTPS through the ingress gateway from inside the mesh: the URL's host and port reach the
+   * gateway's Service (curl --connect-to), trusting the scenario's CA from the curl client's Secret,
+   * and presenting its client certificate when `clientCert`.
+   */
+  viaGateway?: { clientCert?: boolean };
 }
 
 /** A request answered by one Deployment and seen, as a discarded shadow copy, by the others. */

@@ -14,6 +14,12 @@ export interface ScenarioSpec {
   resources: IstioResource[];
   probes: Probe[];
   /**
+   * Certificates the scenario's gateway serves (secure ingress): made by the program as Pulumi
+   * secrets (components/scenarios/tls-credentials.ts), each a TLS Secret in the gateway's namespace,
+   * and the CA (with a client certificate for mutual TLS) in the curl client's Secret.
+   */
+  tlsCredentials?: { secret: string; hosts: string[]; mutual?: boolean }[];
+  /**
    * Parts of resources that come from `istio-lab:scenarioOptions`, so the analyzer can blame the
    * option rather than the scenario: a finding under `resource`'s `field` is keyed on `option`.
    */

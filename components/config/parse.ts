@@ -169,6 +169,10 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], 
       if (text !== undefined && text !== "{}") issues.push({ key: key(name), message: `is set in a lab stack: the cluster and the mesh are the platform's (istio-lab:platform: ${platform}); remove it` });
     }
     const lab = labApps(parse("apps", schema.labApps, orDefault(appsInput, {})), { stack, platform, siblingLabs }, issues);
+    // A gateway credential is a Secret in the gateway's namespace, which is the platform's.
+    if (scenarioSpec?.tlsCredentials) {
+      issues.push({ key: key("scenario"), message: `${scenario} puts its certificate in the shared gateway's namespace, which a lab stack must not write; run it on a platform stack` });
+    }
     if (issues.length > 0 || !scenarioSpec || !lab || !verify) throw new ConfigError(redactSecrets(issues, values, secretKeys));
     return { platform, scenario, scenarioOptions, scenarioSpec, apps: lab.apps, verify };
   }

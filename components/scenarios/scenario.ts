@@ -2,6 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { logicalName } from "../logical-name";
 import { apiVersions, namespaceToken, ofKind, routeRules, serviceName, type IstioResource } from "../../catalog/istio-resources";
+import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
+import { tlsCredentials } from "./tls-credentials";
 
 export interface ScenarioArgs {
   /** The app namespace; the caller orders this component after the Namespace object (dependsOn). */
@@ -10,6 +12,8 @@ export interface ScenarioArgs {
   resources: readonly IstioResource[];
   /** The workloads' Services by name: an object waits only for the Services it names. */
   services: ReadonlyMap<string, pulumi.Resource>;
+  /** Certificates the scenario's Gateways serve, made here, their Secrets in the gateway's namespace. */
+  tls?: { credentials: NonNullable<ScenarioSpec["tlsCredentials"]>; gatewayNamespace: string };
 }
 
 /** A spec with the app namespace written where the catalog left its token (principals). */
@@ -38,8 +42,11 @@ export class Scenario extends pulumi.ComponentResource {
     // Istio takes its objects before the pods run: an object waits for the Services of the hosts it
     // names (so Kiali's validation finds them), never for a Deployment's rollout.
     const servicesOf = (hosts: Iterable<string>) => [...hosts].flatMap((host) => args.services.get(host) ?? []);
+    // A Gateway that serves TLS waits for the Secret it names (credentialName).
+    const credentials = args.tls ? tlsCredentials({ ...args.tls, appNamespace: ns }, { parent: this }) : [];
     for (const resource of resources) {
       if (resource.kind === "DestinationRule") create(resource, servicesOf([serviceName(resource.spec.host)]));
+      else if (resource.kind === "Gateway" && resource.spec.servers.some((s) => s.tls?.credentialName)) create(resource, credentials);
       else if (resource.kind !== "VirtualService") create(resource);
     }
     // A route to a subset that is not pushed yet answers 503: each VirtualService also waits for the

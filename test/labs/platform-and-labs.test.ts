@@ -199,6 +199,12 @@ describe("a lab's mistakes", () => {
     expect(rendered.outputs.appNamespace).toBe("student-1");
   });
 
+  it("refuses a secure-ingress scenario, whose certificate would go into the shared gateway's namespace", async () => {
+    expect(await errors(lab("ingress-tls"))).toEqual([
+      "istio-lab:scenario: ingress-tls puts its certificate in the shared gateway's namespace, which a lab stack must not write; run it on a platform stack",
+    ]);
+  });
+
   it("asks for a namespace when the stack's name is not one", async () => {
     expect(await errors(lab("bookinfo"), "Student_9")).toEqual([
       expect.stringMatching(/^istio-lab:apps\.namespace: is needed: the stack's name "Student_9" is not a namespace name of its own \(must be a DNS-1123 label/),

@@ -261,3 +261,43 @@ describe("egress", () => {
     expect(istioSpec(r, "Sidecar", "default")).toEqual({ outboundTrafficPolicy: { mode: "REGISTRY_ONLY" } });
   });
 });
+
+describe("secure ingress", () => {
+  // tasks/traffic-management/ingress/secure-ingress: mygateway and the httpbin VirtualService.
+  const gatewayOf = (mode: string) => ({
+    selector: { istio: "ingressgateway" },
+    servers: [{ port: { number: 443, name: "https", protocol: "HTTPS" }, tls: { mode, credentialName: "httpbin-credential" }, hosts: ["httpbin.example.com"] }],
+  });
+  const virtualService = {
+    hosts: ["httpbin.example.com"],
+    gateways: ["mygateway"],
+    http: [{ match: [{ uri: { prefix: "/status" } }, { uri: { prefix: "/delay" } }], route: [{ destination: { port: { number: 8000 }, host: "httpbin" } }] }],
+  };
+
+  it("ingress-tls and ingress-mtls: the task's Gateway (SIMPLE, MUTUAL) and VirtualService", async () => {
+    for (const [scenario, mode] of [["ingress-tls", "SIMPLE"], ["ingress-mtls", "MUTUAL"]]) {
+      const r = await renderScenario(scenario);
+      expect(istioSpec(r, "Gateway", "mygateway")).toEqual(gatewayOf(mode));
+      expect(istioSpec(r, "VirtualService", "httpbin")).toEqual(virtualService);
+    }
+  });
+
+  it("makes the certificates as Pulumi secrets: a TLS Secret in the gateway's namespace, the CA (and a client certificate) for curl", async () => {
+    const r = await renderScenario("ingress-mtls");
+    const secret = (name: string) => r.resources.find((x) => x.name === name)!;
+    expect(secret("Secret/istio-system/httpbin-credential").inputs).toMatchObject({ type: "kubernetes.io/tls", stringData: "[secret]", metadata: { namespace: "istio-system" } });
+    expect(secret("Secret/bookinfo/curl-secret").inputs).toMatchObject({ stringData: "[secret]" });
+    // The server certificate names the host and is signed by the lab's CA.
+    const request = r.resources.find((x) => x.name === "httpbin-credential-request")!;
+    expect(request.inputs).toMatchObject({ dnsNames: ["httpbin.example.com"], privateKeyPem: "[secret]" });
+    const cert = r.resources.find((x) => x.name === "httpbin-credential-cert")!;
+    expect(cert.inputs).toMatchObject({ caPrivateKeyPem: "[secret]", allowedUses: ["digital_signature", "key_encipherment", "server_auth"] });
+    expect(cert.inputs.caCertPem).toContain("stand-in for lab-ca");
+    expect(r.resources.map((x) => x.name)).toContain("lab-client-cert");
+    // No private key anywhere in the render, and the Gateway waits for its Secret.
+    expect(JSON.stringify(r.resources)).not.toContain("PRIVATE KEY");
+    expect(r.resources.find((x) => x.name === "Gateway/bookinfo/mygateway")!.dependsOn).toContain("Secret/istio-system/httpbin-credential");
+    // Plain TLS makes no client certificate.
+    expect((await renderScenario("ingress-tls")).resources.map((x) => x.name)).not.toContain("lab-client-cert");
+  });
+});

@@ -30,7 +30,7 @@ function fakeCluster(mesh: FakeMesh) {
       const headers: Record<string, string> = {};
       for (let i = 0; i < command.length; i++) if (command[i] === "-H") headers[command[i + 1].split(": ")[0]] = command[i + 1].split(": ")[1];
       const format = command[command.indexOf("-w") + 1];
-      const urls = command.filter((a) => a.startsWith("http://"));
+      const urls = command.filter((a) => /^https?:\/\//.test(a));
       let stdout = "";
       for (const url of urls) {
         const answer = mesh.route!(url, headers);
@@ -260,5 +260,29 @@ describe("egress-service-entry", () => {
     const registryOnly = (url: string) => ({ status: url.startsWith("http://httpbin.org/") ? 200 : 502, loggedBy: [] });
     expect(exitCode(await run(fakeCluster({ route: registryOnly }).cluster, resolveScenario("egress-service-entry", undefined).probes))).toBe(0);
     expect(exitCode(await run(fakeCluster({ route: () => ({ status: 200, loggedBy: [] }) }).cluster, resolveScenario("egress-service-entry", undefined).probes))).toBe(1);
+  });
+});
+
+describe("secure ingress", () => {
+  it("calls the gateway over HTTPS from curl with the lab's CA, and for mutual TLS its client certificate; no certificate, no answer", async () => {
+    // The gateway answers 418 only to a client that presents its certificate.
+    const fake = fakeCluster({ route: () => ({ status: 418, loggedBy: [] }) });
+    const withCert = (command: string[]) => command.includes("--cert");
+    const cluster: ClusterTransport = {
+      ...fake.cluster,
+      async exec(target, command, timeoutMs) {
+        if (withCert(command)) return fake.cluster.exec(target, command, timeoutMs);
+        return { stdout: "\n<<istio-lab-verify status 000>>\n", stderr: "curl: (56) alert certificate required", exitCode: 56 };
+      },
+    };
+    const results = await run(cluster, resolveScenario("ingress-mtls", undefined).probes);
+    expect(results.map((r) => [r.probe, r.checks[0].observed, r.checks[0].pass])).toEqual([
+      ["call: curl -> https://httpbin.example.com/status/418 via the gateway with a client certificate", "418", true],
+      ["call: curl -> https://httpbin.example.com/status/418 via the gateway", "no answer", true],
+    ]);
+    const command = fake.calls[0].command;
+    expect(command).toEqual(expect.arrayContaining(["--connect-to", "httpbin.example.com:443:istio-ingressgateway.istio-system:443", "--cacert", "/etc/curl/tls/ca.crt", "--cert", "/etc/curl/tls/client.crt", "--key", "/etc/curl/tls/client.key"]));
+    // A gateway that lets anyone in fails the second check.
+    expect(exitCode(await run(fake.cluster, resolveScenario("ingress-mtls", undefined).probes))).toBe(1);
   });
 });

@@ -61,6 +61,8 @@ export const stepDurations: StepDuration[] = [
   { type: /^command:local:/, name: /-(kind|k3d)$/, minutes: 2, basis: "estimate: node image present, three containers, control plane Ready" },
   // verify-gate.ts: `npm run verify` sends traffic through the gateway and judges it.
   { type: /^command:local:/, name: /^verify-run$/, minutes: verifyMinutes, basis: "estimate: npm run verify" },
+  // Keys and certificates (secure ingress): computed by the tls provider where Pulumi runs.
+  { type: /^tls:/, minutes: 0, basis: "computed locally by the tls provider" },
   // Configure only: the provider resource makes no API call of its own.
   { type: /^pulumi:providers:/, minutes: 0, basis: "configure only" },
   // istio-base: CRDs and a webhook configuration, no pods to wait for.

@@ -42,9 +42,19 @@ const commandOutputs: Record<string, (inputs: Record<string, unknown>) => string
   "-join-command": () => "kubeadm join 192.168.56.11:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:0000\n",
 };
 
+/** What the tls provider computes: PEM blocks, stand-ins named after the resource. */
+const pem = (what: string, name: string) => `-----BEGIN ${what}-----\nstand-in for ${name}\n-----END ${what}-----\n`;
+const tlsOutputs: Record<string, (name: string) => Record<string, string>> = {
+  "tls:index/privateKey:PrivateKey": (name) => ({ privateKeyPem: pem("PRIVATE KEY", name), publicKeyPem: pem("PUBLIC KEY", name) }),
+  "tls:index/selfSignedCert:SelfSignedCert": (name) => ({ certPem: pem("CERTIFICATE", name) }),
+  "tls:index/certRequest:CertRequest": (name) => ({ certRequestPem: pem("CERTIFICATE REQUEST", name) }),
+  "tls:index/locallySignedCert:LocallySignedCert": (name) => ({ certPem: pem("CERTIFICATE", name) }),
+};
+
 export const defaultStandIns: StandIns = {
   invokes: vsphereLookups,
   outputs: (type, name, inputs) => {
+    if (tlsOutputs[type]) return tlsOutputs[type](name);
     // local-cluster.sh prints the kubeconfig of the kind or k3d cluster it made; its triggers are the cluster's shape.
     if (type === "command:local:Command" && /-(kind|k3d)$/.test(name)) return { stdout: standInKubeconfig("`kind get kubeconfig`", inputs.triggers), stderr: "" };
     if (type !== "command:remote:Command") return {};

@@ -12,6 +12,8 @@ export interface CallOptions {
   timeoutSeconds: number;
   /** The same GET this many times in one command (curl only); default 1. */
   times?: number;
+  /** More curl options, before the URLs (curl only). */
+  curlArgs?: string[];
 }
 
 /** Written by curl after each answer: the status (000 when none came) between markers. */
@@ -23,10 +25,10 @@ const statusMark = "<<istio-lab-verify status ";
  * stdout, unless -curl-stdout-headers restores both on stdout (fortio bincommon FetchURL), which
  * is what parseCalls reads.
  */
-export function callCommand(from: string, { url, headers = {}, timeoutSeconds, times = 1 }: CallOptions): string[] {
+export function callCommand(from: string, { url, headers = {}, timeoutSeconds, times = 1, curlArgs = [] }: CallOptions): string[] {
   const h = Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`]);
   if (from === "fortio-deploy") return ["fortio", "curl", "-curl-stdout-headers", "-timeout", `${timeoutSeconds}s`, ...h, url];
-  return ["curl", "-sS", "--max-time", String(timeoutSeconds), ...h, "-w", `\n${statusMark}%{http_code}>>\n`, ...Array<string>(times).fill(url)];
+  return ["curl", "-sS", "--max-time", String(timeoutSeconds), ...h, ...curlArgs, "-w", `\n${statusMark}%{http_code}>>\n`, ...Array<string>(times).fill(url)];
 }
 
 export interface CallResult {

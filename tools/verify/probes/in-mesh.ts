@@ -10,7 +10,7 @@ export const accessLogContainer = "istio-proxy";
  * GETs from the client Deployment's own container, through its sidecar: `times` of them in one
  * exec (curl), or one per exec (fortio curl). Each request may take the per-request timeout.
  */
-export async function callFrom(ctx: ProbeContext, from: string, url: string, headers: Record<string, string> = {}, times = 1): Promise<CallResult[]> {
+export async function callFrom(ctx: ProbeContext, from: string, url: string, headers: Record<string, string> = {}, times = 1, curlArgs: string[] = []): Promise<CallResult[]> {
   const cluster = await ctx.cluster();
   const perRequest = Math.max(1, Math.floor(ctx.timeoutMs / 1000) - 1);
   const batch = from === "fortio-deploy" ? 1 : times;
@@ -19,7 +19,7 @@ export async function callFrom(ctx: ProbeContext, from: string, url: string, hea
     const n = Math.min(batch, times - results.length);
     // The client gives up on each request before the exec gives up on all of them.
     const timeoutMs = ctx.deadline.budget(n * perRequest * 1000 + 5000);
-    const command = callCommand(from, { url, headers, timeoutSeconds: perRequest, times: n });
+    const command = callCommand(from, { url, headers, timeoutSeconds: perRequest, times: n, curlArgs });
     const result = await cluster.exec({ deployment: from, container: clientContainers[from] }, command, timeoutMs);
     results.push(...parseCalls(from, result.stdout, n));
   }
