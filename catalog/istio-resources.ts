@@ -9,6 +9,7 @@ export interface StringMatch {
 
 export interface HTTPMatchRequest {
   uri?: StringMatch;
+  /** A request header, or `@request.auth.claims.<claim>`: a claim of the JWT a gateway validated (jwt-route). */
   headers?: Record<string, StringMatch>;
 }
 
@@ -159,8 +160,18 @@ export const namespaceToken = "$(ISTIO_LAB_NAMESPACE)";
 /** The SPIFFE principal of a service account of the app namespace, as Istio's mTLS names workloads. */
 export const principalOf = (serviceAccount: string) => `cluster.local/ns/${namespaceToken}/sa/${serviceAccount}`;
 
-/** One Istio object of a scenario, always in the app namespace. */
-export type IstioResource =
+/**
+ * Where an object of a scenario lives: the app namespace, or with `inGatewayNamespace` the ingress
+ * gateway's own, for a policy that acts on the gateway's pods (a selector selects pods of its own
+ * namespace only; jwt-route's RequestAuthentication). The gateway's namespace is the platform's, so
+ * a lab stack may not run a scenario that writes there.
+ */
+export interface Placement {
+  inGatewayNamespace?: true;
+}
+
+/** One Istio object of a scenario. */
+export type IstioResource = (
   | { kind: "VirtualService"; name: string; spec: VirtualServiceSpec }
   | { kind: "DestinationRule"; name: string; spec: DestinationRuleSpec }
   | { kind: "Gateway"; name: string; spec: GatewaySpec }
@@ -169,7 +180,9 @@ export type IstioResource =
   | { kind: "EnvoyFilter"; name: string; spec: EnvoyFilterSpec }
   | { kind: "RequestAuthentication"; name: string; spec: RequestAuthenticationSpec }
   | { kind: "ServiceEntry"; name: string; spec: ServiceEntrySpec }
-  | { kind: "Sidecar"; name: string; spec: SidecarSpec };
+  | { kind: "Sidecar"; name: string; spec: SidecarSpec }
+) &
+  Placement;
 
 export type IstioKind = IstioResource["kind"];
 

@@ -28,7 +28,8 @@ export function scenarioOnNamespace(args: ScenarioOnNamespaceArgs, opts: pulumi.
       namespace,
       resources: args.resources ?? spec.resources,
       services: workloads.services,
-      ...(spec.tlsCredentials && { tls: { credentials: spec.tlsCredentials, gatewayNamespace: istioNamespace } }),
+      gatewayNamespace: istioNamespace,
+      tlsCredentials: spec.tlsCredentials,
     },
     opts,
   );

@@ -16,7 +16,7 @@ import { requestTimeout, retries } from "./resilience";
 import { routeAllV1, routeJasonV2 } from "./routing";
 import { mtlsStrict } from "./security";
 import { canary, shift50v3, shift80to20, shift90to10, shiftV2V3, shiftV3 } from "./shifting";
-import { jwtAuth } from "./jwt";
+import { jwtAuth, jwtRouting } from "./jwt";
 import { rateLimitLocal } from "./rate-limit";
 import { stickySessions } from "./sticky";
 import { tcpShift8020, tcpShiftV2 } from "./tcp";
@@ -52,6 +52,7 @@ export const catalog = {
   "authz-deny": authzDeny,
   "authz-tcp": authzTcp,
   "jwt-auth": jwtAuth,
+  "jwt-routing": jwtRouting,
   "rate-limit-local": rateLimitLocal,
 } satisfies Record<Exclude<ScenarioName, "custom">, ScenarioSpec | ((options: never) => ScenarioSpec)>;
 

@@ -29,6 +29,7 @@ export const scenarioNames = [
   "authz-deny",
   "authz-tcp",
   "jwt-auth",
+  "jwt-routing",
   "rate-limit-local",
   "custom",
 ] as const;

@@ -34,11 +34,18 @@ export interface InMeshOrigin {
   from: "curl" | "fortio-deploy";
 }
 
-/** One request through the ingress gateway with the given Host header. */
+/**
+ * One request through the ingress gateway with the given Host header, or without one (the gateway
+ * URL's own host, as a task's `curl $INGRESS_HOST:$INGRESS_PORT` sends it) for a Gateway of any host.
+ */
 export interface IngressProbe {
   kind: "ingress";
-  host: string;
+  host?: string;
   path: string;
+  /** More request headers (a bearer token). */
+  headers?: Record<string, string>;
+  /** How the report names what the headers carry ("a token with groups [group1, group2]"), instead of their values. */
+  sending?: string;
   status: number;
 }
 
@@ -158,6 +165,7 @@ export type Probe = ProductPageProbe | IngressProbe | RetriedProbe | MirroredPro
 export interface GatewayRequest {
   host?: string;
   path: string;
+  headers?: Record<string, string>;
 }
 
 /**
@@ -171,13 +179,15 @@ export function gatewayRequests(probes: readonly Probe[]): GatewayRequest[] {
       : p.kind === "versions"
         ? [{ path: p.path }]
         : p.kind === "ingress" && p.status === 200
-          ? [{ host: p.host, path: p.path }]
+          ? [{ ...(p.host && { host: p.host }), path: p.path, ...(p.headers && { headers: p.headers }) }]
           : [],
   );
-  return requests.filter((r, i) => requests.findIndex((o) => o.host === r.host && o.path === r.path) === i);
+  const key = (r: GatewayRequest) => JSON.stringify([r.host, r.path, r.headers]);
+  return requests.filter((r, i) => requests.findIndex((o) => key(o) === key(r)) === i);
 }
 
 /** What a person types to send the requests through the gateway at gatewayUrl. */
 export function curlLines(gatewayUrl: string, requests: readonly GatewayRequest[]): string[] {
-  return requests.map((r) => `curl -s ${r.host ? `-H 'Host: ${r.host}' ` : ""}${gatewayUrl}${r.path}`);
+  const headers = (r: GatewayRequest) => [...(r.host ? [["Host", r.host]] : []), ...Object.entries(r.headers ?? {})].map(([k, v]) => `-H '${k}: ${v}' `).join("");
+  return requests.map((r) => `curl -s ${headers(r)}${gatewayUrl}${r.path}`);
 }

@@ -25,3 +25,14 @@ export interface ScenarioSpec {
    */
   fromOptions?: { resource: string; field: string; option: string }[];
 }
+
+/**
+ * What the scenario writes in the ingress gateway's namespace, which belongs to the platform (so a
+ * lab stack must not run it): its certificates, or objects that act on the gateway's own pods.
+ */
+export function gatewayNamespaceWrites(spec: ScenarioSpec): string[] {
+  return [
+    ...(spec.tlsCredentials ?? []).map((c) => `Secret/${c.secret}`),
+    ...spec.resources.filter((r) => r.inGatewayNamespace).map((r) => `${r.kind}/${r.name}`),
+  ];
+}

@@ -5,7 +5,7 @@ import type { CustomService } from "../../catalog/apps/custom";
 import { resolveScenario } from "../../catalog/scenarios";
 import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names";
 import { scenarioOptionSchemas } from "../../catalog/scenarios/options";
-import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
+import { gatewayNamespaceWrites, type ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
 import { resolveCluster, type ClusterConfig, type Secret } from "./cluster-source";
 import { closestKey, ConfigError, describeIssue, fromZod, unknownKeyMessage, type ConfigIssue } from "./errors";
 import * as rules from "./rules";
@@ -169,9 +169,10 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], 
       if (text !== undefined && text !== "{}") issues.push({ key: key(name), message: `is set in a lab stack: the cluster and the mesh are the platform's (istio-lab:platform: ${platform}); remove it` });
     }
     const lab = labApps(parse("apps", schema.labApps, orDefault(appsInput, {})), { stack, platform, siblingLabs }, issues);
-    // A gateway credential is a Secret in the gateway's namespace, which is the platform's.
-    if (scenarioSpec?.tlsCredentials) {
-      issues.push({ key: key("scenario"), message: `${scenario} puts its certificate in the shared gateway's namespace, which a lab stack must not write; run it on a platform stack` });
+    // The gateway's namespace is the platform's: a credential Secret or a gateway policy there would be every lab's.
+    const gatewayWrites = scenarioSpec ? gatewayNamespaceWrites(scenarioSpec) : [];
+    if (gatewayWrites.length > 0) {
+      issues.push({ key: key("scenario"), message: `${scenario} puts ${gatewayWrites.join(", ")} in the shared gateway's namespace, which a lab stack must not write; run it on a platform stack` });
     }
     if (issues.length > 0 || !scenarioSpec || !lab || !verify) throw new ConfigError(redactSecrets(issues, values, secretKeys));
     return { platform, scenario, scenarioOptions, scenarioSpec, apps: lab.apps, verify };

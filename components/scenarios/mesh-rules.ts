@@ -155,16 +155,46 @@ export const boundGatewaysExist: MeshRule = (view) => {
  */
 export const selectorsSelectWorkloads: MeshRule = (view) => {
   const selectors = [
-    ...ofKind(view.resources, "AuthorizationPolicy").map((p) => ({ resource: `AuthorizationPolicy/${p.name}`, field: "spec.selector.matchLabels", labels: p.spec.selector?.matchLabels })),
-    ...ofKind(view.resources, "EnvoyFilter").map((f) => ({ resource: `EnvoyFilter/${f.name}`, field: "spec.workloadSelector.labels", labels: f.spec.workloadSelector?.labels })),
-    ...ofKind(view.resources, "RequestAuthentication").map((r) => ({ resource: `RequestAuthentication/${r.name}`, field: "spec.selector.matchLabels", labels: r.spec.selector?.matchLabels })),
+    ...ofKind(view.resources, "AuthorizationPolicy").map((p) => ({ policy: p, field: "spec.selector.matchLabels", labels: p.spec.selector?.matchLabels })),
+    ...ofKind(view.resources, "EnvoyFilter").map((f) => ({ policy: f, field: "spec.workloadSelector.labels", labels: f.spec.workloadSelector?.labels })),
+    ...ofKind(view.resources, "RequestAuthentication").map((r) => ({ policy: r, field: "spec.selector.matchLabels", labels: r.spec.selector?.matchLabels })),
   ];
-  return selectors.flatMap(({ resource, field, labels }) => {
+  return selectors.flatMap(({ policy, field, labels }) => {
     if (!labels) return [];
-    if (view.pods.some((pod) => Object.entries(labels).every(([k, v]) => pod.labels[k] === v))) return [];
+    // A selector selects pods of its own namespace only: the gateway's, or the scenario's.
+    const candidates = policy.inGatewayNamespace ? [ingressGateway.podLabels] : view.pods.map((pod) => pod.labels);
+    if (candidates.some((pod) => Object.entries(labels).every(([k, v]) => pod[k] === v))) return [];
     const shown = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(", ");
-    return [{ resource, field, message: `${shown} selects no workload of the scenario; it would apply to nothing` }];
+    const what = policy.inGatewayNamespace ? "does not select the ingress gateway's pods, the only workload of the gateway's namespace" : "selects no workload of the scenario";
+    return [{ resource: `${policy.kind}/${policy.name}`, field, message: `${shown} ${what}; it would apply to nothing` }];
   });
+};
+
+/**
+ * A route on `@request.auth.claims.*` matches only where a validated JWT put the claims: at a
+ * gateway (Istio's VirtualService reference: "only supported in Gateways") that a RequestAuthentication
+ * selects. Otherwise the match never holds and the route is dead, silently.
+ */
+export const claimMatchesAtAValidatingGateway: MeshRule = (view) => {
+  const gatewayValidates = ofKind(view.resources, "RequestAuthentication").some(
+    (r) => r.inGatewayNamespace && Object.entries(r.spec.selector?.matchLabels ?? {}).every(([k, v]) => ingressGateway.podLabels[k] === v),
+  );
+  return ofKind(view.resources, "VirtualService").flatMap((vs) =>
+    (vs.spec.http ?? []).flatMap((http, i) =>
+      (http.match ?? []).flatMap((match, j) =>
+        Object.keys(match.headers ?? {})
+          .filter((name) => name.startsWith("@request.auth.claims"))
+          .flatMap((name) => {
+            const field = `spec.http[${i}].match[${j}].headers.${name}`;
+            const resource = `VirtualService/${vs.name}`;
+            const atGateway = (vs.spec.gateways ?? []).some((g) => g !== "mesh");
+            if (!atGateway) return [{ resource, field, message: "matches a JWT claim on a route of the sidecars; Istio matches claims at a gateway only, so the route would never match" }];
+            if (!gatewayValidates) return [{ resource, field, message: "matches a JWT claim, but no RequestAuthentication validates tokens at the ingress gateway; the route would never match" }];
+            return [];
+          }),
+      ),
+    ),
+  );
 };
 
 /**
@@ -191,6 +221,7 @@ export const meshRules: readonly MeshRule[] = [
   gatewaysMatchTheIngress,
   boundGatewaysExist,
   selectorsSelectWorkloads,
+  claimMatchesAtAValidatingGateway,
   serviceEntriesAreExternal,
 ];
 

@@ -12,8 +12,10 @@ export interface ScenarioArgs {
   resources: readonly IstioResource[];
   /** The workloads' Services by name: an object waits only for the Services it names. */
   services: ReadonlyMap<string, pulumi.Resource>;
+  /** The ingress gateway's namespace: the objects placed `inGatewayNamespace` and the TLS credentials go there. */
+  gatewayNamespace: string;
   /** Certificates the scenario's Gateways serve, made here, their Secrets in the gateway's namespace. */
-  tls?: { credentials: NonNullable<ScenarioSpec["tlsCredentials"]>; gatewayNamespace: string };
+  tlsCredentials?: NonNullable<ScenarioSpec["tlsCredentials"]>;
 }
 
 /** A spec with the app namespace written where the catalog left its token (principals). */
@@ -29,21 +31,23 @@ export class Scenario extends pulumi.ComponentResource {
     const ns = args.namespace;
     const { resources } = args;
     const created = new Map<IstioResource, k8s.apiextensions.CustomResource>();
-    const create = (resource: IstioResource, dependsOn: pulumi.Resource[] = []) =>
+    const create = (resource: IstioResource, dependsOn: pulumi.Resource[] = []) => {
+      const namespace = resource.inGatewayNamespace ? args.gatewayNamespace : ns;
       created.set(
         resource,
         new k8s.apiextensions.CustomResource(
-          logicalName(resource.kind, ns, resource.name),
-          { apiVersion: apiVersions[resource.kind], kind: resource.kind, metadata: { name: resource.name, namespace: args.namespace }, spec: inNamespace(resource.spec, ns) },
+          logicalName(resource.kind, namespace, resource.name),
+          { apiVersion: apiVersions[resource.kind], kind: resource.kind, metadata: { name: resource.name, namespace }, spec: inNamespace(resource.spec, ns) },
           { parent: this, ...(dependsOn.length > 0 && { dependsOn }) },
         ),
       );
+    };
 
     // Istio takes its objects before the pods run: an object waits for the Services of the hosts it
     // names (so Kiali's validation finds them), never for a Deployment's rollout.
     const servicesOf = (hosts: Iterable<string>) => [...hosts].flatMap((host) => args.services.get(host) ?? []);
     // A Gateway that serves TLS waits for the Secret it names (credentialName).
-    const credentials = args.tls ? tlsCredentials({ ...args.tls, appNamespace: ns }, { parent: this }) : [];
+    const credentials = args.tlsCredentials ? tlsCredentials({ credentials: args.tlsCredentials, gatewayNamespace: args.gatewayNamespace, appNamespace: ns }, { parent: this }) : [];
     for (const resource of resources) {
       if (resource.kind === "DestinationRule") create(resource, servicesOf([serviceName(resource.spec.host)]));
       else if (resource.kind === "Gateway" && resource.spec.servers.some((s) => s.tls?.credentialName)) create(resource, credentials);

@@ -19,6 +19,12 @@ describe("the outputs of a platform's own lab", () => {
     expect(outputs.curl).toEqual(["curl -s -H 'Host: httpbin.example.com' http://127.0.0.1:8080/status/200", "curl -s -H 'Host: httpbin.example.com' http://127.0.0.1:8080/delay/1"]);
   });
 
+  it("jwt-routing: the request the route answers, with the token that carries group1", async () => {
+    const { groupsToken } = await import("../../catalog/scenarios/jwt-samples");
+    const { outputs } = await lab("jwt-routing");
+    expect(outputs.curl).toEqual([`curl -s -H 'authorization: Bearer ${groupsToken}' http://127.0.0.1:8080/headers`]);
+  });
+
   it("a scenario inside the mesh: neither", async () => {
     const { outputs } = await lab("mirroring");
     expect(outputs).not.toHaveProperty("productPageUrl");

@@ -201,7 +201,13 @@ describe("a lab's mistakes", () => {
 
   it("refuses a secure-ingress scenario, whose certificate would go into the shared gateway's namespace", async () => {
     expect(await errors(lab("ingress-tls"))).toEqual([
-      "istio-lab:scenario: ingress-tls puts its certificate in the shared gateway's namespace, which a lab stack must not write; run it on a platform stack",
+      "istio-lab:scenario: ingress-tls puts Secret/httpbin-credential in the shared gateway's namespace, which a lab stack must not write; run it on a platform stack",
+    ]);
+  });
+
+  it("refuses jwt-routing, whose token validation would act on the shared gateway for every lab", async () => {
+    expect(await errors(lab("jwt-routing"))).toEqual([
+      "istio-lab:scenario: jwt-routing puts RequestAuthentication/ingress-jwt in the shared gateway's namespace, which a lab stack must not write; run it on a platform stack",
     ]);
   });
 

@@ -68,6 +68,44 @@ describe("an AuthorizationPolicy", () => {
   });
 });
 
+describe("a policy in the gateway's namespace", () => {
+  it("must select the ingress gateway's pods, which are all that namespace runs", () => {
+    const view = broken("jwt-routing", (rs) => {
+      (find(rs, "RequestAuthentication", "ingress-jwt").spec.selector as { matchLabels: Record<string, string> }).matchLabels = { app: "httpbin" };
+    });
+    expect(rules.selectorsSelectWorkloads(view)).toEqual([
+      {
+        resource: "RequestAuthentication/ingress-jwt",
+        field: "spec.selector.matchLabels",
+        message: "app=httpbin does not select the ingress gateway's pods, the only workload of the gateway's namespace; it would apply to nothing",
+      },
+    ]);
+  });
+});
+
+describe("a route on a JWT claim", () => {
+  const claim = "spec.http[0].match[0].headers.@request.auth.claims.groups";
+
+  it("needs a RequestAuthentication at the ingress gateway", () => {
+    const view = broken("jwt-routing", (rs) => rs.filter((r) => r.kind !== "RequestAuthentication"));
+    expect(rules.claimMatchesAtAValidatingGateway(view)).toEqual([
+      { resource: "VirtualService/httpbin", field: claim, message: "matches a JWT claim, but no RequestAuthentication validates tokens at the ingress gateway; the route would never match" },
+    ]);
+    // One in the app namespace validates for httpbin's sidecar, not for the gateway.
+    const inApp = broken("jwt-routing", (rs) => rs.map((r) => (r.kind === "RequestAuthentication" ? { ...r, inGatewayNamespace: undefined } : r)));
+    expect(rules.claimMatchesAtAValidatingGateway(inApp)).toHaveLength(1);
+  });
+
+  it("matches at a gateway only, never on a sidecar route", () => {
+    const view = broken("jwt-routing", (rs) => {
+      find(rs, "VirtualService", "httpbin").spec.gateways = ["mesh"];
+    });
+    expect(rules.claimMatchesAtAValidatingGateway(view)).toEqual([
+      { resource: "VirtualService/httpbin", field: claim, message: "matches a JWT claim on a route of the sidecars; Istio matches claims at a gateway only, so the route would never match" },
+    ]);
+  });
+});
+
 describe("a ServiceEntry", () => {
   it("is for a host outside the mesh, not a Service of the scenario", () => {
     const view = broken("egress-service-entry", (rs) => {

@@ -212,3 +212,20 @@ describe("TCP traffic shifting equals samples/tcp-echo", () => {
     expect(objectDifferences(expected, await objectsOf("tcp-shift-80-20", "scenario"))).toEqual([]);
   });
 });
+
+describe("JWT claim based routing equals samples/httpbin and the jwt-route task", () => {
+  it("jwt-routing: httpbin-gateway.yaml's Gateway, the task's VirtualService in its place, its ingress-jwt in istio-system", async () => {
+    const { sampleJwks } = await import("../../catalog/scenarios/jwt-samples");
+    const [gateway, sampleRoute] = upstreamDocs("istio-1.31/samples/httpbin/httpbin-gateway.yaml");
+    // tasks/security/authentication/jwt-route (Istio 1.31): the sample's VirtualService with the claim match on /headers.
+    const route = { ...sampleRoute, spec: { ...sampleRoute.spec, http: [{ match: [{ uri: { prefix: "/headers" }, headers: { "@request.auth.claims.groups": { exact: "group1" } } }], route: sampleRoute.spec.http[0].route }] } };
+    // The task's RequestAuthentication, its jwksUri (raw.githubusercontent.com) inline as jwks.
+    const ingressJwt = {
+      apiVersion: "security.istio.io/v1",
+      kind: "RequestAuthentication",
+      metadata: { name: "ingress-jwt", namespace: "istio-system" },
+      spec: { selector: { matchLabels: { istio: "ingressgateway" } }, jwtRules: [{ issuer: "testing@secure.istio.io", jwks: sampleJwks }] },
+    };
+    expect(objectDifferences([inNamespace("bookinfo")(gateway), ingressJwt, inNamespace("bookinfo")(route)], await objectsOf("jwt-routing", "scenario"))).toEqual([]);
+  });
+});

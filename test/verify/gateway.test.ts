@@ -170,6 +170,33 @@ describe("ingress probes", () => {
     ]);
   });
 
+  it("jwt-routing: the task's four requests to /headers, with no Host of their own, each token named", async () => {
+    const { groupsToken } = await import("../../catalog/scenarios/jwt-samples");
+    const seen: (string | undefined)[] = [];
+    // The gateway as the task describes it: 401 for a token it cannot validate, the route only for group1.
+    const jwtGateway = (path: string, headers: Record<string, string | string[] | undefined>) => {
+      seen.push(headers.host as string);
+      const token = (headers.authorization as string | undefined)?.replace(/^Bearer /, "");
+      if (path !== "/headers") return undefined;
+      if (token === undefined) return 404;
+      if (!token.startsWith("eyJ")) return 401;
+      return token === groupsToken ? 200 : 404;
+    };
+    const c = await against({ answer: jwtGateway });
+    const results = await runProbes(c, resolveScenario("jwt-routing", undefined).probes);
+    expect(results.map((r) => [r.probe, r.checks[0].observed, r.checks[0].pass])).toEqual([
+      ["ingress GET /headers", "404 x1", true],
+      ["ingress GET /headers, an invalid token", "401 x1", true],
+      ["ingress GET /headers, a token with groups [group1, group2]", "200 x1", true],
+      ["ingress GET /headers, a token without groups", "404 x1", true],
+    ]);
+    expect(new Set(seen)).toEqual(new Set([new URL(c.gatewayUrl).host]));
+    // A gateway that routes every valid token fails the last one.
+    const c2 = await against({ answer: (path, headers) => (path === "/headers" && headers.authorization?.startsWith("Bearer eyJ") ? 200 : undefined) });
+    const [, , , noGroups] = await runProbes(c2, resolveScenario("jwt-routing", undefined).probes);
+    expect(noGroups.checks[0]).toMatchObject({ pass: false, observed: "200 x1" });
+  });
+
   it("fails a path the gateway should not expose", async () => {
     const c = await against({});
     const [result] = await runProbes(c, [{ kind: "ingress", host: "httpbin.example.com", path: "/status/200", status: 404 }]);

@@ -19,6 +19,8 @@ export interface StubBehaviour {
    * this host and httpbin only beneath it; every other host has no route (404).
    */
   labHost?: string;
+  /** A status for a request, before anything else answers it (undefined: the rest of the stub answers). */
+  answer?: (path: string, headers: http.IncomingHttpHeaders) => number | undefined;
 }
 
 export interface Stub {
@@ -68,6 +70,8 @@ export async function startStub(behaviour: StubBehaviour = {}): Promise<Stub> {
       res.writeHead(status, { "content-type": "text/html", ...headers });
       res.end(text);
     };
+    const answered = behaviour.answer?.(url.pathname, req.headers);
+    if (answered !== undefined) return send(answered, "");
     const lab = behaviour.labHost;
     if (host === (lab ? `httpbin.${lab}` : "httpbin.example.com")) {
       const status = /^\/status\/(\d{3})$/.exec(url.pathname);
