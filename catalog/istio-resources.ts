@@ -82,7 +82,14 @@ export interface TrafficPolicy {
     http?: { http1MaxPendingRequests?: number; maxRequestsPerConnection?: number };
   };
   outlierDetection?: { consecutive5xxErrors?: number; interval?: string; baseEjectionTime?: string; maxEjectionPercent?: number };
-  tls?: { mode: "DISABLE" | "SIMPLE" | "MUTUAL" | "ISTIO_MUTUAL" };
+  tls?: ClientTls;
+  /** Settings for one port of the host (egress-tls-origination: TLS on port 80 only). */
+  portLevelSettings?: { port: { number: number }; tls?: ClientTls }[];
+}
+
+/** How the sidecar speaks TLS to the destination; SIMPLE to a host outside the mesh is TLS origination. */
+export interface ClientTls {
+  mode: "DISABLE" | "SIMPLE" | "MUTUAL" | "ISTIO_MUTUAL";
 }
 
 export interface Subset {
@@ -135,7 +142,8 @@ export interface RequestAuthenticationSpec {
 /** networking.istio.io/v1 ServiceEntry: a host outside the mesh added to its registry (egress tasks). */
 export interface ServiceEntrySpec {
   hosts: string[];
-  ports: { number: number; name: string; protocol: "HTTP" | "HTTPS" | "TLS" | "TCP" | "GRPC" }[];
+  /** `targetPort`: where the host really listens, when not on `number` (egress-tls-origination sends port 80 to 443). */
+  ports: { number: number; name: string; protocol: "HTTP" | "HTTPS" | "TLS" | "TCP" | "GRPC"; targetPort?: number }[];
   resolution: "NONE" | "STATIC" | "DNS";
   location?: "MESH_EXTERNAL" | "MESH_INTERNAL";
 }

@@ -204,12 +204,33 @@ export const claimMatchesAtAValidatingGateway: MeshRule = (view) => {
 export const serviceEntriesAreExternal: MeshRule = (view) =>
   ofKind(view.resources, "ServiceEntry").flatMap((se) =>
     se.spec.hosts.flatMap((host, i) => {
-      const service = serviceOf(view, host);
-      // Only a short name or the cluster's own FQDN names a Service of the mesh.
-      const names = service && (host === service.name || /\.svc(\.cluster\.local)?$/.test(host));
-      return names ? [{ resource: `ServiceEntry/${se.name}`, field: `spec.hosts[${i}]`, message: `${host} is Service ${service!.name} of this scenario; a ServiceEntry is for hosts outside the mesh` }] : [];
+      const service = namedService(view, host);
+      return service ? [{ resource: `ServiceEntry/${se.name}`, field: `spec.hosts[${i}]`, message: `${host} is Service ${service.name} of this scenario; a ServiceEntry is for hosts outside the mesh` }] : [];
     }),
   );
+
+/** The Service a host names: only a short name or the cluster's own FQDN does (edition.cnn.com is not Service edition). */
+function namedService(view: MeshView, host: string): ServiceView | undefined {
+  const service = serviceOf(view, host);
+  return service && (host === service.name || /\.svc(\.cluster\.local)?$/.test(host)) ? service : undefined;
+}
+
+/**
+ * A DestinationRule's settings for a port its host does not have apply to nothing, silently: TLS
+ * origination set on the wrong port leaves the traffic in plain text.
+ */
+export const portSettingsOnKnownPorts: MeshRule = (view) =>
+  ofKind(view.resources, "DestinationRule").flatMap((dr) => {
+    const { host } = dr.spec;
+    const entry = ofKind(view.resources, "ServiceEntry").find((se) => se.spec.hosts.includes(host));
+    const ports = entry ? entry.spec.ports.map((p) => p.number) : namedService(view, host)?.ports;
+    if (!ports) return [];
+    return (dr.spec.trafficPolicy?.portLevelSettings ?? []).flatMap((setting, i) =>
+      ports.includes(setting.port.number)
+        ? []
+        : [{ resource: `DestinationRule/${dr.name}`, field: `spec.trafficPolicy.portLevelSettings[${i}].port.number`, message: `${host} has no port ${setting.port.number} (ports: ${ports.join(", ")}); the settings would apply to nothing` }],
+    );
+  });
 
 export const meshRules: readonly MeshRule[] = [
   destinationHostsAreServices,
@@ -223,6 +244,7 @@ export const meshRules: readonly MeshRule[] = [
   selectorsSelectWorkloads,
   claimMatchesAtAValidatingGateway,
   serviceEntriesAreExternal,
+  portSettingsOnKnownPorts,
 ];
 
 export function checkMesh(view: MeshView): Finding[] {

@@ -106,10 +106,28 @@ describe("a route on a JWT claim", () => {
   });
 });
 
+describe("a DestinationRule's port settings", () => {
+  it("name a port of their host, a ServiceEntry's or a Service's", () => {
+    const view = broken("egress-tls-origination", (rs) => {
+      find(rs, "DestinationRule", "edition-cnn-com").spec.trafficPolicy!.portLevelSettings![0].port.number = 8080;
+    });
+    expect(rules.portSettingsOnKnownPorts(view)).toEqual([
+      {
+        resource: "DestinationRule/edition-cnn-com",
+        field: "spec.trafficPolicy.portLevelSettings[0].port.number",
+        message: "edition.cnn.com has no port 8080 (ports: 80, 443); the settings would apply to nothing",
+      },
+    ]);
+    const onService = broken("retries", (rs) => [...rs, { kind: "DestinationRule", name: "httpbin-tls", spec: { host: "httpbin", trafficPolicy: { portLevelSettings: [{ port: { number: 80 }, tls: { mode: "ISTIO_MUTUAL" } }] } } }]);
+    expect(rules.portSettingsOnKnownPorts(onService).map((f) => f.message)).toEqual(["httpbin has no port 80 (ports: 8000); the settings would apply to nothing"]);
+  });
+});
+
 describe("a ServiceEntry", () => {
   it("is for a host outside the mesh, not a Service of the scenario", () => {
     const view = broken("egress-service-entry", (rs) => {
-      find(rs, "ServiceEntry", "httpbin-ext").spec.hosts = ["httpbin.org", "curl", "curl.bookinfo.svc.cluster.local"];
+      // curl.example.org begins with a Service's name, and is still a host outside the mesh.
+      find(rs, "ServiceEntry", "httpbin-ext").spec.hosts = ["httpbin.org", "curl", "curl.bookinfo.svc.cluster.local", "curl.example.org"];
     });
     expect(rules.serviceEntriesAreExternal(view).map((f) => `${f.field}: ${f.message}`)).toEqual([
       "spec.hosts[1]: curl is Service curl of this scenario; a ServiceEntry is for hosts outside the mesh",

@@ -263,6 +263,15 @@ describe("egress-service-entry", () => {
   });
 });
 
+describe("egress-tls-origination", () => {
+  it("passes when plain HTTP to edition.cnn.com gets 200 at once; fails on the site's 301 to https, as without origination", async () => {
+    const originated = () => ({ status: 200, loggedBy: [] });
+    expect(exitCode(await run(fakeCluster({ route: originated }).cluster, resolveScenario("egress-tls-origination", undefined).probes))).toBe(0);
+    const redirected = (url: string) => ({ status: url.startsWith("http://") ? 301 : 200, loggedBy: [] });
+    expect(exitCode(await run(fakeCluster({ route: redirected }).cluster, resolveScenario("egress-tls-origination", undefined).probes))).toBe(1);
+  });
+});
+
 describe("secure ingress", () => {
   it("calls the gateway over HTTPS from curl with the lab's CA, and for mutual TLS its client certificate; no certificate, no answer", async () => {
     // The gateway answers 418 only to a client that presents its certificate.
