@@ -8,6 +8,9 @@ export interface StringMatch {
 }
 
 export interface HTTPMatchRequest {
+  /** Only for requests through these of the VirtualService's gateways (`mesh`: the sidecars). */
+  gateways?: string[];
+  port?: number;
   uri?: StringMatch;
   /** A request header, or `@request.auth.claims.<claim>`: a claim of the JWT a gateway validated (jwt-route). */
   headers?: Record<string, StringMatch>;
@@ -94,7 +97,8 @@ export interface ClientTls {
 
 export interface Subset {
   name: string;
-  labels: Record<string, string>;
+  /** Absent: every endpoint of the host (the egress-gateway task's `cnn` subset of the gateway). */
+  labels?: Record<string, string>;
   trafficPolicy?: TrafficPolicy;
 }
 

@@ -43,7 +43,11 @@ export class Lab extends pulumi.ComponentResource {
       providers: [cluster.provider],
       ...(cluster.deletedWith && { transformations: [deletedWith(cluster.deletedWith)] }),
     };
-    const mesh = new Mesh("mesh", { mesh: config.mesh, apps: config.apps, reach: { gatewayEntry: cluster.gatewayEntry, nodeAddress: cluster.nodeAddress } }, onCluster);
+    const mesh = new Mesh(
+      "mesh",
+      { mesh: config.mesh, apps: config.apps, reach: { gatewayEntry: cluster.gatewayEntry, nodeAddress: cluster.nodeAddress }, egressGateway: config.scenarioSpec.egressGateway },
+      onCluster,
+    );
     // Workloads wait for the injection-enabled namespace (which waits for istiod and the gateway),
     // not for the addons: a slow Grafana download must not hold the samples back. The namespace is
     // passed as plain text because it is part of every logical name.
@@ -65,7 +69,7 @@ export class Lab extends pulumi.ComponentResource {
           runId,
         },
         // Its first request goes through the gateway, which nothing else on its path waits for.
-        { parent: this, dependsOn: [workloads, scenario, mesh.gateway] },
+        { parent: this, dependsOn: [workloads, scenario, mesh.gateway, ...(mesh.egressGateway ? [mesh.egressGateway] : [])] },
       );
     }
     // What lab stacks on this platform read (components/platform.ts).

@@ -3,7 +3,7 @@
 // one. One deviation: the policy is a Sidecar of the app namespace instead of the mesh-wide
 // meshConfig.outboundTrafficPolicy, so that switching to this scenario changes no mesh setting and
 // no other namespace (a Sidecar's outboundTrafficPolicy overrides the mesh's for its workloads).
-import { destinationRule, serviceEntry, sidecar } from "./builders";
+import { destinationRule, gateway, serviceEntry, sidecar, virtualService } from "./builders";
 import { compose } from "./compose";
 import type { ScenarioSpec } from "./scenario-spec";
 
@@ -53,4 +53,40 @@ export const egressTlsOrigination: ScenarioSpec = {
     { kind: "call", from: "curl", url: politics, status: 200 },
     { kind: "call", from: "curl", url: `https://${cnn}/politics`, status: 200 },
   ],
+};
+
+// Egress gateway for HTTP traffic (tasks/traffic-management/egress/egress-gateway): the sidecars
+// send edition.cnn.com's port 80 to the egress gateway, and the gateway sends it on to the site.
+// The site still answers 301 to https://; what shows the path is the gateway's access log. The
+// gateway's host is written as the task writes it; the analyzer checks it against the gateway the
+// mesh installs.
+const egressGatewayHost = "istio-egressgateway.istio-system.svc.cluster.local";
+export const egressGatewayHttp: ScenarioSpec = {
+  description: "HTTP to edition.cnn.com leaves the mesh through the egress gateway, which logs it (egress-gateway task, HTTP)",
+  ...compose({
+    workloads: [{ app: "curl" }],
+    resources: [
+      serviceEntry("cnn", {
+        hosts: [cnn],
+        ports: [
+          { number: 80, name: "http-port", protocol: "HTTP" },
+          { number: 443, name: "https", protocol: "HTTPS" },
+        ],
+        resolution: "DNS",
+      }),
+      gateway("istio-egressgateway", { selector: { istio: "egressgateway" }, servers: [{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: [cnn] }] }),
+      destinationRule("egressgateway-for-cnn", { host: egressGatewayHost, subsets: [{ name: "cnn" }] }),
+      virtualService("direct-cnn-through-egress-gateway", {
+        hosts: [cnn],
+        gateways: ["istio-egressgateway", "mesh"],
+        http: [
+          { match: [{ gateways: ["mesh"], port: 80 }], route: [{ destination: { host: egressGatewayHost, subset: "cnn", port: { number: 80 } }, weight: 100 }] },
+          { match: [{ gateways: ["istio-egressgateway"], port: 80 }], route: [{ destination: { host: cnn, port: { number: 80 } }, weight: 100 }] },
+        ],
+      }),
+    ],
+  }),
+  egressGateway: true,
+  // Needs the lab's nodes to reach the internet.
+  probes: [{ kind: "egress", from: "curl", url: politics, status: 301 }],
 };

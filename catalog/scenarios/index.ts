@@ -5,7 +5,7 @@ import type { CustomService } from "../apps/custom";
 import { authzDeny, authzHttp, authzTcp } from "./authz";
 import { circuitBreaking } from "./circuit-breaking";
 import { customOptions, customScenario } from "./custom";
-import { egressServiceEntry, egressTlsOrigination } from "./egress";
+import { egressGatewayHttp, egressServiceEntry, egressTlsOrigination } from "./egress";
 import { ingressMtls, ingressTls } from "./secure-ingress";
 import { faultAbort, faultAbortPercent, faultDelay, faultDelayAll } from "./faults";
 import { ingressHttpbin } from "./ingress";
@@ -48,6 +48,7 @@ export const catalog = {
   "ingress-tls": ingressTls,
   "ingress-mtls": ingressMtls,
   "egress-service-entry": egressServiceEntry,
+  "egress-gateway": egressGatewayHttp,
   "egress-tls-origination": egressTlsOrigination,
   "authz-http": authzHttp,
   "authz-deny": authzDeny,

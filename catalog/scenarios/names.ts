@@ -25,6 +25,7 @@ export const scenarioNames = [
   "ingress-tls",
   "ingress-mtls",
   "egress-service-entry",
+  "egress-gateway",
   "egress-tls-origination",
   "authz-http",
   "authz-deny",

@@ -117,6 +117,16 @@ export interface CallProbe extends InMeshOrigin {
   viaGateway?: { clientCert?: boolean };
 }
 
+/**
+ * One GET from inside the mesh to a host outside it, judged by its status, and seen in the access
+ * log of the egress gateway it must leave through (egress-gateway task).
+ */
+export interface EgressProbe extends InMeshOrigin {
+  kind: "egress";
+  url: string;
+  status: number;
+}
+
 /** A request answered by one Deployment and seen, as a discarded shadow copy, by the others. */
 export interface MirroredProbe extends InMeshOrigin {
   kind: "mirrored";
@@ -159,7 +169,7 @@ export interface MtlsProbe {
   outsideMesh: "refused" | "accepted";
 }
 
-export type Probe = ProductPageProbe | IngressProbe | RetriedProbe | MirroredProbe | LoadProbe | StickyProbe | MtlsProbe | VersionsProbe | CallProbe | TcpProbe | ConnectProbe;
+export type Probe = ProductPageProbe | IngressProbe | RetriedProbe | MirroredProbe | LoadProbe | StickyProbe | MtlsProbe | VersionsProbe | CallProbe | TcpProbe | ConnectProbe | EgressProbe;
 
 /** A request a person sends through the gateway to see the scenario: a host to name, where the Gateway binds one. */
 export interface GatewayRequest {

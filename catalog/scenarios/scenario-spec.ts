@@ -20,6 +20,11 @@ export interface ScenarioSpec {
    */
   tlsCredentials?: { secret: string; hosts: string[]; mutual?: boolean }[];
   /**
+   * The scenario sends traffic through the egress gateway, which the mesh then installs
+   * (components/mesh/egress-gateway.ts); a lab stack cannot have one of its own.
+   */
+  egressGateway?: boolean;
+  /**
    * Parts of resources that come from `istio-lab:scenarioOptions`, so the analyzer can blame the
    * option rather than the scenario: a finding under `resource`'s `field` is keyed on `option`.
    */

@@ -174,6 +174,10 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], 
     if (gatewayWrites.length > 0) {
       issues.push({ key: key("scenario"), message: `${scenario} puts ${gatewayWrites.join(", ")} in the shared gateway's namespace, which a lab stack must not write; run it on a platform stack` });
     }
+    // The mesh installs the egress gateway for its platform's own scenario only, and its servers for a host would clash between labs.
+    if (scenarioSpec?.egressGateway) {
+      issues.push({ key: key("scenario"), message: `${scenario} needs the egress gateway, which the mesh installs for a platform's own scenario only; run it on a platform stack` });
+    }
     if (issues.length > 0 || !scenarioSpec || !lab || !verify) throw new ConfigError(redactSecrets(issues, values, secretKeys));
     return { platform, scenario, scenarioOptions, scenarioSpec, apps: lab.apps, verify };
   }

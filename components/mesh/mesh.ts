@@ -9,6 +9,7 @@ import { kialiValues } from "./addons/kiali";
 import { prometheusValues } from "./addons/prometheus";
 import type { AddonSettings } from "./addons/settings";
 import { appNamespace } from "./app-namespace";
+import { egressGateway, egressGatewayValues } from "./egress-gateway";
 import { gatewayValues, ingressGateway } from "./ingress-gateway";
 import { istioProfile, istiodValues } from "./istio";
 import { istioNamespace } from "./istio-namespace";
@@ -21,6 +22,8 @@ export interface MeshArgs {
   apps: LabConfig["apps"];
   /** Where this machine reaches the cluster's node ports, as far as the cluster knows. */
   reach: NodeReach;
+  /** Install the egress gateway: the stack's scenario sends traffic through it (ScenarioSpec.egressGateway). */
+  egressGateway?: boolean;
 }
 
 /**
@@ -32,6 +35,8 @@ export class Mesh extends pulumi.ComponentResource {
   readonly istiod: k8s.helm.v3.Release;
   /** The ingress gateway's release: what traffic from outside waits for. */
   readonly gateway: k8s.helm.v3.Release;
+  /** The egress gateway's release, where the scenario needs one. */
+  readonly egressGateway?: k8s.helm.v3.Release;
   readonly access: Access;
 
   constructor(name: string, args: MeshArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -61,6 +66,12 @@ export class Mesh extends pulumi.ComponentResource {
       },
       { ...parent, dependsOn: [this.istiod] },
     );
+    if (args.egressGateway) {
+      this.egressGateway = chartRelease(
+        { ...istio, release: egressGateway.release, chart: "gateway", values: egressGatewayValues() },
+        { ...parent, dependsOn: [this.istiod] },
+      );
+    }
     // Injection needs istiod's webhook, not the gateway: the samples start while the gateway rolls out.
     this.appNamespace = appNamespace(apps.namespace, { ...parent, dependsOn: [this.istiod] });
 

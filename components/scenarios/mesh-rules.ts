@@ -1,6 +1,6 @@
 // The mesh analyzer's rules: each reads a MeshView and returns what istiod would accept but the
 // lab would then get wrong (503s, dead listeners, silently ignored policies).
-import { gatewayServerPorts, ingressGateway } from "../mesh/ingress-gateway";
+import { ingressGateway } from "../mesh/ingress-gateway";
 import { ofKind, routeRules, serviceName, type Destination, type HTTPRoute } from "../../catalog/istio-resources";
 import type { Finding, MeshView, ServiceView } from "./mesh-view";
 
@@ -28,14 +28,25 @@ function serviceOf(view: MeshView, host: string): ServiceView | undefined {
 
 const serviceList = (view: MeshView) => view.services.map((s) => s.name).join(", ") || "none";
 
+/**
+ * A route's destination is a Service of the scenario, a host a ServiceEntry adds, or a gateway the
+ * mesh installs (the egress task routes to the egress gateway's Service); with a port it has.
+ */
 export const destinationHostsAreServices: MeshRule = (view) =>
   routedDestinations(view).flatMap(({ vs, field, destination }) => {
-    const service = serviceOf(view, destination.host);
-    if (!service) {
-      return [{ resource: vs, field: `${field}.host`, message: `host ${destination.host} is not a Service of this scenario (Services: ${serviceList(view)})` }];
+    const entry = ofKind(view.resources, "ServiceEntry").find((se) => se.spec.hosts.includes(destination.host));
+    const gateway = view.gateways.find((g) => g.host === destination.host);
+    const service = entry || gateway ? undefined : serviceOf(view, destination.host);
+    const known = entry
+      ? { what: `ServiceEntry/${entry.name}`, ports: entry.spec.ports.map((p) => p.number) }
+      : gateway
+        ? { what: `the ${gateway.release} Service`, ports: gateway.serverPorts }
+        : service && { what: `Service ${service.name}`, ports: service.ports };
+    if (!known) {
+      return [{ resource: vs, field: `${field}.host`, message: `host ${destination.host} is not a Service of this scenario (Services: ${serviceList(view)}), nor a ServiceEntry's host or a gateway's` }];
     }
-    if (destination.port && !service.ports.includes(destination.port.number)) {
-      return [{ resource: vs, field: `${field}.port.number`, message: `Service ${service.name} has no port ${destination.port.number} (ports: ${service.ports.join(", ")})` }];
+    if (destination.port && !known.ports.includes(destination.port.number)) {
+      return [{ resource: vs, field: `${field}.port.number`, message: `${known.what} has no port ${destination.port.number} (ports: ${known.ports.join(", ")})` }];
     }
     return [];
   });
@@ -114,28 +125,32 @@ export const faultsStandAlone: MeshRule = (view) =>
     ),
   );
 
-export const gatewaysMatchTheIngress: MeshRule = (view) =>
+/** Labels as a Gateway's selector writes them. */
+const shownLabels = (labels: Readonly<Record<string, string>>) => Object.entries(labels).map(([k, v]) => `${k}: ${v}`).join(", ");
+
+/**
+ * A Gateway selects the pods of a gateway the mesh installs (the ingress gateway, and the egress
+ * gateway for a scenario that has it installed) and listens on that gateway's Service ports.
+ */
+export const gatewaysMatchAMeshGateway: MeshRule = (view) =>
   ofKind(view.resources, "Gateway").flatMap((gw) => {
     const resource = `Gateway/${gw.name}`;
-    const findings: Finding[] = [];
-    const mismatched = Object.entries(gw.spec.selector).filter(([k, v]) => ingressGateway.podLabels[k] !== v);
-    if (mismatched.length > 0) {
-      findings.push({
-        resource,
-        field: "spec.selector",
-        message: `${mismatched.map(([k, v]) => `${k}: ${v}`).join(", ")} does not match the ingress gateway's pods (istio: ingressgateway); no gateway would serve it`,
-      });
+    const served = view.gateways.find((g) => Object.entries(gw.spec.selector).every(([k, v]) => g.podLabels[k] === v));
+    if (!served) {
+      const installed = view.gateways.map((g) => `${g.release} with ${shownLabels({ istio: g.podLabels.istio })}`).join(", ");
+      return [{ resource, field: "spec.selector", message: `${shownLabels(gw.spec.selector)} matches the pods of no gateway the mesh installs (${installed}); no gateway would serve it` }];
     }
-    gw.spec.servers.forEach((server, i) => {
-      if (!gatewayServerPorts.includes(server.port.number)) {
-        findings.push({
-          resource,
-          field: `spec.servers[${i}].port.number`,
-          message: `port ${server.port.number} is not a port of the ${ingressGateway.release} Service (${gatewayServerPorts.join(", ")}); the listener would be unreachable`,
-        });
-      }
-    });
-    return findings;
+    return gw.spec.servers.flatMap((server, i) =>
+      served.serverPorts.includes(server.port.number)
+        ? []
+        : [
+            {
+              resource,
+              field: `spec.servers[${i}].port.number`,
+              message: `port ${server.port.number} is not a port of the ${served.release} Service (${served.serverPorts.join(", ")}); the listener would be unreachable`,
+            },
+          ],
+    );
   });
 
 export const boundGatewaysExist: MeshRule = (view) => {
@@ -239,7 +254,7 @@ export const meshRules: readonly MeshRule[] = [
   weightsSumTo100,
   consistentHashNotWeighted,
   faultsStandAlone,
-  gatewaysMatchTheIngress,
+  gatewaysMatchAMeshGateway,
   boundGatewaysExist,
   selectorsSelectWorkloads,
   claimMatchesAtAValidatingGateway,

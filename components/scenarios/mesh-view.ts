@@ -1,5 +1,8 @@
 // What the mesh analyzer reads: the Istio resources and the Services and pods they point at. Plain
 // data, so a CrossGuard policy pack can build it from the Kubernetes objects of any stack.
+import { egressGateway } from "../mesh/egress-gateway";
+import { gatewayServerPorts, ingressGateway } from "../mesh/ingress-gateway";
+import { istioNamespace } from "../mesh/istio-namespace";
 import { podLabels } from "../workloads/app-objects";
 import type { AppSpec } from "../../catalog/apps/app-spec";
 import type { IstioResource } from "../../catalog/istio-resources";
@@ -16,10 +19,22 @@ export interface PodView {
   labels: Record<string, string>;
 }
 
+/** A gateway the mesh installs: what a Gateway's selector and servers, and a route to it, must match. */
+export interface GatewayView {
+  release: string;
+  podLabels: Readonly<Record<string, string>>;
+  /** The ports a Gateway server may listen on. */
+  serverPorts: readonly number[];
+  /** Its Service's host, for routes to the gateway itself (the egress task's). */
+  host: string;
+}
+
 export interface MeshView {
   resources: readonly IstioResource[];
   services: readonly ServiceView[];
   pods: readonly PodView[];
+  /** The ingress gateway, and the egress gateway where the scenario has the mesh install it. */
+  gateways: readonly GatewayView[];
 }
 
 /** One problem: which resource, which field (a path into it), and what is wrong. */
@@ -31,9 +46,18 @@ export interface Finding {
   message: string;
 }
 
-export function meshView(resources: readonly IstioResource[], apps: readonly AppSpec[]): MeshView {
+const ingress: GatewayView = {
+  release: ingressGateway.release,
+  podLabels: ingressGateway.podLabels,
+  serverPorts: gatewayServerPorts,
+  host: `${ingressGateway.release}.${istioNamespace}.svc.cluster.local`,
+};
+const egress: GatewayView = { release: egressGateway.release, podLabels: egressGateway.podLabels, serverPorts: [egressGateway.ports.http, egressGateway.ports.https], host: egressGateway.host };
+
+export function meshView(resources: readonly IstioResource[], apps: readonly AppSpec[], withEgressGateway = false): MeshView {
   return {
     resources,
+    gateways: withEgressGateway ? [ingress, egress] : [ingress],
     services: apps.flatMap((app) => (app.service ? [{ name: app.app, ports: [app.service.port, ...(app.service.morePorts ?? []).map((p) => p.port)], selector: { app: app.app } }] : [])),
     pods: apps.flatMap((app) => app.versions.map((v) => ({ owner: v.deployment, labels: podLabels(app, v) }))),
   };

@@ -186,4 +186,19 @@ describe("the scenario switch check", () => {
     const rows = scenarioSwitches(new Map([["bookinfo", bookinfo], ["mirroring", touched]]));
     expect(rows.map((row) => row.outside.map((r) => r.name))).toEqual([["HelmRelease/istio-system/istiod"], ["HelmRelease/istio-system/istiod"]]);
   });
+
+  it("lets a switch create and delete the egress gateway with the scenario that needs it, and nothing else outside the layers", async () => {
+    const bookinfo = await renderConfig(local);
+    const egress = await renderConfig({ ...local, values: { ...local.values, "istio-lab:scenario": "egress-gateway" } });
+    const rows = scenarioSwitches(new Map([["bookinfo", bookinfo], ["egress-gateway", egress]]));
+    expect(rows.map((row) => row.outside)).toEqual([[], []]);
+    expect(rows[0].plan.create.map((r) => r.name)).toContain("HelmRelease/istio-system/istio-egressgateway");
+    expect(rows[1].plan.delete.map((r) => r.name)).toContain("HelmRelease/istio-system/istio-egressgateway");
+    // An update of its release still counts.
+    const touched: Rendered = {
+      ...egress,
+      resources: egress.resources.map((r) => (r.name === "HelmRelease/istio-system/istio-egressgateway" ? { ...r, inputs: { ...r.inputs, timeout: 601 } } : r)),
+    };
+    expect(scenarioSwitches(new Map([["egress-gateway", egress], ["touched", touched]]))[0].outside.map((r) => r.name)).toEqual(["HelmRelease/istio-system/istio-egressgateway"]);
+  });
 });

@@ -205,6 +205,12 @@ describe("a lab's mistakes", () => {
     ]);
   });
 
+  it("refuses egress-gateway, whose egress gateway only a platform's own scenario gets", async () => {
+    expect(await errors(lab("egress-gateway"))).toEqual([
+      "istio-lab:scenario: egress-gateway needs the egress gateway, which the mesh installs for a platform's own scenario only; run it on a platform stack",
+    ]);
+  });
+
   it("refuses jwt-routing, whose token validation would act on the shared gateway for every lab", async () => {
     expect(await errors(lab("jwt-routing"))).toEqual([
       "istio-lab:scenario: jwt-routing puts RequestAuthentication/ingress-jwt in the shared gateway's namespace, which a lab stack must not write; run it on a platform stack",

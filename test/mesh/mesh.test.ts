@@ -143,6 +143,27 @@ describe("the default mesh", () => {
   });
 });
 
+describe("the egress gateway", () => {
+  it("is installed only for a scenario that sends traffic through it: the gateway chart as istio-egressgateway, ClusterIP, after istiod", async () => {
+    expect((await lab()).resources.some((x) => x.name === "HelmRelease/istio-system/istio-egressgateway")).toBe(false);
+    const r = await renderStack({ "istio-lab:cluster": localCluster, "istio-lab:scenario": "egress-gateway", "istio-lab:verify": { gate: true, gatewayUrl: "http://127.0.0.1:8080" } });
+    const egress = resource(r, release, "HelmRelease/istio-system/istio-egressgateway");
+    expect(egress.inputs).toMatchObject({ name: "istio-egressgateway", chart: "gateway", version: "1.31.1", namespace: "istio-system", repositoryOpts: { repo: istioRepo } });
+    expect(egress.dependsOn).toEqual(["HelmRelease/istio-system/istiod"]);
+    // The chart's own defaults for the ports (values.yaml), and no way in from outside the cluster.
+    expect((egress.inputs.values as Record<string, any>).service).toEqual({
+      type: "ClusterIP",
+      ports: [
+        { name: "status-port", port: 15021, protocol: "TCP", targetPort: 15021 },
+        { name: "http2", port: 80, protocol: "TCP", targetPort: 80 },
+        { name: "https", port: 443, protocol: "TCP", targetPort: 443 },
+      ],
+    });
+    // verify's first egress call needs the gateway's pods.
+    expect(resource(r, "command:local:Command", "verify-run").dependsOn).toContain("HelmRelease/istio-system/istio-egressgateway");
+  });
+});
+
 describe("mesh options", () => {
   it("takes the ingress NodePort from config, and none for a ClusterIP gateway", async () => {
     const custom = values(await lab({ ingress: { httpNodePort: 30080 } }), "istio-ingressgateway");

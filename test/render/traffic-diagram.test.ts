@@ -57,6 +57,13 @@ describe("the traffic of a scenario", () => {
     expect(traffic("sticky-sessions").nodes.find((n) => n.id === "reviews")?.text).toEqual(["reviews", "hash by header end-user"]);
     expect(traffic("mtls-strict").nodes.map((n) => n.text.join(" "))).toEqual(expect.arrayContaining(["reviews tls ISTIO_MUTUAL", "PeerAuthentication default mTLS STRICT"]));
   });
+
+  it("egress: each rule from the gateways its matches name, the sidecars (mesh) to the egress gateway, the gateway to the site", () => {
+    expect(traffic("egress-gateway").edges).toEqual([
+      { from: "service:edition.cnn.com", to: "istio-egressgateway/cnn", label: ["port 80"], mirror: false },
+      { from: "gateway:istio-egressgateway", to: "edition.cnn.com", label: ["port 80"], mirror: false },
+    ]);
+  });
 });
 
 describe("docs/scenarios.md", () => {

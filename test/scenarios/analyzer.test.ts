@@ -16,7 +16,7 @@ import { localCluster } from "../harness";
 function broken(name: ScenarioName, edit: (resources: IstioResource[]) => IstioResource[] | void, options?: unknown): MeshView {
   const spec = options === undefined ? exampleScenario(name) : resolveScenario(name, options);
   const resources = structuredClone(spec.resources);
-  return meshView(edit(resources) ?? resources, [...selectApps(spec.workloads), ...(spec.apps ?? [])]);
+  return meshView(edit(resources) ?? resources, [...selectApps(spec.workloads), ...(spec.apps ?? [])], spec.egressGateway);
 }
 
 function find<K extends IstioResource["kind"]>(resources: IstioResource[], kind: K, name: string) {
@@ -137,6 +137,16 @@ describe("a ServiceEntry", () => {
 });
 
 describe("a destination host", () => {
+  it("may be a ServiceEntry's host, with a port the entry declares", () => {
+    expect(rules.destinationHostsAreServices(broken("egress-gateway", () => undefined))).toEqual([]);
+    const view = broken("egress-gateway", (rs) => {
+      find(rs, "VirtualService", "direct-cnn-through-egress-gateway").spec.http![1].route[0].destination.port = { number: 8080 };
+    });
+    expect(rules.destinationHostsAreServices(view)).toEqual([
+      { resource: "VirtualService/direct-cnn-through-egress-gateway", field: "spec.http[1].route[0].destination.port.number", message: "ServiceEntry/cnn has no port 8080 (ports: 80, 443)" },
+    ]);
+  });
+
   it("must be a Service of the scenario", () => {
     const view = broken("route-all-v1", (rs) => {
       find(rs, "VirtualService", "details").spec.http![0].route[0].destination.host = "detail";
@@ -145,7 +155,7 @@ describe("a destination host", () => {
       {
         resource: "VirtualService/details",
         field: "spec.http[0].route[0].destination.host",
-        message: "host detail is not a Service of this scenario (Services: details, ratings, reviews, productpage)",
+        message: "host detail is not a Service of this scenario (Services: details, ratings, reviews, productpage), nor a ServiceEntry's host or a gateway's",
       },
     ]);
   });
@@ -296,11 +306,11 @@ describe("a Gateway", () => {
     const view = broken("bookinfo", (rs) => {
       find(rs, "Gateway", "bookinfo-gateway").spec.selector = { istio: "ingress" };
     });
-    expect(rules.gatewaysMatchTheIngress(view)).toEqual([
+    expect(rules.gatewaysMatchAMeshGateway(view)).toEqual([
       {
         resource: "Gateway/bookinfo-gateway",
         field: "spec.selector",
-        message: "istio: ingress does not match the ingress gateway's pods (istio: ingressgateway); no gateway would serve it",
+        message: "istio: ingress matches the pods of no gateway the mesh installs (istio-ingressgateway with istio: ingressgateway); no gateway would serve it",
       },
     ]);
   });
@@ -309,12 +319,36 @@ describe("a Gateway", () => {
     const view = broken("bookinfo", (rs) => {
       find(rs, "Gateway", "bookinfo-gateway").spec.servers[0].port.number = 8080;
     });
-    expect(rules.gatewaysMatchTheIngress(view)).toEqual([
+    expect(rules.gatewaysMatchAMeshGateway(view)).toEqual([
       {
         resource: "Gateway/bookinfo-gateway",
         field: "spec.servers[0].port.number",
         message: "port 8080 is not a port of the istio-ingressgateway Service (80, 443, 31400); the listener would be unreachable",
       },
+    ]);
+  });
+
+  it("selects the egress gateway's pods only where the scenario has the mesh install it", () => {
+    expect(rules.gatewaysMatchAMeshGateway(broken("egress-gateway", () => undefined))).toEqual([]);
+    const spec = resolveScenario("egress-gateway", undefined);
+    const withoutEgress = meshView(spec.resources, selectApps(spec.workloads));
+    expect(rules.gatewaysMatchAMeshGateway(withoutEgress)).toEqual([
+      {
+        resource: "Gateway/istio-egressgateway",
+        field: "spec.selector",
+        message: "istio: egressgateway matches the pods of no gateway the mesh installs (istio-ingressgateway with istio: ingressgateway); no gateway would serve it",
+      },
+    ]);
+    // The route to the egress gateway's Service, too, has no gateway to go to.
+    expect(rules.destinationHostsAreServices(withoutEgress).map((f) => f.field)).toEqual(["spec.http[0].route[0].destination.host"]);
+  });
+
+  it("listens on a port of the egress gateway's Service when it selects that gateway", () => {
+    const view = broken("egress-gateway", (rs) => {
+      find(rs, "Gateway", "istio-egressgateway").spec.servers[0].port.number = 31400;
+    });
+    expect(rules.gatewaysMatchAMeshGateway(view).map((f) => f.message)).toEqual([
+      "port 31400 is not a port of the istio-egressgateway Service (80, 443); the listener would be unreachable",
     ]);
   });
 

@@ -262,6 +262,35 @@ describe("egress", () => {
   });
 });
 
+describe("egress gateway", () => {
+  it("egress-gateway: the task's cnn ServiceEntry, istio-egressgateway Gateway, egressgateway-for-cnn DestinationRule and two-hop VirtualService", async () => {
+    const r = await renderScenario("egress-gateway");
+    // tasks/traffic-management/egress/egress-gateway, "Egress gateway for HTTP traffic" (istio/istio.io snips.sh).
+    const gatewayHost = "istio-egressgateway.istio-system.svc.cluster.local";
+    expect(istioSpec(r, "ServiceEntry", "cnn")).toEqual({
+      hosts: ["edition.cnn.com"],
+      ports: [
+        { number: 80, name: "http-port", protocol: "HTTP" },
+        { number: 443, name: "https", protocol: "HTTPS" },
+      ],
+      resolution: "DNS",
+    });
+    expect(istioSpec(r, "Gateway", "istio-egressgateway")).toEqual({ selector: { istio: "egressgateway" }, servers: [{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["edition.cnn.com"] }] });
+    expect(istioSpec(r, "DestinationRule", "egressgateway-for-cnn")).toEqual({ host: gatewayHost, subsets: [{ name: "cnn" }] });
+    expect(istioSpec(r, "VirtualService", "direct-cnn-through-egress-gateway")).toEqual({
+      hosts: ["edition.cnn.com"],
+      gateways: ["istio-egressgateway", "mesh"],
+      http: [
+        { match: [{ gateways: ["mesh"], port: 80 }], route: [{ destination: { host: gatewayHost, subset: "cnn", port: { number: 80 } }, weight: 100 }] },
+        { match: [{ gateways: ["istio-egressgateway"], port: 80 }], route: [{ destination: { host: "edition.cnn.com", port: { number: 80 } }, weight: 100 }] },
+      ],
+    });
+    // The host the task names is the Service of the release the mesh installs.
+    const { egressGateway } = await import("../../components/mesh/egress-gateway");
+    expect(egressGateway.host).toBe(gatewayHost);
+  });
+});
+
 describe("egress TLS origination", () => {
   it("egress-tls-origination: the task's edition-cnn-com ServiceEntry (port 80 to 443) and DestinationRule (TLS on 80)", async () => {
     const r = await renderScenario("egress-tls-origination");

@@ -41,7 +41,8 @@ function fakeCluster(mesh: FakeMesh) {
     },
     async logs(target) {
       if (target.container !== "istio-proxy") throw new Error("access logs are the sidecar's");
-      return (logs.get(target.deployment) ?? []).join("\n");
+      // A Deployment outside the app namespace logs under `namespace/name`.
+      return (logs.get(target.namespace ? `${target.namespace}/${target.deployment}` : target.deployment) ?? []).join("\n");
     },
     async runPlainPod(req) {
       pods.push(req);
@@ -260,6 +261,22 @@ describe("egress-service-entry", () => {
     const registryOnly = (url: string) => ({ status: url.startsWith("http://httpbin.org/") ? 200 : 502, loggedBy: [] });
     expect(exitCode(await run(fakeCluster({ route: registryOnly }).cluster, resolveScenario("egress-service-entry", undefined).probes))).toBe(0);
     expect(exitCode(await run(fakeCluster({ route: () => ({ status: 200, loggedBy: [] }) }).cluster, resolveScenario("egress-service-entry", undefined).probes))).toBe(1);
+  });
+});
+
+describe("egress-gateway", () => {
+  it("passes when the call gets the site's 301 and the egress gateway in istio-system logs it; fails when it leaves from the sidecar", async () => {
+    const throughGateway = () => ({ status: 301, loggedBy: ["istio-system/istio-egressgateway"] });
+    const fake = fakeCluster({ route: throughGateway });
+    const [result] = await run(fake.cluster, resolveScenario("egress-gateway", undefined).probes);
+    expect(result.probe).toBe("egress: curl -> http://edition.cnn.com/politics through istio-egressgateway");
+    expect(result.checks.map((c) => [c.name, c.observed, c.pass])).toEqual([
+      ["status", "301", true],
+      ["left through istio-system/istio-egressgateway", "1 line", true],
+    ]);
+    // The same answer, logged only by an egress gateway of the app namespace (or none): not through the mesh's.
+    const direct = fakeCluster({ route: () => ({ status: 301, loggedBy: ["istio-egressgateway"] }) });
+    expect(exitCode(await run(direct.cluster, resolveScenario("egress-gateway", undefined).probes))).toBe(1);
   });
 });
 

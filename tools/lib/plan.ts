@@ -17,6 +17,7 @@
 //   immutable fields per kind (below); the provider deletes a replaced object with a fixed name
 //   first, but only for the replacements it detects itself. A Release is replaced only by a new
 //   name or namespace. The provider resource is replaced only when its clusterIdentifier changes.
+import { egressGatewayResource } from "../../components/mesh/egress-gateway";
 import { isDeepStrictEqual } from "node:util";
 import type { Rendered, RenderedResource } from "./mock-engine";
 
@@ -205,14 +206,19 @@ export function layerOf(rendered: Rendered, resource: RenderedResource): string 
   return "stack";
 }
 
-/** Changes a scenario switch makes outside the workloads and scenario layers; a lab wants none. */
+/**
+ * Changes a scenario switch makes outside the workloads and scenario layers; a lab wants none. The
+ * egress gateway's release is created and deleted with the scenarios that need it, so only its
+ * update or replacement counts.
+ */
 export function changesOutsideScenario(from: Rendered, to: Rendered): RenderedResource[] {
   const plan = planUpdate(from, to);
   const scenarioLayers = new Set(["workloads", "scenario"]);
+  const withScenario = (r: RenderedResource) => r.name === egressGatewayResource;
   return [
-    ...plan.create.map((r) => ({ r, in: to })),
+    ...plan.create.filter((r) => !withScenario(r)).map((r) => ({ r, in: to })),
     ...[...plan.update, ...plan.replace].map((c) => ({ r: c.resource, in: to })),
-    ...plan.delete.map((r) => ({ r, in: from })),
+    ...plan.delete.filter((r) => !withScenario(r)).map((r) => ({ r, in: from })),
   ]
     .filter(({ r, in: rendered }) => !scenarioLayers.has(layerOf(rendered, r)))
     .map(({ r }) => r);

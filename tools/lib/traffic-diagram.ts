@@ -32,6 +32,7 @@ const percent = (value: number) => `${value}%`;
 function matchText(route: HTTPRoute): string[] {
   const matches = (route.match ?? []).map((m) =>
     [
+      ...(m.port ? [`port ${m.port}`] : []),
       ...(m.uri ? [`uri ${Object.entries(m.uri).map(([how, v]) => `${how} ${v}`).join("")}`] : []),
       ...Object.entries(m.headers ?? {}).map(([name, v]) => `${name} ${Object.entries(v).map(([how, text]) => `${how === "exact" ? "=" : how} ${text}`).join("")}`),
     ].join(" and "),
@@ -67,30 +68,42 @@ function policyText(policy: TrafficPolicy | undefined): string[] {
   return out;
 }
 
+/** A node for a host: a Service by its short name (`reviews`, `istio-egressgateway`), a host outside the mesh whole (`edition.cnn.com`). */
+const hostId = (host: string) => (!host.includes(".") || /\.svc(\.cluster\.local)?$/.test(host) ? serviceName(host) : host);
+
 /** The routes and destinations of a scenario's Istio objects. */
 export function trafficOf(resources: readonly IstioResource[]): Traffic {
   const rules = new Map<string, DestinationRuleSpec>();
-  for (const r of resources) if (r.kind === "DestinationRule") rules.set(serviceName(r.spec.host), r.spec);
+  for (const r of resources) if (r.kind === "DestinationRule") rules.set(hostId(r.spec.host), r.spec);
   const edges: TrafficEdge[] = [];
   const destinations = new Set<string>();
   const sources = new Map<string, string[]>();
-  const destinationId = (host: string, subset?: string) => (subset ? `${serviceName(host)}/${subset}` : serviceName(host));
+  const destinationId = (host: string, subset?: string) => (subset ? `${hostId(host)}/${subset}` : hostId(host));
   for (const r of resources) {
     if (r.kind !== "VirtualService") continue;
     const spec: VirtualServiceSpec = r.spec;
-    const gateways = (spec.gateways ?? []).filter((g) => g !== "mesh");
-    const from = gateways.length > 0 ? gateways.map((g) => `gateway:${g}`) : spec.hosts.map((h) => `service:${serviceName(h)}`);
+    // Where the routes apply: each bound gateway, and the sidecars (`mesh`, or no gateways at all) as the clients of each host.
+    const sourcesOf = (gateways: readonly string[]) => gateways.flatMap((g) => (g === "mesh" ? spec.hosts.map((h) => `service:${hostId(h)}`) : [`gateway:${g}`]));
+    const from = sourcesOf(spec.gateways ?? ["mesh"]);
     for (const source of from) sources.set(source, source.startsWith("gateway:") ? [`gateway ${source.slice(8)}`, `hosts ${spec.hosts.join(", ")}`] : [`clients of ${source.slice(8)}`]);
     // HTTP rules with their matches and policies; TCP rules by the port a connection arrives on.
     const rules = [
-      ...(spec.http ?? []).map((http) => ({ route: http.route, labels: [...matchText(http)], notes: routeNotes(http), mirror: http.mirror, mirrorPercent: http.mirrorPercentage?.value })),
+      ...(spec.http ?? []).map((http) => ({
+        route: http.route,
+        labels: [...matchText(http)],
+        notes: routeNotes(http),
+        mirror: http.mirror,
+        mirrorPercent: http.mirrorPercentage?.value,
+        // A rule whose every match names gateways applies to those only.
+        from: http.match?.length && http.match.every((m) => m.gateways) ? sourcesOf(http.match.flatMap((m) => m.gateways!)) : from,
+      })),
       ...(spec.tcp ?? []).map((tcp) => {
         const ports = (tcp.match ?? []).flatMap((m) => (m.port ? [m.port] : []));
-        return { route: tcp.route, labels: [ports.length > 0 ? `tcp port ${ports.join(" or ")}` : "tcp"], notes: [] as string[], mirror: undefined, mirrorPercent: undefined };
+        return { route: tcp.route, labels: [ports.length > 0 ? `tcp port ${ports.join(" or ")}` : "tcp"], notes: [] as string[], mirror: undefined, mirrorPercent: undefined, from };
       }),
     ];
     for (const rule of rules) {
-      for (const source of from) {
+      for (const source of rule.from) {
         for (const dest of rule.route) {
           const to = destinationId(dest.destination.host, dest.destination.subset);
           destinations.add(to);
@@ -124,6 +137,10 @@ export function trafficOf(resources: readonly IstioResource[]): Traffic {
     if (r.kind === "PeerAuthentication") nodes.push({ id: `policy:${r.name}`, text: [`PeerAuthentication ${r.name}`, `mTLS ${r.spec.mtls.mode}`] });
     if (r.kind === "ServiceEntry") nodes.push({ id: `external:${r.name}`, text: [`ServiceEntry ${r.name}`, ...r.spec.hosts.map((h) => `${h}:${r.spec.ports.map((p) => p.number).join(",")} (${r.spec.location ?? "MESH_EXTERNAL"})`)] });
     if (r.kind === "Sidecar") nodes.push({ id: `policy:${r.name}`, text: [`Sidecar ${r.name}`, `outbound ${r.spec.outboundTrafficPolicy.mode}`] });
+    if (r.kind === "RequestAuthentication") {
+      const selector = Object.entries(r.spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(", ") || "the whole namespace";
+      nodes.push({ id: `policy:${r.name}`, text: [`RequestAuthentication ${r.name}`, `JWTs of ${r.spec.jwtRules.map((j) => j.issuer).join(", ")} on ${selector}${r.inGatewayNamespace ? " (gateway namespace)" : ""}`] });
+    }
     if (r.kind === "AuthorizationPolicy") {
       const selector = Object.entries(r.spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(", ") || "the whole namespace";
       const ops = (r.spec.rules ?? []).flatMap((rule) => (rule.to ?? []).flatMap((t) => t.operation.methods ?? [])).join(" ");

@@ -69,37 +69,39 @@ export async function kubeCluster(source: KubeconfigSource, namespace: string, p
       throw new ClusterError(`${what}: ${describe(error, server)}`);
     });
 
-  async function readyPods(deployment: string, timeoutMs: number): Promise<k8s.V1Pod[]> {
-    const d = await call(`reading Deployment ${namespace}/${deployment}`, apps.readNamespacedDeployment({ name: deployment, namespace }), timeoutMs);
+  /** The ready pods of a Deployment, in the app namespace unless the target names another. */
+  async function readyPods(target: PodTarget, timeoutMs: number): Promise<k8s.V1Pod[]> {
+    const { deployment, namespace: where = namespace } = target;
+    const d = await call(`reading Deployment ${where}/${deployment}`, apps.readNamespacedDeployment({ name: deployment, namespace: where }), timeoutMs);
     const labels = d.spec?.selector?.matchLabels ?? {};
     const labelSelector = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
-    const list = await call(`listing the pods of ${namespace}/${deployment}`, core.listNamespacedPod({ namespace, labelSelector }), timeoutMs);
+    const list = await call(`listing the pods of ${where}/${deployment}`, core.listNamespacedPod({ namespace: where, labelSelector }), timeoutMs);
     const ready = list.items.filter(
       (p) => p.status?.phase === "Running" && !p.metadata?.deletionTimestamp && p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
     );
-    if (ready.length === 0) throw new ClusterError(`Deployment ${namespace}/${deployment} has no ready pod (${list.items.length} pod${list.items.length === 1 ? "" : "s"} in all)`);
+    if (ready.length === 0) throw new ClusterError(`Deployment ${where}/${deployment} has no ready pod (${list.items.length} pod${list.items.length === 1 ? "" : "s"} in all)`);
     return ready;
   }
 
   async function podIp(target: PodTarget, timeoutMs: number): Promise<string> {
-    const [pod] = await readyPods(target.deployment, timeoutMs);
+    const [pod] = await readyPods(target, timeoutMs);
     const ip = pod.status?.podIP;
-    if (!ip) throw new ClusterError(`pod ${namespace}/${pod.metadata?.name ?? target.deployment} has no address yet`);
+    if (!ip) throw new ClusterError(`pod ${pod.metadata?.namespace ?? namespace}/${pod.metadata?.name ?? target.deployment} has no address yet`);
     return ip;
   }
 
-  function execIn(pod: string, container: string, command: string[], timeoutMs: number): Promise<ExecResult> {
+  function execIn(podNamespace: string, pod: string, container: string, command: string[], timeoutMs: number): Promise<ExecResult> {
     const stdout = new Collector();
     const stderr = new Collector();
     let exitCode: number | null = null;
-    const what = `exec in ${namespace}/${pod} (${command[0]})`;
+    const what = `exec in ${podNamespace}/${pod} (${command[0]})`;
     return new Promise<ExecResult>((resolve, reject) => {
       let socket: { close(): void } | undefined;
       const timer = setTimeout(() => {
         socket?.close();
         reject(new ClusterError(`${what}: did not finish within ${Math.round(timeoutMs / 1000)} s`));
       }, timeoutMs);
-      exec.exec(namespace, pod, container, command, stdout, stderr, null, false, (status) => (exitCode = exitCodeOf(status))).then(
+      exec.exec(podNamespace, pod, container, command, stdout, stderr, null, false, (status) => (exitCode = exitCodeOf(status))).then(
         (ws) => {
           socket = ws;
           sockets.add(ws);
@@ -125,18 +127,18 @@ export async function kubeCluster(source: KubeconfigSource, namespace: string, p
     },
 
     async exec(target: PodTarget, command, timeoutMs) {
-      const [pod] = await readyPods(target.deployment, timeoutMs);
+      const [pod] = await readyPods(target, timeoutMs);
       const container = target.container ?? pod.spec?.containers.find((c) => c.name !== "istio-proxy")?.name ?? "";
-      return execIn(pod.metadata!.name!, container, command, timeoutMs);
+      return execIn(pod.metadata!.namespace ?? namespace, pod.metadata!.name!, container, command, timeoutMs);
     },
 
     async logs(target: PodTarget, sinceSeconds, timeoutMs) {
-      const pods = await readyPods(target.deployment, timeoutMs);
+      const pods = await readyPods(target, timeoutMs);
       const logs = await Promise.all(
         pods.map((p) =>
           call(
-            `reading the log of ${namespace}/${p.metadata!.name}`,
-            core.readNamespacedPodLog({ name: p.metadata!.name!, namespace, container: target.container, sinceSeconds: Math.max(1, Math.ceil(sinceSeconds)), limitBytes: 8 * 1024 * 1024 }),
+            `reading the log of ${p.metadata!.namespace ?? namespace}/${p.metadata!.name}`,
+            core.readNamespacedPodLog({ name: p.metadata!.name!, namespace: p.metadata!.namespace ?? namespace, container: target.container, sinceSeconds: Math.max(1, Math.ceil(sinceSeconds)), limitBytes: 8 * 1024 * 1024 }),
             timeoutMs,
           ),
         ),

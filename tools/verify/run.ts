@@ -4,6 +4,7 @@ import { DeadlineError } from "./deadline";
 import type { ProbeContext } from "./probes/context";
 import { gatewayHeaders, gatewayPath } from "./probes/context";
 import { callTitle, runCall } from "./probes/call";
+import { egressTitle, runEgress } from "./probes/egress";
 import { ingressTitle, runIngress } from "./probes/ingress";
 import { loadTitle, runLoad } from "./probes/load";
 import { mirroredTitle, runMirrored } from "./probes/mirrored";
@@ -36,6 +37,7 @@ const handlers: { [K in Probe["kind"]]: ProbeHandler<Extract<Probe, { kind: K }>
   call: { title: callTitle, run: runCall },
   tcp: { title: tcpTitle, run: runTcp },
   connect: { title: connectTitle, run: runConnect },
+  egress: { title: egressTitle, run: runEgress },
 };
 
 // The table is keyed by kind, so the handler found for a probe always takes that probe's type.

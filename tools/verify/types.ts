@@ -43,10 +43,12 @@ export interface ExecResult {
   exitCode: number | null;
 }
 
-/** A pod of a Deployment in the app namespace, and optionally which of its containers. */
+/** A pod of a Deployment, and optionally which of its containers. */
 export interface PodTarget {
   deployment: string;
   container?: string;
+  /** Default: the app namespace. */
+  namespace?: string;
 }
 
 /** A throwaway pod without a sidecar: the plaintext client of the mTLS check. */

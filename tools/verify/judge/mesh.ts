@@ -28,11 +28,17 @@ export function judgeLoggedCount(deployment: string, logged: number, expected: n
   };
 }
 
-/** Mirroring: the call (or its shadow copy) shows up at least once in the Deployment's log. */
-export function judgeSeen(deployment: string, logged: number, role: "answered" | "mirrored"): Check {
+const seenAs = {
+  answered: { name: "answered by", expected: "the call in its access log" },
+  mirrored: { name: "mirrored to", expected: "the shadow copy in its access log" },
+  egress: { name: "left through", expected: "the call in its access log" },
+};
+
+/** Mirroring and egress: the call (or its shadow copy) shows up at least once in the Deployment's log. */
+export function judgeSeen(deployment: string, logged: number, role: keyof typeof seenAs): Check {
   return {
-    name: `${role === "answered" ? "answered by" : "mirrored to"} ${deployment}`,
-    expected: role === "answered" ? "the call in its access log" : "the shadow copy in its access log",
+    name: `${seenAs[role].name} ${deployment}`,
+    expected: seenAs[role].expected,
     observed: logged > 0 ? `${logged} line${logged > 1 ? "s" : ""}` : "not logged",
     pass: logged > 0,
   };

@@ -27,15 +27,15 @@ export async function callFrom(ctx: ProbeContext, from: string, url: string, hea
 }
 
 /**
- * How many access-log lines of each Deployment carry the marker. Polls until each count reaches
+ * How many access-log lines of each Deployment (of the app namespace, or `namespace`) carry the marker. Polls until each count reaches
  * its `atLeast` or the wait ends, then reads once more after a pause so late lines (retries) count.
  */
-export async function loggedCounts(ctx: ProbeContext, marker: string, atLeast: Record<string, number>, sinceSeconds: number): Promise<Record<string, number>> {
+export async function loggedCounts(ctx: ProbeContext, marker: string, atLeast: Record<string, number>, sinceSeconds: number, namespace?: string): Promise<Record<string, number>> {
   const cluster = await ctx.cluster();
   const read = async () => {
     const counts: Record<string, number> = {};
     for (const deployment of Object.keys(atLeast)) {
-      const log = await cluster.logs({ deployment, container: accessLogContainer }, sinceSeconds, ctx.deadline.budget(ctx.timeoutMs));
+      const log = await cluster.logs({ deployment, container: accessLogContainer, ...(namespace && { namespace }) }, sinceSeconds, ctx.deadline.budget(ctx.timeoutMs));
       counts[deployment] = countMarked(log, marker);
     }
     return counts;
