@@ -24,6 +24,14 @@ export const firstKubernetesMinorWithoutCgroupV1 = 35;
 /** kubeadm preflight refuses a control-plane node below these. */
 export const controlPlaneMinimum = { cpus: 2, memoryMb: 2048 };
 
+/**
+ * The Gateway API release whose CRDs the mesh installs for a scenario in its Gateway API form
+ * (../shared/upstream/gateway-api-v1.6.0), from the release's standard-channel bundle, as Istio's
+ * gateway-api task installs them.
+ */
+export const gatewayApiVersion = "v1.6.0";
+export const gatewayApiCrdsUrl = `https://github.com/kubernetes-sigs/gateway-api/releases/download/${gatewayApiVersion}/standard-install.yaml`;
+
 export const flannelVersion = "v0.28.9";
 export const flannelImage = `ghcr.io/flannel-io/flannel:${flannelVersion}`;
 /** The CNI plugin image Flannel v0.28.9's manifest pins. */

@@ -45,7 +45,7 @@ export class Lab extends pulumi.ComponentResource {
     };
     const mesh = new Mesh(
       "mesh",
-      { mesh: config.mesh, apps: config.apps, reach: { gatewayEntry: cluster.gatewayEntry, nodeAddress: cluster.nodeAddress }, egressGateway: config.scenarioSpec.egressGateway },
+      { mesh: config.mesh, apps: config.apps, reach: { gatewayEntry: cluster.gatewayEntry, nodeAddress: cluster.nodeAddress }, egressGateway: config.scenarioSpec.egressGateway, gatewayApi: config.scenarioSpec.gatewayApi !== undefined },
       onCluster,
     );
     // Workloads wait for the injection-enabled namespace (which waits for istiod and the gateway),
@@ -53,7 +53,7 @@ export class Lab extends pulumi.ComponentResource {
     // passed as plain text because it is part of every logical name.
     const namespace = config.apps.namespace;
     const { workloads, scenario } = scenarioOnNamespace(
-      { namespace, spec: config.scenarioSpec, imageRegistry: config.apps.imageRegistry },
+      { namespace, spec: config.scenarioSpec, imageRegistry: config.apps.imageRegistry, gatewayApiCrds: mesh.gatewayApiCrds },
       { ...onCluster, dependsOn: [mesh.appNamespace] },
     );
     if (config.verify.gate) {

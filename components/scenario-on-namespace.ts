@@ -4,6 +4,7 @@ import type { IstioResource } from "../catalog/istio-resources";
 import type { ScenarioSpec } from "../catalog/scenarios/scenario-spec";
 import { istioNamespace } from "./mesh/istio-namespace";
 import { Scenario } from "./scenarios/scenario";
+import { renderVersionService } from "./workloads/app-objects";
 import { Workloads } from "./workloads/workloads";
 
 export interface ScenarioOnNamespaceArgs {
@@ -13,6 +14,8 @@ export interface ScenarioOnNamespaceArgs {
   /** The scenario's Istio objects as this stack applies them (a lab's are placed on its host). */
   resources?: readonly IstioResource[];
   imageRegistry?: string;
+  /** The Gateway API CRDs the mesh installed, for a scenario in its Gateway API form. */
+  gatewayApiCrds?: pulumi.Resource;
 }
 
 /**
@@ -21,7 +24,13 @@ export interface ScenarioOnNamespaceArgs {
  */
 export function scenarioOnNamespace(args: ScenarioOnNamespaceArgs, opts: pulumi.ComponentResourceOptions): { workloads: Workloads; scenario: Scenario } {
   const { namespace, spec } = args;
-  const workloads = new Workloads("workloads", { namespace, apps: [...selectApps(spec.workloads), ...(spec.apps ?? [])], imageRegistry: args.imageRegistry }, opts);
+  const apps = [...selectApps(spec.workloads), ...(spec.apps ?? [])];
+  const workloads = new Workloads("workloads", { namespace, apps, imageRegistry: args.imageRegistry }, opts);
+  const gatewayApi = spec.gatewayApi && {
+    resources: spec.gatewayApi.resources,
+    versionServices: spec.gatewayApi.versionServices.map((v) => renderVersionService(apps.find((a) => a.app === v.app)!, v, namespace)),
+    crds: args.gatewayApiCrds,
+  };
   const scenario = new Scenario(
     "scenario",
     {
@@ -30,6 +39,7 @@ export function scenarioOnNamespace(args: ScenarioOnNamespaceArgs, opts: pulumi.
       services: workloads.services,
       gatewayNamespace: istioNamespace,
       tlsCredentials: spec.tlsCredentials,
+      gatewayApi,
     },
     opts,
   );

@@ -1,6 +1,8 @@
 // The scenario catalog: every name of names.ts, resolved to its data.
 import type { ScenarioSpec } from "./scenario-spec";
 import { bookinfo } from "./bookinfo";
+import { selectApps } from "../apps";
+import { inGatewayApi } from "./gateway-api";
 import type { CustomService } from "../apps/custom";
 import { authzDeny, authzHttp, authzTcp } from "./authz";
 import { circuitBreaking } from "./circuit-breaking";
@@ -63,6 +65,23 @@ export const catalog = {
  * config layer already did), so a caller outside the config path gets the same defaults and errors.
  */
 export function resolveScenario(name: ScenarioName, options: unknown, customServices: readonly CustomService[] = []): ScenarioSpec {
+  // `api` picks the form; every other option is the scenario's own.
+  const { api, own } = splitApiOption(options);
+  const spec = resolveIstioForm(name, own, customServices);
+  return api === "gateway-api" ? inGatewayApi(spec, [...selectApps(spec.workloads), ...(spec.apps ?? [])]) : spec;
+}
+
+/** The APIs a scenario's routes can be written in (`istio-lab:scenarioOptions.api`). */
+export const scenarioApis = ["istio", "gateway-api"] as const;
+
+/** `api` apart from the scenario's own options; own options that were only `api` are none. */
+export function splitApiOption(options: unknown): { api: unknown; own: unknown } {
+  if (options === null || typeof options !== "object" || Array.isArray(options) || !("api" in options)) return { api: undefined, own: options };
+  const { api, ...own } = options as Record<string, unknown>;
+  return { api, own: Object.keys(own).length > 0 ? own : undefined };
+}
+
+function resolveIstioForm(name: ScenarioName, options: unknown, customServices: readonly CustomService[]): ScenarioSpec {
   // Your own services: their routes are the options, their declaration istio-lab:apps.custom.
   if (name === "custom") return customScenario(customOptions.parse(options ?? {}), customServices);
   // Each factory takes exactly what its schema in options.ts parses to.

@@ -1,5 +1,6 @@
 import type { WorkloadNeed } from "../apps";
 import type { AppSpec } from "../apps/app-spec";
+import type { GatewayApiResource, VersionService } from "../gateway-api-resources";
 import type { IstioResource } from "../istio-resources";
 import type { Probe } from "./probes";
 
@@ -24,6 +25,11 @@ export interface ScenarioSpec {
    * (components/mesh/egress-gateway.ts); a lab stack cannot have one of its own.
    */
   egressGateway?: boolean;
+  /**
+   * The Gateway API form's objects (scenarioOptions.api: gateway-api, catalog/scenarios/gateway-api.ts),
+   * beside what stays in `resources`; the mesh then installs the Gateway API's CRDs.
+   */
+  gatewayApi?: { resources: GatewayApiResource[]; versionServices: VersionService[] };
   /**
    * Parts of resources that come from `istio-lab:scenarioOptions`, so the analyzer can blame the
    * option rather than the scenario: a finding under `resource`'s `field` is keyed on `option`.

@@ -2,7 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type { CustomService } from "../../catalog/apps/custom";
-import { resolveScenario } from "../../catalog/scenarios";
+import { resolveScenario, splitApiOption } from "../../catalog/scenarios";
+import { gatewayApiScenarios } from "../../catalog/scenarios/gateway-api";
 import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names";
 import { scenarioOptionSchemas } from "../../catalog/scenarios/options";
 import { gatewayNamespaceWrites, type ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
@@ -136,14 +137,21 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], 
   if (!inCatalog) {
     issues.push({ key: key("scenario"), message: `"${scenario}" is not in the catalog; choose one of ${scenarioNames.join(", ")}` });
   }
-  const rawOptions = object("scenarioOptions");
+  // `api` applies to every scenario; the rest are the scenario's own options.
+  const { api: rawApi, own: ownOptions } = splitApiOption(object("scenarioOptions"));
+  const api = rawApi === undefined ? "istio" : parse("scenarioOptions.api", schema.scenarioApi, rawApi);
+  if (api === "gateway-api" && inCatalog && !gatewayApiScenarios.includes(scenario)) {
+    issues.push({ key: key("scenarioOptions.api"), message: `scenario ${scenario} has no Gateway API form; these have: ${gatewayApiScenarios.join(", ")}` });
+  }
   const optionSchema = scenarioOptionSchemas[scenario];
   let scenarioOptions: unknown;
   if (optionSchema) {
-    scenarioOptions = parse("scenarioOptions", optionSchema.schema, orDefault(rawOptions, optionSchema.default ?? {}));
-  } else if (rawOptions && inCatalog) {
-    issues.push({ key: key("scenarioOptions"), message: `scenario ${scenario} takes no options; remove istio-lab:scenarioOptions` });
+    scenarioOptions = parse("scenarioOptions", optionSchema.schema, orDefault(ownOptions, optionSchema.default ?? {}));
+  } else if (ownOptions && inCatalog) {
+    issues.push({ key: key("scenarioOptions"), message: `scenario ${scenario} takes no options${rawApi === undefined ? "" : " but api"}; remove istio-lab:scenarioOptions` });
   }
+  // verify resolves the scenario from these options too, so they carry the API.
+  if (api === "gateway-api") scenarioOptions = { ...(scenarioOptions as object | undefined), api };
 
   const appsInput = object("apps");
   // Scenario custom routes the services istio-lab:apps.custom declares; a malformed declaration is
@@ -173,6 +181,10 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], 
     const gatewayWrites = scenarioSpec ? gatewayNamespaceWrites(scenarioSpec) : [];
     if (gatewayWrites.length > 0) {
       issues.push({ key: key("scenario"), message: `${scenario} puts ${gatewayWrites.join(", ")} in the shared gateway's namespace, which a lab stack must not write; run it on a platform stack` });
+    }
+    // A lab's Gateway would bind the shared ingress gateway's listeners for every host.
+    if (scenarioSpec?.gatewayApi) {
+      issues.push({ key: key("scenarioOptions.api"), message: "gateway-api: a lab's Gateway would take the shared ingress gateway's listeners for every host; run it on a platform stack" });
     }
     // The mesh installs the egress gateway for its platform's own scenario only, and its servers for a host would clash between labs.
     if (scenarioSpec?.egressGateway) {

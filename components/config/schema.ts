@@ -1,6 +1,7 @@
 // The shape of every `istio-lab:` key, field by field. Rules that relate fields live in rules.ts.
 import { z } from "zod";
 import { customServices } from "../../catalog/apps/custom";
+import { scenarioApis } from "../../catalog/scenarios";
 import { defaultIstioVersion } from "../../catalog/versions";
 import { isNetworkAddress, parseCidr } from "./net";
 
@@ -38,6 +39,9 @@ const nodePort = z.int().min(30000, { error: "must be in the NodePort range 3000
   error: "must be in the NodePort range 30000-32767",
 });
 const positive = z.int().min(1);
+
+/** `istio-lab:scenarioOptions.api`: which API the scenario's routes are written in. */
+export const scenarioApi = z.enum(scenarioApis);
 
 export const clusterSources = ["vsphere", "hosts", "kubeconfig", "kind", "k3d"] as const;
 /** Sources whose cluster istio-lab creates in containers on the machine that runs Pulumi. */

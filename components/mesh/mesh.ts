@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { LabConfig } from "../config";
-import { addonCharts, chartRepositories } from "../../catalog/versions";
+import { addonCharts, chartRepositories, gatewayApiCrdsUrl } from "../../catalog/versions";
 import { access, type NodeReach, type Access } from "./access";
 import { grafanaValues } from "./addons/grafana";
 import { jaeger } from "./addons/jaeger";
@@ -10,6 +10,7 @@ import { prometheusValues } from "./addons/prometheus";
 import type { AddonSettings } from "./addons/settings";
 import { appNamespace } from "./app-namespace";
 import { egressGateway, egressGatewayValues } from "./egress-gateway";
+import { gatewayApiCrdsResource } from "./gateway-api-crds";
 import { gatewayValues, ingressGateway } from "./ingress-gateway";
 import { istioProfile, istiodValues } from "./istio";
 import { istioNamespace } from "./istio-namespace";
@@ -24,6 +25,8 @@ export interface MeshArgs {
   reach: NodeReach;
   /** Install the egress gateway: the stack's scenario sends traffic through it (ScenarioSpec.egressGateway). */
   egressGateway?: boolean;
+  /** Install the Gateway API's CRDs: the stack's scenario is in its Gateway API form (ScenarioSpec.gatewayApi). */
+  gatewayApi?: boolean;
 }
 
 /**
@@ -37,6 +40,8 @@ export class Mesh extends pulumi.ComponentResource {
   readonly gateway: k8s.helm.v3.Release;
   /** The egress gateway's release, where the scenario needs one. */
   readonly egressGateway?: k8s.helm.v3.Release;
+  /** The Gateway API's CRDs, where the scenario is in its Gateway API form. */
+  readonly gatewayApiCrds?: k8s.yaml.v2.ConfigFile;
   readonly access: Access;
 
   constructor(name: string, args: MeshArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -71,6 +76,12 @@ export class Mesh extends pulumi.ComponentResource {
         { ...istio, release: egressGateway.release, chart: "gateway", values: egressGatewayValues() },
         { ...parent, dependsOn: [this.istiod] },
       );
+    }
+    if (args.gatewayApi) {
+      // The release's own bundle, which the provider fetches ("Path or URL to a Kubernetes manifest
+      // file", @pulumi/kubernetes yaml/v2/configFile.d.ts). A cluster that has these CRDs already
+      // refuses the create (AlreadyExists): such a cluster is not one for this form.
+      this.gatewayApiCrds = new k8s.yaml.v2.ConfigFile(gatewayApiCrdsResource, { file: gatewayApiCrdsUrl }, { ...parent, dependsOn: [systemNamespace] });
     }
     // Injection needs istiod's webhook, not the gateway: the samples start while the gateway rolls out.
     this.appNamespace = appNamespace(apps.namespace, { ...parent, dependsOn: [this.istiod] });

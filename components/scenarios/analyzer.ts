@@ -11,7 +11,7 @@ import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
  * their schema.
  */
 export function analyzeScenario(scenario: ScenarioName, spec: ScenarioSpec): ConfigIssue[] {
-  return toConfigIssues(scenario, spec, checkMesh(meshView(spec.resources, [...selectApps(spec.workloads), ...(spec.apps ?? [])], spec.egressGateway)));
+  return toConfigIssues(scenario, spec, checkMesh(meshView(spec.resources, [...selectApps(spec.workloads), ...(spec.apps ?? [])], spec)));
 }
 
 /** Findings as config issues: on `istio-lab:scenario`, or on the option the finding's field came from. */

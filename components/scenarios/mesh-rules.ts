@@ -2,6 +2,7 @@
 // lab would then get wrong (503s, dead listeners, silently ignored policies).
 import { ingressGateway } from "../mesh/ingress-gateway";
 import { ofKind, routeRules, serviceName, type Destination, type HTTPRoute } from "../../catalog/istio-resources";
+import { gatewayApiRules } from "./gateway-api-rules";
 import type { Finding, MeshView, ServiceView } from "./mesh-view";
 
 export type MeshRule = (view: MeshView) => Finding[];
@@ -248,6 +249,7 @@ export const portSettingsOnKnownPorts: MeshRule = (view) =>
   });
 
 export const meshRules: readonly MeshRule[] = [
+  ...gatewayApiRules,
   destinationHostsAreServices,
   subsetsAreDefined,
   routedSubsetsSelectPods,

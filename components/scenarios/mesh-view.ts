@@ -5,7 +5,9 @@ import { gatewayServerPorts, ingressGateway } from "../mesh/ingress-gateway";
 import { istioNamespace } from "../mesh/istio-namespace";
 import { podLabels } from "../workloads/app-objects";
 import type { AppSpec } from "../../catalog/apps/app-spec";
+import type { GatewayApiResource } from "../../catalog/gateway-api-resources";
 import type { IstioResource } from "../../catalog/istio-resources";
+import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
 
 export interface ServiceView {
   name: string;
@@ -31,6 +33,8 @@ export interface GatewayView {
 
 export interface MeshView {
   resources: readonly IstioResource[];
+  /** The Gateway API form's objects (scenarioOptions.api: gateway-api); its per-version Services are among `services`. */
+  gatewayApi: readonly GatewayApiResource[];
   services: readonly ServiceView[];
   pods: readonly PodView[];
   /** The ingress gateway, and the egress gateway where the scenario has the mesh install it. */
@@ -54,11 +58,20 @@ const ingress: GatewayView = {
 };
 const egress: GatewayView = { release: egressGateway.release, podLabels: egressGateway.podLabels, serverPorts: [egressGateway.ports.http, egressGateway.ports.https], host: egressGateway.host };
 
-export function meshView(resources: readonly IstioResource[], apps: readonly AppSpec[], withEgressGateway = false): MeshView {
+/** The view of a scenario: its objects of both APIs, its apps' Services and pods, the mesh's gateways it has installed. */
+export function meshView(resources: readonly IstioResource[], apps: readonly AppSpec[], extra: { egressGateway?: boolean; gatewayApi?: ScenarioSpec["gatewayApi"] } = {}): MeshView {
+  const versionServices = (extra.gatewayApi?.versionServices ?? []).map((v) => {
+    const app = apps.find((a) => a.app === v.app);
+    return { name: v.name, ports: app?.service ? [app.service.port, ...(app.service.morePorts ?? []).map((p) => p.port)] : [], selector: v.selector };
+  });
   return {
     resources,
-    gateways: withEgressGateway ? [ingress, egress] : [ingress],
-    services: apps.flatMap((app) => (app.service ? [{ name: app.app, ports: [app.service.port, ...(app.service.morePorts ?? []).map((p) => p.port)], selector: { app: app.app } }] : [])),
+    gatewayApi: extra.gatewayApi?.resources ?? [],
+    gateways: extra.egressGateway ? [ingress, egress] : [ingress],
+    services: [
+      ...apps.flatMap((app) => (app.service ? [{ name: app.app, ports: [app.service.port, ...(app.service.morePorts ?? []).map((p) => p.port)], selector: { app: app.app } }] : [])),
+      ...versionServices,
+    ],
     pods: apps.flatMap((app) => app.versions.map((v) => ({ owner: v.deployment, labels: podLabels(app, v) }))),
   };
 }

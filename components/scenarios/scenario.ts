@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { logicalName } from "../logical-name";
 import { apiVersions, namespaceToken, ofKind, routeRules, serviceName, type IstioResource } from "../../catalog/istio-resources";
+import { gatewayApiVersions, type GatewayApiResource } from "../../catalog/gateway-api-resources";
 import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
 import { tlsCredentials } from "./tls-credentials";
 
@@ -16,6 +17,8 @@ export interface ScenarioArgs {
   gatewayNamespace: string;
   /** Certificates the scenario's Gateways serve, made here, their Secrets in the gateway's namespace. */
   tlsCredentials?: NonNullable<ScenarioSpec["tlsCredentials"]>;
+  /** The Gateway API form's objects, the per-version Services they route to, and the CRDs they wait for. */
+  gatewayApi?: { resources: readonly GatewayApiResource[]; versionServices: readonly { name: string; args: k8s.core.v1.ServiceArgs }[]; crds?: pulumi.Resource };
 }
 
 /** A spec with the app namespace written where the catalog left its token (principals). */
@@ -63,6 +66,31 @@ export class Scenario extends pulumi.ComponentResource {
       );
       create(vs, [...needed.map((r) => created.get(r)!), ...servicesOf(hosts)]);
     }
+    if (args.gatewayApi) this.gatewayApiObjects(args.gatewayApi, ns, args.services);
     this.registerOutputs({});
+  }
+
+  /**
+   * The per-version Services, then each Gateway API object after the CRDs, a route after the
+   * Gateways and Services it names (its parents and backends).
+   */
+  private gatewayApiObjects(form: NonNullable<ScenarioArgs["gatewayApi"]>, ns: string, appServices: ReadonlyMap<string, pulumi.Resource>): void {
+    const services = new Map(appServices);
+    for (const { name, args } of form.versionServices) services.set(name, new k8s.core.v1.Service(logicalName("Service", ns, name), args, { parent: this }));
+    const gateways = new Map<string, pulumi.Resource>();
+    const create = (resource: GatewayApiResource, dependsOn: pulumi.Resource[]) =>
+      new k8s.apiextensions.CustomResource(
+        logicalName(resource.kind, ns, resource.name),
+        { apiVersion: gatewayApiVersions[resource.kind], kind: resource.kind, metadata: { name: resource.name, namespace: ns }, spec: resource.spec },
+        { parent: this, dependsOn: [...(form.crds ? [form.crds] : []), ...dependsOn] },
+      );
+    for (const resource of form.resources) if (resource.kind === "Gateway") gateways.set(resource.name, create(resource, []));
+    for (const resource of form.resources) {
+      if (resource.kind === "Gateway") continue;
+      const rules: { backendRefs: { name: string }[]; filters?: { requestMirror: { backendRef: { name: string } } }[] }[] = resource.spec.rules;
+      const backends = rules.flatMap((rule) => [...rule.backendRefs, ...(rule.filters ?? []).map((f) => f.requestMirror.backendRef)]).map((b) => b.name);
+      const parents = resource.spec.parentRefs.map((p) => ("kind" in p ? services.get(p.name) : gateways.get(p.name)));
+      create(resource, [...new Set([...parents, ...backends.map((b) => services.get(b))].filter((r): r is pulumi.Resource => r !== undefined))]);
+    }
   }
 }

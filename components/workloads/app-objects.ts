@@ -4,6 +4,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { mirrored } from "../images";
 import type { AppSpec, VersionSpec } from "../../catalog/apps/app-spec";
+import type { VersionService } from "../../catalog/gateway-api-resources";
 import { apps } from "../../catalog/apps";
 
 export interface RenderContext {
@@ -38,17 +39,33 @@ export function renderApp(app: AppSpec, { namespace, imageRegistry }: RenderCont
           // (provider/pkg/await/service.go), and with it every Istio object routed to it; the
           // Deployments' own rollout await already reports a pod that never gets ready.
           metadata: { name: app.app, namespace, labels: service.labels, annotations: { "pulumi.com/skipAwait": "true" } },
-          spec: {
-            selector: { app: app.app },
-            ports: [
-              { name: service.portName, port: service.port, ...(service.targetPort && { targetPort: service.targetPort }) },
-              ...(service.morePorts ?? []).map((p) => ({ name: p.portName, port: p.port })),
-            ],
-          },
+          spec: { selector: { app: app.app }, ports: servicePorts(service) },
         },
       },
     }),
     deployments: app.versions.map((version) => ({ name: version.deployment, args: deployment(app, version, namespace, imageRegistry) })),
+  };
+}
+
+function servicePorts(service: NonNullable<AppSpec["service"]>): k8s.types.input.core.v1.ServicePort[] {
+  return [
+    { name: service.portName, port: service.port, ...(service.targetPort && { targetPort: service.targetPort }) },
+    ...(service.morePorts ?? []).map((p) => ({ name: p.portName, port: p.port })),
+  ];
+}
+
+/**
+ * A per-version Service (samples/bookinfo/platform/kube/bookinfo-versions.yaml), what a Gateway API
+ * route names where an Istio route names a subset: the app's own ports, for the pods of one version.
+ */
+export function renderVersionService(app: AppSpec, versionService: VersionService, namespace: pulumi.Input<string>): { name: string; args: k8s.core.v1.ServiceArgs } {
+  if (!app.service) throw new Error(`${app.app} has no Service to publish per version`);
+  return {
+    name: versionService.name,
+    args: {
+      metadata: { name: versionService.name, namespace, annotations: { "pulumi.com/skipAwait": "true" } },
+      spec: { selector: versionService.selector, ports: servicePorts(app.service) },
+    },
   };
 }
 

@@ -205,6 +205,12 @@ describe("a lab's mistakes", () => {
     ]);
   });
 
+  it("refuses a Gateway API form, whose Gateway would take the shared ingress gateway's listeners", async () => {
+    expect(await errors(lab("shift-v3", { "istio-lab:scenarioOptions": { api: "gateway-api" } }))).toEqual([
+      "istio-lab:scenarioOptions.api: gateway-api: a lab's Gateway would take the shared ingress gateway's listeners for every host; run it on a platform stack",
+    ]);
+  });
+
   it("refuses egress-gateway, whose egress gateway only a platform's own scenario gets", async () => {
     expect(await errors(lab("egress-gateway"))).toEqual([
       "istio-lab:scenario: egress-gateway needs the egress gateway, which the mesh installs for a platform's own scenario only; run it on a platform stack",

@@ -16,7 +16,7 @@ import { localCluster } from "../harness";
 function broken(name: ScenarioName, edit: (resources: IstioResource[]) => IstioResource[] | void, options?: unknown): MeshView {
   const spec = options === undefined ? exampleScenario(name) : resolveScenario(name, options);
   const resources = structuredClone(spec.resources);
-  return meshView(edit(resources) ?? resources, [...selectApps(spec.workloads), ...(spec.apps ?? [])], spec.egressGateway);
+  return meshView(edit(resources) ?? resources, [...selectApps(spec.workloads), ...(spec.apps ?? [])], spec);
 }
 
 function find<K extends IstioResource["kind"]>(resources: IstioResource[], kind: K, name: string) {

@@ -18,6 +18,7 @@
 //   first, but only for the replacements it detects itself. A Release is replaced only by a new
 //   name or namespace. The provider resource is replaced only when its clusterIdentifier changes.
 import { egressGatewayResource } from "../../components/mesh/egress-gateway";
+import { gatewayApiCrdsResource } from "../../components/mesh/gateway-api-crds";
 import { isDeepStrictEqual } from "node:util";
 import type { Rendered, RenderedResource } from "./mock-engine";
 
@@ -208,13 +209,13 @@ export function layerOf(rendered: Rendered, resource: RenderedResource): string 
 
 /**
  * Changes a scenario switch makes outside the workloads and scenario layers; a lab wants none. The
- * egress gateway's release is created and deleted with the scenarios that need it, so only its
- * update or replacement counts.
+ * egress gateway's release and the Gateway API's CRDs are created and deleted with the scenarios
+ * that need them, so only their update or replacement counts.
  */
 export function changesOutsideScenario(from: Rendered, to: Rendered): RenderedResource[] {
   const plan = planUpdate(from, to);
   const scenarioLayers = new Set(["workloads", "scenario"]);
-  const withScenario = (r: RenderedResource) => r.name === egressGatewayResource;
+  const withScenario = (r: RenderedResource) => r.name === egressGatewayResource || r.name === gatewayApiCrdsResource;
   return [
     ...plan.create.filter((r) => !withScenario(r)).map((r) => ({ r, in: to })),
     ...[...plan.update, ...plan.replace].map((c) => ({ r: c.resource, in: to })),
