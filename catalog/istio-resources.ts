@@ -61,11 +61,18 @@ export interface TCPRoute {
   route: HTTPRouteDestination[];
 }
 
+/** A TLS route (ingress-sni-passthrough): by the SNI name of a connection it does not terminate. */
+export interface TLSRoute {
+  match: { port?: number; sniHosts: string[] }[];
+  route: HTTPRouteDestination[];
+}
+
 export interface VirtualServiceSpec {
   hosts: string[];
   /** Gateways the routes are bound to; absent means the sidecars (`mesh`). */
   gateways?: string[];
   http?: HTTPRoute[];
+  tls?: TLSRoute[];
   tcp?: TCPRoute[];
   /** Namespaces that see it; absent means every namespace. */
   exportTo?: string[];
@@ -216,10 +223,11 @@ export function ofKind<K extends IstioKind>(resources: readonly IstioResource[],
   return resources.filter((r): r is ResourceOf<K> => r.kind === kind);
 }
 
-/** Every rule of a VirtualService, HTTP and TCP alike, with its field path (`spec.tcp[0]`). */
+/** Every rule of a VirtualService, HTTP, TLS and TCP alike, with its field path (`spec.tcp[0]`). */
 export function routeRules(spec: VirtualServiceSpec): { field: string; route: HTTPRouteDestination[]; http?: HTTPRoute }[] {
   return [
     ...(spec.http ?? []).map((http, i) => ({ field: `spec.http[${i}]`, route: http.route, http })),
+    ...(spec.tls ?? []).map((tls, i) => ({ field: `spec.tls[${i}]`, route: tls.route })),
     ...(spec.tcp ?? []).map((tcp, i) => ({ field: `spec.tcp[${i}]`, route: tcp.route })),
   ];
 }

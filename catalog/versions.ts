@@ -89,7 +89,9 @@ export const bookinfoImage = (service: string, version: string) =>
 
 export const httpbinImage = "docker.io/mccutchen/go-httpbin:v2.15.0";
 export const curlImage = "docker.io/curlimages/curl:8.16.0";
-/** Upstream tracks fortio's moving `latest_release` tag and pulls it Always; kept as upstream does. */
 /** samples/tcp-echo/tcp-echo-services.yaml: an echo server that prefixes each line with its name. */
 export const tcpEchoImage = `${istioHub}/tcp-echo-server:1.3`;
+/** Upstream tracks fortio's moving `latest_release` tag and pulls it Always; kept as upstream does. */
 export const fortioImage = "docker.io/fortio/fortio:latest_release";
+/** The TLS server of the ingress-sni-passthrough task, which runs `nginx` untagged: its 1.29 line here. */
+export const nginxImage = "docker.io/library/nginx:1.29";

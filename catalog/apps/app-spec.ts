@@ -1,10 +1,10 @@
 // The shape of a sample application as data: what the one renderer turns into Kubernetes objects.
 
-/** A volume the container mounts: scratch space, or an optional Secret such as curl's client certificates. */
+/** A volume the container mounts: scratch space, a Secret such as curl's client certificates, or one of the app's ConfigMaps. */
 export interface VolumeSpec {
   name: string;
   mountPath: string;
-  source: { emptyDir: Record<string, never> } | { secret: { secretName: string; optional: boolean } };
+  source: { emptyDir: Record<string, never> } | { secret: { secretName: string; optional: boolean } } | { configMap: { name: string } };
 }
 
 export interface ContainerSpec {
@@ -46,4 +46,6 @@ export interface AppSpec {
    * single Deployment so (`httpbin`), and the tasks' `kubectl ... deploy/<name>` commands use it.
    */
   soleDeployment?: string;
+  /** Files the app's pods mount (nginx.conf): each a ConfigMap, created before the Deployments. */
+  configMaps?: { name: string; data: Record<string, string> }[];
 }

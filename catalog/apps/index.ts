@@ -2,8 +2,9 @@
 import { details, productpage, ratings, reviews } from "./bookinfo";
 import { curl, fortio, httpbin, tcpEcho } from "./clients";
 import type { AppSpec } from "./app-spec";
+import { myNginx } from "./nginx";
 
-export const apps = { details, ratings, reviews, productpage, httpbin, curl, fortio, "tcp-echo": tcpEcho } as const satisfies Record<string, AppSpec>;
+export const apps = { details, ratings, reviews, productpage, httpbin, curl, fortio, "tcp-echo": tcpEcho, "my-nginx": myNginx } as const satisfies Record<string, AppSpec>;
 
 export type AppName = keyof typeof apps;
 

@@ -8,7 +8,7 @@ import { authzDeny, authzHttp, authzTcp } from "./authz";
 import { circuitBreaking } from "./circuit-breaking";
 import { customOptions, customScenario } from "./custom";
 import { egressGatewayHttp, egressServiceEntry, egressTlsOrigination } from "./egress";
-import { ingressMtls, ingressTls } from "./secure-ingress";
+import { ingressMtls, ingressPassthrough, ingressTls } from "./secure-ingress";
 import { faultAbort, faultAbortPercent, faultDelay, faultDelayAll } from "./faults";
 import { ingressHttpbin } from "./ingress";
 import { mirroring } from "./mirroring";
@@ -49,6 +49,7 @@ export const catalog = {
   "ingress-httpbin": ingressHttpbin,
   "ingress-tls": ingressTls,
   "ingress-mtls": ingressMtls,
+  "ingress-passthrough": ingressPassthrough,
   "egress-service-entry": egressServiceEntry,
   "egress-gateway": egressGatewayHttp,
   "egress-tls-origination": egressTlsOrigination,

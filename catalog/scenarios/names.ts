@@ -24,6 +24,7 @@ export const scenarioNames = [
   "ingress-httpbin",
   "ingress-tls",
   "ingress-mtls",
+  "ingress-passthrough",
   "egress-service-entry",
   "egress-gateway",
   "egress-tls-origination",

@@ -19,7 +19,13 @@ export interface ScenarioSpec {
    * secrets (components/scenarios/tls-credentials.ts), each a TLS Secret in the gateway's namespace,
    * and the CA (with a client certificate for mutual TLS) in the curl client's Secret.
    */
-  tlsCredentials?: { secret: string; hosts: string[]; mutual?: boolean }[];
+  tlsCredentials?: {
+    secret: string;
+    hosts: string[];
+    mutual?: boolean;
+    /** The workload terminates TLS itself (passthrough): its Secret goes to the app namespace. */
+    servedByWorkload?: boolean;
+  }[];
   /**
    * The scenario sends traffic through the egress gateway, which the mesh then installs
    * (components/mesh/egress-gateway.ts); a lab stack cannot have one of its own.
@@ -43,7 +49,7 @@ export interface ScenarioSpec {
  */
 export function gatewayNamespaceWrites(spec: ScenarioSpec): string[] {
   return [
-    ...(spec.tlsCredentials ?? []).map((c) => `Secret/${c.secret}`),
+    ...(spec.tlsCredentials ?? []).filter((c) => !c.servedByWorkload).map((c) => `Secret/${c.secret}`),
     ...spec.resources.filter((r) => r.inGatewayNamespace).map((r) => `${r.kind}/${r.name}`),
   ];
 }

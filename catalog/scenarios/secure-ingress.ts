@@ -6,6 +6,7 @@ import { gateway, ingressGatewaySelector, virtualService } from "./builders";
 import { compose, type Part } from "./compose";
 import type { Probe } from "./probes";
 import type { ScenarioSpec } from "./scenario-spec";
+import { nginxServerCerts } from "../apps/nginx";
 
 const host = "httpbin.example.com";
 const credentialName = "httpbin-credential";
@@ -36,4 +37,27 @@ export const ingressMtls: ScenarioSpec = {
   ...compose(secureHttpbin("MUTUAL")),
   tlsCredentials: [{ secret: credentialName, hosts: [host], mutual: true }],
   probes: [{ ...teapot, viaGateway: { clientCert: true } }, { ...teapot, status: "none" }],
+};
+
+// TLS passthrough (tasks/traffic-management/ingress/ingress-sni-passthrough): the gateway routes by
+// SNI without terminating TLS; nginx answers with its own certificate for nginx.example.com, which
+// the program makes (the task: openssl) and which the curl client trusts through the lab's CA.
+const nginxHost = "nginx.example.com";
+
+export const ingressPassthrough: ScenarioSpec = {
+  description: "TLS passed through the ingress gateway by SNI to nginx, which terminates it with its own certificate for nginx.example.com (ingress-sni-passthrough task)",
+  ...compose({
+    workloads: [{ app: "my-nginx" }, { app: "curl" }],
+    resources: [
+      gateway("mygateway", { selector: ingressGatewaySelector, servers: [{ port: { number: 443, name: "https", protocol: "HTTPS" }, tls: { mode: "PASSTHROUGH" }, hosts: [nginxHost] }] }),
+      virtualService("nginx", {
+        hosts: [nginxHost],
+        gateways: ["mygateway"],
+        tls: [{ match: [{ port: 443, sniHosts: [nginxHost] }], route: [{ destination: { host: "my-nginx", port: { number: 443 } } }] }],
+      }),
+    ],
+  }),
+  tlsCredentials: [{ secret: nginxServerCerts.secret, hosts: [nginxHost], servedByWorkload: true }],
+  // The task's curl through the gateway, trusting the CA: nginx's own page.
+  probes: [{ kind: "call", from: "curl", url: `https://${nginxHost}/`, status: 200, viaGateway: {} }],
 };

@@ -182,6 +182,10 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], 
     if (gatewayWrites.length > 0) {
       issues.push({ key: key("scenario"), message: `${scenario} puts ${gatewayWrites.join(", ")} in the shared gateway's namespace, which a lab stack must not write; run it on a platform stack` });
     }
+    // A lab's hosts are moved beneath its own (catalog/lab-host.ts); an SNI name and the certificate made for it are not.
+    if (scenarioSpec?.resources.some((r) => r.kind === "VirtualService" && r.spec.tls)) {
+      issues.push({ key: key("scenario"), message: `${scenario} routes TLS by its SNI name, which a lab's host mapping does not rewrite; run it on a platform stack` });
+    }
     // A lab's Gateway would bind the shared ingress gateway's listeners for every host.
     if (scenarioSpec?.gatewayApi) {
       issues.push({ key: key("scenarioOptions.api"), message: "gateway-api: a lab's Gateway would take the shared ingress gateway's listeners for every host; run it on a platform stack" });

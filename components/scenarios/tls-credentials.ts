@@ -48,9 +48,9 @@ export function tlsCredentials(args: TlsCredentialArgs, opts: pulumi.CustomResou
     const server = signed(credential.secret, credential.hosts, ["server_auth"], ca, opts);
     secrets.push(
       new k8s.core.v1.Secret(
-        logicalName("Secret", args.gatewayNamespace, credential.secret),
+        logicalName("Secret", credential.servedByWorkload ? args.appNamespace : args.gatewayNamespace, credential.secret),
         {
-          metadata: { name: credential.secret, namespace: args.gatewayNamespace },
+          metadata: { name: credential.secret, namespace: credential.servedByWorkload ? args.appNamespace : args.gatewayNamespace },
           type: "kubernetes.io/tls",
           // Istio reads ca.crt of a gateway credential as the CA that client certificates must chain to.
           stringData: { "tls.crt": server.cert.certPem, "tls.key": pulumi.secret(server.key.privateKeyPem), ...(credential.mutual && { "ca.crt": caCert.certPem }) },

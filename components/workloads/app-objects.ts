@@ -13,6 +13,7 @@ export interface RenderContext {
 }
 
 export interface AppObjects {
+  configMaps: { name: string; args: k8s.core.v1.ConfigMapArgs }[];
   serviceAccount?: { name: string; args: k8s.core.v1.ServiceAccountArgs };
   service?: { name: string; args: k8s.core.v1.ServiceArgs };
   deployments: { name: string; args: k8s.apps.v1.DeploymentArgs }[];
@@ -25,6 +26,7 @@ export function podLabels(app: AppSpec, version: VersionSpec): Record<string, st
 export function renderApp(app: AppSpec, { namespace, imageRegistry }: RenderContext): AppObjects {
   const { service, serviceAccount } = app;
   return {
+    configMaps: (app.configMaps ?? []).map(({ name, data }) => ({ name, args: { metadata: { name, namespace }, data } })),
     ...(serviceAccount && {
       serviceAccount: {
         name: serviceAccount.name,

@@ -29,9 +29,12 @@ export class Workloads extends pulumi.ComponentResource {
       if (objects.service) {
         services.set(objects.service.name, new k8s.core.v1.Service(logicalName("Service", ns, objects.service.name), objects.service.args, { parent: this }));
       }
+      const configMaps = objects.configMaps.map((c) => new k8s.core.v1.ConfigMap(logicalName("ConfigMap", ns, c.name), c.args, { parent: this }));
       for (const deployment of objects.deployments) {
-        // A pod naming a ServiceAccount that does not exist yet is refused, and the rollout stalls.
-        new k8s.apps.v1.Deployment(logicalName("Deployment", ns, deployment.name), deployment.args, { parent: this, ...(account && { dependsOn: [account] }) });
+        // A pod naming a ServiceAccount that does not exist yet is refused, and the rollout stalls;
+        // one mounting a ConfigMap that does not exist yet waits in ContainerCreating.
+        const needs = [...(account ? [account] : []), ...configMaps];
+        new k8s.apps.v1.Deployment(logicalName("Deployment", ns, deployment.name), deployment.args, { parent: this, ...(needs.length > 0 && { dependsOn: needs }) });
       }
     }
     this.services = services;

@@ -211,6 +211,12 @@ describe("a lab's mistakes", () => {
     ]);
   });
 
+  it("refuses ingress-passthrough, whose SNI name and certificate a lab's host mapping would not move", async () => {
+    expect(await errors(lab("ingress-passthrough"))).toEqual([
+      "istio-lab:scenario: ingress-passthrough routes TLS by its SNI name, which a lab's host mapping does not rewrite; run it on a platform stack",
+    ]);
+  });
+
   it("refuses egress-gateway, whose egress gateway only a platform's own scenario gets", async () => {
     expect(await errors(lab("egress-gateway"))).toEqual([
       "istio-lab:scenario: egress-gateway needs the egress gateway, which the mesh installs for a platform's own scenario only; run it on a platform stack",

@@ -137,6 +137,13 @@ describe("a ServiceEntry", () => {
 });
 
 describe("a destination host", () => {
+  it("of a TLS route too must be a Service of the scenario", () => {
+    const view = broken("ingress-passthrough", (rs) => {
+      find(rs, "VirtualService", "nginx").spec.tls![0].route[0].destination.host = "nginx";
+    });
+    expect(rules.destinationHostsAreServices(view).map((f) => f.field)).toEqual(["spec.tls[0].route[0].destination.host"]);
+  });
+
   it("may be a ServiceEntry's host, with a port the entry declares", () => {
     expect(rules.destinationHostsAreServices(broken("egress-gateway", () => undefined))).toEqual([]);
     const view = broken("egress-gateway", (rs) => {

@@ -345,4 +345,41 @@ describe("secure ingress", () => {
     // Plain TLS makes no client certificate.
     expect((await renderScenario("ingress-tls")).resources.map((x) => x.name)).not.toContain("lab-client-cert");
   });
+
+  it("ingress-passthrough: the ingress-sni-passthrough task's Gateway (PASSTHROUGH) and SNI-routed VirtualService", async () => {
+    const r = await renderScenario("ingress-passthrough");
+    expect(istioSpec(r, "Gateway", "mygateway")).toEqual({
+      selector: { istio: "ingressgateway" },
+      servers: [{ port: { number: 443, name: "https", protocol: "HTTPS" }, tls: { mode: "PASSTHROUGH" }, hosts: ["nginx.example.com"] }],
+    });
+    expect(istioSpec(r, "VirtualService", "nginx")).toEqual({
+      hosts: ["nginx.example.com"],
+      gateways: ["mygateway"],
+      tls: [{ match: [{ port: 443, sniHosts: ["nginx.example.com"] }], route: [{ destination: { host: "my-nginx", port: { number: 443 } } }] }],
+    });
+    // The route waits for its Gateway and the Service it routes to.
+    expect(r.resources.find((x) => x.name === "VirtualService/bookinfo/nginx")!.dependsOn.sort()).toEqual(["Gateway/bookinfo/mygateway", "Service/bookinfo/my-nginx"]);
+  });
+
+  it("ingress-passthrough: the task's nginx, its nginx.conf in a ConfigMap made first, its certificate a Secret of the app namespace", async () => {
+    const r = await renderScenario("ingress-passthrough");
+    const configMap = r.resources.find((x) => x.name === "ConfigMap/bookinfo/nginx-configmap")!;
+    // The task's nginx.conf serves nginx.example.com on 443 from the mounted Secret.
+    expect((configMap.inputs.data as Record<string, string>)["nginx.conf"]).toMatch(/listen 443 ssl;[\s\S]*server_name nginx\.example\.com;\n {4}ssl_certificate \/etc\/nginx-server-certs\/tls\.crt;\n {4}ssl_certificate_key \/etc\/nginx-server-certs\/tls\.key;/);
+    const deployment = r.resources.find((x) => x.name === "Deployment/bookinfo/my-nginx")!;
+    expect(deployment.dependsOn).toContain("ConfigMap/bookinfo/nginx-configmap");
+    const pod = (deployment.inputs as any).spec.template.spec;
+    expect(pod.containers[0].volumeMounts).toEqual([
+      { name: "nginx-config", mountPath: "/etc/nginx" },
+      { name: "nginx-server-certs", mountPath: "/etc/nginx-server-certs" },
+    ]);
+    expect(pod.volumes).toEqual([
+      { name: "nginx-config", configMap: { name: "nginx-configmap" } },
+      { name: "nginx-server-certs", secret: { secretName: "nginx-server-certs", optional: false } },
+    ]);
+    expect(r.resources.find((x) => x.name === "Secret/bookinfo/nginx-server-certs")!.inputs).toMatchObject({ type: "kubernetes.io/tls", stringData: "[secret]" });
+    expect(r.resources.find((x) => x.name === "nginx-server-certs-request")!.inputs).toMatchObject({ dnsNames: ["nginx.example.com"] });
+    // Nothing in the gateway's namespace: the gateway never sees the certificate.
+    expect(r.resources.filter((x) => x.name.startsWith("Secret/istio-system/")).map((x) => x.name)).toEqual([]);
+  });
 });

@@ -264,6 +264,17 @@ describe("egress-service-entry", () => {
   });
 });
 
+describe("ingress-passthrough", () => {
+  it("calls nginx.example.com over HTTPS through the gateway from curl, trusting the lab's CA, and wants nginx's 200", async () => {
+    const fake = fakeCluster({ route: () => ({ status: 200, loggedBy: [] }) });
+    const results = await run(fake.cluster, resolveScenario("ingress-passthrough", undefined).probes);
+    expect(exitCode(results)).toBe(0);
+    const { command } = fake.calls[0];
+    expect(command).toEqual(expect.arrayContaining(["--connect-to", "nginx.example.com:443:istio-ingressgateway.istio-system:443", "--cacert", "/etc/curl/tls/ca.crt", "https://nginx.example.com/"]));
+    expect(exitCode(await run(fakeCluster({ route: () => ({ status: 503, loggedBy: [] }) }).cluster, resolveScenario("ingress-passthrough", undefined).probes))).toBe(1);
+  });
+});
+
 describe("egress-gateway", () => {
   it("passes when the call gets the site's 301 and the egress gateway in istio-system logs it; fails when it leaves from the sidecar", async () => {
     const throughGateway = () => ({ status: 301, loggedBy: ["istio-system/istio-egressgateway"] });

@@ -97,6 +97,14 @@ export function trafficOf(resources: readonly IstioResource[]): Traffic {
         // A rule whose every match names gateways applies to those only.
         from: http.match?.length && http.match.every((m) => m.gateways) ? sourcesOf(http.match.flatMap((m) => m.gateways!)) : from,
       })),
+      ...(spec.tls ?? []).map((tls) => ({
+        route: tls.route,
+        labels: [`tls sni ${tls.match.flatMap((m) => m.sniHosts).join(" or ")}`],
+        notes: [] as string[],
+        mirror: undefined,
+        mirrorPercent: undefined,
+        from,
+      })),
       ...(spec.tcp ?? []).map((tcp) => {
         const ports = (tcp.match ?? []).flatMap((m) => (m.port ? [m.port] : []));
         return { route: tcp.route, labels: [ports.length > 0 ? `tcp port ${ports.join(" or ")}` : "tcp"], notes: [] as string[], mirror: undefined, mirrorPercent: undefined, from };
