@@ -85,8 +85,20 @@ export interface ConsistentHash {
   httpQueryParameterName?: string;
 }
 
+/**
+ * Locality-aware load balancing (locality-load-balancing task): localities are `region/zone/subzone`,
+ * `*` matching any. Istio applies it only with outlier detection on the same policy.
+ */
+export interface LocalityLbSetting {
+  enabled: boolean;
+  /** Where a region's traffic goes once its endpoints fail. */
+  failover?: { from: string; to: string }[];
+  /** How the traffic from a locality is split over localities, in percent. */
+  distribute?: { from: string; to: Record<string, number> }[];
+}
+
 export interface TrafficPolicy {
-  loadBalancer?: { simple?: "RANDOM" | "ROUND_ROBIN" | "LEAST_REQUEST" | "PASSTHROUGH"; consistentHash?: ConsistentHash };
+  loadBalancer?: { simple?: "RANDOM" | "ROUND_ROBIN" | "LEAST_REQUEST" | "PASSTHROUGH"; consistentHash?: ConsistentHash; localityLbSetting?: LocalityLbSetting };
   connectionPool?: {
     tcp?: { maxConnections?: number };
     http?: { http1MaxPendingRequests?: number; maxRequestsPerConnection?: number };

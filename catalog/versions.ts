@@ -93,5 +93,7 @@ export const curlImage = "docker.io/curlimages/curl:8.16.0";
 export const tcpEchoImage = `${istioHub}/tcp-echo-server:1.3`;
 /** Upstream tracks fortio's moving `latest_release` tag and pulls it Always; kept as upstream does. */
 export const fortioImage = "docker.io/fortio/fortio:latest_release";
+/** samples/helloworld/helloworld.yaml's v1 image; the locality task's gen-helloworld.sh runs it for every locality. */
+export const helloworldImage = `${istioHub}/examples-helloworld-v1:1.0`;
 /** The TLS server of the ingress-sni-passthrough task, which runs `nginx` untagged: its 1.29 line here. */
 export const nginxImage = "docker.io/library/nginx:1.29";

@@ -30,6 +30,8 @@ export interface VersionSpec {
   version?: string;
   container: ContainerSpec;
   podAnnotations?: Record<string, string>;
+  /** Labels of the pods beside app and version: `istio-locality`, where a pod's locality is its own. */
+  podLabels?: Record<string, string>;
   terminationGracePeriodSeconds?: number;
 }
 

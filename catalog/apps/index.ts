@@ -2,9 +2,10 @@
 import { details, productpage, ratings, reviews } from "./bookinfo";
 import { curl, fortio, httpbin, tcpEcho } from "./clients";
 import type { AppSpec } from "./app-spec";
+import { helloworld } from "./helloworld";
 import { myNginx } from "./nginx";
 
-export const apps = { details, ratings, reviews, productpage, httpbin, curl, fortio, "tcp-echo": tcpEcho, "my-nginx": myNginx } as const satisfies Record<string, AppSpec>;
+export const apps = { details, ratings, reviews, productpage, httpbin, curl, fortio, "tcp-echo": tcpEcho, "my-nginx": myNginx, helloworld } as const satisfies Record<string, AppSpec>;
 
 export type AppName = keyof typeof apps;
 
@@ -12,6 +13,8 @@ export type AppName = keyof typeof apps;
 export interface WorkloadNeed {
   app: AppName;
   versions?: readonly string[];
+  /** Labels its pods carry in this scenario (the locality tasks' client: its `istio-locality`). */
+  podLabels?: Record<string, string>;
 }
 
 /**
@@ -29,7 +32,8 @@ export function selectApps(needs: readonly WorkloadNeed[]): AppSpec[] {
     const kept = app.versions.filter((v) => all || !v.version || versions.has(v.version));
     // One version alone takes upstream's name for it (AppSpec.soleDeployment).
     const sole = app.soleDeployment && kept.length === 1 ? [{ ...kept[0], deployment: app.soleDeployment }] : kept;
-    selected.push({ ...app, versions: sole });
+    const labels = Object.assign({}, ...asked.map((n) => n.podLabels ?? {})) as Record<string, string>;
+    selected.push({ ...app, versions: Object.keys(labels).length > 0 ? sole.map((v) => ({ ...v, podLabels: { ...v.podLabels, ...labels } })) : sole });
   }
   return selected;
 }

@@ -19,6 +19,7 @@ import { routeAllV1, routeJasonV2 } from "./routing";
 import { mtlsStrict } from "./security";
 import { canary, shift50v3, shift80to20, shift90to10, shiftV2V3, shiftV3 } from "./shifting";
 import { jwtAuth, jwtRouting } from "./jwt";
+import { localityFailover, localityWeighted } from "./locality";
 import { rateLimitLocal } from "./rate-limit";
 import { stickySessions } from "./sticky";
 import { tcpShift8020, tcpShiftV2 } from "./tcp";
@@ -40,6 +41,8 @@ export const catalog = {
   canary,
   "tcp-shift-80-20": tcpShift8020,
   "tcp-shift-v2": tcpShiftV2,
+  "locality-failover": localityFailover,
+  "locality-weighted": localityWeighted,
   "request-timeout": requestTimeout,
   retries,
   mirroring,

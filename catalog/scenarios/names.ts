@@ -15,6 +15,8 @@ export const scenarioNames = [
   "canary",
   "tcp-shift-80-20",
   "tcp-shift-v2",
+  "locality-failover",
+  "locality-weighted",
   "request-timeout",
   "retries",
   "mirroring",

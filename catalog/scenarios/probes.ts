@@ -127,6 +127,21 @@ export interface EgressProbe extends InMeshOrigin {
   status: number;
 }
 
+/**
+ * GETs from a client inside the mesh, each answer's version read from its body (`marker`, the first
+ * group): the share of each version, within `tolerance` (locality load balancing: the helloworld
+ * locality that answered).
+ */
+export interface SharesProbe extends InMeshOrigin {
+  kind: "shares";
+  url: string;
+  requests: number;
+  marker: { body: string };
+  versions: readonly string[];
+  expected: Record<string, number>;
+  tolerance?: number;
+}
+
 /** A request answered by one Deployment and seen, as a discarded shadow copy, by the others. */
 export interface MirroredProbe extends InMeshOrigin {
   kind: "mirrored";
@@ -169,7 +184,7 @@ export interface MtlsProbe {
   outsideMesh: "refused" | "accepted";
 }
 
-export type Probe = ProductPageProbe | IngressProbe | RetriedProbe | MirroredProbe | LoadProbe | StickyProbe | MtlsProbe | VersionsProbe | CallProbe | TcpProbe | ConnectProbe | EgressProbe;
+export type Probe = ProductPageProbe | IngressProbe | RetriedProbe | MirroredProbe | LoadProbe | StickyProbe | MtlsProbe | VersionsProbe | CallProbe | TcpProbe | ConnectProbe | EgressProbe | SharesProbe;
 
 /** A request a person sends through the gateway to see the scenario: a host to name, where the Gateway binds one. */
 export interface GatewayRequest {

@@ -1,5 +1,6 @@
 // The mesh analyzer's rules: each reads a MeshView and returns what istiod would accept but the
 // lab would then get wrong (503s, dead listeners, silently ignored policies).
+import { localityLabel } from "../../catalog/apps/helloworld";
 import { ingressGateway } from "../mesh/ingress-gateway";
 import { ofKind, routeRules, serviceName, type Destination, type HTTPRoute } from "../../catalog/istio-resources";
 import { gatewayApiRules } from "./gateway-api-rules";
@@ -248,6 +249,59 @@ export const portSettingsOnKnownPorts: MeshRule = (view) =>
     );
   });
 
+/** Every locality-aware policy of the scenario's DestinationRules, with its field path. */
+function localityPolicies(view: MeshView) {
+  return ofKind(view.resources, "DestinationRule").flatMap((dr) =>
+    [
+      { field: "spec.trafficPolicy", policy: dr.spec.trafficPolicy },
+      ...(dr.spec.subsets ?? []).map((subset, i) => ({ field: `spec.subsets[${i}].trafficPolicy`, policy: subset.trafficPolicy })),
+    ].flatMap(({ field, policy }) => {
+      const setting = policy?.loadBalancer?.localityLbSetting;
+      return setting?.enabled ? [{ resource: `DestinationRule/${dr.name}`, field, policy: policy!, setting }] : [];
+    }),
+  );
+}
+
+/**
+ * Istio applies locality load balancing only where the same policy has outlier detection (the
+ * locality-load-balancing task: "Outlier detection is required"); without it, silently none.
+ */
+export const localityLbWithOutlierDetection: MeshRule = (view) =>
+  localityPolicies(view).flatMap(({ resource, field, policy }) =>
+    policy.outlierDetection ? [] : [{ resource, field: `${field}.loadBalancer.localityLbSetting`, message: "is enabled without outlierDetection on the same policy; Istio then balances without regard to locality" }],
+  );
+
+/** A distribution's weights are percentages of one locality's traffic: they sum to 100. */
+export const localityWeightsSumTo100: MeshRule = (view) =>
+  localityPolicies(view).flatMap(({ resource, field, setting }) =>
+    (setting.distribute ?? []).flatMap((d, i) => {
+      const sum = Object.values(d.to).reduce((a, b) => a + b, 0);
+      return sum === 100 ? [] : [{ resource, field: `${field}.loadBalancer.localityLbSetting.distribute[${i}].to`, message: `weights sum to ${sum}, not 100` }];
+    }),
+  );
+
+/**
+ * Where the scenario's pods state their localities (`istio-locality`), a locality a policy sends
+ * traffic to is one of them: a typo sends the share nowhere, and the failover region never comes.
+ */
+export const localitiesExist: MeshRule = (view) => {
+  const localities = view.pods.flatMap((p) => (p.labels[localityLabel] ? [p.labels[localityLabel].split(".")] : []));
+  if (localities.length === 0) return [];
+  const exists = (pattern: string) => {
+    const parts = pattern.split("/");
+    return localities.some((l) => parts.every((part, i) => part === "*" || part === l[i]));
+  };
+  const known = [...new Set(localities.map((l) => l.join("/")))].join(", ");
+  return localityPolicies(view).flatMap(({ resource, field, setting }) => [
+    ...(setting.distribute ?? []).flatMap((d, i) =>
+      Object.keys(d.to).filter((to) => !exists(to)).map((to) => ({ resource, field: `${field}.loadBalancer.localityLbSetting.distribute[${i}].to`, message: `${to} is no locality of the scenario's pods (${known}); its share would go nowhere` })),
+    ),
+    ...(setting.failover ?? []).flatMap((f, i) =>
+      exists(f.to) ? [] : [{ resource, field: `${field}.loadBalancer.localityLbSetting.failover[${i}].to`, message: `${f.to} is no region of the scenario's pods (${known}); nothing would take over` }],
+    ),
+  ]);
+};
+
 export const meshRules: readonly MeshRule[] = [
   ...gatewayApiRules,
   destinationHostsAreServices,
@@ -262,6 +316,9 @@ export const meshRules: readonly MeshRule[] = [
   claimMatchesAtAValidatingGateway,
   serviceEntriesAreExternal,
   portSettingsOnKnownPorts,
+  localityLbWithOutlierDetection,
+  localityWeightsSumTo100,
+  localitiesExist,
 ];
 
 export function checkMesh(view: MeshView): Finding[] {

@@ -19,8 +19,14 @@ export interface AppObjects {
   deployments: { name: string; args: k8s.apps.v1.DeploymentArgs }[];
 }
 
-export function podLabels(app: AppSpec, version: VersionSpec): Record<string, string> {
+/** What a Deployment selects its pods by: app and version, which never change for a Deployment (a selector cannot). */
+function selectorLabels(app: AppSpec, version: VersionSpec): Record<string, string> {
   return version.version ? { app: app.app, version: version.version } : { app: app.app };
+}
+
+/** The labels of a version's pods: its selector's, and what the scenario adds (a locality). */
+export function podLabels(app: AppSpec, version: VersionSpec): Record<string, string> {
+  return { ...selectorLabels(app, version), ...version.podLabels };
 }
 
 export function renderApp(app: AppSpec, { namespace, imageRegistry }: RenderContext): AppObjects {
@@ -72,7 +78,7 @@ export function renderVersionService(app: AppSpec, versionService: VersionServic
 }
 
 function deployment(app: AppSpec, version: VersionSpec, namespace: pulumi.Input<string>, imageRegistry: string | undefined): k8s.apps.v1.DeploymentArgs {
-  const labels = podLabels(app, version);
+  const labels = selectorLabels(app, version);
   const { container } = version;
   const volumes = container.volumes ?? [];
   return {
@@ -81,7 +87,7 @@ function deployment(app: AppSpec, version: VersionSpec, namespace: pulumi.Input<
       replicas: 1,
       selector: { matchLabels: labels },
       template: {
-        metadata: { labels, ...(version.podAnnotations && { annotations: version.podAnnotations }) },
+        metadata: { labels: podLabels(app, version), ...(version.podAnnotations && { annotations: version.podAnnotations }) },
         spec: {
           ...(app.serviceAccount && { serviceAccountName: app.serviceAccount.name }),
           ...(version.terminationGracePeriodSeconds !== undefined && { terminationGracePeriodSeconds: version.terminationGracePeriodSeconds }),

@@ -15,7 +15,7 @@ describe("scenario", () => {
         key: "istio-lab:scenario",
         message:
           '"canary-release" is not in the catalog; choose one of bookinfo, route-all-v1, route-jason-v2, fault-delay, fault-abort, fault-abort-percent, fault-delay-all, ' +
-          "shift-50-v3, shift-v3, shift-90-10, shift-80-20, shift-v2-v3, canary, tcp-shift-80-20, tcp-shift-v2, request-timeout, retries, mirroring, " +
+          "shift-50-v3, shift-v3, shift-90-10, shift-80-20, shift-v2-v3, canary, tcp-shift-80-20, tcp-shift-v2, locality-failover, locality-weighted, request-timeout, retries, mirroring, " +
           "circuit-breaking, sticky-sessions, mtls-strict, ingress-httpbin, ingress-tls, ingress-mtls, ingress-passthrough, egress-service-entry, egress-gateway, egress-tls-origination, authz-http, authz-deny, authz-tcp, jwt-auth, jwt-routing, rate-limit-local, custom",
       },
     ]);

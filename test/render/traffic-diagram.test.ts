@@ -58,6 +58,11 @@ describe("the traffic of a scenario", () => {
     expect(traffic("mtls-strict").nodes.map((n) => n.text.join(" "))).toEqual(expect.arrayContaining(["reviews tls ISTIO_MUTUAL", "PeerAuthentication default mTLS STRICT"]));
   });
 
+  it("locality: the failover and the distribution on the Service's node", () => {
+    expect(traffic("locality-failover").nodes.find((n) => n.id === "helloworld")?.text).toEqual(["helloworld", "ROUND_ROBIN", "failover region1 -> region2", "eject after 1 x 5xx"]);
+    expect(traffic("locality-weighted").nodes.find((n) => n.id === "helloworld")?.text).toContain("from region1/zone1/*: region1/zone1/* 70%, region1/zone2/* 20%, region3/zone4/* 10%");
+  });
+
   it("egress: each rule from the gateways its matches name, the sidecars (mesh) to the egress gateway, the gateway to the site", () => {
     expect(traffic("egress-gateway").edges).toEqual([
       { from: "service:edition.cnn.com", to: "istio-egressgateway/cnn", label: ["port 80"], mirror: false },

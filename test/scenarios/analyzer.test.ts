@@ -123,6 +123,36 @@ describe("a DestinationRule's port settings", () => {
   });
 });
 
+describe("locality load balancing", () => {
+  const policy = (rs: IstioResource[]) => find(rs, "DestinationRule", "helloworld").spec.trafficPolicy!;
+
+  it("needs outlier detection on the same policy", () => {
+    const view = broken("locality-failover", (rs) => {
+      delete policy(rs).outlierDetection;
+    });
+    expect(rules.localityLbWithOutlierDetection(view)).toEqual([
+      { resource: "DestinationRule/helloworld", field: "spec.trafficPolicy.loadBalancer.localityLbSetting", message: "is enabled without outlierDetection on the same policy; Istio then balances without regard to locality" },
+    ]);
+  });
+
+  it("distributes percentages that sum to 100, to localities the pods have", () => {
+    const view = broken("locality-weighted", (rs) => {
+      policy(rs).loadBalancer!.localityLbSetting!.distribute![0].to = { "region1/zone1/*": 70, "region1/zone2/*": 20, "region3/zone5/*": 20 };
+    });
+    expect(rules.localityWeightsSumTo100(view).map((f) => f.message)).toEqual(["weights sum to 110, not 100"]);
+    expect(rules.localitiesExist(view).map((f) => f.message)).toEqual([
+      "region3/zone5/* is no locality of the scenario's pods (region1/zone1, region1/zone2, region2/zone3, region3/zone4); its share would go nowhere",
+    ]);
+  });
+
+  it("fails over to a region the pods have", () => {
+    const view = broken("locality-failover", (rs) => {
+      policy(rs).loadBalancer!.localityLbSetting!.failover = [{ from: "region1", to: "region4" }];
+    });
+    expect(rules.localitiesExist(view).map((f) => f.field)).toEqual(["spec.trafficPolicy.loadBalancer.localityLbSetting.failover[0].to"]);
+  });
+});
+
 describe("a ServiceEntry", () => {
   it("is for a host outside the mesh, not a Service of the scenario", () => {
     const view = broken("egress-service-entry", (rs) => {

@@ -3,7 +3,7 @@
 // test/upstream/samples.test.ts; the ones here come from task pages (research/istio.md 3, 4, 8).
 import { describe, expect, it } from "vitest";
 import { scenarioNames } from "../../catalog/scenarios/names";
-import { kubernetesObjects, ofType } from "../harness";
+import { kubernetesObjects, ofType, type Rendered } from "../harness";
 import { validateObject } from "../validate";
 import { exampleConfig } from "../../catalog/scenarios/examples";
 import { istioSpec, renderScenario, scenarioObjects, subset, toV1 } from "./render-scenario";
@@ -259,6 +259,51 @@ describe("egress", () => {
     const r = await renderScenario("egress-service-entry");
     expect(istioSpec(r, "ServiceEntry", "httpbin-ext")).toEqual({ hosts: ["httpbin.org"], ports: [{ number: 80, name: "http", protocol: "HTTP" }], resolution: "DNS", location: "MESH_EXTERNAL" });
     expect(istioSpec(r, "Sidecar", "default")).toEqual({ outboundTrafficPolicy: { mode: "REGISTRY_ONLY" } });
+  });
+});
+
+describe("locality load balancing", () => {
+  // tasks/traffic-management/locality-load-balancing (failover/ and distribute/), host helloworld.sample.svc.cluster.local.
+  const host = "helloworld.bookinfo.svc.cluster.local";
+
+  it("locality-failover and locality-weighted: the task's helloworld DestinationRules, in the lab's namespace", async () => {
+    expect(istioSpec(await renderScenario("locality-failover"), "DestinationRule", "helloworld")).toEqual({
+      host,
+      trafficPolicy: {
+        connectionPool: { http: { maxRequestsPerConnection: 1 } },
+        loadBalancer: { simple: "ROUND_ROBIN", localityLbSetting: { enabled: true, failover: [{ from: "region1", to: "region2" }] } },
+        outlierDetection: { consecutive5xxErrors: 1, interval: "1s", baseEjectionTime: "1m" },
+      },
+    });
+    expect(istioSpec(await renderScenario("locality-weighted"), "DestinationRule", "helloworld")).toEqual({
+      host,
+      trafficPolicy: {
+        loadBalancer: { localityLbSetting: { enabled: true, distribute: [{ from: "region1/zone1/*", to: { "region1/zone1/*": 70, "region1/zone2/*": 20, "region3/zone4/*": 10 } }] } },
+        outlierDetection: { consecutive5xxErrors: 100, interval: "1s", baseEjectionTime: "1m" },
+      },
+    });
+  });
+
+  it("runs gen-helloworld.sh's Deployment once per locality, each pod labelled with its locality, and curl in region1.zone1", async () => {
+    const r = await renderScenario("locality-failover");
+    const deployments = r.resources.filter((x) => x.name.startsWith("Deployment/bookinfo/helloworld-"));
+    expect(deployments.map((d) => d.name)).toEqual(["region1.zone1", "region1.zone2", "region2.zone3", "region3.zone4"].map((l) => `Deployment/bookinfo/helloworld-${l}`));
+    const [first] = deployments.map((d) => d.inputs as any);
+    // samples/helloworld/gen-helloworld.sh --version region1.zone1, its image from helloworld.yaml.
+    expect(first.spec.selector.matchLabels).toEqual({ app: "helloworld", version: "region1.zone1" });
+    expect(first.spec.template.metadata.labels).toEqual({ app: "helloworld", version: "region1.zone1", "istio-locality": "region1.zone1" });
+    expect(first.spec.template.spec.containers[0]).toMatchObject({
+      name: "helloworld",
+      image: "registry.istio.io/release/examples-helloworld-v1:1.0",
+      env: [{ name: "SERVICE_VERSION", value: "region1.zone1" }],
+      resources: { requests: { cpu: "100m" } },
+      ports: [{ containerPort: 5000 }],
+    });
+    // The client's locality is a template label: its selector, which a Deployment cannot change, is the one of every scenario.
+    const curl = (x: Rendered) => x.resources.find((d) => d.name === "Deployment/bookinfo/curl")!.inputs as any;
+    const plain = curl(await renderScenario("mirroring"));
+    expect(curl(r).spec.template.metadata.labels).toEqual({ app: "curl", "istio-locality": "region1.zone1" });
+    expect(curl(r).spec.selector).toEqual(plain.spec.selector);
   });
 });
 

@@ -264,6 +264,29 @@ describe("egress-service-entry", () => {
   });
 });
 
+describe("locality load balancing", () => {
+  /** helloworld as the task's gen-helloworld.sh runs it: "Hello version: <locality>, instance: ...". */
+  const answering = (pick: (n: number) => string) => {
+    let n = 0;
+    return () => ({ status: 200, body: `Hello version: ${pick(n++)}, instance: helloworld-x\n`, loggedBy: [] });
+  };
+
+  it("locality-failover: every answer from the client's own region1.zone1, or it fails", async () => {
+    const results = await run(fakeCluster({ route: answering(() => "region1.zone1") }).cluster, resolveScenario("locality-failover", undefined).probes);
+    expect(results[0].probe).toBe("shares: curl -> http://helloworld:5000/hello x20");
+    expect(results[0].checks.map((c) => [c.name, c.pass])).toEqual([["status", true], ["answered by", true]]);
+    const spread = await run(fakeCluster({ route: answering((n) => (n % 4 === 0 ? "region2.zone3" : "region1.zone1")) }).cluster, resolveScenario("locality-failover", undefined).probes);
+    expect(exitCode(spread)).toBe(1);
+  });
+
+  it("locality-weighted: 70/20/10 passes, an even spread over the four does not", async () => {
+    const split = (n: number) => (n % 10 < 7 ? "region1.zone1" : n % 10 < 9 ? "region1.zone2" : "region3.zone4");
+    expect(exitCode(await run(fakeCluster({ route: answering(split) }).cluster, resolveScenario("locality-weighted", undefined).probes))).toBe(0);
+    const even = (n: number) => ["region1.zone1", "region1.zone2", "region2.zone3", "region3.zone4"][n % 4];
+    expect(exitCode(await run(fakeCluster({ route: answering(even) }).cluster, resolveScenario("locality-weighted", undefined).probes))).toBe(1);
+  });
+});
+
 describe("ingress-passthrough", () => {
   it("calls nginx.example.com over HTTPS through the gateway from curl, trusting the lab's CA, and wants nginx's 200", async () => {
     const fake = fakeCluster({ route: () => ({ status: 200, loggedBy: [] }) });

@@ -59,6 +59,11 @@ function policyText(policy: TrafficPolicy | undefined): string[] {
       `hash by ${hash.httpHeaderName ? `header ${hash.httpHeaderName}` : hash.httpCookie ? `cookie ${hash.httpCookie.name}` : hash.useSourceIp ? "source IP" : `query ${hash.httpQueryParameterName}`}`,
     );
   } else if (policy.loadBalancer?.simple) out.push(policy.loadBalancer.simple);
+  const locality = policy.loadBalancer?.localityLbSetting;
+  if (locality?.enabled) {
+    for (const f of locality.failover ?? []) out.push(`failover ${f.from} -> ${f.to}`);
+    for (const d of locality.distribute ?? []) out.push(`from ${d.from}: ${Object.entries(d.to).map(([to, w]) => `${to} ${percent(w)}`).join(", ")}`);
+  }
   const pool = policy.connectionPool;
   if (pool?.tcp?.maxConnections !== undefined) out.push(`max ${pool.tcp.maxConnections} connections`);
   if (pool?.http?.http1MaxPendingRequests !== undefined) out.push(`max ${pool.http.http1MaxPendingRequests} pending`);

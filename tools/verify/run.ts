@@ -5,6 +5,7 @@ import type { ProbeContext } from "./probes/context";
 import { gatewayHeaders, gatewayPath } from "./probes/context";
 import { callTitle, runCall } from "./probes/call";
 import { egressTitle, runEgress } from "./probes/egress";
+import { runShares, sharesTitle } from "./probes/shares";
 import { ingressTitle, runIngress } from "./probes/ingress";
 import { loadTitle, runLoad } from "./probes/load";
 import { mirroredTitle, runMirrored } from "./probes/mirrored";
@@ -38,6 +39,7 @@ const handlers: { [K in Probe["kind"]]: ProbeHandler<Extract<Probe, { kind: K }>
   tcp: { title: tcpTitle, run: runTcp },
   connect: { title: connectTitle, run: runConnect },
   egress: { title: egressTitle, run: runEgress },
+  shares: { title: sharesTitle, run: runShares },
 };
 
 // The table is keyed by kind, so the handler found for a probe always takes that probe's type.
