@@ -216,3 +216,52 @@ export function curlLines(gatewayUrl: string, requests: readonly GatewayRequest[
   const headers = (r: GatewayRequest) => [...(r.host ? [["Host", r.host]] : []), ...Object.entries(r.headers ?? {})].map(([k, v]) => `-H '${k}: ${v}' `).join("");
   return requests.map((r) => `curl -s ${headers(r)}${gatewayUrl}${r.path}`);
 }
+
+const shares = (expected: Record<string, number | undefined>) =>
+  Object.entries(expected)
+    .filter(([, p]) => p !== undefined)
+    .map(([v, p]) => `${v} ${p} %`)
+    .join(", ");
+const range = ({ min, max }: Range) => (min !== undefined && max !== undefined ? `${min}-${max} %` : min !== undefined ? `at least ${min} %` : `at most ${max} %`);
+const via = (probe: InMeshOrigin) => `from ${probe.from}`;
+
+/** What `npm run verify` checks for a probe, in one line (docs/scenarios.md lists them per scenario). */
+export function probeExpectation(probe: Probe): string {
+  switch (probe.kind) {
+    case "productpage": {
+      const who = probe.user ? `signed in as ${probe.user}` : "anonymous";
+      const what = [
+        `status ${probe.status}`,
+        ...(probe.reviews ? [`reviews ${shares(probe.reviews)}`] : []),
+        ...(probe.latencySeconds ? [`${probe.latencySeconds.min ?? 0}-${probe.latencySeconds.max ?? "any"} s each`] : []),
+        ...(probe.contains ?? []).map((t) => `shows "${t}"`),
+        ...(probe.containsShare ? [`"${probe.containsShare.text}" in ${probe.containsShare.percent} %`] : []),
+      ];
+      return `${probe.requests} product pages ${who}: ${what.join("; ")}`;
+    }
+    case "ingress":
+      return `GET ${probe.path} through the gateway${probe.host ? ` for ${probe.host}` : ""}${probe.sending ? ` with ${probe.sending}` : ""}: ${probe.status}`;
+    case "versions":
+      return `${probe.requests} GETs of ${probe.path} through the gateway: ${shares(probe.expected)}`;
+    case "retried":
+      return `GET ${probe.url} ${via(probe)}: ${probe.status}, ${probe.requestsLogged} requests in ${probe.loggedBy}'s access log`;
+    case "mirrored":
+      return `GET ${probe.url} ${via(probe)}: answered by ${probe.answeredBy}, a copy logged by ${probe.alsoLoggedBy.join(", ")}`;
+    case "load":
+      return `fortio, ${probe.connections} connections, ${probe.requests} requests to ${probe.url}: ${Object.entries(probe.statusShares).map(([code, r]) => `${code} ${range(r!)}`).join(", ")}`;
+    case "sticky":
+      return `${probe.keys} keys x ${probe.requestsPerKey} requests to ${probe.url} ${via(probe)}: each key always the same pod`;
+    case "mtls":
+      return `plain text to ${probe.service}:${probe.port}${probe.path} from outside the mesh: ${probe.outsideMesh}`;
+    case "call":
+      return `GET ${probe.url} ${via(probe)}${probe.viaGateway ? ` through the gateway${probe.viaGateway.clientCert ? " with a client certificate" : ""}` : ""}${Object.keys(probe.headers ?? {}).length ? ` with ${Object.keys(probe.headers!).join(", ")}` : ""}: ${probe.status === "none" ? "no answer" : probe.status}`;
+    case "tcp":
+      return `${probe.connections} TCP connections to the gateway's port ${probe.port} ${via(probe)}: ${shares(probe.expected)}`;
+    case "connect":
+      return `${probe.connections} TCP connections to ${"service" in probe.to ? probe.to.service : `a ${probe.to.pod} pod`}:${probe.to.port} ${via(probe)}: ${probe.answered ? "answered" : "not answered"}`;
+    case "egress":
+      return `GET ${probe.url} ${via(probe)}: ${probe.status}, and in the egress gateway's access log`;
+    case "shares":
+      return `${probe.requests} GETs of ${probe.url} ${via(probe)}: answered by ${shares(probe.expected)}`;
+  }
+}
