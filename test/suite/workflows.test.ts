@@ -78,7 +78,7 @@ describe("the workflow checks", () => {
     ]);
     // The steps .ci/e2e takes, in order, each a command of the README's.
     const script = read(".ci/e2e");
-    const order = ["pulumi stack select --create", "pulumi up --yes", "verify \"$platform-bookinfo\"", "pulumi preview --expect-no-changes", "istio-lab:scenario mirroring", "istio-lab:platform", "pulumi destroy --yes --stack \"$lab\"", "pulumi destroy --yes --stack \"$platform\"", "kind get clusters"];
+    const order = ["pulumi stack select --create", "pulumi up --yes", "verify \"$platform-bookinfo\"", "pulumi preview --expect-no-changes", "istio-lab:scenario mirroring", "scenarioOptions.api' gateway-api", "verify \"$platform-route-jason-v2-gateway-api\"", "istio-lab:platform", "pulumi destroy --yes --stack \"$lab\"", "pulumi destroy --yes --stack \"$platform\"", "kind get clusters"];
     let from = script.indexOf("npm ci");
     for (const text of order) {
       const at = script.indexOf(text, from);
