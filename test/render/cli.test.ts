@@ -7,6 +7,7 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { ciphertext } from "../harness";
 import { validateObject } from "../validate";
+import { runRender } from "../../tools/lib/render-cli";
 
 const root = path.resolve(__dirname, "../..");
 
@@ -19,11 +20,20 @@ function spawnRender(...args: string[]) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** The same, spawned once per distinct command line in this file. */
-const runs = new Map<string, ReturnType<typeof spawnRender>>();
+/**
+ * The same command in this process (tools/lib/render-cli.ts, what tools/render.ts runs), once per
+ * distinct command line: a process costs a second and a half of module loading, so only the checks
+ * that need one (a second process's identical document, stdout drained, the exit code) spawn it.
+ */
+const runs = new Map<string, Promise<{ status: number; stdout: string; stderr: string }>>();
 function render(...args: string[]) {
   const key = JSON.stringify(args);
-  if (!runs.has(key)) runs.set(key, spawnRender(...args));
+  if (!runs.has(key)) {
+    let stdout = "";
+    let stderr = "";
+    const io = { out: (text: string) => void (stdout += text), err: (text: string) => void (stderr += text) };
+    runs.set(key, runRender(args, io).then((status) => ({ status, stdout, stderr })));
+  }
   return runs.get(key)!;
 }
 
@@ -37,8 +47,8 @@ function stackFile(stack: string, config: Record<string, unknown>): string {
 }
 
 describe("npm run render", () => {
-  it("prints the resource tree of a stack file", () => {
-    const { status, stdout } = render("Pulumi.local.yaml");
+  it("prints the resource tree of a stack file", async () => {
+    const { status, stdout } = await render("Pulumi.local.yaml");
     expect(status).toBe(0);
     const lines = stdout.split("\n");
     expect(lines[0]).toMatch(/^stack local: \d+ resources$/);
@@ -47,8 +57,8 @@ describe("npm run render", () => {
     expect(stdout).toContain("│  ├─ kubernetes:helm.sh/v3:Release  HelmRelease/istio-system/istiod  (after HelmRelease/istio-system/istio-base)");
   });
 
-  it("renders the same document in two processes, so renders can be diffed between machines and runs", () => {
-    const [first, second] = [render("Pulumi.dev.yaml", "--json"), spawnRender("Pulumi.dev.yaml", "--json")];
+  it("renders the same document in two processes, so renders can be diffed between machines and runs, and drains a large one into a pipe", async () => {
+    const [first, second] = [await render("Pulumi.dev.yaml", "--json"), spawnRender("Pulumi.dev.yaml", "--json")];
     expect(first.status).toBe(0);
     expect(second.stdout).toBe(first.stdout);
     expect(JSON.parse(first.stdout).resources.length).toBeGreaterThan(70);
@@ -57,8 +67,8 @@ describe("npm run render", () => {
   // One run serves the JSON contract and --out, written to this folder.
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-out-"));
 
-  it("prints only the JSON contract with --json", () => {
-    const { status, stdout } = render("Pulumi.local.yaml", "--json", "--out", out);
+  it("prints only the JSON contract with --json", async () => {
+    const { status, stdout } = await render("Pulumi.local.yaml", "--json", "--out", out);
     expect(status).toBe(0);
     const doc = JSON.parse(stdout) as { stack: string; resources: Record<string, unknown>[] };
     expect(Object.keys(doc)).toEqual(["stack", "resources"]);
@@ -72,7 +82,7 @@ describe("npm run render", () => {
   });
 
   it("writes every Kubernetes object as YAML with --out, each valid against its schema, and each Helm release", async () => {
-    const { status, stdout } = render("Pulumi.local.yaml", "--json", "--out", out);
+    const { status, stdout } = await render("Pulumi.local.yaml", "--json", "--out", out);
     expect(status).toBe(0);
     const objects = (JSON.parse(stdout).resources as { type: string; inputs: { kind?: string } }[]).filter(
       (r) => r.type.startsWith("kubernetes:") && typeof r.inputs.kind === "string",
@@ -92,30 +102,30 @@ describe("npm run render", () => {
     });
   });
 
-  it("renders --out into a fresh folder: no file of an earlier render stays, and a folder of other files is refused", () => {
+  it("renders --out into a fresh folder: no file of an earlier render stays, and a folder of other files is refused", async () => {
     // The folder the local render above wrote, rendered over by another stack.
-    expect(render("Pulumi.local.yaml", "--json", "--out", out).status).toBe(0);
+    expect((await render("Pulumi.local.yaml", "--json", "--out", out)).status).toBe(0);
     expect(fs.readdirSync(out)).toContain("Deployment_bookinfo_reviews-v1.yaml");
     fs.writeFileSync(path.join(out, "Stale_old.yaml"), "kind: Stale\n");
-    expect(spawnRender(stackFile("mirror", { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" }, "istio-lab:scenario": "mirroring" }), "--out", out).status).toBe(0);
+    expect((await render(stackFile("mirror", { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" }, "istio-lab:scenario": "mirroring" }), "--out", out)).status).toBe(0);
     expect(fs.readdirSync(out)).not.toContain("Stale_old.yaml");
     expect(fs.readdirSync(out)).not.toContain("Deployment_bookinfo_reviews-v1.yaml");
     expect(fs.readdirSync(out)).toContain("Deployment_bookinfo_httpbin-v1.yaml");
     const foreign = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-foreign-"));
     fs.writeFileSync(path.join(foreign, "notes.txt"), "mine");
-    const refused = spawnRender("Pulumi.local.yaml", "--out", foreign);
+    const refused = await render("Pulumi.local.yaml", "--out", foreign);
     expect(refused.status).toBe(1);
     expect(refused.stdout).toBe("");
     expect(refused.stderr.trim()).toBe(`--out ${foreign}: the folder holds files render did not write; give a new or empty folder`);
     expect(fs.readdirSync(foreign)).toEqual(["notes.txt"]);
   });
 
-  it("turns secure: values into placeholders and prints every secret input as [secret]", () => {
+  it("turns secure: values into placeholders and prints every secret input as [secret]", async () => {
     const file = stackFile("secrets", {
       "istio-lab:cluster": { source: "kubeconfig" },
       "istio-lab:kubeconfig": ciphertext,
     });
-    const { status, stdout } = render(file, "--json");
+    const { status, stdout } = await render(file, "--json");
     expect(status).toBe(0);
     const provider = JSON.parse(stdout).resources.find((r: { type: string }) => r.type === "pulumi:providers:kubernetes");
     expect(provider.inputs.kubeconfig).toBe("[secret]");
@@ -123,55 +133,56 @@ describe("npm run render", () => {
     expect(stdout).not.toContain("ciphertext");
   });
 
-  it("fails a bad config on stderr, with a non-zero exit and no resources", () => {
+  it("fails a bad config on stderr, with a non-zero exit and no resources", async () => {
     const file = stackFile("broken", { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config", podCIDR: "10.2.0.0/16" } });
-    const { status, stdout, stderr } = render(file, "--json");
+    const { status, stdout, stderr } = await render(file, "--json");
     expect(status).toBe(1);
     expect(stdout).toBe("");
     expect(stderr).toMatch(/^ {2}- istio-lab:cluster(\.podCIDR)?: unknown key "podCIDR"; did you mean "podCidr"\?$/m);
   });
 
-  it("refuses a stack the Pulumi CLI would refuse, with the CLI's message and before the program runs", () => {
+  it("refuses a stack the Pulumi CLI would refuse, with the CLI's message and before the program runs", async () => {
     const file = stackFile("typed", { "istio-lab:scenario": { name: "bookinfo" } });
-    const { status, stdout, stderr } = render(file, "--json");
+    const { status, stdout, stderr } = await render(file, "--json");
     expect(status).toBe(1);
     expect(stdout).toBe("");
     expect(stderr.trim()).toBe("error: validating stack config: Stack 'typed' with configuration key 'scenario' must be of type 'string'");
   });
 
-  it("renders a shipped machine stack with placeholders for the secrets it does not set yet, and says so", () => {
-    const { status, stdout, stderr } = render("Pulumi.dev.yaml", "--json");
+  it("renders a shipped machine stack with placeholders for the secrets it does not set yet, and says so", async () => {
+    const { status, stdout, stderr } = await render("Pulumi.dev.yaml", "--json");
     expect(status).toBe(0);
     expect(stderr).toContain("note: Pulumi.dev.yaml sets no istio-lab:sshPrivateKey, vsphere:password; rendered with placeholder secrets");
     const vm = JSON.parse(stdout).resources.find((r: { type: string }) => r.type === "vsphere:index/virtualMachine:VirtualMachine");
     expect(vm.options).toMatchObject({ deleteBeforeReplace: true, ignoreChanges: ["clone.templateUuid"], version: "4.17.0" });
   });
 
-  it("takes the run id and a preview mode from flags, and refuses an unknown flag with its usage", () => {
+  it("takes the run id and a preview mode from flags, and refuses an unknown flag with its usage", async () => {
     const gated = stackFile("gated", { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" }, "istio-lab:verify": { gate: true, gatewayUrl: "http://127.0.0.1:8080" } });
     const gate = (out: string) => JSON.parse(out).resources.find((r: { name: string }) => r.name === "verify-run").inputs.triggers;
-    const previewed = render(gated, "--json", "--run-id", "run-7", "--preview");
+    const previewed = await render(gated, "--json", "--run-id", "run-7", "--preview");
     expect(previewed.status).toBe(0);
     expect(gate(previewed.stdout)).toEqual(["run-7"]);
-    const unknown = render(gated, "--jsn");
+    const unknown = await render(gated, "--jsn");
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain("Unknown option '--jsn'");
     expect(unknown.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it("draws the stack's scenario traffic as a Mermaid flowchart with --diagram, and takes --json or --diagram, not both", () => {
+  it("draws the stack's scenario traffic as a Mermaid flowchart with --diagram, and takes --json or --diagram, not both", async () => {
     const mirroring = stackFile("mirror", { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" }, "istio-lab:scenario": "mirroring" });
-    const { status, stdout } = render(mirroring, "--diagram");
+    const { status, stdout } = await render(mirroring, "--diagram");
     expect(status).toBe(0);
     expect(stdout.split("\n")[0]).toBe("flowchart LR");
     expect(stdout).toContain('service_httpbin -.->|"mirror 100%"| httpbin_v2\n');
-    const both = render(mirroring, "--json", "--diagram");
+    const both = await render(mirroring, "--json", "--diagram");
     expect(both.status).toBe(2);
     expect(both.stderr).toContain("[--json | --diagram]");
   });
 
-  it("explains its usage when the stack file is missing", () => {
-    const { status, stderr } = render();
+  it("explains its usage when the stack file is missing", async () => {
+    // As a process: the exit code is the process's, and no stack trace reaches the terminal.
+    const { status, stderr } = spawnRender();
     expect(status).toBe(2);
     expect(stderr).toContain("usage: npm run render -- <Pulumi.<stack>.yaml>");
   });

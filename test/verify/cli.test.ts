@@ -1,10 +1,12 @@
-// `npm run verify` through the real command line, against the local stand-in of the lab.
+// `npm run verify` against the local stand-in of the lab: in this process where the command's own
+// code is what is tested, as a process where the process is (its exit code, its environment).
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { deadPort, startStub, type Stub } from "./stub";
+import { main } from "../../tools/verify/cli";
 
 const root = path.resolve(__dirname, "../..");
 
@@ -30,6 +32,17 @@ function verify(args: string[], env: Record<string, string> = {}): Promise<{ sta
   });
 }
 
+/**
+ * The same command in this process (tools/verify/cli.ts's main, what tools/verify.ts runs): a
+ * process costs a second and a half of module loading, so only the checks that need one spawn it.
+ */
+async function verifyHere(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const status = await main(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), progressTty: false });
+  return { status, stdout, stderr };
+}
+
 let stub: Stub | undefined;
 afterEach(async () => {
   await stub?.close();
@@ -49,7 +62,7 @@ describe("npm run verify", () => {
 
   it("prints only JSON with --json and exits 0 when the lab behaves", async () => {
     stub = await startStub({ reviews: (_n, user) => (user === "jason" ? "v2" : "v1") });
-    const { status, stdout, stderr } = await verify([...flags(stub.url), "--json"]);
+    const { status, stdout, stderr } = await verifyHere([...flags(stub.url), "--json"]);
     expect(stderr).toBe("");
     expect(status).toBe(0);
     const doc = JSON.parse(stdout);
@@ -60,11 +73,11 @@ describe("npm run verify", () => {
 
   it("exits 1 and says which check failed when the lab misbehaves", async () => {
     stub = await startStub({ reviews: () => "v1" });
-    const json = await verify([...flags(stub.url), "--json"]);
+    const json = await verifyHere([...flags(stub.url), "--json"]);
     expect(json.status).toBe(1);
     const doc = JSON.parse(json.stdout);
     expect(doc).toMatchObject({ ok: false, exitCode: 1, failed: 1 });
-    const text = await verify(flags(stub.url));
+    const text = await verifyHere(flags(stub.url));
     expect(text.status).toBe(1);
     expect(text.stdout).toMatch(/productpage x6 as jason\n {2}check +expected +observed +result\n/);
     expect(text.stdout).toMatch(/reviews versions +v1 0 %, v2 100 %; every answer shows one +v1 100 %, v2 0 % of 6 +FAIL/);
@@ -73,7 +86,7 @@ describe("npm run verify", () => {
 
   it("exits 2 with a clear message when the gateway is unreachable, before any probe runs", async () => {
     const gateway = `http://127.0.0.1:${await deadPort()}`;
-    const { status, stdout, stderr } = await verify([...flags(gateway), "--json"]);
+    const { status, stdout, stderr } = await verifyHere([...flags(gateway), "--json"]);
     expect(status).toBe(2);
     expect(stderr).toMatch(/verify: the ingress gateway at http:\/\/127\.0\.0\.1:\d+ is unreachable \(.*ECONNREFUSED\)/);
     // Stopped at the first refused connection, not after every probe's timeout.
@@ -95,20 +108,20 @@ describe("npm run verify", () => {
         "current-context": "lab",
       }),
     );
-    const { status, stdout, stderr } = await verify(["--scenario", "mirroring", "--namespace", "bookinfo", "--gateway-url", "http://127.0.0.1:1", "--kubeconfig", kubeconfig]);
+    const { status, stdout, stderr } = await verifyHere(["--scenario", "mirroring", "--namespace", "bookinfo", "--gateway-url", "http://127.0.0.1:1", "--kubeconfig", kubeconfig]);
     expect(status).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toContain(`cannot reach the Kubernetes API at ${server}`);
-    const missing = await verify(["--scenario", "mirroring", "--namespace", "bookinfo", "--gateway-url", "http://127.0.0.1:1", "--kubeconfig", path.join(dir, "nope")]);
+    const missing = await verifyHere(["--scenario", "mirroring", "--namespace", "bookinfo", "--gateway-url", "http://127.0.0.1:1", "--kubeconfig", path.join(dir, "nope")]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain("cannot load the kubeconfig");
   });
 
   it("exits 2 on usage errors and names the fix when there is no Pulumi CLI", async () => {
-    const bad = await verify(["--requests", "0"]);
+    const bad = await verifyHere(["--requests", "0"]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("--requests must be a number from 1 to 1000");
-    const unknown = await verify(["--scenario", "no-such", "--namespace", "n", "--gateway-url", "http://127.0.0.1:1"]);
+    const unknown = await verifyHere(["--scenario", "no-such", "--namespace", "n", "--gateway-url", "http://127.0.0.1:1"]);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('unknown scenario "no-such"');
     const noPulumi = await verify(["--stack", "lab"], { PATH: "/nonexistent" });
