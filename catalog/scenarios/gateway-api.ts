@@ -120,6 +120,10 @@ export function inGatewayApi(spec: ScenarioSpec, apps: readonly AppSpec[]): Scen
         });
         continue;
       }
+      // Istio takes the first rule that matches, the Gateway API the most specific: only a catch-all
+      // in last place means the same in both.
+      const catchAll = (vs.http ?? []).findIndex((r) => !r.match);
+      if (catchAll !== -1 && catchAll !== (vs.http ?? []).length - 1) throw new Error(`VirtualService ${resource.name}: a rule after the catch-all would take traffic it never got`);
       const httpRules = (vs.http ?? []).map((route): HTTPRouteRule => {
         const matches = matchesOf(route);
         const mirror = route.mirror && backend(route.mirror);
@@ -147,6 +151,14 @@ export function inGatewayApi(spec: ScenarioSpec, apps: readonly AppSpec[]): Scen
   // A DestinationRule stays where a remaining VirtualService routes through its subsets, or for its traffic policy.
   const routedByIstio = new Set(ofKind(kept, "VirtualService").flatMap((vs) => (vs.spec.http ?? []).flatMap((r) => r.route.map((d) => serviceName(d.destination.host)))));
   const resources = kept.filter((r) => r.kind !== "DestinationRule" || r.spec.trafficPolicy || r.spec.subsets?.some((s) => s.trafficPolicy) || routedByIstio.has(serviceName(r.spec.host)));
+  // A traffic policy applies to its host's own endpoints: routes to per-version Services would pass it by.
+  for (const dr of ofKind(resources, "DestinationRule")) {
+    const host = serviceName(dr.spec.host);
+    const policy = dr.spec.trafficPolicy || dr.spec.subsets?.some((s) => s.trafficPolicy);
+    if (policy && [...versionServices.values()].some((v) => v.app === host) && !routedByIstio.has(host)) {
+      throw new Error(`DestinationRule ${dr.name}: its traffic policy would not apply to routes through ${host}'s per-version Services`);
+    }
+  }
   if (routes.length === 0) throw new Error("nothing of the scenario has a Gateway API form");
   return { ...spec, resources, gatewayApi: { resources: routes, versionServices: [...versionServices.values()] } };
 }

@@ -78,10 +78,11 @@ export class Mesh extends pulumi.ComponentResource {
       );
     }
     if (args.gatewayApi) {
-      // The release's own bundle, which the provider fetches ("Path or URL to a Kubernetes manifest
-      // file", @pulumi/kubernetes yaml/v2/configFile.d.ts). A cluster that has these CRDs already
+      // The release's own bundle (or a mirror's copy, mesh.gatewayApiCrds), which the provider reads
+      // on every preview and update ("Path or URL to a Kubernetes manifest file", @pulumi/kubernetes
+      // yaml/v2/configFile.d.ts). A cluster that has these CRDs already
       // refuses the create (AlreadyExists): such a cluster is not one for this form.
-      this.gatewayApiCrds = new k8s.yaml.v2.ConfigFile(gatewayApiCrdsResource, { file: gatewayApiCrdsUrl }, { ...parent, dependsOn: [systemNamespace] });
+      this.gatewayApiCrds = new k8s.yaml.v2.ConfigFile(gatewayApiCrdsResource, { file: mesh.gatewayApiCrds ?? gatewayApiCrdsUrl }, { ...parent, dependsOn: [systemNamespace] });
     }
     // Injection needs istiod's webhook, not the gateway: the samples start while the gateway rolls out.
     this.appNamespace = appNamespace(apps.namespace, { ...parent, dependsOn: [this.istiod] });

@@ -179,10 +179,10 @@ export const selectorsSelectWorkloads: MeshRule = (view) => {
   return selectors.flatMap(({ policy, field, labels }) => {
     if (!labels) return [];
     // A selector selects pods of its own namespace only: the gateway's, or the scenario's.
-    const candidates = policy.inGatewayNamespace ? [ingressGateway.podLabels] : view.pods.map((pod) => pod.labels);
+    const candidates = policy.inGatewayNamespace ? view.gateways.map((g) => g.podLabels) : view.pods.map((pod) => pod.labels);
     if (candidates.some((pod) => Object.entries(labels).every(([k, v]) => pod[k] === v))) return [];
     const shown = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(", ");
-    const what = policy.inGatewayNamespace ? "does not select the ingress gateway's pods, the only workload of the gateway's namespace" : "selects no workload of the scenario";
+    const what = policy.inGatewayNamespace ? "selects none of the gateways' pods, the only workloads of the gateway's namespace" : "selects no workload of the scenario";
     return [{ resource: `${policy.kind}/${policy.name}`, field, message: `${shown} ${what}; it would apply to nothing` }];
   });
 };
@@ -250,25 +250,34 @@ export const portSettingsOnKnownPorts: MeshRule = (view) =>
   });
 
 /** Every locality-aware policy of the scenario's DestinationRules, with its field path. */
+/**
+ * Every locality-aware policy of the scenario's DestinationRules, with its field path, as it takes
+ * effect: a subset's policy merged field by field over the rule's own (MergeTrafficPolicy,
+ * pilot/pkg/model/destination_rule.go), so a subset inherits the top-level outlier detection.
+ */
 function localityPolicies(view: MeshView) {
   return ofKind(view.resources, "DestinationRule").flatMap((dr) =>
     [
       { field: "spec.trafficPolicy", policy: dr.spec.trafficPolicy },
-      ...(dr.spec.subsets ?? []).map((subset, i) => ({ field: `spec.subsets[${i}].trafficPolicy`, policy: subset.trafficPolicy })),
+      ...(dr.spec.subsets ?? []).map((subset, i) => ({ field: `spec.subsets[${i}].trafficPolicy`, policy: subset.trafficPolicy && { ...dr.spec.trafficPolicy, ...subset.trafficPolicy } })),
     ].flatMap(({ field, policy }) => {
       const setting = policy?.loadBalancer?.localityLbSetting;
-      return setting?.enabled ? [{ resource: `DestinationRule/${dr.name}`, field, policy: policy!, setting }] : [];
+      return setting?.enabled ? [{ resource: `DestinationRule/${dr.name}`, field, policy: policy!, setting, host: serviceName(dr.spec.host) }] : [];
     }),
   );
 }
 
 /**
- * Istio applies locality load balancing only where the same policy has outlier detection (the
- * locality-load-balancing task: "Outlier detection is required"); without it, silently none.
+ * Failover, explicit or the default one, happens only where the policy in effect has outlier
+ * detection (ApplyLocalityLoadBalancer, pilot/pkg/networking/core/loadbalancer/loadbalancer.go:
+ * `distribute` applies first; the failover branch needs outlier detection); without it, silently
+ * none. A weighted distribution needs none.
  */
 export const localityLbWithOutlierDetection: MeshRule = (view) =>
-  localityPolicies(view).flatMap(({ resource, field, policy }) =>
-    policy.outlierDetection ? [] : [{ resource, field: `${field}.loadBalancer.localityLbSetting`, message: "is enabled without outlierDetection on the same policy; Istio then balances without regard to locality" }],
+  localityPolicies(view).flatMap(({ resource, field, policy, setting }) =>
+    setting.distribute || policy.outlierDetection
+      ? []
+      : [{ resource, field: `${field}.loadBalancer.localityLbSetting`, message: "fails over without outlierDetection in effect; Istio then never fails over, and balances without regard to locality" }],
   );
 
 /** A distribution's weights are percentages of one locality's traffic: they sum to 100. */
@@ -281,26 +290,32 @@ export const localityWeightsSumTo100: MeshRule = (view) =>
   );
 
 /**
- * Where the scenario's pods state their localities (`istio-locality`), a locality a policy sends
+ * Where the host's pods state their localities (`istio-locality`), a locality a policy sends
  * traffic to is one of them: a typo sends the share nowhere, and the failover region never comes.
  */
-export const localitiesExist: MeshRule = (view) => {
-  const localities = view.pods.flatMap((p) => (p.labels[localityLabel] ? [p.labels[localityLabel].split(".")] : []));
-  if (localities.length === 0) return [];
-  const exists = (pattern: string) => {
-    const parts = pattern.split("/");
-    return localities.some((l) => parts.every((part, i) => part === "*" || part === l[i]));
-  };
-  const known = [...new Set(localities.map((l) => l.join("/")))].join(", ");
-  return localityPolicies(view).flatMap(({ resource, field, setting }) => [
-    ...(setting.distribute ?? []).flatMap((d, i) =>
-      Object.keys(d.to).filter((to) => !exists(to)).map((to) => ({ resource, field: `${field}.loadBalancer.localityLbSetting.distribute[${i}].to`, message: `${to} is no locality of the scenario's pods (${known}); its share would go nowhere` })),
-    ),
-    ...(setting.failover ?? []).flatMap((f, i) =>
-      exists(f.to) ? [] : [{ resource, field: `${field}.loadBalancer.localityLbSetting.failover[${i}].to`, message: `${f.to} is no region of the scenario's pods (${known}); nothing would take over` }],
-    ),
-  ]);
-};
+export const localitiesExist: MeshRule = (view) =>
+  localityPolicies(view).flatMap(({ resource, field, setting, host }) => {
+    // The endpoints of the rule's host, not every pod: the client's locality is no destination.
+    const selector = view.services.find((svc) => svc.name === host)?.selector ?? {};
+    const endpoints = view.pods.filter((p) => Object.entries(selector).every(([k, v]) => p.labels[k] === v));
+    const localities = endpoints.flatMap((p) => (p.labels[localityLabel] ? [p.labels[localityLabel].split(".")] : []));
+    if (localities.length === 0) return [];
+    const exists = (pattern: string) => {
+      const parts = pattern.split("/");
+      return localities.some((l) => parts.every((part, i) => part === "*" || part === l[i]));
+    };
+    const known = [...new Set(localities.map((l) => l.join("/")))].join(", ");
+    return [
+      ...(setting.distribute ?? []).flatMap((d, i) =>
+        Object.keys(d.to)
+          .filter((to) => !exists(to))
+          .map((to) => ({ resource, field: `${field}.loadBalancer.localityLbSetting.distribute[${i}].to`, message: `${to} is no locality of ${host}'s pods (${known}); its share would go nowhere` })),
+      ),
+      ...(setting.failover ?? []).flatMap((f, i) =>
+        exists(f.to) ? [] : [{ resource, field: `${field}.loadBalancer.localityLbSetting.failover[${i}].to`, message: `${f.to} is no region of ${host}'s pods (${known}); nothing would take over` }],
+      ),
+    ];
+  });
 
 export const meshRules: readonly MeshRule[] = [
   ...gatewayApiRules,

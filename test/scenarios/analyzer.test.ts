@@ -77,9 +77,20 @@ describe("a policy in the gateway's namespace", () => {
       {
         resource: "RequestAuthentication/ingress-jwt",
         field: "spec.selector.matchLabels",
-        message: "app=httpbin does not select the ingress gateway's pods, the only workload of the gateway's namespace; it would apply to nothing",
+        message: "app=httpbin selects none of the gateways' pods, the only workloads of the gateway's namespace; it would apply to nothing",
       },
     ]);
+  });
+});
+
+describe("a policy on the egress gateway", () => {
+  it("selects its pods where the scenario has the mesh install it, and nothing otherwise", () => {
+    const onEgress = (rs: IstioResource[]): IstioResource[] => [
+      ...rs,
+      { kind: "AuthorizationPolicy", name: "egress-only-cnn", inGatewayNamespace: true, spec: { selector: { matchLabels: { istio: "egressgateway" } }, action: "ALLOW", rules: [] } },
+    ];
+    expect(rules.selectorsSelectWorkloads(broken("egress-gateway", onEgress))).toEqual([]);
+    expect(rules.selectorsSelectWorkloads(broken("egress-service-entry", onEgress)).map((f) => f.resource)).toEqual(["AuthorizationPolicy/egress-only-cnn"]);
   });
 });
 
@@ -126,13 +137,20 @@ describe("a DestinationRule's port settings", () => {
 describe("locality load balancing", () => {
   const policy = (rs: IstioResource[]) => find(rs, "DestinationRule", "helloworld").spec.trafficPolicy!;
 
-  it("needs outlier detection on the same policy", () => {
+  it("fails over only with outlier detection in effect, a subset's inherited from its rule; a distribution needs none", () => {
     const view = broken("locality-failover", (rs) => {
       delete policy(rs).outlierDetection;
     });
     expect(rules.localityLbWithOutlierDetection(view)).toEqual([
-      { resource: "DestinationRule/helloworld", field: "spec.trafficPolicy.loadBalancer.localityLbSetting", message: "is enabled without outlierDetection on the same policy; Istio then balances without regard to locality" },
+      { resource: "DestinationRule/helloworld", field: "spec.trafficPolicy.loadBalancer.localityLbSetting", message: "fails over without outlierDetection in effect; Istio then never fails over, and balances without regard to locality" },
     ]);
+    expect(rules.localityLbWithOutlierDetection(broken("locality-weighted", (rs) => void delete policy(rs).outlierDetection))).toEqual([]);
+    // A subset that sets only its load balancer keeps the rule's outlier detection (MergeTrafficPolicy).
+    const subset = broken("locality-failover", (rs) => {
+      const rule = find(rs, "DestinationRule", "helloworld");
+      rule.spec.subsets = [{ name: "all", trafficPolicy: { loadBalancer: rule.spec.trafficPolicy!.loadBalancer } }];
+    });
+    expect(rules.localityLbWithOutlierDetection(subset)).toEqual([]);
   });
 
   it("distributes percentages that sum to 100, to localities the pods have", () => {
@@ -141,7 +159,14 @@ describe("locality load balancing", () => {
     });
     expect(rules.localityWeightsSumTo100(view).map((f) => f.message)).toEqual(["weights sum to 110, not 100"]);
     expect(rules.localitiesExist(view).map((f) => f.message)).toEqual([
-      "region3/zone5/* is no locality of the scenario's pods (region1/zone1, region1/zone2, region2/zone3, region3/zone4); its share would go nowhere",
+      "region3/zone5/* is no locality of helloworld's pods (region1/zone1, region1/zone2, region2/zone3, region3/zone4); its share would go nowhere",
+    ]);
+    // The client's locality is no destination: only helloworld's pods count.
+    const spec = structuredClone(resolveScenario("locality-weighted", undefined));
+    policy(spec.resources).loadBalancer!.localityLbSetting!.distribute![0].to = { "region1/zone1/*": 50, "region9/zone9/*": 50 };
+    const clientElsewhere = spec.workloads.map((w) => (w.app === "curl" ? { ...w, podLabels: { "istio-locality": "region9.zone9" } } : w));
+    expect(rules.localitiesExist(meshView(spec.resources, selectApps(clientElsewhere))).map((f) => f.message.split(" (")[0])).toEqual([
+      "region9/zone9/* is no locality of helloworld's pods",
     ]);
   });
 

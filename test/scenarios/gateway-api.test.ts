@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { resolveScenario } from "../../catalog/scenarios";
-import { gatewayApiDuration, gatewayApiScenarios } from "../../catalog/scenarios/gateway-api";
+import { gatewayApiDuration, gatewayApiScenarios, inGatewayApi } from "../../catalog/scenarios/gateway-api";
 import type { GatewayApiResource } from "../../catalog/gateway-api-resources";
 import { selectApps } from "../../catalog/apps";
 import * as rules from "../../components/scenarios/gateway-api-rules";
@@ -175,6 +175,16 @@ describe("the mesh", () => {
     // A switch of form changes the scenario layers, and creates the CRDs with the form.
     expect(changesOutsideScenario(istio, r)).toEqual([]);
   });
+
+  it("reads the CRDs from a mirror's copy where the stack names one", async () => {
+    const r = await renderStack({
+      "istio-lab:cluster": localCluster,
+      "istio-lab:scenario": "shift-v3",
+      "istio-lab:scenarioOptions": gatewayApi,
+      "istio-lab:mesh": { gatewayApiCrds: "https://mirror.example.com/gateway-api/v1.6.0/standard-install.yaml" },
+    });
+    expect(resource(r, "kubernetes:yaml/v2:ConfigFile", "ConfigFile/gateway-api-crds").inputs.file).toBe("https://mirror.example.com/gateway-api/v1.6.0/standard-install.yaml");
+  });
 });
 
 describe("the analyzer on a Gateway API form", () => {
@@ -230,5 +240,19 @@ describe("the analyzer on a Gateway API form", () => {
       if (gateway.kind === "Gateway") delete gateway.spec.addresses;
     });
     expect(rules.gatewaysOnAMeshGateway(unlinked).map((f) => f.field)).toEqual(["spec.addresses"]);
+  });
+});
+
+describe("what the Gateway API form does not take", () => {
+  it("refuses a rule after a catch-all, which Istio never reaches and the Gateway API would", () => {
+    const spec = resolveScenario("route-jason-v2", undefined);
+    const reordered = spec.resources.map((r) => (r.kind === "VirtualService" && r.name === "reviews" ? { ...r, spec: { ...r.spec, http: [...r.spec.http!].reverse() } } : r));
+    expect(() => inGatewayApi({ ...spec, resources: reordered }, selectApps(spec.workloads))).toThrow("VirtualService reviews: a rule after the catch-all would take traffic it never got");
+  });
+
+  it("refuses a traffic policy that routes through per-version Services would pass by", () => {
+    const spec = resolveScenario("route-all-v1", undefined);
+    const pooled = spec.resources.map((r) => (r.kind === "DestinationRule" && r.name === "reviews" ? { ...r, spec: { ...r.spec, trafficPolicy: { connectionPool: { tcp: { maxConnections: 1 } } } } } : r));
+    expect(() => inGatewayApi({ ...spec, resources: pooled }, selectApps(spec.workloads))).toThrow("DestinationRule reviews: its traffic policy would not apply to routes through reviews's per-version Services");
   });
 });
