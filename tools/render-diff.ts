@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Rendered, RenderedResource } from "./lib/mock-engine";
 import { planUpdate } from "./lib/plan";
-import { isIstioObject, istioObjectsOf, trafficDiagram } from "./lib/traffic-diagram";
+import { gatewayApiObjectsOf, isIstioObject, istioObjectsOf, trafficDiagram } from "./lib/traffic-diagram";
 
 const usage = "usage: npm run render-diff -- <base-dir> <head-dir>   (each holding <stack>.json from npm run render -- --json)";
 
@@ -37,8 +37,9 @@ export function renderDiff(baseDir: string, headDir: string): string {
     if (changed.length > 0) details.push("", `### ${stack}`, ...changed);
     // A changed scenario is easier seen than read: its traffic as the head deploys it.
     const touched = [...plan.create, ...plan.delete, ...[...plan.update, ...plan.replace].map((c) => c.resource)];
-    const headObjects = istioObjectsOf(at(headDir).resources);
-    if (touched.some(isIstioObject) && headObjects.length > 0) details.push("", `Traffic of ${stack} after this change:`, "", "```mermaid", trafficDiagram(headObjects), "```");
+    const head = at(headDir).resources;
+    const [istio, gatewayApi] = [istioObjectsOf(head), gatewayApiObjectsOf(head)];
+    if (touched.some(isIstioObject) && istio.length + gatewayApi.length > 0) details.push("", `Traffic of ${stack} after this change:`, "", "```mermaid", trafficDiagram(istio, gatewayApi), "```");
   }
   return `${["## Offline render diff", "", ...lines, ...details].join("\n")}\n`;
 }

@@ -51,6 +51,14 @@ describe("npm run render-diff", () => {
     expect(summary).toContain('service_httpbin -.->|"mirror 100%"| httpbin_v2');
   });
 
+  it("draws a switch to the Gateway API form from its HTTPRoutes", async () => {
+    const istio = await renderStack({ ...local, "istio-lab:scenario": "shift-90-10" });
+    const gatewayApi = await renderStack({ ...local, "istio-lab:scenario": "shift-90-10", "istio-lab:scenarioOptions": { api: "gateway-api" } });
+    const summary = renderDiff(folder({ local: istio }), folder({ local: gatewayApi }));
+    expect(summary).toContain("- create `kubernetes:gateway.networking.k8s.io/v1:HTTPRoute` HTTPRoute/bookinfo/reviews");
+    expect(summary).toContain('service_reviews -->|"90%"| reviews_v1');
+  });
+
   it("shows a replacement with the paths that force it", async () => {
     const before = await renderStack(local);
     const after = structuredClone(before);

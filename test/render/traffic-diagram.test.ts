@@ -63,6 +63,23 @@ describe("the traffic of a scenario", () => {
     expect(traffic("locality-weighted").nodes.find((n) => n.id === "helloworld")?.text).toContain("from region1/zone1/*: region1/zone1/* 70%, region1/zone2/* 20%, region3/zone4/* 10%");
   });
 
+  it("the Gateway API form: from each route's parent Gateway or Service to its backends, weights, matches, timeouts and mirrors", () => {
+    const form = (name: ScenarioName) => resolveScenario(name, { api: "gateway-api" }).gatewayApi!.resources;
+    const to = (name: ScenarioName, service: string) => trafficOf([], form(name)).edges.filter((e) => e.from === `service:${service}`).map(({ to: t, label, mirror }) => ({ to: t, label, mirror }));
+    expect(to("shift-90-10", "reviews")).toEqual([
+      { to: "reviews-v1", label: ["90%"], mirror: false },
+      { to: "reviews-v2", label: ["10%"], mirror: false },
+    ]);
+    expect(to("request-timeout", "reviews")).toEqual([{ to: "reviews-v2", label: ["timeout 500ms"], mirror: false }]);
+    expect(to("mirroring", "httpbin")).toEqual([
+      { to: "httpbin-v1", label: [], mirror: false },
+      { to: "httpbin-v2", label: ["mirror 100%"], mirror: true },
+    ]);
+    const ingress = trafficOf([], form("ingress-httpbin"));
+    expect(ingress.nodes.find((n) => n.id === "gateway:httpbin-gateway")?.text).toEqual(["Gateway httpbin-gateway", "hosts httpbin.example.com"]);
+    expect(trafficOf([], form("tcp-shift-80-20")).edges.map((e) => e.label)).toEqual([["tcp", "80%"], ["tcp", "20%"]]);
+  });
+
   it("egress: each rule from the gateways its matches name, the sidecars (mesh) to the egress gateway, the gateway to the site", () => {
     expect(traffic("egress-gateway").edges).toEqual([
       { from: "service:edition.cnn.com", to: "istio-egressgateway/cnn", label: ["port 80"], mirror: false },

@@ -72,8 +72,8 @@ export async function runRender(argv: readonly string[], io: RenderIo): Promise<
   if (values.json) {
     io.out(`${JSON.stringify({ stack: rendered.stack, resources: rendered.resources.map(contractFields) }, null, 2)}\n`);
   } else if (values.diagram) {
-    const { istioObjectsOf, trafficDiagram } = await import("./traffic-diagram");
-    io.out(`${trafficDiagram(istioObjectsOf(rendered.resources))}\n`);
+    const { gatewayApiObjectsOf, istioObjectsOf, trafficDiagram } = await import("./traffic-diagram");
+    io.out(`${trafficDiagram(istioObjectsOf(rendered.resources), gatewayApiObjectsOf(rendered.resources))}\n`);
   } else {
     io.out(tree(rendered));
   }

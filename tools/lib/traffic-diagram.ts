@@ -4,6 +4,7 @@
 // faults, timeouts, retries, mirrors and traffic policies on the way.
 import type { DestinationRuleSpec, HTTPRoute, IstioKind, IstioResource, TrafficPolicy, VirtualServiceSpec } from "../../catalog/istio-resources";
 import { apiVersions, serviceName } from "../../catalog/istio-resources";
+import { gatewayApiVersions, type GatewayApiResource } from "../../catalog/gateway-api-resources";
 import type { RenderedResource } from "./mock-engine";
 
 export interface TrafficEdge {
@@ -76,8 +77,41 @@ function policyText(policy: TrafficPolicy | undefined): string[] {
 /** A node for a host: a Service by its short name (`reviews`, `istio-egressgateway`), a host outside the mesh whole (`edition.cnn.com`). */
 const hostId = (host: string) => (!host.includes(".") || /\.svc(\.cluster\.local)?$/.test(host) ? serviceName(host) : host);
 
-/** The routes and destinations of a scenario's Istio objects. */
-export function trafficOf(resources: readonly IstioResource[]): Traffic {
+/**
+ * The Gateway API form's routes as edges: from the Gateway or Service each route's parentRefs name,
+ * to the Services its backendRefs name (a per-version one, `reviews-v1`, for a subset).
+ */
+function gatewayApiEdges(objects: readonly GatewayApiResource[], sources: Map<string, string[]>, destinations: Set<string>, edges: TrafficEdge[]): void {
+  const gateways = new Map(objects.flatMap((o) => (o.kind === "Gateway" ? [[o.name, o.spec]] : [])));
+  for (const route of objects) {
+    if (route.kind === "Gateway") continue;
+    const from = route.spec.parentRefs.map((p) => ("kind" in p ? `service:${p.name}` : `gateway:${p.name}`));
+    for (const [i, parent] of route.spec.parentRefs.entries()) {
+      const listeners = "kind" in parent ? [] : (gateways.get(parent.name)?.listeners ?? []);
+      const hosts = route.kind === "HTTPRoute" && route.spec.hostnames ? route.spec.hostnames : listeners.map((l) => l.hostname ?? "*");
+      sources.set(from[i], "kind" in parent ? [`clients of ${parent.name}`] : [`Gateway ${parent.name}`, `hosts ${[...new Set(hosts)].join(", ") || "*"}`]);
+    }
+    for (const rule of route.spec.rules) {
+      const matches = "matches" in rule && rule.matches ? [rule.matches.map((m) => [...(m.path ? [`path ${m.path.type} ${m.path.value}`] : []), ...(m.headers ?? []).map((h) => `${h.name} = ${h.value}`)].join(" and ")).join(" or ")] : [];
+      const notes = "timeouts" in rule && rule.timeouts ? [`timeout ${rule.timeouts.request}`] : [];
+      const kind = route.kind === "TCPRoute" ? ["tcp"] : [];
+      for (const source of from) {
+        for (const backend of rule.backendRefs) {
+          destinations.add(backend.name);
+          const weight = rule.backendRefs.length > 1 ? [percent(backend.weight ?? 1)] : [];
+          edges.push({ from: source, to: backend.name, label: [...kind, ...matches, ...weight, ...notes], mirror: false });
+        }
+        for (const filter of "filters" in rule ? (rule.filters ?? []) : []) {
+          destinations.add(filter.requestMirror.backendRef.name);
+          edges.push({ from: source, to: filter.requestMirror.backendRef.name, label: [`mirror ${percent(filter.requestMirror.percent ?? 100)}`], mirror: true });
+        }
+      }
+    }
+  }
+}
+
+/** The routes and destinations of a scenario's Istio objects, and of its Gateway API form's. */
+export function trafficOf(resources: readonly IstioResource[], gatewayApi: readonly GatewayApiResource[] = []): Traffic {
   const rules = new Map<string, DestinationRuleSpec>();
   for (const r of resources) if (r.kind === "DestinationRule") rules.set(hostId(r.spec.host), r.spec);
   const edges: TrafficEdge[] = [];
@@ -131,6 +165,7 @@ export function trafficOf(resources: readonly IstioResource[]): Traffic {
       }
     }
   }
+  gatewayApiEdges(gatewayApi, sources, destinations, edges);
   // A Service with a DestinationRule and no route of its own still shows its policy, reached by
   // its clients through the Service.
   for (const [service] of rules) {
@@ -171,8 +206,8 @@ const mermaidId = (id: string) => id.replace(/[^A-Za-z0-9]/g, "_");
 const mermaidText = (lines: string[]) => `"${lines.map((l) => l.replace(/"/g, "#quot;")).join("<br/>")}"`;
 
 /** The flowchart, left to right: sources as stadiums, destinations as boxes, mirrors dotted. */
-export function trafficDiagram(resources: readonly IstioResource[]): string {
-  const { nodes, edges } = trafficOf(resources);
+export function trafficDiagram(resources: readonly IstioResource[], gatewayApi: readonly GatewayApiResource[] = []): string {
+  const { nodes, edges } = trafficOf(resources, gatewayApi);
   const lines = ["flowchart LR"];
   for (const node of nodes) {
     const text = mermaidText(node.text);
@@ -195,4 +230,14 @@ export function istioObjectsOf(resources: readonly RenderedResource[]): IstioRes
 }
 
 /** Whether a rendered resource is one of the Istio objects a diagram draws. */
-export const isIstioObject = (r: RenderedResource) => istioObjectsOf([r]).length > 0;
+/** The Gateway API objects of a render (a stack's scenario in that form). */
+export function gatewayApiObjectsOf(resources: readonly RenderedResource[]): GatewayApiResource[] {
+  return resources.flatMap((r) => {
+    const kind = r.inputs.kind as GatewayApiResource["kind"] | undefined;
+    if (!kind || gatewayApiVersions[kind] === undefined || r.inputs.apiVersion !== gatewayApiVersions[kind]) return [];
+    return [{ kind, name: (r.inputs.metadata as { name: string }).name, spec: r.inputs.spec } as GatewayApiResource];
+  });
+}
+
+/** An object the traffic diagram draws: an Istio one, or one of the Gateway API form. */
+export const isIstioObject = (r: RenderedResource) => istioObjectsOf([r]).length > 0 || gatewayApiObjectsOf([r]).length > 0;
