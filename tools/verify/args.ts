@@ -16,7 +16,8 @@ not used at all; the kubeconfig then comes from --kubeconfig, KUBECONFIG or ~/.k
 flags:
   -s, --stack NAME        Pulumi stack to read outputs from (default: the selected stack)
       --scenario NAME     scenario to verify (default: the stack output 'scenario')
-      --options JSON      the scenario's options (default: the stack's istio-lab:scenarioOptions)
+      --options JSON      the scenario's options, its form included ('{"api":"gateway-api"}')
+                          (default: the stack's istio-lab:scenarioOptions)
       --kubeconfig PATH   kubeconfig file (default: the contents in ISTIO_LAB_KUBECONFIG, the
                           stack output 'kubeconfig', then KUBECONFIG, then ~/.kube/config)
       --context NAME      kubeconfig context (default: its current-context)
