@@ -45,7 +45,7 @@ export class Lab extends pulumi.ComponentResource {
     };
     const mesh = new Mesh(
       "mesh",
-      { mesh: config.mesh, apps: config.apps, reach: { gatewayEntry: cluster.gatewayEntry, nodeAddress: cluster.nodeAddress }, egressGateway: config.scenarioSpec.egressGateway, gatewayApi: config.scenarioSpec.gatewayApi !== undefined },
+      { mesh: config.mesh, apps: config.apps, reach: { gatewayEntry: cluster.gatewayEntry, nodeAddress: cluster.nodeAddress }, egressGateway: config.scenarioSpec.egressGateway, gatewayApi: config.mesh.gatewayApi || config.scenarioSpec.gatewayApi !== undefined },
       onCluster,
     );
     // Workloads wait for the injection-enabled namespace (which waits for istiod and the gateway),
@@ -85,6 +85,8 @@ export class Lab extends pulumi.ComponentResource {
       reservedNamespaces: [istioNamespace, namespace],
       ...(config.apps.imageRegistry && { imageRegistry: config.apps.imageRegistry }),
       istioVersion: config.mesh.istioVersion,
+      // Labs may use the Gateway API form only where the platform installed its CRDs.
+      gatewayApi: mesh.gatewayApiCrds !== undefined,
     };
     const requests = gatewayRequests(config.scenarioSpec.probes);
     this.outputs = {

@@ -26,6 +26,8 @@ const labPlatform = z.object({
   reservedNamespaces: z.array(z.string()),
   imageRegistry: z.string().min(1).optional(),
   istioVersion: z.string().min(1),
+  /** The Gateway API's CRDs are installed (istio-lab:mesh.gatewayApi): labs may use that form. Absent on older platforms. */
+  gatewayApi: z.boolean().optional(),
 });
 
 /** The platform as its `labPlatform` output describes it. */
@@ -45,7 +47,7 @@ export interface ResolvedPlatform extends LabPlatform {
  * A StackReference is read in a preview as in an update (pulumi/pulumi pkg/resource/deploy/
  * builtins.go reads the referenced stack's outputs in Read), so the values are always known here.
  */
-export async function readPlatform(platform: string, namespace: string): Promise<ResolvedPlatform> {
+export async function readPlatform(platform: string, namespace: string, needs: { gatewayApi: boolean } = { gatewayApi: false }): Promise<ResolvedPlatform> {
   const reference = new pulumi.StackReference("platform", { name: platform });
   const details = await reference.getOutputDetails(labPlatformOutput);
   const parsed = labPlatform.safeParse(details.value);
@@ -63,6 +65,14 @@ export async function readPlatform(platform: string, namespace: string): Promise
       {
         key: "istio-lab:apps.namespace",
         message: `"${namespace}" is taken on platform ${platform} (it holds ${published.reservedNamespaces.join(", ")}); name another namespace, or give the lab stack another name`,
+      },
+    ]);
+  }
+  if (needs.gatewayApi && !published.gatewayApi) {
+    throw new ConfigError([
+      {
+        key: "istio-lab:scenarioOptions.api",
+        message: `gateway-api needs the Gateway API's CRDs, which platform ${platform} has not installed (a lab installs nothing cluster-wide); set istio-lab:mesh.gatewayApi: true on the platform and run \`pulumi up\` there`,
       },
     ]);
   }

@@ -14,7 +14,7 @@ import { analyzeScenario } from "./scenarios/analyzer";
 export async function istioLab(runId?: string, host?: ProgramHost): Promise<Record<string, pulumi.Input<unknown>>> {
   const config = readStackConfig(analyzeScenario, host);
   if (config.platform !== undefined) {
-    const platform = await readPlatform(config.platform, config.apps.namespace);
+    const platform = await readPlatform(config.platform, config.apps.namespace, { gatewayApi: config.scenarioSpec.gatewayApi !== undefined });
     return new LabOnPlatform("lab", { config, platform, runId }).outputs;
   }
   return new Lab("lab", { config, clusterIdentifier: `${pulumi.getProject()}-${pulumi.getStack()}`, runId }).outputs;

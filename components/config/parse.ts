@@ -186,10 +186,6 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], 
     if (scenarioSpec?.resources.some((r) => r.kind === "VirtualService" && r.spec.tls)) {
       issues.push({ key: key("scenario"), message: `${scenario} routes TLS by its SNI name, which a lab's host mapping does not rewrite; run it on a platform stack` });
     }
-    // A lab's Gateway would bind the shared ingress gateway's listeners for every host.
-    if (scenarioSpec?.gatewayApi) {
-      issues.push({ key: key("scenarioOptions.api"), message: "gateway-api: a lab's Gateway would take the shared ingress gateway's listeners for every host; run it on a platform stack" });
-    }
     // The mesh installs the egress gateway for its platform's own scenario only, and its servers for a host would clash between labs.
     if (scenarioSpec?.egressGateway) {
       issues.push({ key: key("scenario"), message: `${scenario} needs the egress gateway, which the mesh installs for a platform's own scenario only; run it on a platform stack` });

@@ -183,6 +183,11 @@ export const mesh = z.strictObject({
     .strictObject({ serviceType: z.enum(["ClusterIP", "NodePort"]).default("ClusterIP") })
     .default({ serviceType: "ClusterIP" }),
   chartRepository: z.url({ error: "must be a chart repository URL such as https://charts.example.com/istio" }).optional(),
+  /**
+   * Install the Gateway API's CRDs whatever this platform's own scenario, so that its lab stacks may
+   * use that form (a lab installs nothing cluster-wide); its own scenario's form installs them too.
+   */
+  gatewayApi: z.boolean().default(false),
   /** Where the Gateway API's CRDs are read from, for a scenario in that form: a mirror's copy of the release's standard-install.yaml, by URL or path. */
   gatewayApiCrds: z.string().min(1, { error: "must be a URL or path of the Gateway API's standard-install.yaml" }).optional(),
 });

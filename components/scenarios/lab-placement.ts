@@ -1,6 +1,7 @@
 // A catalog scenario as a lab on a shared platform runs it: on its own host of the shared ingress
 // gateway, and visible only where it must be.
 import { hostInLab } from "../../catalog/lab-host";
+import type { GatewayApiResource } from "../../catalog/gateway-api-resources";
 import type { IstioResource } from "../../catalog/istio-resources";
 
 export interface LabPlacement {
@@ -34,5 +35,24 @@ export function placeInLab(resources: readonly IstioResource[], lab: LabPlacemen
       default:
         return resource;
     }
+  });
+}
+
+/**
+ * The Gateway API form on the lab's host: each HTTP listener of the lab's Gateway (which the shared
+ * ingress gateway serves, Istio's manual deployment) takes the lab's host, or a named host beneath
+ * it, and so do the routes' hostnames; a listener without one would take every host of the shared
+ * gateway. Routes between sidecars (a Service parent) and TCP listeners stay as they are.
+ */
+export function placeGatewayApiInLab(resources: readonly GatewayApiResource[], lab: Pick<LabPlacement, "host">): GatewayApiResource[] {
+  return resources.map((resource): GatewayApiResource => {
+    if (resource.kind === "Gateway") {
+      const listeners = resource.spec.listeners.map((l) => (l.protocol === "HTTP" ? { ...l, hostname: hostInLab(l.hostname ?? "*", lab.host) } : l));
+      return { ...resource, spec: { ...resource.spec, listeners } };
+    }
+    if (resource.kind === "HTTPRoute" && resource.spec.hostnames) {
+      return { ...resource, spec: { ...resource.spec, hostnames: resource.spec.hostnames.map((h) => hostInLab(h, lab.host)) } };
+    }
+    return resource;
   });
 }

@@ -24,13 +24,14 @@ describe("mesh ingress", () => {
     expectProblem(problems("kubeconfig", { mesh: { ingress: { serviceType: "ExternalName" } } }), "istio-lab:mesh.ingress.serviceType", 'must be one of "NodePort", "LoadBalancer", "ClusterIP"');
   });
 
-  it("defaults to NodePort, all addons, token Kiali and ClusterIP dashboards", () => {
+  it("defaults to NodePort, all addons, token Kiali, ClusterIP dashboards and no Gateway API CRDs", () => {
     expect(parse(build("kubeconfig")).mesh).toEqual({
       istioVersion: "1.31.1",
       ingress: { serviceType: "NodePort", labDomain: "istio-lab.test" },
       addons: ["kiali", "prometheus", "grafana", "jaeger"],
       kiali: { auth: "token" },
       dashboards: { serviceType: "ClusterIP" },
+      gatewayApi: false,
     });
   });
 });

@@ -50,6 +50,39 @@ function clusterIdentity(r: RenderedResource): string | undefined {
 const objects = (rendered: Rendered) => rendered.resources.filter((r) => clusterIdentity(r) !== undefined);
 const istioObjects = (rendered: Rendered) => rendered.resources.filter((r) => r.type.startsWith("kubernetes:networking.istio.io/") || r.type.startsWith("kubernetes:security.istio.io/"));
 
+describe("labs in the Gateway API form", () => {
+  // A platform that installs the CRDs for its labs while its own lab stays in Istio's form.
+  const teach = { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" }, "istio-lab:mesh": { gatewayApi: true } };
+  const room = classroom({
+    teach,
+    "student-7": { "istio-lab:platform": "teach", "istio-lab:scenario": "route-jason-v2", "istio-lab:scenarioOptions": { api: "gateway-api" } },
+    "student-8": { "istio-lab:platform": "teach", "istio-lab:scenario": "ingress-httpbin", "istio-lab:scenarioOptions": { api: "gateway-api" } },
+  });
+  const renderIn = (stack: string) => renderStackFile(path.join(room, `Pulumi.${stack}.yaml`));
+  const gatewayApiObjects = (r: Rendered) => r.resources.filter((x) => String(x.inputs.apiVersion ?? "").startsWith("gateway.networking.k8s.io/")).map((x) => x.inputs as any);
+
+  it("the platform installs the CRDs for them and says so, its own lab unchanged", async () => {
+    const platform = await renderIn("teach");
+    expect(platform.resources.some((x) => x.name === "ConfigFile/gateway-api-crds")).toBe(true);
+    expect((platform.outputs.labPlatform as { gatewayApi: boolean }).gatewayApi).toBe(true);
+    expect(gatewayApiObjects(platform)).toEqual([]);
+    // Without the key, a platform publishes that it has none.
+    expect((await render("local")).outputs.labPlatform).toMatchObject({ gatewayApi: false });
+  });
+
+  it("each lab's Gateway listens for its own host only, its routes in its own namespace, and it installs nothing cluster-wide", async () => {
+    const seven = await renderIn("student-7");
+    expect(seven.resources.some((x) => x.type === "kubernetes:yaml/v2:ConfigFile")).toBe(false);
+    const gateway = gatewayApiObjects(seven).find((o) => o.kind === "Gateway");
+    expect(gateway.metadata.namespace).toBe("student-7");
+    expect(gateway.spec.listeners).toEqual([{ name: "http", port: 80, protocol: "HTTP", hostname: "student-7.istio-lab.test", allowedRoutes: { namespaces: { from: "Same" } } }]);
+    const eight = gatewayApiObjects(await renderIn("student-8"));
+    expect(eight.find((o) => o.kind === "Gateway").spec.listeners[0].hostname).toBe("httpbin.student-8.istio-lab.test");
+    expect(eight.find((o) => o.kind === "HTTPRoute").spec.hostnames).toEqual(["httpbin.student-8.istio-lab.test"]);
+    for (const object of [...gatewayApiObjects(seven), ...eight]) await validateObject(object);
+  });
+});
+
 describe("a platform and four labs on it", () => {
   it("never register the same Kubernetes object or Helm release twice", async () => {
     const owner = new Map<string, string>();
@@ -205,9 +238,9 @@ describe("a lab's mistakes", () => {
     ]);
   });
 
-  it("refuses a Gateway API form, whose Gateway would take the shared ingress gateway's listeners", async () => {
+  it("refuses the Gateway API form on a platform that has not installed its CRDs, naming the key and the fix", async () => {
     expect(await errors(lab("shift-v3", { "istio-lab:scenarioOptions": { api: "gateway-api" } }))).toEqual([
-      "istio-lab:scenarioOptions.api: gateway-api: a lab's Gateway would take the shared ingress gateway's listeners for every host; run it on a platform stack",
+      "istio-lab:scenarioOptions.api: gateway-api needs the Gateway API's CRDs, which platform local has not installed (a lab installs nothing cluster-wide); set istio-lab:mesh.gatewayApi: true on the platform and run `pulumi up` there",
     ]);
   });
 
