@@ -3,19 +3,14 @@
 import type { EgressProbe } from "../../../catalog/scenarios/probes";
 import { egressGateway } from "../../../components/mesh/egress-gateway";
 import { istioNamespace } from "../../../components/mesh/istio-namespace";
-import { withQuery } from "../commands";
 import { judgeCallStatus, judgeSeen } from "../judge/mesh";
 import type { Check } from "../types";
 import type { ProbeContext } from "./context";
-import { callFrom, loggedCounts } from "./in-mesh";
+import { markedCall } from "./in-mesh";
 
 export const egressTitle = (probe: EgressProbe) => `egress: ${probe.from} -> ${probe.url} through ${egressGateway.release}`;
 
 export async function runEgress(ctx: ProbeContext, probe: EgressProbe): Promise<Check[]> {
-  const marker = ctx.marker();
-  const started = performance.now();
-  const [call] = await callFrom(ctx, probe.from, withQuery(probe.url, "istio-lab-verify", marker));
-  const since = Math.ceil((performance.now() - started) / 1000) + 60;
-  const counts = await loggedCounts(ctx, marker, { [egressGateway.release]: 1 }, since, istioNamespace);
+  const { call, counts } = await markedCall(ctx, probe.from, probe.url, { [egressGateway.release]: 1 }, istioNamespace);
   return [judgeCallStatus(call.status, probe.status), judgeSeen(`${istioNamespace}/${egressGateway.release}`, counts[egressGateway.release], "egress")];
 }

@@ -1,5 +1,5 @@
 // Calls from inside the mesh, and reading what the destinations logged, over the cluster transport.
-import { callCommand, clientContainers, countMarked, parseCalls, type CallResult } from "../commands";
+import { callCommand, clientContainers, countMarked, parseCalls, withQuery, type CallResult } from "../commands";
 import { sleep } from "../deadline";
 import type { ProbeContext } from "./context";
 
@@ -30,7 +30,7 @@ export async function callFrom(ctx: ProbeContext, from: string, url: string, hea
  * How many access-log lines of each Deployment (of the app namespace, or `namespace`) carry the marker. Polls until each count reaches
  * its `atLeast` or the wait ends, then reads once more after a pause so late lines (retries) count.
  */
-export async function loggedCounts(ctx: ProbeContext, marker: string, atLeast: Record<string, number>, sinceSeconds: number, namespace?: string): Promise<Record<string, number>> {
+async function loggedCounts(ctx: ProbeContext, marker: string, atLeast: Record<string, number>, sinceSeconds: number, namespace?: string): Promise<Record<string, number>> {
   const cluster = await ctx.cluster();
   const read = async () => {
     const counts: Record<string, number> = {};
@@ -48,4 +48,23 @@ export async function loggedCounts(ctx: ProbeContext, marker: string, atLeast: R
   }
   await sleep(Math.min(1000, ctx.logWaitMs / 4));
   return read();
+}
+
+/**
+ * One GET from the client, marked with a query parameter of its own, and how many access-log lines
+ * of each Deployment (of the app namespace, or `namespace`) carry the mark: where it went, how often.
+ */
+export async function markedCall(
+  ctx: ProbeContext,
+  from: string,
+  url: string,
+  atLeast: Record<string, number>,
+  namespace?: string,
+): Promise<{ call: CallResult; counts: Record<string, number> }> {
+  const marker = ctx.marker();
+  const started = performance.now();
+  const [call] = await callFrom(ctx, from, withQuery(url, "istio-lab-verify", marker));
+  // Back far enough to cover the call and a slow log, never the whole log.
+  const since = Math.ceil((performance.now() - started) / 1000) + 60;
+  return { call, counts: await loggedCounts(ctx, marker, atLeast, since, namespace) };
 }
