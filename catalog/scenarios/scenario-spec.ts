@@ -44,12 +44,20 @@ export interface ScenarioSpec {
 }
 
 /**
- * What the scenario writes in the ingress gateway's namespace, which belongs to the platform (so a
- * lab stack must not run it): its certificates, or objects that act on the gateway's own pods.
+ * Why a lab stack on a shared platform cannot run the scenario, one reason each (none: it can). The
+ * config check turns each into an error on `istio-lab:scenario`.
  */
-export function gatewayNamespaceWrites(spec: ScenarioSpec): string[] {
-  return [
+export function platformOnlyReasons(spec: ScenarioSpec): string[] {
+  // The gateway's namespace is the platform's: a credential Secret or a gateway policy there would be every lab's.
+  const gatewayWrites = [
     ...(spec.tlsCredentials ?? []).filter((c) => !c.servedByWorkload).map((c) => `Secret/${c.secret}`),
     ...spec.resources.filter((r) => r.inGatewayNamespace).map((r) => `${r.kind}/${r.name}`),
+  ];
+  return [
+    ...(gatewayWrites.length > 0 ? [`puts ${gatewayWrites.join(", ")} in the shared gateway's namespace, which a lab stack must not write`] : []),
+    // A lab's hosts are moved beneath its own (catalog/lab-host.ts); an SNI name and the certificate made for it are not.
+    ...(spec.resources.some((r) => r.kind === "VirtualService" && r.spec.tls) ? ["routes TLS by its SNI name, which a lab's host mapping does not rewrite"] : []),
+    // The mesh installs the egress gateway for its platform's own scenario only, and its servers for a host would clash between labs.
+    ...(spec.egressGateway ? ["needs the egress gateway, which the mesh installs for a platform's own scenario only"] : []),
   ];
 }

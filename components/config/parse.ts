@@ -6,7 +6,7 @@ import { resolveScenario, splitApiOption } from "../../catalog/scenarios";
 import { gatewayApiScenarios } from "../../catalog/scenarios/gateway-api";
 import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names";
 import { scenarioOptionSchemas } from "../../catalog/scenarios/options";
-import { gatewayNamespaceWrites, type ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
+import { platformOnlyReasons, type ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
 import { resolveCluster, type ClusterConfig, type Secret } from "./cluster-source";
 import { closestKey, ConfigError, describeIssue, fromZod, unknownKeyMessage, type ConfigIssue } from "./errors";
 import * as rules from "./rules";
@@ -177,18 +177,8 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], 
       if (text !== undefined && text !== "{}") issues.push({ key: key(name), message: `is set in a lab stack: the cluster and the mesh are the platform's (istio-lab:platform: ${platform}); remove it` });
     }
     const lab = labApps(parse("apps", schema.labApps, orDefault(appsInput, {})), { stack, platform, siblingLabs }, issues);
-    // The gateway's namespace is the platform's: a credential Secret or a gateway policy there would be every lab's.
-    const gatewayWrites = scenarioSpec ? gatewayNamespaceWrites(scenarioSpec) : [];
-    if (gatewayWrites.length > 0) {
-      issues.push({ key: key("scenario"), message: `${scenario} puts ${gatewayWrites.join(", ")} in the shared gateway's namespace, which a lab stack must not write; run it on a platform stack` });
-    }
-    // A lab's hosts are moved beneath its own (catalog/lab-host.ts); an SNI name and the certificate made for it are not.
-    if (scenarioSpec?.resources.some((r) => r.kind === "VirtualService" && r.spec.tls)) {
-      issues.push({ key: key("scenario"), message: `${scenario} routes TLS by its SNI name, which a lab's host mapping does not rewrite; run it on a platform stack` });
-    }
-    // The mesh installs the egress gateway for its platform's own scenario only, and its servers for a host would clash between labs.
-    if (scenarioSpec?.egressGateway) {
-      issues.push({ key: key("scenario"), message: `${scenario} needs the egress gateway, which the mesh installs for a platform's own scenario only; run it on a platform stack` });
+    for (const reason of scenarioSpec ? platformOnlyReasons(scenarioSpec) : []) {
+      issues.push({ key: key("scenario"), message: `${scenario} ${reason}; run it on a platform stack` });
     }
     if (issues.length > 0 || !scenarioSpec || !lab || !verify) throw new ConfigError(redactSecrets(issues, values, secretKeys));
     return { platform, scenario, scenarioOptions, scenarioSpec, apps: lab.apps, verify };
