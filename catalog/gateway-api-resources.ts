@@ -59,6 +59,17 @@ export type GatewayApiResource =
   | { kind: "HTTPRoute"; name: string; spec: HTTPRouteSpec }
   | { kind: "TCPRoute"; name: string; spec: TCPRouteSpec };
 
+/** A route of the Gateway API form: what sends traffic to backends. */
+export type GatewayApiRoute = Extract<GatewayApiResource, { kind: "HTTPRoute" | "TCPRoute" }>;
+
+/** Every backend a route sends to, mirrors included, with its field path: what the route waits for and what the analyzer checks. */
+export function backendsOf(route: GatewayApiRoute): { field: string; ref: { name: string; port: number } }[] {
+  return route.spec.rules.flatMap((rule, i) => [
+    ...rule.backendRefs.map((ref, j) => ({ field: `spec.rules[${i}].backendRefs[${j}]`, ref })),
+    ...("filters" in rule ? (rule.filters ?? []) : []).map((f, j) => ({ field: `spec.rules[${i}].filters[${j}].requestMirror.backendRef`, ref: f.requestMirror.backendRef })),
+  ]);
+}
+
 /**
  * TCPRoute is v1: Istio 1.31's samples/tcp-echo/gateway-api still write v1alpha2, which the v1.6.0
  * standard-channel CRD the mesh installs lists as `served: false` (gateway.networking.k8s.io_tcproutes.yaml).

@@ -1,21 +1,11 @@
 // The analyzer's rules for a scenario's Gateway API form: what the API server and istiod accept
 // but the lab would then get wrong (a route no Gateway takes, a backend that does not exist, a
 // split that is not the one meant, a listener no gateway Service port reaches).
-import type { BackendRef, GatewayApiResource, ParentRef } from "../../catalog/gateway-api-resources";
+import { backendsOf, type GatewayApiRoute, type ParentRef } from "../../catalog/gateway-api-resources";
 import type { Finding, MeshView } from "./mesh-view";
 
-type Route = Extract<GatewayApiResource, { kind: "HTTPRoute" | "TCPRoute" }>;
-
-const routesOf = (view: MeshView) => view.gatewayApi.filter((r): r is Route => r.kind !== "Gateway");
+const routesOf = (view: MeshView) => view.gatewayApi.filter((r): r is GatewayApiRoute => r.kind !== "Gateway");
 const gatewaysOf = (view: MeshView) => view.gatewayApi.flatMap((r) => (r.kind === "Gateway" ? [r] : []));
-
-/** Every backend a route sends to, mirrors included, with its field path. */
-function backendsOf(route: Route): { field: string; ref: BackendRef | { name: string; port: number } }[] {
-  return route.spec.rules.flatMap((rule, i) => [
-    ...rule.backendRefs.map((ref, j) => ({ field: `spec.rules[${i}].backendRefs[${j}]`, ref })),
-    ...("filters" in rule ? (rule.filters ?? []) : []).map((f, j) => ({ field: `spec.rules[${i}].filters[${j}].requestMirror.backendRef`, ref: f.requestMirror.backendRef })),
-  ]);
-}
 
 /** A backendRef names a Service of the scenario (a per-version one included) and one of its ports. */
 export const backendRefsAreServices = (view: MeshView): Finding[] =>

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { logicalName } from "../logical-name";
 import { apiVersions, namespaceToken, ofKind, routeRules, serviceName, type IstioResource } from "../../catalog/istio-resources";
-import { gatewayApiVersions, type GatewayApiResource } from "../../catalog/gateway-api-resources";
+import { backendsOf, gatewayApiVersions, type GatewayApiResource } from "../../catalog/gateway-api-resources";
 import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
 import { tlsCredentials } from "./tls-credentials";
 
@@ -87,8 +87,7 @@ export class Scenario extends pulumi.ComponentResource {
     for (const resource of form.resources) if (resource.kind === "Gateway") gateways.set(resource.name, create(resource, []));
     for (const resource of form.resources) {
       if (resource.kind === "Gateway") continue;
-      const rules: { backendRefs: { name: string }[]; filters?: { requestMirror: { backendRef: { name: string } } }[] }[] = resource.spec.rules;
-      const backends = rules.flatMap((rule) => [...rule.backendRefs, ...(rule.filters ?? []).map((f) => f.requestMirror.backendRef)]).map((b) => b.name);
+      const backends = backendsOf(resource).map((b) => b.ref.name);
       const parents = resource.spec.parentRefs.map((p) => ("kind" in p ? services.get(p.name) : gateways.get(p.name)));
       create(resource, [...new Set([...parents, ...backends.map((b) => services.get(b))].filter((r): r is pulumi.Resource => r !== undefined))]);
     }
