@@ -51,3 +51,6 @@ export interface AppSpec {
   /** Files the app's pods mount (nginx.conf): each a ConfigMap, created before the Deployments. */
   configMaps?: { name: string; data: Record<string, string> }[];
 }
+
+/** The port numbers of an app's Service, the first its main one; none without a Service. */
+export const servicePortNumbers = (app: AppSpec): number[] => (app.service ? [app.service.port, ...(app.service.morePorts ?? []).map((p) => p.port)] : []);

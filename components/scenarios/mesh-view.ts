@@ -4,7 +4,7 @@ import { egressGateway } from "../mesh/egress-gateway";
 import { gatewayServerPorts, ingressGateway } from "../mesh/ingress-gateway";
 import { istioNamespace } from "../mesh/istio-namespace";
 import { podLabels } from "../workloads/app-objects";
-import type { AppSpec } from "../../catalog/apps/app-spec";
+import { servicePortNumbers, type AppSpec } from "../../catalog/apps/app-spec";
 import type { GatewayApiResource } from "../../catalog/gateway-api-resources";
 import type { IstioResource } from "../../catalog/istio-resources";
 import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
@@ -60,16 +60,17 @@ const egress: GatewayView = { release: egressGateway.release, podLabels: egressG
 
 /** The view of a scenario: its objects of both APIs, its apps' Services and pods, the mesh's gateways it has installed. */
 export function meshView(resources: readonly IstioResource[], apps: readonly AppSpec[], extra: { egressGateway?: boolean; gatewayApi?: ScenarioSpec["gatewayApi"] } = {}): MeshView {
+  // A per-version Service publishes its app's ports (components/workloads/app-objects.ts).
   const versionServices = (extra.gatewayApi?.versionServices ?? []).map((v) => {
     const app = apps.find((a) => a.app === v.app);
-    return { name: v.name, ports: app?.service ? [app.service.port, ...(app.service.morePorts ?? []).map((p) => p.port)] : [], selector: v.selector };
+    return { name: v.name, ports: app ? servicePortNumbers(app) : [], selector: v.selector };
   });
   return {
     resources,
     gatewayApi: extra.gatewayApi?.resources ?? [],
     gateways: extra.egressGateway ? [ingress, egress] : [ingress],
     services: [
-      ...apps.flatMap((app) => (app.service ? [{ name: app.app, ports: [app.service.port, ...(app.service.morePorts ?? []).map((p) => p.port)], selector: { app: app.app } }] : [])),
+      ...apps.flatMap((app) => (app.service ? [{ name: app.app, ports: servicePortNumbers(app), selector: { app: app.app } }] : [])),
       ...versionServices,
     ],
     pods: apps.flatMap((app) => app.versions.map((v) => ({ owner: v.deployment, labels: podLabels(app, v) }))),

@@ -46,11 +46,13 @@ export function tlsCredentials(args: TlsCredentialArgs, opts: pulumi.CustomResou
   const client = args.credentials.some((c) => c.mutual) ? signed("lab-client", ["client.istio-lab.test"], ["client_auth"], ca, opts) : undefined;
   for (const credential of args.credentials) {
     const server = signed(credential.secret, credential.hosts, ["server_auth"], ca, opts);
+    // Where the TLS ends: at the gateway, or at the workload itself (passthrough).
+    const namespace = credential.servedByWorkload ? args.appNamespace : args.gatewayNamespace;
     secrets.push(
       new k8s.core.v1.Secret(
-        logicalName("Secret", credential.servedByWorkload ? args.appNamespace : args.gatewayNamespace, credential.secret),
+        logicalName("Secret", namespace, credential.secret),
         {
-          metadata: { name: credential.secret, namespace: credential.servedByWorkload ? args.appNamespace : args.gatewayNamespace },
+          metadata: { name: credential.secret, namespace },
           type: "kubernetes.io/tls",
           // Istio reads ca.crt of a gateway credential as the CA that client certificates must chain to.
           stringData: { "tls.crt": server.cert.certPem, "tls.key": pulumi.secret(server.key.privateKeyPem), ...(credential.mutual && { "ca.crt": caCert.certPem }) },
