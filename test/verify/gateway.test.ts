@@ -158,11 +158,14 @@ describe("productpage probes through the gateway", () => {
   });
 });
 
+/** Each probe's title with its first check: what it saw, and whether that passed. */
+const firstChecks = (results: Awaited<ReturnType<typeof runProbes>>) => results.map((r) => [r.probe, r.checks[0].observed, r.checks[0].pass]);
+
 describe("ingress probes", () => {
   it("ingress-httpbin: only /status and /delay on its host", async () => {
     const c = await against({});
     const results = await runProbes(c, resolveScenario("ingress-httpbin", undefined).probes);
-    expect(results.map((r) => [r.probe, r.checks[0].observed, r.checks[0].pass])).toEqual([
+    expect(firstChecks(results)).toEqual([
       ["ingress GET /status/200, Host: httpbin.example.com", "200 x1", true],
       ["ingress GET /delay/1, Host: httpbin.example.com", "200 x1", true],
       ["ingress GET /headers, Host: httpbin.example.com", "404 x1", true],
@@ -184,7 +187,7 @@ describe("ingress probes", () => {
     };
     const c = await against({ answer: jwtGateway });
     const results = await runProbes(c, resolveScenario("jwt-routing", undefined).probes);
-    expect(results.map((r) => [r.probe, r.checks[0].observed, r.checks[0].pass])).toEqual([
+    expect(firstChecks(results)).toEqual([
       ["ingress GET /headers", "404 x1", true],
       ["ingress GET /headers, an invalid token", "401 x1", true],
       ["ingress GET /headers, a token with groups [group1, group2]", "200 x1", true],
@@ -241,7 +244,7 @@ describe("a lab on a shared platform's gateway (--host)", () => {
   it("asks for the scenario's own hosts beneath the lab's host", async () => {
     const c = await against({ labHost }, { host: labHost });
     const results = await runProbes(c, resolveScenario("ingress-httpbin", undefined).probes);
-    expect(results.map((r) => [r.probe, r.checks[0].observed, r.checks[0].pass])).toEqual([
+    expect(firstChecks(results)).toEqual([
       ["ingress GET /status/200, Host: httpbin.example.com", "200 x1", true],
       ["ingress GET /delay/1, Host: httpbin.example.com", "200 x1", true],
       ["ingress GET /headers, Host: httpbin.example.com", "404 x1", true],
