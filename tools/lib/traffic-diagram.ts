@@ -2,7 +2,7 @@
 // (the catalog's resources, or a render's objects): where requests enter (the ingress gateway, or
 // the Service a client calls), which subsets receive them with which weights and matches, and the
 // faults, timeouts, retries, mirrors and traffic policies on the way.
-import type { DestinationRuleSpec, HTTPRoute, IstioKind, IstioResource, TrafficPolicy, VirtualServiceSpec } from "../../catalog/istio-resources";
+import type { Destination, DestinationRuleSpec, HTTPRoute, HTTPRouteDestination, IstioKind, IstioResource, TrafficPolicy, VirtualServiceSpec } from "../../catalog/istio-resources";
 import { apiVersions, serviceName } from "../../catalog/istio-resources";
 import { gatewayApiVersions, type GatewayApiResource } from "../../catalog/gateway-api-resources";
 import type { RenderedResource } from "./mock-engine";
@@ -74,6 +74,16 @@ function policyText(policy: TrafficPolicy | undefined): string[] {
   return out;
 }
 
+/** One rule of a VirtualService as the diagram draws it: its sources, destinations and labels. */
+interface DrawnRule {
+  route: HTTPRouteDestination[];
+  labels: string[];
+  from: string[];
+  notes?: string[];
+  mirror?: Destination;
+  mirrorPercent?: number;
+}
+
 /** A node for a host: a Service by its short name (`reviews`, `istio-egressgateway`), a host outside the mesh whole (`edition.cnn.com`). */
 const hostId = (host: string) => (!host.includes(".") || /\.svc(\.cluster\.local)?$/.test(host) ? serviceName(host) : host);
 
@@ -125,28 +135,21 @@ export function trafficOf(resources: readonly IstioResource[], gatewayApi: reado
     const sourcesOf = (gateways: readonly string[]) => gateways.flatMap((g) => (g === "mesh" ? spec.hosts.map((h) => `service:${hostId(h)}`) : [`gateway:${g}`]));
     const from = sourcesOf(spec.gateways ?? ["mesh"]);
     for (const source of from) sources.set(source, source.startsWith("gateway:") ? [`gateway ${source.slice(8)}`, `hosts ${spec.hosts.join(", ")}`] : [`clients of ${source.slice(8)}`]);
-    // HTTP rules with their matches and policies; TCP rules by the port a connection arrives on.
-    const rules = [
+    // HTTP rules with their matches and policies; TLS rules by SNI name; TCP rules by the port a connection arrives on.
+    const rules: DrawnRule[] = [
       ...(spec.http ?? []).map((http) => ({
         route: http.route,
-        labels: [...matchText(http)],
+        labels: matchText(http),
         notes: routeNotes(http),
         mirror: http.mirror,
         mirrorPercent: http.mirrorPercentage?.value,
         // A rule whose every match names gateways applies to those only.
         from: http.match?.length && http.match.every((m) => m.gateways) ? sourcesOf(http.match.flatMap((m) => m.gateways!)) : from,
       })),
-      ...(spec.tls ?? []).map((tls) => ({
-        route: tls.route,
-        labels: [`tls sni ${tls.match.flatMap((m) => m.sniHosts).join(" or ")}`],
-        notes: [] as string[],
-        mirror: undefined,
-        mirrorPercent: undefined,
-        from,
-      })),
+      ...(spec.tls ?? []).map((tls) => ({ route: tls.route, labels: [`tls sni ${tls.match.flatMap((m) => m.sniHosts).join(" or ")}`], from })),
       ...(spec.tcp ?? []).map((tcp) => {
         const ports = (tcp.match ?? []).flatMap((m) => (m.port ? [m.port] : []));
-        return { route: tcp.route, labels: [ports.length > 0 ? `tcp port ${ports.join(" or ")}` : "tcp"], notes: [] as string[], mirror: undefined, mirrorPercent: undefined, from };
+        return { route: tcp.route, labels: [ports.length > 0 ? `tcp port ${ports.join(" or ")}` : "tcp"], from };
       }),
     ];
     for (const rule of rules) {
@@ -155,7 +158,7 @@ export function trafficOf(resources: readonly IstioResource[], gatewayApi: reado
           const to = destinationId(dest.destination.host, dest.destination.subset);
           destinations.add(to);
           const weight = rule.route.length > 1 || (dest.weight !== undefined && dest.weight !== 100) ? [percent(dest.weight ?? 0)] : [];
-          edges.push({ from: source, to, label: [...rule.labels, ...weight, ...rule.notes], mirror: false });
+          edges.push({ from: source, to, label: [...rule.labels, ...weight, ...(rule.notes ?? [])], mirror: false });
         }
         if (rule.mirror) {
           const to = destinationId(rule.mirror.host, rule.mirror.subset);
