@@ -6,7 +6,7 @@ import { curlLines, gatewayRequests } from "../catalog/scenarios/probes";
 import type { LabOnPlatformConfig } from "./config";
 import { appNamespace } from "./mesh/app-namespace";
 import type { ResolvedPlatform } from "./platform";
-import { placeGatewayApiInLab, placeInLab } from "./scenarios/lab-placement";
+import { placeScenarioInLab } from "./scenarios/lab-placement";
 import { scenarioOnNamespace } from "./scenario-on-namespace";
 import { verifyGate } from "./verify-gate";
 
@@ -45,12 +45,7 @@ export class LabOnPlatform extends pulumi.ComponentResource {
     const onCluster = { parent: this, providers: [provider] };
     const labNamespace = appNamespace(namespace, { parent: this, provider });
     const { workloads, scenario } = scenarioOnNamespace(
-      {
-        namespace,
-        spec: { ...config.scenarioSpec, ...(config.scenarioSpec.gatewayApi && { gatewayApi: { ...config.scenarioSpec.gatewayApi, resources: placeGatewayApiInLab(config.scenarioSpec.gatewayApi.resources, { host }) } }) },
-        resources: placeInLab(config.scenarioSpec.resources, { host, gatewayNamespace: platform.gatewayNamespace }),
-        imageRegistry,
-      },
+      { namespace, spec: placeScenarioInLab(config.scenarioSpec, { host, gatewayNamespace: platform.gatewayNamespace }), imageRegistry },
       { ...onCluster, dependsOn: [labNamespace] },
     );
     const gatewayUrl = config.verify.gatewayUrl ?? platform.gatewayUrl;

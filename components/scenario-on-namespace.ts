@@ -1,6 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { selectApps } from "../catalog/apps";
-import type { IstioResource } from "../catalog/istio-resources";
 import type { ScenarioSpec } from "../catalog/scenarios/scenario-spec";
 import { istioNamespace } from "./mesh/istio-namespace";
 import { Scenario } from "./scenarios/scenario";
@@ -10,9 +9,8 @@ import { Workloads } from "./workloads/workloads";
 export interface ScenarioOnNamespaceArgs {
   /** Plain text: it is part of every logical name. */
   namespace: string;
+  /** The scenario as this stack applies it (a lab's placed on its host, components/scenarios/lab-placement.ts). */
   spec: ScenarioSpec;
-  /** The scenario's Istio objects as this stack applies them (a lab's are placed on its host). */
-  resources?: readonly IstioResource[];
   imageRegistry?: string;
   /** The Gateway API CRDs the mesh installed, for a scenario in its Gateway API form. */
   gatewayApiCrds?: pulumi.Resource;
@@ -35,7 +33,7 @@ export function scenarioOnNamespace(args: ScenarioOnNamespaceArgs, opts: pulumi.
     "scenario",
     {
       namespace,
-      resources: args.resources ?? spec.resources,
+      resources: spec.resources,
       services: workloads.services,
       gatewayNamespace: istioNamespace,
       tlsCredentials: spec.tlsCredentials,

@@ -3,6 +3,7 @@
 import { hostInLab } from "../../catalog/lab-host";
 import type { GatewayApiResource } from "../../catalog/gateway-api-resources";
 import type { IstioResource } from "../../catalog/istio-resources";
+import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
 
 export interface LabPlacement {
   /** The lab's host on the shared gateway (catalog/lab-host.ts). */
@@ -19,7 +20,7 @@ export interface LabPlacement {
  * VirtualService.exportTo and DestinationRule.exportTo, istio/api), so "." alone would leave the
  * lab's gateway routes without their subsets.
  */
-export function placeInLab(resources: readonly IstioResource[], lab: LabPlacement): IstioResource[] {
+function placeInLab(resources: readonly IstioResource[], lab: LabPlacement): IstioResource[] {
   const exportTo = [".", lab.gatewayNamespace];
   return resources.map((resource): IstioResource => {
     switch (resource.kind) {
@@ -44,7 +45,7 @@ export function placeInLab(resources: readonly IstioResource[], lab: LabPlacemen
  * it, and so do the routes' hostnames; a listener without one would take every host of the shared
  * gateway. Routes between sidecars (a Service parent) and TCP listeners stay as they are.
  */
-export function placeGatewayApiInLab(resources: readonly GatewayApiResource[], lab: Pick<LabPlacement, "host">): GatewayApiResource[] {
+function placeGatewayApiInLab(resources: readonly GatewayApiResource[], lab: Pick<LabPlacement, "host">): GatewayApiResource[] {
   return resources.map((resource): GatewayApiResource => {
     if (resource.kind === "Gateway") {
       const listeners = resource.spec.listeners.map((l) => (l.protocol === "HTTP" ? { ...l, hostname: hostInLab(l.hostname ?? "*", lab.host) } : l));
@@ -55,4 +56,13 @@ export function placeGatewayApiInLab(resources: readonly GatewayApiResource[], l
     }
     return resource;
   });
+}
+
+/** A scenario as a lab runs it: its Istio objects and its Gateway API form, each placed as above. */
+export function placeScenarioInLab(spec: ScenarioSpec, lab: LabPlacement): ScenarioSpec {
+  return {
+    ...spec,
+    resources: placeInLab(spec.resources, lab),
+    ...(spec.gatewayApi && { gatewayApi: { ...spec.gatewayApi, resources: placeGatewayApiInLab(spec.gatewayApi.resources, lab) } }),
+  };
 }
