@@ -8,12 +8,13 @@ import { describe, expect, it } from "vitest";
 import { ciphertext } from "../harness";
 import { validateObject } from "../validate";
 import { runRender } from "../../tools/lib/render-cli";
+import { npmScriptArgs } from "../npm-script";
 
 const root = path.resolve(__dirname, "../..");
 
 /** `npm run render -- ...` in a process of its own, as a user runs it. */
 function spawnRender(...args: string[]) {
-  const result = spawnSync(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "tools/render.ts", ...args], {
+  const result = spawnSync(process.execPath, [...npmScriptArgs("render"), ...args], {
     cwd: root,
     encoding: "utf8",
   });
@@ -22,7 +23,7 @@ function spawnRender(...args: string[]) {
 
 /**
  * The same command in this process (tools/lib/render-cli.ts, what tools/render.ts runs), once per
- * distinct command line: a process costs a second and a half of module loading, so only the checks
+ * distinct command line: a process costs over a second of module loading, so only the checks
  * that need one (a second process's identical document, stdout drained, the exit code) spawn it.
  */
 const runs = new Map<string, Promise<{ status: number; stdout: string; stderr: string }>>();

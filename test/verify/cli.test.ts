@@ -7,13 +7,14 @@ import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { deadPort, startStub, type Stub } from "./stub";
 import { main } from "../../tools/verify/cli";
+import { npmScriptArgs } from "../npm-script";
 
 const root = path.resolve(__dirname, "../..");
 
 /** Runs the CLI without blocking this process, which serves the stub meanwhile. */
 function verify(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "tools/verify.ts", ...args], {
+    const child = spawn(process.execPath, [...npmScriptArgs("verify"), ...args], {
       cwd: root,
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
