@@ -10,6 +10,7 @@ import { nodeConnection } from "../../components/cluster/nodes/connection";
 import { nodeScript, scriptCommand, scriptsDir, type ScriptName } from "../../components/cluster/nodes/scripts";
 import { shellQuote } from "../../components/shell";
 import { templateDisk } from "../../components/cluster/vsphere/vm-spec";
+import { ConfigError } from "../../components/config";
 import { renderStack } from "../harness";
 import { hostsStack } from "./render-cluster";
 
@@ -113,13 +114,30 @@ describe("SSH connection", () => {
 });
 
 describe("VM disk", () => {
-  it("grows the template's first disk to diskGb and keeps its provisioning", () => {
-    const disks = [{ label: "Hard disk 1", size: 20, thinProvisioned: false, eagerlyScrub: true, unitNumber: 0 }];
-    expect(templateDisk({ disks }, 40)).toEqual({ label: "disk0", size: 40, thinProvisioned: false, eagerlyScrub: true });
+  const fullClone = { linkedClone: false };
+  const linked = { linkedClone: true };
+  const disk = (size: number) => [{ label: "Hard disk 1", size, thinProvisioned: false, eagerlyScrub: true, unitNumber: 0 }];
+
+  it("grows the template's first disk to diskGb (40 GB unless set) and keeps its provisioning", () => {
+    expect(templateDisk({ disks: disk(20) }, { ...fullClone, diskGb: 60 })).toEqual({ label: "disk0", size: 60, thinProvisioned: false, eagerlyScrub: true });
+    expect(templateDisk({ disks: disk(20) }, fullClone)).toMatchObject({ size: 40 });
   });
 
-  it("refuses a diskGb smaller than the template's disk", () => {
-    const disks = [{ label: "Hard disk 1", size: 60, thinProvisioned: true, eagerlyScrub: false, unitNumber: 0 }];
-    expect(() => templateDisk({ disks }, 40)).toThrow(/diskGb is 40, smaller than the template's 60 GB disk/);
+  it("refuses a diskGb smaller than the template's disk, naming the key, without a stack trace", () => {
+    expect(() => templateDisk({ disks: disk(60) }, { ...fullClone, diskGb: 40 })).toThrow(
+      /istio-lab:cluster\.vsphere\.diskGb: is 40, smaller than the template's 60 GB disk/,
+    );
+    expect(() => templateDisk({ disks: disk(60) }, fullClone)).toThrow(ConfigError);
+  });
+
+  // terraform-provider-vsphere's DiskCloneValidateOperation: a linked clone's disk must have the
+  // source's exact size, thin_provisioned and eagerly_scrub.
+  it("keeps the template's disk exactly for a linked clone, and refuses a diskGb that differs", () => {
+    expect(templateDisk({ disks: disk(20) }, linked)).toEqual({ label: "disk0", size: 20, thinProvisioned: false, eagerlyScrub: true });
+    expect(templateDisk({ disks: disk(20) }, { ...linked, diskGb: 20 })).toMatchObject({ size: 20 });
+    expect(() => templateDisk({ disks: disk(20) }, { ...linked, diskGb: 40 })).toThrow(
+      /istio-lab:cluster\.vsphere\.diskGb: is 40, but a linked clone keeps the template's 20 GB disk/,
+    );
+    expect(() => templateDisk({ disks: [] }, linked)).toThrow(/istio-lab:cluster\.vsphere\.linkedClone: the template has no disk/);
   });
 });

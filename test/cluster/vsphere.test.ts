@@ -52,6 +52,20 @@ describe("source vsphere", () => {
     expect(vm?.inputs).toMatchObject({ disks: [{ thinProvisioned: false }], networkInterfaces: [{ adapterType: "e1000e" }] });
   });
 
+  it("links each clone to the template's snapshot when linkedClone is set, with the template's disk as it is", async () => {
+    const linked = { ...vsphereStack, "istio-lab:cluster": { source: "vsphere", vsphere: { ...(vsphereStack["istio-lab:cluster"] as any).vsphere, linkedClone: true } } };
+    const rendered = await renderCluster(linked);
+    const vms = rendered.resources.filter((r) => r.type === vmType);
+    expect(vms).toHaveLength(3);
+    for (const vm of vms) {
+      expect(vm.inputs.clone, vm.name).toMatchObject({ templateUuid: template.id, linkedClone: true });
+      expect(vm.inputs.disks, vm.name).toEqual([{ label: "disk0", size: template.disks[0].size, thinProvisioned: true, eagerlyScrub: false }]);
+    }
+    // A full clone sends no linkedClone at all: its `clone` inputs, which replace a VM when they change, stay as they were.
+    const full = (await renderCluster(vsphereStack)).resources.filter((r) => r.type === vmType);
+    expect(full.map((vm) => "linkedClone" in (vm.inputs.clone as object))).toEqual([false, false, false]);
+  });
+
   // The plugin version on every invoke and VM is checked against pulumi-vsphere 4.17.0's schema in
   // test/upstream/schemas.test.ts.
   it("looks vCenter up with the provider's exact tokens, each in the datacenter found, and gives a VM 40 minutes", async () => {

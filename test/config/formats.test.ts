@@ -141,6 +141,11 @@ describe("positive sizes", () => {
   it("accepts whole positive sizes", () => {
     expect(problems("vsphere", { cluster: { vsphere: { cpus: 4, memoryMb: 8192, diskGb: 1 } } })).toEqual([]);
   });
+
+  it("takes linkedClone as true or false only", () => {
+    expect(problems("vsphere", { cluster: { vsphere: { linkedClone: true } } })).toEqual([]);
+    expectProblem(problems("vsphere", { cluster: { vsphere: { linkedClone: "yes" } } }), "istio-lab:cluster.vsphere.linkedClone", "must be true or false");
+  });
 });
 
 describe("unknown keys", () => {

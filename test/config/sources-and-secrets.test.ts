@@ -33,7 +33,8 @@ describe("source vsphere", () => {
 
   it("accepts the block and the provider keys", () => {
     const config = parse(build("vsphere"));
-    expect(config.cluster).toMatchObject({ source: "vsphere", vsphere: { ...vsphereBlock, cpus: 2, memoryMb: 4096, diskGb: 40 } });
+    expect(config.cluster).toMatchObject({ source: "vsphere", vsphere: { ...vsphereBlock, cpus: 2, memoryMb: 4096, linkedClone: false } });
+    expect((config.cluster as { vsphere: object }).vsphere).not.toHaveProperty("diskGb");
   });
 
   it("reports the source's needs even when another cluster field is wrong", () => {

@@ -138,6 +138,14 @@ describe("the critical path", () => {
     expect(path.minutes).toBeCloseTo(path.steps.reduce((sum, s) => sum + s.minutes, 0), 9);
   });
 
+  it("estimates a linked clone by its own entry, a full clone (no linkedClone sent) by the copy's", () => {
+    const vm = (clone: object) => ({ type: "vsphere:index/virtualMachine:VirtualMachine", name: "linux-node1", inputs: { clone } }) as unknown as RenderedResource;
+    const linked = stepDuration(vm({ templateUuid: "t", linkedClone: true }));
+    const full = stepDuration(vm({ templateUuid: "t" }));
+    expect([linked.basis, full.basis]).toEqual(["estimate: linked clone, customization, guest IP", "estimate: full clone, customization, guest IP"]);
+    expect(linked.minutes).toBeLessThan(full.minutes);
+  });
+
   it("has a stated duration for every step of the example stacks", async () => {
     for (const file of ["Pulumi.dev.yaml", "Pulumi.local.yaml"]) {
       const rendered = await renderFile(file);

@@ -19,6 +19,8 @@ export const verifyMinutes = 1;
 export interface StepDuration {
   type: RegExp;
   name?: RegExp;
+  /** A further condition on the step's inputs. */
+  when?: (inputs: Record<string, unknown>) => boolean;
   minutes: number;
   /** For a step that starts pods: its time when every node pulled the images before it began. */
   warm?: number;
@@ -32,6 +34,15 @@ export interface StepDuration {
 // to the registries, with its basis. A step that starts pods pulls their images then, unless the
 // nodes' `<node>-images` steps (machine sources) finished before it began: then its `warm` time.
 export const stepDurations: StepDuration[] = [
+  // Linked clone (cluster.vsphere.linkedClone): a child disk on the template's snapshot instead of
+  // a copy (terraform-provider-vsphere vmworkflow: DiskMoveType createNewChildDiskBacking), so only
+  // power-on, Linux guest customization (one reboot) and the wait for the guest's IP remain.
+  {
+    type: /^vsphere:index\/virtualMachine:/,
+    when: (inputs) => (inputs.clone as { linkedClone?: boolean } | undefined)?.linkedClone === true,
+    minutes: 2.5,
+    basis: "estimate: linked clone, customization, guest IP",
+  },
   // Full clone of a thin-provisioned template on the same datastore (1-3 min; three at once share
   // it), power-on, Linux guest customization, and the provider's wait for the guest's IP (1-2 min).
   { type: /^vsphere:index\/virtualMachine:/, minutes: 5, basis: "estimate: full clone, customization, guest IP" },
@@ -88,7 +99,7 @@ export const isComponent = (r: RenderedResource) => /^(istio-lab:|pulumi:pulumi:
 /** How long a step takes; `imagesPulled` is asked only of a step that starts pods. */
 export function stepDuration(r: RenderedResource, table: StepDuration[] = stepDurations, imagesPulled: () => boolean = () => false): { minutes: number; basis: string } {
   if (isComponent(r)) return { minutes: 0, basis: "component" };
-  const entry = table.find((d) => d.type.test(r.type) && (!d.name || d.name.test(r.name)));
+  const entry = table.find((d) => d.type.test(r.type) && (!d.name || d.name.test(r.name)) && (!d.when || d.when(r.inputs)));
   if (!entry) return { minutes: 0, basis: "no entry" };
   return entry.warm !== undefined && imagesPulled() ? { minutes: entry.warm, basis: `${entry.basis}; images already pulled` } : entry;
 }
