@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../components/config";
 import { renderConfig, renderStackFile, type Rendered, type RenderedResource } from "../tools/lib/mock-engine";
-import { stackConfig } from "../tools/lib/stack-file";
+import { stackConfig, type StackConfig } from "../tools/lib/stack-file";
 
 export type { Rendered, RenderedResource };
 
@@ -24,6 +24,9 @@ export function memoised<A extends unknown[]>(render: (...args: A) => Promise<Re
     return cache.get(key)!.then((rendered) => structuredClone(rendered));
   };
 }
+
+/** Renders a stack's parsed config with the program's fixed run id, once per distinct config in a fork. */
+export const renderStackConfig = memoised((config: StackConfig) => renderConfig(config));
 
 /** Renders a stack whose config is written as in a stack file (`{ secure: ... }` marks a secret). */
 export const renderStack = memoised((config: Record<string, unknown>, stack: string = "test") => renderConfig(stackConfig(stack, config)));

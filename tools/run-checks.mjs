@@ -1,10 +1,15 @@
 // `npm test`'s static checks: the type check and the lint run side by side (each keeps one core
 // busy), and each one's output is printed whole, in a fixed order, once both have ended.
+// Both keep what they learnt under node_modules/.cache, which `npm ci` empties with the rest: a
+// run on unchanged files then takes tsc about 4 s instead of 8 and ESLint 1 s instead of 5. The
+// lint may cache per file because no rule here reads types (typescript-eslint's `recommended`,
+// not `recommended-type-checked`); `content`, because a checkout changes every file's mtime.
 import { spawn } from "node:child_process";
 
+const cache = "node_modules/.cache/istio-lab";
 const checks = [
-  ["typecheck", "node_modules/typescript/bin/tsc", ["--noEmit"]],
-  ["lint", "node_modules/eslint/bin/eslint.js", ["."]],
+  ["typecheck", "node_modules/typescript/bin/tsc", ["--noEmit", "--incremental", "--tsBuildInfoFile", `${cache}/tsc.tsbuildinfo`]],
+  ["lint", "node_modules/eslint/bin/eslint.js", ["--cache", "--cache-strategy", "content", "--cache-location", `${cache}/eslint/`, "."]],
 ];
 
 const results = await Promise.all(

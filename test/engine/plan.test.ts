@@ -6,7 +6,7 @@ import { renderConfig, renderProgram, type Rendered, type RenderedResource } fro
 import { changedPaths, planUpdate, providerReplaces, replacementHazards, scenarioSwitches, underPath } from "../../tools/lib/plan";
 import { defaultStandIns, vsphereLookups, vsphereTemplate } from "../../tools/lib/stand-ins";
 import { readStackFileForRender, stackConfig } from "../../tools/lib/stack-file";
-import { ciphertext } from "../harness";
+import { ciphertext, renderStackConfig } from "../harness";
 
 const dev = readStackFileForRender("Pulumi.dev.yaml").config;
 const local = readStackFileForRender("Pulumi.local.yaml").config;
@@ -45,11 +45,11 @@ describe("an unchanged lab previews no change", () => {
 
 describe("replacements", () => {
   it("no resource with a fixed identity is created before its old self is gone", async () => {
-    for (const config of [dev, hosts, local]) expect(replacementHazards(await renderConfig(config))).toEqual([]);
+    for (const config of [dev, hosts, local]) expect(replacementHazards(await renderStackConfig(config))).toEqual([]);
   });
 
   it("every VM is deleted before its replacement and ignores its template's UUID", async () => {
-    const rendered = await renderConfig(dev);
+    const rendered = await renderStackConfig(dev);
     const vms = rendered.resources.filter((r) => r.type === "vsphere:index/virtualMachine:VirtualMachine");
     expect(vms).toHaveLength(3);
     for (const vm of vms) expect(vm.options).toMatchObject({ deleteBeforeReplace: true, ignoreChanges: ["clone.templateUuid"] });
@@ -60,13 +60,13 @@ describe("replacements", () => {
 
   it("a rebuilt template (same name, new UUID) replaces nothing", async () => {
     const rebuilt = { ...defaultStandIns, invokes: { ...vsphereLookups, "vsphere:index/getVirtualMachine:getVirtualMachine": { ...vsphereTemplate, id: "4217-new-template-uuid" } } };
-    const plan = planUpdate(await renderConfig(dev), await renderConfig(dev, renderProgram(), rebuilt));
+    const plan = planUpdate(await renderStackConfig(dev), await renderConfig(dev, renderProgram(), rebuilt));
     expect(plan).toEqual({ create: [], update: [], replace: [], delete: [] });
   });
 
   it("a change under clone replaces every VM, deleting each first, and with it each node's steps", async () => {
     const renamed = edit(dev, "istio-lab:cluster", (c) => (c.network.domain = "lab.example.org"));
-    const plan = planUpdate(await renderConfig(dev), await renderConfig(renamed));
+    const plan = planUpdate(await renderStackConfig(dev), await renderStackConfig(renamed));
     const vms = plan.replace.filter((r) => r.resource.type === "vsphere:index/virtualMachine:VirtualMachine");
     expect(vms.map((r) => [r.resource.name, r.deleteBeforeReplace])).toEqual([
       ["linux-node1", true],
@@ -80,7 +80,7 @@ describe("replacements", () => {
 
   it("a node's new address replaces its VM, which the provider alone would only update", async () => {
     const moved = edit(dev, "istio-lab:cluster", (c) => (c.nodes[2].ip = "192.168.56.14"));
-    const plan = planUpdate(await renderConfig(dev), await renderConfig(moved));
+    const plan = planUpdate(await renderStackConfig(dev), await renderStackConfig(moved));
     const vm = plan.replace.find((r) => r.resource.name === "linux-node3");
     expect(vm).toMatchObject({ because: ["clone.customize.networkInterfaces[0].ipv4Address"], deleteBeforeReplace: true });
     expect(names(plan.replace)).toEqual(expect.arrayContaining(["linux-node3-access", "linux-node3-join"]));
@@ -88,7 +88,7 @@ describe("replacements", () => {
 
   it("more CPUs update the VM in place", async () => {
     const bigger = edit(dev, "istio-lab:cluster", (c) => (c.vsphere.cpus = 4));
-    const plan = planUpdate(await renderConfig(dev), await renderConfig(bigger));
+    const plan = planUpdate(await renderStackConfig(dev), await renderStackConfig(bigger));
     expect(plan.replace).toEqual([]);
     expect(plan.update.map((u) => [u.resource.name, u.paths])).toEqual([
       ["linux-node1", ["numCpus"]],
@@ -103,9 +103,9 @@ describe("replacements", () => {
       { name: "linux-node2", ip: "192.168.56.12", role: "worker" },
       { name: "linux-node3", ip: "192.168.56.13", role: "worker" },
     ]));
-    const before = await renderConfig(hosts);
+    const before = await renderStackConfig(hosts);
     const joins = (plan: ReturnType<typeof planUpdate>) => names(plan.replace).filter((n) => n.includes("join"));
-    const rebuilt = planUpdate(before, await renderConfig(movedControlPlane));
+    const rebuilt = planUpdate(before, await renderStackConfig(movedControlPlane));
     expect(joins(rebuilt)).toEqual(["linux-node2-join", "linux-node2-join-command", "linux-node3-join", "linux-node3-join-command"]);
     // A new control plane is a new cluster (a new CA): the provider is replaced, and with it every
     // object, so the new cluster gets its mesh and lab again (components/cluster/identity.ts).
@@ -116,7 +116,7 @@ describe("replacements", () => {
       { name: "linux-node2", ip: "192.168.56.12", role: "worker" },
       { name: "linux-node3", ip: "192.168.56.23", role: "worker" },
     ]));
-    const plan = planUpdate(before, await renderConfig(movedWorker));
+    const plan = planUpdate(before, await renderStackConfig(movedWorker));
     expect(joins(plan)).toEqual(["linux-node3-join", "linux-node3-join-command"]);
     // The old host is reset before the new one is set up; the cluster (its CA) stays, and so does the mesh.
     expect(plan.replace.find((r) => r.resource.name === "linux-node3-reset")?.deleteBeforeReplace).toBe(true);
@@ -147,7 +147,7 @@ describe("the replace rules", () => {
 
 describe("a preview of a new stack", () => {
   it.each(everySource)("%s registers the same resources with every provider output unknown", async (_name, config) => {
-    const update = await renderConfig(config);
+    const update = await renderStackConfig(config);
     const preview = await renderConfig(config, renderProgram(), undefined, { preview: true });
     const ids = (r: Rendered) => r.resources.map((x) => `${x.type} ${x.name}`);
     expect(ids(preview)).toEqual(ids(update));
@@ -161,22 +161,22 @@ describe("steps that were components keep their URNs", () => {
     new RegExp(`\\$${parentType}\\$${component}\\$${type}::${name}$`.replaceAll(".", "\\."));
 
   it("each aliases the URN it had under its old component", async () => {
-    const rendered = await renderConfig(dev);
+    const rendered = await renderStackConfig(dev);
     const aliases = (name: string) => rendered.resources.find((r) => r.name === name)?.options.aliases ?? [];
     const kubeadm = "istio-lab:cluster:KubeadmCluster";
     expect(aliases("smoke-check")).toEqual([expect.stringMatching(wasUnder(kubeadm, "istio-lab:cluster:SmokeCheck", "command:remote:Command", "smoke-check"))]);
     expect(aliases("flannel-apply")).toEqual([expect.stringMatching(wasUnder(kubeadm, "istio-lab:cluster:Flannel", "command:remote:Command", "flannel-apply"))]);
     expect(aliases("linux-node2-join")).toEqual([expect.stringMatching(wasUnder(kubeadm, "istio-lab:cluster:WorkerJoin", "command:remote:Command", "linux-node2-join"))]);
     const gated = edit(local, "istio-lab:verify", (v) => Object.assign(v, { gate: true, gatewayUrl: "http://127.0.0.1:8080" }));
-    const verify = (await renderConfig(gated)).resources.find((r) => r.name === "verify-run");
+    const verify = (await renderStackConfig(gated)).resources.find((r) => r.name === "verify-run");
     expect(verify?.options.aliases).toEqual([expect.stringMatching(wasUnder("istio-lab:index:Lab", "istio-lab:scenarios:VerifyGate", "command:local:Command", "verify-run"))]);
   });
 });
 
 describe("the scenario switch check", () => {
   it("finds no change outside the workloads and scenario layers between two scenarios, and would find one", async () => {
-    const mirroring = await renderConfig({ ...local, values: { ...local.values, "istio-lab:scenario": "mirroring" } });
-    const bookinfo = await renderConfig(local);
+    const mirroring = await renderStackConfig({ ...local, values: { ...local.values, "istio-lab:scenario": "mirroring" } });
+    const bookinfo = await renderStackConfig(local);
     expect(scenarioSwitches(new Map([["bookinfo", bookinfo], ["mirroring", mirroring]])).map((row) => row.outside)).toEqual([[], []]);
     // The same switch, had it also touched istiod's values.
     const touched: Rendered = {
@@ -188,8 +188,8 @@ describe("the scenario switch check", () => {
   });
 
   it("lets a switch create and delete the egress gateway with the scenario that needs it, and nothing else outside the layers", async () => {
-    const bookinfo = await renderConfig(local);
-    const egress = await renderConfig({ ...local, values: { ...local.values, "istio-lab:scenario": "egress-gateway" } });
+    const bookinfo = await renderStackConfig(local);
+    const egress = await renderStackConfig({ ...local, values: { ...local.values, "istio-lab:scenario": "egress-gateway" } });
     const rows = scenarioSwitches(new Map([["bookinfo", bookinfo], ["egress-gateway", egress]]));
     expect(rows.map((row) => row.outside)).toEqual([[], []]);
     expect(rows[0].plan.create.map((r) => r.name)).toContain("HelmRelease/istio-system/istio-egressgateway");

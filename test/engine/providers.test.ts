@@ -5,7 +5,7 @@ import * as os from "node:os";
 import { describe, expect, it } from "vitest";
 import { renderConfig } from "../../tools/lib/mock-engine";
 import { readStackFileForRender, stackConfig } from "../../tools/lib/stack-file";
-import { ciphertext } from "../harness";
+import { ciphertext, renderStackConfig } from "../harness";
 
 const stacks = [
   ["existing", readStackFileForRender("Pulumi.existing.yaml").config],
@@ -19,14 +19,14 @@ const identifier = (stack: string, source: string) => ({ kubeconfig: `istio-lab-
 
 describe.each(stacks)("stack %s", (_name, config) => {
   it("sends every Kubernetes resource and Helm release through the lab's cluster provider", async () => {
-    const rendered = await renderConfig(config);
+    const rendered = await renderStackConfig(config);
     const kubernetes = rendered.resources.filter((r) => r.type.startsWith("kubernetes:"));
     expect(kubernetes.length).toBeGreaterThan(20);
     expect(kubernetes.filter((r) => r.provider !== "cluster-kubernetes").map((r) => `${r.name} -> ${r.provider}`)).toEqual([]);
   });
 
   it("names the cluster by the stack, and never drops an unreachable cluster's objects unless asked", async () => {
-    const provider = (await renderConfig(config)).resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
+    const provider = (await renderStackConfig(config)).resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
     expect(provider.inputs.clusterIdentifier).toBe(identifier(config.stack, JSON.parse(config.values["istio-lab:cluster"]).source));
     // Provider inputs travel as text (the SDK JSON-encodes every non-string provider input).
     expect(provider.inputs.deleteUnreachable).toBe("false");
@@ -35,7 +35,7 @@ describe.each(stacks)("stack %s", (_name, config) => {
 
 describe("state that does not depend on the machine", () => {
   it("hands the provider the kubeconfig path as written, which it expands itself, and no home folder anywhere", async () => {
-    const rendered = await renderConfig(stacks[0][1]);
+    const rendered = await renderStackConfig(stacks[0][1]);
     const provider = rendered.resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
     expect(provider.inputs.kubeconfig).toBe("~/.kube/config");
     expect(JSON.stringify(rendered.resources)).not.toContain(os.homedir());
@@ -50,22 +50,22 @@ describe("destroy and an unreachable cluster", () => {
   };
 
   it("deletes every Kubernetes object of a vSphere lab with its control plane's VM, so destroy never needs the cluster", async () => {
-    const kubernetes = (await renderConfig(stacks[1][1])).resources.filter((r) => r.type.startsWith("kubernetes:"));
+    const kubernetes = (await renderStackConfig(stacks[1][1])).resources.filter((r) => r.type.startsWith("kubernetes:"));
     expect([...new Set(kubernetes.map((r) => r.options.deletedWith))]).toEqual(["linux-node1"]);
   });
 
   it("deletes the objects one by one where the cluster may outlive the lab (hosts, kubeconfig)", async () => {
     for (const config of [stacks[0][1], stacks[2][1]]) {
-      expect((await renderConfig(config)).resources.filter((r) => r.options.deletedWith !== undefined)).toEqual([]);
+      expect((await renderStackConfig(config)).resources.filter((r) => r.options.deletedWith !== undefined)).toEqual([]);
     }
   });
 
   it("drops an unreachable cluster's objects from state only when cluster.deleteUnreachable says so", async () => {
-    expect(provider(await renderConfig(withCluster(stacks[2][1], { deleteUnreachable: true }))).inputs.deleteUnreachable).toBe("true");
+    expect(provider(await renderStackConfig(withCluster(stacks[2][1], { deleteUnreachable: true }))).inputs.deleteUnreachable).toBe("true");
   });
 
   it("pins the kubeconfig context when cluster.context names one", async () => {
-    expect(provider(await renderConfig(withCluster(stacks[0][1], { context: "kind-lab" }))).inputs.context).toBe("kind-lab");
-    expect(provider(await renderConfig(stacks[0][1])).inputs).not.toHaveProperty("context");
+    expect(provider(await renderStackConfig(withCluster(stacks[0][1], { context: "kind-lab" }))).inputs.context).toBe("kind-lab");
+    expect(provider(await renderStackConfig(stacks[0][1])).inputs).not.toHaveProperty("context");
   });
 });
