@@ -23,6 +23,12 @@ export interface LabArgs {
   runId?: string;
 }
 
+/**
+ * Every image the lab will run, mirrored when `apps.imageRegistry` is set: nodes istio-lab builds
+ * pull them while the control plane forms, and `npm run prepare-template` bakes them in.
+ */
+export const labImages = (config: LabConfig): string[] => [...meshImages(config.mesh, config.apps.imageRegistry), ...sampleImages(config.apps.imageRegistry)];
+
 /** One whole lab: cluster -> mesh -> workloads -> scenario, each layer on the one before. */
 export class Lab extends pulumi.ComponentResource {
   readonly outputs: Record<string, pulumi.Input<unknown>>;
@@ -31,11 +37,9 @@ export class Lab extends pulumi.ComponentResource {
     super("istio-lab:index:Lab", name, {}, opts);
     const { config } = args;
     const runId = args.runId ?? crypto.randomUUID();
-    // Nodes istio-lab builds pull every image the lab will run while the control plane forms.
-    const images = [...meshImages(config.mesh, config.apps.imageRegistry), ...sampleImages(config.apps.imageRegistry)];
     const cluster = new Cluster(
       "cluster",
-      { config: config.cluster, clusterIdentifier: args.clusterIdentifier, images, gatewayNodePort: gatewayNodePort(config.mesh) },
+      { config: config.cluster, clusterIdentifier: args.clusterIdentifier, images: labImages(config), gatewayNodePort: gatewayNodePort(config.mesh) },
       { parent: this },
     );
     const onCluster: pulumi.ComponentResourceOptions = {

@@ -11,6 +11,7 @@ import { nodeScript, scriptCommand, scriptsDir, type ScriptName } from "../../co
 import { shellQuote } from "../../components/shell";
 import { templateDisk } from "../../components/cluster/vsphere/vm-spec";
 import { ConfigError } from "../../components/config";
+import { runPrepareTemplate } from "../../tools/lib/prepare-template-cli";
 import { renderStack } from "../harness";
 import { hostsStack } from "./render-cluster";
 
@@ -85,11 +86,17 @@ describe("command text", () => {
     expect(() => scriptCommand(script, { "bad-name": "x" }, "root")).toThrow(/not an upper-case shell variable/);
   });
 
-  it("sends lib.sh in front of every script, and every script file is one the program runs", async () => {
-    // The scripts a machine lab and a kind lab run, read from their rendered commands: each ends in
-    // `bash -c '<text>' <name>` (the local cluster's with its action after the name).
+  it("sends lib.sh in front of every script, and every script file is one the program or prepare-template runs", async () => {
+    // The scripts a machine lab and a kind lab run, read from their rendered commands, and those
+    // `npm run prepare-template` sends: each ends in `bash -c '<text>' <name>` (the local
+    // cluster's with its action after the name).
     const rendered = [await renderStack(hostsStack()), await renderStack({ "istio-lab:cluster": { source: "kind" } })];
-    const texts = rendered.flatMap((r) => r.resources.filter((c) => c.type.startsWith("command:"))).flatMap((c) => [c.inputs.create, c.inputs.delete]).filter((t): t is string => typeof t === "string");
+    const template: string[] = [];
+    await runPrepareTemplate(["Pulumi.dev.yaml", "192.168.56.50"], { out: () => {}, err: () => {} }, async (_target, text) => (template.push(text), 0));
+    const texts = [
+      ...rendered.flatMap((r) => r.resources.filter((c) => c.type.startsWith("command:"))).flatMap((c) => [c.inputs.create, c.inputs.delete]),
+      ...template,
+    ].filter((t): t is string => typeof t === "string");
     const used = [...new Set(texts.map((t) => t.replace(/ (create|delete)$/, "").split(" ").at(-1)!))].sort();
     const files = fs.readdirSync(scriptsDir).filter((f) => f.endsWith(".sh") && f !== "lib.sh").map((f) => f.slice(0, -3)).sort();
     expect(used).toEqual(files);

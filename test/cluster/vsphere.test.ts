@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { renderFile } from "../harness";
 import { command, optionsOf, renderCluster, template, vmType, vsphereStack } from "./render-cluster";
 
 const tokens = {
@@ -102,6 +103,18 @@ describe("source vsphere", () => {
     }
     expect((command(rendered, "control-plane-init").inputs.triggers as unknown[])[0]).toBe("linux-node1-id");
     expect((command(rendered, "linux-node3-join").inputs.triggers as unknown[])[0]).toBe("linux-node3-id");
+  });
+
+  it("pulls the images of the Flannel it applies first on every node, then the lab's, so a joining node starts Flannel at once", async () => {
+    const rendered = await renderFile("Pulumi.dev.yaml");
+    const manifest = rendered.resources.find((r) => r.name === "flannel-apply")!.inputs.stdin as string;
+    const flannelImages = [...new Set([...manifest.matchAll(/image: (\S+)/g)].map((m) => m[1]))];
+    expect(flannelImages).toHaveLength(2);
+    for (const node of ["linux-node1", "linux-node2", "linux-node3"]) {
+      const images = (command(rendered, `${node}-images`).inputs.create as string).match(/IMAGES='([^']*)'/)![1].split(" ");
+      expect(images.slice(0, 2).sort(), node).toEqual(flannelImages.sort());
+      expect(images.length, node).toBeGreaterThan(10);
+    }
   });
 
   it("turns the vmxnet3 checksum workaround on, and leaves destroy to the VM deletion", async () => {

@@ -24,6 +24,8 @@ export interface StepDuration {
   minutes: number;
   /** For a step that starts pods: its time when every node pulled the images before it began. */
   warm?: number;
+  /** Its time on a clone of a template `npm run prepare-template` made, with its basis. */
+  prepared?: { minutes: number; basis: string };
   /** Where the number comes from; "estimate" where nothing better than one exists. */
   basis: string;
 }
@@ -49,16 +51,23 @@ export const stepDurations: StepDuration[] = [
   // wait-ready.sh: SSH answers at once, the VM has booted when the provider saw its IP.
   { type: /^command:remote:/, name: /-access$/, minutes: 0.5, basis: "estimate: SSH and end of boot" },
   // prep-os.sh: fresh dnf metadata for BaseOS and AppStream (~30 s), five small packages.
-  { type: /^command:remote:/, name: /-os$/, minutes: 1, basis: "estimate: dnf metadata + 5 small packages" },
+  { type: /^command:remote:/, name: /-os$/, minutes: 1, basis: "estimate: dnf metadata + 5 small packages", prepared: { minutes: 0.2, basis: "estimate: packages present (rpm -q), this node's name and hosts" } },
   // install-kubernetes.sh: pkgs.k8s.io metadata, kubelet/kubeadm/kubectl/cri-tools/cni (~60 MB).
-  { type: /^command:remote:/, name: /-kubernetes$/, minutes: 1, basis: "estimate: dnf install from pkgs.k8s.io (~60 MB)" },
+  { type: /^command:remote:/, name: /-kubernetes$/, minutes: 1, basis: "estimate: dnf install from pkgs.k8s.io (~60 MB)", prepared: { minutes: 0.1, basis: "estimate: packages present, the kubelet's node-ip" } },
   // install-containerd.sh: Docker's repository, containerd.io (~35 MB), a restart.
-  { type: /^command:remote:/, name: /-containerd$/, minutes: 1, basis: "estimate: dnf install containerd.io (~35 MB)" },
+  { type: /^command:remote:/, name: /-containerd$/, minutes: 1, basis: "estimate: dnf install containerd.io (~35 MB)", prepared: { minutes: 0.1, basis: "estimate: containerd.io present, its config unchanged" } },
   // pull-images.sh: ~1 GB of mesh and sample images at ~50 Mbit/s; nothing waits for it.
-  { type: /^command:remote:/, name: /-images$/, minutes: 3, basis: "estimate: ~1 GB of images" },
+  { type: /^command:remote:/, name: /-images$/, minutes: 3, basis: "estimate: ~1 GB of images", prepared: { minutes: 0.1, basis: "estimate: every image present (crictl inspecti)" } },
   // kubeadm init: its preflight pulls the control-plane images ("might take a minute or two", it
   // says), then it waits for a healthy API server (under a minute on 2 vCPUs).
-  { type: /^command:remote:/, name: /-init$/, minutes: 2.5, basis: "estimate: kubeadm image pulls + control plane up" },
+  {
+    type: /^command:remote:/,
+    name: /-init$/,
+    minutes: 2.5,
+    basis: "estimate: kubeadm image pulls + control plane up",
+    // seal-template.sh pulled kubeadm's images into the template.
+    prepared: { minutes: 1, basis: "estimate: kubeadm's images present, control plane up" },
+  },
   // read-kubeconfig.sh, join-command.sh: one short command over SSH.
   { type: /^command:remote:/, name: /-(kubeconfig|join-command)$/, minutes: 0.1, basis: "estimate: one command over SSH" },
   // flannel-apply.sh: kubectl apply, no wait (the smoke check waits for the rollout).
@@ -66,7 +75,8 @@ export const stepDurations: StepDuration[] = [
   // kubeadm join: discovery, TLS bootstrap, kubelet start.
   { type: /^command:remote:/, name: /-join$/, minutes: 1, basis: "estimate: kubeadm join (TLS bootstrap)" },
   // smoke-check.sh: nodes Ready once Flannel and kube-proxy are pulled and run, CoreDNS rolled out.
-  { type: /^command:remote:/, name: /^smoke-check$/, minutes: 1.5, basis: "estimate: Flannel/kube-proxy pulls, CoreDNS rollout" },
+  // The nodes' image steps pull Flannel's images first (node.ts imagePullVars).
+  { type: /^command:remote:/, name: /^smoke-check$/, minutes: 1.5, warm: 1, basis: "estimate: Flannel/kube-proxy pulls, CoreDNS rollout" },
   // local-cluster.sh: kind or k3d pull their node image once (~1 GB for kindest/node; later runs
   // find it), start three containers and wait for the control plane (kind's --wait 5m).
   { type: /^command:local:/, name: /-(kind|k3d)$/, minutes: 2, basis: "estimate: node image present, three containers, control plane Ready" },
@@ -92,6 +102,9 @@ export const stepDurations: StepDuration[] = [
   { type: /^kubernetes:/, minutes: 0.05, basis: "estimate: one API call" },
   { type: /./, minutes: 0.1, basis: "estimate: unknown step" },
 ];
+
+/** The durations on clones of a template `npm run prepare-template` made. */
+export const preparedTemplateDurations: StepDuration[] = stepDurations.map((d) => (d.prepared ? { ...d, minutes: d.prepared.minutes, basis: d.prepared.basis } : d));
 
 /** Components (the stack, the program's own `istio-lab:` types) take no time: they only group. */
 export const isComponent = (r: RenderedResource) => /^(istio-lab:|pulumi:pulumi:Stack$)/.test(r.type);

@@ -12,9 +12,14 @@ export interface FlannelManifestArgs {
   imageRegistry?: string;
 }
 
+/** Flannel's two images, from the mirror when one is set: what its DaemonSet runs on every node. */
+export const flannelImages = (imageRegistry: string | undefined) => ({
+  flannel: mirrored(flannelImage, imageRegistry),
+  cniPlugin: mirrored(flannelCniPluginImage, imageRegistry),
+});
+
 export function flannelObjects(args: FlannelManifestArgs): Record<string, unknown>[] {
-  const flannel = mirrored(flannelImage, args.imageRegistry);
-  const cniPlugin = mirrored(flannelCniPluginImage, args.imageRegistry);
+  const { flannel, cniPlugin } = flannelImages(args.imageRegistry);
   const labels = { "k8s-app": "flannel" };
   const podLabels = { app: "flannel", "k8s-app": "flannel", tier: "node" };
   const netConf = { Network: args.podCidr, EnableNFTables: false, Backend: { Type: "vxlan" } };

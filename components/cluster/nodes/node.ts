@@ -2,9 +2,43 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { MachineClusterConfig } from "../../config";
 import type { Node as NodeSpec } from "../../config/schema";
+import { flannelImages } from "../flannel/manifest";
 import { nodeConnection, resetDial } from "./connection";
 import { runScript } from "./run-script";
-import { nodeScript, scriptCommand } from "./scripts";
+import { nodeScript, scriptCommand, type NodeScript } from "./scripts";
+
+/** One step of a machine's preparation: a node script and its parameters. */
+export interface PreparationStep {
+  step: "os" | "kubernetes" | "containerd";
+  script: NodeScript;
+  vars: Record<string, string>;
+}
+
+/**
+ * The OS, the Kubernetes packages and containerd, in the order they run (one dnf at a time): what
+ * every node gets before kubeadm, and what `npm run prepare-template` bakes into a template.
+ */
+export function preparationSteps(config: MachineClusterConfig, machine: { name: string; ip: string }, vmxnet3Workaround: boolean): PreparationStep[] {
+  const labHosts = config.nodes.map((n) => `${n.name}=${n.ip}`).join(" ");
+  return [
+    { step: "os", script: nodeScript("prep-os"), vars: { NODE_NAME: machine.name, DOMAIN: config.network.domain, LAB_HOSTS: labHosts, OS: config.os, VMXNET3_WORKAROUND: vmxnet3Workaround ? "1" : "0" } },
+    { step: "kubernetes", script: nodeScript("install-kubernetes"), vars: { K8S_VERSION: config.kubernetesVersion, NODE_IP: machine.ip, OS: config.os } },
+    {
+      step: "containerd",
+      script: nodeScript("install-containerd"),
+      vars: { K8S_VERSION: config.kubernetesVersion, OS: config.os, ...(config.imageRegistry && { IMAGE_REPOSITORY: config.imageRegistry }) },
+    },
+  ];
+}
+
+/**
+ * pull-images.sh's parameters: Flannel's images first, so a node has them when it joins and its
+ * Flannel pod starts at once, then the lab's (the mesh's and the samples').
+ */
+export function imagePullVars(config: Pick<MachineClusterConfig, "imageRegistry">, labImages: readonly string[]): Record<string, string> {
+  const { flannel, cniPlugin } = flannelImages(config.imageRegistry);
+  return { IMAGES: [cniPlugin, flannel, ...labImages].join(" ") };
+}
 
 export interface NodeArgs {
   node: NodeSpec;
@@ -58,18 +92,8 @@ export class Node extends pulumi.ComponentResource {
       { parent: this, dependsOn: [...(args.machine ? [args.machine] : []), ...(reset ? [reset] : [])] },
     );
 
-    const labHosts = config.nodes.map((n) => `${n.name}=${n.ip}`).join(" ");
-    const steps: { step: string; script: ReturnType<typeof nodeScript>; vars: Record<string, string> }[] = [
-      { step: "os", script: nodeScript("prep-os"), vars: { NODE_NAME: node.name, DOMAIN: config.network.domain, LAB_HOSTS: labHosts, OS: config.os, VMXNET3_WORKAROUND: args.vmxnet3Workaround ? "1" : "0" } },
-      { step: "kubernetes", script: nodeScript("install-kubernetes"), vars: { K8S_VERSION: config.kubernetesVersion, NODE_IP: node.ip, OS: config.os } },
-      {
-        step: "containerd",
-        script: nodeScript("install-containerd"),
-        vars: { K8S_VERSION: config.kubernetesVersion, OS: config.os, ...(config.imageRegistry && { IMAGE_REPOSITORY: config.imageRegistry }) },
-      },
-    ];
     let previous: command.remote.Command = access;
-    for (const { step, script, vars } of steps) {
+    for (const { step, script, vars } of preparationSteps(config, node, args.vmxnet3Workaround)) {
       previous = runScript(
         `${name}-${step}`,
         { ...common, script, vars, triggers: [args.machineId, script.hash], timeout: "30m" },
@@ -83,7 +107,7 @@ export class Node extends pulumi.ComponentResource {
       const pull = nodeScript("pull-images");
       runScript(
         `${name}-images`,
-        { ...common, script: pull, vars: { IMAGES: args.images.join(" ") }, triggers: [args.machineId, pull.hash], timeout: "30m" },
+        { ...common, script: pull, vars: imagePullVars(config, args.images), triggers: [args.machineId, pull.hash], timeout: "30m" },
         { parent: this, dependsOn: [this.prepared] },
       );
     }

@@ -20,7 +20,8 @@ export type ScriptName =
   | "flannel-apply"
   | "smoke-check"
   | "reset-node"
-  | "local-cluster";
+  | "local-cluster"
+  | "seal-template";
 
 export interface NodeScript {
   name: ScriptName;

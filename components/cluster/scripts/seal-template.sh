@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The last step of `npm run prepare-template`, on a VM the node steps have prepared: pulls
+# kubeadm's own images, so `kubeadm init` on a clone pulls nothing, then removes what must differ
+# between clones and powers the VM off, ready to be turned into a template. A clone gets a new
+# machine-id (systemd makes one at first boot when the file is empty) and new SSH host keys
+# (sshd-keygen), which DHCP and kubeadm's uniqueness checks need. Refuses a machine in a cluster.
+# Parameters: K8S_VERSION, IMAGE_REPOSITORY (optional: the mirror kubeadm pulls from),
+# PULL_TIMEOUT (seconds for all of kubeadm's images, default 900).
+set -euo pipefail
+# shellcheck source=lib.sh
+if ! declare -F die >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; fi
+
+need K8S_VERSION
+require_root
+[ ! -f "$KUBE_DIR/kubelet.conf" ] || die "this machine runs in a Kubernetes cluster; a template must come from a VM that never joined one"
+
+timeout "${PULL_TIMEOUT:-900}" kubeadm config images pull --kubernetes-version "v$K8S_VERSION" ${IMAGE_REPOSITORY:+--image-repository "$IMAGE_REPOSITORY"} >&2 ||
+  die "kubeadm could not pull its images for v$K8S_VERSION within ${PULL_TIMEOUT:-900}s; the VM is left running as it is, run again"
+
+if command -v cloud-init >/dev/null 2>&1; then cloud-init clean --logs; fi
+if [ -s "$ROOT/etc/machine-id" ]; then : >"$ROOT/etc/machine-id"; fi
+rm -f "$ROOT"/etc/ssh/ssh_host_*
+log "sealed: kubeadm's images pulled, machine-id and SSH host keys removed; powering off"
+# --no-block: the command returns, so the SSH session ends cleanly before the VM goes down.
+systemctl poweroff --no-block

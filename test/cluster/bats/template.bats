@@ -1,0 +1,69 @@
+#!/usr/bin/env bats
+# seal-template.sh: kubeadm's images pulled, the machine's identity removed, then power off; a
+# machine in a cluster, or one whose pull fails, is left as it is.
+
+load helpers
+
+setup() {
+  setup_node
+  mkdir -p "$ROOT/etc/ssh"
+  echo 0123456789abcdef0123456789abcdef >"$ROOT/etc/machine-id"
+  touch "$ROOT/etc/ssh/ssh_host_ed25519_key" "$ROOT/etc/ssh/ssh_host_ed25519_key.pub" "$ROOT/etc/ssh/sshd_config"
+}
+
+# Whether the machine's identity is as setup left it.
+identity_kept() {
+  [ -s "$ROOT/etc/machine-id" ] && [ -e "$ROOT/etc/ssh/ssh_host_ed25519_key" ]
+}
+
+@test "pulls kubeadm's images, then empties the machine-id, removes the host keys and cleans cloud-init, and powers off last" {
+  run_script seal-template K8S_VERSION=1.36.4
+  [ "$status" -eq 0 ]
+  [ "$(calls | grep -n '^kubeadm config images pull --kubernetes-version v1.36.4$' | cut -d: -f1)" -lt "$(calls | grep -n '^cloud-init clean --logs$' | cut -d: -f1)" ]
+  [ "$(calls | tail -n 1)" = "systemctl poweroff --no-block" ]
+  [ -e "$ROOT/etc/machine-id" ] && [ ! -s "$ROOT/etc/machine-id" ]
+  [ -z "$(find "$ROOT/etc/ssh" -name 'ssh_host_*')" ]
+  [ -e "$ROOT/etc/ssh/sshd_config" ]
+  [[ "$output" == *"sealed"* ]]
+}
+
+@test "pulls from the image mirror when one is set, bounded in time" {
+  run_script seal-template K8S_VERSION=1.36.4 IMAGE_REPOSITORY=mirror.example.com/k8s PULL_TIMEOUT=42
+  [ "$status" -eq 0 ]
+  assert_call '^timeout 42 kubeadm config images pull --kubernetes-version v1.36.4 --image-repository mirror.example.com/k8s$'
+}
+
+@test "a second run on a sealed machine succeeds and seals it again" {
+  run_script seal-template K8S_VERSION=1.36.4
+  [ "$status" -eq 0 ]
+  : >"$CALLS"
+  run_script seal-template K8S_VERSION=1.36.4
+  [ "$status" -eq 0 ]
+  [ ! -s "$ROOT/etc/machine-id" ]
+  assert_call '^systemctl poweroff --no-block$'
+}
+
+@test "refuses a machine that runs in a cluster, changing nothing" {
+  mkdir -p "$ROOT/etc/kubernetes" && touch "$ROOT/etc/kubernetes/kubelet.conf"
+  run_script seal-template K8S_VERSION=1.36.4
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"runs in a Kubernetes cluster"* ]]
+  identity_kept
+  refute_call '^kubeadm|^cloud-init|^systemctl poweroff'
+}
+
+@test "a pull that fails or runs out of time stops before anything is removed, and the VM stays up" {
+  echo 1 >"$FAKE_STATE/fail-timeout-kubeadm"
+  run_script seal-template K8S_VERSION=1.36.4
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"kubeadm could not pull its images for v1.36.4 within 900s"* ]]
+  identity_kept
+  refute_call '^cloud-init|^systemctl poweroff'
+}
+
+@test "needs K8S_VERSION" {
+  run_script seal-template
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"K8S_VERSION is not set"* ]]
+  identity_kept
+}

@@ -1,0 +1,96 @@
+// npm run prepare-template: the node steps a vSphere stack's nodes run, on one VM, then its
+// images and the seal, each over ssh, stopping at the first failure.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse, stringify } from "yaml";
+import { describe, expect, it } from "vitest";
+import { runPrepareTemplate, sshArgs, templateMachineName, type RemoteTarget } from "../../tools/lib/prepare-template-cli";
+import { renderFile } from "../harness";
+
+/** Runs the command with a stand-in for ssh that answers each step with the code `answer` gives. */
+async function prepare(argv: string[], answer: (step: number) => number = () => 0) {
+  const runs: { target: RemoteTarget; commandText: string }[] = [];
+  const io = { out: "", err: "" };
+  const code = await runPrepareTemplate(argv, { out: (t) => (io.out += t), err: (t) => (io.err += t) }, async (target, commandText) => {
+    runs.push({ target, commandText });
+    return answer(runs.length - 1);
+  });
+  return { code, runs, ...io };
+}
+
+/** Pulumi.dev.yaml with its config changed, written next to a copy of the project's Pulumi.yaml. */
+function devWith(change: (config: Record<string, any>) => void): string {
+  const stack = parse(fs.readFileSync("Pulumi.dev.yaml", "utf8")) as { config: Record<string, any> };
+  change(stack.config);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-template-"));
+  fs.copyFileSync("Pulumi.yaml", path.join(dir, "Pulumi.yaml"));
+  const file = path.join(dir, "Pulumi.changed.yaml");
+  fs.writeFileSync(file, stringify(stack));
+  return file;
+}
+
+const created = (rendered: Awaited<ReturnType<typeof renderFile>>, name: string) => rendered.resources.find((r) => r.name === name)!.inputs.create as string;
+
+describe("npm run prepare-template", () => {
+  it("runs on the VM exactly the steps a dev node runs (its own name and address aside), then the lab's images and the seal", async () => {
+    const { code, runs, err } = await prepare(["Pulumi.dev.yaml", "192.168.56.50"]);
+    expect(code, err).toBe(0);
+    const dev = await renderFile("Pulumi.dev.yaml");
+    const asTemplate = (text: string) => text.replace("NODE_NAME=linux-node1", `NODE_NAME=${templateMachineName}`).replace("NODE_IP=192.168.56.11", "NODE_IP=192.168.56.50");
+    expect(runs.map((r) => r.commandText).slice(0, 4)).toEqual(
+      ["linux-node1-os", "linux-node1-kubernetes", "linux-node1-containerd", "linux-node1-images"].map((step) => asTemplate(created(dev, step))),
+    );
+    expect(runs[0].commandText).toContain(`NODE_NAME=${templateMachineName}`);
+    expect(runs[1].commandText).toContain("NODE_IP=192.168.56.50");
+    expect(runs[4].commandText).toMatch(/^env K8S_VERSION=1\.36\.4 bash -c '.*' seal-template$/s);
+    expect(runs[4].commandText.split(" bash -c ")[0]).toBe("env K8S_VERSION=1.36.4");
+    expect(runs.map((r) => r.target)).toEqual(Array(5).fill({ address: "192.168.56.50", user: "root", port: 22 }));
+    expect(err).toMatch(/==> os \(prep-os\.sh\)[\s\S]*==> seal \(seal-template\.sh\)[\s\S]*192\.168\.56\.50 is sealed and powering off/);
+    expect(runs.map((r) => r.commandText).join("\n")).not.toMatch(/placeholder for the secret|BEGIN OPENSSH/);
+  });
+
+  it("pulls kubeadm's images from the stack's mirror, through sudo for a non-root SSH user on the configured port", async () => {
+    const file = devWith((values) => {
+      values["istio-lab:cluster"].ssh = { user: "rocky", port: 2222 };
+      values["istio-lab:apps"] = { imageRegistry: "mirror.example.com/lab" };
+    });
+    const { code, runs, err } = await prepare([file, "192.168.56.50"]);
+    expect(code, err).toBe(0);
+    expect(runs[4].commandText).toMatch(/^sudo -n env K8S_VERSION=1\.36\.4 IMAGE_REPOSITORY=mirror\.example\.com\/lab bash -c /);
+    expect(runs[3].commandText).toContain("mirror.example.com/lab/");
+    expect(runs[0].target).toEqual({ address: "192.168.56.50", user: "rocky", port: 2222 });
+  });
+
+  it("stops at the first step that fails, leaving the VM as it is", async () => {
+    const { code, runs, err } = await prepare(["Pulumi.dev.yaml", "192.168.56.50"], (step) => (step === 1 ? 7 : 0));
+    expect(code).toBe(1);
+    expect(runs).toHaveLength(2);
+    expect(err).toContain("prepare-template: kubernetes failed (exit 7); the VM is left as it is");
+    expect(err).not.toContain("sealed");
+  });
+
+  it("refuses a stack whose nodes are not cloned, a bad address and bad usage, before any ssh", async () => {
+    const notVsphere = await prepare(["Pulumi.local.yaml", "192.168.56.50"]);
+    expect([notVsphere.code, notVsphere.err, notVsphere.runs.length]).toEqual([1, "istio-lab:cluster.source is kind: a template is cloned only by source vsphere\n", 0]);
+    const badAddress = await prepare(["Pulumi.dev.yaml", "template.example.com"]);
+    expect([badAddress.code, badAddress.runs.length]).toEqual([2, 0]);
+    expect(badAddress.err).toMatch(/^template\.example\.com: the VM's IPv4 address/);
+    const badConfig = await prepare([devWith((values) => (values["istio-lab:cluster"].kubernetesVersion = "latest")), "192.168.56.50"]);
+    expect([badConfig.code, badConfig.runs.length]).toEqual([1, 0]);
+    expect(badConfig.err).toContain("istio-lab:cluster.kubernetesVersion: must be a release version");
+    for (const argv of [["Pulumi.dev.yaml"], ["--nope", "Pulumi.dev.yaml", "192.168.56.50"]]) {
+      const usage = await prepare(argv);
+      expect([usage.code, usage.runs.length], argv.join(" ")).toEqual([2, 0]);
+      expect(usage.err).toContain("usage: npm run prepare-template -- <Pulumi.<stack>.yaml>");
+    }
+  });
+
+  it("runs ssh without prompts and bounded: batch mode, a first host key recorded, a connect timeout and keepalives", () => {
+    const args = sshArgs({ address: "192.168.56.50", user: "rocky", port: 2222 }, "env bash -c true x");
+    expect(args).toEqual([
+      ...["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new", "-o", "ConnectTimeout=30", "-o", "ServerAliveInterval=30", "-o", "ServerAliveCountMax=4"],
+      ...["-p", "2222", "-l", "rocky", "192.168.56.50", "env bash -c true x"],
+    ]);
+  });
+});

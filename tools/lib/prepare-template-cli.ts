@@ -1,0 +1,120 @@
+// `npm run prepare-template -- <Pulumi.<stack>.yaml> <address>`: makes a running VM into what a
+// vSphere stack's nodes would become before kubeadm (the node steps of
+// components/cluster/nodes/node.ts, with the stack's versions, OS and image mirror), pulls every
+// image the lab runs and kubeadm's own, then seals it (seal-template.sh) and powers it off, for you
+// to turn into the stack's template. Clones of it then find their packages and images in place:
+// the same idempotent steps run on every node and have nearly nothing left to do.
+// tools/prepare-template.ts runs it as a process; tests run it in theirs.
+import { parseArgs } from "node:util";
+import type { RenderIo } from "./render-cli";
+
+const usage = "usage: npm run prepare-template -- <Pulumi.<stack>.yaml> <address of the VM to prepare>";
+
+/** The VM's hostname while it is prepared; each clone gets its node's name from vSphere's customization. */
+export const templateMachineName = "istio-lab-template";
+
+/** One script run on the VM; resolves with the remote command's exit code. */
+export type RunRemote = (target: RemoteTarget, commandText: string) => Promise<number>;
+
+export interface RemoteTarget {
+  address: string;
+  user: string;
+  port: number;
+}
+
+/**
+ * ssh with the user's own keys and agent, never a prompt; a first connection records the VM's host
+ * key (which seal-template.sh then removes). A VM that does not answer, or stops answering, ends
+ * the step within minutes; each script bounds its own waits.
+ */
+export const sshArgs = (target: RemoteTarget, commandText: string) => [
+  "-o",
+  "BatchMode=yes",
+  "-o",
+  "StrictHostKeyChecking=accept-new",
+  "-o",
+  "ConnectTimeout=30",
+  "-o",
+  "ServerAliveInterval=30",
+  "-o",
+  "ServerAliveCountMax=4",
+  "-p",
+  String(target.port),
+  "-l",
+  target.user,
+  target.address,
+  commandText,
+];
+
+/**
+ * Runs the steps in order and stops at the first that fails: 0 when the VM is sealed, 1 for a bad
+ * stack or a failed step, 2 for a usage error.
+ */
+export async function runPrepareTemplate(argv: readonly string[], io: RenderIo, runRemote: RunRemote): Promise<number> {
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(argv);
+  } catch (error) {
+    io.err(`${(error as Error).message}\n${usage}\n`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    io.out(`${usage}\n`);
+    return 0;
+  }
+  if (parsed.positionals.length !== 2) {
+    io.err(`${usage}\n`);
+    return 2;
+  }
+  const [stackFile, address] = parsed.positionals;
+  const [{ ConfigError, parseLabConfig }, { ipv4 }, { analyzeScenario }, { readStackFileForRender, StackFileError }, nodes, { labImages }] = await Promise.all([
+    import("./defer-closure-deps").then(() => import("../../components/config")),
+    import("../../components/config/schema"),
+    import("../../components/scenarios/analyzer"),
+    import("./stack-file"),
+    import("../../components/cluster/nodes/node"),
+    import("../../components/lab"),
+  ]);
+  if (!ipv4.safeParse(address).success) {
+    io.err(`${address}: the VM's IPv4 address, such as 192.168.56.50, is what the kubelet is given until a clone gets its own\n${usage}\n`);
+    return 2;
+  }
+  let lab: ReturnType<typeof parseLabConfig>;
+  try {
+    lab = parseLabConfig(readStackFileForRender(stackFile).config, analyzeScenario);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof StackFileError) {
+      io.err(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  const cluster = lab.cluster;
+  if (cluster.source !== "vsphere") {
+    io.err(`istio-lab:cluster.source is ${cluster.source}: a template is cloned only by source vsphere\n`);
+    return 1;
+  }
+  const { nodeScript, scriptCommand } = await import("../../components/cluster/nodes/scripts");
+  const steps = [
+    ...nodes.preparationSteps(cluster, { name: templateMachineName, ip: address }, true),
+    { step: "images", script: nodeScript("pull-images"), vars: nodes.imagePullVars(cluster, labImages(lab)) },
+    { step: "seal", script: nodeScript("seal-template"), vars: { K8S_VERSION: cluster.kubernetesVersion, ...(cluster.imageRegistry && { IMAGE_REPOSITORY: cluster.imageRegistry }) } },
+  ];
+  const target = { address, user: cluster.ssh.user, port: cluster.ssh.port };
+  for (const { step, script, vars } of steps) {
+    io.err(`==> ${step} (${script.name}.sh) on ${target.user}@${address}\n`);
+    const code = await runRemote(target, scriptCommand(script, vars, target.user));
+    if (code !== 0) {
+      io.err(`prepare-template: ${step} failed (exit ${code}); the VM is left as it is. Every step is idempotent: fix the cause and run the command again.\n`);
+      return 1;
+    }
+  }
+  io.err(
+    `prepare-template: ${address} is sealed and powering off. Turn it into the template that istio-lab:cluster.vsphere.template names (for linked clones, with one snapshot: see README, "Linked clones").\n`,
+  );
+  return 0;
+}
+
+function parseCommandLine(argv: readonly string[]) {
+  return parseArgs({ args: [...argv], allowPositionals: true, options: { help: { type: "boolean", short: "h" } } });
+}
