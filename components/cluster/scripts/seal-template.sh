@@ -20,6 +20,7 @@ timeout "${PULL_TIMEOUT:-900}" kubeadm config images pull --kubernetes-version "
 if command -v cloud-init >/dev/null 2>&1; then cloud-init clean --logs; fi
 if [ -s "$ROOT/etc/machine-id" ]; then : >"$ROOT/etc/machine-id"; fi
 rm -f "$ROOT"/etc/ssh/ssh_host_*
-log "sealed: kubeadm's images pulled, machine-id and SSH host keys removed; powering off"
-# --no-block: the command returns, so the SSH session ends cleanly before the VM goes down.
-systemctl poweroff --no-block
+log "sealed: kubeadm's images pulled, machine-id and SSH host keys removed; powering off in 5 s"
+# Later, from a timer: a poweroff now would stop sshd before this session hands back its exit
+# status, and the caller would see a dropped connection instead of success.
+systemd-run --on-active=5 systemctl poweroff >/dev/null

@@ -12,7 +12,7 @@ setup_node() {
   if [ ! -d "$bin" ]; then
     mkdir -p "$bin.new"
     for cmd in id sleep timeout rpm dnf yum systemctl hostnamectl swapon swapoff getenforce setenforce modprobe \
-      sysctl udevadm cloud-init ip ethtool containerd kubeadm kubectl iptables-save iptables-restore crictl openssl; do
+      sysctl udevadm cloud-init ip ethtool containerd kubeadm kubectl iptables-save iptables-restore crictl openssl systemd-run; do
       ln -sf "$BATS_TEST_DIRNAME/stubs/fake" "$bin.new/$cmd"
     done
     mv "$bin.new" "$bin"

@@ -20,7 +20,7 @@ identity_kept() {
   run_script seal-template K8S_VERSION=1.36.4
   [ "$status" -eq 0 ]
   [ "$(calls | grep -n '^kubeadm config images pull --kubernetes-version v1.36.4$' | cut -d: -f1)" -lt "$(calls | grep -n '^cloud-init clean --logs$' | cut -d: -f1)" ]
-  [ "$(calls | tail -n 1)" = "systemctl poweroff --no-block" ]
+  [ "$(calls | tail -n 1)" = "systemd-run --on-active=5 systemctl poweroff" ]
   [ -e "$ROOT/etc/machine-id" ] && [ ! -s "$ROOT/etc/machine-id" ]
   [ -z "$(find "$ROOT/etc/ssh" -name 'ssh_host_*')" ]
   [ -e "$ROOT/etc/ssh/sshd_config" ]
@@ -40,7 +40,7 @@ identity_kept() {
   run_script seal-template K8S_VERSION=1.36.4
   [ "$status" -eq 0 ]
   [ ! -s "$ROOT/etc/machine-id" ]
-  assert_call '^systemctl poweroff --no-block$'
+  assert_call '^systemd-run --on-active=5 systemctl poweroff$'
 }
 
 @test "refuses a machine that runs in a cluster, changing nothing" {
@@ -49,7 +49,7 @@ identity_kept() {
   [ "$status" -eq 1 ]
   [[ "$output" == *"runs in a Kubernetes cluster"* ]]
   identity_kept
-  refute_call '^kubeadm|^cloud-init|^systemctl poweroff'
+  refute_call '^kubeadm|^cloud-init|^systemd-run'
 }
 
 @test "a pull that fails or runs out of time stops before anything is removed, and the VM stays up" {
@@ -58,7 +58,7 @@ identity_kept() {
   [ "$status" -eq 1 ]
   [[ "$output" == *"kubeadm could not pull its images for v1.36.4 within 900s"* ]]
   identity_kept
-  refute_call '^cloud-init|^systemctl poweroff'
+  refute_call '^cloud-init|^systemd-run'
 }
 
 @test "needs K8S_VERSION" {
