@@ -54,16 +54,18 @@ retry() {
 # the script when it cannot write. Feed it from a heredoc, a file or `< <(...)`, never a pipe: a
 # pipe runs it in a subshell, where stopping ends only the subshell and reads as "already right".
 write_file() {
-  local path=$1 mode=$2 tmp
+  local path=$1 mode=$2 content="" current="" tmp
+  # bash reads the content and the file itself (`read -d ''` reads to the end: only a NUL, which
+  # no configuration file holds, would stop it early), so an unchanged file costs no process.
+  IFS= read -r -d '' content || true
+  if [ -f "$path" ]; then
+    IFS= read -r -d '' current <"$path" || true
+    if [ "$content" = "$current" ]; then return 1; fi
+  fi
   # Callers test the result (`if write_file ...`, `|| true`), which turns `set -e` off in here:
   # every step that can fail says so itself, or a failed write would read as "already right".
   tmp=$(mktemp) || die "could not write $path: no temporary file"
-  cat >"$tmp" || { rm -f "$tmp"; die "could not write $path: reading its content failed"; }
-  if [ -f "$path" ] && cmp -s "$tmp" "$path"; then
-    rm -f "$tmp"
-    return 1
-  fi
-  if ! mkdir -p "$(dirname "$path")" || ! install -m "$mode" "$tmp" "$path"; then
+  if ! printf '%s' "$content" >"$tmp" || { [ ! -d "${path%/*}" ] && ! mkdir -p "${path%/*}"; } || ! install -m "$mode" "$tmp" "$path"; then
     rm -f "$tmp"
     die "could not write $path"
   fi

@@ -135,6 +135,17 @@ setup() {
   refute_call '^kubectl --kubeconfig [^ ]+ (get|apply)'
 }
 
+@test "a file write compares every byte, trailing newlines and spaces too, and keeps an equal file" {
+  mkdir -p "$ROOT/etc" && printf 'a  b\n' >"$ROOT/etc/conf"
+  # shellcheck disable=SC2016 # expanded by the inner bash
+  write() { bash -c '. "$0/lib.sh"; if write_file "$ROOT/etc/conf" 0640 < <(printf "$1"); then echo wrote; else echo kept; fi' "$SCRIPTS" "$1" 2>/dev/null; }
+  [ "$(write 'a  b\n')" = kept ]
+  [ "$(write 'a  b\n\n')" = wrote ] && [ "$(cat -A "$ROOT/etc/conf")" = "$(printf 'a  b$\n$')" ]
+  [ "$(write 'a  b')" = wrote ] && [ "$(cat -A "$ROOT/etc/conf")" = 'a  b' ]
+  [ "$(write 'a b')" = wrote ] && [ "$(stat -c %a "$ROOT/etc/conf")" = 640 ]
+  [ "$(write 'a b')" = kept ]
+}
+
 @test "a file write that fails stops the script, even where the caller tests the result" {
   touch "$ROOT/etc/blocked" # a file where a folder must go
   run bash -c '. "$0/lib.sh"; if write_file "$ROOT/etc/blocked/conf" 0644 < <(printf "x\n"); then echo "reported as written"; fi; echo "went on"' "$SCRIPTS"
