@@ -95,9 +95,10 @@ const vsphere = z.strictObject({
   /** A full clone's disk size (default `fullCloneDiskGb`); a linked clone keeps the template's. */
   diskGb: positive.optional(),
   /**
-   * Clone from the template's one snapshot onto a child disk instead of copying the disk: seconds
-   * instead of minutes per node. The template must have exactly one snapshot, and the disk stays
-   * the template's size (terraform-provider-vsphere: validateCloneSnapshots, DiskCloneValidateOperation).
+   * Clone onto a child disk of the source's one snapshot instead of copying the disk: seconds
+   * instead of minutes per node. `template` must then name a VM (not one marked as a template)
+   * with exactly one snapshot, and the disk stays the source's size (terraform-provider-vsphere:
+   * ExpandVirtualMachineCloneSpec, validateCloneSnapshots, DiskCloneValidateOperation).
    */
   linkedClone: z.boolean().default(false),
 });

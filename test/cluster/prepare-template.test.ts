@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { describe, expect, it } from "vitest";
-import { runPrepareTemplate, sshArgs, templateMachineName, type RemoteTarget } from "../../tools/lib/prepare-template-cli";
+import { runPrepareTemplate, sshArgs, sshRunner, templateMachineName, type RemoteTarget } from "../../tools/lib/prepare-template-cli";
 import { renderFile } from "../harness";
 
 /** Runs the command with a stand-in for ssh that answers each step with the code `answer` gives. */
@@ -33,21 +33,27 @@ function devWith(change: (config: Record<string, any>) => void): string {
 const created = (rendered: Awaited<ReturnType<typeof renderFile>>, name: string) => rendered.resources.find((r) => r.name === name)!.inputs.create as string;
 
 describe("npm run prepare-template", () => {
-  it("runs on the VM exactly the steps a dev node runs (its own name and address aside), then the lab's images and the seal", async () => {
+  it("runs on the VM exactly the steps a dev node runs (its own name and address aside) after a check, then all the lab's images and the seal", async () => {
     const { code, runs, err } = await prepare(["Pulumi.dev.yaml", "192.168.56.50"]);
     expect(code, err).toBe(0);
     const dev = await renderFile("Pulumi.dev.yaml");
-    const asTemplate = (text: string) => text.replace("NODE_NAME=linux-node1", `NODE_NAME=${templateMachineName}`).replace("NODE_IP=192.168.56.11", "NODE_IP=192.168.56.50");
-    expect(runs.map((r) => r.commandText).slice(0, 4)).toEqual(
-      ["linux-node1-os", "linux-node1-kubernetes", "linux-node1-containerd", "linux-node1-images"].map((step) => asTemplate(created(dev, step))),
+    const asTemplate = (text: string) =>
+      text
+        .replace("NODE_NAME=linux-node1", `NODE_NAME=${templateMachineName}`)
+        .replace("NODE_IP=192.168.56.11", "NODE_IP=192.168.56.50")
+        .replace(/^env IMAGES=('[^']*') /, "env IMAGES=$1 REQUIRE_ALL=1 ");
+    const texts = runs.map((r) => r.commandText);
+    expect([texts[0], ...texts.slice(2, 6)]).toEqual(
+      ["linux-node1-access", "linux-node1-os", "linux-node1-kubernetes", "linux-node1-containerd", "linux-node1-images"].map((step) => asTemplate(created(dev, step))),
     );
-    expect(runs[0].commandText).toContain(`NODE_NAME=${templateMachineName}`);
-    expect(runs[1].commandText).toContain("NODE_IP=192.168.56.50");
-    expect(runs[4].commandText).toMatch(/^env K8S_VERSION=1\.36\.4 bash -c '.*' seal-template$/s);
-    expect(runs[4].commandText.split(" bash -c ")[0]).toBe("env K8S_VERSION=1.36.4");
-    expect(runs.map((r) => r.target)).toEqual(Array(5).fill({ address: "192.168.56.50", user: "root", port: 22 }));
-    expect(err).toMatch(/==> os \(prep-os\.sh\)[\s\S]*==> seal \(seal-template\.sh\)[\s\S]*192\.168\.56\.50 is sealed and powering off/);
-    expect(runs.map((r) => r.commandText).join("\n")).not.toMatch(/placeholder for the secret|BEGIN OPENSSH/);
+    expect(texts.map((t) => t.split(" ").at(-1))).toEqual(["wait-ready", "check-fresh", "prep-os", "install-kubernetes", "install-containerd", "pull-images", "seal-template"]);
+    expect(texts[2]).toContain(`NODE_NAME=${templateMachineName}`);
+    expect(texts[3]).toContain("NODE_IP=192.168.56.50");
+    expect(texts[5]).toMatch(/^env IMAGES='[^']+' REQUIRE_ALL=1 bash -c /);
+    expect(texts[6].split(" bash -c ")[0]).toBe("env K8S_VERSION=1.36.4");
+    expect(runs.map((r) => r.target)).toEqual(Array(7).fill({ address: "192.168.56.50", user: "root", port: 22 }));
+    expect(err).toMatch(/==> access \(wait-ready\.sh\)[\s\S]*==> seal \(seal-template\.sh\)[\s\S]*192\.168\.56\.50 is sealed and powering off/);
+    expect(texts.join("\n")).not.toMatch(/placeholder for the secret|BEGIN OPENSSH/);
   });
 
   it("pulls kubeadm's images from the stack's mirror, through sudo for a non-root SSH user on the configured port", async () => {
@@ -57,15 +63,15 @@ describe("npm run prepare-template", () => {
     });
     const { code, runs, err } = await prepare([file, "192.168.56.50"]);
     expect(code, err).toBe(0);
-    expect(runs[4].commandText).toMatch(/^sudo -n env K8S_VERSION=1\.36\.4 IMAGE_REPOSITORY=mirror\.example\.com\/lab bash -c /);
-    expect(runs[3].commandText).toContain("mirror.example.com/lab/");
+    expect(runs[6].commandText).toMatch(/^sudo -n env K8S_VERSION=1\.36\.4 IMAGE_REPOSITORY=mirror\.example\.com\/lab bash -c /);
+    expect(runs[5].commandText).toContain("mirror.example.com/lab/");
     expect(runs[0].target).toEqual({ address: "192.168.56.50", user: "rocky", port: 2222 });
   });
 
   it("stops at the first step that fails, leaving the VM as it is", async () => {
-    const { code, runs, err } = await prepare(["Pulumi.dev.yaml", "192.168.56.50"], (step) => (step === 1 ? 7 : 0));
+    const { code, runs, err } = await prepare(["Pulumi.dev.yaml", "192.168.56.50"], (step) => (step === 3 ? 7 : 0));
     expect(code).toBe(1);
-    expect(runs).toHaveLength(2);
+    expect(runs).toHaveLength(4);
     expect(err).toContain("prepare-template: kubernetes failed (exit 7); the VM is left as it is");
     expect(err).not.toContain("sealed");
   });
@@ -92,5 +98,20 @@ describe("npm run prepare-template", () => {
       ...["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new", "-o", "ConnectTimeout=30", "-o", "ServerAliveInterval=30", "-o", "ServerAliveCountMax=4"],
       ...["-p", "2222", "-l", "rocky", "192.168.56.50", "env bash -c true x"],
     ]);
+  });
+
+  it("passes each step's exit code through ssh, and stops a step that outlives its bound", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-ssh-"));
+    const fakeSsh = path.join(dir, "ssh");
+    // The stand-in answers with the exit code in the remote command's first word, or never.
+    fs.writeFileSync(fakeSsh, '#!/bin/sh\neval "last=\\${$#}"\ncase "$last" in hang*) exec sleep 600 ;; esac\nexit "${last%% *}"\n', { mode: 0o755 });
+    const messages: string[] = [];
+    const target = { address: "192.168.56.50", user: "root", port: 22 };
+    expect(await sshRunner((t) => messages.push(t), { command: fakeSsh })(target, "3 env bash -c x")).toBe(3);
+    expect(await sshRunner((t) => messages.push(t), { command: fakeSsh })(target, "0 env bash -c x")).toBe(0);
+    expect(await sshRunner((t) => messages.push(t), { command: fakeSsh, timeoutMs: 300 })(target, "hang")).toBe(124);
+    expect(messages).toEqual(["prepare-template: the step ran longer than 0.005 min; stopping it\n"]);
+    expect(await sshRunner((t) => messages.push(t), { command: path.join(dir, "missing") })(target, "0")).toBe(127);
+    expect(messages[1]).toMatch(/could not run .*missing .*install an OpenSSH client/);
   });
 });

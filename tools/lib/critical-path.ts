@@ -36,9 +36,10 @@ export interface StepDuration {
 // to the registries, with its basis. A step that starts pods pulls their images then, unless the
 // nodes' `<node>-images` steps (machine sources) finished before it began: then its `warm` time.
 export const stepDurations: StepDuration[] = [
-  // Linked clone (cluster.vsphere.linkedClone): a child disk on the template's snapshot instead of
-  // a copy (terraform-provider-vsphere vmworkflow: DiskMoveType createNewChildDiskBacking), so only
-  // power-on, Linux guest customization (one reboot) and the wait for the guest's IP remain.
+  // Linked clone (cluster.vsphere.linkedClone) of a VM with one snapshot: a child disk on that
+  // snapshot instead of a copy (terraform-provider-vsphere vmworkflow ExpandVirtualMachineCloneSpec:
+  // DiskMoveType createNewChildDiskBacking; from a VM marked as a template it copies, and the README
+  // says to name a VM), so only power-on, Linux guest customization and the guest IP's wait remain.
   {
     type: /^vsphere:index\/virtualMachine:/,
     when: (inputs) => (inputs.clone as { linkedClone?: boolean } | undefined)?.linkedClone === true,

@@ -2,9 +2,10 @@
 // vSphere stack's nodes would become before kubeadm (the node steps of
 // components/cluster/nodes/node.ts, with the stack's versions, OS and image mirror), pulls every
 // image the lab runs and kubeadm's own, then seals it (seal-template.sh) and powers it off, for you
-// to turn into the stack's template. Clones of it then find their packages and images in place:
+// to make the stack's clone source. Clones of it then find their packages and images in place:
 // the same idempotent steps run on every node and have nearly nothing left to do.
 // tools/prepare-template.ts runs it as a process; tests run it in theirs.
+import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
 import type { RenderIo } from "./render-cli";
 
@@ -15,6 +16,34 @@ export const templateMachineName = "istio-lab-template";
 
 /** One script run on the VM; resolves with the remote command's exit code. */
 export type RunRemote = (target: RemoteTarget, commandText: string) => Promise<number>;
+
+/** A step's bound, as the node steps' own (node.ts: timeout "30m"). */
+export const stepTimeoutMs = 30 * 60_000;
+
+/**
+ * Runs each step with `ssh` (or a stand-in), its output shown as it comes, and kills one that
+ * outlives `timeoutMs`: a hung dnf on a live connection would otherwise hold the command forever.
+ */
+export function sshRunner(err: (text: string) => void, options: { command?: string; timeoutMs?: number } = {}): RunRemote {
+  const { command = "ssh", timeoutMs = stepTimeoutMs } = options;
+  return (target, commandText) =>
+    new Promise((resolve) => {
+      const child = spawn(command, sshArgs(target, commandText), { stdio: ["ignore", "inherit", "inherit"] });
+      const timer = setTimeout(() => {
+        err(`prepare-template: the step ran longer than ${timeoutMs / 60_000} min; stopping it\n`);
+        child.kill("SIGTERM");
+      }, timeoutMs);
+      child.on("error", (error) => {
+        clearTimeout(timer);
+        err(`prepare-template: could not run ${command} (${error.message}); install an OpenSSH client\n`);
+        resolve(127);
+      });
+      child.on("close", (code, signal) => {
+        clearTimeout(timer);
+        resolve(code ?? (signal ? 124 : 1));
+      });
+    });
+}
 
 export interface RemoteTarget {
   address: string;
@@ -96,8 +125,13 @@ export async function runPrepareTemplate(argv: readonly string[], io: RenderIo, 
   }
   const { nodeScript, scriptCommand } = await import("../../components/cluster/nodes/scripts");
   const steps = [
+    // First contact (boot and cloud-init done), then a lab node given by mistake is refused
+    // before any step renames or rewrites it.
+    { step: "access", script: nodeScript("wait-ready"), vars: {} },
+    { step: "check", script: nodeScript("check-fresh"), vars: {} },
     ...nodes.preparationSteps(cluster, { name: templateMachineName, ip: address }, true),
-    { step: "images", script: nodeScript("pull-images"), vars: nodes.imagePullVars(cluster, labImages(lab)) },
+    // Unlike a node's, this pull must get every image: a template without one is sealed for good.
+    { step: "images", script: nodeScript("pull-images"), vars: { ...nodes.imagePullVars(cluster, labImages(lab)), REQUIRE_ALL: "1" } },
     { step: "seal", script: nodeScript("seal-template"), vars: { K8S_VERSION: cluster.kubernetesVersion, ...(cluster.imageRegistry && { IMAGE_REPOSITORY: cluster.imageRegistry }) } },
   ];
   const target = { address, user: cluster.ssh.user, port: cluster.ssh.port };
@@ -110,7 +144,7 @@ export async function runPrepareTemplate(argv: readonly string[], io: RenderIo, 
     }
   }
   io.err(
-    `prepare-template: ${address} is sealed and powering off. Turn it into the template that istio-lab:cluster.vsphere.template names (for linked clones, with one snapshot: see README, "Linked clones").\n`,
+    `prepare-template: ${address} is sealed and powering off. Make it the source istio-lab:cluster.vsphere.template names: mark it as a template, or for linked clones take its one snapshot and leave it a VM (README, "Linked clones").\n`,
   );
   return 0;
 }

@@ -21,6 +21,7 @@ export type ScriptName =
   | "smoke-check"
   | "reset-node"
   | "local-cluster"
+  | "check-fresh"
   | "seal-template";
 
 export interface NodeScript {

@@ -3,7 +3,8 @@
 # gateway, the addons and the samples start from local images instead of waiting on the network
 # one pod at a time. Best effort: an image that cannot be pulled now is pulled by the kubelet when
 # a pod needs it, so a failed pull only warns. An image already present is not pulled again.
-# Parameters: IMAGES (space-separated references), PULL_TIMEOUT (seconds per image, default 300).
+# Parameters: IMAGES (space-separated references), PULL_TIMEOUT (seconds per image, default 300),
+# REQUIRE_ALL (1: an image left unpulled fails the step, as a template must hold them all).
 set -euo pipefail
 # shellcheck source=lib.sh
 if ! declare -F die >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; fi
@@ -23,4 +24,5 @@ for image in $IMAGES; do
     left=$((left + 1))
   fi
 done
+if [ "$left" -gt 0 ] && [ "${REQUIRE_ALL:-0}" = 1 ]; then die "$left of the images could not be pulled"; fi
 log "images ready; $left left to the kubelet"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
-# seal-template.sh: kubeadm's images pulled, the machine's identity removed, then power off; a
-# machine in a cluster, or one whose pull fails, is left as it is.
+# check-fresh.sh and seal-template.sh, the steps of `npm run prepare-template` of its own: a machine
+# in a cluster is refused before anything; sealing pulls kubeadm's images, schedules the poweroff
+# and removes the machine's identity, and a pull that fails leaves the machine as it is.
 
 load helpers
 
@@ -16,7 +17,7 @@ identity_kept() {
   [ -s "$ROOT/etc/machine-id" ] && [ -e "$ROOT/etc/ssh/ssh_host_ed25519_key" ]
 }
 
-@test "pulls kubeadm's images, then empties the machine-id, removes the host keys and cleans cloud-init, and powers off last" {
+@test "pulls kubeadm's images, cleans cloud-init, schedules the poweroff, then empties the machine-id and removes the host keys" {
   run_script seal-template K8S_VERSION=1.36.4
   [ "$status" -eq 0 ]
   [ "$(calls | grep -n '^kubeadm config images pull --kubernetes-version v1.36.4$' | cut -d: -f1)" -lt "$(calls | grep -n '^cloud-init clean --logs$' | cut -d: -f1)" ]
@@ -61,9 +62,47 @@ identity_kept() {
   refute_call '^cloud-init|^systemd-run'
 }
 
+@test "gives D-Bus's machine-id file way to a link to the emptied one, so clones do not share it; a link stays" {
+  mkdir -p "$ROOT/var/lib/dbus"
+  cp "$ROOT/etc/machine-id" "$ROOT/var/lib/dbus/machine-id"
+  run_script seal-template K8S_VERSION=1.36.4
+  [ "$status" -eq 0 ]
+  [ "$(readlink "$ROOT/var/lib/dbus/machine-id")" = /etc/machine-id ]
+  run_script seal-template K8S_VERSION=1.36.4
+  [ "$status" -eq 0 ]
+  [ "$(readlink "$ROOT/var/lib/dbus/machine-id")" = /etc/machine-id ]
+}
+
+@test "a poweroff that cannot be scheduled stops before the identity goes, so the VM stays reachable" {
+  echo 1 >"$FAKE_STATE/fail-systemd-run"
+  run_script seal-template K8S_VERSION=1.36.4
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"could not schedule the poweroff; nothing of the machine's identity was removed"* ]]
+  identity_kept
+}
+
 @test "needs K8S_VERSION" {
   run_script seal-template
   [ "$status" -eq 1 ]
   [[ "$output" == *"K8S_VERSION is not set"* ]]
   identity_kept
+}
+
+@test "check-fresh passes a fresh machine and refuses a cluster's or istio-lab's node, changing nothing" {
+  run_script check-fresh
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"a fresh machine"* ]]
+  before=$(fingerprint)
+  built_by_istio_lab
+  run_script check-fresh
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"prepare a template from a fresh VM"* ]]
+  rm -f "$ROOT/etc/kubernetes/istio-lab/built-by-istio-lab"
+  touch "$ROOT/etc/kubernetes/kubelet.conf"
+  run_script check-fresh
+  [ "$status" -eq 1 ]
+  [ -z "$(calls | grep -v '^id ')" ]
+  rm -f "$ROOT/etc/kubernetes/kubelet.conf"
+  rmdir "$ROOT/etc/kubernetes/istio-lab" "$ROOT/etc/kubernetes"
+  [ "$(fingerprint)" = "$before" ]
 }
