@@ -1,0 +1,35 @@
+// `npm test`: the type check, the lint and the vitest suite, all at once. The suite's two forks
+// leave a core idle at moments (a spawned process awaited, a probe's timer), which the checks fill:
+// measured on the 2-core machine, 62 s one after the other, 60 s together. vitest's output streams
+// as it comes; each check's output is printed whole once everything has ended, and any failure
+// fails the command. Arguments go to vitest (`npm test -- test/mesh`).
+// Both checks keep what they learnt under node_modules/.cache, which `npm ci` empties with the
+// rest: on unchanged files tsc takes about 4 s instead of 8, ESLint 1 s instead of 5. The lint may
+// cache per file because no rule here reads types (typescript-eslint's `recommended`, not
+// `recommended-type-checked`); by `content`, because a checkout changes every file's mtime.
+import { spawn } from "node:child_process";
+
+const cache = "node_modules/.cache/istio-lab";
+const checks = [
+  ["typecheck", "node_modules/typescript/bin/tsc", ["--noEmit", "--incremental", "--tsBuildInfoFile", `${cache}/tsc.tsbuildinfo`]],
+  ["lint", "node_modules/eslint/bin/eslint.js", ["--cache", "--cache-strategy", "content", "--cache-location", `${cache}/eslint/`, "."]],
+];
+
+/** Runs one Node tool; `quiet` keeps its output for the end. */
+function run(bin, args, quiet) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", quiet ? "pipe" : "inherit", quiet ? "pipe" : "inherit"] });
+    let output = "";
+    child.stdout?.on("data", (chunk) => (output += chunk));
+    child.stderr?.on("data", (chunk) => (output += chunk));
+    child.on("error", (error) => resolve({ code: 1, output: `${error.message}\n` }));
+    child.on("close", (code, signal) => resolve({ code: code ?? 1, output: signal ? `${output}killed by ${signal}\n` : output }));
+  });
+}
+
+const [suite, ...results] = await Promise.all([
+  run("node_modules/vitest/vitest.mjs", ["run", ...process.argv.slice(2)], false),
+  ...checks.map(([, bin, args]) => run(bin, args, true)),
+]);
+results.forEach(({ code, output }, i) => process.stdout.write(`> ${checks[i][0]}: ${code === 0 ? "ok" : `failed (exit ${code})`}\n${output}`));
+process.exit([suite, ...results].some((r) => r.code !== 0) ? 1 : 0);
