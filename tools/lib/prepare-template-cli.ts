@@ -6,8 +6,7 @@
 // the same idempotent steps run on every node and have nearly nothing left to do.
 // tools/prepare-template.ts runs it as a process; tests run it in theirs.
 import { spawn } from "node:child_process";
-import { parseArgs } from "node:util";
-import type { RenderIo } from "./render-cli";
+import { parseToolArgs, type ToolIo } from "./tool-args";
 
 const usage = "usage: npm run prepare-template -- <Pulumi.<stack>.yaml> <address of the VM to prepare>";
 
@@ -79,18 +78,9 @@ export const sshArgs = (target: RemoteTarget, commandText: string) => [
  * Runs the steps in order and stops at the first that fails: 0 when the VM is sealed, 1 for a bad
  * stack or a failed step, 2 for a usage error.
  */
-export async function runPrepareTemplate(argv: readonly string[], io: RenderIo, runRemote: RunRemote): Promise<number> {
-  let parsed: ReturnType<typeof parseCommandLine>;
-  try {
-    parsed = parseCommandLine(argv);
-  } catch (error) {
-    io.err(`${(error as Error).message}\n${usage}\n`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    io.out(`${usage}\n`);
-    return 0;
-  }
+export async function runPrepareTemplate(argv: readonly string[], io: ToolIo, runRemote: RunRemote): Promise<number> {
+  const parsed = parseToolArgs(argv, {}, usage, io);
+  if (typeof parsed === "number") return parsed;
   if (parsed.positionals.length !== 2) {
     io.err(`${usage}\n`);
     return 2;
@@ -147,8 +137,4 @@ export async function runPrepareTemplate(argv: readonly string[], io: RenderIo, 
     `prepare-template: ${address} is sealed and powering off. Make it the source istio-lab:cluster.vsphere.template names: mark it as a template, or for linked clones take its one snapshot and leave it a VM (README, "Linked clones").\n`,
   );
   return 0;
-}
-
-function parseCommandLine(argv: readonly string[]) {
-  return parseArgs({ args: [...argv], allowPositionals: true, options: { help: { type: "boolean", short: "h" } } });
 }

@@ -3,35 +3,20 @@
 // register. tools/render.ts runs it as a process; tests run it in theirs (test/render/cli.test.ts).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import type { Rendered, RenderedResource } from "./mock-engine";
+import { parseToolArgs, type ToolIo } from "./tool-args";
 
 const usage = "usage: npm run render -- <Pulumi.<stack>.yaml> [--json | --diagram] [--out DIR] [--run-id ID] [--preview]";
-
-/** Where the command writes: the process's streams, or a test's buffers. */
-export interface RenderIo {
-  out(text: string): void;
-  err(text: string): void;
-}
 
 /**
  * `npm run render` on its arguments: writes its document to `io.out`, notes and errors to `io.err`,
  * and returns the exit code (0, 1 for a bad stack or folder, 2 for a usage error).
  */
-export async function runRender(argv: readonly string[], io: RenderIo): Promise<number> {
-  let parsed: ReturnType<typeof parseCommandLine>;
-  try {
-    parsed = parseCommandLine(argv);
-  } catch (error) {
-    io.err(`${(error as Error).message}\n${usage}\n`);
-    return 2;
-  }
+export async function runRender(argv: readonly string[], io: ToolIo): Promise<number> {
+  const parsed = parseToolArgs(argv, renderOptions, usage, io);
+  if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.out(`${usage}\n`);
-    return 0;
-  }
   if (positionals.length !== 1 || (values.json && values.diagram)) {
     io.err(`${usage}\n`);
     return 2;
@@ -80,21 +65,14 @@ export async function runRender(argv: readonly string[], io: RenderIo): Promise<
   return 0;
 }
 
-function parseCommandLine(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      json: { type: "boolean" },
-      /** The stack's scenario traffic as a Mermaid flowchart (tools/lib/traffic-diagram.ts). */
-      diagram: { type: "boolean" },
-      out: { type: "string" },
-      "run-id": { type: "string" },
-      preview: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-}
+const renderOptions = {
+  json: { type: "boolean" },
+  /** The stack's scenario traffic as a Mermaid flowchart (tools/lib/traffic-diagram.ts). */
+  diagram: { type: "boolean" },
+  out: { type: "string" },
+  "run-id": { type: "string" },
+  preview: { type: "boolean" },
+} as const;
 
 const contractFields = ({ type, name, parent, dependsOn, inputs, options, provider }: RenderedResource) => ({ type, name, parent, dependsOn, inputs, options, provider });
 
