@@ -31,5 +31,7 @@ const [suite, ...results] = await Promise.all([
   run("node_modules/vitest/vitest.mjs", ["run", ...process.argv.slice(2)], false),
   ...checks.map(([, bin, args]) => run(bin, args, true)),
 ]);
-results.forEach(({ code, output }, i) => process.stdout.write(`> ${checks[i][0]}: ${code === 0 ? "ok" : `failed (exit ${code})`}\n${output}`));
+const verdict = (code) => (code === 0 ? "ok" : `failed (exit ${code})`);
+results.forEach(({ code, output }, i) => process.stdout.write(`> ${checks[i][0]}: ${verdict(code)}\n${output}`));
+process.stdout.write(`> vitest: ${verdict(suite.code)}\n`);
 process.exit([suite, ...results].some((r) => r.code !== 0) ? 1 : 0);

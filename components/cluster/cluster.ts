@@ -113,7 +113,7 @@ export class Cluster extends pulumi.ComponentResource {
     }
     const kubeadm = new KubeadmCluster(
       `${name}-kubeadm`,
-      { config, machines, resetOnDestroy: config.source === "hosts", vmxnet3Workaround: config.source === "vsphere", images },
+      { config, machines, resetOnDestroy: config.source === "hosts", images },
       { parent: this },
     );
     // On hosts the cluster may outlive the lab (an adopted one is never reset), so its objects are

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { runPrepareTemplate, sshArgs, sshRunner, templateMachineName, type RemoteTarget } from "../../tools/lib/prepare-template-cli";
 import { renderFile } from "../harness";
 
@@ -19,12 +19,20 @@ async function prepare(argv: string[], answer: (step: number) => number = () => 
   return { code, runs, ...io };
 }
 
+const root = path.resolve(__dirname, "../..");
+const tempDirs: string[] = [];
+const tempDir = (prefix: string) => {
+  tempDirs.push(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  return tempDirs.at(-1)!;
+};
+afterAll(() => tempDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 /** Pulumi.dev.yaml with its config changed, written next to a copy of the project's Pulumi.yaml. */
 function devWith(change: (config: Record<string, any>) => void): string {
-  const stack = parse(fs.readFileSync("Pulumi.dev.yaml", "utf8")) as { config: Record<string, any> };
+  const stack = parse(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> };
   change(stack.config);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-template-"));
-  fs.copyFileSync("Pulumi.yaml", path.join(dir, "Pulumi.yaml"));
+  const dir = tempDir("istio-lab-template-");
+  fs.copyFileSync(path.join(root, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   const file = path.join(dir, "Pulumi.changed.yaml");
   fs.writeFileSync(file, stringify(stack));
   return file;
@@ -38,10 +46,10 @@ describe("npm run prepare-template", () => {
     expect(code, err).toBe(0);
     const dev = await renderFile("Pulumi.dev.yaml");
     const asTemplate = (text: string) =>
-      text
+      `timeout --kill-after=30 1800 ${text}`
         .replace("NODE_NAME=linux-node1", `NODE_NAME=${templateMachineName}`)
         .replace("NODE_IP=192.168.56.11", "NODE_IP=192.168.56.50")
-        .replace(/^env IMAGES=('[^']*') /, "env IMAGES=$1 REQUIRE_ALL=1 ");
+        .replace(/ env IMAGES=('[^']*') /, " env IMAGES=$1 REQUIRE_ALL=1 ");
     const texts = runs.map((r) => r.commandText);
     expect([texts[0], ...texts.slice(2, 6)]).toEqual(
       ["linux-node1-access", "linux-node1-os", "linux-node1-kubernetes", "linux-node1-containerd", "linux-node1-images"].map((step) => asTemplate(created(dev, step))),
@@ -49,8 +57,8 @@ describe("npm run prepare-template", () => {
     expect(texts.map((t) => t.split(" ").at(-1))).toEqual(["wait-ready", "check-fresh", "prep-os", "install-kubernetes", "install-containerd", "pull-images", "seal-template"]);
     expect(texts[2]).toContain(`NODE_NAME=${templateMachineName}`);
     expect(texts[3]).toContain("NODE_IP=192.168.56.50");
-    expect(texts[5]).toMatch(/^env IMAGES='[^']+' REQUIRE_ALL=1 bash -c /);
-    expect(texts[6].split(" bash -c ")[0]).toBe("env K8S_VERSION=1.36.4");
+    expect(texts[5]).toMatch(/^timeout --kill-after=30 1800 env IMAGES='[^']+' REQUIRE_ALL=1 bash -c /);
+    expect(texts[6].split(" bash -c ")[0]).toBe("timeout --kill-after=30 1800 env K8S_VERSION=1.36.4");
     expect(runs.map((r) => r.target)).toEqual(Array(7).fill({ address: "192.168.56.50", user: "root", port: 22 }));
     expect(err).toMatch(/==> access \(wait-ready\.sh\)[\s\S]*==> seal \(seal-template\.sh\)[\s\S]*192\.168\.56\.50 is sealed and powering off/);
     expect(texts.join("\n")).not.toMatch(/placeholder for the secret|BEGIN OPENSSH/);
@@ -63,17 +71,20 @@ describe("npm run prepare-template", () => {
     });
     const { code, runs, err } = await prepare([file, "192.168.56.50"]);
     expect(code, err).toBe(0);
-    expect(runs[6].commandText).toMatch(/^sudo -n env K8S_VERSION=1\.36\.4 IMAGE_REPOSITORY=mirror\.example\.com\/lab bash -c /);
+    expect(runs[6].commandText).toMatch(/^timeout --kill-after=30 1800 sudo -n env K8S_VERSION=1\.36\.4 IMAGE_REPOSITORY=mirror\.example\.com\/lab bash -c /);
     expect(runs[5].commandText).toContain("mirror.example.com/lab/");
     expect(runs[0].target).toEqual({ address: "192.168.56.50", user: "rocky", port: 2222 });
   });
 
-  it("stops at the first step that fails, leaving the VM as it is", async () => {
-    const { code, runs, err } = await prepare(["Pulumi.dev.yaml", "192.168.56.50"], (step) => (step === 3 ? 7 : 0));
-    expect(code).toBe(1);
-    expect(runs).toHaveLength(4);
-    expect(err).toContain("prepare-template: kubernetes failed (exit 7); the VM is left as it is");
-    expect(err).not.toContain("sealed");
+  it("stops at the first step that fails or outlives its bound on the VM, saying which", async () => {
+    const failed = await prepare(["Pulumi.dev.yaml", "192.168.56.50"], (step) => (step === 3 ? 7 : 0));
+    expect(failed.code).toBe(1);
+    expect(failed.runs).toHaveLength(4);
+    expect(failed.err).toContain("prepare-template: kubernetes failed (exit 7); the VM is left as that step left it");
+    expect(failed.err).not.toContain("sealed");
+    const slow = await prepare(["Pulumi.dev.yaml", "192.168.56.50"], (step) => (step === 5 ? 124 : 0));
+    expect([slow.code, slow.runs.length]).toEqual([1, 6]);
+    expect(slow.err).toContain("prepare-template: images did not end within 30 min");
   });
 
   it("refuses a stack whose nodes are not cloned, a bad address and bad usage, before any ssh", async () => {
@@ -101,16 +112,17 @@ describe("npm run prepare-template", () => {
   });
 
   it("passes each step's exit code through ssh, and stops a step that outlives its bound", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-ssh-"));
+    const dir = tempDir("istio-lab-ssh-");
     const fakeSsh = path.join(dir, "ssh");
     // The stand-in answers with the exit code in the remote command's first word, or never.
-    fs.writeFileSync(fakeSsh, '#!/bin/sh\neval "last=\\${$#}"\ncase "$last" in hang*) exec sleep 600 ;; esac\nexit "${last%% *}"\n', { mode: 0o755 });
+    // Killed in a session, ssh exits 255 itself (OpenSSH clientloop.c), as the stand-in does.
+    fs.writeFileSync(fakeSsh, '#!/bin/sh\neval "last=\\${$#}"\ncase "$last" in hang*) trap "kill \\$!; exit 255" TERM; sleep 600 & wait ;; esac\nexit "${last%% *}"\n', { mode: 0o755 });
     const messages: string[] = [];
     const target = { address: "192.168.56.50", user: "root", port: 22 };
     expect(await sshRunner((t) => messages.push(t), { command: fakeSsh })(target, "3 env bash -c x")).toBe(3);
     expect(await sshRunner((t) => messages.push(t), { command: fakeSsh })(target, "0 env bash -c x")).toBe(0);
     expect(await sshRunner((t) => messages.push(t), { command: fakeSsh, timeoutMs: 300 })(target, "hang")).toBe(124);
-    expect(messages).toEqual(["prepare-template: the step ran longer than 0.005 min; stopping it\n"]);
+    expect(messages).toEqual([`prepare-template: no end of the step after 0.005 min; stopping ${fakeSsh}\n`]);
     expect(await sshRunner((t) => messages.push(t), { command: path.join(dir, "missing") })(target, "0")).toBe(127);
     expect(messages[1]).toMatch(/could not run .*missing .*install an OpenSSH client/);
   });

@@ -135,6 +135,7 @@ describe("VM disk", () => {
       /istio-lab:cluster\.vsphere\.diskGb: is 40, smaller than the template's 60 GB disk/,
     );
     expect(() => templateDisk({ disks: disk(60) }, fullClone)).toThrow(ConfigError);
+    expect(() => templateDisk({ disks: disk(60) }, fullClone)).toThrow(/diskGb: is unset, so 40 \(the default\), smaller than the template's 60 GB disk; .* set it to 60 or more/);
   });
 
   // terraform-provider-vsphere's DiskCloneValidateOperation: a linked clone's disk must have the

@@ -76,7 +76,8 @@ export const stepDurations: StepDuration[] = [
   // kubeadm join: discovery, TLS bootstrap, kubelet start.
   { type: /^command:remote:/, name: /-join$/, minutes: 1, basis: "estimate: kubeadm join (TLS bootstrap)" },
   // smoke-check.sh: nodes Ready once Flannel and kube-proxy are pulled and run, CoreDNS rolled out.
-  // The nodes' image steps pull Flannel's images first (node.ts imagePullVars).
+  // Warm when every node's image step, which pulls Flannel's images too (node.ts imagePullVars),
+  // ended before it began: then only kube-proxy's small image is left to pull.
   { type: /^command:remote:/, name: /^smoke-check$/, minutes: 1.5, warm: 1, basis: "estimate: Flannel/kube-proxy pulls, CoreDNS rollout" },
   // local-cluster.sh: kind or k3d pull their node image once (~1 GB for kindest/node; later runs
   // find it), start three containers and wait for the control plane (kind's --wait 5m).

@@ -6,6 +6,7 @@
 // the same idempotent steps run on every node and have nearly nothing left to do.
 // tools/prepare-template.ts runs it as a process; tests run it in theirs.
 import { spawn } from "node:child_process";
+import { preparationStepMinutes } from "../../components/cluster/nodes/scripts";
 import { parseToolArgs, type ToolIo } from "./tool-args";
 
 const usage = "usage: npm run prepare-template -- <Pulumi.<stack>.yaml> <address of the VM to prepare>";
@@ -16,8 +17,13 @@ export const templateMachineName = "istio-lab-template";
 /** One script run on the VM; resolves with the remote command's exit code. */
 export type RunRemote = (target: RemoteTarget, commandText: string) => Promise<number>;
 
-/** A step's bound, as the node steps' own (node.ts: timeout "30m"). */
-export const stepTimeoutMs = 30 * 60_000;
+/**
+ * A step's bound: on the VM, coreutils' `timeout` stops the script after the node steps' own bound
+ * (an ssh killed here would leave it running there, as sshd does not hang up a session without a
+ * terminal); here, two minutes later, the ssh itself, in case the VM stopped answering.
+ */
+export const remoteBound = (commandText: string) => `timeout --kill-after=30 ${preparationStepMinutes * 60} ${commandText}`;
+export const stepTimeoutMs = (preparationStepMinutes + 2) * 60_000;
 
 /**
  * Runs each step with `ssh` (or a stand-in), its output shown as it comes, and kills one that
@@ -28,8 +34,10 @@ export function sshRunner(err: (text: string) => void, options: { command?: stri
   return (target, commandText) =>
     new Promise((resolve) => {
       const child = spawn(command, sshArgs(target, commandText), { stdio: ["ignore", "inherit", "inherit"] });
+      let timedOut = false;
       const timer = setTimeout(() => {
-        err(`prepare-template: the step ran longer than ${timeoutMs / 60_000} min; stopping it\n`);
+        timedOut = true;
+        err(`prepare-template: no end of the step after ${timeoutMs / 60_000} min; stopping ${command}\n`);
         child.kill("SIGTERM");
       }, timeoutMs);
       child.on("error", (error) => {
@@ -37,9 +45,10 @@ export function sshRunner(err: (text: string) => void, options: { command?: stri
         err(`prepare-template: could not run ${command} (${error.message}); install an OpenSSH client\n`);
         resolve(127);
       });
-      child.on("close", (code, signal) => {
+      child.on("close", (code) => {
         clearTimeout(timer);
-        resolve(code ?? (signal ? 124 : 1));
+        // ssh killed in a session exits 255 itself (OpenSSH clientloop.c), as for a lost connection.
+        resolve(timedOut ? 124 : (code ?? 1));
       });
     });
 }
@@ -119,17 +128,18 @@ export async function runPrepareTemplate(argv: readonly string[], io: ToolIo, ru
     // before any step renames or rewrites it.
     { step: "access", script: nodeScript("wait-ready"), vars: {} },
     { step: "check", script: nodeScript("check-fresh"), vars: {} },
-    ...nodes.preparationSteps(cluster, { name: templateMachineName, ip: address }, true),
+    ...nodes.preparationSteps(cluster, { name: templateMachineName, ip: address }),
     // Unlike a node's, this pull must get every image: a template without one is sealed for good.
     { step: "images", script: nodeScript("pull-images"), vars: { ...nodes.imagePullVars(cluster, labImages(lab)), REQUIRE_ALL: "1" } },
-    { step: "seal", script: nodeScript("seal-template"), vars: { K8S_VERSION: cluster.kubernetesVersion, ...(cluster.imageRegistry && { IMAGE_REPOSITORY: cluster.imageRegistry }) } },
+    { step: "seal", script: nodeScript("seal-template"), vars: { K8S_VERSION: cluster.kubernetesVersion, ...nodes.imageRepositoryVar(cluster) } },
   ];
   const target = { address, user: cluster.ssh.user, port: cluster.ssh.port };
   for (const { step, script, vars } of steps) {
     io.err(`==> ${step} (${script.name}.sh) on ${target.user}@${address}\n`);
-    const code = await runRemote(target, scriptCommand(script, vars, target.user));
+    const code = await runRemote(target, remoteBound(scriptCommand(script, vars, target.user)));
     if (code !== 0) {
-      io.err(`prepare-template: ${step} failed (exit ${code}); the VM is left as it is. Every step is idempotent: fix the cause and run the command again.\n`);
+      const why = code === 124 ? `did not end within ${preparationStepMinutes} min` : `failed (exit ${code})`;
+      io.err(`prepare-template: ${step} ${why}; the VM is left as that step left it. Every step is idempotent: fix the cause and run the command again.\n`);
       return 1;
     }
   }

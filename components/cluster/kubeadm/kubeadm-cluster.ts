@@ -19,7 +19,6 @@ export interface KubeadmClusterArgs {
   /** One machine per node, by node name. */
   machines: Record<string, Machine>;
   resetOnDestroy: boolean;
-  vmxnet3Workaround: boolean;
   /** Images every node pulls while the control plane forms. */
   images: readonly string[];
 }
@@ -51,7 +50,6 @@ export class KubeadmCluster extends pulumi.ComponentResource {
           machineId: machine.machineId,
           machine: machine.resource,
           resetOnDestroy: args.resetOnDestroy,
-          vmxnet3Workaround: args.vmxnet3Workaround,
           images: args.images,
         },
         { parent: this },

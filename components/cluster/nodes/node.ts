@@ -5,7 +5,14 @@ import type { Node as NodeSpec } from "../../config/schema";
 import { flannelImages } from "../flannel/manifest";
 import { nodeConnection, resetDial } from "./connection";
 import { runScript } from "./run-script";
-import { nodeScript, scriptCommand, type NodeScript } from "./scripts";
+import { nodeScript, preparationStepMinutes, scriptCommand, type NodeScript } from "./scripts";
+
+/** vSphere's vmxnet3 NIC needs checksum offload off on flannel.1 (prep-os.sh). */
+export const needsVmxnet3Workaround = (source: MachineClusterConfig["source"]) => source === "vsphere";
+
+/** The mirror kubeadm pulls from, as install-containerd.sh and seal-template.sh take it. */
+export const imageRepositoryVar = (config: Pick<MachineClusterConfig, "imageRegistry">): Record<string, string> =>
+  config.imageRegistry ? { IMAGE_REPOSITORY: config.imageRegistry } : {};
 
 /** One step of a machine's preparation: a node script and its parameters. */
 export interface PreparationStep {
@@ -18,16 +25,13 @@ export interface PreparationStep {
  * The OS, the Kubernetes packages and containerd, in the order they run (one dnf at a time): what
  * every node gets before kubeadm, and what `npm run prepare-template` bakes into a template.
  */
-export function preparationSteps(config: MachineClusterConfig, machine: { name: string; ip: string }, vmxnet3Workaround: boolean): PreparationStep[] {
+export function preparationSteps(config: MachineClusterConfig, machine: { name: string; ip: string }): PreparationStep[] {
   const labHosts = config.nodes.map((n) => `${n.name}=${n.ip}`).join(" ");
+  const vmxnet3 = needsVmxnet3Workaround(config.source) ? "1" : "0";
   return [
-    { step: "os", script: nodeScript("prep-os"), vars: { NODE_NAME: machine.name, DOMAIN: config.network.domain, LAB_HOSTS: labHosts, OS: config.os, VMXNET3_WORKAROUND: vmxnet3Workaround ? "1" : "0" } },
+    { step: "os", script: nodeScript("prep-os"), vars: { NODE_NAME: machine.name, DOMAIN: config.network.domain, LAB_HOSTS: labHosts, OS: config.os, VMXNET3_WORKAROUND: vmxnet3 } },
     { step: "kubernetes", script: nodeScript("install-kubernetes"), vars: { K8S_VERSION: config.kubernetesVersion, NODE_IP: machine.ip, OS: config.os } },
-    {
-      step: "containerd",
-      script: nodeScript("install-containerd"),
-      vars: { K8S_VERSION: config.kubernetesVersion, OS: config.os, ...(config.imageRegistry && { IMAGE_REPOSITORY: config.imageRegistry }) },
-    },
+    { step: "containerd", script: nodeScript("install-containerd"), vars: { K8S_VERSION: config.kubernetesVersion, OS: config.os, ...imageRepositoryVar(config) } },
   ];
 }
 
@@ -49,8 +53,6 @@ export interface NodeArgs {
   machine?: pulumi.Resource;
   /** Machines istio-lab did not create are given back with `kubeadm reset` on destroy. */
   resetOnDestroy: boolean;
-  /** vSphere's vmxnet3 NIC needs checksum offload off on flannel.1. */
-  vmxnet3Workaround: boolean;
   /** Images to pull while the control plane forms: the mesh's and the samples', mirrored. */
   images: readonly string[];
 }
@@ -93,10 +95,10 @@ export class Node extends pulumi.ComponentResource {
     );
 
     let previous: command.remote.Command = access;
-    for (const { step, script, vars } of preparationSteps(config, node, args.vmxnet3Workaround)) {
+    for (const { step, script, vars } of preparationSteps(config, node)) {
       previous = runScript(
         `${name}-${step}`,
-        { ...common, script, vars, triggers: [args.machineId, script.hash], timeout: "30m" },
+        { ...common, script, vars, triggers: [args.machineId, script.hash], timeout: `${preparationStepMinutes}m` },
         { parent: this, dependsOn: [previous] },
       );
     }
@@ -107,7 +109,7 @@ export class Node extends pulumi.ComponentResource {
       const pull = nodeScript("pull-images");
       runScript(
         `${name}-images`,
-        { ...common, script: pull, vars: imagePullVars(config, args.images), triggers: [args.machineId, pull.hash], timeout: "30m" },
+        { ...common, script: pull, vars: imagePullVars(config, args.images), triggers: [args.machineId, pull.hash], timeout: `${preparationStepMinutes}m` },
         { parent: this, dependsOn: [this.prepared] },
       );
     }

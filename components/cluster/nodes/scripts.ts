@@ -24,6 +24,9 @@ export type ScriptName =
   | "check-fresh"
   | "seal-template";
 
+/** The bound of a node's preparation step (a package install, a pull of the lab's images), in minutes. */
+export const preparationStepMinutes = 30;
+
 export interface NodeScript {
   name: ScriptName;
   /** lib.sh followed by the script. */

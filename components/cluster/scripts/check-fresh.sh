@@ -7,7 +7,5 @@ set -euo pipefail
 if ! declare -F die >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; fi
 
 require_root
-if [ -f "$KUBE_DIR/kubelet.conf" ] || [ -f "$BUILT_MARKER" ]; then
-  die "this machine runs in a Kubernetes cluster or istio-lab made it a node; prepare a template from a fresh VM"
-fi
+if was_in_cluster; then die "this machine runs in a Kubernetes cluster or istio-lab made it a node; prepare a template from a fresh VM"; fi
 log "a fresh machine: no kubelet.conf and no istio-lab marker"

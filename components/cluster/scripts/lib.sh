@@ -54,10 +54,15 @@ retry() {
 # the script when it cannot write. Feed it from a heredoc, a file or `< <(...)`, never a pipe: a
 # pipe runs it in a subshell, where stopping ends only the subshell and reads as "already right".
 write_file() {
-  local path=$1 mode=$2 content="" current="" tmp
+  local path=$1 mode=$2 content="" current="" dir tmp
+  case "$path" in /*) ;; *) die "write_file needs an absolute path, not $path" ;; esac
+  dir=${path%/*}
   # bash reads the content and the file itself (`read -d ''` reads to the end: only a NUL, which
-  # no configuration file holds, would stop it early), so an unchanged file costs no process.
+  # no configuration file here holds, in the content or in the file, would stop it early), so an
+  # unchanged file costs no process. `read` fails alike at the end and on an error, so content
+  # that came out empty, which no caller writes, is taken for a failed read.
   IFS= read -r -d '' content || true
+  [ -n "$content" ] || die "could not write $path: no content could be read"
   if [ -f "$path" ]; then
     IFS= read -r -d '' current <"$path" || true
     if [ "$content" = "$current" ]; then return 1; fi
@@ -65,7 +70,7 @@ write_file() {
   # Callers test the result (`if write_file ...`, `|| true`), which turns `set -e` off in here:
   # every step that can fail says so itself, or a failed write would read as "already right".
   tmp=$(mktemp) || die "could not write $path: no temporary file"
-  if ! printf '%s' "$content" >"$tmp" || { [ ! -d "${path%/*}" ] && ! mkdir -p "${path%/*}"; } || ! install -m "$mode" "$tmp" "$path"; then
+  if ! printf '%s' "$content" >"$tmp" || { [ ! -d "${dir:-/}" ] && ! mkdir -p "$dir"; } || ! install -m "$mode" "$tmp" "$path"; then
     rm -f "$tmp"
     die "could not write $path"
   fi
@@ -97,6 +102,12 @@ leave_adopted_alone() {
     log "$1: this node runs in a kubeadm cluster istio-lab did not build; leaving it as it is"
     exit 0
   fi
+}
+
+# was_in_cluster: the machine runs in a Kubernetes cluster (kubelet.conf) or istio-lab made it a
+# node (its marker): not a fresh VM, so never one to make a template of.
+was_in_cluster() {
+  [ -f "$KUBE_DIR/kubelet.conf" ] || [ -f "$BUILT_MARKER" ]
 }
 
 # ensure_service UNIT: enabled and running.

@@ -20,7 +20,11 @@ for image in $IMAGES; do
   if timeout "${PULL_TIMEOUT:-300}" crictl pull "$image" >/dev/null; then
     log "pulled $image"
   else
-    log "could not pull $image now (or not within ${PULL_TIMEOUT:-300}s); the kubelet pulls it when a pod needs it"
+    if [ "${REQUIRE_ALL:-0}" = 1 ]; then
+      log "could not pull $image (or not within ${PULL_TIMEOUT:-300}s)"
+    else
+      log "could not pull $image now (or not within ${PULL_TIMEOUT:-300}s); the kubelet pulls it when a pod needs it"
+    fi
     left=$((left + 1))
   fi
 done

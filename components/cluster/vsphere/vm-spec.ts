@@ -32,7 +32,8 @@ export function templateDisk(template: Pick<GetVirtualMachineResult, "disks">, v
   }
   const diskGb = vsphere.diskGb ?? fullCloneDiskGb;
   if (first && first.size > diskGb) {
-    throw diskError("istio-lab:cluster.vsphere.diskGb", `is ${diskGb}, smaller than the template's ${first.size} GB disk; a clone cannot shrink it`);
+    const value = vsphere.diskGb === undefined ? `unset, so ${diskGb} (the default)` : `${diskGb}`;
+    throw diskError("istio-lab:cluster.vsphere.diskGb", `is ${value}, smaller than the template's ${first.size} GB disk; a clone cannot shrink it: set it to ${first.size} or more`);
   }
   return { label: "disk0", size: diskGb, ...provisioning };
 }

@@ -91,7 +91,9 @@ setup() {
   assert_call '^kubeadm reset -f$'
   assert_call '^ip link delete cni0$'
   assert_call '^ip link delete flannel.1$'
-  [ ! -e "$ROOT/etc/cni/net.d" ] && [ ! -e "$ROOT/var/lib/cni" ] && [ ! -e "$ROOT/root/.kube/config" ]
+  [ ! -e "$ROOT/etc/cni/net.d" ]
+  [ ! -e "$ROOT/var/lib/cni" ]
+  [ ! -e "$ROOT/root/.kube/config" ]
   diff <(printf '%s\n' '*filter' ':INPUT ACCEPT [0:0]' '-A INPUT -p tcp --dport 2222 -j ACCEPT' 'COMMIT') "$FAKE_STATE/iptables"
 }
 
@@ -112,7 +114,8 @@ setup() {
   [ "$status" -eq 0 ]
   [[ "$output" == *"not set up by istio-lab"* ]]
   refute_call "$mutating"
-  [ -e "$ROOT/etc/cni/net.d/10-flannel.conflist" ] && [ ! -e "$ROOT/etc/kubernetes/istio-lab" ]
+  [ -e "$ROOT/etc/cni/net.d/10-flannel.conflist" ]
+  [ ! -e "$ROOT/etc/kubernetes/istio-lab" ]
 }
 
 @test "first contact bounds cloud-init's wait and stops clearly when it never ends" {
@@ -140,10 +143,25 @@ setup() {
   # shellcheck disable=SC2016 # expanded by the inner bash
   write() { bash -c '. "$0/lib.sh"; if write_file "$ROOT/etc/conf" 0640 < <(printf "$1"); then echo wrote; else echo kept; fi' "$SCRIPTS" "$1" 2>/dev/null; }
   [ "$(write 'a  b\n')" = kept ]
-  [ "$(write 'a  b\n\n')" = wrote ] && [ "$(cat -A "$ROOT/etc/conf")" = "$(printf 'a  b$\n$')" ]
-  [ "$(write 'a  b')" = wrote ] && [ "$(cat -A "$ROOT/etc/conf")" = 'a  b' ]
-  [ "$(write 'a b')" = wrote ] && [ "$(stat -c %a "$ROOT/etc/conf")" = 640 ]
+  [ "$(write 'a  b\n\n')" = wrote ]
+  [ "$(cat -A "$ROOT/etc/conf")" = "$(printf 'a  b$\n$')" ]
+  [ "$(write 'a  b')" = wrote ]
+  [ "$(cat -A "$ROOT/etc/conf")" = 'a  b' ]
+  [ "$(write 'a b')" = wrote ]
+  [ "$(stat -c %a "$ROOT/etc/conf")" = 640 ]
   [ "$(write 'a b')" = kept ]
+}
+
+@test "a file write with no content (stdin closed or unreadable) or a relative path stops the script" {
+  mkdir -p "$ROOT/etc" && printf 'kept\n' >"$ROOT/etc/conf"
+  run bash -c '. "$0/lib.sh"; write_file "$ROOT/etc/conf" 0644 <&-; echo "went on"' "$SCRIPTS"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"could not write $ROOT/etc/conf: no content could be read"* ]]
+  [[ "$output" != *"went on"* ]]
+  [ "$(cat "$ROOT/etc/conf")" = kept ]
+  run bash -c '. "$0/lib.sh"; write_file etc/conf 0644 <<<x; echo "went on"' "$SCRIPTS"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"write_file needs an absolute path, not etc/conf"* ]]
 }
 
 @test "a file write that fails stops the script, even where the caller tests the result" {

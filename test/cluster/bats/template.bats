@@ -17,19 +17,27 @@ identity_kept() {
   [ -s "$ROOT/etc/machine-id" ] && [ -e "$ROOT/etc/ssh/ssh_host_ed25519_key" ]
 }
 
-@test "pulls kubeadm's images, cleans cloud-init, schedules the poweroff, then empties the machine-id and removes the host keys" {
+# The line at which a call matching REGEX was logged.
+call_line() { calls | grep -n -E -e "$1" | head -n 1 | cut -d: -f1; }
+
+@test "pulls kubeadm's images, schedules the poweroff, then cleans cloud-init, empties the machine-id and removes the host keys" {
   run_script seal-template K8S_VERSION=1.36.4
   [ "$status" -eq 0 ]
-  [ "$(calls | grep -n '^kubeadm config images pull --kubernetes-version v1.36.4$' | cut -d: -f1)" -lt "$(calls | grep -n '^cloud-init clean --logs$' | cut -d: -f1)" ]
-  [ "$(calls | tail -n 1)" = "systemd-run --on-active=5 systemctl poweroff" ]
-  [ -e "$ROOT/etc/machine-id" ] && [ ! -s "$ROOT/etc/machine-id" ]
+  pull=$(call_line '^kubeadm config images pull --kubernetes-version v1.36.4$')
+  poweroff=$(call_line '^systemd-run --on-active=5 systemctl poweroff$')
+  clean=$(call_line '^cloud-init clean --logs$')
+  [ -n "$pull" ]
+  [ "$pull" -lt "$poweroff" ]
+  [ "$poweroff" -lt "$clean" ]
+  [ -e "$ROOT/etc/machine-id" ]
+  [ ! -s "$ROOT/etc/machine-id" ]
   [ -z "$(find "$ROOT/etc/ssh" -name 'ssh_host_*')" ]
   [ -e "$ROOT/etc/ssh/sshd_config" ]
   [[ "$output" == *"sealed"* ]]
 }
 
 @test "pulls from the image mirror when one is set, bounded in time" {
-  run_script seal-template K8S_VERSION=1.36.4 IMAGE_REPOSITORY=mirror.example.com/k8s PULL_TIMEOUT=42
+  run_script seal-template K8S_VERSION=1.36.4 IMAGE_REPOSITORY=mirror.example.com/k8s KUBEADM_PULL_TIMEOUT=42
   [ "$status" -eq 0 ]
   assert_call '^timeout 42 kubeadm config images pull --kubernetes-version v1.36.4 --image-repository mirror.example.com/k8s$'
 }
@@ -44,22 +52,29 @@ identity_kept() {
   assert_call '^systemd-run --on-active=5 systemctl poweroff$'
 }
 
-@test "refuses a machine that runs in a cluster, changing nothing" {
+@test "refuses a machine that runs in a cluster or that istio-lab made a node, changing nothing" {
   mkdir -p "$ROOT/etc/kubernetes" && touch "$ROOT/etc/kubernetes/kubelet.conf"
   run_script seal-template K8S_VERSION=1.36.4
   [ "$status" -eq 1 ]
   [[ "$output" == *"runs in a Kubernetes cluster"* ]]
+  rm "$ROOT/etc/kubernetes/kubelet.conf"
+  built_by_istio_lab
+  run_script seal-template K8S_VERSION=1.36.4
+  [ "$status" -eq 1 ]
   identity_kept
   refute_call '^kubeadm|^cloud-init|^systemd-run'
 }
 
 @test "a pull that fails or runs out of time stops before anything is removed, and the VM stays up" {
-  echo 1 >"$FAKE_STATE/fail-timeout-kubeadm"
-  run_script seal-template K8S_VERSION=1.36.4
-  [ "$status" -eq 1 ]
-  [[ "$output" == *"kubeadm could not pull its images for v1.36.4 within 900s"* ]]
-  identity_kept
-  refute_call '^cloud-init|^systemd-run'
+  for failure in timeout-kubeadm kubeadm-pull; do
+    echo 1 >"$FAKE_STATE/fail-$failure"
+    : >"$CALLS"
+    run_script seal-template K8S_VERSION=1.36.4
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"kubeadm could not pull its images for v1.36.4 within 900s"* ]]
+    identity_kept
+    refute_call '^cloud-init|^systemd-run'
+  done
 }
 
 @test "gives D-Bus's machine-id file way to a link to the emptied one, so clones do not share it; a link stays" {
@@ -73,12 +88,13 @@ identity_kept() {
   [ "$(readlink "$ROOT/var/lib/dbus/machine-id")" = /etc/machine-id ]
 }
 
-@test "a poweroff that cannot be scheduled stops before the identity goes, so the VM stays reachable" {
+@test "a poweroff that cannot be scheduled stops before the identity goes, cloud-init's state included" {
   echo 1 >"$FAKE_STATE/fail-systemd-run"
   run_script seal-template K8S_VERSION=1.36.4
   [ "$status" -eq 1 ]
   [[ "$output" == *"could not schedule the poweroff; nothing of the machine's identity was removed"* ]]
   identity_kept
+  refute_call '^cloud-init'
 }
 
 @test "needs K8S_VERSION" {
