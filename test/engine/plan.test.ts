@@ -78,6 +78,20 @@ describe("replacements", () => {
     expect(names(plan.replace)).toEqual(expect.arrayContaining(["linux-node1-access", "control-plane-init", "linux-node2-join-command", "linux-node2-join"]));
   });
 
+  it("turning linked clones off replaces every VM (a change under clone), as the README warns", async () => {
+    const full = edit(dev, "istio-lab:cluster", (c) => {
+      c.vsphere.linkedClone = false;
+    });
+    const plan = planUpdate(await renderStackConfig(dev), await renderStackConfig(full));
+    const vms = plan.replace.filter((r) => r.resource.type === "vsphere:index/virtualMachine:VirtualMachine");
+    expect(vms.map((r) => [r.resource.name, r.deleteBeforeReplace])).toEqual([
+      ["linux-node1", true],
+      ["linux-node2", true],
+      ["linux-node3", true],
+    ]);
+    expect(vms[0].because).toContain("clone.linkedClone");
+  });
+
   it("a node's new address replaces its VM, which the provider alone would only update", async () => {
     const moved = edit(dev, "istio-lab:cluster", (c) => (c.nodes[2].ip = "192.168.56.14"));
     const plan = planUpdate(await renderStackConfig(dev), await renderStackConfig(moved));
