@@ -1,10 +1,13 @@
 // The bench's statistics (paired ratios that a busy machine does not move) and the critical path
 // of a first `pulumi up`: the graph the engine waits by, through the edges the mock can see (ids,
 // providers, dependsOn of a resource and its ancestors) and the ones listed by hand.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { judgePairs, spread } from "../../tools/bench";
-import { criticalPath, dependencyGraph, preparedTemplateDurations, stepDuration, type StepDuration } from "../../tools/lib/critical-path";
-import type { Rendered, RenderedResource } from "../../tools/lib/mock-engine";
+import { criticalPath, dependencyGraph, preparedTemplateDurations, stepDuration, stepDurations, verifyMinutes, type StepDuration } from "../../tools/lib/critical-path";
+import { renderConfig, type Rendered, type RenderedResource } from "../../tools/lib/mock-engine";
+import { readStackFileForRender } from "../../tools/lib/stack-file";
 import { layerOf } from "../../tools/lib/plan";
 import { renderFile } from "../harness";
 
@@ -158,6 +161,19 @@ describe("the critical path", () => {
   it("gives the smoke check its warm time on dev, whose nodes pulled Flannel's images before they joined", async () => {
     const smoke = criticalPath(await renderFile("Pulumi.dev.yaml")).steps.find((s) => s.resource.name === "smoke-check");
     expect(smoke).toMatchObject({ minutes: 1, basis: expect.stringMatching(/; images already pulled$/) });
+  });
+
+  it("gives the README's figures: dev with linked clones, full clones and a prepared template, and local, to a verified lab", async () => {
+    const total = (rendered: Rendered, table = stepDurations) => Math.round(criticalPath(rendered, table).minutes + verifyMinutes);
+    const dev = await renderFile("Pulumi.dev.yaml");
+    const { config } = readStackFileForRender("Pulumi.dev.yaml");
+    const cluster = JSON.parse(config.values["istio-lab:cluster"]);
+    const fullClones = await renderConfig({ ...config, values: { ...config.values, "istio-lab:cluster": JSON.stringify({ ...cluster, vsphere: { ...cluster.vsphere, linkedClone: false } }) } });
+    const [linked, full, prepared, local] = [total(dev), total(fullClones), total(dev, preparedTemplateDurations), total(await renderFile("Pulumi.local.yaml"))];
+    const readme = fs.readFileSync(path.join(__dirname, "../../README.md"), "utf8").replace(/\s+/g, " ");
+    expect(readme).toContain(`about ${linked} min with linked clones of a plain template, ${full} with full clones, and about ${prepared} from a template`);
+    expect(readme).toContain(`about ${local} min for \`local\``);
+    expect(readme).toContain(`at about ${prepared} min to a verified lab instead of ${linked}`);
   });
 
   it("has a stated duration for every step of the example stacks", async () => {
