@@ -6,7 +6,7 @@
 // the same idempotent steps run on every node and have nearly nothing left to do.
 // tools/prepare-template.ts runs it as a process; tests run it in theirs.
 import { spawn } from "node:child_process";
-import { preparationStepMinutes } from "../../components/cluster/nodes/scripts";
+import { nodeScript, preparationStepMinutes, scriptCommand } from "../../components/cluster/nodes/scripts";
 import { parseToolArgs, type ToolIo } from "./tool-args";
 
 const usage = "usage: npm run prepare-template -- <Pulumi.<stack>.yaml> <address of the VM to prepare>";
@@ -16,6 +16,36 @@ export const templateMachineName = "istio-lab-template";
 
 /** One script run on the VM; resolves with the remote command's exit code. */
 export type RunRemote = (target: RemoteTarget, commandText: string) => Promise<number>;
+
+export interface RemoteTarget {
+  address: string;
+  user: string;
+  port: number;
+}
+
+/**
+ * ssh with the user's own keys and agent, never a prompt; a first connection records the VM's host
+ * key (which seal-template.sh then removes). A VM that does not answer within 30 s, or stops
+ * answering for two minutes, ends the step.
+ */
+export const sshArgs = (target: RemoteTarget, commandText: string) => [
+  "-o",
+  "BatchMode=yes",
+  "-o",
+  "StrictHostKeyChecking=accept-new",
+  "-o",
+  "ConnectTimeout=30",
+  "-o",
+  "ServerAliveInterval=30",
+  "-o",
+  "ServerAliveCountMax=4",
+  "-p",
+  String(target.port),
+  "-l",
+  target.user,
+  target.address,
+  commandText,
+];
 
 /**
  * A step's bound: on the VM, coreutils' `timeout` stops the script after the node steps' own bound
@@ -52,36 +82,6 @@ export function sshRunner(err: (text: string) => void, options: { command?: stri
       });
     });
 }
-
-export interface RemoteTarget {
-  address: string;
-  user: string;
-  port: number;
-}
-
-/**
- * ssh with the user's own keys and agent, never a prompt; a first connection records the VM's host
- * key (which seal-template.sh then removes). A VM that does not answer, or stops answering, ends
- * the step within minutes; each script bounds its own waits.
- */
-export const sshArgs = (target: RemoteTarget, commandText: string) => [
-  "-o",
-  "BatchMode=yes",
-  "-o",
-  "StrictHostKeyChecking=accept-new",
-  "-o",
-  "ConnectTimeout=30",
-  "-o",
-  "ServerAliveInterval=30",
-  "-o",
-  "ServerAliveCountMax=4",
-  "-p",
-  String(target.port),
-  "-l",
-  target.user,
-  target.address,
-  commandText,
-];
 
 /**
  * Runs the steps in order and stops at the first that fails: 0 when the VM is sealed, 1 for a bad
@@ -122,7 +122,6 @@ export async function runPrepareTemplate(argv: readonly string[], io: ToolIo, ru
     io.err(`istio-lab:cluster.source is ${cluster.source}: a template is cloned only by source vsphere\n`);
     return 1;
   }
-  const { nodeScript, scriptCommand } = await import("../../components/cluster/nodes/scripts");
   const steps = [
     // First contact (boot and cloud-init done), then a lab node given by mistake is refused
     // before any step renames or rewrites it.
