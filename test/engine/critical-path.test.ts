@@ -173,7 +173,7 @@ describe("the critical path", () => {
     const readme = fs.readFileSync(path.join(__dirname, "../../README.md"), "utf8").replace(/\s+/g, " ");
     expect(readme).toContain(`about ${linked} min with linked clones of a plain template, ${full} with full clones, and about ${prepared} from a template`);
     expect(readme).toContain(`about ${local} min for \`local\``);
-    expect(readme).toContain(`at about ${prepared} min to a verified lab instead of ${linked}`);
+    expect(readme).toContain(`about ${prepared} min to a verified \`dev\` lab instead of ${linked}`);
   });
 
   it("has a stated duration for every step of the example stacks", async () => {
