@@ -64,15 +64,15 @@ describe("replacements", () => {
     expect(plan).toEqual({ create: [], update: [], replace: [], delete: [] });
   });
 
+  /** The VMs a plan replaces; a change under clone replaces every dev VM, each deleted first. */
+  const replacedVms = (plan: ReturnType<typeof planUpdate>) => plan.replace.filter((r) => r.resource.type === "vsphere:index/virtualMachine:VirtualMachine");
+  const everyVmDeletedFirst = ["linux-node1", "linux-node2", "linux-node3"].map((name) => [name, true]);
+
   it("a change under clone replaces every VM, deleting each first, and with it each node's steps", async () => {
     const renamed = edit(dev, "istio-lab:cluster", (c) => (c.network.domain = "lab.example.org"));
     const plan = planUpdate(await renderStackConfig(dev), await renderStackConfig(renamed));
-    const vms = plan.replace.filter((r) => r.resource.type === "vsphere:index/virtualMachine:VirtualMachine");
-    expect(vms.map((r) => [r.resource.name, r.deleteBeforeReplace])).toEqual([
-      ["linux-node1", true],
-      ["linux-node2", true],
-      ["linux-node3", true],
-    ]);
+    const vms = replacedVms(plan);
+    expect(vms.map((r) => [r.resource.name, r.deleteBeforeReplace])).toEqual(everyVmDeletedFirst);
     expect(vms[0].because).toContain("clone.customize.linuxOptions.domain");
     // The new VM's id is new, so every step keyed on it runs again, the joins included.
     expect(names(plan.replace)).toEqual(expect.arrayContaining(["linux-node1-access", "control-plane-init", "linux-node2-join-command", "linux-node2-join"]));
@@ -82,13 +82,8 @@ describe("replacements", () => {
     const full = edit(dev, "istio-lab:cluster", (c) => {
       c.vsphere.linkedClone = false;
     });
-    const plan = planUpdate(await renderStackConfig(dev), await renderStackConfig(full));
-    const vms = plan.replace.filter((r) => r.resource.type === "vsphere:index/virtualMachine:VirtualMachine");
-    expect(vms.map((r) => [r.resource.name, r.deleteBeforeReplace])).toEqual([
-      ["linux-node1", true],
-      ["linux-node2", true],
-      ["linux-node3", true],
-    ]);
+    const vms = replacedVms(planUpdate(await renderStackConfig(dev), await renderStackConfig(full)));
+    expect(vms.map((r) => [r.resource.name, r.deleteBeforeReplace])).toEqual(everyVmDeletedFirst);
     expect(vms[0].because).toContain("clone.linkedClone");
   });
 
