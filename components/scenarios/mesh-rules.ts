@@ -28,6 +28,9 @@ function serviceOf(view: MeshView, host: string): ServiceView | undefined {
   return view.services.find((s) => s.name === serviceName(host));
 }
 
+/** Whether a label selector (matchLabels, a Service's or a Gateway's selector) selects a pod with these labels. */
+const selects = (selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+
 const serviceList = (view: MeshView) => view.services.map((s) => s.name).join(", ") || "none";
 
 /**
@@ -71,8 +74,7 @@ export const routedSubsetsSelectPods: MeshRule = (view) => {
     const definition = rules.filter((dr) => serviceName(dr.spec.host) === serviceName(host)).flatMap((dr) => dr.spec.subsets ?? []).find((s) => s.name === subset);
     if (!subset || !service || !definition) return []; // reported by the rules above
     const wanted = { ...service.selector, ...definition.labels };
-    const selects = view.pods.some((pod) => Object.entries(wanted).every(([k, v]) => pod.labels[k] === v));
-    if (selects) return [];
+    if (view.pods.some((pod) => selects(wanted, pod.labels))) return [];
     const labels = Object.entries(wanted).map(([k, v]) => `${k}=${v}`).join(",");
     return [{ resource: vs, field: `${field}.subset`, message: `subset ${subset} of ${host} (${labels}) selects no deployed workload; requests to it get 503` }];
   });
@@ -137,7 +139,7 @@ const shownLabels = (labels: Readonly<Record<string, string>>) => Object.entries
 export const gatewaysMatchAMeshGateway: MeshRule = (view) =>
   ofKind(view.resources, "Gateway").flatMap((gw) => {
     const resource = `Gateway/${gw.name}`;
-    const served = view.gateways.find((g) => Object.entries(gw.spec.selector).every(([k, v]) => g.podLabels[k] === v));
+    const served = view.gateways.find((g) => selects(gw.spec.selector, g.podLabels));
     if (!served) {
       const installed = view.gateways.map((g) => `${g.release} with ${shownLabels({ istio: g.podLabels.istio })}`).join(", ");
       return [{ resource, field: "spec.selector", message: `${shownLabels(gw.spec.selector)} matches the pods of no gateway the mesh installs (${installed}); no gateway would serve it` }];
@@ -180,7 +182,7 @@ export const selectorsSelectWorkloads: MeshRule = (view) => {
     if (!labels) return [];
     // A selector selects pods of its own namespace only: the gateway's, or the scenario's.
     const candidates = policy.inGatewayNamespace ? view.gateways.map((g) => g.podLabels) : view.pods.map((pod) => pod.labels);
-    if (candidates.some((pod) => Object.entries(labels).every(([k, v]) => pod[k] === v))) return [];
+    if (candidates.some((pod) => selects(labels, pod))) return [];
     const shown = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(", ");
     const what = policy.inGatewayNamespace ? "selects none of the gateways' pods, the only workloads of the gateway's namespace" : "selects no workload of the scenario";
     return [{ resource: `${policy.kind}/${policy.name}`, field, message: `${shown} ${what}; it would apply to nothing` }];
@@ -194,7 +196,7 @@ export const selectorsSelectWorkloads: MeshRule = (view) => {
  */
 export const claimMatchesAtAValidatingGateway: MeshRule = (view) => {
   const gatewayValidates = ofKind(view.resources, "RequestAuthentication").some(
-    (r) => r.inGatewayNamespace && Object.entries(r.spec.selector?.matchLabels ?? {}).every(([k, v]) => ingressGateway.podLabels[k] === v),
+    (r) => r.inGatewayNamespace && selects(r.spec.selector?.matchLabels ?? {}, ingressGateway.podLabels),
   );
   return ofKind(view.resources, "VirtualService").flatMap((vs) =>
     (vs.spec.http ?? []).flatMap((http, i) =>
@@ -297,7 +299,7 @@ export const localitiesExist: MeshRule = (view) =>
   localityPolicies(view).flatMap(({ resource, field, setting, host }) => {
     // The endpoints of the rule's host, not every pod: the client's locality is no destination.
     const selector = view.services.find((svc) => svc.name === host)?.selector ?? {};
-    const endpoints = view.pods.filter((p) => Object.entries(selector).every(([k, v]) => p.labels[k] === v));
+    const endpoints = view.pods.filter((p) => selects(selector, p.labels));
     const localities = endpoints.flatMap((p) => (p.labels[localityLabel] ? [p.labels[localityLabel].split(".")] : []));
     if (localities.length === 0) return [];
     const exists = (pattern: string) => {
