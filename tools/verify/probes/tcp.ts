@@ -28,6 +28,9 @@ export function tcpCommand(port: number, connections: number, timeoutSeconds: nu
   return ["sh", "-c", `for i in $(seq ${connections}); do echo "${answerMark}$( (echo ${tcpMessage}; sleep 1) | nc -w ${timeoutSeconds} ${host} ${port})"; done`];
 }
 
+/** Each nc's bound in seconds: the run's timeout, from 1 to 5. */
+const perConnectionSeconds = (ctx: ProbeContext) => Math.max(1, Math.min(5, Math.floor(ctx.timeoutMs / 1000)));
+
 /** How long `connections` of them may take: the second each keeps its input open, and its bound. */
 const tcpBudgetMs = (connections: number, perConnection: number) => connections * (perConnection + 1) * 1000 + 5000;
 
@@ -46,7 +49,7 @@ export function tcpAnswers(stdout: string, prefixes: Record<string, string>, con
 export async function runTcp(ctx: ProbeContext, probe: TcpProbe): Promise<Check[]> {
   const n = ctx.requests ?? probe.connections;
   const cluster = await ctx.cluster();
-  const perConnection = Math.max(1, Math.min(5, Math.floor(ctx.timeoutMs / 1000)));
+  const perConnection = perConnectionSeconds(ctx);
   const result = await cluster.exec({ deployment: probe.from, container: clientContainers[probe.from] }, tcpCommand(probe.port, n, perConnection), ctx.deadline.budget(tcpBudgetMs(n, perConnection)));
   const versions = [...new Set(Object.values(probe.prefixes))];
   return [judgeShares("tcp-echo versions", tcpAnswers(result.stdout, probe.prefixes, n), versions, probe.expected, probe.tolerance)];
@@ -58,7 +61,7 @@ export const connectTitle = (probe: ConnectProbe) =>
 /** Connections to a Service port or a pod's address, all answered or none, as the probe says. */
 export async function runConnect(ctx: ProbeContext, probe: ConnectProbe): Promise<Check[]> {
   const cluster = await ctx.cluster();
-  const perConnection = Math.max(1, Math.min(5, Math.floor(ctx.timeoutMs / 1000)));
+  const perConnection = perConnectionSeconds(ctx);
   const host = "service" in probe.to ? probe.to.service : await cluster.podIp({ deployment: probe.to.pod }, ctx.deadline.budget(ctx.timeoutMs));
   const result = await cluster.exec(
     { deployment: probe.from, container: clientContainers[probe.from] },
