@@ -4,7 +4,7 @@
 // (ScenarioSpec.egressGateway); its release name, pod labels, ports and Service host are written
 // here once, for the mesh, the analyzer and verify.
 import { logicalName } from "../logical-name";
-import { istioProfile } from "./istio";
+import { gatewayChartValues } from "./gateway-chart";
 import { istioNamespace } from "./istio-namespace";
 
 export const egressGateway = {
@@ -23,19 +23,12 @@ export const egressGateway = {
  */
 export const egressGatewayResource = logicalName("HelmRelease", istioNamespace, egressGateway.release);
 
-/** Helm values: the demo profile, and a Service no one outside the cluster reaches. */
+/** Helm values: a Service no one outside the cluster reaches. */
 export function egressGatewayValues(): Record<string, unknown> {
   const { ports } = egressGateway;
-  return {
-    profile: istioProfile,
-    service: {
-      type: "ClusterIP",
-      ports: [
-        { name: "status-port", port: ports.status, protocol: "TCP", targetPort: ports.status },
-        { name: "http2", port: ports.http, protocol: "TCP", targetPort: ports.http },
-        { name: "https", port: ports.https, protocol: "TCP", targetPort: ports.https },
-      ],
-    },
-    autoscaling: { enabled: false },
-  };
+  return gatewayChartValues("ClusterIP", [
+    { name: "status-port", port: ports.status },
+    { name: "http2", port: ports.http },
+    { name: "https", port: ports.https },
+  ]);
 }

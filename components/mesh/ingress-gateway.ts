@@ -4,7 +4,7 @@
 // against it, and the stack outputs point at it.
 import type { NodePortEntry } from "../cluster/cluster";
 import type { LabConfig } from "../config";
-import { istioProfile } from "./istio";
+import { gatewayChartValues } from "./gateway-chart";
 import { istioNamespace } from "./istio-namespace";
 
 export const ingressGateway = {
@@ -30,23 +30,15 @@ export const gatewayServerPorts: readonly number[] = [ingressGateway.ports.http,
 
 /** Helm values: the chart's Service ports, with the HTTP node port pinned so the lab URL is stable. */
 export function gatewayValues(mesh: LabConfig["mesh"]): Record<string, unknown> {
-  const { serviceType } = mesh.ingress;
   const { ports } = ingressGateway;
-  const withNodePort = serviceType !== "ClusterIP";
-  return {
-    profile: istioProfile,
-    service: {
-      type: serviceType,
-      ports: [
-        { name: "status-port", port: ports.status, protocol: "TCP", targetPort: ports.status },
-        { name: "http2", port: ports.http, protocol: "TCP", targetPort: ports.http, ...(withNodePort ? { nodePort: gatewayNodePort(mesh) } : {}) },
-        { name: "https", port: ports.https, protocol: "TCP", targetPort: ports.https },
-        // The demo profile's TCP port, which the TCP tasks' Gateways listen on (tcp-echo-all-v1.yaml).
-        { name: "tcp", port: ports.tcp, protocol: "TCP", targetPort: ports.tcp },
-      ],
-    },
-    autoscaling: { enabled: false },
-  };
+  const withNodePort = mesh.ingress.serviceType !== "ClusterIP";
+  return gatewayChartValues(mesh.ingress.serviceType, [
+    { name: "status-port", port: ports.status },
+    { name: "http2", port: ports.http, ...(withNodePort && { nodePort: gatewayNodePort(mesh) }) },
+    { name: "https", port: ports.https },
+    // The demo profile's TCP port, which the TCP tasks' Gateways listen on (tcp-echo-all-v1.yaml).
+    { name: "tcp", port: ports.tcp },
+  ]);
 }
 
 /** The gateway's HTTP node port: the stack's, or the tutorials' default. */
