@@ -246,3 +246,10 @@ export function routeRules(spec: VirtualServiceSpec): { field: string; route: HT
 
 /** `reviews`, `reviews.bookinfo` and `reviews.bookinfo.svc.cluster.local` all name Service reviews. */
 export const serviceName = (host: string) => host.split(".")[0];
+
+/** The subsets the DestinationRules among `resources` define for a host's Service. */
+export function subsetsOf(resources: readonly IstioResource[], host: string): Subset[] {
+  return ofKind(resources, "DestinationRule")
+    .filter((dr) => serviceName(dr.spec.host) === serviceName(host))
+    .flatMap((dr) => dr.spec.subsets ?? []);
+}

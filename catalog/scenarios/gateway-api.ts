@@ -9,7 +9,7 @@
 //   VirtualService routes through or whose traffic policy matters. A subset-only DestinationRule goes.
 import type { AppSpec } from "../apps/app-spec";
 import type { BackendRef, GatewayApiResource, HTTPRouteMatch, HTTPRouteRule, Listener, VersionService } from "../gateway-api-resources";
-import { ofKind, serviceName, type Destination, type HTTPRoute, type HTTPRouteDestination, type IstioResource, type VirtualServiceSpec } from "../istio-resources";
+import { ofKind, serviceName, subsetsOf, type Destination, type HTTPRoute, type HTTPRouteDestination, type IstioResource, type VirtualServiceSpec } from "../istio-resources";
 import type { ScenarioName } from "./names";
 import type { ScenarioSpec } from "./scenario-spec";
 
@@ -74,13 +74,12 @@ function matchesOf(route: HTTPRoute): HTTPRouteMatch[] | undefined {
 /** The Gateway API form of one scenario, made from its Istio form; throws on what has none (a catalog mistake, caught by the tests). */
 export function inGatewayApi(spec: ScenarioSpec, apps: readonly AppSpec[]): ScenarioSpec {
   const versionServices = new Map<string, VersionService>();
-  const rules = ofKind(spec.resources, "DestinationRule");
   /** A destination as a backendRef: a subset is the per-version Service with the host's port. */
   const backend = (d: Destination, weight?: number): BackendRef => {
     const host = serviceName(d.host);
     const port = servicePort(apps, host, d.port?.number);
     if (!d.subset) return { name: host, port, ...(weight !== undefined && { weight }) };
-    const labels = rules.filter((r) => serviceName(r.spec.host) === host).flatMap((r) => r.spec.subsets ?? []).find((s) => s.name === d.subset)?.labels;
+    const labels = subsetsOf(spec.resources, host).find((s) => s.name === d.subset)?.labels;
     if (!labels) throw new Error(`subset ${d.subset} of ${host} is not defined`);
     const name = `${host}-${d.subset}`;
     versionServices.set(name, { name, app: host, selector: { app: host, ...labels } });

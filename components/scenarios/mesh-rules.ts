@@ -2,7 +2,7 @@
 // lab would then get wrong (503s, dead listeners, silently ignored policies).
 import { localityLabel } from "../../catalog/apps/helloworld";
 import { ingressGateway } from "../mesh/ingress-gateway";
-import { ofKind, routeRules, serviceName, type Destination, type HTTPRoute } from "../../catalog/istio-resources";
+import { ofKind, routeRules, serviceName, subsetsOf, type Destination, type HTTPRoute } from "../../catalog/istio-resources";
 import { gatewayApiRules } from "./gateway-api-rules";
 import type { Finding, MeshView, ServiceView } from "./mesh-view";
 
@@ -56,29 +56,25 @@ export const destinationHostsAreServices: MeshRule = (view) =>
     return [];
   });
 
-export const subsetsAreDefined: MeshRule = (view) => {
-  const rules = ofKind(view.resources, "DestinationRule");
-  return routedDestinations(view).flatMap(({ vs, field, destination: { host, subset } }) => {
+export const subsetsAreDefined: MeshRule = (view) =>
+  routedDestinations(view).flatMap(({ vs, field, destination: { host, subset } }) => {
     if (!subset) return [];
-    const defined = rules.filter((dr) => serviceName(dr.spec.host) === serviceName(host)).flatMap((dr) => dr.spec.subsets ?? []);
+    const defined = subsetsOf(view.resources, host);
     if (defined.some((s) => s.name === subset)) return [];
     const known = defined.length > 0 ? `defined subsets: ${defined.map((s) => s.name).join(", ")}` : `no DestinationRule has host ${host}`;
     return [{ resource: vs, field: `${field}.subset`, message: `subset ${subset} of ${host} is not defined by any DestinationRule (${known}); requests to it get 503` }];
   });
-};
 
-export const routedSubsetsSelectPods: MeshRule = (view) => {
-  const rules = ofKind(view.resources, "DestinationRule");
-  return routedDestinations(view).flatMap(({ vs, field, destination: { host, subset } }) => {
+export const routedSubsetsSelectPods: MeshRule = (view) =>
+  routedDestinations(view).flatMap(({ vs, field, destination: { host, subset } }) => {
     const service = serviceOf(view, host);
-    const definition = rules.filter((dr) => serviceName(dr.spec.host) === serviceName(host)).flatMap((dr) => dr.spec.subsets ?? []).find((s) => s.name === subset);
+    const definition = subsetsOf(view.resources, host).find((s) => s.name === subset);
     if (!subset || !service || !definition) return []; // reported by the rules above
     const wanted = { ...service.selector, ...definition.labels };
     if (view.pods.some((pod) => selects(wanted, pod.labels))) return [];
     const labels = Object.entries(wanted).map(([k, v]) => `${k}=${v}`).join(",");
     return [{ resource: vs, field: `${field}.subset`, message: `subset ${subset} of ${host} (${labels}) selects no deployed workload; requests to it get 503` }];
   });
-};
 
 export const weightsSumTo100: MeshRule = (view) =>
   ofKind(view.resources, "VirtualService").flatMap((vs) =>
