@@ -43,10 +43,7 @@ export function renderApp(app: AppSpec, { namespace, imageRegistry }: RenderCont
       service: {
         name: app.app,
         args: {
-          // pulumi-kubernetes would hold the Service until its endpoints have ready pods
-          // (provider/pkg/await/service.go), and with it every Istio object routed to it; the
-          // Deployments' own rollout await already reports a pod that never gets ready.
-          metadata: { name: app.app, namespace, labels: service.labels, annotations: { "pulumi.com/skipAwait": "true" } },
+          metadata: { name: app.app, namespace, labels: service.labels, annotations: noEndpointsAwait },
           spec: { selector: { app: app.app }, ports: servicePorts(service) },
         },
       },
@@ -54,6 +51,13 @@ export function renderApp(app: AppSpec, { namespace, imageRegistry }: RenderCont
     deployments: app.versions.map((version) => ({ name: version.deployment, args: deployment(app, version, namespace, imageRegistry) })),
   };
 }
+
+/**
+ * On every Service of the samples: pulumi-kubernetes would otherwise hold a Service until its
+ * endpoints have ready pods (provider/pkg/await/service.go), and with it every route to it; the
+ * Deployments' own rollout await already reports a pod that never gets ready.
+ */
+const noEndpointsAwait = { "pulumi.com/skipAwait": "true" } as const;
 
 function servicePorts(service: NonNullable<AppSpec["service"]>): k8s.types.input.core.v1.ServicePort[] {
   return [
@@ -71,7 +75,7 @@ export function renderVersionService(app: AppSpec, versionService: VersionServic
   return {
     name: versionService.name,
     args: {
-      metadata: { name: versionService.name, namespace, annotations: { "pulumi.com/skipAwait": "true" } },
+      metadata: { name: versionService.name, namespace, annotations: noEndpointsAwait },
       spec: { selector: versionService.selector, ports: servicePorts(app.service) },
     },
   };
