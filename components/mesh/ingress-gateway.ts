@@ -7,8 +7,14 @@ import type { LabConfig } from "../config";
 import { gatewayChartValues } from "./gateway-chart";
 import { istioNamespace } from "./istio-namespace";
 
+const release = "istio-ingressgateway";
+
 export const ingressGateway = {
-  release: "istio-ingressgateway",
+  release,
+  /** Its Service as a client inside the mesh names it (the tasks' INGRESS_HOST from within). */
+  service: `${release}.${istioNamespace}`,
+  /** Its Service's host, as routes and a Gateway API Gateway's `addresses` name it. */
+  host: `${release}.${istioNamespace}.svc.cluster.local`,
   /**
    * The chart derives its pod labels from the release name; every upstream sample Gateway selects
    * `istio: ingressgateway`.

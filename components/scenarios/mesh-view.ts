@@ -2,7 +2,6 @@
 // data, so a CrossGuard policy pack can build it from the Kubernetes objects of any stack.
 import { egressGateway } from "../mesh/egress-gateway";
 import { gatewayServerPorts, ingressGateway } from "../mesh/ingress-gateway";
-import { istioNamespace } from "../mesh/istio-namespace";
 import { podLabels } from "../workloads/app-objects";
 import { servicePortNumbers, type AppSpec } from "../../catalog/apps/app-spec";
 import type { GatewayApiResource } from "../../catalog/gateway-api-resources";
@@ -54,7 +53,7 @@ const ingress: GatewayView = {
   release: ingressGateway.release,
   podLabels: ingressGateway.podLabels,
   serverPorts: gatewayServerPorts,
-  host: `${ingressGateway.release}.${istioNamespace}.svc.cluster.local`,
+  host: ingressGateway.host,
 };
 const egress: GatewayView = { release: egressGateway.release, podLabels: egressGateway.podLabels, serverPorts: [egressGateway.ports.http, egressGateway.ports.https], host: egressGateway.host };
 

@@ -7,7 +7,6 @@ import type { ProbeContext } from "./context";
 import { callFrom } from "./in-mesh";
 import { curlTls } from "../../../catalog/apps/clients";
 import { ingressGateway } from "../../../components/mesh/ingress-gateway";
-import { istioNamespace } from "../../../components/mesh/istio-namespace";
 
 /** A header as the report shows it: a long value (a token) cut short. */
 const shown = (value: string) => (value.length > 24 ? `${value.slice(0, 20)}...` : value);
@@ -26,7 +25,7 @@ export function gatewayCurlArgs(url: string, clientCert: boolean): string[] {
   const at = (file: string) => `${curlTls.dir}/${file}`;
   return [
     "--connect-to",
-    `${hostname}:${port || 443}:${ingressGateway.release}.${istioNamespace}:${ingressGateway.ports.https}`,
+    `${hostname}:${port || 443}:${ingressGateway.service}:${ingressGateway.ports.https}`,
     "--cacert",
     at(curlTls.ca),
     ...(clientCert ? ["--cert", at(curlTls.clientCert), "--key", at(curlTls.clientKey)] : []),

@@ -3,7 +3,6 @@
 // or to a Service port or a pod's address (answered or refused).
 import type { ConnectProbe, TcpProbe } from "../../../catalog/scenarios/probes";
 import { ingressGateway } from "../../../components/mesh/ingress-gateway";
-import { istioNamespace } from "../../../components/mesh/istio-namespace";
 import { clientContainers } from "../commands";
 import { judgeShares } from "../judge/distribution";
 import type { Check } from "../types";
@@ -16,15 +15,12 @@ export const tcpTitle = (probe: TcpProbe, n: number) => `tcp: ${probe.from} -> i
 
 const answerMark = "answer:";
 
-/** The ingress gateway's Service, as clients inside the mesh reach it (the task's INGRESS_HOST). */
-const gatewayHost = `${ingressGateway.release}.${istioNamespace}`;
-
 /**
  * One nc per connection, each bounded; each prints `answer:<what came back>` on a line of its own.
  * The input stays open a second after the line, as the task's `(date; sleep 1) | nc` keeps it, so
  * that nc has read the echo before stdin's end ends it.
  */
-export function tcpCommand(port: number, connections: number, timeoutSeconds: number, host = gatewayHost): string[] {
+export function tcpCommand(port: number, connections: number, timeoutSeconds: number, host: string = ingressGateway.service): string[] {
   return ["sh", "-c", `for i in $(seq ${connections}); do echo "${answerMark}$( (echo ${tcpMessage}; sleep 1) | nc -w ${timeoutSeconds} ${host} ${port})"; done`];
 }
 
