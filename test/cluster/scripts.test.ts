@@ -18,10 +18,11 @@ function run(cmd: string, args: string[]) {
 }
 
 describe("node scripts", () => {
-  it("are clean under shellcheck", () => {
+  it("are clean under shellcheck, with the stub the bats suite runs them against", () => {
     const files = fs.readdirSync(scripts).filter((f) => f.endsWith(".sh")).map((f) => path.join("components/cluster/scripts", f));
     expect(files.length).toBeGreaterThan(5);
-    const { status, output } = run("shellcheck", files);
+    // With the bats suite's stand-in for the commands they call.
+    const { status, output } = run("shellcheck", [...files, "test/cluster/bats/stubs/fake"]);
     expect(status, output).toBe(0);
   });
 

@@ -1,4 +1,4 @@
-# Shared by the bats files: a fake root, a fake state and stubbed system commands on PATH.
+# Shared by the bats files: a fake root, a fake state and the system commands stubbed (stubs/fake).
 SCRIPTS="$BATS_TEST_DIRNAME/../../../components/cluster/scripts"
 
 setup_node() {
@@ -6,18 +6,28 @@ setup_node() {
   export RETRY_DELAY=0 API_WAIT_ATTEMPTS=3 BOOT_WAIT_ATTEMPTS=3
   mkdir -p "$ROOT/etc" "$FAKE_STATE/rpm" "$FAKE_STATE/units" "$FAKE_STATE/links"
   : >"$CALLS"
+  stub_commands id sleep timeout rpm dnf yum systemctl hostnamectl swapon swapoff getenforce setenforce modprobe \
+    sysctl udevadm cloud-init ip ethtool containerd kubeadm kubectl iptables-save iptables-restore crictl openssl systemd-run
+}
+
+# stub_commands NAME...: each NAME is stubs/fake, twice: a link on PATH, and an exported function
+# that the scripts' own calls reach first (see stubs/fake).
+stub_commands() {
   # The stubs hold no state of their own (that is under FAKE_STATE), so one folder of links
   # serves every test of a file: linking them anew per test cost more than most tests.
   local bin="$BATS_FILE_TMPDIR/bin" cmd
   if [ ! -d "$bin" ]; then
     mkdir -p "$bin.new"
-    for cmd in id sleep timeout rpm dnf yum systemctl hostnamectl swapon swapoff getenforce setenforce modprobe \
-      sysctl udevadm cloud-init ip ethtool containerd kubeadm kubectl iptables-save iptables-restore crictl openssl systemd-run; do
-      ln -sf "$BATS_TEST_DIRNAME/stubs/fake" "$bin.new/$cmd"
-    done
+    for cmd in "$@"; do ln -sf "$BATS_TEST_DIRNAME/stubs/fake" "$bin.new/$cmd"; done
     mv "$bin.new" "$bin"
   fi
   export PATH="$bin:$PATH"
+  . "$BATS_TEST_DIRNAME/stubs/fake"
+  for cmd in "$@"; do
+    eval "$cmd() ( fake $cmd \"\$@\" )"
+    export -f "${cmd?}"
+  done
+  export -f fake fails_now
 }
 
 # built_by_istio_lab: the node carries the marker of istio-lab's own init or join.

@@ -8,13 +8,7 @@ setup() {
   export FAKE_STATE="$BATS_TEST_TMPDIR/state" CALLS="$BATS_TEST_TMPDIR/calls.log"
   mkdir -p "$FAKE_STATE"
   : >"$CALLS"
-  local bin="$BATS_FILE_TMPDIR/bin" cmd
-  if [ ! -d "$bin" ]; then
-    mkdir -p "$bin.new"
-    for cmd in kind k3d timeout; do ln -sf "$BATS_TEST_DIRNAME/stubs/fake" "$bin.new/$cmd"; done
-    mv "$bin.new" "$bin"
-  fi
-  export PATH="$bin:$PATH"
+  stub_commands kind k3d timeout
 }
 
 # local_cluster TOOL ACTION [VAR=value...]: the script as the program runs it, stdout and stderr apart.
@@ -91,6 +85,7 @@ local_cluster() {
 }
 
 @test "stops before anything when the tool is missing or unknown" {
+  unset -f kind # the stub's function; the PATH below drops its link
   run --separate-stderr env PATH=/usr/bin:/bin TOOL=kind CLUSTER_NAME=x bash "$SCRIPTS/local-cluster.sh" create
   [ "$status" -ne 0 ]
   [[ "$stderr" == *"kind is not on PATH: install it"* ]]
