@@ -10,7 +10,8 @@ import { renderFile } from "../harness";
 
 const sdkRequire = createRequire(require.resolve("@pulumi/pulumi"));
 
-describe("the render's import cost", () => {
+// In this order, also under --sequence.shuffle: the second test loads what the first finds deferred.
+describe("the render's import cost", { shuffle: false }, () => {
   it("defers TypeScript and Arborist past a whole render of the machine stack", async () => {
     await renderFile("Pulumi.dev.yaml");
     for (const id of deferredModules) {
