@@ -1,0 +1,66 @@
+// npm test's checks keep caches (tools/test.mjs); a cache older than what it was made from goes.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = path.resolve(__dirname, "../..");
+/** A package.json script's words, as tools/test.mjs splits them. */
+const script = (name: string): string[] => JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts[name].split(" ");
+
+interface TestCommand {
+  dropStaleCaches(cacheDir: string, sources: string[]): boolean;
+  checkCaches: { dir: string; sources: string[] };
+}
+// tools/test.mjs is plain JavaScript, run by Node before any TypeScript loader: imported by path.
+const testCommand = (): Promise<TestCommand> => import(path.join(root, "tools/test.mjs"));
+
+describe("the checks' caches", () => {
+  const scratch = () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-caches-"));
+    const sources = ["lockfile", "tsconfig.json"].map((f) => path.join(dir, f));
+    for (const source of sources) fs.writeFileSync(source, "");
+    return { cache: path.join(dir, "cache"), sources, dir };
+  };
+  // Times set by hand, a minute apart: no test here waits on the clock.
+  const age = (file: string, minutesAgo: number) => {
+    const time = new Date(Date.now() - minutesAgo * 60_000);
+    fs.utimesSync(file, time, time);
+  };
+
+  it("are kept while nothing they were made from changed, and emptied once one thing did", async () => {
+    const { dropStaleCaches } = await testCommand();
+    const { cache, sources, dir } = scratch();
+    expect(dropStaleCaches(cache, sources)).toBe(true); // none yet
+    fs.writeFileSync(path.join(cache, "tsc.tsbuildinfo"), "learnt");
+    for (const source of sources) age(source, 10);
+    expect(dropStaleCaches(cache, sources)).toBe(false);
+    expect(fs.readdirSync(cache)).toContain("tsc.tsbuildinfo");
+
+    age(sources[1], -1); // a config saved after the caches were made
+    expect(dropStaleCaches(cache, sources)).toBe(true);
+    expect(fs.readdirSync(cache)).not.toContain("tsc.tsbuildinfo");
+
+    fs.writeFileSync(path.join(cache, "tsc.tsbuildinfo"), "learnt");
+    age(sources[1], 10);
+    fs.rmSync(sources[0]); // no lockfile: nothing to compare with
+    expect(dropStaleCaches(cache, sources)).toBe(true);
+    expect(fs.readdirSync(cache)).not.toContain("tsc.tsbuildinfo");
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it("hold both checks' caches, and name every TypeScript config the type check reads", async () => {
+    const { checkCaches } = await testCommand();
+    const typecheck = script("typecheck");
+    const configFile = typecheck.at(-1)!;
+    expect(typecheck).toContain("--build");
+    // Its own comment lines dropped (not TypeScript's parser: loading it here would load the one the
+    // SDK defers, test/suite/render-cost.test.ts).
+    const config = JSON.parse(fs.readFileSync(path.join(root, configFile), "utf8").replace(/^\s*\/\/.*$/gm, ""));
+    expect(config.compilerOptions).toMatchObject({ noEmit: true, incremental: true });
+    expect(config.compilerOptions.tsBuildInfoFile.startsWith(`${checkCaches.dir}/`)).toBe(true);
+    const lint = script("lint");
+    expect(lint[lint.indexOf("--cache-location") + 1].startsWith(`${checkCaches.dir}/`)).toBe(true);
+    expect(checkCaches.sources).toEqual(expect.arrayContaining([configFile, config.extends.replace(/^\.\//, ""), "node_modules/.package-lock.json"]));
+  });
+});
