@@ -1,6 +1,6 @@
 // `npm test`: the type check, the lint and the vitest suite, all at once. The suite's two forks
 // leave a core idle at moments (a spawned process awaited, a probe's timer), which the checks fill:
-// measured on the 2-core machine, 62 s one after the other, 60 s together. vitest's output streams
+// it matters on a fresh checkout or a change, when they take 9 s and 5 s. vitest's output streams
 // as it comes; each check's output is printed whole once everything has ended, and any failure
 // fails the command. Arguments go to vitest (`npm test -- test/mesh`).
 // The checks are package.json's `typecheck` and `lint`, run here without npm. Both keep what they
