@@ -1,10 +1,29 @@
 // npm test's checks keep caches (tools/test.mjs); a cache older than what it was made from goes.
+// tsc --build looks again only at the files tsconfig.json's `include` names (its roots), so every
+// TypeScript file of the project must be one.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 
 const root = path.resolve(__dirname, "../..");
+/** A tsconfig file, its own comment lines dropped (not TypeScript's parser: loading it here would
+ * load the module the SDK defers, test/suite/render-cost.test.ts). */
+const readTsconfig = (file: string) => JSON.parse(fs.readFileSync(path.join(root, file), "utf8").replace(/^\s*\/\/.*$/gm, ""));
+
+/** The project's TypeScript files, relative to the root, outside node_modules and the build output. */
+function typescriptFiles(dir = ""): string[] {
+  return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+    const file = path.posix.join(dir, entry.name);
+    if (entry.isDirectory()) return ["node_modules", "bin", ".git"].includes(entry.name) ? [] : typescriptFiles(file);
+    return /\.m?ts$/.test(entry.name) ? [file] : [];
+  });
+}
+
+/** tsconfig's glob (`**` any folders, `*` any name part) as a regular expression. */
+const globToRegExp = (glob: string) =>
+  new RegExp(`^${glob.split("/").map((part) => (part === "**" ? "(?:[^/]+/)*" : `${part.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")}/`)).join("").slice(0, -1)}$`);
+
 /** A package.json script's words, as tools/test.mjs splits them. */
 const script = (name: string): string[] => JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts[name].split(" ");
 
@@ -54,13 +73,25 @@ describe("the checks' caches", () => {
     const typecheck = script("typecheck");
     const configFile = typecheck.at(-1)!;
     expect(typecheck).toContain("--build");
-    // Its own comment lines dropped (not TypeScript's parser: loading it here would load the one the
-    // SDK defers, test/suite/render-cost.test.ts).
-    const config = JSON.parse(fs.readFileSync(path.join(root, configFile), "utf8").replace(/^\s*\/\/.*$/gm, ""));
+    const config = readTsconfig(configFile);
     expect(config.compilerOptions).toMatchObject({ noEmit: true, incremental: true });
     expect(config.compilerOptions.tsBuildInfoFile.startsWith(`${checkCaches.dir}/`)).toBe(true);
     const lint = script("lint");
     expect(lint[lint.indexOf("--cache-location") + 1].startsWith(`${checkCaches.dir}/`)).toBe(true);
     expect(checkCaches.sources).toEqual(expect.arrayContaining([configFile, config.extends.replace(/^\.\//, ""), "node_modules/.package-lock.json"]));
+  });
+});
+
+describe("the type check", () => {
+  it("has every TypeScript file of the project among its roots, which tsc --build looks at again", () => {
+    const { include, exclude } = readTsconfig("tsconfig.json") as { include: string[]; exclude?: string[] };
+    expect(exclude).toBeUndefined(); // TypeScript's default: node_modules and the outDir
+    const patterns = include.map(globToRegExp);
+    const files = typescriptFiles();
+    expect(files).toEqual(expect.arrayContaining(["index.ts", "catalog/versions.ts", "components/program.ts", "vitest.config.mts"]));
+    expect(files.filter((file) => !patterns.some((p) => p.test(file)))).toEqual([]);
+    // The glob reading itself: a folder left out of a list of folders shows.
+    expect(["components/**/*.ts", "index.ts"].map(globToRegExp).some((p) => p.test("catalog/versions.ts"))).toBe(false);
+    expect(globToRegExp("components/**/*.ts").test("components/cluster/vsphere/machines.ts")).toBe(true);
   });
 });
