@@ -11,7 +11,8 @@ setup_node() {
 }
 
 # stub_commands NAME...: each NAME is stubs/fake, twice: a link on PATH, and an exported function
-# that the scripts' own calls reach first (see stubs/fake).
+# that the scripts' own calls reach first (see stubs/fake). A function answers `command -v NAME`
+# whatever PATH holds: a test of a missing command unsets it (`unset -f NAME`) as well.
 stub_commands() {
   # The stubs hold no state of their own (that is under FAKE_STATE), so one folder of links
   # serves every test of a file: linking them anew per test cost more than most tests.
@@ -28,6 +29,7 @@ stub_commands() {
     export -f "${cmd?}"
   done
   export -f fake fails_now
+  export FAKE_STUBS="$*"
 }
 
 # built_by_istio_lab: the node carries the marker of istio-lab's own init or join.
