@@ -4,7 +4,7 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { deferredModules, notLoadedYet } from "../../tools/lib/defer-closure-deps";
-import { renderConfig, renderStackFrames } from "../../tools/lib/mock-engine";
+import { debuggable, renderConfig } from "../../tools/lib/mock-engine";
 import { stackConfig } from "../../tools/lib/stack-file";
 import { renderFile } from "../harness";
 
@@ -29,16 +29,36 @@ describe("the render's import cost", { shuffle: false }, () => {
 });
 
 describe("stack traces during a render", () => {
-  it("are short and unmapped while the program runs, and as they were once it ends", async () => {
-    const before = { limit: Error.stackTraceLimit, sourceMaps: process.sourceMapsEnabled, prepare: Error.prepareStackTrace };
-    let during: unknown;
+  const settings = () => ({ debuggablePromise: debuggable.debuggablePromise, limit: Error.stackTraceLimit, sourceMaps: process.sourceMapsEnabled, prepare: Error.prepareStackTrace });
+  const expectAsBefore = (before: ReturnType<typeof settings>) => {
+    const after = settings();
+    for (const key of Object.keys(before) as (keyof typeof before)[]) expect(after[key], key).toBe(before[key]);
+  };
+
+  it("cost the SDK's own promises no frame, leave an error all of its own, and are as they were once the render ends", async () => {
+    const before = settings();
+    let during: Record<string, unknown> = {};
     await renderConfig(stackConfig("test", {}), () => {
-      during = { limit: Error.stackTraceLimit, sourceMaps: process.sourceMapsEnabled, prepare: Error.prepareStackTrace };
+      // The SDK writes its trace on the promise it is given (runtime/debuggable.js).
+      const promise: Promise<void> & { _debugStackTrace?: string } = Promise.resolve();
+      void debuggable.debuggablePromise(promise, "probe");
+      const error = new Error("a bug").stack!.split("\n");
+      during = { promiseTrace: promise._debugStackTrace, errorFrames: error.length - 1, firstFrame: error[1], limit: Error.stackTraceLimit, sourceMaps: process.sourceMapsEnabled };
       return {};
     });
-    expect(renderStackFrames).toBeGreaterThanOrEqual(1); // the frame that threw, to find a bug by
-    expect(renderStackFrames).toBeLessThan(before.limit);
-    expect(during).toEqual({ limit: renderStackFrames, sourceMaps: false, prepare: undefined });
-    expect({ limit: Error.stackTraceLimit, sourceMaps: process.sourceMapsEnabled, prepare: Error.prepareStackTrace }).toEqual(before);
+    expect(during).toMatchObject({ promiseTrace: "Error", limit: before.limit, sourceMaps: false });
+    expect(during.errorFrames).toBeGreaterThan(1);
+    expect(during.firstFrame).toMatch(/render-cost\.test\.ts:\d+:\d+\)?$/); // where it was thrown
+    expectAsBefore(before);
+  });
+
+  it("are as they were after a render that fails", async () => {
+    const before = settings();
+    await expect(
+      renderConfig(stackConfig("test", {}), () => {
+        throw new Error("a bug in the program");
+      }),
+    ).rejects.toThrow("a bug in the program");
+    expectAsBefore(before);
   });
 });

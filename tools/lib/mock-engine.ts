@@ -18,6 +18,11 @@ const settings = require("@pulumi/pulumi/runtime/settings") as {
   getMonitor(): { invoke(request: { getTok(): string; getVersion(): string }, callback: unknown): unknown };
 };
 
+// Internal to the SDK but exported, and every call site reads it from this module's exports
+// (`debuggable_1.debuggablePromise(...)`), so a render can stand in for it (withPlainStacks).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise<T>(promise: Promise<T>, ctx: unknown): Promise<T> };
+
 /**
  * The resource options that decide what the engine does with a resource beyond its inputs: how a
  * change replaces it, in which order, and how long a step may take.
@@ -151,31 +156,33 @@ export async function renderConfig(
 }
 
 let plainStackDepth = 0;
-let savedStacks: { sourceMaps: boolean; prepare: typeof Error.prepareStackTrace; limit: number } | undefined;
+let savedStacks: { sourceMaps: boolean; prepare: typeof Error.prepareStackTrace; debuggablePromise: typeof debuggable.debuggablePromise } | undefined;
 
 /**
- * Frames an error keeps while a render runs: the one that threw, enough to find a bug. The SDK
- * takes a stack trace for every output it creates (debuggablePromise's `new Error().stack`, kept
- * only for its report of leaked promises) and V8 captures `Error.stackTraceLimit` frames for each:
- * with Node's 10, capturing and formatting them is two thirds of a render (measured on the dev
- * stack, interleaved in one process: 174 ms -> 75 ms a render, minimum of 12). Resource positions
- * are unaffected: Resource.callsites lifts the limit for its own trace (@pulumi/pulumi resource.js).
- */
-export const renderStackFrames = 1;
-
-/**
- * Plain, short stack traces while a render runs. The SDK takes a stack trace for every resource
- * (Resource.sourcePosition) and every output (debuggablePromise) and formats each one; with source
- * maps on (tsx, vitest's module runner), mapping every frame costs half a render (340 ms -> 184 ms
- * on the dev stack). A render prints no stack trace, so plain V8 traces of `renderStackFrames`
- * frames stand in while it runs.
+ * Cheap stack traces while a render runs, and no fewer frames for an error.
+ * - The SDK takes a stack trace for every resource (Resource.sourcePosition) and formats it; with
+ *   source maps on (tsx, vitest's module runner), mapping every frame costs half a render (340 ms
+ *   -> 184 ms on the dev stack). A render prints no source position, so plain V8 traces stand in.
+ * - It also takes one for every output and operation it creates (debuggablePromise's
+ *   `new Error().stack`), kept only for its report of leaked promises. Capturing Node's 10 frames
+ *   for each was two thirds of what remained (dev stack, interleaved in one process: 174 ms ->
+ *   75 ms a render, minimum of 12), so those are taken with no frame at all. Errors keep theirs.
  */
 async function withPlainStacks<T>(run: () => Promise<T>): Promise<T> {
   if (plainStackDepth++ === 0) {
-    savedStacks = { sourceMaps: process.sourceMapsEnabled, prepare: Error.prepareStackTrace, limit: Error.stackTraceLimit };
+    const traced = debuggable.debuggablePromise;
+    savedStacks = { sourceMaps: process.sourceMapsEnabled, prepare: Error.prepareStackTrace, debuggablePromise: traced };
     process.setSourceMapsEnabled(false);
     Reflect.deleteProperty(Error, "prepareStackTrace");
-    Error.stackTraceLimit = renderStackFrames;
+    debuggable.debuggablePromise = (promise, ctx) => {
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+      try {
+        return traced(promise, ctx);
+      } finally {
+        Error.stackTraceLimit = limit;
+      }
+    };
   }
   try {
     return await run();
@@ -183,7 +190,7 @@ async function withPlainStacks<T>(run: () => Promise<T>): Promise<T> {
     if (--plainStackDepth === 0 && savedStacks) {
       process.setSourceMapsEnabled(savedStacks.sourceMaps);
       if (savedStacks.prepare) Error.prepareStackTrace = savedStacks.prepare;
-      Error.stackTraceLimit = savedStacks.limit;
+      debuggable.debuggablePromise = savedStacks.debuggablePromise;
     }
   }
 }
