@@ -15,6 +15,7 @@
 //   checkout changes every file's mtime.
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
@@ -42,10 +43,10 @@ export function dropStaleCaches(cacheDir, sources) {
 /** Where both checks keep their caches, and what they are built from (see dropStaleCaches). */
 export const checkCaches = { dir: "node_modules/.cache/istio-lab", sources: ["node_modules/.package-lock.json", "tsconfig.json", "tsconfig.check.json"] };
 
-/** Runs one Node tool; `quiet` keeps its output for the end. */
-function run(bin, args, quiet) {
+/** Runs one Node tool in `cwd`; `quiet` keeps its output for the end. */
+function runTool(cwd, bin, args, quiet) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", quiet ? "pipe" : "inherit", quiet ? "pipe" : "inherit"] });
+    const child = spawn(process.execPath, [bin, ...args], { cwd, stdio: ["ignore", quiet ? "pipe" : "inherit", quiet ? "pipe" : "inherit"] });
     let output = "";
     child.stdout?.on("data", (chunk) => (output += chunk));
     child.stderr?.on("data", (chunk) => (output += chunk));
@@ -54,24 +55,30 @@ function run(bin, args, quiet) {
   });
 }
 
-async function main() {
-  const { scripts } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+/**
+ * npm test in the project at `root`, `args` going to vitest; returns the exit code. A test gives
+ * its own `run` (the tools) and `write` (standard output).
+ */
+export async function testCommand({ root, args = [], run = runTool, write = (text) => process.stdout.write(text) }) {
+  const { scripts } = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
   const bins = { tsc: "node_modules/typescript/bin/tsc", eslint: "node_modules/eslint/bin/eslint.js" };
   const checks = ["typecheck", "lint"].map((name) => {
-    const [tool, ...args] = scripts[name].split(" ");
+    const [tool, ...toolArgs] = scripts[name].split(" ");
     if (!bins[tool]) throw new Error(`package.json's "${name}" script must start with ${Object.keys(bins).join(" or ")}: ${scripts[name]}`);
-    return [name, bins[tool], args];
+    return [name, bins[tool], toolArgs];
   });
-  dropStaleCaches(checkCaches.dir, checkCaches.sources);
+  dropStaleCaches(path.join(root, checkCaches.dir), checkCaches.sources.map((source) => path.join(root, source)));
   const [suite, ...results] = await Promise.all([
-    run("node_modules/vitest/vitest.mjs", ["run", ...process.argv.slice(2)], false),
-    ...checks.map(([, bin, args]) => run(bin, args, true)),
+    run(root, "node_modules/vitest/vitest.mjs", ["run", ...args], false),
+    ...checks.map(([, bin, toolArgs]) => run(root, bin, toolArgs, true)),
   ]);
   const verdict = (code) => (code === 0 ? "ok" : `failed (exit ${code})`);
-  results.forEach(({ code, output }, i) => process.stdout.write(`> ${checks[i][0]}: ${verdict(code)}\n${output}`));
-  process.stdout.write(`> vitest: ${verdict(suite.code)}\n`);
-  process.exit([suite, ...results].some((r) => r.code !== 0) ? 1 : 0);
+  results.forEach(({ code, output }, i) => write(`> ${checks[i][0]}: ${verdict(code)}\n${output}`));
+  write(`> vitest: ${verdict(suite.code)}\n`);
+  return [suite, ...results].some((r) => r.code !== 0) ? 1 : 0;
 }
 
-// Imported by a test for dropStaleCaches, run by npm test.
-if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
+// Run by npm test; imported by the test of this module.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exit(await testCommand({ root: path.dirname(path.dirname(fileURLToPath(import.meta.url))), args: process.argv.slice(2) }));
+}

@@ -27,12 +27,14 @@ const globToRegExp = (glob: string) =>
 /** A package.json script's words, as tools/test.mjs splits them. */
 const script = (name: string): string[] => JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts[name].split(" ");
 
+type Tool = (cwd: string, bin: string, args: string[], quiet: boolean) => Promise<{ code: number; output: string }>;
 interface TestCommand {
   dropStaleCaches(cacheDir: string, sources: string[]): boolean;
   checkCaches: { dir: string; sources: string[] };
+  testCommand(options: { root: string; args?: string[]; run?: Tool; write?: (text: string) => void }): Promise<number>;
 }
 // tools/test.mjs is plain JavaScript, run by Node before any TypeScript loader: imported by path.
-const testCommand = (): Promise<TestCommand> => import(path.join(root, "tools/test.mjs"));
+const loadTestCommand = (): Promise<TestCommand> => import(path.join(root, "tools/test.mjs"));
 
 describe("the checks' caches", () => {
   const scratch = () => {
@@ -48,7 +50,7 @@ describe("the checks' caches", () => {
   };
 
   it("are kept while nothing they were made from changed, and emptied once one thing did", async () => {
-    const { dropStaleCaches } = await testCommand();
+    const { dropStaleCaches } = await loadTestCommand();
     const { cache, sources, dir } = scratch();
     expect(dropStaleCaches(cache, sources)).toBe(true); // none yet
     fs.writeFileSync(path.join(cache, "tsc.tsbuildinfo"), "learnt");
@@ -62,14 +64,48 @@ describe("the checks' caches", () => {
 
     fs.writeFileSync(path.join(cache, "tsc.tsbuildinfo"), "learnt");
     age(sources[1], 10);
+    age(sources[0], -1); // npm installed something since
+    expect(dropStaleCaches(cache, sources)).toBe(true);
+    expect(fs.readdirSync(cache)).not.toContain("tsc.tsbuildinfo");
+
+    fs.writeFileSync(path.join(cache, "tsc.tsbuildinfo"), "learnt");
     fs.rmSync(sources[0]); // no lockfile: nothing to compare with
     expect(dropStaleCaches(cache, sources)).toBe(true);
     expect(fs.readdirSync(cache)).not.toContain("tsc.tsbuildinfo");
     fs.rmSync(dir, { recursive: true });
   });
 
+  it("are emptied by npm test before any check starts, which then runs the checks and the suite side by side", async () => {
+    const { testCommand, checkCaches } = await loadTestCommand();
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-project-"));
+    fs.copyFileSync(path.join(root, "package.json"), path.join(project, "package.json"));
+    for (const source of checkCaches.sources) {
+      fs.mkdirSync(path.dirname(path.join(project, source)), { recursive: true });
+      fs.writeFileSync(path.join(project, source), "");
+    }
+    const learnt = path.join(project, checkCaches.dir, "tsc.tsbuildinfo");
+    fs.mkdirSync(path.dirname(learnt), { recursive: true });
+    fs.writeFileSync(learnt, "from before the install");
+    const started: string[] = [];
+    let output = "";
+    const code = await testCommand({
+      root: project,
+      args: ["test/mesh"],
+      run: async (cwd, bin, args) => {
+        expect(cwd).toBe(project);
+        started.push(`${bin} ${args.join(" ")}${fs.existsSync(learnt) ? " (stale cache present)" : ""}`);
+        return { code: bin.includes("eslint") ? 1 : 0, output: "" };
+      },
+      write: (text) => void (output += text),
+    });
+    expect(started).toEqual(["node_modules/vitest/vitest.mjs run test/mesh", `node_modules/typescript/bin/${script("typecheck").join(" ")}`, `node_modules/eslint/bin/eslint.js ${script("lint").slice(1).join(" ")}`]);
+    expect(code).toBe(1);
+    expect(output).toBe("> typecheck: ok\n> lint: failed (exit 1)\n> vitest: ok\n");
+    fs.rmSync(project, { recursive: true });
+  });
+
   it("hold both checks' caches, and name every TypeScript config the type check reads", async () => {
-    const { checkCaches } = await testCommand();
+    const { checkCaches } = await loadTestCommand();
     const typecheck = script("typecheck");
     const configFile = typecheck.at(-1)!;
     expect(typecheck).toContain("--build");
