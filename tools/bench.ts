@@ -26,8 +26,14 @@ const namespaces = (count: number) => () => {
   return {};
 };
 
-/** The gate: a stack renders within `ratio` of its baseline; its median time is only checked loosely. */
-export const benchGate = { ratio: 3, targetSeconds: 2, slack: 3 };
+/**
+ * The gate: a stack renders within `ratio` of its baseline; its median time is only checked loosely.
+ * The ratio was 3 while the SDK took a stack trace for every promise, which made bare registration
+ * dear; renders take those with no frame since (tools/lib/mock-engine.ts), and on this 2-core
+ * machine the bare baseline fell about 3x (dev: 0.051 s -> 0.018 s) while the stacks fell 2x
+ * (0.120 s -> 0.060 s), so the medians rose from 2.3-2.4x to 3.1-3.4x. 4.5 keeps the headroom 3 had.
+ */
+export const benchGate = { ratio: 4.5, targetSeconds: 2, slack: 3 };
 
 export interface Spread {
   median: number;
