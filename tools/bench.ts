@@ -10,6 +10,7 @@ import { renderConfig, type Rendered } from "./lib/mock-engine";
 import { readStackFileForRender, stackConfig, type StackConfig } from "./lib/stack-file";
 import { criticalPath, goalMinutes, preparedTemplateDurations, stepDurations, verifyMinutes, type StepDuration } from "./lib/critical-path";
 import { planUpdate, scenarioSwitches } from "./lib/plan";
+import { exitWith } from "./lib/tool-args";
 
 const exampleStacks = ["Pulumi.local.yaml", "Pulumi.dev.yaml"];
 /** Pairs per stack: the stack's render next to its N-bare baseline's (and one resource's). */
@@ -254,12 +255,4 @@ function setIn(text: string | undefined, path: string[], value: unknown): string
 }
 
 // Run as a script (`npm run bench`), not when a test imports the statistics above.
-if (process.argv[1] && realpathSync(process.argv[1]) === __filename) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (process.argv[1] && realpathSync(process.argv[1]) === __filename) exitWith(main());

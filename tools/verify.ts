@@ -2,11 +2,7 @@
 // Sends traffic to a running lab and checks that the mesh behaves as its scenario promises.
 // The work lives in tools/verify/; see `npm run verify -- --help`.
 import { main } from "./verify/cli";
+import { exitWith } from "./lib/tool-args";
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    process.exit(2);
-  },
-);
+// 2, as verify's own errors: not a verdict on the lab.
+exitWith(main(process.argv.slice(2)), 2);

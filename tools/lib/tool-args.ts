@@ -1,5 +1,6 @@
-// The front of the offline tools' command lines (render, prepare-template): node:util's parser,
-// `--help` answered, and a usage error turned into exit code 2 beside the usage line.
+// The front and back of the tools' command lines: node:util's parser with `--help` answered and a
+// usage error turned into exit code 2 beside the usage line (render, prepare-template), and the
+// process's end (exitWith: render, prepare-template, verify, bench).
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 
 /** Where a tool writes: the process's streams, or a test's buffers. */
@@ -22,4 +23,24 @@ export function parseToolArgs<O extends ParseArgsOptionsConfig>(argv: readonly s
     return 0;
   }
   return parsed;
+}
+
+/** The process's own streams. */
+export const processIo: ToolIo = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
+
+/**
+ * Ends the process with the code `run` resolves to, once stdout has drained (a pipe takes a large
+ * document in 64 KiB pieces); a crash prints its stack and ends it with `crashCode`.
+ */
+export function exitWith(run: Promise<number>, crashCode = 1): void {
+  run.then(
+    (code) => {
+      process.exitCode = code;
+      process.stdout.write("", () => process.exit(code));
+    },
+    (error: unknown) => {
+      console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      process.exit(crashCode);
+    },
+  );
 }
