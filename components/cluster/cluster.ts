@@ -87,9 +87,11 @@ export class Cluster extends pulumi.ComponentResource {
         // Pinned, so that `kubectl config use-context other` never points the lab elsewhere.
         ...(config.source === "kubeconfig" && config.context ? { context: config.context } : {}),
         clusterIdentifier: this.clusterIdentifier,
-        // Opt-in (istio-lab:cluster.deleteUnreachable): on, one refresh while a VPN is down would
-        // silently drop the whole mesh from state.
-        deleteUnreachable: config.deleteUnreachable,
+        // Only when istio-lab:cluster.deleteUnreachable is set: an explicit input overrides the
+        // PULUMI_K8S_DELETE_UNREACHABLE variable of the recovery recipes (pulumi-kubernetes
+        // provider.go Configure), and on, one refresh while a VPN is down would drop the whole mesh
+        // from state.
+        ...(config.deleteUnreachable !== undefined && { deleteUnreachable: config.deleteUnreachable }),
       },
       { parent: this },
     );

@@ -11,9 +11,9 @@ export interface ExistingClusterConfig {
   source: "kubeconfig";
   /** A kubeconfig file on the machine that runs Pulumi, or the secret `istio-lab:kubeconfig`. */
   kubeconfig: { path: string } | { contents: Secret };
-  /** The context to use; without it, the kubeconfig's current-context at each run. */
+  /** The context to use; without it, the kubeconfig's current-context at the stack's first deployment (components/cluster/pin.ts). */
   context?: string;
-  deleteUnreachable: boolean;
+  deleteUnreachable?: boolean;
 }
 
 export interface MachineClusterConfig {
@@ -27,7 +27,7 @@ export interface MachineClusterConfig {
   ssh: schema.Ssh;
   vsphere?: schema.Vsphere;
   sshPrivateKey: Secret;
-  deleteUnreachable: boolean;
+  deleteUnreachable?: boolean;
   /**
    * apps.imageRegistry, for what the nodes pull before any pod of the lab: kubeadm's control
    * plane, kube-proxy and CoreDNS (imageRepository), the sandbox image, and Flannel.
@@ -43,7 +43,9 @@ export interface LocalClusterConfig {
   /** The port on 127.0.0.1 mapped to the ingress gateway's node port. */
   hostPort: number;
   nodeImage: string;
-  deleteUnreachable: boolean;
+  /** A cluster of that name that exists already may be used (and is then never deleted by this stack). */
+  adopt: boolean;
+  deleteUnreachable?: boolean;
 }
 
 export type ClusterConfig = ExistingClusterConfig | MachineClusterConfig | LocalClusterConfig;
@@ -135,7 +137,7 @@ function existingCluster({ given, parsed, sshPrivateKey, kubeconfigSecret }: Clu
   }
   const kubeconfig = parsed?.kubeconfig !== undefined ? { path: parsed.kubeconfig } : kubeconfigSecret && { contents: kubeconfigSecret };
   const config: ExistingClusterConfig | undefined =
-    parsed && kubeconfig ? { source: "kubeconfig", kubeconfig, context: parsed.context, deleteUnreachable: parsed.deleteUnreachable ?? false } : undefined;
+    parsed && kubeconfig ? { source: "kubeconfig", kubeconfig, context: parsed.context, deleteUnreachable: parsed.deleteUnreachable } : undefined;
   return { issues, config };
 }
 
@@ -175,7 +177,8 @@ function localCluster(inputs: ClusterInputs, source: LocalClusterConfig["source"
       workers: parsed.workers ?? 2,
       hostPort: parsed.hostPort ?? 8000,
       nodeImage: parsed.nodeImage ?? localClusterNodeImages[source],
-      deleteUnreachable: parsed.deleteUnreachable ?? false,
+      adopt: parsed.adopt ?? false,
+      deleteUnreachable: parsed.deleteUnreachable,
     },
   };
 }
@@ -223,7 +226,7 @@ function machineCluster(inputs: ClusterInputs, source: MachineClusterConfig["sou
     ssh: schema.cluster.shape.ssh.unwrap().parse(parsed.ssh ?? {}),
     vsphere: parsed.vsphere,
     sshPrivateKey,
-    deleteUnreachable: parsed.deleteUnreachable ?? false,
+    deleteUnreachable: parsed.deleteUnreachable,
   };
   return { issues, config, kubernetesVersion: resolved.kubernetesVersion };
 }

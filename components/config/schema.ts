@@ -149,6 +149,11 @@ export const cluster = z.strictObject({
     .regex(/^[a-z0-9]([-a-z0-9._/]*[a-z0-9])?(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/, { error: "must be an image reference such as kindest/node:v1.35.0" })
     .optional(),
   /**
+   * kind, k3d: use a cluster of that name that exists already instead of refusing it; this stack
+   * then never deletes it.
+   */
+  adopt: z.boolean().optional(),
+  /**
    * Let a refresh or destroy drop from state the objects of a cluster that cannot be reached
    * (pulumi-kubernetes deleteUnreachable). Off: an unreachable cluster is an error, not an empty one.
    */
@@ -156,7 +161,7 @@ export const cluster = z.strictObject({
 });
 
 /** Keys that describe a kind or k3d cluster istio-lab creates. */
-export const localOnlyClusterKeys = ["name", "workers", "hostPort", "nodeImage"] as const;
+export const localOnlyClusterKeys = ["name", "workers", "hostPort", "nodeImage", "adopt"] as const;
 
 /** Keys that describe machines istio-lab builds, so they mean nothing for an existing cluster. */
 export const machineOnlyClusterKeys = [

@@ -120,7 +120,7 @@ describe("source kubeconfig", () => {
   });
 
   it("takes a path", () => {
-    expect(parse(build("kubeconfig")).cluster).toEqual({ source: "kubeconfig", kubeconfig: { path: "~/.kube/config" }, deleteUnreachable: false });
+    expect(parse(build("kubeconfig")).cluster).toEqual({ source: "kubeconfig", kubeconfig: { path: "~/.kube/config" } });
   });
 
   it("takes the secret, kept secret", async () => {

@@ -111,6 +111,12 @@ export interface RenderMode {
   stackReferences?: Readonly<Record<string, StackOutputs>>;
   /** Which commands the machine has on PATH (default: all of them). */
   onPath?: (tool: string) => boolean;
+  /**
+   * What earlier deployments stored, by Stash name: a Stash's `output` keeps the value it was first
+   * created with (pulumi/pulumi pkg/resource/deploy/builtins.go, Create copies `input` to
+   * `output`, Update keeps the old `output`). Absent: a stack's first deployment.
+   */
+  stashed?: Readonly<Record<string, unknown>>;
 }
 
 export interface StackOutputs {
@@ -119,6 +125,7 @@ export interface StackOutputs {
 }
 
 export const stackReferenceType = "pulumi:pulumi:StackReference";
+export const stashType = "pulumi:index:Stash";
 
 export async function renderStackFile(stackFile: string, program: Program = renderProgram()): Promise<Rendered> {
   const { config } = readStackFileForRender(stackFile);
@@ -215,6 +222,9 @@ async function render(config: StackConfig, program: Program, standIns: StandIns,
         registered.push({ type, name, inputs, provider: provider ? provider.split("::").slice(-2)[0] : null });
         // A read, resolved in a preview as in an update (see components/platform.ts).
         if (type === stackReferenceType) return readStackReference(String(inputs.name), mode);
+        // The builtin provider answers a Stash in a preview as in an update (its Create and Update
+        // run with Preview set), so its output is known either way.
+        if (type === stashType) return { id: mode.preview ? undefined : `${name}-id`, state: { input: inputs.input, output: name in (mode.stashed ?? {}) ? mode.stashed![name] : inputs.input } };
         // In a preview, a new resource has no id and no computed outputs yet: only its inputs.
         if (mode.preview) return { id: undefined, state: inputs };
         return { id: `${name}-id`, state: { ...inputs, ...standIns.outputs?.(type, name, inputs) } };
