@@ -16,6 +16,8 @@ export interface LabArgs {
   config: LabConfig;
   /** Stable name of this lab's cluster, usually the stack name. */
   clusterIdentifier: string;
+  /** Source kubeconfig: the context the stack recorded at its first deployment (cluster/pin.ts). */
+  context?: string;
   /**
    * Differs on every deployment (default: a random UUID): it triggers the one step that must run
    * on every `pulumi up`, the opt-in verify gate, and nothing else. Renders fix it.
@@ -39,7 +41,7 @@ export class Lab extends pulumi.ComponentResource {
     const runId = args.runId ?? crypto.randomUUID();
     const cluster = new Cluster(
       "cluster",
-      { config: config.cluster, clusterIdentifier: args.clusterIdentifier, images: labImages(config), gatewayNodePort: gatewayNodePort(config.mesh) },
+      { config: config.cluster, clusterIdentifier: args.clusterIdentifier, context: args.context, images: labImages(config), gatewayNodePort: gatewayNodePort(config.mesh) },
       { parent: this },
     );
     const onCluster: pulumi.ComponentResourceOptions = {
@@ -68,7 +70,7 @@ export class Lab extends pulumi.ComponentResource {
           namespace,
           gatewayUrl: config.verify.gatewayUrl ?? mesh.access.gatewayUrl,
           kubeconfig: cluster.kubeconfigSource,
-          context: config.cluster.source === "kubeconfig" ? config.cluster.context : undefined,
+          context: cluster.context,
           requests: config.verify.requests,
           runId,
         },
@@ -80,7 +82,7 @@ export class Lab extends pulumi.ComponentResource {
     const labPlatform: pulumi.Inputs & Omit<LabPlatform, "clusterIdentifier"> = {
       clusterIdentifier: cluster.clusterIdentifier,
       ...(config.cluster.source === "kubeconfig" && "path" in config.cluster.kubeconfig
-        ? { kubeconfigPath: config.cluster.kubeconfig.path, ...(config.cluster.context && { context: config.cluster.context }) }
+        ? { kubeconfigPath: config.cluster.kubeconfig.path, ...(cluster.context && { context: cluster.context }) }
         : {}),
       labDomain: config.mesh.ingress.labDomain,
       gatewayUrl: mesh.access.gatewayUrl,
@@ -89,8 +91,10 @@ export class Lab extends pulumi.ComponentResource {
       reservedNamespaces: [istioNamespace, namespace],
       ...(config.apps.imageRegistry && { imageRegistry: config.apps.imageRegistry }),
       istioVersion: config.mesh.istioVersion,
-      // Labs may use the Gateway API form only where the platform installed its CRDs.
-      gatewayApi: mesh.gatewayApiCrds !== undefined,
+      // Labs may use the Gateway API form only where the platform keeps its CRDs whatever its own
+      // scenario (mesh.gatewayApi): CRDs its scenario alone brought go with that scenario, and
+      // with them every lab's Gateway API objects.
+      gatewayApi: config.mesh.gatewayApi,
     };
     const requests = gatewayRequests(config.scenarioSpec.probes);
     this.outputs = {

@@ -3,6 +3,7 @@
 // through a StackReference before it registers anything of its own.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { stashed } from "./cluster/pin";
 import { ConfigError } from "./config";
 
 /** The name of the platform's output that lab stacks read. */
@@ -78,4 +79,27 @@ export async function readPlatform(platform: string, namespace: string, needs: {
   }
   const kubeconfig = published.kubeconfigPath ?? reference.requireOutput(kubeconfigOutput).apply((k) => String(k));
   return { ...published, reference, kubeconfig: typeof kubeconfig === "string" ? kubeconfig : pulumi.secret(kubeconfig) };
+}
+
+/**
+ * A lab keeps to the cluster its platform had when the lab was first deployed: the platform's
+ * clusterIdentifier, recorded in a Stash (cluster/pin.ts). When the platform's cluster was rebuilt,
+ * the lab's objects went with the old one; an update would create them anew and then send the old
+ * deletes, through the lab's old provider, to a cluster that is gone. So the lab stops first, naming
+ * the recipe that forgets them and deploys again.
+ */
+export async function keepToPlatform(name: string, platform: ResolvedPlatform): Promise<void> {
+  const recorded = await stashed<{ clusterIdentifier: string }>(
+    new pulumi.Stash("platform-pin", { input: { clusterIdentifier: platform.clusterIdentifier } }, { ignoreChanges: ["input"] }),
+  );
+  if (recorded.clusterIdentifier !== platform.clusterIdentifier) {
+    throw new ConfigError([
+      {
+        key: "istio-lab:platform",
+        message:
+          `${name}'s cluster is not the one this lab was deployed to (${recorded.clusterIdentifier}, now ${platform.clusterIdentifier}): it was rebuilt, and this lab's objects went with the old one; ` +
+          `deploy the lab anew: \`PULUMI_K8S_DELETE_UNREACHABLE=true pulumi destroy --yes\`, then \`pulumi up\` (docs/recovery.md, "A platform rebuilt under its labs")`,
+      },
+    ]);
+  }
 }

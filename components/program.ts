@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readStackConfig, type ProgramHost } from "./config";
+import { pinnedContext } from "./cluster/pin";
 import { Lab } from "./lab";
 import { LabOnPlatform } from "./lab-on-platform";
-import { readPlatform } from "./platform";
+import { keepToPlatform, readPlatform } from "./platform";
 import { analyzeScenario } from "./scenarios/analyzer";
 
 /**
@@ -15,7 +16,9 @@ export async function istioLab(runId?: string, host?: ProgramHost): Promise<Reco
   const config = readStackConfig(analyzeScenario, host);
   if (config.platform !== undefined) {
     const platform = await readPlatform(config.platform, config.apps.namespace, { gatewayApi: config.scenarioSpec.gatewayApi !== undefined });
+    await keepToPlatform(config.platform, platform);
     return new LabOnPlatform("lab", { config, platform, runId }).outputs;
   }
-  return new Lab("lab", { config, clusterIdentifier: `${pulumi.getProject()}-${pulumi.getStack()}`, runId }).outputs;
+  const context = config.cluster.source === "kubeconfig" ? await pinnedContext(config.cluster) : undefined;
+  return new Lab("lab", { config, clusterIdentifier: `${pulumi.getProject()}-${pulumi.getStack()}`, context, runId }).outputs;
 }

@@ -13,7 +13,7 @@ export interface VerifyGateArgs {
   host?: string;
   /** A kubeconfig file where Pulumi runs, or the lab's admin kubeconfig (secret). */
   kubeconfig: { path: pulumi.Input<string> } | { contents: pulumi.Output<string> };
-  /** The context the lab pins (istio-lab:cluster.context), so verify looks at the lab's cluster. */
+  /** The context the lab recorded at its first deployment (cluster/pin.ts), so verify looks at the lab's cluster. */
   context?: string;
   requests?: number;
   /** Differs on every deployment, so that every `pulumi up` verifies the live mesh again. */

@@ -18,6 +18,8 @@ export interface ClusterArgs {
   images?: readonly string[];
   /** The ingress gateway's HTTP node port: kind and k3d publish it on 127.0.0.1. */
   gatewayNodePort: number;
+  /** Source kubeconfig: the context the stack recorded at its first deployment (pin.ts). */
+  context?: string;
 }
 
 /** Where the machine that runs Pulumi reaches a node port of the cluster. */
@@ -52,6 +54,11 @@ export class Cluster extends pulumi.ComponentResource {
    * (kind, k3d, kubeadm) what is new exactly when the cluster is (identity.ts).
    */
   readonly clusterIdentifier: pulumi.Input<string>;
+  /**
+   * Source kubeconfig: the context every run goes through, recorded at the stack's first
+   * deployment (pin.ts); a cluster istio-lab makes is reached through its own kubeconfig.
+   */
+  readonly context?: string;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("istio-lab:cluster:Cluster", name, {}, opts);
@@ -60,6 +67,7 @@ export class Cluster extends pulumi.ComponentResource {
     this.clusterIdentifier = args.clusterIdentifier;
     if (config.source === "kubeconfig") {
       kubeconfig = existingKubeconfig(config);
+      this.context = args.context;
       // Already a secret: config wraps every secret where it enters.
       if ("contents" in config.kubeconfig) this.kubeconfig = config.kubeconfig.contents;
     } else if (isLocalCluster(config)) {
@@ -84,8 +92,9 @@ export class Cluster extends pulumi.ComponentResource {
       `${name}-kubernetes`,
       {
         kubeconfig,
-        // Pinned, so that `kubectl config use-context other` never points the lab elsewhere.
-        ...(config.source === "kubeconfig" && config.context ? { context: config.context } : {}),
+        // Pinned, so that `kubectl config use-context other` never points the lab elsewhere, and a
+        // destroy (configured from the state) goes where the stack deployed.
+        ...(this.context && { context: this.context }),
         clusterIdentifier: this.clusterIdentifier,
         // Only when istio-lab:cluster.deleteUnreachable is set: an explicit input overrides the
         // PULUMI_K8S_DELETE_UNREACHABLE variable of the recovery recipes (pulumi-kubernetes

@@ -2,6 +2,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { defaultKubernetesVersion, localClusterNodeImages } from "../../catalog/versions";
 import type { ConfigIssue } from "./errors";
+import { kubeconfigTargets, type KubeconfigTargets, type ReadFile } from "./kubeconfig";
 import * as rules from "./rules";
 import * as schema from "./schema";
 
@@ -9,8 +10,11 @@ export type Secret = pulumi.Output<string>;
 
 export interface ExistingClusterConfig {
   source: "kubeconfig";
-  /** A kubeconfig file on the machine that runs Pulumi, or the secret `istio-lab:kubeconfig`. */
-  kubeconfig: { path: string } | { contents: Secret };
+  /**
+   * A kubeconfig file on the machine that runs Pulumi (and what it said when the program read it),
+   * or the secret `istio-lab:kubeconfig`.
+   */
+  kubeconfig: { path: string; targets: KubeconfigTargets } | { contents: Secret };
   /** The context to use; without it, the kubeconfig's current-context at the stack's first deployment (components/cluster/pin.ts). */
   context?: string;
   deleteUnreachable?: boolean;
@@ -80,6 +84,8 @@ export interface ClusterInputs {
   stack?: string;
   /** Whether a command is on the PATH of the machine that runs Pulumi. */
   onPath: (tool: string) => boolean;
+  /** Reads a file on the machine that runs Pulumi (a kubeconfig path). */
+  readFile: ReadFile;
 }
 
 export interface ResolvedCluster {
@@ -120,7 +126,8 @@ function foreignFields(given: ClusterInputs["given"], fields: readonly (keyof sc
 const machineFields = "describes machines istio-lab builds";
 const localFields = "describes a kind or k3d cluster istio-lab creates";
 
-function existingCluster({ given, parsed, sshPrivateKey, kubeconfigSecret }: ClusterInputs): ResolvedCluster {
+function existingCluster(inputs: ClusterInputs): ResolvedCluster {
+  const { given, parsed, sshPrivateKey, kubeconfigSecret } = inputs;
   const issues: ConfigIssue[] = [
     ...foreignFields(given, schema.machineOnlyClusterKeys, machineFields, "kubeconfig"),
     ...foreignFields(given, schema.localOnlyClusterKeys, localFields, "kubeconfig"),
@@ -135,10 +142,32 @@ function existingCluster({ given, parsed, sshPrivateKey, kubeconfigSecret }: Clu
       message: "is required for source kubeconfig: a kubeconfig path such as ~/.kube/config, or the secret istio-lab:kubeconfig",
     });
   }
-  const kubeconfig = parsed?.kubeconfig !== undefined ? { path: parsed.kubeconfig } : kubeconfigSecret && { contents: kubeconfigSecret };
+  const file = parsed?.kubeconfig !== undefined ? readKubeconfigFile(parsed.kubeconfig, parsed.context, inputs.readFile) : undefined;
+  if (file && "issue" in file) issues.push(file.issue);
+  const kubeconfig = file && "targets" in file ? { path: file.path, targets: file.targets } : kubeconfigSecret && { contents: kubeconfigSecret };
   const config: ExistingClusterConfig | undefined =
     parsed && kubeconfig ? { source: "kubeconfig", kubeconfig, context: parsed.context, deleteUnreachable: parsed.deleteUnreachable } : undefined;
   return { issues, config };
+}
+
+/**
+ * The kubeconfig file as the program finds it now. The stack keeps to the context it first deployed
+ * to (components/cluster/pin.ts), so a context must be named, here or by the file's current-context.
+ */
+function readKubeconfigFile(path: string, context: string | undefined, readFile: ReadFile): { path: string; targets: KubeconfigTargets } | { issue: ConfigIssue } {
+  const text = readFile(path);
+  if (text === undefined) return { issue: { key: key("cluster.kubeconfig"), message: `${path} cannot be read on this machine; write the path of your cluster's kubeconfig (kind: \`kind get kubeconfig --name <cluster> > <file>\`)` } };
+  const targets = kubeconfigTargets(text, readFile);
+  if (!targets) return { issue: { key: key("cluster.kubeconfig"), message: `${path} is no kubeconfig (it lists no contexts and clusters)` } };
+  const names = Object.keys(targets.contexts);
+  const list = names.length > 0 ? names.join(", ") : "none";
+  if (context !== undefined && !(context in targets.contexts)) {
+    return { issue: { key: key("cluster.context"), message: `names no context of ${path} with a cluster and server; its contexts: ${list}` } };
+  }
+  if (context === undefined && (targets.currentContext === undefined || !(targets.currentContext in targets.contexts))) {
+    return { issue: { key: key("cluster.context"), message: `is needed: ${path} has no usable current context; set one of its contexts (${list}): \`pulumi config set --path istio-lab:cluster.context <name>\`` } };
+  }
+  return { path, targets };
 }
 
 /** Fields and secrets of source kubeconfig, refused by the sources that make their own cluster. */

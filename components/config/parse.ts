@@ -8,6 +8,7 @@ import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names"
 import { scenarioOptionSchemas } from "../../catalog/scenarios/options";
 import { platformOnlyReasons, type ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
 import { resolveCluster, type ClusterConfig, type Secret } from "./cluster-source";
+import type { ReadFile } from "./kubeconfig";
 import { closestKey, ConfigError, describeIssue, fromZod, unknownKeyMessage, type ConfigIssue } from "./errors";
 import * as rules from "./rules";
 import * as schema from "./schema";
@@ -62,6 +63,8 @@ export interface RawConfig {
   siblingLabs?: readonly SiblingLab[];
   /** Whether a command is on the PATH of the machine that runs Pulumi (sources kind and k3d need theirs). */
   onPath?: (tool: string) => boolean;
+  /** Reads a file on the machine that runs Pulumi (source kubeconfig's path). */
+  readFile?: ReadFile;
 }
 
 /**
@@ -81,7 +84,7 @@ export function parseLabConfig(raw: RawConfig, analyze: ScenarioAnalyzer): LabCo
   return config;
 }
 
-export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], onPath = () => true }: RawConfig, analyze: ScenarioAnalyzer): StackConfig {
+export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], onPath = () => true, readFile = () => undefined }: RawConfig, analyze: ScenarioAnalyzer): StackConfig {
   const issues: ConfigIssue[] = [];
   const key = (name: string) => `${project}:${name}`;
 
@@ -203,7 +206,7 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], 
     cluster ?? (rawCluster !== null && typeof rawCluster === "object" ? (rawCluster as Record<string, unknown>) : {});
   const source = rawCluster === undefined ? undefined : schema.cluster.shape.source.safeParse(given.source).data;
   const resolved = source
-    ? resolveCluster({ source, given, parsed: cluster, sshPrivateKey, kubeconfigSecret, hasConfig: (k) => values[k] !== undefined, stack, onPath })
+    ? resolveCluster({ source, given, parsed: cluster, sshPrivateKey, kubeconfigSecret, hasConfig: (k) => values[k] !== undefined, stack, onPath, readFile })
     : { issues: [] };
   issues.push(...resolved.issues);
   // The Istio release is checked whatever the source; the Kubernetes range only where istio-lab

@@ -1,8 +1,10 @@
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, project, type ScenarioAnalyzer, type StackConfig } from "./parse";
 import { readSiblingLabs } from "./sibling-labs";
+import type { ReadFile } from "./kubeconfig";
 
 // isConfigSecret is marked internal (absent from the typings), but it is the SDK's only record of
 // which keys the CLI decrypted, and refusing plain-text secrets depends on it.
@@ -15,6 +17,8 @@ export interface ProgramHost {
   stackDir?: string;
   /** Whether a command is on PATH (sources kind and k3d run theirs here). */
   onPath?: (tool: string) => boolean;
+  /** Reads a file (source kubeconfig's path, and the CA file it may name). */
+  readFile?: ReadFile;
 }
 
 /** The stack's configuration as Pulumi passes it to the program, parsed and checked. */
@@ -22,7 +26,16 @@ export function readStackConfig(analyze: ScenarioAnalyzer, host: ProgramHost = {
   const values = pulumi.runtime.allConfig();
   const secretKeys = new Set(Object.keys(values).filter((key) => isConfigSecret(key)));
   const siblingLabs = values[`${project}:platform`] ? readSiblingLabs(host.stackDir ?? process.cwd(), project) : [];
-  return parseStackConfig({ values, secretKeys, stack: pulumi.getStack(), siblingLabs, onPath: host.onPath ?? ((tool) => onPath(tool)) }, analyze);
+  return parseStackConfig({ values, secretKeys, stack: pulumi.getStack(), siblingLabs, onPath: host.onPath ?? ((tool) => onPath(tool)), readFile: host.readFile ?? readLocalFile }, analyze);
+}
+
+/** A file's text where Pulumi runs, `~/` being the home folder as kubectl has it; undefined when unreadable. */
+export function readLocalFile(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file.startsWith("~/") ? path.join(os.homedir(), file.slice(2)) : file, "utf8");
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether an executable of that name is in a folder of PATH, as a shell would find it. */

@@ -4,9 +4,10 @@ import { expect } from "vitest";
 import { ConfigError, parseLabConfig, type ConfigIssue, type LabConfig, type RawConfig } from "../../components/config";
 import { istioLab } from "../../components/program";
 import { analyzeScenario } from "../../components/scenarios/analyzer";
-import { renderConfig } from "../../tools/lib/mock-engine";
+import { renderConfig, type Program } from "../../tools/lib/mock-engine";
 import { ciphertext, configErrors } from "../harness";
 import { stackConfig } from "../../tools/lib/stack-file";
+import { standInFiles } from "../../tools/lib/stand-ins";
 
 export type Source = "kubeconfig" | "vsphere" | "hosts";
 
@@ -75,7 +76,8 @@ export function raw(config: Config): RawConfig {
     if (value instanceof Secret) secretKeys.add(key);
     values[key] = typeof plain === "string" ? plain : JSON.stringify(plain);
   }
-  return { values, secretKeys };
+  // A machine whose every kubeconfig path holds the render's stand-in kubeconfig.
+  return { values, secretKeys, readFile: standInFiles };
 }
 
 /** The same config as written in a stack file (`{ secure: ... }` marks a secret), for test/harness.ts. */
@@ -123,9 +125,9 @@ function escape(text: string): string {
  */
 export async function registrations(config: Config): Promise<{ error: unknown; types: string[] }> {
   let error: unknown;
-  const program = async () => {
+  const program: Program = async (host) => {
     try {
-      return await istioLab();
+      return await istioLab(undefined, host);
     } catch (caught) {
       error = caught;
       return {};

@@ -120,7 +120,11 @@ describe("source kubeconfig", () => {
   });
 
   it("takes a path", () => {
-    expect(parse(build("kubeconfig")).cluster).toEqual({ source: "kubeconfig", kubeconfig: { path: "~/.kube/config" } });
+    // What the file says now (its contexts, their servers and CAs) travels with it: the stack keeps to the context it first deployed through.
+    expect(parse(build("kubeconfig")).cluster).toEqual({
+      source: "kubeconfig",
+      kubeconfig: { path: "~/.kube/config", targets: { currentContext: "kind-kind", contexts: { "kind-kind": { server: "https://127.0.0.1:40123", caDigest: expect.stringMatching(/^[0-9a-f]{64}$/) } } } },
+    });
   });
 
   it("takes the secret, kept secret", async () => {

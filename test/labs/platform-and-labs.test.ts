@@ -50,6 +50,38 @@ function clusterIdentity(r: RenderedResource): string | undefined {
 const objects = (rendered: Rendered) => rendered.resources.filter((r) => clusterIdentity(r) !== undefined);
 const istioObjects = (rendered: Rendered) => rendered.resources.filter((r) => r.type.startsWith("kubernetes:networking.istio.io/") || r.type.startsWith("kubernetes:security.istio.io/"));
 
+describe("a lab keeps to its platform's cluster", () => {
+  const file = () => path.join(dir, "Pulumi.student-1.yaml");
+  const renderLab = async (stashed?: Record<string, unknown>) => {
+    const { config } = readStackFileForRender(file());
+    return renderConfig(config, renderProgram(), undefined, { stackReferences: await platformReferences(file(), config), ...(stashed && { stashed }) });
+  };
+
+  it("records the platform's cluster at its first deployment, and goes on while it is the same", async () => {
+    const first = await renderLab();
+    const pin = first.resources.find((r) => r.type === "pulumi:index:Stash")!;
+    expect(pin).toMatchObject({ name: "platform-pin", options: { ignoreChanges: ["input"] } });
+    expect(pin.inputs.input).toEqual({ clusterIdentifier: "istio-lab-local-cluster-kind-id" });
+    expect((await renderLab({ "platform-pin": pin.inputs.input })).resources.length).toBe(first.resources.length);
+  });
+
+  it("stops before anything when the platform's cluster was rebuilt, naming the key and the recipe", async () => {
+    const error = await renderLab({ "platform-pin": { clusterIdentifier: "istio-lab-local-cluster-kind-old" } }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues).toEqual([
+      {
+        key: "istio-lab:platform",
+        message: expect.stringContaining(
+          "local's cluster is not the one this lab was deployed to (istio-lab-local-cluster-kind-old, now istio-lab-local-cluster-kind-id): it was rebuilt, and this lab's objects went with the old one; deploy the lab anew: `PULUMI_K8S_DELETE_UNREACHABLE=true pulumi destroy --yes`, then `pulumi up`",
+        ),
+      },
+    ]);
+  });
+});
+
 describe("labs in the Gateway API form", () => {
   // A platform that installs the CRDs for its labs while its own lab stays in Istio's form.
   const teach = { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" }, "istio-lab:mesh": { gatewayApi: true } };
@@ -68,6 +100,24 @@ describe("labs in the Gateway API form", () => {
     expect(gatewayApiObjects(platform)).toEqual([]);
     // Without the key, a platform publishes that it has none.
     expect((await render("local")).outputs.labPlatform).toMatchObject({ gatewayApi: false });
+  });
+
+  it("a platform's own scenario switch keeps the CRDs its labs use; CRDs its scenario alone brought are not offered to labs", async () => {
+    const platform = await renderIn("teach");
+    const gatewayForm = await renderConfig(
+      { ...readStackFileForRender(path.join(room, "Pulumi.teach.yaml")).config, values: { ...readStackFileForRender(path.join(room, "Pulumi.teach.yaml")).config.values, "istio-lab:scenario": "route-jason-v2", "istio-lab:scenarioOptions": JSON.stringify({ api: "gateway-api" }) } },
+    );
+    const crds = (from: Rendered, to: Rendered) => {
+      const plan = planUpdate(from, to);
+      return [...plan.create, ...plan.delete, ...plan.update.map((c) => c.resource), ...plan.replace.map((c) => c.resource)].filter((r) => r.name === "ConfigFile/gateway-api-crds");
+    };
+    expect(crds(gatewayForm, platform)).toEqual([]);
+    expect(crds(platform, gatewayForm)).toEqual([]);
+    // A platform whose scenario alone is in the Gateway API form installs the CRDs for itself only.
+    const local = readStackFileForRender(path.join(dir, "Pulumi.local.yaml")).config;
+    const ownForm = await renderConfig({ ...local, values: { ...local.values, "istio-lab:scenario": "route-jason-v2", "istio-lab:scenarioOptions": JSON.stringify({ api: "gateway-api" }) } });
+    expect(ownForm.resources.some((x) => x.name === "ConfigFile/gateway-api-crds")).toBe(true);
+    expect(ownForm.outputs.labPlatform).toMatchObject({ gatewayApi: false });
   });
 
   it("each lab's Gateway listens for its own host only, its routes in its own namespace, and it installs nothing cluster-wide", async () => {
@@ -98,7 +148,8 @@ describe("a platform and four labs on it", () => {
   });
 
   it("a lab registers no cluster, no mesh and no machine: its provider, its namespace, its workloads and its scenario", async () => {
-    const allowed = /^(pulumi:pulumi:(Stack|StackReference)|pulumi:providers:kubernetes|istio-lab:(index:LabOnPlatform|workloads:Workloads|scenarios:Scenario)|kubernetes:(core\/v1:(Namespace|ServiceAccount|Service)|apps\/v1:Deployment|networking\.istio\.io\/v1:\w+|security\.istio\.io\/v1:\w+))$/;
+    // The Stash is the lab's record of its platform's cluster (components/platform.ts keepToPlatform).
+    const allowed = /^(pulumi:pulumi:(Stack|StackReference)|pulumi:index:Stash|pulumi:providers:kubernetes|istio-lab:(index:LabOnPlatform|workloads:Workloads|scenarios:Scenario)|kubernetes:(core\/v1:(Namespace|ServiceAccount|Service)|apps\/v1:Deployment|networking\.istio\.io\/v1:\w+|security\.istio\.io\/v1:\w+))$/;
     for (const stack of stacks.slice(1)) {
       const rendered = await render(stack);
       expect(rendered.resources.map((r) => r.type).filter((type) => !allowed.test(type)), stack).toEqual([]);

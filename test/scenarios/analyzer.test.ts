@@ -11,6 +11,7 @@ import { exampleScenario } from "../../catalog/scenarios/examples";
 import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names";
 import { parseLabConfig } from "../../components/config";
 import { localCluster } from "../harness";
+import { standInFiles } from "../../tools/lib/stand-ins";
 
 /** A catalog scenario's view after `edit` changed a copy of its resources. */
 function broken(name: ScenarioName, edit: (resources: IstioResource[]) => IstioResource[] | void, options?: unknown): MeshView {
@@ -448,7 +449,7 @@ describe("findings as config issues", () => {
       "istio-lab:scenario": "canary",
       "istio-lab:scenarioOptions": JSON.stringify({ weights: { v1: 50, v2: 40 } }),
     };
-    expect(() => parseLabConfig({ values, secretKeys: new Set() }, analyzeScenario)).toThrow(
+    expect(() => parseLabConfig({ values, secretKeys: new Set(), readFile: standInFiles }, analyzeScenario)).toThrow(
       expect.objectContaining({ issues: [{ key: "istio-lab:scenarioOptions.weights", message: "must sum to 100 (they sum to 90)" }] }),
     );
   });

@@ -3,6 +3,9 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { shellQuote } from "../../components/shell";
+import { renderConfig } from "../../tools/lib/mock-engine";
+import { stackConfig } from "../../tools/lib/stack-file";
+import { labCluster, twoContexts } from "../cluster/kubeconfigs";
 import { ciphertext, configErrors, localCluster, ofType, renderStack, resource } from "../harness";
 
 const gateType = "command:local:Command";
@@ -38,15 +41,16 @@ describe("the verify gate", () => {
     const gate = resource(r, gateType, "verify-run");
     // The path as the stack writes it: verify expands `~` itself, and no home folder enters the state.
     expect(gate.inputs.create).toBe(
-      `npm run --silent verify -- --scenario canary --namespace bookinfo --gateway-url http://192.168.49.2:31380 --options '{"weights":{"v1":80,"v2":20}}' --kubeconfig '~/.kube/config'`,
+      `npm run --silent verify -- --scenario canary --namespace bookinfo --gateway-url http://192.168.49.2:31380 --options '{"weights":{"v1":80,"v2":20}}' --kubeconfig '~/.kube/config' --context kind-kind`,
     );
     expect(gate.inputs.environment).toBeUndefined();
   });
 
-  it("passes the context the lab pins, so verify looks at the lab's own cluster", async () => {
-    const r = await renderStack({
-      "istio-lab:cluster": { ...localCluster, context: "kind-lab" },
-      "istio-lab:verify": { gate: true, gatewayUrl: "http://127.0.0.1:8080" },
+  it("passes the context the lab recorded, so verify looks at the lab's own cluster", async () => {
+    // kind-kind is current now; the stack first deployed through kind-lab, which still reaches the same cluster.
+    const r = await renderConfig(stackConfig("test", { "istio-lab:cluster": localCluster, "istio-lab:verify": { gate: true, gatewayUrl: "http://127.0.0.1:8080" } }), undefined, undefined, {
+      readFile: () => twoContexts,
+      stashed: { "cluster-pin": { context: "kind-lab", ...labCluster } },
     });
     expect(resource(r, gateType, "verify-run").inputs.create).toMatch(/ --kubeconfig '~\/\.kube\/config' --context kind-lab$/);
   });

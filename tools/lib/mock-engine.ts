@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as schema from "../../components/config/schema";
 import { istioLab } from "../../components/program";
 import type { ProgramHost } from "../../components/config";
-import { defaultStandIns, type StandIns } from "./stand-ins";
+import { defaultStandIns, standInFiles, type StandIns } from "./stand-ins";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { readStackFileForRender, StackFileError, type StackConfig } from "./stack-file";
@@ -111,6 +111,8 @@ export interface RenderMode {
   stackReferences?: Readonly<Record<string, StackOutputs>>;
   /** Which commands the machine has on PATH (default: all of them). */
   onPath?: (tool: string) => boolean;
+  /** The files the machine has (source kubeconfig's path; default: a stand-in kubeconfig at every path). */
+  readFile?: (path: string) => string | undefined;
   /**
    * What earlier deployments stored, by Stash name: a Stash's `output` keeps the value it was first
    * created with (pulumi/pulumi pkg/resource/deploy/builtins.go, Create copies `input` to
@@ -279,7 +281,7 @@ async function render(config: StackConfig, program: Program, standIns: StandIns,
     // here it would also reject the stack's own outputs, which nothing awaits.
     try {
       // A render stands for a machine with the tools a stack's source runs (kind, k3d) unless told.
-      const result = await program({ stackDir: config.stackDir, onPath: mode.onPath ?? (() => true) });
+      const result = await program({ stackDir: config.stackDir, onPath: mode.onPath ?? (() => true), readFile: mode.readFile ?? standInFiles });
       // The stack's outputs resolve to plain values below; which of them are secrets is read now.
       for (const [key, value] of Object.entries(result)) {
         if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))) secretOutputs.add(key);

@@ -1,6 +1,7 @@
 // Reads a stack the way the Pulumi CLI hands it to the program: the stack file's values on top of
 // Pulumi.yaml's defaults, checked by the CLI's own config rules (cli-config.ts), every value a
 // string and the secret keys listed.
+import { standInKubeconfigFile } from "./stand-ins";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { isMap, isScalar, parse, parseDocument } from "yaml";
@@ -22,8 +23,11 @@ export class StackFileError extends Error {
   }
 }
 
-/** Stands in for a `secure:` value, whose ciphertext only the stack's owner can decrypt. */
-export const secretPlaceholder = (key: string) => `placeholder for the secret ${key}`;
+/**
+ * Stands in for a `secure:` value, whose ciphertext only the stack's owner can decrypt; a kubeconfig
+ * stands in as one, since the program reads which cluster it reaches (components/cluster/pin.ts).
+ */
+export const secretPlaceholder = (key: string) => (key === "istio-lab:kubeconfig" ? standInKubeconfigFile : `placeholder for the secret ${key}`);
 
 /** Where this program's Pulumi.yaml lives: the project a stack file from any folder belongs to. */
 export const projectRoot = path.resolve(__dirname, "../..");

@@ -35,6 +35,31 @@ function standInKubeconfig(what: string, clusterOf: unknown): string {
   return `apiVersion: v1\nkind: Config\n# stand-in for ${what}\nclusters:\n- name: lab\n  cluster:\n    server: https://127.0.0.1:6443\n    certificate-authority-data: ${ca}\n`;
 }
 
+/**
+ * A kubeconfig file as a user's machine has one (source kubeconfig's path): a kind cluster, its
+ * context current. The render reads it where the program would read the real file.
+ */
+export const standInKubeconfigFile = [
+  "apiVersion: v1",
+  "kind: Config",
+  "current-context: kind-kind",
+  "contexts:",
+  "- name: kind-kind",
+  "  context: { cluster: kind-kind, user: kind-kind }",
+  "clusters:",
+  "- name: kind-kind",
+  "  cluster:",
+  "    server: https://127.0.0.1:40123",
+  `    certificate-authority-data: ${Buffer.from("stand-in CA of kind-kind").toString("base64")}`,
+  "users:",
+  "- name: kind-kind",
+  "  user: {}",
+  "",
+].join("\n");
+
+/** The files a render's machine has: the stand-in kubeconfig at every path. */
+export const standInFiles = (): string => standInKubeconfigFile;
+
 /** Stand-in answers of the remote commands whose stdout the program reads, by name suffix. */
 const commandOutputs: Record<string, (inputs: Record<string, unknown>) => string> = {
   // read-kubeconfig.sh; its first trigger is the control plane's machine.
