@@ -38,7 +38,8 @@ export class LabOnPlatform extends pulumi.ComponentResource {
       {
         kubeconfig: platform.kubeconfig,
         ...(platform.context && { context: platform.context }),
-        clusterIdentifier: platform.clusterIdentifier,
+        // Without it for one run (istio-lab:identifierUpgrade), as the platform's Cluster does.
+        ...(!config.identifierUpgrade && { clusterIdentifier: platform.clusterIdentifier }),
       },
       { parent: this },
     );

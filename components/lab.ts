@@ -41,7 +41,7 @@ export class Lab extends pulumi.ComponentResource {
     const runId = args.runId ?? crypto.randomUUID();
     const cluster = new Cluster(
       "cluster",
-      { config: config.cluster, clusterIdentifier: args.clusterIdentifier, context: args.context, images: labImages(config), gatewayNodePort: gatewayNodePort(config.mesh) },
+      { config: config.cluster, clusterIdentifier: args.clusterIdentifier, context: args.context, withoutIdentifier: config.identifierUpgrade, images: labImages(config), gatewayNodePort: gatewayNodePort(config.mesh) },
       { parent: this },
     );
     const onCluster: pulumi.ComponentResourceOptions = {

@@ -20,6 +20,12 @@ export interface ClusterArgs {
   gatewayNodePort: number;
   /** Source kubeconfig: the context the stack recorded at its first deployment (pin.ts). */
   context?: string;
+  /**
+   * One run without the provider's clusterIdentifier (istio-lab:identifierUpgrade): pulumi-kubernetes
+   * replaces a provider whose identifier changes, but not one whose identifier is added or removed
+   * (provider.go DiffConfig), so a stack from before the identifier carries over in two runs.
+   */
+  withoutIdentifier?: boolean;
 }
 
 /** Where the machine that runs Pulumi reaches a node port of the cluster. */
@@ -95,7 +101,7 @@ export class Cluster extends pulumi.ComponentResource {
         // Pinned, so that `kubectl config use-context other` never points the lab elsewhere, and a
         // destroy (configured from the state) goes where the stack deployed.
         ...(this.context && { context: this.context }),
-        clusterIdentifier: this.clusterIdentifier,
+        ...(!args.withoutIdentifier && { clusterIdentifier: this.clusterIdentifier }),
         // Only when istio-lab:cluster.deleteUnreachable is set: an explicit input overrides the
         // PULUMI_K8S_DELETE_UNREACHABLE variable of the recovery recipes (pulumi-kubernetes
         // provider.go Configure), and on, one refresh while a VPN is down would drop the whole mesh

@@ -15,7 +15,7 @@ import * as schema from "./schema";
 import { namespaceClaimedBy, type SiblingLab } from "./sibling-labs";
 
 export const project = "istio-lab";
-const topLevelKeys = ["platform", "scenario", "scenarioOptions", "cluster", "sshPrivateKey", "kubeconfig", "mesh", "apps", "verify"];
+const topLevelKeys = ["platform", "scenario", "scenarioOptions", "cluster", "sshPrivateKey", "kubeconfig", "mesh", "apps", "verify", "identifierUpgrade"];
 
 /** Keys of what a platform owns (the cluster and the mesh): a lab stack sets none of them. */
 const platformOnlyKeys = ["cluster", "mesh", "sshPrivateKey", "kubeconfig"];
@@ -34,6 +34,8 @@ export interface LabConfig {
   mesh: schema.Mesh;
   apps: schema.Apps;
   verify: schema.Verify;
+  /** One `pulumi up` without the provider's clusterIdentifier (docs/recovery.md, stacks deployed before the cluster's identity). */
+  identifierUpgrade: boolean;
 }
 
 /**
@@ -49,6 +51,7 @@ export interface LabOnPlatformConfig {
   /** `namespace` defaults to the lab stack's name; `imageRegistry` to the platform's. */
   apps: { namespace: string; imageRegistry?: string; custom?: CustomService[] };
   verify: schema.Verify;
+  identifierUpgrade: boolean;
 }
 
 export type StackConfig = LabConfig | LabOnPlatformConfig;
@@ -170,6 +173,8 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], 
   if (scenarioSpec) issues.push(...analyze(scenario, scenarioSpec));
 
   const verify = parse("verify", schema.verify, orDefault(object("verify"), {}));
+  const upgradeText = values[key("identifierUpgrade")];
+  const identifierUpgrade = upgradeText === undefined ? false : (parse("identifierUpgrade", schema.flag, upgradeText) ?? false);
   // Pulumi.yaml declares `platform` with the default "": a platform stack.
   const platform = values[key("platform")] || undefined;
   if (platform !== undefined) {
@@ -184,7 +189,7 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], 
       issues.push({ key: key("scenario"), message: `${scenario} ${reason}; run it on a platform stack` });
     }
     if (issues.length > 0 || !scenarioSpec || !lab || !verify) throw new ConfigError(redactSecrets(issues, values, secretKeys));
-    return { platform, scenario, scenarioOptions, scenarioSpec, apps: lab.apps, verify };
+    return { platform, scenario, scenarioOptions, scenarioSpec, apps: lab.apps, verify, identifierUpgrade };
   }
 
   const mesh = parse("mesh", schema.mesh, orDefault(object("mesh"), {}));
@@ -219,7 +224,7 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], 
   if (issues.length > 0 || !scenarioSpec || !resolved.config || !mesh || !apps || !verify) throw new ConfigError(redactSecrets(issues, values, secretKeys));
   // One mirror for every image: the cluster istio-lab builds pulls its own through it too.
   const clusterConfig = (resolved.config.source === "vsphere" || resolved.config.source === "hosts") && apps.imageRegistry ? { ...resolved.config, imageRegistry: apps.imageRegistry } : resolved.config;
-  return { scenario, scenarioOptions, scenarioSpec, cluster: clusterConfig, mesh, apps, verify };
+  return { scenario, scenarioOptions, scenarioSpec, cluster: clusterConfig, mesh, apps, verify, identifierUpgrade };
 }
 
 /**

@@ -160,6 +160,9 @@ export const cluster = z.strictObject({
   deleteUnreachable: z.boolean().optional(),
 });
 
+/** A key set to true or false (`pulumi config set` stores the text). */
+export const flag = z.enum(["true", "false"], { error: "must be true or false" }).transform((text) => text === "true");
+
 /** Keys that describe a kind or k3d cluster istio-lab creates. */
 export const localOnlyClusterKeys = ["name", "workers", "hostPort", "nodeImage", "adopt"] as const;
 

@@ -124,11 +124,11 @@ describe("the CLI's config rules (pulumi/pulumi pkg/workspace/config.go)", () =>
 });
 
 describe("Pulumi.yaml", () => {
-  it("declares nothing required (a platform sets cluster, a lab platform), and needs the first CLI that reads `type: object`", () => {
+  it("declares nothing required (a platform sets cluster, a lab platform), and needs the first CLI whose engine replaces what is deletedWith a replaced resource", () => {
     const required = Object.entries(project.config).filter(([, d]) => d.default === undefined && d.value === undefined);
     expect(required.map(([k]) => k)).toEqual([]);
     expect(Object.values(project.config).some((d) => d.type === "object")).toBe(true);
-    expect(project.requiredPulumiVersion).toBe(">=3.187.0");
+    expect(project.requiredPulumiVersion).toBe(">=3.260.0");
   });
 
   it("declares no secret: an optional secret cannot be declared without the CLI requiring or refusing it", () => {

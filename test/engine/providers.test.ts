@@ -5,7 +5,7 @@ import * as os from "node:os";
 import { describe, expect, it } from "vitest";
 import { renderConfig } from "../../tools/lib/mock-engine";
 import { readStackFileForRender, stackConfig } from "../../tools/lib/stack-file";
-import { ciphertext, renderStackConfig } from "../harness";
+import { ciphertext, configErrors, renderStackConfig } from "../harness";
 
 const stacks = [
   ["existing", readStackFileForRender("Pulumi.existing.yaml").config],
@@ -70,5 +70,21 @@ describe("destroy and an unreachable cluster", () => {
     // The stand-in kubeconfig's current context is kind-kind: recorded when the stack has no record, named or not.
     expect(provider(await renderStackConfig(withCluster(stacks[0][1], { context: "kind-kind" }))).inputs.context).toBe("kind-kind");
     expect(provider(await renderStackConfig(stacks[0][1])).inputs.context).toBe("kind-kind");
+  });
+});
+
+describe("a stack deployed before the cluster's identity (istio-lab:identifierUpgrade, docs/recovery.md)", () => {
+  const withUpgrade = (config: (typeof stacks)[number][1], value: string) => ({ ...config, values: { ...config.values, "istio-lab:identifierUpgrade": value } });
+
+  it("goes one run without the provider's clusterIdentifier, which pulumi-kubernetes does not replace a provider for", async () => {
+    for (const [, config] of stacks) {
+      const provider = (await renderStackConfig(withUpgrade(config, "true"))).resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
+      expect(provider.inputs).not.toHaveProperty("clusterIdentifier");
+      expect((await renderStackConfig(withUpgrade(config, "false"))).resources.find((r) => r.type === "pulumi:providers:kubernetes")!.inputs).toHaveProperty("clusterIdentifier");
+    }
+  });
+
+  it("takes true or false only, naming the key", async () => {
+    expect(await configErrors({ "istio-lab:cluster": { source: "kind" }, "istio-lab:identifierUpgrade": "yes" })).toEqual(["istio-lab:identifierUpgrade: must be true or false"]);
   });
 });

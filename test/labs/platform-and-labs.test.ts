@@ -65,6 +65,13 @@ describe("a lab keeps to its platform's cluster", () => {
     expect((await renderLab({ "platform-pin": pin.inputs.input })).resources.length).toBe(first.resources.length);
   });
 
+  it("goes one run without the provider's clusterIdentifier when carried over from before it (istio-lab:identifierUpgrade)", async () => {
+    const { config } = readStackFileForRender(file());
+    const upgraded = await renderConfig({ ...config, values: { ...config.values, "istio-lab:identifierUpgrade": "true" } }, renderProgram(), undefined, { stackReferences: await platformReferences(file(), config) });
+    expect(upgraded.resources.find((r) => r.type === "pulumi:providers:kubernetes")!.inputs).not.toHaveProperty("clusterIdentifier");
+    expect((await renderLab()).resources.find((r) => r.type === "pulumi:providers:kubernetes")!.inputs.clusterIdentifier).toBe("istio-lab-local-cluster-kind-id");
+  });
+
   it("stops before anything when the platform's cluster was rebuilt, naming the key and the recipe", async () => {
     const error = await renderLab({ "platform-pin": { clusterIdentifier: "istio-lab-local-cluster-kind-old" } }).then(
       () => undefined,
