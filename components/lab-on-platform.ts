@@ -77,6 +77,9 @@ export class LabOnPlatform extends pulumi.ComponentResource {
       labHost: host,
       ...(imageRegistry && { imageRegistry }),
       gatewayUrl,
+      // A platform on a kubeconfig file: where `npm run verify` finds its cluster (its recorded context).
+      ...(platform.kubeconfigPath && { kubeconfigPath: platform.kubeconfigPath }),
+      ...(platform.context && { kubeContext: platform.context }),
       ...(platform.gatewayPortForward && { gatewayPortForward: platform.gatewayPortForward }),
       // The shared gateway tells labs apart by the Host header alone.
       curl: curlLines(gatewayUrl, requests),

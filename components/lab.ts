@@ -102,6 +102,10 @@ export class Lab extends pulumi.ComponentResource {
       // kind and k3d: the name to give `kind`/`k3d` (and kubectl's context, kind-<name>/k3d-<name>).
       ...(isLocalCluster(config.cluster) && { clusterName: config.cluster.name }),
       ...(cluster.kubeconfig ? { [kubeconfigOutput]: cluster.kubeconfig } : {}),
+      // Source kubeconfig: where `npm run verify` finds the cluster the stack recorded, whatever
+      // kubectl's current context is.
+      ...(config.cluster.source === "kubeconfig" && "path" in config.cluster.kubeconfig && { kubeconfigPath: config.cluster.kubeconfig.path }),
+      ...(cluster.context && { kubeContext: cluster.context }),
       scenario: config.scenario,
       appNamespace: namespace,
       // npm run verify pulls its own client through it too.

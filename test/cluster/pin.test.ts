@@ -78,6 +78,12 @@ describe("a stack's runs", () => {
     expect(registered(later, "pulumi:providers:kubernetes")[0].inputs.context).toBe("kind-lab");
   });
 
+  it("tells npm run verify the file and the recorded context, as outputs", async () => {
+    const later = await render({}, { readFile: () => twoContexts, stashed: { "cluster-pin": { context: "kind-lab", ...labCluster } } });
+    expect(later.outputs).toMatchObject({ kubeconfigPath: "~/.kube/config", kubeContext: "kind-lab" });
+    expect(later.outputs.labPlatform).toMatchObject({ kubeconfigPath: "~/.kube/config", context: "kind-lab" });
+  });
+
   it("registers nothing but the record when the recorded context now reaches another cluster", async () => {
     const rebuilt = kubeconfigFile("kind-lab", { "kind-lab": { server: otherCluster.server, ca: "kind-other" } });
     expect(await failure({}, { readFile: () => rebuilt, stashed: { "cluster-pin": { context: "kind-lab", ...labCluster } } })).toMatch(

@@ -53,6 +53,16 @@ describe("resolveTarget", () => {
     expect(() => parseVerifyArgs(["--host", "http://student-7"])).toThrow('--host must be a host name such as student-7.istio-lab.test, not "http://student-7"');
   });
 
+  it("goes to the file and the context a stack on a kubeconfig file recorded, unless flags say otherwise", async () => {
+    const recorded = { ...outputs, scenario: "mirroring", kubeconfig: undefined, kubeconfigPath: "~/.kube/config", kubeContext: "kind-lab" };
+    const run: CommandRunner = async (_command, args) => (args[0] === "stack" ? JSON.stringify(recorded) : "{}");
+    expect(await resolveTarget(parseVerifyArgs(["--stack", "existing"]), run)).toMatchObject({ kubeconfig: { kind: "file", path: "~/.kube/config" }, context: "kind-lab" });
+    expect(await resolveTarget(parseVerifyArgs(["--stack", "existing", "--kubeconfig", "/tmp/k", "--context", "other"]), run)).toMatchObject({
+      kubeconfig: { kind: "file", path: "/tmp/k" },
+      context: "other",
+    });
+  });
+
   it("never calls Pulumi when scenario, namespace and gateway come as flags", async () => {
     const { run, calls } = fakePulumi();
     const target = await resolveTarget(parseVerifyArgs(["--scenario", "mirroring", "--namespace", "lab", "--gateway-url", "http://127.0.0.1:8080"]), run);

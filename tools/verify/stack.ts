@@ -118,18 +118,23 @@ export async function resolveTarget(args: VerifyArgs, run: CommandRunner = execR
   const options = args.options !== undefined || flagsOnly ? args.options : stackConfig.scenarioOptions;
   const stackKubeconfig = text(outputs.kubeconfig);
   const inline = text(env[kubeconfigEnv]) ?? stackKubeconfig;
+  // A stack on a kubeconfig file says which file and which context it recorded (components/cluster/pin.ts).
+  const file = args.kubeconfig ?? text(outputs.kubeconfigPath);
   const kubeconfig: KubeconfigSource = args.kubeconfig
     ? { kind: "file", path: args.kubeconfig }
     : inline
       ? { kind: "inline", content: inline }
-      : { kind: "default" };
+      : file
+        ? { kind: "file", path: file }
+        : { kind: "default" };
+  const context = args.context ?? text(outputs.kubeContext);
   return {
     ...scenarioSpec(scenario!, options, stackConfig.customServices),
     namespace: namespace!,
     gatewayUrl: gatewayUrl!,
     ...((args.host ?? text(outputs.labHost)) && { host: args.host ?? text(outputs.labHost) }),
     kubeconfig,
-    ...(args.context && { context: args.context }),
+    ...(context && { context }),
     ...(text(outputs.gatewayPortForward) && { gatewayPortForward: text(outputs.gatewayPortForward) }),
     source: flagsOnly ? "flags" : `stack ${args.stack ?? "(selected)"}`,
     // One mirror for every image (istio-lab:apps.imageRegistry): the lab's nodes may reach no other registry.
