@@ -9,6 +9,7 @@ import { defaultStandIns, standInFiles, type StandIns } from "./stand-ins";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { readStackFileForRender, StackFileError, type StackConfig } from "./stack-file";
+import { holdsSecret, recordFacts, sealSecrets } from "./engine-secrets";
 
 // Internal to the SDK but exported: waitForRPCs resolves once every registration was answered;
 // the monitor is wrapped because the mock drops the plugin version an invoke asks for.
@@ -36,6 +37,8 @@ export interface SeenOptions {
   ignoreChanges?: string[];
   /** Name of the resource whose deletion takes this one with it. */
   deletedWith?: string;
+  /** Names of the resources whose replacement replaces this one too (pulumi/pulumi #20693, v3.207.0). */
+  replaceWith?: string[];
   retainOnDelete?: boolean;
   protect?: boolean;
   /** The URNs the resource was known by before (its `aliases`), so that existing stacks keep it. */
@@ -51,7 +54,10 @@ export interface RenderedResource {
   parentType: string | null;
   /** Names of the explicit dependsOn resources. */
   dependsOn: string[];
-  /** What the program passed, with every secret as "[secret]". */
+  /**
+   * What the program passed, with every secret as "[secret]". The plaintext, which a plan diffs
+   * by, is kept beside the resource and never printed (engine-secrets.ts).
+   */
   inputs: Record<string, unknown>;
   options: SeenOptions;
   /** Name of the provider resource the engine hands the resource to; null for components. */
@@ -77,6 +83,24 @@ export interface Rendered {
 
 /** The program, given the machine it stands for: its stack file's folder and its PATH. */
 export type Program = (host?: ProgramHost) => Record<string, pulumi.Input<unknown>> | Promise<Record<string, pulumi.Input<unknown>>>;
+
+/**
+ * What the engine refuses while the program registers (a duplicate URN): the deployment fails with
+ * the engine's own message, as `pulumi up` and `pulumi preview` print it.
+ */
+export class EngineError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EngineError";
+  }
+}
+
+/**
+ * The engine's message for a second registration of a URN (pulumi/pulumi
+ * sdk/go/common/diag/errors.go GetDuplicateResourceURNError, raised by pkg/resource/deploy/
+ * step_generator.go generateURN).
+ */
+export const duplicateUrnMessage = (urn: string) => `Duplicate resource URN '${urn}'; try giving it a unique name`;
 
 /** Pulumi's wire form of a secret is an object keyed by the signature; print it as "[secret]". */
 export function redact(value: unknown): unknown {
@@ -205,7 +229,7 @@ async function withPlainStacks<T>(run: () => Promise<T>): Promise<T> {
 }
 
 async function render(config: StackConfig, program: Program, standIns: StandIns, mode: RenderMode): Promise<Rendered> {
-  const registered: { type: string; name: string; inputs: Record<string, unknown>; provider: string | null }[] = [];
+  const registered: { type: string; name: string; inputs: Record<string, unknown>; provider: string | null; custom: boolean }[] = [];
   const invokes: { token: string; inputs: Record<string, unknown> }[] = [];
   const versions: string[] = [];
   // Transformations run in the constructors, so their order is the program's order; the mock's
@@ -214,14 +238,20 @@ async function render(config: StackConfig, program: Program, standIns: StandIns,
   const keyOf = (type: string, name: string) => `${type}::${name}`;
   const stackName = `${config.project}-${config.stack}`;
   let failure: { error: unknown } | undefined;
+  // Each resource's URN as the engine makes it (pkg/resource/deploy/deployment.go generateURN: the
+  // stack, the project, the parent's qualified type chain, the type and the name; the parent's name
+  // is no part of it), by the resource object the SDK hands every transformation.
+  const qualifiedTypes = new WeakMap<pulumi.Resource, string>();
+  const urns = new Map<string, string>();
+  let refused: EngineError | undefined;
   const pendingAliases: Promise<unknown>[] = [];
   const secretOutputs = new Set<string>();
 
   await pulumi.runtime.setMocks(
     {
-      newResource: ({ type, name, inputs, provider }) => {
+      newResource: ({ type, name, inputs, provider, custom }) => {
         // A provider reference is `<provider URN>::<id>`; the URN ends in the provider's name.
-        registered.push({ type, name, inputs, provider: provider ? provider.split("::").slice(-2)[0] : null });
+        registered.push({ type, name, inputs, provider: provider ? provider.split("::").slice(-2)[0] : null, custom: custom ?? true });
         // A read, resolved in a preview as in an update (see components/platform.ts).
         if (type === stackReferenceType) return readStackReference(String(inputs.name), mode);
         // The builtin provider answers a Stash in a preview as in an update (its Create and Update
@@ -249,7 +279,22 @@ async function render(config: StackConfig, program: Program, standIns: StandIns,
   };
 
   const outputs = await pulumi.runtime.runInPulumiStack(async () => {
-    pulumi.runtime.registerStackTransformation(({ type, name, opts }) => {
+    pulumi.runtime.registerStackTransformation(({ resource, type, name, opts }) => {
+      // The engine refuses a second registration of a URN (step_generator.go generateURN); the
+      // render does too, with its message. It also keys what it records by type and name, so two
+      // URNs that share both are a program it cannot render faithfully: refused, saying so.
+      const parentType = opts.parent ? qualifiedTypes.get(opts.parent) : undefined;
+      const qualifiedType = parentType ? `${parentType}$${type}` : type;
+      qualifiedTypes.set(resource, qualifiedType);
+      const urn = `urn:pulumi:${config.stack}::${config.project}::${qualifiedType}::${name}`;
+      const sameKey = urns.get(keyOf(type, name));
+      if (sameKey !== undefined) {
+        refused ??= new EngineError(
+          sameKey === urn ? duplicateUrnMessage(urn) : `the offline render tells resources apart by type and name, and ${urn} shares both with ${sameKey}; give one another name`,
+        );
+        return undefined;
+      }
+      urns.set(keyOf(type, name), urn);
       const aliasUrns = (opts.aliases ?? []).flatMap((alias) =>
         typeof alias === "object" && alias !== null && "parent" in alias && alias.parent !== undefined
           ? [new Promise<string>((resolve) => pulumi.createUrn(alias.name ?? name, alias.type ?? type, alias.parent).apply(resolve))]
@@ -271,6 +316,7 @@ async function render(config: StackConfig, program: Program, standIns: StandIns,
           replaceOnChanges: opts.replaceOnChanges,
           ignoreChanges: opts.ignoreChanges,
           deletedWith: custom.deletedWith ? pulumi.resourceName(custom.deletedWith) : undefined,
+          replaceWith: opts.replaceWith?.map((r) => pulumi.resourceName(r)),
           retainOnDelete: opts.retainOnDelete,
           protect: opts.protect,
         }),
@@ -294,6 +340,8 @@ async function render(config: StackConfig, program: Program, standIns: StandIns,
   });
   await settings.waitForRPCs();
   await Promise.all(pendingAliases);
+  // The engine stops at the duplicate registration, whatever the program did after it.
+  if (refused) throw refused;
   if (failure) throw failure.error;
 
   const order = (r: { type: string; name: string }) => seen.get(keyOf(r.type, r.name))?.order ?? -1;
@@ -301,19 +349,22 @@ async function render(config: StackConfig, program: Program, standIns: StandIns,
     stack: config.stack,
     resources: registered
       .sort((a, b) => order(a) - order(b))
-      .map(({ type, name, inputs, provider }) => {
+      .map(({ type, name, inputs, provider, custom }) => {
         const s = seen.get(keyOf(type, name));
         const root = type === "pulumi:pulumi:Stack";
-        return {
+        const printed = redact(inputs) as Record<string, unknown>;
+        const resource: RenderedResource = {
           type,
           name,
           parent: root ? null : (s?.parent ?? stackName),
           parentType: root ? null : (s?.parentType ?? "pulumi:pulumi:Stack"),
           dependsOn: s?.dependsOn ?? [],
-          inputs: redact(inputs) as Record<string, unknown>,
+          inputs: printed,
           options: s?.options ?? {},
           provider,
         };
+        recordFacts(resource, { inputs: holdsSecret(inputs) ? (sealSecrets(inputs) as Record<string, unknown>) : printed, custom });
+        return resource;
       }),
     outputs: Object.fromEntries(Object.entries(redact(outputs ?? {}) as Record<string, unknown>).map(([k, v]) => [k, secretOutputs.has(k) ? "[secret]" : v])),
     secretOutputs: [...secretOutputs].sort(),
