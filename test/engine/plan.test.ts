@@ -1,9 +1,10 @@
 // What the real engine would do on the next `pulumi up`, judged by tools/lib/plan.ts from two
 // renders: replacements follow the providers' rules, replaced resources with a fixed identity are
 // deleted first, and an unchanged lab plans nothing.
+import * as k8s from "@pulumi/kubernetes";
 import { describe, expect, it } from "vitest";
-import { renderConfig, renderProgram, type Rendered, type RenderedResource } from "../../tools/lib/mock-engine";
-import { changedPaths, planUpdate, providerReplaces, replacementHazards, scenarioSwitches, underPath } from "../../tools/lib/plan";
+import { renderConfig, renderProgram, type Program, type Rendered, type RenderedResource } from "../../tools/lib/mock-engine";
+import { changedPaths, planDeployment, planUpdate, providerReplaces, replacementHazards, scenarioSwitches, underPath, type PlanStep } from "../../tools/lib/plan";
 import { defaultStandIns, vsphereLookups, vsphereTemplate } from "../../tools/lib/stand-ins";
 import { readStackFileForRender, stackConfig } from "../../tools/lib/stack-file";
 import { ciphertext, renderStackConfig } from "../harness";
@@ -151,6 +152,72 @@ describe("the replace rules", () => {
     const provider = { type: "pulumi:providers:kubernetes", inputs: { clusterIdentifier: "x" } } as unknown as RenderedResource;
     expect(providerReplaces(provider, ["kubeconfig"])).toEqual([]);
     expect(providerReplaces(provider, ["clusterIdentifier"])).toEqual(["clusterIdentifier"]);
+    // Given the old provider, DiffConfig itself: an identifier added replaces nothing.
+    const unnamed = { type: "pulumi:providers:kubernetes", inputs: { kubeconfig: "k" } } as unknown as RenderedResource;
+    expect(providerReplaces({ ...unnamed, inputs: { kubeconfig: "k", clusterIdentifier: "x" } }, ["clusterIdentifier"], unnamed)).toEqual([]);
+  });
+});
+
+describe("a replaced provider and the order of its dependents' steps", () => {
+  const movedControlPlane = edit(hosts, "istio-lab:cluster", (c) => (c.nodes = [
+    { name: "linux-node1", ip: "192.168.56.21", role: "control-plane" },
+    { name: "linux-node2", ip: "192.168.56.12", role: "worker" },
+    { name: "linux-node3", ip: "192.168.56.13", role: "worker" },
+  ]));
+  const at = (steps: PlanStep[], op: PlanStep["op"], name: string) => steps.findIndex((s) => s.op === op && s.resource.name === name);
+  const isObject = (r: RenderedResource) => r.type.startsWith("kubernetes:");
+
+  it("creates every object anew on the new cluster, then deletes the old ones at the end through the OLD provider, configured from the old inputs", async () => {
+    const plan = planDeployment(await renderStackConfig(hosts), await renderStackConfig(movedControlPlane));
+    const objects = plan.replace.filter((r) => isObject(r.resource));
+    expect(objects.length).toBeGreaterThan(20);
+    const lastCreate = Math.max(...plan.steps.map((s, i) => (s.op === "create-replacement" ? i : -1)));
+    for (const { resource, deleteBeforeReplace } of objects) {
+      expect(deleteBeforeReplace, resource.name).toBe(false);
+      expect(at(plan.steps, "delete-replaced", resource.name), resource.name).toBeGreaterThan(lastCreate);
+      const deleted = plan.steps[at(plan.steps, "delete-replaced", resource.name)];
+      expect(deleted.delete?.provider).toEqual({ name: "cluster-kubernetes", inputs: { kubeconfig: "[secret]", clusterIdentifier: "istio-lab-hosts-192.168.56.11" } });
+    }
+    expect(plan.replace.find((r) => r.resource.name === "cluster-kubernetes")?.resource.inputs.clusterIdentifier).toBe("istio-lab-hosts-192.168.56.21");
+    // The old control plane is reset first (its reset deletes before its replacement): every delete
+    // above then goes to a cluster that is gone, which only deleteUnreachable lets through.
+    expect(plan.steps[0]).toMatchObject({ op: "delete-replaced", resource: { name: "linux-node1-reset" } });
+  });
+
+  it("with the cluster's maker replaced and deleted first (`pulumi up --replace` of a kind cluster), deletes every object before it, each delete skipped (deletedWith), and creates them after it", async () => {
+    const state = await renderStackConfig(local);
+    const plan = planDeployment(state, state, { replace: ["cluster-kind"] });
+    const root = at(plan.steps, "delete-replaced", "cluster-kind");
+    const first = plan.steps.slice(0, root);
+    expect(first.map((s) => s.resource.name).sort()).toEqual(state.resources.filter((r) => isObject(r) || r.name === "cluster-kubernetes").map((r) => r.name).sort());
+    for (const s of first) expect(s).toMatchObject({ op: "delete-replaced", before: "cluster-kind", delete: { skipped: isObject(s.resource) ? "deletedWith" : "provider resource" } });
+    expect(plan.steps[root + 1]).toMatchObject({ op: "create-replacement", resource: { name: "cluster-kind" } });
+    expect(plan.steps.slice(root + 1).every((s) => s.op === "create-replacement")).toBe(true);
+    // Recreated at its registration because the chain deleted it (ContinueStepsFromDiff), under no replace key.
+    expect(plan.replace.find((r) => r.resource.name === "HelmRelease/istio-system/istiod")).toMatchObject({ replaceKeys: [], deleteBeforeReplace: true });
+    // An engine before pulumi/pulumi #23818 did not mark the cluster deleted: every object's delete
+    // went, through the old provider, to the cluster about to go.
+    const before = planDeployment(state, state, { replace: ["cluster-kind"], deletedWithCascade: false });
+    const sent = before.steps.filter((s) => s.op === "delete-replaced" && isObject(s.resource));
+    expect(sent.length).toBe(first.length - 1);
+    for (const s of sent) expect(s.delete).toEqual({ provider: { name: "cluster-kubernetes", inputs: { kubeconfig: "[secret]", clusterIdentifier: "istio-lab-local-cluster-kind-id" } } });
+  });
+
+  it("replaces a provider, and its objects, only as DiffConfig says: not for another context while the clusterIdentifier stays", async () => {
+    const file = ["apiVersion: v1", "kind: Config", "current-context: a", "contexts:", "- { name: a, context: { cluster: one } }", "- { name: b, context: { cluster: two } }", "clusters:", "- { name: one, cluster: { server: 'https://10.0.0.1' } }", "- { name: two, cluster: { server: 'https://10.0.0.2' } }"].join("\n");
+    const readFile = (path: string) => (path === "~/.kube/config" ? file : undefined);
+    const onProvider = (inputs: k8s.ProviderArgs): Program => () => {
+      const provider = new k8s.Provider("p", { kubeconfig: "~/.kube/config", ...inputs });
+      new k8s.core.v1.Namespace("ns", { metadata: { name: "ns" } }, { provider });
+      return {};
+    };
+    const plan = async (a: k8s.ProviderArgs, b: k8s.ProviderArgs) => planDeployment(await renderConfig(dev, onProvider(a)), await renderConfig(dev, onProvider(b)), { readFile });
+    const kept = await plan({ context: "a", clusterIdentifier: "lab" }, { context: "b", clusterIdentifier: "lab" });
+    expect([kept.update.map((u) => u.resource.name), kept.replace]).toEqual([["p"], []]);
+    const moved = await plan({ context: "a" }, { context: "b" });
+    expect(moved.replace.map((r) => [r.resource.name, r.because])).toEqual([["p", ["context"]], ["ns", ["(provider replaced)"]]]);
+    expect(moved.steps.map((s) => `${s.op} ${s.resource.name}`)).toEqual(["create-replacement p", "create-replacement ns", "delete-replaced ns", "delete-replaced p"]);
+    expect(moved.steps[2].delete?.provider?.inputs).toMatchObject({ context: "a" });
   });
 });
 
