@@ -6,10 +6,13 @@ import * as k8s from "@pulumi/kubernetes";
 import { scenarioNames } from "../catalog/scenarios/names";
 import { exampleConfig } from "../catalog/scenarios/examples";
 import { ConfigError } from "../components/config";
-import { renderConfig, type Rendered } from "./lib/mock-engine";
+import { platformReferences, renderConfig, renderProgram, type Rendered, type StackOutputs } from "./lib/mock-engine";
 import { readStackFileForRender, stackConfig, type StackConfig } from "./lib/stack-file";
 import { criticalPath, goalMinutes, preparedTemplateDurations, stepDurations, verifyMinutes, type StepDuration } from "./lib/critical-path";
-import { planUpdate, scenarioSwitches } from "./lib/plan";
+import { planDestroy, type ClusterEnvironment } from "./lib/engine-destroy";
+import { kubernetesDelete } from "./lib/engine-kubernetes";
+import { describeDelete } from "./lib/engine-state";
+import { planDeployment, planUpdate, scenarioSwitches, type DeploymentPlan, type PlanOptions, type PlanStep } from "./lib/plan";
 import { exitWith } from "./lib/tool-args";
 
 const exampleStacks = ["Pulumi.local.yaml", "Pulumi.dev.yaml"];
@@ -171,6 +174,7 @@ async function main(): Promise<number> {
 
   printCriticalPaths(rendered);
   await printConfigChanges();
+  await printDayTwo();
 
   console.log("\nscenario switches (from -> to: create/update/replace/delete; outside workloads and scenario layers)");
   const scenarios = new Map<string, Rendered>();
@@ -242,6 +246,123 @@ async function printConfigChanges(): Promise<void> {
     if (plan.update.length > 0) console.log(`  update: ${plan.update.map((u) => u.resource.name).join(", ")}`);
     if (replaced.length > 0) console.log(`  replace: ${replaced.join(", ")}`);
   }
+}
+
+/** A stack's config with one key's value (JSON for objects) changed by `change`. */
+function edited(config: StackConfig, key: string, change: (value: Record<string, Record<string, unknown>>) => void): StackConfig {
+  const value = JSON.parse(config.values[key] ?? "{}") as Record<string, Record<string, unknown>>;
+  change(value);
+  return { ...config, values: { ...config.values, [key]: JSON.stringify(value) } };
+}
+
+/** A stack on hosts istio-lab sets up over SSH (no stack file ships one). */
+const hostsStack = (nodes?: { name: string; ip: string; role: string }[]) =>
+  stackConfig("hosts", { "istio-lab:sshPrivateKey": { secure: "v1:bm9uY2Utb2YtMTI=:c2VhbGVkIGJ5IHRoZSBvd25lcg==" }, "istio-lab:cluster": { source: "hosts", ...(nodes && { nodes }) } });
+
+/**
+ * The documented day-two changes, each as the engine's steps (tools/lib/plan.ts planDeployment)
+ * and, for destroy, which deletes reach the cluster and which fail (tools/lib/engine-destroy.ts).
+ */
+async function printDayTwo(): Promise<void> {
+  console.log("\nday-two changes: the steps of `pulumi up` in the engine's order (++ create-replacement, -- delete-replaced, + create, ~ update, - delete; DBR: deleted before its replacement), each delete sent (through the provider configuration in the state) or skipped");
+  const local = readStackFileForRender("Pulumi.local.yaml").config;
+  const dev = readStackFileForRender("Pulumi.dev.yaml").config;
+  const change = async (title: string, from: StackConfig, to: StackConfig, options: PlanOptions = {}, oldClusterGone = false) =>
+    printPlan(title, planDeployment(await renderConfig(from), await renderConfig(to), options), oldClusterGone);
+
+  await change("scenario switch (Pulumi.local.yaml bookinfo -> mirroring)", local, { ...local, values: { ...local.values, "istio-lab:scenario": "mirroring" } });
+  await change("vSphere linkedClone toggled off (Pulumi.dev.yaml)", dev, edited(dev, "istio-lab:cluster", (c) => (c.vsphere.linkedClone = false)));
+  await change("kind cluster rebuilt (Pulumi.local.yaml, `pulumi up --replace` of cluster-kind)", local, local, { replace: ["cluster-kind"] });
+  await change(
+    "a new control-plane address on hosts (linux-node1 192.168.56.11 -> .21)",
+    hostsStack(),
+    hostsStack([
+      { name: "linux-node1", ip: "192.168.56.21", role: "control-plane" },
+      { name: "linux-node2", ip: "192.168.56.12", role: "worker" },
+      { name: "linux-node3", ip: "192.168.56.13", role: "worker" },
+    ]),
+    {},
+    true,
+  );
+  await printPlatformRebuilt();
+
+  console.log("\ndestroy (no program runs: every provider configured from the state), by cluster: reachable / unreachable / unreachable with PULUMI_K8S_DELETE_UNREACHABLE=true");
+  const environments: [string, ClusterEnvironment][] = [
+    ["reachable", { reachable: true }],
+    ["unreachable", { reachable: false }],
+    ["unreachable, PULUMI_K8S_DELETE_UNREACHABLE=true", { reachable: false, env: { PULUMI_K8S_DELETE_UNREACHABLE: "true" } }],
+  ];
+  for (const file of ["Pulumi.local.yaml", "Pulumi.existing.yaml", "Pulumi.dev.yaml"]) {
+    const state = await renderConfig(readStackFileForRender(file).config);
+    for (const [label, cluster] of environments) printDestroy(`${file} destroy, ${label}`, state, cluster);
+  }
+}
+
+/** A lab (Pulumi.lab-template.yaml on local) whose platform's cluster was rebuilt: a new clusterIdentifier. */
+async function printPlatformRebuilt(): Promise<void> {
+  const file = "Pulumi.lab-template.yaml";
+  const { config } = readStackFileForRender(file);
+  const references = await platformReferences(file, config);
+  const [name, platform] = Object.entries(references)[0];
+  const labPlatform = platform.outputs.labPlatform as { clusterIdentifier: string };
+  const rebuilt: Record<string, StackOutputs> = { [name]: { ...platform, outputs: { ...platform.outputs, labPlatform: { ...labPlatform, clusterIdentifier: `${labPlatform.clusterIdentifier}-rebuilt` } } } };
+  const before = await renderConfig(config, renderProgram(), undefined, { stackReferences: references });
+  const title = `a platform's cluster rebuilt under a lab (${file} on ${name}: clusterIdentifier ${labPlatform.clusterIdentifier} -> ${labPlatform.clusterIdentifier}-rebuilt)`;
+  try {
+    await renderConfig(config, renderProgram(), undefined, { stackReferences: rebuilt, stashed: { "platform-pin": { clusterIdentifier: labPlatform.clusterIdentifier } } });
+    console.log(`${title}: the lab goes on`);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.log(`${title}: the lab stops first: ${error.issues.map((i) => `${i.key}: ${i.message}`).join("; ")}`);
+  }
+  // What the engine would do had the lab not stopped (its record taken anew).
+  const after = await renderConfig(config, renderProgram(), undefined, { stackReferences: rebuilt, stashed: { "platform-pin": { clusterIdentifier: `${labPlatform.clusterIdentifier}-rebuilt` } } });
+  printPlan("  had it gone on", planDeployment(before, after), true);
+  printDestroy("  the recipe's destroy (the old cluster gone, PULUMI_K8S_DELETE_UNREACHABLE=true)", before, { reachable: false, env: { PULUMI_K8S_DELETE_UNREACHABLE: "true" } });
+}
+
+/**
+ * The plan's counts, then its steps, runs of alike steps in one line; with `oldClusterGone`, which
+ * of the Kubernetes deletes sent to the old cluster fail once it no longer answers.
+ */
+function printPlan(title: string, plan: DeploymentPlan, oldClusterGone = false): void {
+  const dbr = plan.replace.filter((r) => r.deleteBeforeReplace).length;
+  console.log(`${title}: ${plan.create.length} create, ${plan.update.length} update, ${plan.replace.length} replace (${dbr} DBR), ${plan.delete.length} delete`);
+  const mark = { create: "+ ", update: "~ ", "create-replacement": "++", "delete-replaced": "--", delete: "- " } as const;
+  const tail = (s: PlanStep) => `${s.before ? ` (before ${s.before})` : ""}${s.delete ? `: ${describeDelete(s.delete)}` : ""}`;
+  const runs: { op: PlanStep["op"]; tail: string; names: string[] }[] = [];
+  for (const step of plan.steps) {
+    const last = runs[runs.length - 1];
+    if (last?.op === step.op && last.tail === tail(step)) last.names.push(step.resource.name);
+    else runs.push({ op: step.op, tail: tail(step), names: [step.resource.name] });
+  }
+  for (const { op, tail: what, names } of runs) {
+    const who = names.length <= 3 ? names.join(", ") : `${names.length} (${names[0]} ... ${names[names.length - 1]})`;
+    console.log(`    ${mark[op]} ${op} ${who}${what}`);
+  }
+  const sent = plan.steps.filter((s) => s.delete?.provider && !s.delete.skipped && s.resource.type.startsWith("kubernetes:"));
+  if (oldClusterGone && sent.length > 0) {
+    const failing = (env: Record<string, string>) => sent.filter((s) => kubernetesDelete(s.resource.type, s.delete!.provider!.inputs, { reachable: false, env }).outcome === "fails").length;
+    const releases = failing({ PULUMI_K8S_DELETE_UNREACHABLE: "true" });
+    console.log(
+      `    the old cluster gone, ${failing({})} of those ${sent.length} Kubernetes deletes fail, and the update with them; with PULUMI_K8S_DELETE_UNREACHABLE=true, ${releases ? `${releases} still fail (Helm Releases, whatever the flag)` : "none fails"}`,
+    );
+  }
+}
+
+/** What a destroy sends and what fails: sent deletes by provider configuration, skipped ones by reason, failures by kind. */
+function printDestroy(title: string, state: Rendered, cluster: ClusterEnvironment): void {
+  const plan = planDestroy(state, cluster);
+  const tally = (labels: string[]) => [...labels.reduce((m, l) => m.set(l, (m.get(l) ?? 0) + 1), new Map<string, number>())].map(([l, n]) => `${n} ${l}`).join("; ");
+  const sent = plan.steps.filter((s) => !s.delete.skipped && !s.fails);
+  const skipped = plan.steps.filter((s) => s.delete.skipped);
+  const outcome = (s: (typeof plan.steps)[number]) => (s.result && s.result.outcome !== "done" ? ` (${s.result.outcome})` : "");
+  console.log(`${title}: ${plan.failures.length === 0 ? "completes" : `FAILS (${plan.failures.length} deletes)`}`);
+  if (sent.length > 0) console.log(`    sent: ${tally(sent.map((s) => `${describeDelete(s.delete).replace(/^sent /, "")}${outcome(s)}`))}`);
+  if (skipped.length > 0) console.log(`    skipped: ${tally(skipped.map((s) => describeDelete(s.delete).replace(/^skipped /, "")))}`);
+  const byMessage = new Map<string, string[]>();
+  for (const s of plan.failures) byMessage.set(s.fails!.split(". ")[0], [...(byMessage.get(s.fails!.split(". ")[0]) ?? []), s.resource.type.split(":").pop()!]);
+  for (const [message, kinds] of byMessage) console.log(`    fail: ${kinds.length} (${[...new Set(kinds)].join(", ")}): ${message}`);
 }
 
 /** The config value (a string, JSON for objects) with one path set. */
