@@ -60,7 +60,7 @@ export interface RenderedResource {
    */
   inputs: Record<string, unknown>;
   options: SeenOptions;
-  /** Name of the provider resource the engine hands the resource to; null for components. */
+  /** Name of the explicit provider resource the engine hands the resource to; null for components and for the package's default provider. */
   provider: string | null;
 }
 
