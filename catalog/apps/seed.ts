@@ -1,6 +1,6 @@
 // The seed tutorial's own services, as a stack declares them in istio-lab:apps.custom: an Angular
 // front end, a Spring back end in three versions that say which they are in an `x-version` header,
-// and MongoDB. The README's "Your own app" walks its release; the tests and the diagrams use it as
+// and MongoDB. docs/own-app.md walks its release; the tests and the diagrams use it as
 // the custom scenario's example. The images are the team's own: these names stand for them.
 import type { CustomService } from "./custom";
 

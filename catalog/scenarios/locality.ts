@@ -39,7 +39,7 @@ export const localityFailover: ScenarioSpec = {
       }),
     ],
   }),
-  // While region1.zone1 is healthy it answers everything; the failover itself needs its pod drained (README).
+  // While region1.zone1 is healthy it answers everything; the failover itself needs its pod drained (README, the scenario table).
   probes: [answeredBy({ "region1.zone1": 100 }, 20)],
 };
 

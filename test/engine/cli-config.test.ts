@@ -136,7 +136,7 @@ describe("Pulumi.yaml", () => {
   });
 });
 
-describe("stacks the project ships or the README creates", () => {
+describe("stacks the project ships or the docs create", () => {
   const stackFiles = fs.readdirSync(root).filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f));
 
   it.each(stackFiles)("%s passes the CLI's config rules and carries no fake ciphertext", (file) => {
@@ -144,7 +144,7 @@ describe("stacks the project ships or the README creates", () => {
     expect(fs.readFileSync(path.join(root, file), "utf8")).not.toMatch(/secure:\s*replace/);
   });
 
-  it("the README's classroom (stack init student-N --copy-config-from lab-template, config set scenario) passes them", () => {
+  it("docs/labs.md's classroom (a copy of the template, stack init student-N, config set scenario) passes them", () => {
     const template = (parse(fs.readFileSync(path.join(root, "Pulumi.lab-template.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
     const values = stackConfig("student-1", { ...template, "istio-lab:scenario": "mirroring" }).values;
     expect(values).toMatchObject({ "istio-lab:platform": "local", "istio-lab:scenario": "mirroring", "istio-lab:cluster": "{}" });

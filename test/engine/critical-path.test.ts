@@ -163,17 +163,17 @@ describe("the critical path", () => {
     expect(smoke).toMatchObject({ minutes: 1, basis: expect.stringMatching(/; images already pulled$/) });
   });
 
-  it("gives the README's figures: dev with linked clones, full clones and a prepared template, and local, to a verified lab", async () => {
+  it("gives the docs' figures (render.md, machines.md): dev with linked clones, full clones and a prepared template, and local, to a verified lab", async () => {
     const total = (rendered: Rendered, table = stepDurations) => Math.round(criticalPath(rendered, table).minutes + verifyMinutes);
     const dev = await renderFile("Pulumi.dev.yaml");
     const { config } = readStackFileForRender("Pulumi.dev.yaml");
     const cluster = JSON.parse(config.values["istio-lab:cluster"]);
     const fullClones = await renderConfig({ ...config, values: { ...config.values, "istio-lab:cluster": JSON.stringify({ ...cluster, vsphere: { ...cluster.vsphere, linkedClone: false } }) } });
     const [linked, full, prepared, local] = [total(dev), total(fullClones), total(dev, preparedTemplateDurations), total(await renderFile("Pulumi.local.yaml"))];
-    const readme = fs.readFileSync(path.join(__dirname, "../../README.md"), "utf8").replace(/\s+/g, " ");
-    expect(readme).toContain(`about ${linked} min with linked clones of a plain template, ${full} with full clones, and about ${prepared} from a template`);
-    expect(readme).toContain(`about ${local} min for \`local\``);
-    expect(readme).toContain(`about ${prepared} min to a verified \`dev\` lab instead of ${linked}`);
+    const page = (name: string) => fs.readFileSync(path.join(__dirname, "../../docs", name), "utf8").replace(/\s+/g, " ");
+    expect(page("render.md")).toContain(`about ${linked} min with linked clones of a plain template, ${full} with full clones, and about ${prepared} from a template`);
+    expect(page("render.md")).toContain(`about ${local} min for \`local\``);
+    expect(page("machines.md")).toContain(`about ${prepared} min to a verified \`dev\` lab instead of ${linked}`);
   });
 
   it("has a stated duration for every step of the example stacks", async () => {

@@ -38,7 +38,7 @@ export interface StepDuration {
 export const stepDurations: StepDuration[] = [
   // Linked clone (cluster.vsphere.linkedClone) of a VM with one snapshot: a child disk on that
   // snapshot instead of a copy (terraform-provider-vsphere vmworkflow ExpandVirtualMachineCloneSpec:
-  // DiskMoveType createNewChildDiskBacking; from a VM marked as a template it copies, and the README
+  // DiskMoveType createNewChildDiskBacking; from a VM marked as a template it copies, and docs/machines.md
   // says to name a VM), so only power-on, Linux guest customization and the guest IP's wait remain.
   {
     type: /^vsphere:index\/virtualMachine:/,

@@ -143,7 +143,7 @@ export async function runPrepareTemplate(argv: readonly string[], io: ToolIo, ru
     }
   }
   io.err(
-    `prepare-template: ${address} is sealed and powering off. Make it the source istio-lab:cluster.vsphere.template names: mark it as a template, or for linked clones take its one snapshot and leave it a VM (README, "Linked clones").\n`,
+    `prepare-template: ${address} is sealed and powering off. Make it the source istio-lab:cluster.vsphere.template names: mark it as a template, or for linked clones take its one snapshot and leave it a VM (docs/machines.md, "Linked clones").\n`,
   );
   return 0;
 }
