@@ -122,9 +122,11 @@ export class Lab extends pulumi.ComponentResource {
 }
 
 /**
- * Marks every resource of a layer as deleted with the cluster: `deletedWith` is not inherited by
- * children, and a component's transformations reach all of its descendants (the SDK applies them
- * while each child is constructed).
+ * Marks every Kubernetes object of a layer as deleted with the cluster. The engine would also pass
+ * a component's own deletedWith down to its children (pulumi/pulumi pkg/resource/deploy/
+ * source_eval.go, inheritFromParent), but that would take the layers' other resources too (TLS
+ * keys, local commands), whose deletes touch no cluster; a component's transformations reach
+ * every descendant (the SDK applies them while each child is constructed).
  */
 function deletedWith(cluster: pulumi.Resource): pulumi.ResourceTransformation {
   // By type: while a transformation runs the resource is still under construction, before

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readStackConfig, type ProgramHost } from "./config";
-import { pinnedContext } from "./cluster/pin";
+import { pinnedContext, pinnedControlPlane } from "./cluster/pin";
 import { Lab } from "./lab";
 import { LabOnPlatform } from "./lab-on-platform";
 import { keepToPlatform, readPlatform } from "./platform";
@@ -20,5 +20,6 @@ export async function istioLab(runId?: string, host?: ProgramHost): Promise<Reco
     return new LabOnPlatform("lab", { config, platform, runId }).outputs;
   }
   const context = config.cluster.source === "kubeconfig" ? await pinnedContext(config.cluster) : undefined;
+  if (config.cluster.source === "hosts") await pinnedControlPlane(config.cluster);
   return new Lab("lab", { config, clusterIdentifier: `${pulumi.getProject()}-${pulumi.getStack()}`, context, runId }).outputs;
 }

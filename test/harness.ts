@@ -1,4 +1,5 @@
 // Test helpers over the render engine: the same code path as `npm run render`.
+import { cloneRendered } from "../tools/lib/engine-secrets";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../components/config";
 import { renderConfig, renderStackFile, type Rendered, type RenderedResource } from "../tools/lib/mock-engine";
@@ -21,7 +22,8 @@ export function memoised<A extends unknown[]>(render: (...args: A) => Promise<Re
   return (...args: A) => {
     const key = JSON.stringify(args);
     if (!cache.has(key)) cache.set(key, render(...args));
-    return cache.get(key)!.then((rendered) => structuredClone(rendered));
+    // cloneRendered keeps each resource's secret plaintext, which a plan diffs (tools/lib/engine-secrets.ts).
+    return cache.get(key)!.then((rendered) => cloneRendered(rendered));
   };
 }
 

@@ -10,7 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, type ConfigIssue } from "../config";
 import { kubeconfigTargets, sameCluster, type ContextTarget, type KubeconfigTargets } from "../config/kubeconfig";
-import type { ExistingClusterConfig } from "../config/cluster-source";
+import type { ExistingClusterConfig, MachineClusterConfig } from "../config/cluster-source";
 
 /** What a stack records of its cluster: the context it deploys through, and where that led. */
 export interface ClusterRecord extends ContextTarget {
@@ -80,4 +80,25 @@ export async function pinnedContext(config: ExistingClusterConfig): Promise<stri
   const problems = pinProblems(recorded, targets, context, where);
   if (problems.length > 0) throw new ConfigError(problems);
   return recorded.context;
+}
+
+/**
+ * Source hosts: the control plane a stack first built its cluster on. A new control-plane address
+ * is a new cluster, and the engine would reset the old control plane first (its steps are replaced
+ * delete-first), then send every old object's delete to that reset cluster, where they fail, Helm
+ * releases whatever PULUMI_K8S_DELETE_UNREACHABLE says (`npm run bench`, "a new control-plane
+ * address on hosts"). So the stack stops before anything changes, naming the key and the way.
+ */
+export async function pinnedControlPlane(config: MachineClusterConfig): Promise<void> {
+  const index = config.nodes.findIndex((n) => n.role === "control-plane");
+  const address = config.nodes[index].ip;
+  const recorded = await stashed<{ address: string }>(new pulumi.Stash("control-plane-pin", { input: { address } }, { ignoreChanges: ["input"] }));
+  if (recorded.address !== address) {
+    throw new ConfigError([
+      {
+        key: `istio-lab:cluster.nodes[${index}].ip`,
+        message: `is ${address}, but this stack built its cluster on the control plane at ${recorded.address}; a new control plane is a new cluster: set it back, or move the lab on purpose: \`pulumi destroy\`, then \`pulumi up\` (${recovery})`,
+      },
+    ]);
+  }
 }

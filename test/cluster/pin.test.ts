@@ -7,7 +7,7 @@ import { observe, pinProblems } from "../../components/cluster/pin";
 import { kubeconfigTargets } from "../../components/config/kubeconfig";
 import { renderConfig, type RenderMode } from "../../tools/lib/mock-engine";
 import { stackConfig } from "../../tools/lib/stack-file";
-import { configErrors, localCluster } from "../harness";
+import { ciphertext, configErrors, localCluster } from "../harness";
 import { kubeconfigFile, labCluster, otherCluster, twoContexts } from "./kubeconfigs";
 
 const targets = (text: string) => kubeconfigTargets(text)!;
@@ -96,5 +96,27 @@ describe("a stack's runs", () => {
       "istio-lab:cluster.context: names no context of ~/.kube/config with a cluster and server; its contexts: kind-kind",
     ]);
     expect(await failure({}, { readFile: () => undefined })).toMatch(/istio-lab:cluster\.kubeconfig: ~\/\.kube\/config cannot be read on this machine/);
+  });
+});
+
+describe("a hosts lab's control plane", () => {
+  const hosts = (ip: string) =>
+    stackConfig("lab", {
+      "istio-lab:sshPrivateKey": ciphertext,
+      "istio-lab:cluster": { source: "hosts", nodes: [{ name: "linux-node1", ip, role: "control-plane" }, { name: "linux-node2", ip: "192.168.56.12", role: "worker" }] },
+    });
+
+  it("is recorded at the first deployment, and the stack goes on while it stays", async () => {
+    const first = await renderConfig(hosts("192.168.56.11"));
+    expect(first.resources.find((r) => r.name === "control-plane-pin")?.inputs.input).toEqual({ address: "192.168.56.11" });
+    await expect(renderConfig(hosts("192.168.56.11"), undefined, undefined, { stashed: { "control-plane-pin": { address: "192.168.56.11" } } })).resolves.toBeDefined();
+  });
+
+  it("stops the stack before anything when it moves, naming the node's key and the way to move on purpose", async () => {
+    const error = await renderConfig(hosts("192.168.56.21"), undefined, undefined, { stashed: { "control-plane-pin": { address: "192.168.56.11" } } }).then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
+    expect(error).toMatch(/^istio-lab: 1 configuration problem; nothing was created:\n {2}- istio-lab:cluster\.nodes\[0\]\.ip: is 192\.168\.56\.21, but this stack built its cluster on the control plane at 192\.168\.56\.11;.*`pulumi destroy`, then `pulumi up`/);
   });
 });
