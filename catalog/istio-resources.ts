@@ -152,7 +152,8 @@ export interface AuthorizationPolicySpec {
   rules?: {
     from?: { source: { principals?: string[]; requestPrincipals?: string[]; namespaces?: string[] } }[];
     to?: { operation: { methods?: string[]; paths?: string[]; ports?: string[] } }[];
-    when?: { key: string; values: string[] }[];
+    /** `values`: the key must hold one of them; `notValues`: none of them (authz-deny's x-token). */
+    when?: { key: string; values?: string[]; notValues?: string[] }[];
   }[];
 }
 

@@ -6,6 +6,9 @@ import { compose } from "./compose";
 import { principalOf } from "../istio-resources";
 import type { ScenarioSpec } from "./scenario-spec";
 
+/** The body Envoy's RBAC filter answers a denied HTTP request with (403). */
+export const rbacDenied = "RBAC: access denied";
+
 /** Only the listed service account may GET the service (authz-http's details-, reviews-, ratings-viewer). */
 const viewerOf = (app: string, from: string) =>
   authorizationPolicy(`${app}-viewer`, {
@@ -33,28 +36,33 @@ export const authzHttp: ScenarioSpec = {
   probes: [
     pageLoads({ contains: ["Book Reviews"] }),
     { kind: "call", from: "curl", url: "http://productpage:9080/productpage", status: 200 },
-    { kind: "call", from: "curl", url: "http://details:9080/details/0", status: 403 },
-    { kind: "call", from: "curl", url: "http://reviews:9080/reviews/0", status: 403 },
-    { kind: "call", from: "curl", url: "http://ratings:9080/ratings/0", status: 403 },
+    { kind: "call", from: "curl", url: "http://details:9080/details/0", status: 403, body: rbacDenied },
+    { kind: "call", from: "curl", url: "http://reviews:9080/reviews/0", status: 403, body: rbacDenied },
+    { kind: "call", from: "curl", url: "http://ratings:9080/ratings/0", status: 403, body: rbacDenied },
   ],
 };
 
-/** authz-deny's deny-method-get: GET to httpbin is denied when x-token is admin. */
+/**
+ * authz-deny's deny-method-get in its last form: GET to httpbin is denied unless x-token is admin
+ * (`notValues: ["admin"]`). The task's first form (every GET denied) is a step towards it; its
+ * allow-path-ip policy afterwards is a further lesson the lab does not apply.
+ */
 export const authzDeny: ScenarioSpec = {
-  description: "an explicit DENY: httpbin refuses GET with x-token: admin, and serves everyone else (tasks/security/authorization/authz-deny)",
+  description: "an explicit DENY: httpbin refuses GET unless x-token is admin, with RBAC: access denied (tasks/security/authorization/authz-deny)",
   ...compose({
     workloads: [{ app: "httpbin", versions: ["v1"] }, { app: "curl" }],
     resources: [
       authorizationPolicy("deny-method-get", {
         selector: { matchLabels: { app: "httpbin" } },
         action: "DENY",
-        rules: [{ to: [{ operation: { methods: ["GET"] } }], when: [{ key: "request.headers[x-token]", values: ["admin"] }] }],
+        rules: [{ to: [{ operation: { methods: ["GET"] } }], when: [{ key: "request.headers[x-token]", notValues: ["admin"] }] }],
       }),
     ],
   }),
+  // The task's two calls after the policy: admin served, guest denied by the sidecar's RBAC filter.
   probes: [
-    { kind: "call", from: "curl", url: "http://httpbin:8000/get", headers: { "x-token": "admin" }, status: 403 },
-    { kind: "call", from: "curl", url: "http://httpbin:8000/get", headers: { "x-token": "guest" }, status: 200 },
+    { kind: "call", from: "curl", url: "http://httpbin:8000/get", headers: { "x-token": "admin" }, status: 200 },
+    { kind: "call", from: "curl", url: "http://httpbin:8000/get", headers: { "x-token": "guest" }, status: 403, body: rbacDenied },
   ],
 };
 

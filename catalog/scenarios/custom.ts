@@ -181,7 +181,7 @@ export function customScenario(options: CustomOptions, services: readonly Custom
     });
   }
   return {
-    description: `your own services (${services.map((s) => s.name).join(", ") || "none declared"}) with ${options.routes.length} route${options.routes.length === 1 ? "" : "s"} from istio-lab:scenarioOptions`,
+    description: `your own services (${services.map((s) => s.name).join(", ") || "none declared"}) with ${options.routes.length} route${options.routes.length === 1 ? "" : "s"} from istio-lab:scenarioOptions (no istio.io task has it: your own plan)`,
     // curl always: the client to call your services from inside the mesh (`kubectl exec deploy/curl`)
     // and verify's, so that a release step that adds a mirror deploys nothing new.
     workloads: [{ app: "curl" }],

@@ -48,14 +48,14 @@ export const faultAbort: ScenarioSpec = {
  * (the seeds' "70 % OK, 30 % HTTP 500"), so about 30 % of the pages show ratings unavailable.
  */
 export const faultAbortPercent: ScenarioSpec = {
-  description: "reviews v2 for everyone, and HTTP 500 from 30 % of ratings calls (fault-injection task, abort at a percentage)",
+  description: "reviews v2 for everyone, and HTTP 500 from 30 % of ratings calls (no istio.io task has it: the fault-injection task aborts for jason only, every call)",
   ...compose(routeAllV1, ratingsFaultForEveryone({ abort: { percentage: { value: 30 }, httpStatus: 500 } })),
   probes: [pageLoads({ requests: 100, tolerance: 15, reviews: { v2: 100 }, containsShare: { text: ratingsUnavailable, percent: 30 } })],
 };
 
 /** The task's delay for everyone: a 10 s ratings delay outlasts productpage's 3 s timeout to reviews and its one retry. */
 export const faultDelayAll: ScenarioSpec = {
-  description: "reviews v2 for everyone, and a 10 s delay on every ratings call (fault-injection task, delay for all users)",
+  description: "reviews v2 for everyone, and a 10 s delay on every ratings call (no istio.io task has it: the fault-injection task delays jason only)",
   ...compose(routeAllV1, ratingsFaultForEveryone({ delay: { percentage: { value: 100 }, fixedDelay: "10s" } })),
   probes: [pageLoads({ latencySeconds: { min: 5, max: 8 }, contains: [reviewsUnavailable] })],
 };

@@ -110,6 +110,11 @@ export interface CallProbe extends InMeshOrigin {
   /** The status, or "none" where the call must get no HTTP answer at all (a refused TLS handshake). */
   status: number | "none";
   /**
+   * Text the answer's body contains: the denial's own words ("RBAC: access denied" from Envoy's RBAC
+   * filter), so a 403 from anything else (the app, another filter) does not pass for the policy.
+   */
+  body?: string;
+  /**
    * HTTPS through the ingress gateway from inside the mesh: the URL's host and port reach the
    * gateway's Service (curl --connect-to), trusting the scenario's CA from the curl client's Secret,
    * and presenting its client certificate when `clientCert`.
@@ -254,7 +259,7 @@ export function probeExpectation(probe: Probe): string {
     case "mtls":
       return `plain text to ${probe.service}:${probe.port}${probe.path} from outside the mesh: ${probe.outsideMesh}`;
     case "call":
-      return `GET ${probe.url} ${via(probe)}${probe.viaGateway ? ` through the gateway${probe.viaGateway.clientCert ? " with a client certificate" : ""}` : ""}${Object.keys(probe.headers ?? {}).length ? ` with ${Object.keys(probe.headers!).join(", ")}` : ""}: ${probe.status === "none" ? "no answer" : probe.status}`;
+      return `GET ${probe.url} ${via(probe)}${probe.viaGateway ? ` through the gateway${probe.viaGateway.clientCert ? " with a client certificate" : ""}` : ""}${Object.keys(probe.headers ?? {}).length ? ` with ${Object.keys(probe.headers!).join(", ")}` : ""}: ${probe.status === "none" ? "no answer" : probe.status}${probe.body ? ` "${probe.body}"` : ""}`;
     case "tcp":
       return `${probe.connections} TCP connections to the gateway's port ${probe.port} ${via(probe)}: ${shares(probe.expected)}`;
     case "connect":

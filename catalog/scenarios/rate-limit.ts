@@ -1,12 +1,12 @@
 // Local rate limiting (tasks/policy-enforcement/rate-limit, "Local rate limit"): Envoy's
-// local_ratelimit filter on productpage's inbound sidecar, 10 requests a minute.
+// local_ratelimit filter on productpage's inbound sidecar, 4 requests a minute.
 import { envoyFilter } from "./builders";
 import { bookinfo } from "./bookinfo";
 import { compose } from "./compose";
 import type { ScenarioSpec } from "./scenario-spec";
 
-/** The task's token bucket: 10 requests, refilled every minute. */
-export const rateLimit = { maxTokens: 10, fillInterval: "60s" };
+/** The task's token bucket: 4 requests, refilled every minute (istio.io's current task; it was 10). */
+export const rateLimit = { maxTokens: 4, fillInterval: "60s" };
 
 /**
  * The task's EnvoyFilter. Two deviations: it sits in the app namespace instead of istio-system,
@@ -45,7 +45,7 @@ const productpageRateLimit = envoyFilter("filter-local-ratelimit-svc", {
 const url = "http://productpage:9080/productpage";
 
 export const rateLimitLocal: ScenarioSpec = {
-  description: "Envoy's local rate limit on productpage, 10 requests a minute; above it HTTP 429 (tasks/policy-enforcement/rate-limit)",
+  description: "Envoy's local rate limit on productpage, 4 requests a minute; above it HTTP 429 with x-local-rate-limit: true (tasks/policy-enforcement/rate-limit)",
   ...compose(bookinfo, { workloads: [{ app: "fortio" }], resources: [productpageRateLimit] }),
   // Nothing else of the probe run calls productpage, so the bucket starts full: half of it passes
   // untouched, then twice the whole bucket sees the limit.

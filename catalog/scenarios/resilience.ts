@@ -44,7 +44,7 @@ export const httpbinRetries: Part = {
 };
 
 export const retries: ScenarioSpec = {
-  description: `httpbin with ${retryAttempts} retries on 5xx: one 503 call arrives ${1 + retryAttempts} times`,
+  description: `httpbin with ${retryAttempts} retries on 5xx: one 503 call arrives ${1 + retryAttempts} times (no istio.io task has it: a VirtualService's retries)`,
   ...compose(httpbinRetries),
   probes: [
     { kind: "retried", from: "curl", url: "http://httpbin:8000/status/503", status: 503, loggedBy: "httpbin", requestsLogged: 1 + retryAttempts },

@@ -35,5 +35,6 @@ export const shiftV2V3 = shift("virtual-service-reviews-v2-v3.yaml", { v2: 50, v
 /** Any split of reviews, from `istio-lab:scenarioOptions.weights`. */
 export const canary = (options: CanaryOptions): ScenarioSpec => ({
   ...shift("istio-lab:scenarioOptions.weights", options.weights),
+  description: `All v1, then reviews split ${Object.entries(options.weights).map(([v, w]) => `${v} ${w} %`).join(" / ")} (no istio.io task has it: your weights, istio-lab:scenarioOptions.weights)`,
   fromOptions: [{ resource: "VirtualService/reviews", field: "spec.http[0].route", option: "weights" }],
 });

@@ -53,7 +53,7 @@ export const stickySessions = (options: StickySessionOptions): ScenarioSpec => {
       : resource;
   const base = compose(bookinfo, { workloads: [{ app: "curl" }] });
   return {
-    description: `Bookinfo with reviews pinned by a consistent hash on ${options.hashBy}${options.name ? ` ${options.name}` : ""}`,
+    description: `Bookinfo with reviews pinned by a consistent hash on ${options.hashBy}${options.name ? ` ${options.name}` : ""} (no istio.io task has it: a DestinationRule's consistentHash)`,
     workloads: base.workloads,
     resources: base.resources.map(sticky),
     probes: [{ kind: "sticky", from: "curl", url: "http://reviews:9080/reviews/0", key: hashKey(options), requestsPerKey: 10, keys: 5 }],

@@ -40,7 +40,7 @@ export const tcpShift8020: ScenarioSpec = {
 };
 
 export const tcpShiftV2: ScenarioSpec = {
-  description: "the gateway's TCP port 31400 to tcp-echo v2 only: the shift completed (tcp-traffic-shifting task)",
+  description: "the gateway's TCP port 31400 to tcp-echo v2 only: the shift completed (no istio.io task has it: the tcp-traffic-shifting task stops at 80/20)",
   ...compose(tcpEcho, routed([toVersion("v2")])),
   probes: [connections({ v2: 100 })],
 };

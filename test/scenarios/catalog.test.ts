@@ -183,13 +183,9 @@ describe("authorization (the task pages' YAML, with the lab's namespace where th
     }
   });
 
-  it("authz-deny: deny-method-get on httpbin", async () => {
+  it("authz-deny: deny-method-get on httpbin (its spec equals the task's snippet: task-snippets.test.ts)", async () => {
     const r = await renderScenario("authz-deny");
-    expect(istioSpec(r, "AuthorizationPolicy", "deny-method-get")).toEqual({
-      selector: { matchLabels: { app: "httpbin" } },
-      action: "DENY",
-      rules: [{ to: [{ operation: { methods: ["GET"] } }], when: [{ key: "request.headers[x-token]", values: ["admin"] }] }],
-    });
+    expect(istioSpec(r, "AuthorizationPolicy", "deny-method-get")).toMatchObject({ selector: { matchLabels: { app: "httpbin" } }, action: "DENY" });
   });
 
   it("names the lab's own namespace in the principals of a lab elsewhere", async () => {
@@ -200,7 +196,7 @@ describe("authorization (the task pages' YAML, with the lab's namespace where th
 });
 
 describe("local rate limiting", () => {
-  it("rate-limit-local: the task's EnvoyFilter on productpage, in the app namespace, 10 requests a minute", async () => {
+  it("rate-limit-local: the task's EnvoyFilter on productpage, in the app namespace, 4 requests a minute", async () => {
     const r = await renderScenario("rate-limit-local");
     // tasks/policy-enforcement/rate-limit ("Local rate limit"), with the listener match written as
     // its current versions give it (context SIDECAR_INBOUND, envoy.filters.network.http_connection_manager).
@@ -219,7 +215,7 @@ describe("local rate limiting", () => {
                 type_url: "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit",
                 value: {
                   stat_prefix: "http_local_rate_limiter",
-                  token_bucket: { max_tokens: 10, tokens_per_fill: 10, fill_interval: "60s" },
+                  token_bucket: { max_tokens: 4, tokens_per_fill: 4, fill_interval: "60s" },
                   filter_enabled: { runtime_key: "local_rate_limit_enabled", default_value: { numerator: 100, denominator: "HUNDRED" } },
                   filter_enforced: { runtime_key: "local_rate_limit_enforced", default_value: { numerator: 100, denominator: "HUNDRED" } },
                   response_headers_to_add: [{ append: false, header: { key: "x-local-rate-limit", value: "true" } }],

@@ -184,25 +184,37 @@ describe("an unreachable cluster or pod", () => {
 });
 
 describe("authorization calls", () => {
-  /** httpbin behind authz-deny's policy: GET with x-token admin is denied, the rest served. */
-  const denyAdmin = (url: string, headers: Record<string, string>) => ({ status: headers["x-token"] === "admin" && url.includes("/get") ? 403 : 200, loggedBy: ["httpbin"] });
+  /** Envoy's RBAC filter answers a denied request 403 with this body. */
+  const denied = { status: 403, body: "RBAC: access denied", loggedBy: ["httpbin"] };
+  /** httpbin behind authz-deny's policy as the task writes it: GET is denied unless x-token is admin. */
+  const denyUnlessAdmin = (url: string, headers: Record<string, string>) => (headers["x-token"] !== "admin" && url.includes("/get") ? denied : { status: 200, body: "{}", loggedBy: ["httpbin"] });
 
-  it("authz-deny passes when admin is refused and guest served, with the headers sent as given", async () => {
-    const fake = fakeCluster({ route: denyAdmin });
+  it("authz-deny passes when admin is served and guest refused by the policy, with the headers sent as given", async () => {
+    const fake = fakeCluster({ route: denyUnlessAdmin });
     const results = await run(fake.cluster, resolveScenario("authz-deny", undefined).probes);
     expect(results.map((r) => [r.probe, r.checks.map((c) => `${c.observed}${c.pass ? "" : " FAIL"}`)])).toEqual([
-      ["call: curl -> http://httpbin:8000/get (x-token: admin)", ["403"]],
-      ["call: curl -> http://httpbin:8000/get (x-token: guest)", ["200"]],
+      ["call: curl -> http://httpbin:8000/get (x-token: admin)", ["200"]],
+      ["call: curl -> http://httpbin:8000/get (x-token: guest)", ["403", '"RBAC: access denied"']],
     ]);
     expect(fake.calls[0].command).toEqual(expect.arrayContaining(["-H", "x-token: admin"]));
     expect(exitCode(results)).toBe(0);
   });
 
-  it("fails when the policy is missing (every call served) and when it denies everyone", async () => {
-    for (const status of [200, 403]) {
-      const results = await run(fakeCluster({ route: () => ({ status, loggedBy: ["httpbin"] }) }).cluster, resolveScenario("authz-deny", undefined).probes);
-      expect(exitCode(results), String(status)).toBe(1);
+  it("fails on the inverted policy (admin denied, guest served), on no policy, and on denying everyone", async () => {
+    const inverted = (_url: string, headers: Record<string, string>) => (headers["x-token"] === "admin" ? denied : { status: 200, loggedBy: ["httpbin"] });
+    const everyone = () => denied;
+    const none = () => ({ status: 200, loggedBy: ["httpbin"] });
+    for (const [what, route] of [["inverted", inverted], ["everyone", everyone], ["none", none]] as const) {
+      const results = await run(fakeCluster({ route }).cluster, resolveScenario("authz-deny", undefined).probes);
+      expect(exitCode(results), what).toBe(1);
     }
+  });
+
+  it("fails on a 403 that is not the policy's (no RBAC body): the app or another filter refused", async () => {
+    const appRefuses = (_url: string, headers: Record<string, string>) => (headers["x-token"] !== "admin" ? { status: 403, body: "Forbidden", loggedBy: ["httpbin"] } : { status: 200, loggedBy: ["httpbin"] });
+    const results = await run(fakeCluster({ route: appRefuses }).cluster, resolveScenario("authz-deny", undefined).probes);
+    expect(results[1].checks[1]).toMatchObject({ name: "body", pass: false, observed: '"Forbidden"' });
+    expect(exitCode(results)).toBe(1);
   });
 });
 
@@ -215,7 +227,7 @@ describe("rate-limit-local", () => {
 
   it("passes when the first requests get through and the ones above the limit get 429; fails without a limit", async () => {
     const probes = resolveScenario("rate-limit-local", undefined).probes;
-    const withLimit = await run(fortioCluster(bucket(10)), probes);
+    const withLimit = await run(fortioCluster(bucket(4)), probes);
     expect(withLimit.flatMap((r) => r.checks.map((c) => c.pass))).not.toContain(false);
     const without = await runProbes(testContext({ cluster: async () => fortioCluster(bucket(1000)), settle: { ms: 0, sleep: async () => {} } }), probes);
     expect(exitCode(without)).toBe(1);

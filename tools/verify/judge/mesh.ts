@@ -15,6 +15,18 @@ export function judgeCallStatus(status: number | null, expected: number | "2xx")
   };
 }
 
+/** The answer's body says what the scenario's claim needs it to say (the denial's own words). */
+export function judgeBody(body: string, text: string): Check {
+  const shown = body.trim().replace(/\s+/g, " ");
+  return {
+    name: "body",
+    expected: `contains "${text}"`,
+    observed: shown.length === 0 ? "empty" : `"${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown}"`,
+    pass: body.includes(text),
+    // What would have failed it: a 403 from anything but the policy (the app, another filter) says something else.
+  };
+}
+
 /**
  * Retries: one call went out, the destination's access log holds exactly `expected` requests
  * carrying the call's marker (the first try plus each retry).

@@ -1,7 +1,7 @@
 // CallProbe: one GET from a client inside the mesh, judged by its status (403 where an
 // AuthorizationPolicy denies it: Envoy's "RBAC: access denied").
 import type { CallProbe } from "../../../catalog/scenarios/probes";
-import { judgeCallStatus } from "../judge/mesh";
+import { judgeBody, judgeCallStatus } from "../judge/mesh";
 import type { Check } from "../types";
 import type { ProbeContext } from "./context";
 import { callFrom } from "./in-mesh";
@@ -36,5 +36,5 @@ export async function runCall(ctx: ProbeContext, probe: CallProbe): Promise<Chec
   const curlArgs = probe.viaGateway ? gatewayCurlArgs(probe.url, probe.viaGateway.clientCert ?? false) : [];
   const [call] = await callFrom(ctx, probe.from, probe.url, probe.headers ?? {}, 1, curlArgs);
   if (probe.status === "none") return [{ name: "status", expected: "no answer (refused)", observed: call.status === null ? "no answer" : String(call.status), pass: call.status === null }];
-  return [judgeCallStatus(call.status, probe.status)];
+  return [judgeCallStatus(call.status, probe.status), ...(probe.body === undefined ? [] : [judgeBody(call.body, probe.body)])];
 }
