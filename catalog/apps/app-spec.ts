@@ -33,6 +33,12 @@ export interface VersionSpec {
   /** Labels of the pods beside app and version: `istio-locality`, where a pod's locality is its own. */
   podLabels?: Record<string, string>;
   terminationGracePeriodSeconds?: number;
+  /**
+   * The Services (by app name) this version calls while it answers a request: the app's call graph,
+   * which the traffic diagrams draw (docs/scenarios.md). Empty: it calls none. Absent: not known
+   * (your own services, istio-lab:apps.custom, say nothing of whom they call).
+   */
+  calls?: readonly string[];
 }
 
 /** One application: its Service, ServiceAccount and every version of it that exists. */
@@ -50,6 +56,11 @@ export interface AppSpec {
   soleDeployment?: string;
   /** Files the app's pods mount (nginx.conf): each a ConfigMap, created before the Deployments. */
   configMaps?: { name: string; data: Record<string, string> }[];
+  /**
+   * A client the scenarios send requests from inside the mesh (`kubectl exec deploy/curl -- curl
+   * ...`), never a destination: whom it calls is the scenario's (its probes' `from` and URL).
+   */
+  client?: boolean;
 }
 
 /** The port numbers of an app's Service, the first its main one; none without a Service. */

@@ -5,12 +5,25 @@ import type { AppSpec, ContainerSpec, VersionSpec } from "./app-spec";
 const port = 9080;
 const tmp = { name: "tmp", mountPath: "/tmp", source: { emptyDir: {} } } as const;
 
+/**
+ * Whom each version calls while it answers, as Bookinfo's architecture draws it (samples/bookinfo,
+ * istio.io's "Bookinfo Application"): productpage calls details and reviews; reviews v1 shows no
+ * stars and calls nothing, v2 (black stars) and v3 (red) call ratings.
+ */
+export const bookinfoCalls: Record<string, Record<string, readonly string[]>> = {
+  productpage: { v1: ["details", "reviews"] },
+  details: { v1: [] },
+  reviews: { v1: [], v2: ["ratings"], v3: ["ratings"] },
+  ratings: { v1: [] },
+};
+
 /** Every Bookinfo Deployment is one container on 9080 named after its service; only the extras differ. */
 function version(service: string, version: string, extras: Partial<ContainerSpec> & Pick<VersionSpec, "podAnnotations"> = {}): VersionSpec {
   const { podAnnotations, ...container } = extras;
   return {
     deployment: `${service}-${version}`,
     version,
+    calls: bookinfoCalls[service][version],
     container: {
       name: service,
       image: bookinfoImage(service, version),

@@ -12,6 +12,8 @@ import type { AppSpec, VersionSpec } from "./app-spec";
 const httpbinVersion = (version: string): VersionSpec => ({
   deployment: `httpbin-${version}`,
   version,
+  // It answers from itself: /status, /delay, /headers call nothing further.
+  calls: [],
   container: { name: "httpbin", image: httpbinImage, imagePullPolicy: "IfNotPresent", ports: [{ containerPort: 8080 }] },
 });
 
@@ -34,6 +36,7 @@ export const curl: AppSpec = {
   app: "curl",
   service: { port: 80, portName: "http", labels: { app: "curl", service: "curl" } },
   serviceAccount: { name: "curl" },
+  client: true,
   versions: [
     {
       deployment: "curl",
@@ -54,6 +57,7 @@ export const curl: AppSpec = {
 export const fortio: AppSpec = {
   app: "fortio",
   service: { port: 8080, portName: "http", labels: { app: "fortio", service: "fortio" } },
+  client: true,
   versions: [
     {
       deployment: "fortio-deploy",
@@ -84,6 +88,7 @@ export const tcpEcho: AppSpec = {
   versions: (["v1", "v2"] as const).map((version) => ({
     deployment: `tcp-echo-${version}`,
     version,
+    calls: [],
     container: {
       name: "tcp-echo",
       image: tcpEchoImage,

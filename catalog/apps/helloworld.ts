@@ -19,6 +19,7 @@ export const helloworld: AppSpec = {
   versions: taskLocalities.map((locality) => ({
     deployment: `helloworld-${locality}`,
     version: locality,
+    calls: [],
     podLabels: { [localityLabel]: locality },
     container: {
       name: "helloworld",

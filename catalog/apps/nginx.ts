@@ -40,6 +40,7 @@ export const myNginx: AppSpec = {
   versions: [
     {
       deployment: "my-nginx",
+      calls: [],
       container: {
         name: "my-nginx",
         image: nginxImage,
