@@ -203,10 +203,10 @@ function localCluster(inputs: ClusterInputs, source: LocalClusterConfig["source"
     config: {
       source,
       name,
-      workers: parsed.workers ?? 2,
-      hostPort: parsed.hostPort ?? 8000,
+      workers: parsed.workers ?? schema.clusterDefaults.workers,
+      hostPort: parsed.hostPort ?? schema.clusterDefaults.hostPort,
       nodeImage: parsed.nodeImage ?? localClusterNodeImages[source],
-      adopt: parsed.adopt ?? false,
+      adopt: parsed.adopt ?? schema.clusterDefaults.adopt,
       deleteUnreachable: parsed.deleteUnreachable,
     },
   };
@@ -234,9 +234,9 @@ function machineCluster(inputs: ClusterInputs, source: MachineClusterConfig["sou
   const network = schema.cluster.shape.network.unwrap().parse(parsed.network ?? {});
   const resolved = {
     kubernetesVersion: parsed.kubernetesVersion ?? defaultKubernetesVersion,
-    os: parsed.os ?? "rocky9",
-    podCidr: parsed.podCidr ?? "10.2.0.0/16",
-    serviceCidr: parsed.serviceCidr ?? "10.1.0.0/16",
+    os: parsed.os ?? schema.clusterDefaults.os,
+    podCidr: parsed.podCidr ?? schema.clusterDefaults.podCidr,
+    serviceCidr: parsed.serviceCidr ?? schema.clusterDefaults.serviceCidr,
   };
   issues.push(
     ...rules.nodeRules(nodes),

@@ -13,9 +13,12 @@ import { closestKey, ConfigError, describeIssue, fromZod, unknownKeyMessage, typ
 import * as rules from "./rules";
 import * as schema from "./schema";
 import { namespaceClaimedBy, type SiblingLab } from "./sibling-labs";
+import { projectKeyNames, vsphereKeyProblem, vsphereProviderKeys } from "./stack-keys";
 
 export const project = "istio-lab";
-const topLevelKeys = ["platform", "scenario", "scenarioOptions", "cluster", "sshPrivateKey", "kubeconfig", "mesh", "apps", "verify", "identifierUpgrade"];
+const topLevelKeys: readonly string[] = projectKeyNames;
+/** The other namespace whose keys the program checks: the vSphere provider's, which source vsphere configures. */
+const providerNamespace = "vsphere";
 
 /** Keys of what a platform owns (the cluster and the mesh): a lab stack sets none of them. */
 const platformOnlyKeys = ["cluster", "mesh", "sshPrivateKey", "kubeconfig"];
@@ -92,15 +95,24 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], 
   const key = (name: string) => `${project}:${name}`;
 
   for (const name of Object.keys(values)) {
-    // A namespace one typo away from the project's (istio_lab:, istiolab:) is ours, misspelt: the
-    // CLI and the program would otherwise ignore the key without a word.
+    // A namespace one typo away from the project's (istio_lab:, istiolab:) or the vSphere
+    // provider's is one of them, misspelt: the CLI and the program would otherwise ignore the key
+    // without a word.
     const namespace = name.split(":")[0];
-    if (namespace !== project && closestKey(namespace, [project]) === project) {
-      issues.push({ key: name, message: `is in the namespace "${namespace}", which nothing reads; did you mean "${project}:${name.slice(namespace.length + 1)}"?` });
+    const meant = closestKey(namespace, [project, providerNamespace]);
+    if (namespace !== project && namespace !== providerNamespace && meant !== undefined) {
+      issues.push({ key: name, message: `is in the namespace "${namespace}", which nothing reads; did you mean "${meant}:${name.slice(namespace.length + 1)}"?` });
       continue;
     }
-    if (!name.startsWith(`${project}:`)) continue;
-    const short = name.slice(project.length + 1);
+    const short = name.slice(namespace.length + 1);
+    if (namespace === providerNamespace) {
+      // The provider refuses a key it does not know, but only once a vSphere cluster is built.
+      const known = Object.keys(vsphereProviderKeys);
+      const problem = known.includes(short) ? vsphereKeyProblem(short, values[name]) : unknownKeyMessage(short, known);
+      if (problem) issues.push({ key: name, message: problem });
+      continue;
+    }
+    if (namespace !== project) continue;
     if (!topLevelKeys.includes(short)) issues.push({ key: name, message: unknownKeyMessage(short, topLevelKeys) });
   }
 
@@ -141,7 +153,8 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], 
   const scenario = (values[key("scenario")] ?? "bookinfo") as ScenarioName;
   const inCatalog = scenarioNames.includes(scenario);
   if (!inCatalog) {
-    issues.push({ key: key("scenario"), message: `"${scenario}" is not in the catalog; choose one of ${scenarioNames.join(", ")}` });
+    const meant = closestKey(scenario, scenarioNames);
+    issues.push({ key: key("scenario"), message: `"${scenario}" is not in the catalog; ${meant ? `did you mean "${meant}"? The catalog: ` : "choose one of "}${scenarioNames.join(", ")}` });
   }
   // `api` applies to every scenario; the rest are the scenario's own options.
   const { api: rawApi, own: ownOptions } = splitApiOption(object("scenarioOptions"));
@@ -239,7 +252,7 @@ function labApps(
   if (!apps) return undefined;
   const namespace = apps.namespace ?? stack;
   if (namespace === undefined) return undefined;
-  const named = schema.apps.shape.namespace.safeParse(namespace);
+  const named = schema.apps.shape.namespace.safeParse(namespace, { error: describeIssue });
   if (!named.success) {
     issues.push({ key: `${project}:apps.namespace`, message: `is needed: the stack's name "${namespace}" is not a namespace name of its own (${named.error.issues[0].message}); set one` });
     return undefined;
