@@ -133,7 +133,7 @@ describe("positive sizes", () => {
     ["memoryMb", -4096, "must be at least 1"],
     ["cpus", 0, "must be at least 1"],
     ["diskGb", 40.5, "must be a whole number"],
-    ["diskGb", "40", "must be a number"],
+    ["diskGb", "40", 'must be a whole number such as 60, not the text "40"; write 40 without quotes'],
   ])("refuses vsphere.%s %j", (field, value, message) => {
     expectProblem(problems("vsphere", { cluster: { vsphere: { [field]: value } } }), `istio-lab:cluster.vsphere.${field}`, message);
   });

@@ -64,7 +64,7 @@ describe("canary weights", () => {
   it.each([
     [{ v1: -10, v2: 110 }, "v1", "must be at least 0"],
     [{ v1: 101 }, "v1", "must be at most 100"],
-    [{ v1: "50", v2: 50 }, "v1", "must be a number"],
+    [{ v1: "50", v2: 50 }, "v1", 'must be a whole number, not the text "50"; write 50 without quotes'],
   ])("refuses %j", (weights, subset, message) => {
     expectProblem(withOptions("canary", { weights }), `istio-lab:scenarioOptions.weights.${subset}`, message);
   });
