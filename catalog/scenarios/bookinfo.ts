@@ -4,6 +4,7 @@ import type { ProductPageProbe } from "./probes";
 import type { ScenarioSpec } from "./scenario-spec";
 import { compose, type Part } from "./compose";
 import { destinationRule, gateway, ingressGatewaySelector, virtualService } from "./builders";
+import { answersNeeded } from "./statistics";
 
 export const bookinfoApp: Part = {
   workloads: [{ app: "details" }, { app: "ratings" }, { app: "reviews" }, { app: "productpage" }],
@@ -69,9 +70,12 @@ export const pageLoads = (probe: Partial<Omit<ProductPageProbe, "kind">> = {}): 
   ...probe,
 });
 
-/** A weighted split only shows over about 100 requests (research/istio.md section 7). */
-export const splitLoads = (reviews: ProductPageProbe["reviews"], probe: Partial<Omit<ProductPageProbe, "kind">> = {}) =>
-  pageLoads({ requests: 100, tolerance: 15, reviews, ...probe });
+/**
+ * Page loads judged by their reviews shares, as many as tell the shares from the nearest wrong ones
+ * (a version getting none, all on one, the previous step) at the stated rates (statistics.ts).
+ */
+export const splitLoads = (reviews: NonNullable<ProductPageProbe["reviews"]>, probe: Partial<Omit<ProductPageProbe, "kind">> = {}) =>
+  pageLoads({ requests: answersNeeded(reviews, probe.previous), reviews, ...probe });
 
 export const bookinfo: ScenarioSpec = {
   description: "Bookinfo behind the ingress gateway, with DestinationRules for every deployed subset",

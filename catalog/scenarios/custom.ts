@@ -9,6 +9,7 @@ import { customApp, customDeployment, type CustomService } from "../apps/custom"
 import type { HTTPMatchRequest, HTTPRoute, IstioResource, TrafficPolicy } from "../istio-resources";
 import { destinationRule, gateway, ingressGatewaySelector, virtualService } from "./builders";
 import type { Probe } from "./probes";
+import { answersNeeded } from "./statistics";
 import type { ScenarioSpec } from "./scenario-spec";
 
 const label = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "must be a DNS-1123 label" });
@@ -165,7 +166,7 @@ export function customScenario(options: CustomOptions, services: readonly Custom
     const fallback = byService(s.name).map(({ r }) => r).filter((r) => !r.match).at(-1);
     const expected = fallback && shares(fallback);
     if (expected && s.marker) {
-      probes.push({ kind: "versions", service: s.name, path: s.expose!.paths[0], requests: 100, marker: s.marker, versions: s.versions.map((v) => v.name), expected, tolerance: 15 });
+      probes.push({ kind: "versions", service: s.name, path: s.expose!.paths[0], requests: answersNeeded(expected, undefined, s.versions.map((v) => v.name)), marker: s.marker, versions: s.versions.map((v) => v.name), expected });
     }
   }
   const mirrored = options.routes.filter((r) => r.mirror && !r.match && Object.keys(r.weights ?? {}).length === 1);

@@ -5,6 +5,7 @@ import { pageLoads, ratingsUnavailable, reviewsUnavailable } from "./bookinfo";
 import { compose, type Part } from "./compose";
 import { jason, routeAllTo, toSubset, virtualService } from "./builders";
 import { routeAllV1, routeJasonV2 } from "./routing";
+import { answersNeeded } from "./statistics";
 
 /** virtual-service-ratings-test-{delay,abort}.yaml: the fault for jason only, everyone else untouched. */
 const ratingsFaultForJason = (fault: HTTPFaultInjection): Part => ({
@@ -50,7 +51,8 @@ export const faultAbort: ScenarioSpec = {
 export const faultAbortPercent: ScenarioSpec = {
   description: "reviews v2 for everyone, and HTTP 500 from 30 % of ratings calls (no istio.io task has it: the fault-injection task aborts for jason only, every call)",
   ...compose(routeAllV1, ratingsFaultForEveryone({ abort: { percentage: { value: 30 }, httpStatus: 500 } })),
-  probes: [pageLoads({ requests: 100, tolerance: 15, reviews: { v2: 100 }, containsShare: { text: ratingsUnavailable, percent: 30 } })],
+  // As many pages as tell 30 % from no fault and from a fault on every call.
+  probes: [pageLoads({ requests: answersNeeded({ with: 30, without: 70 }), reviews: { v2: 100 }, containsShare: { text: ratingsUnavailable, percent: 30 } })],
 };
 
 /** The task's delay for everyone: a 10 s ratings delay outlasts productpage's 3 s timeout to reviews and its one retry. */

@@ -8,6 +8,7 @@ import { destinationRule } from "./builders";
 import { compose } from "./compose";
 import type { SharesProbe } from "./probes";
 import type { ScenarioSpec } from "./scenario-spec";
+import { answersNeeded } from "./statistics";
 
 /** The task's host, in whatever namespace the lab runs (the task's `sample`). */
 const host = `helloworld.${namespaceToken}.svc.cluster.local`;
@@ -15,11 +16,12 @@ const host = `helloworld.${namespaceToken}.svc.cluster.local`;
 const inRegion1Zone1 = { workloads: [{ app: "helloworld" as const }, { app: "curl" as const, podLabels: { [localityLabel]: "region1.zone1" } }] };
 
 /** Which locality answered the task's `curl helloworld:5000/hello` ("Hello version: region1.zone1, ..."). */
-const answeredBy = (expected: Record<string, number>, requests: number): SharesProbe => ({
+const answeredBy = (expected: Record<string, number>, previous: Record<string, number>): SharesProbe => ({
   kind: "shares",
   from: "curl",
   url: "http://helloworld:5000/hello",
-  requests,
+  requests: answersNeeded(expected, previous, taskLocalities),
+  previous,
   marker: { body: "Hello version: ([^,]+)," },
   versions: taskLocalities,
   expected,
@@ -40,7 +42,8 @@ export const localityFailover: ScenarioSpec = {
     ],
   }),
   // While region1.zone1 is healthy it answers everything; the failover itself needs its pod drained (README, the scenario table).
-  probes: [answeredBy({ "region1.zone1": 100 }, 20)],
+  // Before the DestinationRule, the four localities share the traffic evenly.
+  probes: [answeredBy({ "region1.zone1": 100 }, Object.fromEntries(taskLocalities.map((l) => [l, 25])))],
 };
 
 export const localityWeighted: ScenarioSpec = {
@@ -54,5 +57,6 @@ export const localityWeighted: ScenarioSpec = {
       }),
     ],
   }),
-  probes: [answeredBy({ "region1.zone1": 70, "region1.zone2": 20, "region3.zone4": 10 }, 100)],
+  // The task's step before is failover: region1.zone1 answers everything.
+  probes: [answeredBy({ "region1.zone1": 70, "region1.zone2": 20, "region3.zone4": 10 }, { "region1.zone1": 100 })],
 };

@@ -19,13 +19,14 @@ export interface ProductPageProbe {
   user?: string;
   requests: number;
   status: number;
-  /** Share of answers per reviews version, each within `tolerance` percentage points. */
+  /** Share of answers per reviews version, judged by exact binomial ranges (catalog/scenarios/statistics.ts). */
   reviews?: Partial<Record<ReviewsVersion, number>>;
-  tolerance?: number;
+  /** The reviews shares of the scenario's previous step, which the check must refuse (shift-v3 after 50-v3). */
+  previous?: Partial<Record<ReviewsVersion, number>>;
   latencySeconds?: Range;
   /** Text every answer contains, e.g. the error a fault makes productpage show. */
   contains?: string[];
-  /** Text a share of the answers contains (a percentage fault), within `tolerance` of `percent`. */
+  /** Text a share of the answers contains (a percentage fault): `percent` of them, by the same exact ranges. */
   containsShare?: { text: string; percent: number };
 }
 
@@ -61,7 +62,7 @@ export interface RetriedProbe extends InMeshOrigin {
 
 /**
  * GETs of `path` through the ingress gateway, each answer's version read from a response header or
- * a body pattern (istio-lab:apps.custom[].marker): the share of each version, within `tolerance`.
+ * a body pattern (istio-lab:apps.custom[].marker): the share of each version, by exact binomial ranges.
  */
 export interface VersionsProbe {
   kind: "versions";
@@ -73,13 +74,14 @@ export interface VersionsProbe {
   versions: string[];
   /** Percent of answers per version. */
   expected: Record<string, number>;
-  tolerance?: number;
+  /** The shares of the scenario's previous step, which the check must refuse. */
+  previous?: Record<string, number>;
 }
 
 /**
  * Connections to the ingress gateway's TCP `port` from a client inside the mesh (as the
  * tcp-traffic-shifting task sends them with nc): each echoed line starts with the answering
- * version's prefix; the share of each version, within `tolerance`.
+ * version's prefix; the share of each version, by exact binomial ranges.
  */
 export interface TcpProbe extends InMeshOrigin {
   kind: "tcp";
@@ -88,7 +90,8 @@ export interface TcpProbe extends InMeshOrigin {
   /** The prefix each version answers with -> the version. */
   prefixes: Record<string, string>;
   expected: Record<string, number>;
-  tolerance?: number;
+  /** The shares of the scenario's previous step, which the check must refuse. */
+  previous?: Record<string, number>;
 }
 
 /**
@@ -134,7 +137,7 @@ export interface EgressProbe extends InMeshOrigin {
 
 /**
  * GETs from a client inside the mesh, each answer's version read from its body (`marker`, the first
- * group): the share of each version, within `tolerance` (locality load balancing: the helloworld
+ * group): the share of each version, by exact binomial ranges (locality load balancing: the helloworld
  * locality that answered).
  */
 export interface SharesProbe extends InMeshOrigin {
@@ -144,7 +147,8 @@ export interface SharesProbe extends InMeshOrigin {
   marker: { body: string };
   versions: readonly string[];
   expected: Record<string, number>;
-  tolerance?: number;
+  /** The shares of the scenario's previous step, which the check must refuse. */
+  previous?: Record<string, number>;
 }
 
 /** A request answered by one Deployment and seen, as a discarded shadow copy, by the others. */
@@ -155,7 +159,10 @@ export interface MirroredProbe extends InMeshOrigin {
   alsoLoggedBy: string[];
 }
 
-/** `fortio load -c <connections> -qps 0 -n <requests>`: the share of each status code. */
+/**
+ * `fortio load -c <connections> -qps 0 -n <requests>`: the share of each status code. The counts
+ * carry meaning (a pool of one connection overflowed by three): --requests never changes them.
+ */
 export interface LoadProbe extends InMeshOrigin {
   kind: "load";
   url: string;

@@ -19,15 +19,16 @@ export function reviewsWeighted(weights: ReviewsWeights): Part {
   return { resources: [virtualService("reviews", { hosts: ["reviews"], http: [{ route }] })] };
 }
 
-/** The task's steps: first all v1, then the reviews split. */
-const shift = (file: string, weights: ReviewsWeights): ScenarioSpec => ({
+/** The task's steps: first all v1 (or `previous`), then the reviews split; the check refuses the step before. */
+const shift = (file: string, weights: ReviewsWeights, previous: ReviewsWeights = { v1: 100 }): ScenarioSpec => ({
   description: `All v1, then reviews split ${Object.entries(weights).map(([v, w]) => `${v} ${w} %`).join(" / ")} (${file})`,
   ...compose(routeAllV1, reviewsWeighted(weights)),
-  probes: [splitLoads(weights)],
+  probes: [splitLoads(weights, { previous })],
 });
 
 export const shift50v3 = shift("virtual-service-reviews-50-v3.yaml", { v1: 50, v3: 50 });
-export const shiftV3 = shift("virtual-service-reviews-v3.yaml", { v3: 100 });
+// The traffic-shifting task's last step, after 50/50.
+export const shiftV3 = shift("virtual-service-reviews-v3.yaml", { v3: 100 }, { v1: 50, v3: 50 });
 export const shift90to10 = shift("virtual-service-reviews-90-10.yaml", { v1: 90, v2: 10 });
 export const shift80to20 = shift("virtual-service-reviews-80-20.yaml", { v1: 80, v2: 20 });
 export const shiftV2V3 = shift("virtual-service-reviews-v2-v3.yaml", { v2: 50, v3: 50 });

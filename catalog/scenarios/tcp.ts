@@ -5,6 +5,7 @@ import { destinationRule, gateway, ingressGatewaySelector, virtualService } from
 import { compose, type Part } from "./compose";
 import type { TcpProbe } from "./probes";
 import type { ScenarioSpec } from "./scenario-spec";
+import { answersNeeded } from "./statistics";
 
 const tcpPort = 31400;
 const toVersion = (subset: string, weight?: number): HTTPRouteDestination => ({ destination: { host: "tcp-echo", port: { number: 9000 }, subset }, ...(weight !== undefined && { weight }) });
@@ -22,25 +23,25 @@ const routed = (route: HTTPRouteDestination[]): Part => ({
   resources: [virtualService("tcp-echo", { hosts: ["*"], gateways: ["tcp-echo-gateway"], tcp: [{ match: [{ port: tcpPort }], route }] })],
 });
 
-const connections = (expected: Record<string, number>): TcpProbe => ({
+/** As many connections (a second each, tcpCommand) as tell the shares from the nearest wrong ones and the step before. */
+const connections = (expected: Record<string, number>, previous: Record<string, number>): TcpProbe => ({
   kind: "tcp",
   from: "curl",
   port: tcpPort,
-  // Each connection takes a second (tcpCommand): 40 still tell 80/20 from no split at all.
-  connections: 40,
+  connections: answersNeeded(expected, previous),
   prefixes: { one: "v1", two: "v2" },
   expected,
-  tolerance: 15,
+  previous,
 });
 
 export const tcpShift8020: ScenarioSpec = {
   description: "the gateway's TCP port 31400 to tcp-echo, 80 % v1 and 20 % v2 (tcp-echo-20-v2.yaml)",
   ...compose(tcpEcho, routed([toVersion("v1", 80), toVersion("v2", 20)])),
-  probes: [connections({ v1: 80, v2: 20 })],
+  probes: [connections({ v1: 80, v2: 20 }, { v1: 100 })],
 };
 
 export const tcpShiftV2: ScenarioSpec = {
   description: "the gateway's TCP port 31400 to tcp-echo v2 only: the shift completed (no istio.io task has it: the tcp-traffic-shifting task stops at 80/20)",
   ...compose(tcpEcho, routed([toVersion("v2")])),
-  probes: [connections({ v2: 100 })],
+  probes: [connections({ v2: 100 }, { v1: 80, v2: 20 })],
 };

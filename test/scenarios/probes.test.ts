@@ -7,6 +7,7 @@ import { selectApps } from "../../catalog/apps";
 import { resolveScenario } from "../../catalog/scenarios";
 import { exampleScenario } from "../../catalog/scenarios/examples";
 import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names";
+import { answersNeeded } from "../../catalog/scenarios/statistics";
 
 const withOptions: Partial<Record<ScenarioName, unknown>> = { canary: { weights: { v1: 75, v2: 25 } } };
 const resolve = (name: ScenarioName, options = withOptions[name]) => (name === "custom" && options === undefined ? exampleScenario(name) : resolveScenario(name, options));
@@ -46,11 +47,19 @@ describe("probes", () => {
     ["shift-v2-v3", undefined],
     ["canary", { weights: { v1: 75, v2: 25 } }],
     ["canary", { weights: { v2: 100 } }],
-  ])("%s %j expects the reviews versions in the proportions it routes, over 100 requests", (name, options) => {
+  ])("%s %j expects the reviews versions in the proportions it routes, over as many requests as the rates need", (name, options) => {
     const [probe] = probesOf(name, "productpage", options);
     expect(probe.reviews).toEqual(reviewsShares(name, options));
-    expect(probe.requests).toBe(100);
-    expect(probe.tolerance).toBe(15);
+    expect(probe.requests).toBe(answersNeeded(probe.reviews!, probe.previous));
+    expect(probe.requests).toBeGreaterThan(0);
+  });
+
+  it("takes each share probe's count from the rates: 90/10 80 pages, shift-v3 (after 50/50) 10, TCP 80/20 40, locality 70/20/10 90", () => {
+    expect(probesOf("shift-90-10", "productpage")[0]).toMatchObject({ requests: 80, previous: { v1: 100 } });
+    expect(probesOf("shift-v3", "productpage")[0]).toMatchObject({ requests: 10, previous: { v1: 50, v3: 50 } });
+    expect(probesOf("tcp-shift-80-20", "tcp")[0]).toMatchObject({ connections: 40 });
+    expect(probesOf("tcp-shift-v2", "tcp")[0]).toMatchObject({ connections: 10, previous: { v1: 80, v2: 20 } });
+    expect(probesOf("locality-weighted", "shares")[0].requests).toBe(90);
   });
 
   it("route-jason-v2 and the faults expect v2 for jason only where reviews routes him there", () => {

@@ -92,15 +92,22 @@ describe("productpage probes through the gateway", () => {
     expect(stub!.loads.get("jason")).toBeUndefined();
   });
 
-  it("shift-50-v3 passes an even split and fails a 70/30 one, over the scenario's 100 requests", async () => {
+  it("shift-50-v3 passes an even split and fails a 70/30 one (at --requests 100), and every page on v1 at its own count", async () => {
     const even = await against({ reviews: (n) => (n % 2 ? "v3" : "v1") });
     const probes = resolveScenario("shift-50-v3", undefined).probes;
     expect(exitCode(await runProbes(even, probes))).toBe(0);
     even.http.close();
     await stub!.close();
-    const skewed = await against({ reviews: (n) => (n % 10 < 7 ? "v1" : "v3") });
+    const skewed = await against({ reviews: (n) => (n % 10 < 7 ? "v1" : "v3") }, { requests: 100 });
     const results = await runProbes(skewed, probes);
     expect(check(results, 0, "reviews versions")).toMatchObject({ pass: false, observed: "v1 70 %, v3 30 % of 100" });
+    skewed.http.close();
+    await stub!.close();
+    // The previous step (all v1) at the scenario's own 20 pages.
+    const unshifted = await against({ reviews: () => "v1" });
+    const before = check(await runProbes(unshifted, probes), 0, "reviews versions");
+    expect(before).toMatchObject({ pass: false, observed: "v1 100 %, v3 0 % of 20" });
+    expect(before.failsOn).toContain("no v3");
   });
 
   it("--requests overrides the count, and the default split reads every version", async () => {
@@ -120,7 +127,7 @@ describe("productpage probes through the gateway", () => {
     const probes = resolveScenario("fault-abort-percent", undefined).probes;
     const share = await against({ reviews: (n) => (n % 10 < 3 ? "ratings-error" : "v2") });
     const results = await runProbes(share, probes);
-    expect(check(results, 0, 'share with "Ratings service is currently unavailable"')).toMatchObject({ pass: true, observed: "with 30 %, without 70 % of 100" });
+    expect(check(results, 0, 'share with "Ratings service is currently unavailable"')).toMatchObject({ pass: true, observed: "with 30 %, without 70 % of 30" });
     expect(check(results, 0, "reviews versions").pass).toBe(true);
     expect(exitCode(results)).toBe(0);
     for (const version of ["v2", "ratings-error"] as const) {

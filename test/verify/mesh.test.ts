@@ -117,6 +117,13 @@ describe("circuit breaking", () => {
     expect(fake.calls[0].command).toEqual(expect.arrayContaining(["-c", "1", "-n", "20"]));
   });
 
+  it("keeps its counts whatever --requests says: the pool's overflow needs the probe's own load", async () => {
+    const fake = fakeCluster({ fortio: { "200": 20, "503": 10 } });
+    const results = await runProbes(testContext({ cluster: async () => fake.cluster, requests: 1, settle: { ms: 0, sleep: async () => {} } }), resolveScenario("circuit-breaking", undefined).probes);
+    expect(fake.calls.map((c) => c.command[c.command.indexOf("-n") + 1])).toEqual(["20", "30"]);
+    expect(results.map((r) => r.probe)).toEqual(["load: fortio -c 1 -n 20 http://httpbin:8000/get", "load: fortio -c 3 -n 30 http://httpbin:8000/get"]);
+  });
+
   it("fails when fortio gives no result", async () => {
     const [result] = await run(fakeCluster({}).cluster, resolveScenario("circuit-breaking", undefined).probes.slice(1));
     expect(result.checks[0]).toMatchObject({ name: "fortio result", pass: false });
@@ -285,7 +292,7 @@ describe("locality load balancing", () => {
 
   it("locality-failover: every answer from the client's own region1.zone1, or it fails", async () => {
     const results = await run(fakeCluster({ route: answering(() => "region1.zone1") }).cluster, resolveScenario("locality-failover", undefined).probes);
-    expect(results[0].probe).toBe("shares: curl -> http://helloworld:5000/hello x20");
+    expect(results[0].probe).toBe("shares: curl -> http://helloworld:5000/hello x10");
     expect(results[0].checks.map((c) => [c.name, c.pass])).toEqual([["status", true], ["answered by", true]]);
     const spread = await run(fakeCluster({ route: answering((n) => (n % 4 === 0 ? "region2.zone3" : "region1.zone1")) }).cluster, resolveScenario("locality-failover", undefined).probes);
     expect(exitCode(spread)).toBe(1);

@@ -37,9 +37,9 @@ describe("tcp probe", () => {
 
   it("fails a shift that did not happen, and connections that got no answer", async () => {
     const none = await runProbes(testContext({ cluster: async () => echoCluster(() => "one istio-lab-verify"), settle: { ms: 0, sleep: async () => {} } }), probes("tcp-shift-v2"));
-    expect(none[0].checks[0]).toMatchObject({ pass: false, observed: "v1 100 %, v2 0 % of 40" });
+    expect(none[0].checks[0]).toMatchObject({ pass: false, observed: "v1 100 %, v2 0 % of 10" });
     const silent = await runProbes(testContext({ cluster: async () => echoCluster(() => ""), settle: { ms: 0, sleep: async () => {} } }), probes("tcp-shift-v2"));
-    expect(silent[0].checks[0]).toMatchObject({ pass: false, observed: "v2 0 % of 0; 40 without a version" });
+    expect(silent[0].checks[0]).toMatchObject({ pass: false, observed: "v2 0 % of 0; 10 without a version" });
   });
 
   it("reads answers by their prefix, pads the missing ones, and bounds every nc", () => {

@@ -26,8 +26,12 @@ flags:
       --namespace NS      app namespace (default: the stack output 'appNamespace')
       --host HOST         a lab's host on a shared platform's gateway, sent as the Host header
                           (default: the stack output 'labHost'; none for a platform's own lab)
-      --requests N        requests per product page and load probe, 1-1000 (default: the
-                          scenario's own, e.g. 100 for a weighted split)
+      --requests N        the sample size of the probes judged by shares or answer by answer
+                          (product pages, your services' versions, locality shares, TCP
+                          connections), 1-1000 (default: each probe's own, the fewest that meet
+                          the rates below, e.g. 80 for a 90/10 split). Counts that carry meaning
+                          never change: a rate-limit bucket, a circuit breaker's load, retries,
+                          sticky keys. Fewer than the rates need makes a share check INCONCLUSIVE.
       --timeout SECONDS   limit of each HTTP request and each exec (default 20)
       --deadline SECONDS  limit of the whole run (default 600)
       --settle SECONDS    a probe whose checks fail runs once more after this wait, since
@@ -40,8 +44,13 @@ flags:
       --json              print one JSON document on stdout and nothing else there
   -h, --help              this text
 
-exit codes: 0 every check passed; 1 a check failed; 2 usage error, or the gateway, the cluster
-or a pod could not be reached.
+rates: a share check (weighted routes, a percentage fault, locality) fails a correct lab at
+most 1 in 1000 runs (exact binomial tails), and passes the nearest wrong behaviour (a version
+that should get traffic getting none, all traffic on one version, the scenario's previous step)
+at most 1 in 1000 runs; each table line "fails on" says what would have failed the check.
+
+exit codes: 0 every check passed; 1 a check failed; 2 usage error, an inconclusive check (too
+few answers to tell), or the gateway, the cluster or a pod could not be reached.
 
 scenarios: ${scenarioNames.join(", ")}
 `;

@@ -30,7 +30,11 @@ export function formatText(info: RunInfo, results: readonly ProbeResult[]): stri
   for (const r of results) {
     out.push(`${r.probe}${r.rerunAfterSeconds !== undefined ? ` (run again after ${r.rerunAfterSeconds} s: the first run failed, Istio may still have been pushing the config)` : ""}`);
     if (r.error !== undefined) out.push(`  ERROR  ${r.error}`);
-    else out.push(...table([["check", "expected", "observed", "result"], ...r.checks.map((c) => [c.name, c.expected, c.observed, c.pass ? "PASS" : c.inconclusive ? "INCONCLUSIVE" : "FAIL"])]).map((l) => `  ${l}`));
+    else {
+      out.push(...table([["check", "expected", "observed", "result"], ...r.checks.map((c) => [c.name, c.expected, c.observed, c.pass ? "PASS" : c.inconclusive ? "INCONCLUSIVE" : "FAIL"])]).map((l) => `  ${l}`));
+      // What each check refuses: the observations that would have failed it.
+      for (const c of r.checks.filter((x) => x.failsOn)) out.push(`    ${c.name} fails on: ${c.failsOn}`);
+    }
     out.push("");
   }
   const s = summary(results);

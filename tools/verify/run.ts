@@ -45,8 +45,12 @@ const handlers: { [K in Probe["kind"]]: ProbeHandler<Extract<Probe, { kind: K }>
 // The table is keyed by kind, so the handler found for a probe always takes that probe's type.
 const handlerOf = (probe: Probe) => handlers[probe.kind] as ProbeHandler<Probe>;
 
+/** The probes whose count is a sample size, which --requests may change; every other count carries meaning. */
+export const scalable = (probe: Probe) => probe.kind === "productpage" || probe.kind === "versions" || probe.kind === "shares" || probe.kind === "tcp";
+
 export function probeTitle(probe: Probe, requests?: number): string {
-  return handlerOf(probe).title(probe, requests ?? ("requests" in probe ? probe.requests : "connections" in probe ? probe.connections : 0));
+  const own = "requests" in probe ? probe.requests : "connections" in probe ? probe.connections : 0;
+  return handlerOf(probe).title(probe, scalable(probe) ? (requests ?? own) : own);
 }
 
 function runProbe(ctx: ProbeContext, probe: Probe): Promise<Check[]> {

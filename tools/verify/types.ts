@@ -87,6 +87,8 @@ export interface Check {
   expected: string;
   observed: string;
   pass: boolean;
+  /** What would have failed it: the observations outside what it accepts, and the wrong behaviours that land there. */
+  failsOn?: string;
   /** Too little was observed to tell a right lab from a wrong one: not a pass, not a finding. */
   inconclusive?: true;
 }

@@ -17,6 +17,7 @@ export function judgeStatus(answers: readonly Answer[], expected: number): Check
     name: "status",
     expected: `${expected} for all ${answers.length}`,
     observed: tally(answers.map((a) => statusText(a.status))),
+    failsOn: `one answer other than ${expected}, or none`,
     pass: answers.length > 0 && answers.every((a) => a.status === expected),
   };
 }
@@ -36,6 +37,7 @@ export function judgeLatency(answers: readonly Answer[], bounds: Range): Check {
     observed: times.length
       ? `min ${secs(times[0])}, median ${secs(median(times))}, max ${secs(times.at(-1)!)}${outside ? `; ${outside} outside` : ""}`
       : "no answers",
+    failsOn: "one answer outside the range",
     pass: times.length > 0 && outside === 0,
   };
 }
@@ -47,6 +49,7 @@ export function judgeContains(text: string, found: readonly boolean[]): Check {
     name: `contains "${text.length > 48 ? `${text.slice(0, 45)}...` : text}"`,
     expected: `all ${found.length}`,
     observed: `${hits} of ${found.length}`,
+    failsOn: "one page without it",
     pass: found.length > 0 && hits === found.length,
   };
 }
@@ -65,6 +68,7 @@ export function judgeStatusShares(retCodes: Readonly<Record<string, number>>, sh
       name: `${code} share`,
       expected: range(bounds!, " %"),
       observed: `${percent(share)} (${count} of ${total}: ${all})`,
+      failsOn: `a share outside ${range(bounds!, " %")}`,
       pass: total > 0 && within(share, bounds!),
     };
   });

@@ -11,6 +11,7 @@ export function judgeCallStatus(status: number | null, expected: number | "2xx")
     name: "status",
     expected: String(expected),
     observed: statusText(status),
+    failsOn: `any other status, or no answer`,
     pass: expected === "2xx" ? status !== null && status >= 200 && status < 300 : status === expected,
   };
 }
@@ -23,7 +24,7 @@ export function judgeBody(body: string, text: string): Check {
     expected: `contains "${text}"`,
     observed: shown.length === 0 ? "empty" : `"${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown}"`,
     pass: body.includes(text),
-    // What would have failed it: a 403 from anything but the policy (the app, another filter) says something else.
+    failsOn: "a body without it (a refusal by anything but the policy: the app, another filter)",
   };
 }
 
@@ -36,6 +37,7 @@ export function judgeLoggedCount(deployment: string, logged: number, expected: n
     name: `requests logged by ${deployment}`,
     expected: String(expected),
     observed: String(logged),
+    failsOn: `any other count (${expected - 1 > 0 ? `no retry: 1; ` : ""}more attempts: ${expected + 1})`,
     pass: logged === expected,
   };
 }
@@ -52,6 +54,7 @@ export function judgeSeen(deployment: string, logged: number, role: keyof typeof
     name: `${seenAs[role].name} ${deployment}`,
     expected: seenAs[role].expected,
     observed: logged > 0 ? `${logged} line${logged > 1 ? "s" : ""}` : "not logged",
+    failsOn: "no line with this run's marker",
     pass: logged > 0,
   };
 }
@@ -74,6 +77,7 @@ export function judgeSticky(answers: readonly KeyedAnswers[]): Check {
       split.length === 0
         ? `${requests} requests, every key on one pod (${pods.size} pod${pods.size === 1 ? "" : "s"} in all: ${[...pods].sort().join(", ")})`
         : split.map((a) => `${a.key}: ${tally(a.pods.map((p) => p ?? "no answer"))}`).join("; "),
+    failsOn: "one key reaching a second pod, or an unanswered request",
     pass: answers.length > 0 && requests > 0 && split.length === 0,
   };
 }
@@ -98,6 +102,7 @@ export function judgeMtls(outcome: PlaintextOutcome, expected: MtlsProbe["outsid
   return {
     name: "plaintext from outside the mesh",
     expected: expected === "refused" ? "refused (connection reset, curl exit 56 or 52)" : "accepted (any HTTP answer)",
+    failsOn: expected === "refused" ? "an HTTP answer (PERMISSIVE), or no service at all (refused, DNS, timeout)" : "no HTTP answer",
     observed,
     pass: expected === "refused" ? reset : answered,
   };

@@ -10,7 +10,12 @@ export interface ProbeContext {
   gatewayUrl: string;
   /** A lab's host on a shared gateway (catalog/lab-host.ts): every gateway request carries it. */
   host?: string;
-  /** Overrides the request count of productpage and load probes. */
+  /**
+   * Overrides the sample size of the probes judged by shares or by every answer alike (product
+   * pages, versions, shares, TCP connections); never a count that carries meaning (a rate-limit
+   * bucket, a circuit breaker's load, retries, sticky keys). Below what the rates need, a share
+   * check is inconclusive.
+   */
   requests?: number;
   /** Per HTTP request and per exec, before the run's deadline cuts it. */
   timeoutMs: number;

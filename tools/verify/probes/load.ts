@@ -9,7 +9,8 @@ export const loadTitle = (probe: LoadProbe, n: number) => `load: fortio -c ${pro
 
 export async function runLoad(ctx: ProbeContext, probe: LoadProbe): Promise<Check[]> {
   const cluster = await ctx.cluster();
-  const n = ctx.requests ?? probe.requests;
+  // A load's count carries meaning (how far past the pool or the bucket it goes): never --requests.
+  const n = probe.requests;
   // One exec for the whole run: allow each request the per-request timeout, within reason.
   const timeoutMs = ctx.deadline.budget(ctx.timeoutMs * Math.max(2, Math.ceil(n / 50)));
   const perRequest = Math.max(1, Math.floor(ctx.timeoutMs / 1000) - 1);

@@ -91,7 +91,7 @@ export function judgePages(probe: ProductPageProbe, answers: readonly PageAnswer
     const shown = answers.filter((a) => a.signedIn).length;
     checks.push({ name: `signed in as ${probe.user}`, expected: `all ${answers.length}`, observed: `${shown} of ${answers.length}`, pass: shown === answers.length && shown > 0 });
   }
-  if (probe.reviews) checks.push(judgeReviews(answers.map((a) => a.reviews), probe.reviews, probe.tolerance));
+  if (probe.reviews) checks.push(judgeReviews(answers.map((a) => a.reviews), probe.reviews, probe.previous));
   if (probe.latencySeconds) checks.push(judgeLatency(answers, probe.latencySeconds));
   (probe.contains ?? []).forEach((text, i) => checks.push(judgeContains(text, answers.map((a) => a.found[i]))));
   if (probe.containsShare) {
@@ -99,7 +99,7 @@ export function judgePages(probe: ProductPageProbe, answers: readonly PageAnswer
     const at = probe.contains?.length ?? 0;
     // Each answer with the text or without it: a binomial share, judged as a weighted split is.
     const seen = answers.map((a) => (a.status === probe.status ? (a.found[at] ? "with" : "without") : "no answer"));
-    checks.push(judgeShares(`share with "${text}"`, seen, ["with", "without"], { with: percent, without: 100 - percent }, probe.tolerance));
+    checks.push(judgeShares(`share with "${text}"`, seen, ["with", "without"], { with: percent, without: 100 - percent }));
   }
   return checks;
 }

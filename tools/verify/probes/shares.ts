@@ -15,5 +15,5 @@ export async function runShares(ctx: ProbeContext, probe: SharesProbe): Promise<
   const pattern = new RegExp(probe.marker.body);
   const seen = answers.map((a) => (a.status === 200 ? (pattern.exec(a.body)?.[1] ?? "") : ""));
   // Durations are not judged here: an exec of many requests times them as one.
-  return [judgeStatus(answers.map((a) => ({ status: a.status, seconds: 0 })), 200), judgeShares("answered by", seen, probe.versions, probe.expected, probe.tolerance)];
+  return [judgeStatus(answers.map((a) => ({ status: a.status, seconds: 0 })), 200), judgeShares("answered by", seen, probe.versions, probe.expected, probe.previous)];
 }

@@ -48,7 +48,7 @@ export async function runTcp(ctx: ProbeContext, probe: TcpProbe): Promise<Check[
   const perConnection = perConnectionSeconds(ctx);
   const result = await cluster.exec({ deployment: probe.from, container: clientContainers[probe.from] }, tcpCommand(probe.port, n, perConnection), ctx.deadline.budget(tcpBudgetMs(n, perConnection)));
   const versions = [...new Set(Object.values(probe.prefixes))];
-  return [judgeShares("tcp-echo versions", tcpAnswers(result.stdout, probe.prefixes, n), versions, probe.expected, probe.tolerance)];
+  return [judgeShares("tcp-echo versions", tcpAnswers(result.stdout, probe.prefixes, n), versions, probe.expected, probe.previous)];
 }
 
 export const connectTitle = (probe: ConnectProbe) =>

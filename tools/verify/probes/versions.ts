@@ -33,7 +33,7 @@ export async function runVersions(ctx: ProbeContext, probe: VersionsProbe): Prom
         ctx.progress.tick();
       }
     });
-    return [judgeStatus(answers, 200), judgeShares(`${probe.service} versions`, answers.map((a) => a.version), probe.versions, probe.expected, probe.tolerance)];
+    return [judgeStatus(answers, 200), judgeShares(`${probe.service} versions`, answers.map((a) => a.version), probe.versions, probe.expected, probe.previous)];
   } finally {
     ctx.progress.done();
   }
