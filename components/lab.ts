@@ -72,6 +72,7 @@ export class Lab extends pulumi.ComponentResource {
           kubeconfig: cluster.kubeconfigSource,
           context: cluster.context,
           requests: config.verify.requests,
+          ...(config.apps.imageRegistry && { imageRegistry: config.apps.imageRegistry }),
           runId,
         },
         // Its first request goes through the gateway, which nothing else on its path waits for.

@@ -2,6 +2,8 @@ import * as path from "node:path";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { ScenarioName } from "../catalog/scenarios/names";
+import { curlImage } from "../catalog/versions";
+import { mirrored } from "./images";
 import { shellQuote } from "./shell";
 
 export interface VerifyGateArgs {
@@ -16,6 +18,11 @@ export interface VerifyGateArgs {
   /** The context the lab recorded at its first deployment (cluster/pin.ts), so verify looks at the lab's cluster. */
   context?: string;
   requests?: number;
+  /**
+   * The stack's image mirror (istio-lab:apps.imageRegistry): verify's one image of its own, the
+   * sidecar-less curl of the mTLS check, comes through it as every other image of the lab does.
+   */
+  imageRegistry?: string;
   /** Differs on every deployment, so that every `pulumi up` verifies the live mesh again. */
   runId: string;
 }
@@ -43,6 +50,7 @@ export function verifyGate(args: VerifyGateArgs, opts: { parent: pulumi.Resource
       ...(args.host === undefined ? [] : ["--host", args.host]),
       ...(args.options === undefined ? [] : ["--options", JSON.stringify(args.options)]),
       ...(args.requests === undefined ? [] : ["--requests", String(args.requests)]),
+      ...(args.imageRegistry === undefined ? [] : ["--plaintext-image", mirrored(curlImage, args.imageRegistry)]),
       ...kubeconfigFlag,
       ...(args.context ? ["--context", args.context] : []),
     ]);

@@ -2,6 +2,8 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { curlImage } from "../../catalog/versions";
+import { mirrored } from "../../components/images";
 import { shellQuote } from "../../components/shell";
 import { renderConfig } from "../../tools/lib/mock-engine";
 import { stackConfig } from "../../tools/lib/stack-file";
@@ -53,6 +55,16 @@ describe("the verify gate", () => {
       stashed: { "cluster-pin": { context: "kind-lab", ...labCluster } },
     });
     expect(resource(r, gateType, "verify-run").inputs.create).toMatch(/ --kubeconfig '~\/\.kube\/config' --context kind-lab$/);
+  });
+
+  it("pulls verify's own client image through the stack's mirror, as every image of the lab", async () => {
+    const r = await renderStack({ ...hostsLab, "istio-lab:scenario": "mtls-strict", "istio-lab:apps": { imageRegistry: "registry.lab.test:5000/mirror" }, "istio-lab:verify": { gate: true } });
+    const create = String(resource(r, gateType, "verify-run").inputs.create);
+    const image = /--plaintext-image (\S+)/.exec(create)?.[1];
+    expect(image).toBe(mirrored(curlImage, "registry.lab.test:5000/mirror"));
+    expect(image).toMatch(/^registry\.lab\.test:5000\/mirror\//);
+    // Without a mirror verify picks its default (docker.io's curl) itself.
+    expect(String(resource(await renderStack({ ...hostsLab, "istio-lab:verify": { gate: true } }), gateType, "verify-run").inputs.create)).not.toContain("--plaintext-image");
   });
 
   it("needs a gateway it can reach without a port-forward", async () => {
