@@ -6,7 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Rendered, RenderedResource } from "./lib/mock-engine";
 import { planUpdate } from "./lib/plan";
-import { gatewayApiObjectsOf, isIstioObject, istioObjectsOf, trafficDiagram } from "./lib/traffic-diagram";
+import { exitWith, parseToolArgs, processIo, type ToolIo } from "./lib/tool-args";
+import { gatewayApiObjectsOf, isIstioObject, istioObjectsOf, sceneOfRender, trafficDiagram } from "./lib/traffic-diagram";
 
 const usage = "usage: npm run render-diff -- <base-dir> <head-dir>   (each holding <stack>.json from npm run render -- --json)";
 
@@ -39,16 +40,22 @@ export function renderDiff(baseDir: string, headDir: string): string {
     const touched = [...plan.create, ...plan.delete, ...[...plan.update, ...plan.replace].map((c) => c.resource)];
     const head = at(headDir).resources;
     const [istio, gatewayApi] = [istioObjectsOf(head), gatewayApiObjectsOf(head)];
-    if (touched.some(isIstioObject) && istio.length + gatewayApi.length > 0) details.push("", `Traffic of ${stack} after this change:`, "", "```mermaid", trafficDiagram(istio, gatewayApi), "```");
+    if (touched.some(isIstioObject) && istio.length + gatewayApi.length > 0) details.push("", `Traffic of ${stack} after this change:`, "", "```mermaid", trafficDiagram(sceneOfRender(head)), "```");
   }
   return `${["## Offline render diff", "", ...lines, ...details].join("\n")}\n`;
 }
 
-if (require.main === module) {
-  const [base, head, ...rest] = process.argv.slice(2);
+/** `npm run render-diff` on its arguments: the Markdown on `io.out`; 0, or 2 for a usage error. */
+export function runRenderDiff(argv: readonly string[], io: ToolIo): number {
+  const parsed = parseToolArgs(argv, {}, usage, io);
+  if (typeof parsed === "number") return parsed;
+  const [base, head, ...rest] = parsed.positionals;
   if (!base || !head || rest.length > 0) {
-    console.error(usage);
-    process.exit(2);
+    io.err(`${usage}\n`);
+    return 2;
   }
-  process.stdout.write(renderDiff(base, head));
+  io.out(renderDiff(base, head));
+  return 0;
 }
+
+if (require.main === module) exitWith(Promise.resolve(runRenderDiff(process.argv.slice(2), processIo)));

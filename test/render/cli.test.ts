@@ -9,6 +9,9 @@ import { ciphertext } from "../harness";
 import { validateObject } from "../validate";
 import { runRender } from "../../tools/lib/render-cli";
 import { npmScriptArgs } from "../npm-script";
+import { hostInLab } from "../../catalog/lab-host";
+import { ofKind } from "../../catalog/istio-resources";
+import { exampleScenario } from "../../catalog/scenarios/examples";
 
 const root = path.resolve(__dirname, "../..");
 
@@ -175,10 +178,35 @@ describe("npm run render", () => {
     const { status, stdout } = await render(mirroring, "--diagram");
     expect(status).toBe(0);
     expect(stdout.split("\n")[0]).toBe("flowchart LR");
-    expect(stdout).toContain('service_httpbin -.->|"mirror 100%"| httpbin_v2\n');
+    // The request path from the scenario's own client, which the stack's config names; the addons' pods are outside the mesh.
+    expect(stdout).toContain("  cl_curl --> wl_httpbin_v1\n");
+    expect(stdout).toContain('  cl_curl -.->|"mirror 100%"| wl_httpbin_v2\n');
+    expect(stdout).not.toContain("jaeger");
     const both = await render(mirroring, "--json", "--diagram");
     expect(both.status).toBe(2);
     expect(both.stderr).toContain("[--json | --diagram]");
+  });
+
+  it("draws a lab stack's gateway hosts beneath the lab's own host, as the lab serves them", async () => {
+    const dir = path.dirname(stackFile("unused", {}));
+    fs.copyFileSync(path.join(root, "Pulumi.local.yaml"), path.join(dir, "Pulumi.local.yaml"));
+    for (const [stack, scenario] of [
+      ["lab-a", "route-jason-v2"],
+      ["lab-b", "ingress-httpbin"],
+    ] as const) {
+      const file = path.join(dir, `Pulumi.${stack}.yaml`);
+      fs.writeFileSync(file, JSON.stringify({ config: { "istio-lab:platform": "local", "istio-lab:scenario": scenario } }));
+      const lab = JSON.parse(/^ {2}labHost: (.*)$/m.exec((await render(file)).stdout)![1]) as string;
+      const { status, stdout } = await render(file, "--diagram");
+      expect(status).toBe(0);
+      // Each server of the catalog's Gateway, its hosts moved beneath the lab's (catalog/lab-host.ts).
+      for (const gateway of ofKind(exampleScenario(scenario).resources, "Gateway")) {
+        for (const server of gateway.spec.servers) {
+          expect(stdout).toContain(`Gateway ${gateway.name}<br/>${server.port.protocol} ${server.port.number}: ${server.hosts.map((h) => hostInLab(h, lab)).join(", ")}"`);
+        }
+      }
+      expect(stdout).not.toMatch(/example\.com|: \*/);
+    }
   });
 
   it("explains its usage when the stack file is missing", async () => {

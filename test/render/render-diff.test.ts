@@ -48,7 +48,9 @@ describe("npm run render-diff", () => {
     expect([...summary.matchAll(/Traffic of (\w+) after this change/g)].map((m) => m[1])).toEqual(["added", "local"]);
     expect(summary.split("```mermaid").length - 1).toBe(2);
     expect(summary).toContain("Traffic of local after this change:\n\n```mermaid\nflowchart LR\n");
-    expect(summary).toContain('service_httpbin -.->|"mirror 100%"| httpbin_v2');
+    // Without the stack's config, the render names no client: the mirror is drawn from the Service's in-mesh callers.
+    expect(summary).toContain('cl_httpbin(["in-mesh clients of httpbin"])');
+    expect(summary).toContain('cl_httpbin -.->|"mirror 100%"| wl_httpbin_v2');
   });
 
   it("draws a switch to the Gateway API form from its HTTPRoutes", async () => {
@@ -56,7 +58,9 @@ describe("npm run render-diff", () => {
     const gatewayApi = await renderStack({ ...local, "istio-lab:scenario": "shift-90-10", "istio-lab:scenarioOptions": { api: "gateway-api" } });
     const summary = renderDiff(folder({ local: istio }), folder({ local: gatewayApi }));
     expect(summary).toContain("- create `kubernetes:gateway.networking.k8s.io/v1:HTTPRoute` HTTPRoute/bookinfo/reviews");
-    expect(summary).toContain('service_reviews -->|"90%"| reviews_v1');
+    // productpage's call to reviews, split by the HTTPRoute whose parent is the reviews Service.
+    expect(summary).toContain('wl_productpage_v1 -->|"90%"| wl_reviews_v1');
+    expect(summary).toContain('wl_productpage_v1 -->|"10%"| wl_reviews_v2');
   });
 
   it("shows a replacement with the paths that force it", async () => {

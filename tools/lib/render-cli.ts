@@ -4,7 +4,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
+import type { CustomService } from "../../catalog/apps/custom";
+import type { ScenarioName } from "../../catalog/scenarios/names";
+import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
 import type { Rendered, RenderedResource } from "./mock-engine";
+import type { StackConfig } from "./stack-file";
 import { parseToolArgs, type ToolIo } from "./tool-args";
 
 const usage = "usage: npm run render -- <Pulumi.<stack>.yaml> [--json | --diagram] [--out DIR] [--run-id ID] [--preview]";
@@ -35,8 +39,11 @@ export async function runRender(argv: readonly string[], io: ToolIo): Promise<nu
     import("./stack-file"),
   ]);
   let rendered: Rendered;
+  let config: StackConfig;
   try {
-    const { config, placeholders } = readStackFileForRender(positionals[0]);
+    const read = readStackFileForRender(positionals[0]);
+    config = read.config;
+    const { placeholders } = read;
     if (placeholders.length > 0) io.err(`note: ${path.basename(positionals[0])} sets no ${placeholders.join(", ")}; rendered with placeholder secrets\n`);
     const runId = values["run-id"] ?? offlineRunId;
     const stackReferences = await platformReferences(positionals[0], config, runId);
@@ -57,8 +64,8 @@ export async function runRender(argv: readonly string[], io: ToolIo): Promise<nu
   if (values.json) {
     io.out(`${JSON.stringify({ stack: rendered.stack, resources: rendered.resources.map(contractFields) }, null, 2)}\n`);
   } else if (values.diagram) {
-    const { gatewayApiObjectsOf, istioObjectsOf, trafficDiagram } = await import("./traffic-diagram");
-    io.out(`${trafficDiagram(istioObjectsOf(rendered.resources), gatewayApiObjectsOf(rendered.resources))}\n`);
+    const [{ sceneOfRender, trafficDiagram }, { resolveScenario }] = await Promise.all([import("./traffic-diagram"), import("../../catalog/scenarios")]);
+    io.out(`${trafficDiagram(sceneOfRender(rendered.resources, stackScenario(config.values, resolveScenario)))}\n`);
   } else {
     io.out(tree(rendered));
   }
@@ -73,6 +80,25 @@ const renderOptions = {
   "run-id": { type: "string" },
   preview: { type: "boolean" },
 } as const;
+
+/**
+ * The stack's scenario as its config names it, which the render has just accepted: whom its
+ * clients call (its probes) and its apps, for the diagram; the objects come from the render.
+ */
+function stackScenario(values: Readonly<Record<string, string>>, resolve: (name: ScenarioName, options: unknown, custom: readonly CustomService[]) => ScenarioSpec): ScenarioSpec | undefined {
+  // Pulumi.yaml declares the optional objects with `default: {}`: an empty one is not set (as components/config reads it).
+  const json = (key: string): unknown => {
+    const parsed: unknown = values[key] === undefined ? undefined : JSON.parse(values[key]);
+    return parsed && typeof parsed === "object" && Object.keys(parsed).length === 0 ? undefined : parsed;
+  };
+  try {
+    const custom = (json("istio-lab:apps") as { custom?: CustomService[] } | undefined)?.custom ?? [];
+    return resolve((values["istio-lab:scenario"] ?? "bookinfo") as ScenarioName, json("istio-lab:scenarioOptions"), custom);
+  } catch {
+    // The render took it; should this reading of it differ, the diagram only lacks the probes' clients.
+    return undefined;
+  }
+}
 
 const contractFields = ({ type, name, parent, dependsOn, inputs, options, provider }: RenderedResource) => ({ type, name, parent, dependsOn, inputs, options, provider });
 
