@@ -106,15 +106,36 @@ describe("npm run render", () => {
     });
   });
 
-  it("renders --out into a fresh folder: no file of an earlier render stays, and a folder of other files is refused", async () => {
+  it("renders --out over its own earlier render only: the files it listed go, a file of yours stays, and a folder of other files is refused", async () => {
     // The folder the local render above wrote, rendered over by another stack.
     expect((await render("Pulumi.local.yaml", "--json", "--out", out)).status).toBe(0);
-    expect(fs.readdirSync(out)).toContain("Deployment_bookinfo_reviews-v1.yaml");
-    fs.writeFileSync(path.join(out, "Stale_old.yaml"), "kind: Stale\n");
-    expect((await render(stackFile("mirror", { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" }, "istio-lab:scenario": "mirroring" }), "--out", out)).status).toBe(0);
-    expect(fs.readdirSync(out)).not.toContain("Stale_old.yaml");
-    expect(fs.readdirSync(out)).not.toContain("Deployment_bookinfo_reviews-v1.yaml");
-    expect(fs.readdirSync(out)).toContain("Deployment_bookinfo_httpbin-v1.yaml");
+    const written = fs.readdirSync(out).filter((f) => f.endsWith(".yaml"));
+    expect(written).toContain("Deployment_bookinfo_reviews-v1.yaml");
+    // The manifest lists what the render wrote, and nothing else.
+    const listed = () => fs.readFileSync(path.join(out, ".istio-lab-render"), "utf8").split("\n").filter((l) => l.endsWith(".yaml"));
+    expect(listed().sort()).toEqual(written.sort());
+    fs.writeFileSync(path.join(out, "mine.yaml"), "kind: Mine\n");
+    fs.writeFileSync(path.join(out, "notes.txt"), "mine");
+    const mirror = stackFile("mirror", { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" }, "istio-lab:scenario": "mirroring" });
+    const over = await render(mirror, "--out", out);
+    expect(over.status).toBe(0);
+    expect(over.stderr).toContain(`note: --out ${out} keeps 2 files render did not write: mine.yaml, notes.txt`);
+    const after = fs.readdirSync(out);
+    expect(after).not.toContain("Deployment_bookinfo_reviews-v1.yaml");
+    expect(after).toContain("Deployment_bookinfo_httpbin-v1.yaml");
+    expect(fs.readFileSync(path.join(out, "mine.yaml"), "utf8")).toBe("kind: Mine\n");
+    expect(fs.readFileSync(path.join(out, "notes.txt"), "utf8")).toBe("mine");
+    expect(listed()).not.toContain("mine.yaml");
+    // A file of yours under a name the render would write is refused, and nothing is written.
+    fs.writeFileSync(path.join(out, ".istio-lab-render"), `${listed().filter((f) => f !== "Namespace_bookinfo.yaml").join("\n")}\n`);
+    fs.writeFileSync(path.join(out, "Namespace_bookinfo.yaml"), "kind: Namespace # mine\n");
+    const state = () => fs.readdirSync(out).map((f) => [f, fs.readFileSync(path.join(out, f), "utf8")]);
+    const before = state();
+    const clash = await render("Pulumi.local.yaml", "--out", out);
+    expect(clash.status).toBe(1);
+    expect(clash.stdout).toBe("");
+    expect(clash.stderr.trim()).toBe(`--out ${out}: Namespace_bookinfo.yaml would be replaced, and render did not write it; move it or give another folder`);
+    expect(state()).toEqual(before);
     const foreign = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-foreign-"));
     fs.writeFileSync(path.join(foreign, "notes.txt"), "mine");
     const refused = await render("Pulumi.local.yaml", "--out", foreign);

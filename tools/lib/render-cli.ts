@@ -60,7 +60,11 @@ export async function runRender(argv: readonly string[], io: ToolIo): Promise<nu
     }
     throw error;
   }
-  if (values.out) writeManifests(rendered.resources, values.out);
+  const refused = values.out ? writeManifests(rendered.resources, values.out, io) : undefined;
+  if (refused) {
+    io.err(`${refused}\n`);
+    return 1;
+  }
   if (values.json) {
     io.out(`${JSON.stringify({ stack: rendered.stack, resources: rendered.resources.map(contractFields) }, null, 2)}\n`);
   } else if (values.diagram) {
@@ -124,33 +128,70 @@ export function tree({ stack, resources, outputs }: Rendered): string {
   return `${[...lines, ...(outputLines.length ? ["Outputs:", ...outputLines] : [])].join("\n")}\n`;
 }
 
-/** Marks a folder `--out` wrote, so that a later render may replace what it holds. */
+/**
+ * The manifest of a folder `--out` wrote: the files it wrote, one a line. A later render into the
+ * folder deletes those and no other file, so whatever else the folder holds (your own files) stays.
+ */
 const outMarker = ".istio-lab-render";
+const manifestHeader = "# Written by npm run render --out: the files it wrote here. The next render into this folder deletes these, and only these.";
 
-/** Why `--out` may not write into a folder (it holds files an earlier render did not write), or undefined. */
+/** The files a folder's manifest lists (plain names of the folder, nothing above or below it); undefined without one. */
+function listedFiles(dir: string): string[] | undefined {
+  const file = path.join(dir, outMarker);
+  if (!fs.existsSync(file)) return undefined;
+  return fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => line !== "" && !line.startsWith("#") && line === path.basename(line) && line !== ".." && line !== outMarker);
+}
+
+/** Why `--out` may not write into a folder (not a folder, or one holding files without a render's manifest), or undefined. */
 function outFolderProblem(dir: string): string | undefined {
-  const entries = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+  if (!fs.existsSync(dir)) return undefined;
+  if (!fs.statSync(dir).isDirectory()) return `--out ${dir}: not a folder`;
+  const entries = fs.readdirSync(dir);
   if (entries.length > 0 && !entries.includes(outMarker)) return `--out ${dir}: the folder holds files render did not write; give a new or empty folder`;
   return undefined;
 }
 
-/**
- * One YAML file per Kubernetes object (named after its logical name) and per Helm release (its
- * chart, version, repository and values), in a folder holding nothing else: the files of an
- * earlier render are removed first.
- */
-function writeManifests(resources: RenderedResource[], dir: string): void {
-  if (fs.existsSync(dir)) for (const entry of fs.readdirSync(dir)) if (entry.endsWith(".yaml")) fs.rmSync(path.join(dir, entry));
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, outMarker), "");
-  const write = (name: string, doc: unknown) => fs.writeFileSync(path.join(dir, `${name.replaceAll("/", "_")}.yaml`), stringify(doc));
+/** A Kubernetes object's or Helm release's file: `<Kind>_<namespace>_<name>.yaml` (its logical name), and its document. */
+function manifestFiles(resources: RenderedResource[]): Map<string, string> {
+  const files = new Map<string, string>();
+  const add = (name: string, doc: unknown) => files.set(`${name.replaceAll("/", "_")}.yaml`, stringify(doc));
   for (const r of resources) {
     if (r.type === "kubernetes:helm.sh/v3:Release") {
       const { name, namespace, chart, version, repositoryOpts, values } = r.inputs as Record<string, unknown>;
-      write(r.name, { release: name, namespace, chart, version, repository: (repositoryOpts as { repo?: string } | undefined)?.repo, values });
+      add(r.name, { release: name, namespace, chart, version, repository: (repositoryOpts as { repo?: string } | undefined)?.repo, values });
     } else if (r.type.startsWith("kubernetes:") && typeof r.inputs.kind === "string") {
-      write(r.name, r.inputs);
+      add(r.name, r.inputs);
     }
   }
+  return files;
 }
 
+/**
+ * One YAML file per Kubernetes object and per Helm release (its chart, version, repository and
+ * values), replacing the files an earlier render listed in the folder's manifest and no other: a
+ * file of the same name the manifest does not list is refused before anything is written, and the
+ * folder's other files are kept (and named in a note). Returns the refusal, or undefined.
+ */
+function writeManifests(resources: RenderedResource[], dir: string, io: ToolIo): string | undefined {
+  const files = manifestFiles(resources);
+  const listed = new Set(listedFiles(dir) ?? []);
+  const present = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f !== outMarker) : [];
+  const theirs = present.filter((f) => !listed.has(f));
+  const clashes = theirs.filter((f) => files.has(f));
+  if (clashes.length > 0) {
+    const legacy = listed.size === 0 && fs.existsSync(path.join(dir, outMarker)) ? " (its manifest lists no files, as an earlier version of render wrote it: empty the folder)" : "";
+    return `--out ${dir}: ${clashes.slice(0, 3).join(", ")}${clashes.length > 3 ? ` and ${clashes.length - 3} more` : ""} would be replaced, and render did not write ${clashes.length === 1 ? "it" : "them"}${legacy}; move ${clashes.length === 1 ? "it" : "them"} or give another folder`;
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  const manifest = (names: Iterable<string>) => fs.writeFileSync(path.join(dir, outMarker), `${[manifestHeader, ...[...names].sort()].join("\n")}\n`);
+  // Listed before written: a render stopped halfway leaves no file the next one would refuse.
+  manifest(new Set([...listed, ...files.keys()]));
+  for (const file of listed) if (!files.has(file) && fs.existsSync(path.join(dir, file))) fs.rmSync(path.join(dir, file));
+  for (const [file, text] of files) fs.writeFileSync(path.join(dir, file), text);
+  manifest(files.keys());
+  if (theirs.length > 0) io.err(`note: --out ${dir} keeps ${theirs.length} file${theirs.length === 1 ? "" : "s"} render did not write: ${theirs.slice(0, 5).join(", ")}${theirs.length > 5 ? ", ..." : ""}\n`);
+  return undefined;
+}
