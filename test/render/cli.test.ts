@@ -143,6 +143,11 @@ describe("npm run render", () => {
     expect(refused.stdout).toBe("");
     expect(refused.stderr.trim()).toBe(`--out ${foreign}: the folder holds files render did not write; give a new or empty folder`);
     expect(fs.readdirSync(foreign)).toEqual(["notes.txt"]);
+    const file = path.join(foreign, "notes.txt");
+    const notFolder = await render("Pulumi.local.yaml", "--out", file);
+    expect(notFolder.status).toBe(1);
+    expect(notFolder.stderr.trim()).toBe(`--out ${file}: not a folder`);
+    expect(fs.readFileSync(file, "utf8")).toBe("mine");
   });
 
   it("turns secure: values into placeholders and prints every secret input as [secret]", async () => {
