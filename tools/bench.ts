@@ -13,7 +13,7 @@ import { planDestroy, type ClusterEnvironment } from "./lib/engine-destroy";
 import { kubernetesDelete } from "./lib/engine-kubernetes";
 import { describeDelete } from "./lib/engine-state";
 import { planDeployment, planUpdate, scenarioSwitches, type DeploymentPlan, type PlanOptions, type PlanStep } from "./lib/plan";
-import { exitWith } from "./lib/tool-args";
+import { exitWith, parseToolArgs, processIo, type ToolIo } from "./lib/tool-args";
 
 const exampleStacks = ["Pulumi.local.yaml", "Pulumi.dev.yaml"];
 /** Pairs per stack: the stack's render next to its N-bare baseline's (and one resource's). */
@@ -375,5 +375,18 @@ function setIn(text: string | undefined, path: string[], value: unknown): string
   return JSON.stringify(root);
 }
 
+const usage = "usage: npm run bench   (times renders of the example stacks against bare ones, prints the critical path and the day-two plans; exits 1 over the gate)";
+
+/** `npm run bench` on its arguments: --help answers without a render; anything else it takes is a usage error. */
+export async function runBench(argv: readonly string[], io: ToolIo, bench: () => Promise<number> = main): Promise<number> {
+  const parsed = parseToolArgs(argv, {}, usage, io);
+  if (typeof parsed === "number") return parsed;
+  if (parsed.positionals.length > 0) {
+    io.err(`${usage}\n`);
+    return 2;
+  }
+  return bench();
+}
+
 // Run as a script (`npm run bench`), not when a test imports the statistics above.
-if (process.argv[1] && realpathSync(process.argv[1]) === __filename) exitWith(main());
+if (process.argv[1] && realpathSync(process.argv[1]) === __filename) exitWith(runBench(process.argv.slice(2), processIo));
