@@ -483,7 +483,7 @@ export function trafficOf(scene: Scene): Traffic {
   // A client's request to a gateway comes before the gateway's routes.
   const isGateway = (id: string) => nodes.get(id)?.kind === "gateway";
   const sorted = [...nodes.values()].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || (a.kind === "workload" ? hops(a.id) - hops(b.id) : 0));
-  return { nodes: sorted, services: [...services.values()], edges: [...edges].sort((a, b) => hops(a.from) - hops(b.from) || Number(isGateway(a.from)) - Number(isGateway(b.from))) };
+  return { nodes: sorted, services: [...services.values()], edges: [...edges].sort((a, b) => hops(a.from) - hops(b.from) || Number(!isGateway(a.to)) - Number(!isGateway(b.to))) };
 }
 
 const idPrefix: Record<NodeKind, string> = { gateway: "gw", client: "cl", workload: "wl", host: "ext", note: "note" };
