@@ -184,6 +184,7 @@ export const describeIssue: z.core.$ZodErrorMap = (issue) => {
       const values = issue.values.map((v) => (typeof v === "string" ? JSON.stringify(v) : flowYaml(v)));
       const choices = values.length === 1 ? values[0] : `one of ${values.join(", ")}`;
       if (input === undefined) return `is required: ${choices}`;
+      if (input === null) return `is empty: write ${choices}, or remove the key`;
       const nearest = typeof input === "string" ? closestKey(input, issue.values.map(String)) : undefined;
       return `must be ${choices}, not ${describeValue(input)}${nearest ? `; did you mean "${nearest}"?` : ""}`;
     }

@@ -131,8 +131,10 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], 
     return null;
   };
 
-  const parse = <S extends z.ZodType>(name: string, s: S, input: unknown): z.infer<S> | undefined => {
-    if (input === null) return undefined;
+  // `given` says the input is a value the stack wrote, so that null is its own (`api:` left empty)
+  // rather than object()'s mark of a key already reported.
+  const parse = <S extends z.ZodType>(name: string, s: S, input: unknown, given = false): z.infer<S> | undefined => {
+    if (input === null && !given) return undefined;
     const result = s.safeParse(input, { error: describeIssue });
     if (result.success) return result.data;
     issues.push(...fromZod(key(name), result.error));
@@ -158,7 +160,7 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], 
   }
   // `api` applies to every scenario; the rest are the scenario's own options.
   const { api: rawApi, own: ownOptions } = splitApiOption(object("scenarioOptions"));
-  const api = rawApi === undefined ? "istio" : parse("scenarioOptions.api", schema.scenarioApi, rawApi);
+  const api = rawApi === undefined ? "istio" : parse("scenarioOptions.api", schema.scenarioApi, rawApi, true);
   if (api === "gateway-api" && inCatalog && !gatewayApiScenarios.includes(scenario)) {
     issues.push({ key: key("scenarioOptions.api"), message: `scenario ${scenario} has no Gateway API form; these have: ${gatewayApiScenarios.join(", ")}` });
   }
