@@ -38,7 +38,11 @@ export function templateDisk(template: Pick<GetVirtualMachineResult, "disks">, v
   return { label: "disk0", size: diskGb, ...provisioning };
 }
 
-/** Known only once the template is looked up, yet a configuration problem: no stack trace. */
+/**
+ * Known only once the template is looked up, yet a configuration problem: no stack trace. It is
+ * thrown inside the VM's `disks` input, whose serializer writes `error serializing property
+ * "disks": ` over an error's message; a ConfigError keeps its own, naming the key (errors.ts).
+ */
 const diskError = (key: string, message: string) => new ConfigError([{ key, message }]);
 
 export function virtualMachineArgs(node: Node, config: MachineClusterConfig, vsphere: Vsphere, placement: VmPlacement): VirtualMachineArgs {
