@@ -273,17 +273,15 @@ async function printDayTwo(): Promise<void> {
   await change("scenario switch (Pulumi.local.yaml bookinfo -> mirroring)", local, { ...local, values: { ...local.values, "istio-lab:scenario": "mirroring" } });
   await change("vSphere linkedClone toggled off (Pulumi.dev.yaml)", dev, edited(dev, "istio-lab:cluster", (c) => (c.vsphere.linkedClone = false)));
   await change("kind cluster rebuilt (Pulumi.local.yaml, `pulumi up --replace` of cluster-kind)", local, local, { replace: ["cluster-kind"] });
-  await change(
-    "a new control-plane address on hosts (linux-node1 192.168.56.11 -> .21)",
-    hostsStack(),
-    hostsStack([
-      { name: "linux-node1", ip: "192.168.56.21", role: "control-plane" },
-      { name: "linux-node2", ip: "192.168.56.12", role: "worker" },
-      { name: "linux-node3", ip: "192.168.56.13", role: "worker" },
-    ]),
-    {},
-    true,
+  const moved = hostsStack([
+    { name: "linux-node1", ip: "192.168.56.21", role: "control-plane" },
+    { name: "linux-node2", ip: "192.168.56.12", role: "worker" },
+    { name: "linux-node3", ip: "192.168.56.13", role: "worker" },
+  ]);
+  await printRefusal("a new control-plane address on hosts (linux-node1 192.168.56.11 -> .21)", () =>
+    renderConfig(moved, renderProgram(), undefined, { stashed: { "control-plane-pin": { address: "192.168.56.11" } } }),
   );
+  await change("  had it gone on", hostsStack(), moved, {}, true);
   await printPlatformRebuilt();
 
   console.log("\ndestroy (no program runs: every provider configured from the state), by cluster: reachable / unreachable / unreachable with PULUMI_K8S_DELETE_UNREACHABLE=true");
@@ -308,17 +306,22 @@ async function printPlatformRebuilt(): Promise<void> {
   const rebuilt: Record<string, StackOutputs> = { [name]: { ...platform, outputs: { ...platform.outputs, labPlatform: { ...labPlatform, clusterIdentifier: `${labPlatform.clusterIdentifier}-rebuilt` } } } };
   const before = await renderConfig(config, renderProgram(), undefined, { stackReferences: references });
   const title = `a platform's cluster rebuilt under a lab (${file} on ${name}: clusterIdentifier ${labPlatform.clusterIdentifier} -> ${labPlatform.clusterIdentifier}-rebuilt)`;
-  try {
-    await renderConfig(config, renderProgram(), undefined, { stackReferences: rebuilt, stashed: { "platform-pin": { clusterIdentifier: labPlatform.clusterIdentifier } } });
-    console.log(`${title}: the lab goes on`);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.log(`${title}: the lab stops first: ${error.issues.map((i) => `${i.key}: ${i.message}`).join("; ")}`);
-  }
+  await printRefusal(title, () => renderConfig(config, renderProgram(), undefined, { stackReferences: rebuilt, stashed: { "platform-pin": { clusterIdentifier: labPlatform.clusterIdentifier } } }));
   // What the engine would do had the lab not stopped (its record taken anew).
   const after = await renderConfig(config, renderProgram(), undefined, { stackReferences: rebuilt, stashed: { "platform-pin": { clusterIdentifier: `${labPlatform.clusterIdentifier}-rebuilt` } } });
   printPlan("  had it gone on", planDeployment(before, after), true);
   printDestroy("  the recipe's destroy (the old cluster gone, PULUMI_K8S_DELETE_UNREACHABLE=true)", before, { reachable: false, env: { PULUMI_K8S_DELETE_UNREACHABLE: "true" } });
+}
+
+/** A change the stack's record of its cluster refuses before anything is registered (components/cluster/pin.ts), or that it lets go on. */
+async function printRefusal(title: string, attempt: () => Promise<unknown>): Promise<void> {
+  try {
+    await attempt();
+    console.log(`${title}: the stack goes on`);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.log(`${title}: the stack stops first: ${error.issues.map((i) => `${i.key}: ${i.message}`).join("; ")}`);
+  }
 }
 
 /**
