@@ -14,6 +14,9 @@ export default defineConfig({
     isolate: false,
     // Generous, so that a busy machine slows the suite down without failing it.
     testTimeout: 120_000,
+    // Once, before any test file: the upstream reference files are there, or the cache gets them,
+    // or vitest stops with one message saying how to get them (see the module).
+    globalSetup: ["./test/upstream/global-setup.ts"],
     // Before any test file imports the SDK (see the module).
     setupFiles: ["./tools/lib/defer-closure-deps.ts"],
     reporters: ["default", "./test/summary-reporter.ts"],

@@ -3,6 +3,10 @@
 // it matters on a fresh checkout or a change, when they take 9 s and 5 s. vitest's output streams
 // as it comes; each check's output is printed whole once everything has ended, and any failure
 // fails the command. Arguments go to vitest (`npm test -- test/mesh`).
+// Before anything starts: the upstream reference files the tests read (tools/lib/upstream.mjs:
+// ISTIO_LAB_UPSTREAM, else ../shared/upstream, else the cache, downloaded on the first run). When
+// they cannot be had, one message says how to get them and npm test exits 1 at once, rather than
+// type-checking, linting and failing dozens of tests on missing files.
 // The checks are package.json's `typecheck` and `lint`, run here without npm. Both keep what they
 // learnt under node_modules/.cache/istio-lab, which `npm ci` empties with the rest:
 // - tsc --build (tsconfig.check.json: no output, incremental) finds an unchanged project up to date
@@ -17,6 +21,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureUpstream, UpstreamError } from "./lib/upstream.mjs";
 
 /**
  * Empties `cacheDir` when one of `sources` changed after the caches were made (or is missing), so
@@ -78,7 +83,25 @@ export async function testCommand({ root, args = [], run = runTool, write = (tex
   return [suite, ...results].some((r) => r.code !== 0) ? 1 : 0;
 }
 
+/**
+ * Whether the upstream files are there for the project at `root` (downloading them into the cache
+ * if that is where they belong and they are not yet); says where they are, or the one message.
+ */
+export async function upstreamReady({ root, env = process.env, write = (text) => process.stdout.write(text), fail = (text) => process.stderr.write(text) }) {
+  try {
+    const found = await ensureUpstream({ root, env, log: (line) => write(`> upstream files: ${line}\n`) });
+    write(`> upstream files: ${found.label}, ${found.files} files${found.downloaded ? `, ${found.downloaded} just downloaded` : ""}\n`);
+    return true;
+  } catch (error) {
+    if (!(error instanceof UpstreamError)) throw error;
+    fail(`${error.message}\n`);
+    return false;
+  }
+}
+
 // Run by npm test; imported by the test of this module.
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exit(await testCommand({ root: path.dirname(path.dirname(fileURLToPath(import.meta.url))), args: process.argv.slice(2) }));
+  const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+  if (!(await upstreamReady({ root }))) process.exit(1);
+  process.exit(await testCommand({ root, args: process.argv.slice(2) }));
 }
