@@ -1,8 +1,8 @@
 // Validates rendered Kubernetes, Istio and Gateway API objects against the published schemas.
 import * as fs from "node:fs";
-import * as path from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
 import { parse } from "yaml";
+import { upstreamFile } from "./upstream-files";
 type ModelClass = new (data: unknown) => { validate(): void };
 type Models = Record<string, ModelClass | undefined>;
 
@@ -35,14 +35,14 @@ function closed(schema: unknown): unknown {
   return result.type === "object" && result.properties && result.additionalProperties === undefined ? { ...result, additionalProperties: false } : result;
 }
 
-/** A Gateway API object against the schema of its version in the v1.6.0 standard-channel CRD (../shared/upstream). */
+/** A Gateway API object against the schema of its version in the v1.6.0 standard-channel CRD (an upstream file: test/upstream-files.ts). */
 function validateGatewayApi(object: Record<string, unknown>, apiVersion: string): void {
   const kind = String(object.kind);
   const key = `${apiVersion} ${kind}`;
   if (!gatewayApiValidators.has(key)) {
     const plural = gatewayApiPlurals[kind];
     if (!plural) throw new Error(`no schema for ${key}`);
-    const file = path.resolve(__dirname, `../../shared/upstream/gateway-api-v1.6.0/standard/gateway.networking.k8s.io_${plural}.yaml`);
+    const file = upstreamFile(`gateway-api-v1.6.0/standard/gateway.networking.k8s.io_${plural}.yaml`);
     const crd = parse(fs.readFileSync(file, "utf8")) as { spec: { versions: { name: string; served: boolean; schema: { openAPIV3Schema: unknown } }[] } };
     const version = crd.spec.versions.find((v) => `gateway.networking.k8s.io/${v.name}` === apiVersion && v.served);
     if (!version) throw new Error(`the v1.6.0 CRD serves no ${key}`);

@@ -1,7 +1,6 @@
 // Pure pieces of the cluster layer: kubeadm and Flannel renderers, command text, connection, VM disk.
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
 import { flannelManifest, flannelObjects } from "../../components/cluster/flannel/manifest";
@@ -13,6 +12,7 @@ import { templateDisk } from "../../components/cluster/vsphere/vm-spec";
 import { ConfigError } from "../../components/config";
 import { runPrepareTemplate } from "../../tools/lib/prepare-template-cli";
 import { renderStack } from "../harness";
+import { upstreamFile } from "../upstream-files";
 import { hostsStack } from "./render-cluster";
 
 const cp = { name: "linux-node1", ip: "192.168.56.11", role: "control-plane" as const };
@@ -58,7 +58,7 @@ describe("Flannel manifest", () => {
     const netConf = JSON.parse(objects[4].data!["net-conf.json"]);
     expect(netConf).toEqual({ Network: "10.2.0.0/16", EnableNFTables: false, Backend: { Type: "vxlan" } });
     const pod = objects[5].spec.template.spec;
-    const upstream = parseAllDocuments(fs.readFileSync(path.resolve(__dirname, "../../../shared/upstream/flannel-v0.28.9/kube-flannel.yml"), "utf8"))
+    const upstream = parseAllDocuments(fs.readFileSync(upstreamFile("flannel-v0.28.9/kube-flannel.yml"), "utf8"))
       .map((d) => d.toJS())
       .find((o) => o?.kind === "DaemonSet");
     expect(imagesOf(pod)).toEqual(imagesOf(upstream.spec.template.spec));

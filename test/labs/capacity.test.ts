@@ -3,14 +3,13 @@
 // from the charts' and the samples' upstream files where it leaves the chart's default, and from
 // kubeadm's source for the pods kubeadm makes. The README's "Capacity" figures are these.
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { flannelObjects } from "../../components/cluster/flannel/manifest";
 import { renderFile, type Rendered } from "../harness";
+import { upstreamFile } from "../upstream-files";
 
-const shared = path.resolve(__dirname, "../../../shared/upstream/istio-1.31");
-const yamlAt = (file: string) => parse(fs.readFileSync(path.join(shared, file), "utf8"));
+const yamlAt = (file: string) => parse(fs.readFileSync(upstreamFile(`istio-1.31/${file}`), "utf8"));
 
 type Requests = { cpu: number; memory: number };
 const milliCpu = (q: unknown = "0") => (String(q).endsWith("m") ? Number(String(q).slice(0, -1)) : Number(q) * 1000);
@@ -49,7 +48,7 @@ function platformPods(r: Rendered): Record<string, Requests> {
   // The addons' charts at the pinned versions, as Istio's samples/addons render them with no resources of ours.
   const addonRequests = (name: string) =>
     sum(
-      parseAllDocuments(fs.readFileSync(path.join(shared, `samples/addons/${name}.yaml`), "utf8"))
+      parseAllDocuments(fs.readFileSync(upstreamFile(`istio-1.31/samples/addons/${name}.yaml`), "utf8"))
         .map((d) => d.toJS())
         .filter((o) => o?.kind === "Deployment")
         .map((o) => podRequests(o.spec.template.spec)),

@@ -11,6 +11,7 @@ import { platformReferences, renderConfig, renderProgram, renderStackFile, type 
 import { planUpdate } from "../../tools/lib/plan";
 import { readStackFileForRender, StackFileError } from "../../tools/lib/stack-file";
 import { validateObject } from "../validate";
+import { upstreamFile } from "../upstream-files";
 
 const root = path.resolve(__dirname, "../..");
 
@@ -365,7 +366,7 @@ describe("a lab's mistakes", () => {
 describe("a lab's share of the platform", () => {
   // Requests, as the scheduler counts them: each pod's containers plus its injected sidecar, whose
   // requests come from the demo profile the mesh installs (components/mesh/istio.ts).
-  const demo = parse(fs.readFileSync(path.join(root, "../shared/upstream/istio-1.31/charts/istio-control/istio-discovery/files/profile-demo.yaml"), "utf8"));
+  const demo = parse(fs.readFileSync(upstreamFile("istio-1.31/charts/istio-control/istio-discovery/files/profile-demo.yaml"), "utf8"));
   const sidecar = demo.global.proxy.resources.requests as { cpu: string; memory: string };
   const milliCpu = (q = "0") => (q.endsWith("m") ? Number(q.slice(0, -1)) : Number(q) * 1000);
   const mebibytes = (q = "0") => (q.endsWith("Mi") ? Number(q.slice(0, -2)) : q.endsWith("Gi") ? Number(q.slice(0, -2)) * 1024 : Number(q) / 2 ** 20);

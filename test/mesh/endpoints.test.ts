@@ -1,10 +1,10 @@
 // Where each addon answers is written once (components/mesh/addons/endpoints.ts); these tests read
 // the rendered objects and outputs, not that table, so a port changed in one place only is caught.
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderFile, resource, type Rendered } from "../harness";
+import { upstreamFile } from "../upstream-files";
 
 const release = (r: Rendered, name: string) => resource(r, "kubernetes:helm.sh/v3:Release", `HelmRelease/istio-system/${name}`).inputs.values as any;
 const service = (r: Rendered, name: string) => resource(r, "kubernetes:core/v1:Service", `Service/istio-system/${name}`).inputs as any;
@@ -75,7 +75,7 @@ describe("addon endpoints agree across values, objects and outputs", () => {
 
 describe("Grafana's Prometheus data source as Istio's addon values set it", () => {
   it("queries at the 15 s step Prometheus scrapes at (manifests/addons/values-grafana.yaml), so no panel shows gaps", async () => {
-    const upstream = parse(fs.readFileSync(path.resolve(__dirname, "../../../shared/upstream/istio-1.31/addons/values-grafana.yaml"), "utf8")) as any;
+    const upstream = parse(fs.readFileSync(upstreamFile("istio-1.31/addons/values-grafana.yaml"), "utf8")) as any;
     const theirs = upstream.datasources["datasources.yaml"].datasources.find((d: { type: string }) => d.type === "prometheus");
     const rendered = await renderFile("Pulumi.local.yaml");
     const ours = release(rendered, "grafana").datasources["datasources.yaml"].datasources.find((d: { type: string }) => d.type === "prometheus");

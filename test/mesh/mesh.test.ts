@@ -1,11 +1,9 @@
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { kubernetesObjects, localCluster, ofType, renderStack, resource, type Rendered } from "../harness";
+import { upstreamFile } from "../upstream-files";
 import { validateObject } from "../validate";
-
-const root = path.resolve(__dirname, "../..");
 
 const release = "kubernetes:helm.sh/v3:Release";
 const istioRepo = "https://istio-release.storage.googleapis.com/charts";
@@ -110,7 +108,7 @@ describe("the default mesh", () => {
   });
 
   it("gives Kiali and Prometheus the settings of Istio's values files, in keys the kiali-server 2.27.0 chart reads", () => {
-    const upstream = (file: string) => parse(fs.readFileSync(path.join(root, "../shared/upstream/istio-1.31/addons", file), "utf8"));
+    const upstream = (file: string) => parse(fs.readFileSync(upstreamFile(`istio-1.31/addons/${file}`), "utf8"));
     const kiali = values(r, "kiali");
     const upstreamKiali = upstream("values-kiali.yaml");
     expect(kiali.deployment.network_policy).toEqual(upstreamKiali.deployment.network_policy);

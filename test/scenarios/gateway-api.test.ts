@@ -2,7 +2,6 @@
 // equal Istio 1.31's samples/*/gateway-api files and the tasks' Gateway API tabs up to documented
 // deviations, pass the v1.6.0 CRDs' schemas, and the config, the mesh and the analyzer handle it.
 import * as fs from "node:fs";
-import * as path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
@@ -14,11 +13,12 @@ import * as rules from "../../components/scenarios/gateway-api-rules";
 import { meshView } from "../../components/scenarios/mesh-view";
 import { changesOutsideScenario } from "../../tools/lib/plan";
 import { configErrors, kubernetesObjects, localCluster, renderStack, resource, type Rendered } from "../harness";
+import { upstreamFile } from "../upstream-files";
 import { validateObject } from "../validate";
 
 type Obj = Record<string, any>;
 const upstreamDocs = (file: string): Obj[] =>
-  parseAllDocuments(fs.readFileSync(path.resolve(__dirname, "../../../shared/upstream/istio-1.31/samples", file), "utf8"))
+  parseAllDocuments(fs.readFileSync(upstreamFile(`istio-1.31/samples/${file}`), "utf8"))
     .map((d) => d.toJS() as Obj | null)
     .filter((d): d is Obj => d !== null);
 

@@ -2,15 +2,11 @@
 // a shell function `snip_<section>_<n>`, and its expected output as `snip_<section>_<n>_out`. Read
 // at test time, so a test compares the catalog with the task's own words, never with a copy.
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
+import { upstreamFile } from "../upstream-files";
 
-/**
- * The one place this file makes an upstream path (../shared/upstream/README.md). Another developer is
- * moving every test's upstream paths behind one resolver module; when it lands, this line becomes a
- * call to it.
- */
-const upstreamPath = (relative: string): string => path.resolve(__dirname, "../../../shared/upstream", relative);
+/** The one place this file makes an upstream path: through test/upstream-files.ts, as every test does. */
+const upstreamPath = (relative: string): string => upstreamFile(relative);
 
 export const taskSnippetsPath = (task: string): string => upstreamPath(`istio.io/content/en/docs/tasks/${task}/snips.sh`);
 

@@ -1,11 +1,11 @@
 // The addon pins are the ones Istio 1.31's own samples/addons manifests were rendered from: each
 // chart's `helm.sh/chart` label and each container image, read from the upstream files.
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { addonCharts, jaegerImage, prometheusConfigReloaderImage } from "../../catalog/versions";
+import { upstreamFile } from "../upstream-files";
 
-const manifest = (name: string) => fs.readFileSync(path.resolve(__dirname, `../../../shared/upstream/istio-1.31/samples/addons/${name}.yaml`), "utf8");
+const manifest = (name: string) => fs.readFileSync(upstreamFile(`istio-1.31/samples/addons/${name}.yaml`), "utf8");
 const charts = (text: string) => [...new Set([...text.matchAll(/helm\.sh\/chart: (\S+)/g)].map((m) => m[1]))];
 const images = (text: string) => [...new Set([...text.matchAll(/image: "?([^"\s]+)"?/g)].map((m) => m[1]))].sort();
 

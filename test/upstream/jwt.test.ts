@@ -1,11 +1,11 @@
 // The JWT samples the jwt-auth scenario and verify carry are Istio's own, byte for byte.
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { demoToken, groupsToken, sampleIssuer, sampleJwks } from "../../catalog/scenarios/jwt-samples";
+import { upstreamFile } from "../upstream-files";
 
-const upstream = (file: string) => fs.readFileSync(path.resolve(__dirname, "../../../shared/upstream/istio-1.31/jwt", file), "utf8").trim();
+const upstream = (file: string) => fs.readFileSync(upstreamFile(`istio-1.31/jwt/${file}`), "utf8").trim();
 
 describe("JWT samples equal security/tools/jwt/samples", () => {
   it("jwks.json and demo.jwt, and the token's issuer and subject", () => {

@@ -1,18 +1,18 @@
 // The lab's Istio objects, sample workloads and Flannel manifest, compared field by field with the
-// upstream files they reproduce (../../../shared/upstream/README.md gives each file's provenance).
+// upstream files they reproduce (test/upstream-files.ts; .ci/upstream-files.tsv gives each one's repository and ref).
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { flannelDeviations, flannelObjects } from "../../components/cluster/flannel/manifest";
 import { kubernetesObjects, type Rendered } from "../harness";
+import { upstreamFile } from "../upstream-files";
 import { renderScenario } from "../scenarios/render-scenario";
 
 type Obj = Record<string, any>;
 
 /** The documents of an upstream YAML file, empty ones (a trailing `---`) left out. */
 const upstreamDocs = (file: string): Obj[] =>
-  parseAllDocuments(fs.readFileSync(path.resolve(__dirname, "../../../shared/upstream", file), "utf8"))
+  parseAllDocuments(fs.readFileSync(upstreamFile(file), "utf8"))
     .map((d) => d.toJS() as Obj | null)
     .filter((d): d is Obj => d !== null);
 

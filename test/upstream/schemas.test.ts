@@ -1,5 +1,5 @@
 // What the program hands to Helm and to the vSphere and command providers, checked against the
-// upstream files those providers read (see ../../../shared/upstream/README.md for provenance).
+// upstream files those providers read (test/upstream-files.ts; .ci/upstream-files.tsv gives each one's provenance).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv from "ajv";
@@ -10,10 +10,10 @@ import { readStackFileForRender, stackConfig, type StackConfig } from "../../too
 import { defaultStandIns } from "../../tools/lib/stand-ins";
 import { hostsStack } from "../cluster/render-cluster";
 import { localCluster, ofType, reveal } from "../harness";
+import { upstreamFile, upstreamFolder } from "../upstream-files";
 
-const upstream = (file: string) => path.resolve(__dirname, "../../../shared/upstream", file);
-const yamlOf = (file: string) => parse(fs.readFileSync(upstream(file), "utf8"));
-const jsonOf = (file: string) => JSON.parse(fs.readFileSync(upstream(file), "utf8"));
+const yamlOf = (file: string) => parse(fs.readFileSync(upstreamFile(file), "utf8"));
+const jsonOf = (file: string) => JSON.parse(fs.readFileSync(upstreamFile(file), "utf8"));
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
 // ---- Helm values against a chart's values.yaml ----------------------------------------------
@@ -38,7 +38,7 @@ const chart = (dir: string, freeForm: string[] = [], aliases: string[] = []): Ch
   defaults: yamlOf(`istio-1.31/charts/${dir}/values.yaml`),
   freeForm,
   aliases,
-  profiles: fs.readdirSync(upstream(`istio-1.31/charts/${dir}/files`)).flatMap((f) => /^profile-(.+)\.yaml$/.exec(f)?.[1] ?? []),
+  profiles: upstreamFolder(`istio-1.31/charts/${dir}/files`).flatMap((f) => /^profile-(.+)\.yaml$/.exec(f)?.[1] ?? []),
 });
 
 /** Whether the defaults admit the path: it exists, or passes through `{}`, an array or a free-form map. */
