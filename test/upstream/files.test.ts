@@ -111,8 +111,9 @@ describe("where the tests find the upstream files", () => {
     const remote = await standIn();
     fill(beside);
     const named = path.join(base, "named");
-    fill(named, { "a/one.yaml": files["a/one.yaml"] });
     const env = { ISTIO_LAB_UPSTREAM: named, XDG_CACHE_HOME: cache, ISTIO_LAB_UPSTREAM_URL: remote.url };
+    expect(await stopped(ensureUpstream({ root: checkout, env }))).toMatch(new RegExp(`^ISTIO_LAB_UPSTREAM=${named} names no folder \\(${named}\\): fill one with \`bash \\.ci/fetch-upstream ${named} \\(downloads 3 files,`));
+    fill(named, { "a/one.yaml": files["a/one.yaml"] });
     const lacking = await stopped(ensureUpstream({ root: checkout, env }));
     expect(lacking).toContain(`ISTIO_LAB_UPSTREAM=${named} names the folder of the upstream files the tests read, and 2 of its 3 files are missing or not the pinned ones`);
     expect(lacking).toContain("  a/b/two.yaml: missing\n");

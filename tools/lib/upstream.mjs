@@ -191,6 +191,9 @@ export async function ensureUpstream({ root, env = process.env, home = homedir()
   const faults = upstreamFaults(where.dir, manifest);
   if (faults.length === 0) return { ...where, files: total, downloaded: 0 };
   const fill = `bash .ci/fetch-upstream ${where.dir} (downloads ${downloadSummary(manifest, baseUrl)})`;
+  if (where.source === "variable" && !isFolder(where.dir)) {
+    throw new UpstreamError(`${where.label} names no folder (${where.dir}): fill one with \`${fill}\`, or unset ${folderVariable} to use ../shared/upstream or the cache (docs/development.md, "Upstream files").`);
+  }
   if (where.source === "variable") {
     throw new UpstreamError(
       [
