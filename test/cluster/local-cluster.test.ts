@@ -1,6 +1,10 @@
 // Sources kind and k3d: the cluster made by one local command, its kubeconfig a secret, everything
 // in it deleted with it, the gateway on 127.0.0.1:hostPort, and what the machine lacks said first.
-import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { parseStackConfig, type ConfigIssue } from "../../components/config";
 import { localClusterNodeImages } from "../../catalog/versions";
 import { analyzeScenario } from "../../components/scenarios/analyzer";
@@ -24,11 +28,15 @@ function issuesOf(config: Record<string, unknown>, onPath: (tool: string) => boo
 }
 
 describe("source kind", () => {
-  it("is one local command that creates the cluster from local-cluster.sh and deletes it on destroy", async () => {
+  it("is one local command that creates the cluster from local-cluster.sh, reads it back on an update and deletes it on destroy", async () => {
     const [cluster] = byType(await rendered, "command:local:Command");
     expect(cluster.name).toBe("cluster-kind");
     expect(cluster.inputs.create).toMatch(/^bash -c '#!\/usr\/bin\/env bash\n[\s\S]*local-cluster\.sh ACTION[\s\S]*' local-cluster create$/);
-    expect(cluster.inputs.delete).toMatch(/' local-cluster delete$/);
+    // pulumi-command 1.2.1 runs `update` on a change of any input but the triggers, and `create`
+    // only when there is none (local/commandController.go Update): create refuses a cluster it
+    // did not make, so it must never run on a cluster in the state.
+    expect(cluster.inputs.update).toBe(String(cluster.inputs.create).replace(/ create$/, " update"));
+    expect(cluster.inputs.delete).toBe(String(cluster.inputs.create).replace(/ create$/, " delete"));
     expect(cluster.inputs.environment).toEqual({
       TOOL: "kind",
       CLUSTER_NAME: "istio-lab-local",
@@ -36,9 +44,12 @@ describe("source kind", () => {
       HOST_PORT: "8000",
       NODE_PORT: "31380",
       NODE_IMAGE: localClusterNodeImages.kind,
+      ADOPT: "0",
+      OWNER: "istio-lab/local",
     });
-    // A new shape is a new cluster; its fixed name means the old one goes first.
-    expect([...(cluster.inputs.triggers as string[])].sort()).toEqual(Object.values(cluster.inputs.environment as object).sort());
+    // A new shape is a new cluster, and ADOPT says whose it is; its fixed name means the old one
+    // goes first. The stack that made it (OWNER) is no trigger.
+    expect(cluster.inputs.triggers).toEqual(["kind", "istio-lab-local", "2", "8000", "31380", localClusterNodeImages.kind, "0"]);
     expect(cluster.options).toMatchObject({ deleteBeforeReplace: true, additionalSecretOutputs: ["stdout"] });
     expect(cluster.inputs).toMatchObject({ logging: "stderr", addPreviousOutputInEnv: false });
   });
@@ -84,11 +95,146 @@ describe("source kind", () => {
     expect(ports.find((p) => p.name === "http2")?.nodePort).toBe(30000);
   });
 
-  it("replaces the cluster, old one first, when its shape changes, and only updates it (create runs again, keeping it) when its script does", async () => {
+  it("replaces the cluster, old one first, when its shape changes, and runs `update` (never `create`) on any other change", async () => {
     const before = await rendered;
     const after = await render({ ...kind, "istio-lab:cluster": { source: "kind", workers: 1 } });
     const plan = planUpdate(before, after);
     expect(plan.replace.map((c) => [c.resource.name, c.because, c.deleteBeforeReplace])).toContainEqual(["cluster-kind", ["triggers[2]"], true]);
+    // An older script, or another stack name: an update, which pulumi-command runs as `update`.
+    const [cluster] = byType(before, "command:local:Command");
+    for (const inputs of [
+      { create: "bash -c 'an older script' local-cluster create", update: undefined, delete: "bash -c 'an older script' local-cluster delete" },
+      { environment: { ...(cluster.inputs.environment as object), OWNER: "istio-lab/renamed" } },
+    ]) {
+      const older = { ...before, resources: before.resources.map((r) => (r === cluster ? { ...r, inputs: { ...r.inputs, ...inputs } } : r)) };
+      const change = planUpdate(older, before);
+      expect(change.replace).toEqual([]);
+      expect(change.update.map((c) => c.resource.name)).toEqual(["cluster-kind"]);
+    }
+  });
+
+  it("uses a cluster of that name only with istio-lab:cluster.adopt, and a change of it changes whose the cluster is: a replacement", async () => {
+    const adopted = await render({ ...kind, "istio-lab:cluster": { source: "kind", adopt: true } });
+    const [cluster] = byType(adopted, "command:local:Command");
+    expect(cluster.inputs.environment).toMatchObject({ ADOPT: "1" });
+    expect(cluster.inputs.triggers).toContain("1");
+    const plan = planUpdate(await rendered, adopted);
+    expect(plan.replace.map((c) => [c.resource.name, c.because, c.deleteBeforeReplace])).toContainEqual(["cluster-kind", ["triggers[6]"], true]);
+  });
+});
+
+// The command as pulumi-command runs it (`/bin/sh -c`, the environment added to this process's,
+// local/commandOutputs.go run), against the bats suite's stand-in for kind and k3d on PATH.
+describe("the rendered command, run", () => {
+  const fakeRoot = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-local-cluster-"));
+  const bin = path.join(fakeRoot, "bin");
+  fs.mkdirSync(bin);
+  for (const tool of ["kind", "k3d"]) fs.symlinkSync(path.resolve(__dirname, "bats/stubs/fake"), path.join(bin, tool));
+  afterAll(() => fs.rmSync(fakeRoot, { recursive: true, force: true }));
+
+  function runner(cluster: { inputs: Record<string, unknown> }, name: string) {
+    const dir = path.join(fakeRoot, name);
+    fs.mkdirSync(path.join(dir, "state"), { recursive: true });
+    const calls = path.join(dir, "calls.log");
+    fs.writeFileSync(calls, "");
+    const env = {
+      ...process.env,
+      ...(cluster.inputs.environment as Record<string, string>),
+      PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+      FAKE_STATE: path.join(dir, "state"),
+      CALLS: calls,
+      XDG_STATE_HOME: path.join(dir, "xdg"),
+    };
+    return {
+      run: (action: "create" | "update" | "delete", extra: Record<string, string> = {}) =>
+        spawnSync("/bin/sh", ["-c", String(cluster.inputs[action])], { env: { ...env, ...extra }, encoding: "utf8", timeout: 120_000 }),
+      calls: () => fs.readFileSync(calls, "utf8").split("\n").filter(Boolean),
+      clusters: (tool: string) => (fs.existsSync(path.join(dir, "state", `${tool}-clusters`)) ? fs.readFileSync(path.join(dir, "state", `${tool}-clusters`), "utf8") : ""),
+      state: path.join(dir, "state"),
+    };
+  }
+
+  it("kind: creates with a scratch kubeconfig, prints only the kubeconfig, reads it back on update, deletes with a scratch kubeconfig", async () => {
+    const [cluster] = byType(await rendered, "command:local:Command");
+    const fake = runner(cluster, "kind");
+    const created = fake.run("create");
+    expect(created.status, created.stderr).toBe(0);
+    expect(created.stdout).toBe("apiVersion: v1 # kubeconfig of kind cluster istio-lab-local\n");
+    const create = fake.calls().find((c) => c.startsWith("kind create cluster"));
+    expect(create).toMatch(new RegExp(`^kind create cluster --name istio-lab-local --config \\S+ --kubeconfig (\\S+) --wait 5m --image ${localClusterNodeImages.kind.replace(/[.]/g, "\\.")}$`));
+    const scratch = / --kubeconfig (\S+)/.exec(create!)![1];
+    expect(fs.existsSync(scratch)).toBe(false);
+    expect(fake.calls()[0]).toBe("kind get clusters");
+
+    const updated = fake.run("update");
+    expect(updated.status, updated.stderr).toBe(0);
+    expect(updated.stdout).toBe(created.stdout);
+    // A second create (a create run again after an interruption) takes up the stack's own cluster.
+    expect(fake.run("create").status).toBe(0);
+    expect(fake.calls().filter((c) => c.startsWith("kind create"))).toHaveLength(1);
+
+    const deleted = fake.run("delete");
+    expect(deleted.status, deleted.stderr).toBe(0);
+    expect(fake.calls().at(-1)).toMatch(/^kind delete cluster --name istio-lab-local --kubeconfig \S+$/);
+    expect(fake.clusters("kind")).toBe("");
+    // Gone: the update fails, pointing to the recovery recipe.
+    const gone = fake.run("update");
+    expect(gone.status).not.toBe(0);
+    expect(gone.stderr).toContain("deleted outside Pulumi");
+    expect(gone.stderr).toContain("docs/recovery.md");
+  });
+
+  it("kind: refuses a cluster of that name it did not make, unless adopt, and then never deletes it", async () => {
+    const [cluster] = byType(await rendered, "command:local:Command");
+    const fake = runner(cluster, "kind-adopt");
+    fs.writeFileSync(path.join(fake.state, "kind-clusters"), "istio-lab-local\n");
+    const refused = fake.run("create");
+    expect(refused.status).not.toBe(0);
+    expect(refused.stdout).toBe("");
+    expect(refused.stderr).toContain("set istio-lab:cluster.adopt to true");
+    expect(refused.stderr).toContain("set another istio-lab:cluster.name");
+
+    const [adopting] = byType(await render({ ...kind, "istio-lab:cluster": { source: "kind", adopt: true } }), "command:local:Command");
+    const adopt = runner(adopting, "kind-adopted");
+    fs.writeFileSync(path.join(adopt.state, "kind-clusters"), "istio-lab-local\n");
+    expect(adopt.run("create").stdout).toBe("apiVersion: v1 # kubeconfig of kind cluster istio-lab-local\n");
+    const left = adopt.run("delete");
+    expect(left.status).toBe(0);
+    expect(left.stderr).toContain("istio-lab:cluster.adopt is set");
+    expect(adopt.clusters("kind")).toBe("istio-lab-local\n");
+    expect(adopt.calls().filter((c) => /create|delete/.test(c))).toEqual([]);
+  });
+
+  it("kind: a listing that fails is an error, not a cluster gone", async () => {
+    const [cluster] = byType(await rendered, "command:local:Command");
+    const fake = runner(cluster, "kind-down");
+    fs.writeFileSync(path.join(fake.state, "kind-clusters"), "istio-lab-local\n");
+    // kind v0.32.0 exits 1 when `docker ps` fails (providers/docker/provider.go ListClusters).
+    const down = path.join(fakeRoot, "docker-down");
+    fs.mkdirSync(down);
+    fs.writeFileSync(path.join(down, "kind"), '#!/bin/sh\necho "$*" >>"$CALLS"\necho "ERROR: failed to list clusters: exit status 1" >&2\nexit 1\n', { mode: 0o755 });
+    const deleted = fake.run("delete", { PATH: `${down}${path.delimiter}${process.env.PATH}` });
+    expect(deleted.status).not.toBe(0);
+    expect(deleted.stderr).not.toContain("already gone");
+    expect(deleted.stderr).toContain("`kind get clusters` failed (exit 1): the container engine (Docker, Podman or nerdctl) may be stopped");
+    expect(fake.calls()).toEqual(["get clusters"]);
+    expect(fake.clusters("kind")).toBe("istio-lab-local\n");
+  });
+
+  it("k3d: creates without touching the default kubeconfig or its context, lists every cluster, deletes under a scratch KUBECONFIG", async () => {
+    const [cluster] = byType(await render({ ...kind, "istio-lab:cluster": { source: "k3d" } }), "command:local:Command");
+    const fake = runner(cluster, "k3d");
+    const created = fake.run("create");
+    expect(created.status, created.stderr).toBe(0);
+    expect(created.stdout).toBe("apiVersion: v1 # kubeconfig of k3d cluster istio-lab-local\n");
+    expect(fake.calls()).toContain("k3d cluster list --no-headers");
+    expect(fake.calls().find((c) => c.startsWith("k3d cluster create"))).toContain(" --kubeconfig-update-default=false --kubeconfig-switch-context=false ");
+    expect(fake.run("delete").status).toBe(0);
+    expect(fake.calls().at(-1)).toBe("k3d cluster delete istio-lab-local");
+    expect(fake.clusters("k3d")).toBe("");
+    // k3d v5's delete has no flag to leave the default kubeconfig alone: it writes the one
+    // KUBECONFIG names, which the script points at a scratch file.
+    expect(String(cluster.inputs.delete)).toContain('KUBECONFIG="$scratch/kubeconfig" bounded "$DELETE_TIMEOUT" k3d cluster delete');
   });
 });
 

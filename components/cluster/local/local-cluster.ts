@@ -20,31 +20,43 @@ export interface LocalCluster {
 }
 
 /**
- * Creates the cluster (or keeps one of that name), reads back its kubeconfig, and deletes it on
- * destroy. Every input but the script's text is a trigger: pulumi-command runs `create` again on
- * any other change (an update), which keeps a running cluster, while a new shape (workers, ports,
- * node image, name) needs a new cluster; its name is fixed, so the old one goes first.
+ * Creates the cluster, reads back its kubeconfig, and deletes it on destroy (local-cluster.sh).
+ *
+ * pulumi-command 1.2.1 (provider/pkg/provider/local/commandController.go, common/inputs.go): a
+ * change of `triggers` (replaceOnChanges) replaces the command: `delete` runs with the inputs of
+ * the state (its old environment), then `create` with the new ones. A change of any other input
+ * is an Update, which runs `update` when set, else `create` again, with the new environment.
+ * `create` refuses a cluster of that name that this stack did not make, so an Update must not run
+ * it: `update` only needs the cluster to be there, and reads its kubeconfig again.
+ *
+ * The triggers are the cluster's shape (workers, ports, node image, name: a new cluster, and its
+ * name being fixed the old one goes first) and ADOPT, which decides whether the stack owns the
+ * cluster (with ADOPT=1 it never deletes it). OWNER, the project and stack recorded as the
+ * cluster's maker on this machine, is no trigger: a renamed stack keeps its cluster.
  */
 export function localCluster(name: string, { config, gatewayNodePort }: LocalClusterArgs, opts: pulumi.CustomResourceOptions): LocalCluster {
   const script = nodeScript("local-cluster");
-  const environment = {
+  const shape = {
     TOOL: config.source,
     CLUSTER_NAME: config.name,
     WORKERS: String(config.workers),
     HOST_PORT: String(config.hostPort),
     NODE_PORT: String(gatewayNodePort),
     NODE_IMAGE: config.nodeImage,
+    ADOPT: config.adopt ? "1" : "0",
   };
-  const run = (action: "create" | "delete") => ["bash", "-c", shellQuote(script.text), script.name, action].join(" ");
+  const environment = { ...shape, OWNER: `${pulumi.getProject()}/${pulumi.getStack()}` };
+  const run = (action: "create" | "update" | "delete") => ["bash", "-c", shellQuote(script.text), script.name, action].join(" ");
   const cluster = new command.local.Command(
     name,
     {
       create: run("create"),
+      update: run("update"),
       delete: run("delete"),
       environment,
-      triggers: Object.values(environment),
+      triggers: Object.values(shape),
       // The kubeconfig is the command's stdout: never logged, stored as a secret, and not handed
-      // to the delete step's environment (PULUMI_COMMAND_STDOUT).
+      // to the update and delete steps' environment (PULUMI_COMMAND_STDOUT).
       logging: "stderr",
       addPreviousOutputInEnv: false,
     },
