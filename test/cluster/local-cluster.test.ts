@@ -49,7 +49,8 @@ describe("source kind", () => {
     });
     // A new shape is a new cluster, and ADOPT says whose it is; its fixed name means the old one
     // goes first. The stack that made it (OWNER) is no trigger.
-    expect(cluster.inputs.triggers).toEqual(["kind", "istio-lab-local", "2", "8000", "31380", localClusterNodeImages.kind, "0"]);
+    // The cluster's shape, as earlier releases wrote it: an upgraded stack keeps its cluster (below).
+    expect(cluster.inputs.triggers).toEqual(["kind", "istio-lab-local", "2", "8000", "31380", localClusterNodeImages.kind]);
     expect(cluster.options).toMatchObject({ deleteBeforeReplace: true, additionalSecretOutputs: ["stdout"] });
     expect(cluster.inputs).toMatchObject({ logging: "stderr", addPreviousOutputInEnv: false });
   });
@@ -113,13 +114,29 @@ describe("source kind", () => {
     }
   });
 
-  it("uses a cluster of that name only with istio-lab:cluster.adopt, and a change of it changes whose the cluster is: a replacement", async () => {
+  it("uses a cluster of that name only with istio-lab:cluster.adopt, and a change of it changes whose the cluster is, not the cluster: an update", async () => {
     const adopted = await render({ ...kind, "istio-lab:cluster": { source: "kind", adopt: true } });
     const [cluster] = byType(adopted, "command:local:Command");
     expect(cluster.inputs.environment).toMatchObject({ ADOPT: "1" });
-    expect(cluster.inputs.triggers).toContain("1");
     const plan = planUpdate(await rendered, adopted);
-    expect(plan.replace.map((c) => [c.resource.name, c.because, c.deleteBeforeReplace])).toContainEqual(["cluster-kind", ["triggers[6]"], true]);
+    expect(plan.replace).toEqual([]);
+    expect(plan.update.map((c) => c.resource.name)).toContain("cluster-kind");
+  });
+
+  it("keeps the cluster of a stack the previous release made: its command updates (the update step), never replaces", async () => {
+    // The previous release's command: create and delete only, no ADOPT or OWNER, the same six triggers.
+    const now = await rendered;
+    const [cluster] = byType(now, "command:local:Command");
+    const previousEnvironment = Object.fromEntries(Object.entries(cluster.inputs.environment as Record<string, string>).filter(([k]) => k !== "ADOPT" && k !== "OWNER"));
+    const previous = {
+      ...now,
+      resources: now.resources.map((r) =>
+        r === cluster ? { ...r, inputs: { ...r.inputs, update: undefined, create: "bash -c 'the previous script' local-cluster create", delete: "bash -c 'the previous script' local-cluster delete", environment: previousEnvironment } } : r,
+      ),
+    };
+    const plan = planUpdate(previous, now);
+    expect(plan.replace).toEqual([]);
+    expect(plan.update.map((c) => c.resource.name)).toEqual(["cluster-kind"]);
   });
 });
 

@@ -30,9 +30,11 @@ export interface LocalCluster {
  * it: `update` only needs the cluster to be there, and reads its kubeconfig again.
  *
  * The triggers are the cluster's shape (workers, ports, node image, name: a new cluster, and its
- * name being fixed the old one goes first) and ADOPT, which decides whether the stack owns the
- * cluster (with ADOPT=1 it never deletes it). OWNER, the project and stack recorded as the
- * cluster's maker on this machine, is no trigger: a renamed stack keeps its cluster.
+ * name being fixed the old one goes first), in the order earlier releases wrote them, so that an
+ * upgraded stack updates its command and keeps its cluster (pulumi-command replaces on any change
+ * under `triggers`, a longer list too). ADOPT (with 1 the stack never deletes the cluster) and
+ * OWNER (the project and stack recorded as the cluster's maker on this machine) are no triggers:
+ * setting cluster.adopt, or renaming the stack, changes whose the cluster is, not the cluster.
  */
 export function localCluster(name: string, { config, gatewayNodePort }: LocalClusterArgs, opts: pulumi.CustomResourceOptions): LocalCluster {
   const script = nodeScript("local-cluster");
@@ -43,9 +45,8 @@ export function localCluster(name: string, { config, gatewayNodePort }: LocalClu
     HOST_PORT: String(config.hostPort),
     NODE_PORT: String(gatewayNodePort),
     NODE_IMAGE: config.nodeImage,
-    ADOPT: config.adopt ? "1" : "0",
   };
-  const environment = { ...shape, OWNER: `${pulumi.getProject()}/${pulumi.getStack()}` };
+  const environment = { ...shape, ADOPT: config.adopt ? "1" : "0", OWNER: `${pulumi.getProject()}/${pulumi.getStack()}` };
   const run = (action: "create" | "update" | "delete") => ["bash", "-c", shellQuote(script.text), script.name, action].join(" ");
   const cluster = new command.local.Command(
     name,
