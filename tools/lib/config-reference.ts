@@ -180,7 +180,9 @@ export function stackConfigJsonSchema(): Json {
     description: "The stack's configuration: the project's keys as `istio-lab:<key>` (or `<key>`), the vSphere provider's as `vsphere:<key>`; other namespaces' keys are left to their providers.",
     type: "object",
     properties,
-    patternProperties: { [`^(?!${project}:|vsphere:)[^:]+:.`]: {} },
+    // Any other namespace's key as the CLI parses one (pulumi/pulumi sdk/go/common/resource/config/
+    // key.go ParseKey: `<namespace>:<name>`, either part possibly empty, or `<namespace>:config:<name>`).
+    patternProperties: { [`^(?!${project}:|vsphere:)([^:]*:[^:]*|[^:]*:config:[^:]*)$`]: {} },
     additionalProperties: false,
     allOf: rules,
   };

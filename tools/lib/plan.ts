@@ -6,7 +6,8 @@
 //   matching change into a replace; `ignoreChanges` drops it; a replace creates the new resource
 //   before deleting the old unless `deleteBeforeReplace` (or the provider) says otherwise.
 // - pulumi-command 1.2.1: the SDK adds `replaceOnChanges: ["triggers[*]"]`; every other input
-//   change is an update that runs `create` again (pulumi-go-provider infer, CustomUpdate).
+//   change is an update that runs `update` where the command sets one, else `create` again
+//   (local/commandController.go; pulumi-go-provider infer, CustomUpdate).
 // - pulumi-vsphere 4.17.0 (terraform-provider-vsphere v2.16.1
 //   resourceVSphereVirtualMachineCustomizeDiff): any change under `clone` replaces the VM, except
 //   `clone.timeout` and `clone.customize.networkInterfaces`; so does `replaceTrigger`. A VM with an
