@@ -1,5 +1,5 @@
 // Every version and image istio-lab pins, in one place. Sources: ../shared/research (kubeadm.md,
-// istio.md, pulumi.md) and the upstream files in ../shared/upstream. `istio-lab:apps.imageRegistry`
+// istio.md, pulumi.md) and the pinned upstream files (.ci/upstream-files.tsv). `istio-lab:apps.imageRegistry`
 // rewrites every image through mirrored() in components/images.ts.
 
 /** Kubernetes patch release installed by kubeadm when the stack does not choose one. */
@@ -26,7 +26,7 @@ export const controlPlaneMinimum = { cpus: 2, memoryMb: 2048 };
 
 /**
  * The Gateway API release whose CRDs the mesh installs for a scenario in its Gateway API form
- * (../shared/upstream/gateway-api-v1.6.0), from the release's standard-channel bundle, as Istio's
+ * (gateway-api-v1.6.0 in .ci/upstream-files.tsv), from the release's standard-channel bundle, as Istio's
  * gateway-api task installs them.
  */
 export const gatewayApiVersion = "v1.6.0";

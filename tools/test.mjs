@@ -4,7 +4,7 @@
 // as it comes; each check's output is printed whole once everything has ended, and any failure
 // fails the command. Arguments go to vitest (`npm test -- test/mesh`).
 // Before anything starts: the upstream reference files the tests read (tools/lib/upstream.mjs:
-// ISTIO_LAB_UPSTREAM, else ../shared/upstream, else the cache, downloaded on the first run). When
+// in the order docs/development.md gives, the cache downloaded on the first run). When
 // they cannot be had, one message says how to get them and npm test exits 1 at once, rather than
 // type-checking, linting and failing dozens of tests on missing files.
 // The checks are package.json's `typecheck` and `lint`, run here without npm. Both keep what they
