@@ -1,6 +1,7 @@
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "./cluster/cluster";
+import type { ClusterRecord } from "./cluster/pin";
 import { isLocalCluster, type LabConfig } from "./config";
 import { istioNamespace } from "./mesh/istio-namespace";
 import { Mesh } from "./mesh/mesh";
@@ -16,8 +17,8 @@ export interface LabArgs {
   config: LabConfig;
   /** Stable name of this lab's cluster, usually the stack name. */
   clusterIdentifier: string;
-  /** Source kubeconfig: the context the stack recorded at its first deployment (cluster/pin.ts). */
-  context?: string;
+  /** Source kubeconfig: the cluster the stack recorded at its first deployment (cluster/pin.ts). */
+  record?: ClusterRecord;
   /**
    * Differs on every deployment (default: a random UUID): it triggers the one step that must run
    * on every `pulumi up`, the opt-in verify gate, and nothing else. Renders fix it.
@@ -41,7 +42,7 @@ export class Lab extends pulumi.ComponentResource {
     const runId = args.runId ?? crypto.randomUUID();
     const cluster = new Cluster(
       "cluster",
-      { config: config.cluster, clusterIdentifier: args.clusterIdentifier, context: args.context, withoutIdentifier: config.identifierUpgrade, images: labImages(config), gatewayNodePort: gatewayNodePort(config.mesh) },
+      { config: config.cluster, clusterIdentifier: args.clusterIdentifier, context: args.record?.context, withoutIdentifier: config.identifierUpgrade, images: labImages(config), gatewayNodePort: gatewayNodePort(config.mesh) },
       { parent: this },
     );
     const onCluster: pulumi.ComponentResourceOptions = {
@@ -85,6 +86,8 @@ export class Lab extends pulumi.ComponentResource {
       ...(config.cluster.source === "kubeconfig" && "path" in config.cluster.kubeconfig
         ? { kubeconfigPath: config.cluster.kubeconfig.path, ...(cluster.context && { context: cluster.context }) }
         : {}),
+      // The cluster it recorded, which its clusterIdentifier (the stack's name) does not tell.
+      ...(args.record && { server: args.record.server, ...(args.record.caDigest && { caDigest: args.record.caDigest }) }),
       labDomain: config.mesh.ingress.labDomain,
       gatewayUrl: mesh.access.gatewayUrl,
       ...(mesh.access.gatewayPortForward && { gatewayPortForward: mesh.access.gatewayPortForward }),

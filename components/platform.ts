@@ -3,7 +3,8 @@
 // through a StackReference before it registers anything of its own.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { stashed } from "./cluster/pin";
+import { pinned } from "./cluster/pin";
+import { sameCluster } from "./config/kubeconfig";
 import { ConfigError } from "./config";
 
 /** The name of the platform's output that lab stacks read. */
@@ -17,6 +18,12 @@ const labPlatform = z.object({
   /** A platform on source kubeconfig with a path: the file (unexpanded) and its pinned context. */
   kubeconfigPath: z.string().min(1).optional(),
   context: z.string().min(1).optional(),
+  /**
+   * A platform on source kubeconfig: the cluster it recorded (its API server and CA digest), whose
+   * clusterIdentifier stays the stack's name whatever cluster it reaches. Absent on older platforms.
+   */
+  server: z.string().min(1).optional(),
+  caDigest: z.string().min(1).optional(),
   /** Each lab's host is `<namespace>.<labDomain>` on the shared ingress gateway. */
   labDomain: z.string().min(1),
   gatewayUrl: z.string().min(1),
@@ -83,21 +90,25 @@ export async function readPlatform(platform: string, namespace: string, needs: {
 
 /**
  * A lab keeps to the cluster its platform had when the lab was first deployed: the platform's
- * clusterIdentifier, recorded in a Stash (cluster/pin.ts). When the platform's cluster was rebuilt,
- * the lab's objects went with the old one; an update would create them anew and then send the old
- * deletes, through the lab's old provider, to a cluster that is gone. So the lab stops first, naming
- * the recipe that forgets them and deploys again.
+ * clusterIdentifier and, for a platform on source kubeconfig (whose identifier is its name alone),
+ * the cluster it recorded, in a Stash (cluster/pin.ts). When the platform's cluster was rebuilt or
+ * moved, the lab's objects are not on the cluster its provider would now reach: an update would
+ * create them anew and send the old deletes, through the lab's old provider, to a cluster that is
+ * gone, or (pulumi-kubernetes DiffConfig keeps a provider whose identifier is unchanged) leave them
+ * in the state, never created. So the lab stops first, naming the recipe.
  */
 export async function keepToPlatform(name: string, platform: ResolvedPlatform): Promise<void> {
-  const recorded = await stashed<{ clusterIdentifier: string }>(
-    new pulumi.Stash("platform-pin", { input: { clusterIdentifier: platform.clusterIdentifier } }, { ignoreChanges: ["input"] }),
-  );
-  if (recorded.clusterIdentifier !== platform.clusterIdentifier) {
+  const now = { clusterIdentifier: platform.clusterIdentifier, ...(platform.server && { server: platform.server }), ...(platform.caDigest && { caDigest: platform.caDigest }) };
+  const recorded = await pinned<typeof now>("platform-pin", now);
+  // A record without the cluster (a lab of an older platform, or the platform's) can only say the identifier.
+  const moved = recorded.server !== undefined && now.server !== undefined && !sameCluster({ server: recorded.server, caDigest: recorded.caDigest }, { server: now.server, caDigest: now.caDigest });
+  if (recorded.clusterIdentifier !== platform.clusterIdentifier || moved) {
+    const was = moved ? `${recorded.server}, now ${now.server}` : `${recorded.clusterIdentifier}, now ${platform.clusterIdentifier}`;
     throw new ConfigError([
       {
         key: "istio-lab:platform",
         message:
-          `${name}'s cluster is not the one this lab was deployed to (${recorded.clusterIdentifier}, now ${platform.clusterIdentifier}): it was rebuilt, and this lab's objects went with the old one; ` +
+          `${name}'s cluster is not the one this lab was deployed to (${was}): it was rebuilt or moved, and this lab's objects are not on it; ` +
           `deploy the lab anew: \`PULUMI_K8S_DELETE_UNREACHABLE=true pulumi destroy --yes\`, then \`pulumi up\` (docs/recovery.md, "A platform rebuilt under its labs")`,
       },
     ]);

@@ -19,7 +19,7 @@ export async function istioLab(runId?: string, host?: ProgramHost): Promise<Reco
     await keepToPlatform(config.platform, platform);
     return new LabOnPlatform("lab", { config, platform, runId }).outputs;
   }
-  const context = config.cluster.source === "kubeconfig" ? await pinnedContext(config.cluster) : undefined;
+  const record = config.cluster.source === "kubeconfig" ? await pinnedContext(config.cluster) : undefined;
   if (config.cluster.source === "hosts") await pinnedControlPlane(config.cluster);
-  return new Lab("lab", { config, clusterIdentifier: `${pulumi.getProject()}-${pulumi.getStack()}`, context, runId }).outputs;
+  return new Lab("lab", { config, clusterIdentifier: `${pulumi.getProject()}-${pulumi.getStack()}`, record, runId }).outputs;
 }

@@ -56,17 +56,25 @@ export function pinProblems(recorded: ClusterRecord, targets: KubeconfigTargets,
   return [];
 }
 
-/** A Stash's value as the engine holds it, awaited: known in a preview too (builtins.go runs Create and Update with Preview set). */
-export const stashed = <T>(stash: pulumi.Stash): Promise<T> => new Promise((resolve) => (stash.output as pulumi.Output<T>).apply(resolve));
+/** An Output's value, awaited: the program decides before it registers what depends on it. */
+const valueOf = <T>(output: pulumi.Output<T>): Promise<T> => new Promise((resolve) => output.apply(resolve));
+
+/**
+ * Records `value` at the stack's first deployment and returns what was recorded then: a Stash whose
+ * `output` the engine keeps (builtins.go; known in a preview too, as Create and Update run with
+ * Preview set), `input` ignored afterwards so a later value shows as no change.
+ */
+export const pinned = <T>(name: string, value: pulumi.Input<T>): Promise<T> =>
+  valueOf(new pulumi.Stash(name, { input: value }, { ignoreChanges: ["input"] }).output as pulumi.Output<T>);
 
 /**
  * The context the stack's provider uses: recorded at the first deployment, checked on every run
  * before anything but the record is registered; a mismatch is a ConfigError naming the key.
  */
-export async function pinnedContext(config: ExistingClusterConfig): Promise<string> {
+export async function pinnedContext(config: ExistingClusterConfig): Promise<ClusterRecord> {
   const { kubeconfig, context } = config;
   const where = "path" in kubeconfig ? kubeconfig.path : "istio-lab:kubeconfig";
-  const targets = "path" in kubeconfig ? kubeconfig.targets : await new Promise<KubeconfigTargets | undefined>((resolve) => kubeconfig.contents.apply((text) => resolve(kubeconfigTargets(text))));
+  const targets: KubeconfigTargets | undefined = "path" in kubeconfig ? kubeconfig.targets : await valueOf(kubeconfig.contents.apply((text) => kubeconfigTargets(text)));
   const first = targets && observe(targets, context);
   if (!targets || !first) {
     const issue = !targets
@@ -76,10 +84,10 @@ export async function pinnedContext(config: ExistingClusterConfig): Promise<stri
   }
   // A secret kubeconfig's record is as secret as the kubeconfig.
   const input = "path" in kubeconfig ? first : pulumi.secret(first);
-  const recorded = await stashed<ClusterRecord>(new pulumi.Stash("cluster-pin", { input }, { ignoreChanges: ["input"] }));
+  const recorded = await pinned<ClusterRecord>("cluster-pin", input);
   const problems = pinProblems(recorded, targets, context, where);
   if (problems.length > 0) throw new ConfigError(problems);
-  return recorded.context;
+  return recorded;
 }
 
 /**
@@ -92,7 +100,7 @@ export async function pinnedContext(config: ExistingClusterConfig): Promise<stri
 export async function pinnedControlPlane(config: MachineClusterConfig): Promise<void> {
   const index = config.nodes.findIndex((n) => n.role === "control-plane");
   const address = config.nodes[index].ip;
-  const recorded = await stashed<{ address: string }>(new pulumi.Stash("control-plane-pin", { input: { address } }, { ignoreChanges: ["input"] }));
+  const recorded = await pinned<{ address: string }>("control-plane-pin", { address });
   if (recorded.address !== address) {
     throw new ConfigError([
       {

@@ -165,7 +165,7 @@ function readKubeconfigFile(path: string, context: string | undefined, readFile:
     return { issue: { key: key("cluster.context"), message: `names no context of ${path} with a cluster and server; its contexts: ${list}` } };
   }
   if (context === undefined && (targets.currentContext === undefined || !(targets.currentContext in targets.contexts))) {
-    return { issue: { key: key("cluster.context"), message: `is needed: ${path} has no usable current context; set one of its contexts (${list}): \`pulumi config set --path istio-lab:cluster.context <name>\`` } };
+    return { issue: { key: key("cluster.context"), message: `is needed: ${path} has no usable current context; set one of its contexts (${list}): \`pulumi config set --path istio-lab:cluster.context <name>\` (a stack deployed before: \`pulumi stack output kubeContext\` names the one it recorded)` } };
   }
   return { path, targets };
 }

@@ -83,10 +83,41 @@ describe("a lab keeps to its platform's cluster", () => {
       {
         key: "istio-lab:platform",
         message: expect.stringContaining(
-          "local's cluster is not the one this lab was deployed to (istio-lab-local-cluster-kind-old, now istio-lab-local-cluster-kind-id): it was rebuilt, and this lab's objects went with the old one; deploy the lab anew: `PULUMI_K8S_DELETE_UNREACHABLE=true pulumi destroy --yes`, then `pulumi up`",
+          "local's cluster is not the one this lab was deployed to (istio-lab-local-cluster-kind-old, now istio-lab-local-cluster-kind-id): it was rebuilt or moved, and this lab's objects are not on it; deploy the lab anew: `PULUMI_K8S_DELETE_UNREACHABLE=true pulumi destroy --yes`, then `pulumi up`",
         ),
       },
     ]);
+  });
+});
+
+describe("a lab on a platform of source kubeconfig keeps to the cluster the platform recorded", () => {
+  // The platform's clusterIdentifier is its name whatever cluster its context reaches; it publishes the cluster it recorded.
+  const room = classroom({ "student-9": { "istio-lab:platform": "existing", "istio-lab:scenario": "mirroring" } });
+  const file = path.join(room, "Pulumi.student-9.yaml");
+  const renderLab = async (published: Record<string, unknown>, stashed?: Record<string, unknown>) => {
+    const { config } = readStackFileForRender(file);
+    const references = await platformReferences(file, config);
+    const [name, platform] = Object.entries(references)[0];
+    const outputs = { ...platform.outputs, labPlatform: { ...(platform.outputs.labPlatform as object), ...published } };
+    return renderConfig(config, renderProgram(), undefined, { stackReferences: { [name]: { ...platform, outputs } }, ...(stashed && { stashed }) });
+  };
+
+  it("is told the platform's server and CA, and records them", async () => {
+    const { config } = readStackFileForRender(file);
+    const platform = Object.values(await platformReferences(file, config))[0];
+    expect(platform.outputs.labPlatform).toMatchObject({ clusterIdentifier: "istio-lab-existing", server: "https://127.0.0.1:40123", caDigest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const pin = (await renderLab({})).resources.find((r) => r.name === "platform-pin")!;
+    expect(pin.inputs.input).toMatchObject({ clusterIdentifier: "istio-lab-existing", server: "https://127.0.0.1:40123" });
+  });
+
+  it("stops when the platform moved to another cluster under the same identifier, and goes on over a record of an older platform", async () => {
+    const recorded = { clusterIdentifier: "istio-lab-existing", server: "https://127.0.0.1:41000", caDigest: "a".repeat(64) };
+    const error = await renderLab({}, { "platform-pin": recorded }).then(
+      () => undefined,
+      (e: ConfigError) => e.issues,
+    );
+    expect(error).toEqual([{ key: "istio-lab:platform", message: expect.stringContaining("(https://127.0.0.1:41000, now https://127.0.0.1:40123): it was rebuilt or moved") }]);
+    await expect(renderLab({}, { "platform-pin": { clusterIdentifier: "istio-lab-existing" } })).resolves.toBeDefined();
   });
 });
 
