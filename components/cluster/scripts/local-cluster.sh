@@ -259,9 +259,14 @@ create() {
 update() {
   read_marker
   exists || die "$TOOL cluster $CLUSTER_NAME is gone: it was deleted outside Pulumi, which cannot notice it (a command cannot be refreshed). See docs/recovery.md: \`pulumi up --replace\` of this cluster command makes it again, with everything in it"
-  # A cluster in this stack's state that was not adopted is its own (create refuses others).
+  # A cluster in this stack's state that was not adopted is its own (create refuses others), unless
+  # another stack recorded it: then this stack adopted it before, and unsetting adopt must not take
+  # it over (this stack's destroy would delete the other stack's cluster).
   if [ "$ADOPT" = 0 ]; then
     need OWNER
+    if [ -n "$marker_owner" ] && [ "$marker_owner" != "$OWNER" ]; then
+      die "$TOOL cluster $CLUSTER_NAME is stack $marker_owner's, which made it; this stack used it with istio-lab:cluster.adopt, and may not take it over: set istio-lab:cluster.adopt back to true"
+    fi
     write_marker created
   fi
   log "$TOOL cluster $CLUSTER_NAME exists: kept as it is"

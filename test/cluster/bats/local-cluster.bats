@@ -146,6 +146,17 @@ refute_leftover() {
   [ ! -e "$XDG_STATE_HOME/istio-lab/local-clusters/kind-istio-lab-local" ]
 }
 
+@test "kind: unsetting ADOPT never takes over another stack's cluster" {
+  local_cluster kind create OWNER=istio-lab/other
+  [ "$status" -eq 0 ]
+  local_cluster kind update ADOPT=1
+  [ "$status" -eq 0 ]
+  local_cluster kind update ADOPT=0
+  [ "$status" -ne 0 ]
+  [[ "$stderr" == *"is stack istio-lab/other's, which made it"*"set istio-lab:cluster.adopt back to true"* ]]
+  [ "$(marker kind)" = "created istio-lab/other" ]
+}
+
 @test "kind: with ADOPT=1 and no cluster, it makes one, which it then leaves on delete" {
   local_cluster kind create ADOPT=1
   [ "$status" -eq 0 ]
