@@ -16,11 +16,16 @@ manifest=$(cat)
 grep -q '^kind: DaemonSet$' <<<"$manifest" || die "stdin does not hold the Flannel manifest"
 
 file="$LAB_DIR/kube-flannel.yml"
-changed=0
-if write_file "$file" 0644 < <(printf '%s\n' "$manifest"); then changed=1; fi
-if [ "$changed" = 0 ] && kube -n kube-flannel get daemonset kube-flannel-ds >/dev/null 2>&1; then
-  log "Flannel manifest unchanged and applied; nothing to do"
-  exit 0
+# A new manifest is applied through write_then, whose marker carries the apply over a run cut off
+# after the write; an unchanged one is applied again only when its DaemonSet is gone.
+applied=0
+apply_flannel() { retry 5 kube apply -f "$file" && applied=1; }
+write_then "$file" 0644 apply_flannel < <(printf '%s\n' "$manifest")
+if [ "$applied" = 0 ]; then
+  if kube -n kube-flannel get daemonset kube-flannel-ds >/dev/null 2>&1; then
+    log "Flannel manifest unchanged and applied; nothing to do"
+    exit 0
+  fi
+  apply_flannel
 fi
-retry 5 kube apply -f "$file"
 log "Flannel applied"

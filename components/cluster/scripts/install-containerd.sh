@@ -34,7 +34,7 @@ if [ "$k8s_minor" -ge 36 ] && [ "$major" -lt 2 ]; then
   [ ! -f "$KUBE_DIR/kubelet.conf" ] ||
     die "containerd $installed runs this node, Kubernetes $K8S_VERSION needs containerd 2.x, and istio-lab does not replace the runtime under a running kubelet: upgrade containerd.io on this node by hand"
   log "containerd $installed is too old for Kubernetes $K8S_VERSION; upgrading to 2.x"
-  retry 3 "$(pkg_manager)" -y upgrade containerd.io
+  retry 3 pkg -y upgrade containerd.io
   [ "$(containerd_major)" -ge 2 ] || die "the package repository offers no containerd 2.x (still $(containerd --version | awk '{print $3}'))"
 fi
 
@@ -52,9 +52,7 @@ grep -q 'SystemdCgroup = true' "$config" || die "containerd's default configurat
 grep -q "'$pause'" "$config" || die "containerd's default configuration has no sandbox image setting for $pause"
 if grep -Eq '^disabled_plugins = \[.*cri' "$config"; then die "containerd's default configuration disables the CRI plugin"; fi
 
-if write_file "$ROOT/etc/containerd/config.toml" 0644 <"$config"; then
-  if systemctl is-active --quiet containerd; then systemctl restart containerd; fi
-fi
+write_then "$ROOT/etc/containerd/config.toml" 0644 restart_if_active containerd <"$config"
 ensure_service containerd
 
 log "containerd running with SystemdCgroup = true and sandbox $pause"

@@ -37,14 +37,12 @@ for p in "${wanted[@]}"; do
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   log "installing ${wanted[*]}"
-  retry 5 "$(pkg_manager)" -y install "${wanted[@]}" --disableexcludes=kubernetes
+  retry 5 pkg -y install "${wanted[@]}" --disableexcludes=kubernetes
 fi
 
 # The RPM's kubelet drop-in reads KUBELET_EXTRA_ARGS from here; without node-ip the kubelet
 # registers the address of the default-route NIC.
-if write_file "$ROOT/etc/sysconfig/kubelet" 0644 < <(echo "KUBELET_EXTRA_ARGS=--node-ip=$NODE_IP"); then
-  if systemctl is-active --quiet kubelet; then systemctl restart kubelet; fi
-fi
+write_then "$ROOT/etc/sysconfig/kubelet" 0644 restart_if_active kubelet < <(echo "KUBELET_EXTRA_ARGS=--node-ip=$NODE_IP")
 
 write_file "$ROOT/etc/crictl.yaml" 0644 < <(printf '%s\n' \
   'runtime-endpoint: unix:///run/containerd/containerd.sock' \

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Runs kubeadm init on the control-plane node from the configuration on stdin.
-# - initialised and the API answers: nothing to do (an existing kubeadm cluster is adopted), but
-#   one istio-lab built is refused when the configuration asks for what kubeadm cannot change on
-#   a running cluster (pod and service networks, the API server's certificate names);
-# - initialised by istio-lab once but the API stays down: fails, it never resets a working cluster;
-# - a half-finished init (files left, API not answering, no success marker): kubeadm reset -f first.
+# Runs kubeadm init on the control-plane node from the configuration on stdin. Re-run after an
+# interruption at any point, it converges:
+# - fresh node: marks it istio-lab's own (before kubeadm starts), runs kubeadm init, waits for the
+#   API server, then writes init.done;
+# - istio-lab's init finished (init.done): nothing to do while the API answers, but a change of
+#   what kubeadm cannot change on a running cluster (pod and service networks, the API server's
+#   certificate names) is refused; an API that stays down fails the run, never resets the cluster;
+# - istio-lab's init began but never finished (its marker, no init.done): kubeadm reset -f, then
+#   init again;
+# - a cluster istio-lab did not build: used as it is with istio-lab:cluster.adopt, else refused.
 set -euo pipefail
 # shellcheck source=lib.sh
 if ! declare -F die >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; fi
@@ -14,6 +18,7 @@ config=$(cat)
 [ -n "$config" ] || die "no kubeadm configuration on stdin"
 marker="$LAB_DIR/init.done"
 attempts=${API_WAIT_ATTEMPTS:-60}
+INIT_TIMEOUT=${INIT_TIMEOUT:-1200}
 
 # yaml_field KEY < yaml: the value of the first `KEY: value` line, quotes dropped.
 yaml_field() { sed -n "s/^[[:space:]]*$1:[[:space:]]*\"\{0,1\}\([^\"]*\)\"\{0,1\}\$/\1/p" | head -n 1; }
@@ -39,37 +44,50 @@ refuse_drift() {
   die "kubeadm cannot change these on a running cluster: set them back, or destroy and recreate the lab"
 }
 
-# reset_own_attempt WHAT: resets the node, but only after an init istio-lab itself started here
-# (its configuration is written before kubeadm init runs); a control plane it found is never
-# reset, however broken it looks: its etcd is someone's cluster.
-reset_own_attempt() {
-  [ -f "$LAB_DIR/kubeadm-init.yaml" ] ||
-    die "$1, and istio-lab did not start it: this is not a cluster istio-lab may reset; repair it, or run 'kubeadm reset' on this node yourself"
-  log "$1; resetting"
-  kubeadm reset -f
+# The tutorials' habit: kubectl works for root on the control-plane node.
+copy_admin_conf() {
+  write_file "$ROOT/root/.kube/config" 0600 <"$ADMIN_CONF" || true
 }
 
-if [ -f "$ADMIN_CONF" ]; then
-  if wait_api "$attempts"; then
-    if [ -f "$BUILT_MARKER" ]; then refuse_drift; fi
-    if [ ! -f "$marker" ]; then mkdir -p "$LAB_DIR" && touch "$marker"; fi
-    log "control plane already initialised and ready; nothing to do"
+case "$(node_origin)" in
+  foreign) adopt_node "kubeadm init" ;&
+  adopted)
+    # A control plane istio-lab adopted is used as it is, never reset, however broken it looks:
+    # its etcd is someone's cluster.
+    [ -f "$ADMIN_CONF" ] ||
+      die "this node runs in a kubeadm cluster istio-lab did not build, and has no $ADMIN_CONF: it is no control plane; name the cluster's control plane in istio-lab:cluster.nodes"
+    wait_api "$attempts" ||
+      die "the adopted control plane's API server does not answer /readyz after $attempts tries, 5 s apart; check 'journalctl -u kubelet' and 'crictl ps -a' on this node (istio-lab never resets a cluster it did not build)"
+    log "control plane of an adopted cluster, ready; nothing to do"
     exit 0
-  fi
-  if [ -f "$marker" ]; then
-    die "the control plane was initialised but its API server does not answer /readyz; check 'journalctl -u kubelet' and 'crictl ps -a' on this node (istio-lab does not reset a cluster that has worked)"
-  fi
-  reset_own_attempt "admin.conf exists but the API server never came up: a half-finished init"
-elif compgen -G "$KUBE_DIR/manifests/*.yaml" >/dev/null || [ -d "$ROOT/var/lib/etcd/member" ]; then
-  reset_own_attempt "static pod manifests or etcd data left by an earlier attempt"
-fi
+    ;;
+  built)
+    if [ -f "$marker" ]; then
+      wait_api "$attempts" ||
+        die "the control plane was initialised but its API server does not answer /readyz after $attempts tries, 5 s apart; check 'journalctl -u kubelet' and 'crictl ps -a' on this node (istio-lab does not reset a cluster that has worked)"
+      refuse_drift
+      copy_admin_conf
+      log "control plane already initialised and ready; nothing to do"
+      exit 0
+    fi
+    # istio-lab's own init began here and never reached its marker: cut off, failed, or its API
+    # never answered. No node has joined a control plane before its init step succeeded, so it is
+    # reset and initialised again rather than taken for done (kubeadm init's later phases, the
+    # bootstrap token, the addons, may never have run).
+    if has_kubeadm_state; then
+      log "istio-lab's kubeadm init on this node did not finish; resetting it to start again"
+      bounded_reset
+    fi
+    ;;
+esac
 
+mark_built
 write_file "$LAB_DIR/kubeadm-init.yaml" 0600 < <(printf '%s\n' "$config") || true
-timeout 1200 kubeadm init --config "$LAB_DIR/kubeadm-init.yaml" --skip-token-print ||
-  die "kubeadm init failed; the next run resets the node and tries again"
-wait_api "$attempts" || die "kubeadm init finished but the API server does not answer /readyz"
-touch "$marker" "$BUILT_MARKER"
-
-# The tutorials' habit: kubectl works for root on the control-plane node.
-install -D -m 0600 "$ADMIN_CONF" "$ROOT/root/.kube/config"
+status=0
+timeout "$INIT_TIMEOUT" kubeadm init --config "$LAB_DIR/kubeadm-init.yaml" --skip-token-print || status=$?
+[ "$status" -ne 124 ] || die "kubeadm init did not finish within ${INIT_TIMEOUT}s; see 'journalctl -u kubelet' and 'crictl ps -a' on this node. The next run resets the node and tries again"
+[ "$status" -eq 0 ] || die "kubeadm init failed (exit $status); the next run resets the node and tries again"
+wait_api "$attempts" || die "kubeadm init finished but the API server does not answer /readyz after $attempts tries, 5 s apart; the next run resets the node and tries again"
+copy_admin_conf
+touch "$marker"
 log "control plane initialised"

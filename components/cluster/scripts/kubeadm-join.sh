@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Joins a worker from the join command on stdin (secret: it carries a bootstrap token). The
 # command is turned into a v1beta4 JoinConfiguration so the node keeps its name and lab address.
-# Already joined to this control plane (kubelet.conf, and the CA the command pins): nothing to do.
-# Joined to another one (a replaced control plane): reset and join again, if istio-lab joined it.
-# Half-finished join: kubeadm reset -f first.
+# Re-run after an interruption at any point, it converges:
+# - joined to this control plane (kubelet.conf, and the CA the command pins): nothing to do;
+# - istio-lab's join cut off before that, or joined to another control plane (a replaced one):
+#   kubeadm reset -f, then join again (istio-lab marks the node its own before kubeadm starts);
+# - a node in a cluster istio-lab did not build: used as it is with istio-lab:cluster.adopt, and
+#   never reset.
 # Parameters: NODE_NAME, NODE_IP.
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -11,6 +14,7 @@ if ! declare -F die >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; 
 
 need NODE_NAME NODE_IP
 require_root
+JOIN_TIMEOUT=${JOIN_TIMEOUT:-900}
 line=""
 read -r line || true
 [ -n "$line" ] || die "no join command on stdin"
@@ -27,29 +31,60 @@ for ((i = 3; i < ${#words[@]}; i++)); do
 done
 if [ -z "$token" ] || [ -z "$hash" ]; then die "the join command lacks --token or --discovery-token-ca-cert-hash"; fi
 
-if [ -f "$KUBE_DIR/kubelet.conf" ]; then
+config="$LAB_DIR/kubeadm-join.yaml"
+done_marker="$LAB_DIR/join.done"
+# Releases before the marker was written first left their join configuration behind when cut off.
+origin=$(node_origin)
+if [ "$origin" = foreign ] && [ -f "$config" ]; then origin=built; fi
+# The join configuration holds the token: gone when the script ends, however it ends, and a copy an
+# earlier run left when it was killed (no EXIT trap runs then) is removed before anything else.
+rm -f "$config"
+trap 'rm -f "$config"' EXIT
+
+# joined_here: kubelet.conf, and the CA this join command pins.
+current=""
+joined_here() {
+  [ -f "$KUBE_DIR/kubelet.conf" ] || return 1
   command -v openssl >/dev/null || die "openssl is missing: prep-os.sh installs it"
   current=""
   if [ -f "$KUBE_DIR/pki/ca.crt" ]; then current=$(ca_cert_hash "$KUBE_DIR/pki/ca.crt") || current=""; fi
-  if [ "$current" = "$hash" ]; then
-    log "$NODE_NAME has already joined this control plane; nothing to do"
+  [ "$current" = "$hash" ]
+}
+
+case "$origin" in
+  foreign) adopt_node "kubeadm join" ;&
+  adopted)
+    joined_here ||
+      die "$NODE_NAME is in another cluster (CA ${current:-unknown}, this control plane's is $hash) that istio-lab did not join it to: run 'kubeadm reset' on it yourself, or remove it from istio-lab:cluster.nodes"
+    log "$NODE_NAME is in this control plane's cluster (adopted); nothing to do"
     exit 0
-  fi
-  # The join's triggers hold the control plane's identity, so a new control plane brings the
-  # join back here; kubelet.conf alone would keep the worker in the old cluster.
-  [ -f "$BUILT_MARKER" ] ||
-    die "$NODE_NAME is in another cluster (CA ${current:-unknown}, this control plane's is $hash) that istio-lab did not join it to: run 'kubeadm reset' on it yourself, or remove it from istio-lab:cluster.nodes"
-  log "$NODE_NAME is joined to another control plane (CA ${current:-unknown}); resetting to join $endpoint"
-  kubeadm reset -f
-fi
+    ;;
+  built)
+    if joined_here; then
+      # kubelet.conf that holds this CA is the end of kubeadm join's TLS bootstrap (kubeadm
+      # cmd/phases/join/kubelet.go waitForTLSBootstrappedClient); all that follows it is a CRI
+      # socket annotation only `kubeadm upgrade` reads. A reset now would not help: a new join is
+      # refused while the Node is Ready ("a Node with name ... already exists", same file).
+      if ! systemctl is-active --quiet kubelet; then systemctl start kubelet; fi
+      touch "$done_marker"
+      log "$NODE_NAME has joined this control plane; nothing to do"
+      exit 0
+    fi
+    # Joined to another control plane (the join's triggers hold the control plane's identity, so a
+    # new one brings the join back here), or a join cut off before its TLS bootstrap: istio-lab's
+    # own, so reset and join again. join.done goes first: a reset cut off stays undone.
+    rm -f "$done_marker"
+    if [ -f "$KUBE_DIR/kubelet.conf" ]; then
+      log "$NODE_NAME is joined to another control plane (CA ${current:-unknown}); resetting to join $endpoint"
+      bounded_reset
+    elif has_kubeadm_state; then
+      log "a join that did not finish left files behind; resetting"
+      bounded_reset
+    fi
+    ;;
+esac
 
-if [ -f "$KUBE_DIR/bootstrap-kubelet.conf" ] || [ -f "$KUBE_DIR/pki/ca.crt" ]; then
-  log "a half-finished join left files behind; resetting"
-  kubeadm reset -f
-fi
-
-config="$LAB_DIR/kubeadm-join.yaml"
-mkdir -p "$LAB_DIR"
+mark_built
 (
   umask 077
   cat >"$config" <<YAML
@@ -72,10 +107,16 @@ nodeRegistration:
 YAML
 )
 status=0
-timeout 900 kubeadm join --config "$config" || status=$?
+timeout "$JOIN_TIMEOUT" kubeadm join --config "$config" || status=$?
 rm -f "$config" # it holds the token
-# The join command is minted just before this step, for it alone; a retry days later still holds
-# it, and its token (2 h) has expired by then.
-[ "$status" -eq 0 ] || die "kubeadm join failed (exit $status); the next run resets the node and tries again. If the failure was an expired token, replace the step that mints it: pulumi up --replace <URN of $NODE_NAME-join-command> (pulumi stack --show-urns)"
-touch "$BUILT_MARKER"
+if [ "$status" -ne 0 ]; then
+  # kubeadm removes bootstrap-kubelet.conf, the token's other copy, even when the join fails
+  # (kubelet.go's deferred os.Remove); a join cut off by the bound never reaches that.
+  rm -f "$KUBE_DIR/bootstrap-kubelet.conf"
+  [ "$status" -ne 124 ] || die "kubeadm join did not finish within ${JOIN_TIMEOUT}s; check that this node reaches $endpoint and 'journalctl -u kubelet' here. The next run resets the node and tries again"
+  # The join command is minted just before this step, for it alone; a retry days later still
+  # holds it, and its token has expired by then.
+  die "kubeadm join failed (exit $status); the next run resets the node and tries again. If the failure was an expired token, replace the step that mints it: pulumi up --replace <URN of $NODE_NAME-join-command> (pulumi stack --show-urns)"
+fi
+touch "$done_marker"
 log "$NODE_NAME joined the cluster"

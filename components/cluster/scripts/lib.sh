@@ -14,9 +14,18 @@ LAB_DIR="$KUBE_DIR/istio-lab"
 # removed by istio-lab when it leaves istio-lab:cluster.nodes.
 # shellcheck disable=SC2034 # used by the scripts that source this file
 JOINED_LABEL="istio-lab.dev/joined"
-# Written only after istio-lab itself ran kubeadm init or join here: destroy resets no other node.
+# The node's origin, decided once. BUILT_MARKER: istio-lab started kubeadm init or join here, written
+# BEFORE kubeadm runs, so an init or join cut off anywhere stays istio-lab's own (finished or reset
+# by the next run, reset by destroy). ADOPTED_MARKER: the node ran in a kubeadm cluster istio-lab
+# did not build, and istio-lab:cluster.adopt (ADOPT=1) let istio-lab use it as it is.
 # shellcheck disable=SC2034 # used by the scripts that source this file
 BUILT_MARKER="$LAB_DIR/built-by-istio-lab"
+ADOPTED_MARKER="$LAB_DIR/adopted"
+# What a step must still do after an interruption (a reload after a file it wrote), and what
+# preparation changed that destroy gives back (prep-os.sh, reset-node.sh).
+PENDING_DIR="$LAB_DIR/pending"
+# shellcheck disable=SC2034 # used by the scripts that source this file
+PREP_RECORDS="$LAB_DIR/prep"
 
 log() { printf '[istio-lab] %s\n' "$*" >&2; }
 
@@ -49,12 +58,13 @@ retry() {
   done
 }
 
-# write_file PATH MODE < content: replaces PATH only when the content differs.
+# write_file PATH MODE [MARKER] < content: replaces PATH only when the content differs; MARKER,
+# when given, is created just before the file is written (see write_then).
 # Succeeds when it wrote the file, fails (status 1) when the file was already right, and stops
 # the script when it cannot write. Feed it from a heredoc, a file or `< <(...)`, never a pipe: a
 # pipe runs it in a subshell, where stopping ends only the subshell and reads as "already right".
 write_file() {
-  local path=$1 mode=$2 content="" current="" dir tmp
+  local path=$1 mode=$2 marker=${3:-} content="" current="" dir tmp
   case "$path" in /*) ;; *) die "write_file needs an absolute path, not $path" ;; esac
   dir=${path%/*}
   # bash reads the content and the file itself (`read -d ''` reads to the end: only a NUL, which
@@ -69,6 +79,7 @@ write_file() {
   fi
   # Callers test the result (`if write_file ...`, `|| true`), which turns `set -e` off in here:
   # every step that can fail says so itself, or a failed write would read as "already right".
+  if [ -n "$marker" ] && ! { mkdir -p "${marker%/*}" && touch "$marker"; }; then die "could not write $marker"; fi
   tmp=$(mktemp) || die "could not write $path: no temporary file"
   if ! printf '%s' "$content" >"$tmp" || { [ ! -d "${dir:-/}" ] && ! mkdir -p "$dir"; } || ! install -m "$mode" "$tmp" "$path"; then
     rm -f "$tmp"
@@ -78,9 +89,44 @@ write_file() {
   log "wrote $path"
 }
 
+# write_then PATH MODE COMMAND... < content: writes PATH when its content differs, then runs
+# COMMAND, which makes the new content live (a reload, a restart). A marker made before the write
+# and removed after COMMAND succeeded carries the COMMAND over a run cut off between the two: the
+# file is then already right, and without the marker the next run would never reload it.
+write_then() {
+  local path=$1 mode=$2 marker
+  shift 2
+  marker="$PENDING_DIR/$(printf '%s' "${path#"$ROOT"}" | tr / _)"
+  if write_file "$path" "$mode" "$marker" || [ -f "$marker" ]; then
+    "$@" || die "could not make $path live: $* failed"
+    rm -f "$marker"
+  fi
+}
+
+# restart_if_active UNIT: a running service picks up its new configuration; a stopped one reads it
+# when it starts.
+restart_if_active() {
+  if systemctl is-active --quiet "$1"; then systemctl restart "$1"; fi
+}
+
 # The package manager of the node's OS: yum on CentOS 7, dnf elsewhere.
 pkg_manager() {
   if [ "${OS:-}" = centos7 ]; then echo yum; else echo dnf; fi
+}
+
+# pkg ARGS...: the package manager, bounded. dnf and yum wait without end for the lock another
+# process holds (dnf-automatic, packagekit, a yum in another session: "Waiting for process with
+# pid ... to finish"), and EL9's dnf has no option to stop waiting. PKG_TIMEOUT (seconds, default
+# 900) ends the wait and the step, naming it, rather than retrying into the same lock. rpm rolls a
+# transaction cut off this way back; the step's next run starts it again.
+PKG_TIMEOUT="${PKG_TIMEOUT:-900}"
+pkg() {
+  local status=0 manager
+  manager=$(pkg_manager)
+  timeout "$PKG_TIMEOUT" "$manager" "$@" || status=$?
+  [ "$status" -ne 124 ] ||
+    die "$manager $1 did not finish within ${PKG_TIMEOUT}s: another process may hold the package manager's lock (see 'ps -C dnf,yum,packagekitd,rpm -o pid,etime,args' on this node), or the mirror is very slow; run again once it is free"
+  return "$status"
 }
 
 # ensure_packages PKG...: installs the packages that are missing, retrying the download.
@@ -91,17 +137,66 @@ ensure_packages() {
   done
   if [ "${#missing[@]}" -eq 0 ]; then return 0; fi
   log "installing ${missing[*]}"
-  retry 5 "$(pkg_manager)" -y install "${missing[@]}"
+  retry 5 pkg -y install "${missing[@]}"
 }
 
-# leave_adopted_alone STEP: ends the script on a node that already runs in a kubeadm cluster
-# istio-lab did not build (kubelet.conf, but no marker of istio-lab's own init or join): node
-# preparation renames, rewrites and restarts nothing there.
-leave_adopted_alone() {
-  if [ -f "$KUBE_DIR/kubelet.conf" ] && [ ! -f "$BUILT_MARKER" ]; then
-    log "$1: this node runs in a kubeadm cluster istio-lab did not build; leaving it as it is"
-    exit 0
+# has_kubeadm_state: kubeadm has run here (what `kubeadm reset` removes): a node's or a control
+# plane's kubeconfig, static pod manifests, etcd data, a cluster CA.
+has_kubeadm_state() {
+  [ -f "$KUBE_DIR/kubelet.conf" ] || [ -f "$KUBE_DIR/bootstrap-kubelet.conf" ] || [ -f "$ADMIN_CONF" ] ||
+    [ -f "$KUBE_DIR/pki/ca.crt" ] || [ -d "$ROOT/var/lib/etcd/member" ] || compgen -G "$KUBE_DIR/manifests/*.yaml" >/dev/null
+}
+
+# node_origin: built (istio-lab started kubeadm here; releases before the marker was written first
+# left only the init configuration they wrote before kubeadm init), adopted, foreign (kubeadm state
+# istio-lab did not make and has not adopted) or fresh.
+node_origin() {
+  if [ -f "$BUILT_MARKER" ] || [ -f "$LAB_DIR/kubeadm-init.yaml" ]; then
+    echo built
+  elif [ -f "$ADOPTED_MARKER" ]; then
+    echo adopted
+  elif has_kubeadm_state; then
+    echo foreign
+  else
+    echo fresh
   fi
+}
+
+# adopt_node STEP: a foreign node becomes adopted, once, and only with istio-lab:cluster.adopt.
+adopt_node() {
+  [ "${ADOPT:-0}" = 1 ] ||
+    die "$1: this node already runs in a kubeadm cluster istio-lab did not build; istio-lab uses such a node only when told to: set istio-lab:cluster.adopt true (the node is then used as it is, never changed or reset), or run 'kubeadm reset' on it so that istio-lab builds it anew"
+  mkdir -p "$LAB_DIR" && touch "$ADOPTED_MARKER"
+  log "$1: adopted this node's kubeadm cluster (istio-lab:cluster.adopt); istio-lab never changes or resets it"
+}
+
+# mark_built: istio-lab is about to run kubeadm init or join here (before it starts, never after).
+mark_built() {
+  mkdir -p "$LAB_DIR" && touch "$BUILT_MARKER"
+}
+
+# leave_adopted_alone STEP: ends the script on a node istio-lab adopted (adopting a foreign one
+# first, which needs istio-lab:cluster.adopt): node preparation renames, rewrites and restarts
+# nothing there.
+leave_adopted_alone() {
+  case "$(node_origin)" in
+    built | fresh) return 0 ;;
+    foreign) adopt_node "$1" ;;
+  esac
+  log "$1: this node runs in a kubeadm cluster istio-lab did not build; leaving it as it is"
+  exit 0
+}
+
+# bounded_reset: kubeadm reset -f, bounded. It stops the node's containers through the CRI and, on
+# a control plane, leaves etcd, either of which can hang without end. RESET_TIMEOUT (seconds,
+# default 300).
+RESET_TIMEOUT="${RESET_TIMEOUT:-300}"
+bounded_reset() {
+  local status=0
+  timeout "$RESET_TIMEOUT" kubeadm reset -f || status=$?
+  [ "$status" -ne 124 ] ||
+    die "kubeadm reset did not finish within ${RESET_TIMEOUT}s; check containerd ('systemctl status containerd', 'crictl ps -a') on this node, then run again: istio-lab keeps its marker on the node until the reset is done"
+  return "$status"
 }
 
 # was_in_cluster: the machine runs in a Kubernetes cluster (kubelet.conf) or istio-lab made it a

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Prepares a CentOS-family node for kubeadm: hostname and /etc/hosts, swap off, SELinux
 # permissive, firewalld off, overlay + br_netfilter, bridge/forwarding sysctls, chrony, and on
-# vSphere the vmxnet3 VXLAN checksum workaround. Every step checks first, so a second run is a no-op.
+# vSphere the vmxnet3 VXLAN checksum workaround. Every step checks first, so a second run is a no-op;
+# a run cut off anywhere is finished by the next (write_then), and what destroy gives back on hosts
+# (firewalld, SELinux) is recorded before it changes.
 # Parameters: NODE_NAME, DOMAIN, LAB_HOSTS ("name=ip name=ip ..."), OS, VMXNET3_WORKAROUND (0|1).
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -54,17 +56,27 @@ if [ -f "$fstab" ] && grep -Eq '^[^#].*[[:space:]]swap[[:space:]]' "$fstab"; the
   log "swap lines commented out in /etc/fstab"
 fi
 
+# record NAME: what preparation is about to change, noted before the change, so that destroy on
+# hosts (reset-node.sh) gives it back even when this run is cut off right after the change.
+record() {
+  mkdir -p "$PREP_RECORDS" && touch "$PREP_RECORDS/$1"
+}
+
 # SELinux permissive, as the kubeadm install guide does.
 if command -v getenforce >/dev/null && [ "$(getenforce)" = Enforcing ]; then
+  record selinux-enforcing
   setenforce 0
   log "SELinux set to permissive"
 fi
 selinux="$ROOT/etc/selinux/config"
 if [ -f "$selinux" ] && grep -q '^SELINUX=enforcing$' "$selinux"; then
+  record selinux-config-enforcing
   sed -i 's/^SELINUX=enforcing$/SELINUX=permissive/' "$selinux"
 fi
 
 # firewalld on EL9 drops forwarded flannel.1 -> cni0 traffic (flannel#2055): a lab turns it off.
+if systemctl is-enabled --quiet firewalld 2>/dev/null; then record firewalld-enabled; fi
+if systemctl is-active --quiet firewalld 2>/dev/null; then record firewalld-active; fi
 if systemctl is-enabled --quiet firewalld 2>/dev/null || systemctl is-active --quiet firewalld 2>/dev/null; then
   systemctl disable --now firewalld
   log "firewalld disabled"
@@ -83,20 +95,17 @@ for module in overlay br_netfilter; do
   fi
 done
 
-if write_file "$ROOT/etc/sysctl.d/k8s.conf" 0644 < <(printf '%s\n' \
+apply_sysctls() { sysctl --system >/dev/null; }
+write_then "$ROOT/etc/sysctl.d/k8s.conf" 0644 apply_sysctls < <(printf '%s\n' \
   'net.bridge.bridge-nf-call-iptables = 1' \
   'net.bridge.bridge-nf-call-ip6tables = 1' \
-  'net.ipv4.ip_forward = 1'); then
-  sysctl --system >/dev/null
-fi
+  'net.ipv4.ip_forward = 1')
 
 # vmxnet3 with TX checksum offload corrupts VXLAN packets (kubernetes#88986, flannel#1282):
 # turn it off on flannel.1 whenever Flannel creates the link, and now if it already exists.
 if [ "${VMXNET3_WORKAROUND:-0}" = 1 ]; then
-  if write_file "$ROOT/etc/udev/rules.d/90-flannel-vxlan-checksum.rules" 0644 < <(printf '%s\n' \
-    'ACTION=="add", SUBSYSTEM=="net", KERNEL=="flannel.1", RUN+="/usr/sbin/ethtool -K flannel.1 tx-checksum-ip-generic off"'); then
-    udevadm control --reload-rules
-  fi
+  write_then "$ROOT/etc/udev/rules.d/90-flannel-vxlan-checksum.rules" 0644 udevadm control --reload-rules < <(printf '%s\n' \
+    'ACTION=="add", SUBSYSTEM=="net", KERNEL=="flannel.1", RUN+="/usr/sbin/ethtool -K flannel.1 tx-checksum-ip-generic off"')
   if ip link show flannel.1 >/dev/null 2>&1 && ethtool -k flannel.1 | grep -q '^tx-checksum-ip-generic: on'; then
     ethtool -K flannel.1 tx-checksum-ip-generic off
     log "checksum offload turned off on flannel.1"

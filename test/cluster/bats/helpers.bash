@@ -28,7 +28,7 @@ stub_commands() {
     eval "$cmd() ( fake $cmd \"\$@\" )"
     export -f "${cmd?}"
   done
-  export -f fake fails_now
+  export -f fake fails_now start_unit loaded
   export FAKE_STUBS="$*"
 }
 

@@ -85,9 +85,27 @@ containerd=(K8S_VERSION=1.36.4 OS=rocky9)
   refute_call '^systemctl (enable|restart)'
 }
 
-@test "a node of a cluster istio-lab did not build is prepared with no change at all" {
+@test "a node of a cluster istio-lab did not build is refused without istio-lab:cluster.adopt, naming it, and changed in nothing" {
+  mkdir -p "$ROOT/etc/kubernetes" && touch "$ROOT/etc/kubernetes/kubelet.conf"
+  before=$(fingerprint)
+  for step in "prep-os NODE_NAME=linux-node2 DOMAIN=example.com LAB_HOSTS=linux-node2=192.168.56.12 OS=rocky9" "install-kubernetes K8S_VERSION=1.36.4 NODE_IP=192.168.56.12 OS=rocky9" "install-containerd K8S_VERSION=1.36.4 OS=rocky9"; do
+    # shellcheck disable=SC2086 # one word per parameter
+    run_script $step
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"this node already runs in a kubeadm cluster istio-lab did not build"*"set istio-lab:cluster.adopt true"* ]]
+  done
+  refute_call "$mutating"
+  [ "$(fingerprint)" = "$before" ]
+}
+
+@test "a node of a cluster istio-lab did not build is prepared with no change at all, with istio-lab:cluster.adopt" {
   mkdir -p "$ROOT/etc/kubernetes" "$ROOT/etc/cni/net.d" && touch "$ROOT/etc/kubernetes/kubelet.conf" "$ROOT/etc/cni/net.d/10-calico.conflist"
   echo "apiVersion: v1" >"$ROOT/etc/kubernetes/admin.conf"
+  run_script prep-os ADOPT=1 NODE_NAME=linux-node2 DOMAIN=example.com LAB_HOSTS="linux-node2=192.168.56.12" OS=rocky9 VMXNET3_WORKAROUND=1
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"OS preparation: adopted this node's kubeadm cluster (istio-lab:cluster.adopt)"* ]]
+  # Adopted once, recorded: the steps after it need no opt-in to leave it alone.
+  [ -f "$ROOT/etc/kubernetes/istio-lab/adopted" ]
   before=$(fingerprint)
   run_script prep-os NODE_NAME=linux-node2 DOMAIN=example.com LAB_HOSTS="linux-node2=192.168.56.12" OS=rocky9 VMXNET3_WORKAROUND=1
   [ "$status" -eq 0 ]

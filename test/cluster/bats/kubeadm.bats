@@ -58,13 +58,17 @@ own_init_started() {
   refute_call '^kubeadm'
 }
 
-@test "an existing ready kubeadm cluster is adopted without init" {
+@test "an existing ready kubeadm cluster is adopted without init, only with istio-lab:cluster.adopt" {
   mkdir -p "$ROOT/etc/kubernetes" && echo "apiVersion: v1" >"$ROOT/etc/kubernetes/admin.conf"
   touch "$FAKE_STATE/api-up"
   run_script kubeadm-init <<<"$config"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"kubeadm init: this node already runs in a kubeadm cluster istio-lab did not build"*"set istio-lab:cluster.adopt true"* ]]
+  [ ! -e "$ROOT/etc/kubernetes/istio-lab" ]
+  run_script kubeadm-init ADOPT=1 <<<"$config"
   [ "$status" -eq 0 ]
   refute_call '^kubeadm'
-  [ -f "$ROOT/etc/kubernetes/istio-lab/init.done" ]
+  [ -f "$ROOT/etc/kubernetes/istio-lab/adopted" ]
   [ ! -e "$ROOT/etc/kubernetes/istio-lab/built-by-istio-lab" ]
 }
 
@@ -123,6 +127,7 @@ own_init_started() {
 }
 
 @test "a half-finished join is reset first" {
+  built_by_istio_lab
   mkdir -p "$ROOT/etc/kubernetes/pki" && touch "$ROOT/etc/kubernetes/pki/ca.crt"
   run_script kubeadm-join NODE_NAME=linux-node2 NODE_IP=192.168.56.12 <<<"$join_line"
   [ "$status" -eq 0 ]
@@ -183,6 +188,9 @@ own_init_started() {
   mkdir -p "$ROOT/etc/kubernetes/pki" && touch "$ROOT/etc/kubernetes/kubelet.conf" && echo other >"$ROOT/etc/kubernetes/pki/ca.crt"
   run_script kubeadm-join NODE_NAME=linux-node2 NODE_IP=192.168.56.12 <<<"$join_line"
   [ "$status" -ne 0 ]
+  [[ "$output" == *"set istio-lab:cluster.adopt true"* ]]
+  run_script kubeadm-join ADOPT=1 NODE_NAME=linux-node2 NODE_IP=192.168.56.12 <<<"$join_line"
+  [ "$status" -ne 0 ]
   [[ "$output" == *"linux-node2 is in another cluster (CA sha256:other, this control plane's is sha256:0123abcd)"* ]]
   [[ "$output" == *"remove it from istio-lab:cluster.nodes"* ]]
   refute_call '^kubeadm (reset|join)'
@@ -204,7 +212,7 @@ own_init_started() {
 
 @test "a cluster istio-lab adopted is not held to istio-lab's networks" {
   mkdir -p "$ROOT/etc/kubernetes" && echo "apiVersion: v1" >"$ROOT/etc/kubernetes/admin.conf" && touch "$FAKE_STATE/api-up"
-  run_script kubeadm-init <<<$'networking:\n  podSubnet: 10.2.0.0/16'
+  run_script kubeadm-init ADOPT=1 <<<$'networking:\n  podSubnet: 10.2.0.0/16'
   [ "$status" -eq 0 ]
   refute_call 'get configmap kubeadm-config'
 }
@@ -214,10 +222,14 @@ own_init_started() {
   echo "apiVersion: v1" >"$ROOT/etc/kubernetes/admin.conf"
   run_script kubeadm-init <<<"$config"
   [ "$status" -ne 0 ]
-  [[ "$output" == *"istio-lab did not start it: this is not a cluster istio-lab may reset"* ]]
+  [[ "$output" == *"istio-lab did not build; istio-lab uses such a node only when told to"* ]]
+  run_script kubeadm-init ADOPT=1 <<<"$config"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"the adopted control plane's API server does not answer /readyz after 3 tries, 5 s apart"*"istio-lab never resets a cluster it did not build"* ]]
   refute_call '^kubeadm (reset|init)'
   rm "$ROOT/etc/kubernetes/admin.conf"
-  run_script kubeadm-init <<<"$config"
+  run_script kubeadm-init ADOPT=1 <<<"$config"
   [ "$status" -ne 0 ]
+  [[ "$output" == *"has no $ROOT/etc/kubernetes/admin.conf: it is no control plane"* ]]
   refute_call '^kubeadm (reset|init)'
 }

@@ -70,7 +70,7 @@ params=(NODE_NAME=linux-node2 DOMAIN=example.com "LAB_HOSTS=linux-node1=192.168.
   echo 9 >"$FAKE_STATE/fail-dnf"
   run_script prep-os "${params[@]}"
   [ "$status" -ne 0 ]
-  [[ "$output" == *"ERROR: gave up after 5 attempts: dnf -y install chrony"* ]]
+  [[ "$output" == *"ERROR: gave up after 5 attempts: pkg -y install chrony"* ]]
   refute_call '^modprobe'
 }
 
