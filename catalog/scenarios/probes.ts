@@ -171,6 +171,25 @@ export interface LoadProbe extends InMeshOrigin {
   statusShares: Partial<Record<number, Range>>;
 }
 
+/**
+ * The local rate limit task's own check (snip_verify_local_rate_limit_1): GETs one a second from
+ * inside the mesh, 200 while the token bucket holds tokens, then 429 carrying the filter's header.
+ * The bucket's phase is made known first, so the sequence does not depend on when the last refill
+ * was: requests back to back until the first 429 (the bucket is empty), then one a second until a
+ * 200 (it was refilled just then, and that request took a token). That 200 and `expected.length - 1`
+ * more requests, a second apart, are the task's sequence. Every count here carries meaning.
+ */
+export interface LimitedProbe {
+  kind: "limited";
+  from: "curl";
+  url: string;
+  bucket: { maxTokens: number; fillSeconds: number };
+  /** The statuses the task shows from a full bucket on, one request a second. */
+  expected: number[];
+  /** The header the filter adds to the requests it limits (response_headers_to_add). */
+  header: { name: string; value: string };
+}
+
 /** What the consistent hash keys on, as the probe must send it. */
 export type HashKey = { header: string } | { cookie: string } | { query: string } | { sourceIp: true };
 
@@ -196,7 +215,7 @@ export interface MtlsProbe {
   outsideMesh: "refused" | "accepted";
 }
 
-export type Probe = ProductPageProbe | IngressProbe | RetriedProbe | MirroredProbe | LoadProbe | StickyProbe | MtlsProbe | VersionsProbe | CallProbe | TcpProbe | ConnectProbe | EgressProbe | SharesProbe;
+export type Probe = ProductPageProbe | IngressProbe | RetriedProbe | MirroredProbe | LoadProbe | StickyProbe | MtlsProbe | VersionsProbe | CallProbe | TcpProbe | ConnectProbe | EgressProbe | SharesProbe | LimitedProbe;
 
 /** A request a person sends through the gateway to see the scenario: a host to name, where the Gateway binds one. */
 export interface GatewayRequest {
@@ -261,6 +280,8 @@ export function probeExpectation(probe: Probe): string {
       return `GET ${probe.url} ${via(probe)}: answered by ${probe.answeredBy}, a copy logged by ${probe.alsoLoggedBy.join(", ")}`;
     case "load":
       return `fortio, ${probe.connections} connections, ${probe.requests} requests to ${probe.url}: ${Object.entries(probe.statusShares).map(([code, r]) => `${code} ${range(r!)}`).join(", ")}`;
+    case "limited":
+      return `GETs of ${probe.url} ${via(probe)}, after the bucket of ${probe.bucket.maxTokens} is emptied and seen refilled (${probe.bucket.fillSeconds} s): ${probe.expected.join(", ")}, each 429 with ${probe.header.name}: ${probe.header.value}`;
     case "sticky":
       return `${probe.keys} keys x ${probe.requestsPerKey} requests to ${probe.url} ${via(probe)}: each key always the same pod`;
     case "mtls":

@@ -6,7 +6,10 @@ import { compose } from "./compose";
 import type { ScenarioSpec } from "./scenario-spec";
 
 /** The task's token bucket: 4 requests, refilled every minute (istio.io's current task; it was 10). */
-export const rateLimit = { maxTokens: 4, fillInterval: "60s" };
+export const rateLimit = { maxTokens: 4, fillSeconds: 60 };
+
+/** The header the filter adds to each answer it limits. */
+const limitedHeader = { name: "x-local-rate-limit", value: "true" };
 
 /**
  * The task's EnvoyFilter. Two deviations: it sits in the app namespace instead of istio-system,
@@ -30,10 +33,10 @@ const productpageRateLimit = envoyFilter("filter-local-ratelimit-svc", {
             type_url: "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit",
             value: {
               stat_prefix: "http_local_rate_limiter",
-              token_bucket: { max_tokens: rateLimit.maxTokens, tokens_per_fill: rateLimit.maxTokens, fill_interval: rateLimit.fillInterval },
+              token_bucket: { max_tokens: rateLimit.maxTokens, tokens_per_fill: rateLimit.maxTokens, fill_interval: `${rateLimit.fillSeconds}s` },
               filter_enabled: { runtime_key: "local_rate_limit_enabled", default_value: { numerator: 100, denominator: "HUNDRED" } },
               filter_enforced: { runtime_key: "local_rate_limit_enforced", default_value: { numerator: 100, denominator: "HUNDRED" } },
-              response_headers_to_add: [{ append: false, header: { key: "x-local-rate-limit", value: "true" } }],
+              response_headers_to_add: [{ append: false, header: { key: limitedHeader.name, value: limitedHeader.value } }],
             },
           },
         },
@@ -46,11 +49,16 @@ const url = "http://productpage:9080/productpage";
 
 export const rateLimitLocal: ScenarioSpec = {
   description: "Envoy's local rate limit on productpage, 4 requests a minute; above it HTTP 429 with x-local-rate-limit: true (tasks/policy-enforcement/rate-limit)",
-  ...compose(bookinfo, { workloads: [{ app: "fortio" }], resources: [productpageRateLimit] }),
-  // Nothing else of the probe run calls productpage, so the bucket starts full: half of it passes
-  // untouched, then twice the whole bucket sees the limit.
+  ...compose(bookinfo, { workloads: [{ app: "curl" }], resources: [productpageRateLimit] }),
+  // The task's five requests: a full bucket's four answered, the fifth limited.
   probes: [
-    { kind: "load", from: "fortio-deploy", url, connections: 1, requests: rateLimit.maxTokens / 2, statusShares: { 200: { min: 100 } } },
-    { kind: "load", from: "fortio-deploy", url, connections: 1, requests: 2 * rateLimit.maxTokens, statusShares: { 200: { min: 1, max: 50 }, 429: { min: 50 } } },
+    {
+      kind: "limited",
+      from: "curl",
+      url,
+      bucket: { maxTokens: rateLimit.maxTokens, fillSeconds: rateLimit.fillSeconds },
+      expected: [...Array<number>(rateLimit.maxTokens).fill(200), 429],
+      header: limitedHeader,
+    },
   ],
 };

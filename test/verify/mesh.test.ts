@@ -225,39 +225,6 @@ describe("authorization calls", () => {
   });
 });
 
-describe("rate-limit-local", () => {
-  /** fortio load against productpage's sidecar with a 10-token bucket: the rest answer 429. */
-  const bucket = (tokens: number) => {
-    let left = tokens;
-    return (n: number) => Array.from({ length: n }, () => (left-- > 0 ? 200 : 429));
-  };
-
-  it("passes when the first requests get through and the ones above the limit get 429; fails without a limit", async () => {
-    const probes = resolveScenario("rate-limit-local", undefined).probes;
-    const withLimit = await run(fortioCluster(bucket(4)), probes);
-    expect(withLimit.flatMap((r) => r.checks.map((c) => c.pass))).not.toContain(false);
-    const without = await runProbes(testContext({ cluster: async () => fortioCluster(bucket(1000)), settle: { ms: 0, sleep: async () => {} } }), probes);
-    expect(exitCode(without)).toBe(1);
-  });
-});
-
-/** A cluster whose fortio-deploy answers `fortio load -n N` with the statuses `statuses(N)` gives. */
-function fortioCluster(statuses: (n: number) => number[]): ClusterTransport {
-  return {
-    ping: async () => {},
-    async exec(_target: PodTarget, command: string[]): Promise<ExecResult> {
-      const n = Number(command[command.indexOf("-n") + 1]);
-      const counts: Record<string, number> = {};
-      for (const s of statuses(n)) counts[s] = (counts[s] ?? 0) + 1;
-      return { stdout: JSON.stringify({ RetCodes: counts }), stderr: "", exitCode: 0 };
-    },
-    logs: async () => "",
-    runPlainPod: async () => ({ stdout: "", stderr: "", exitCode: 0 }),
-    podIp: async () => "10.2.1.7",
-    close() {},
-  };
-}
-
 describe("jwt-auth", () => {
   it("passes 401 for an invalid token, 403 for none and 200 for the sample's, with the token sent and cut short in the report", async () => {
     const { demoToken } = await import("../../catalog/scenarios/jwt-samples");

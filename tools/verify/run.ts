@@ -7,6 +7,7 @@ import { callTitle, runCall } from "./probes/call";
 import { egressTitle, runEgress } from "./probes/egress";
 import { runShares, sharesTitle } from "./probes/shares";
 import { ingressTitle, runIngress } from "./probes/ingress";
+import { limitedTitle, runLimited } from "./probes/limited";
 import { loadTitle, runLoad } from "./probes/load";
 import { mirroredTitle, runMirrored } from "./probes/mirrored";
 import { mtlsTitle, runMtls } from "./probes/mtls";
@@ -40,6 +41,7 @@ const handlers: { [K in Probe["kind"]]: ProbeHandler<Extract<Probe, { kind: K }>
   connect: { title: connectTitle, run: runConnect },
   egress: { title: egressTitle, run: runEgress },
   shares: { title: sharesTitle, run: runShares },
+  limited: { title: limitedTitle, run: runLimited },
 };
 
 // The table is keyed by kind, so the handler found for a probe always takes that probe's type.
