@@ -25,32 +25,42 @@ export const egressServiceEntry: ScenarioSpec = {
   ],
 };
 
-// TLS origination (tasks/traffic-management/egress/egress-tls-origination): the application sends
-// plain HTTP to edition.cnn.com:80, the ServiceEntry sends port 80 to the host's port 443 and the
-// DestinationRule makes the sidecar speak TLS there. Without it the site answers 301 to https://.
+// TLS origination (tasks/traffic-management/egress/egress-tls-origination), in the task's current
+// form: the application sends plain HTTP to edition.cnn.com:80; the VirtualService routes port 80
+// to the host's 443 through the subset tls-origination, whose DestinationRule makes the sidecar
+// speak TLS there. Without it the site answers 301 to https://.
 const cnn = "edition.cnn.com";
 const politics = `http://${cnn}/politics`;
+const tlsOrigination = "tls-origination";
 
 export const egressTlsOrigination: ScenarioSpec = {
-  description: "the sidecar originates TLS for plain HTTP to edition.cnn.com: 200 at once instead of a 301 to https (egress-tls-origination task)",
+  description: "the sidecar originates TLS for plain HTTP to edition.cnn.com: 200 at once instead of a 301 to https, sent on to the site's 443 (egress-tls-origination task)",
   ...compose({
     workloads: [{ app: "curl" }],
     resources: [
       serviceEntry("edition-cnn-com", {
         hosts: [cnn],
         ports: [
-          { number: 80, name: "http-port", protocol: "HTTP", targetPort: 443 },
+          { number: 80, name: "http-port", protocol: "HTTP" },
           { number: 443, name: "https-port", protocol: "HTTPS" },
         ],
         resolution: "DNS",
       }),
-      destinationRule("edition-cnn-com", { host: cnn, trafficPolicy: { portLevelSettings: [{ port: { number: 80 }, tls: { mode: "SIMPLE" } }] } }),
+      virtualService("edition-cnn-com", {
+        hosts: [cnn],
+        http: [{ match: [{ port: 80 }], route: [{ destination: { host: cnn, subset: tlsOrigination, port: { number: 443 } } }] }],
+      }),
+      destinationRule("edition-cnn-com", {
+        host: cnn,
+        subsets: [{ name: tlsOrigination, trafficPolicy: { loadBalancer: { simple: "ROUND_ROBIN" }, portLevelSettings: [{ port: { number: 443 }, tls: { mode: "SIMPLE" } }] } }],
+      }),
     ],
   }),
-  // The task's two requests, without following redirects: the first answer is the one that tells.
-  // Needs the lab's nodes to reach the internet.
+  // The task's two requests, without following redirects: the first answer is the one that tells,
+  // and the client's own sidecar logs where it sent the request on (outbound|443|tls-origination|...:
+  // the site's 443 through the subset that speaks TLS). Needs the lab's nodes to reach the internet.
   probes: [
-    { kind: "call", from: "curl", url: politics, status: 200 },
+    { kind: "call", from: "curl", url: politics, status: 200, upstream: `outbound|443|${tlsOrigination}|${cnn}` },
     { kind: "call", from: "curl", url: `https://${cnn}/politics`, status: 200 },
   ],
 };

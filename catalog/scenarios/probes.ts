@@ -123,6 +123,12 @@ export interface CallProbe extends InMeshOrigin {
    * and presenting its client certificate when `clientCert`.
    */
   viaGateway?: { clientCert?: boolean };
+  /**
+   * The upstream cluster the client's own sidecar logs for this call (Istio's default access log
+   * format, %UPSTREAM_CLUSTER_RAW%): where the request went on, e.g. `outbound|443|tls-origination|
+   * edition.cnn.com` for TLS the sidecar originated to the site's 443.
+   */
+  upstream?: string;
 }
 
 /**
@@ -287,7 +293,7 @@ export function probeExpectation(probe: Probe): string {
     case "mtls":
       return `plain text to ${probe.service}:${probe.port}${probe.path} from outside the mesh: ${probe.outsideMesh}`;
     case "call":
-      return `GET ${probe.url} ${via(probe)}${probe.viaGateway ? ` through the gateway${probe.viaGateway.clientCert ? " with a client certificate" : ""}` : ""}${Object.keys(probe.headers ?? {}).length ? ` with ${Object.keys(probe.headers!).join(", ")}` : ""}: ${probe.status === "none" ? "no answer" : probe.status}${probe.body ? ` "${probe.body}"` : ""}`;
+      return `GET ${probe.url} ${via(probe)}${probe.viaGateway ? ` through the gateway${probe.viaGateway.clientCert ? " with a client certificate" : ""}` : ""}${Object.keys(probe.headers ?? {}).length ? ` with ${Object.keys(probe.headers!).join(", ")}` : ""}: ${probe.status === "none" ? "no answer" : probe.status}${probe.body ? ` "${probe.body}"` : ""}${probe.upstream ? `, sent on to ${probe.upstream} (the client's sidecar log)` : ""}`;
     case "tcp":
       return `${probe.connections} TCP connections to the gateway's port ${probe.port} ${via(probe)}: ${shares(probe.expected)}`;
     case "connect":

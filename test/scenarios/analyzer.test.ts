@@ -121,7 +121,7 @@ describe("a route on a JWT claim", () => {
 describe("a DestinationRule's port settings", () => {
   it("name a port of their host, a ServiceEntry's or a Service's", () => {
     const view = broken("egress-tls-origination", (rs) => {
-      find(rs, "DestinationRule", "edition-cnn-com").spec.trafficPolicy!.portLevelSettings![0].port.number = 8080;
+      find(rs, "DestinationRule", "edition-cnn-com").spec.trafficPolicy = { portLevelSettings: [{ port: { number: 8080 }, tls: { mode: "SIMPLE" } }] };
     });
     expect(rules.portSettingsOnKnownPorts(view)).toEqual([
       {

@@ -332,22 +332,6 @@ describe("egress gateway", () => {
   });
 });
 
-describe("egress TLS origination", () => {
-  it("egress-tls-origination: the task's edition-cnn-com ServiceEntry (port 80 to 443) and DestinationRule (TLS on 80)", async () => {
-    const r = await renderScenario("egress-tls-origination");
-    // tasks/traffic-management/egress/egress-tls-origination, "TLS origination for egress traffic".
-    expect(istioSpec(r, "ServiceEntry", "edition-cnn-com")).toEqual({
-      hosts: ["edition.cnn.com"],
-      ports: [
-        { number: 80, name: "http-port", protocol: "HTTP", targetPort: 443 },
-        { number: 443, name: "https-port", protocol: "HTTPS" },
-      ],
-      resolution: "DNS",
-    });
-    expect(istioSpec(r, "DestinationRule", "edition-cnn-com")).toEqual({ host: "edition.cnn.com", trafficPolicy: { portLevelSettings: [{ port: { number: 80 }, tls: { mode: "SIMPLE" } }] } });
-  });
-});
-
 describe("secure ingress", () => {
   // tasks/traffic-management/ingress/secure-ingress: mygateway and the httpbin VirtualService.
   const gatewayOf = (mode: string) => ({

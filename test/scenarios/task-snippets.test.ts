@@ -207,25 +207,15 @@ const table: TaskCase[] = [
     task: "traffic-management/egress/egress-tls-origination",
     namespace: "default",
     objects: [
-      // The task's current form routes port 80 with a VirtualService to a tls-origination subset on
-      // 443; the lab keeps the task's earlier form (port 80's targetPort 443 in the ServiceEntry, TLS
-      // on port 80 in the DestinationRule, no VirtualService). Both make the sidecar speak TLS to the
-      // site's 443 for the application's plain HTTP; the analyzer's tests hold the earlier form.
-      {
-        step: "snip_apply_simple",
-        object: "ServiceEntry/edition-cnn-com",
-        deviations: [{ why: "port 80 goes to the site's 443 by targetPort, not by the task's VirtualService", apply: (o) => setAt(o, ["spec", "ports", 0, "targetPort"], 443) }],
-      },
-      {
-        step: "snip_apply_origination",
-        object: "DestinationRule/edition-cnn-com",
-        deviations: [
-          {
-            why: "TLS on port 80 for the whole host (the earlier form), not on 443 for a tls-origination subset the task's VirtualService routes to",
-            apply: (o) => setAt(o, ["spec"], { host: (o.spec as { host: string }).host, trafficPolicy: { portLevelSettings: [{ port: { number: 80 }, tls: { mode: "SIMPLE" } }] } }),
-          },
-        ],
-      },
+      // The task applies its ServiceEntry in one step and the VirtualService and DestinationRule that
+      // originate TLS in a later one (replacing the step's earlier VirtualService of the same name).
+      { step: "snip_apply_simple", object: "ServiceEntry/edition-cnn-com" },
+      { step: "snip_apply_origination", object: "VirtualService/edition-cnn-com" },
+      { step: "snip_apply_origination", object: "DestinationRule/edition-cnn-com" },
+    ],
+    outputs: [
+      { probe: 0, step: "snip_curl_origination_http" },
+      { probe: 1, step: "snip_curl_origination_https" },
     ],
   },
   {

@@ -9,7 +9,7 @@ import { testContext } from "./context";
 /** What the fake mesh does with a request from the client, and what it logs where. */
 interface FakeMesh {
   /** Answer to one GET (url, headers): status, body, and the Deployments whose sidecars log it (once per entry). */
-  route?: (url: string, headers: Record<string, string>) => { status: number; body?: string; loggedBy: string[] };
+  route?: (url: string, headers: Record<string, string>) => { status: number; body?: string; loggedBy: string[]; upstream?: string };
   fortio?: Record<string, number>;
   plaintext?: ExecResult;
 }
@@ -34,7 +34,7 @@ function fakeCluster(mesh: FakeMesh) {
       let stdout = "";
       for (const url of urls) {
         const answer = mesh.route!(url, headers);
-        for (const d of answer.loggedBy) logs.set(d, [...(logs.get(d) ?? []), `[2026-11-01T00:00:00Z] "GET ${new URL(url).pathname}${new URL(url).search} HTTP/1.1" ${answer.status}`]);
+        for (const d of answer.loggedBy) logs.set(d, [...(logs.get(d) ?? []), `[2026-11-01T00:00:00Z] "GET ${new URL(url).pathname}${new URL(url).search} HTTP/1.1" ${answer.status}${answer.upstream ? ` - via_upstream - "-" 0 0 30 29 "-" "curl/8.16.0" "id" "${new URL(url).host}" "151.101.3.5:443" ${answer.upstream} 10.2.0.9:51234 240.240.0.1:80 10.2.0.9:40000 - default` : ""}`]);
         stdout += (answer.body ?? "") + format.replace("%{http_code}", String(answer.status));
       }
       return { stdout, stderr: "", exitCode: 0 };
@@ -301,11 +301,24 @@ describe("egress-gateway", () => {
 });
 
 describe("egress-tls-origination", () => {
-  it("passes when plain HTTP to edition.cnn.com gets 200 at once; fails on the site's 301 to https, as without origination", async () => {
-    const originated = () => ({ status: 200, loggedBy: [] });
-    expect(exitCode(await run(fakeCluster({ route: originated }).cluster, resolveScenario("egress-tls-origination", undefined).probes))).toBe(0);
-    const redirected = (url: string) => ({ status: url.startsWith("http://") ? 301 : 200, loggedBy: [] });
-    expect(exitCode(await run(fakeCluster({ route: redirected }).cluster, resolveScenario("egress-tls-origination", undefined).probes))).toBe(1);
+  const tlsOrigination = "outbound|443|tls-origination|edition.cnn.com";
+  const site = (status: number, upstream: string) => (url: string) =>
+    url.startsWith("http://") ? { status, loggedBy: ["curl"], upstream } : { status: 200, loggedBy: [] };
+  const verdict = async (route: FakeMesh["route"]) => exitCode(await run(fakeCluster({ route }).cluster, resolveScenario("egress-tls-origination", undefined).probes));
+
+  it("passes when plain HTTP to edition.cnn.com gets 200 and the client's sidecar sent it on to the site's 443 through the TLS subset", async () => {
+    const results = await run(fakeCluster({ route: site(200, tlsOrigination) }).cluster, resolveScenario("egress-tls-origination", undefined).probes);
+    expect(results[0].checks.map((c) => [c.name, c.observed, c.pass])).toEqual([
+      ["status", "200", true],
+      ["sent on to", `${tlsOrigination} x1`, true],
+    ]);
+    expect(exitCode(results)).toBe(0);
+  });
+
+  it("fails on the site's 301 to https (no origination), on a 200 sent on in plain HTTP to port 80, and on no log line", async () => {
+    expect(await verdict(site(301, "outbound|80||edition.cnn.com"))).toBe(1);
+    expect(await verdict(site(200, "outbound|80||edition.cnn.com"))).toBe(1);
+    expect(await verdict((url) => (url.startsWith("http://") ? { status: 200, loggedBy: [] } : { status: 200, loggedBy: [] }))).toBe(1);
   });
 });
 

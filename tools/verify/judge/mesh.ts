@@ -29,6 +29,21 @@ export function judgeBody(body: string, text: string): Check {
 }
 
 /**
+ * Where the client's own sidecar sent the call on: its access-log line (this run's marker) names the
+ * upstream cluster (Istio's default format, %UPSTREAM_CLUSTER_RAW% as a field of its own).
+ */
+export function judgeUpstream(lines: readonly string[], cluster: string): Check {
+  const clusters = lines.map((line) => /\s(outbound\|\S*|PassthroughCluster|BlackHoleCluster)\s/.exec(line)?.[1] ?? "none named");
+  return {
+    name: "sent on to",
+    expected: cluster,
+    observed: clusters.length ? tally(clusters) : "not logged",
+    failsOn: "another cluster (plain HTTP to the site's 80 is outbound|80||<host>), or no line with this run's marker",
+    pass: lines.some((line) => line.split(/\s+/).includes(cluster)),
+  };
+}
+
+/**
  * Retries: one call went out, the destination's access log holds exactly `expected` requests
  * carrying the call's marker (the first try plus each retry).
  */

@@ -1,10 +1,10 @@
 // CallProbe: one GET from a client inside the mesh, judged by its status (403 where an
 // AuthorizationPolicy denies it: Envoy's "RBAC: access denied").
 import type { CallProbe } from "../../../catalog/scenarios/probes";
-import { judgeBody, judgeCallStatus } from "../judge/mesh";
+import { judgeBody, judgeCallStatus, judgeUpstream } from "../judge/mesh";
 import type { Check } from "../types";
 import type { ProbeContext } from "./context";
-import { callFrom } from "./in-mesh";
+import { callFrom, markedCallFromLog } from "./in-mesh";
 import { curlTls } from "../../../catalog/apps/clients";
 import { ingressGateway } from "../../../components/mesh/ingress-gateway";
 
@@ -33,6 +33,10 @@ export function gatewayCurlArgs(url: string, clientCert: boolean): string[] {
 }
 
 export async function runCall(ctx: ProbeContext, probe: CallProbe): Promise<Check[]> {
+  if (probe.upstream !== undefined) {
+    const { call, lines } = await markedCallFromLog(ctx, probe.from, probe.url, probe.headers);
+    return [judgeCallStatus(call.status, probe.status === "none" ? 0 : probe.status), judgeUpstream(lines, probe.upstream)];
+  }
   const curlArgs = probe.viaGateway ? gatewayCurlArgs(probe.url, probe.viaGateway.clientCert ?? false) : [];
   const [call] = await callFrom(ctx, probe.from, probe.url, probe.headers ?? {}, 1, curlArgs);
   if (probe.status === "none") return [{ name: "status", expected: "no answer (refused)", observed: call.status === null ? "no answer" : String(call.status), pass: call.status === null }];

@@ -51,6 +51,27 @@ async function loggedCounts(ctx: ProbeContext, marker: string, atLeast: Record<s
 }
 
 /**
+ * One GET from the client, marked with a query parameter of its own, and the lines of the client's
+ * own sidecar log that carry the mark (polled until one shows or the log wait ends).
+ */
+export async function markedCallFromLog(ctx: ProbeContext, from: string, url: string, headers: Record<string, string> = {}): Promise<{ call: CallResult; lines: string[] }> {
+  const cluster = await ctx.cluster();
+  const marker = ctx.marker();
+  const started = performance.now();
+  const [call] = await callFrom(ctx, from, withQuery(url, "istio-lab-verify", marker), headers);
+  const since = Math.ceil((performance.now() - started) / 1000) + 60;
+  const read = async () =>
+    (await cluster.logs({ deployment: from, container: accessLogContainer }, since, ctx.deadline.budget(ctx.timeoutMs))).split("\n").filter((line) => line.includes(marker));
+  const waitUntil = performance.now() + Math.min(ctx.logWaitMs, ctx.deadline.remainingMs());
+  let lines = await read();
+  while (lines.length === 0 && performance.now() < waitUntil) {
+    await sleep(Math.min(1000, ctx.logWaitMs / 4));
+    lines = await read();
+  }
+  return { call, lines };
+}
+
+/**
  * One GET from the client, marked with a query parameter of its own, and how many access-log lines
  * of each Deployment (of the app namespace, or `namespace`) carry the mark: where it went, how often.
  */
