@@ -6,7 +6,10 @@ import { isLocalCluster, type LabConfig } from "./config";
 import { istioNamespace } from "./mesh/istio-namespace";
 import { Mesh } from "./mesh/mesh";
 import { kubeconfigOutput, labPlatformOutput, type LabPlatform } from "./platform";
-import { gatewayNodePort } from "./mesh/ingress-gateway";
+import { gatewayNodePort, gatewayServerPortsOf, gatewayValues, ingressGateway } from "./mesh/ingress-gateway";
+import { placeScenarioOnPlatform } from "./scenarios/lab-placement";
+import { labTcpPorts } from "../catalog/scenarios/tcp";
+import type { ScenarioSpec } from "../catalog/scenarios/scenario-spec";
 import { meshImages } from "./mesh/mesh-images";
 import { curlLines, gatewayRequests } from "../catalog/scenarios/probes";
 import { scenarioOnNamespace } from "./scenario-on-namespace";
@@ -59,8 +62,10 @@ export class Lab extends pulumi.ComponentResource {
     // not for the addons: a slow Grafana download must not hold the samples back. The namespace is
     // passed as plain text because it is part of every logical name.
     const namespace = config.apps.namespace;
+    // Its objects for hosts outside its namespace are visible only where they must be, as a lab's
+    // (components/scenarios/lab-placement.ts): its ServiceEntries never change another namespace's way out.
     const { workloads, scenario } = scenarioOnNamespace(
-      { namespace, spec: config.scenarioSpec, imageRegistry: config.apps.imageRegistry, gatewayApiCrds: mesh.gatewayApiCrds },
+      { namespace, spec: placeScenarioOnPlatform(config.scenarioSpec), imageRegistry: config.apps.imageRegistry, gatewayApiCrds: mesh.gatewayApiCrds },
       { ...onCluster, dependsOn: [mesh.appNamespace] },
     );
     if (config.verify.gate) {
@@ -99,6 +104,11 @@ export class Lab extends pulumi.ComponentResource {
       // scenario (mesh.gatewayApi): CRDs its scenario alone brought go with that scenario, and
       // with them every lab's Gateway API objects.
       gatewayApi: config.mesh.gatewayApi,
+      // The gateway Service's TCP ports for labs, as the mesh installs them (its Helm values).
+      labTcpPorts: gatewayServerPortsOf(gatewayValues(config.mesh)).filter((port) => labTcpPorts.includes(port)),
+      // A policy of its own scenario on the shared gateway acts on every lab's host: labs refuse such a platform (components/platform.ts).
+      gatewayPolicies: gatewayPolicies(config.scenarioSpec),
+      scenario: config.scenario,
     };
     const requests = gatewayRequests(config.scenarioSpec.probes);
     this.outputs = {
@@ -123,6 +133,21 @@ export class Lab extends pulumi.ComponentResource {
     };
     this.registerOutputs(this.outputs);
   }
+}
+
+/**
+ * The objects a scenario puts in the shared gateway's namespace selecting the ingress gateway's
+ * pods (jwt-routing's RequestAuthentication): they act on every request the gateway serves.
+ */
+export function gatewayPolicies(spec: ScenarioSpec): string[] {
+  return spec.resources
+    .filter((r) => r.inGatewayNamespace && r.kind !== "Gateway")
+    .filter((r) => {
+      const spec = r.spec as { selector?: { matchLabels?: Record<string, string> }; workloadSelector?: { labels?: Record<string, string> } };
+      const selector = spec.selector?.matchLabels ?? spec.workloadSelector?.labels;
+      return !selector || Object.entries(selector).every(([k, v]) => ingressGateway.podLabels[k] === v);
+    })
+    .map((r) => `${r.kind}/${r.name}`);
 }
 
 /**

@@ -1,6 +1,6 @@
 // TCP traffic shifting (tasks/traffic-management/tcp-traffic-shifting) on samples/tcp-echo: the
 // gateway's TCP port 31400 to tcp-echo v1 and v2 by weight.
-import type { HTTPRouteDestination } from "../istio-resources";
+import { ofKind, type GatewaySpec, type HTTPRouteDestination, type IstioResource } from "../istio-resources";
 import { destinationRule, gateway, ingressGatewaySelector, virtualService } from "./builders";
 import { compose, type Part } from "./compose";
 import type { TcpProbe } from "./probes";
@@ -45,3 +45,32 @@ export const tcpShiftV2: ScenarioSpec = {
   ...compose(tcpEcho, routed([toVersion("v2")])),
   probes: [connections({ v2: 100 }, { v1: 80, v2: 20 })],
 };
+
+/**
+ * The TCP ports of the shared ingress gateway lab stacks hold, one lab each (the gateway's Service
+ * has them: components/mesh/ingress-gateway.ts; components/config/sibling-labs.ts refuses a second
+ * lab of a platform on one): two plain-TCP servers on one port of one gateway workload cannot
+ * merge, and Istio keeps the older Gateway's server and drops the other's with a log line
+ * (istio/istio pilot/pkg/model/gateway.go mergeGateways: a second plain-text server on a port with
+ * an empty RDS route name is skipped and RecordRejectedConfig'd; the Gateways arrive oldest first,
+ * push_context.go initGateways sortConfigByCreationTime). A platform's own lab keeps the tasks' 31400.
+ */
+export const labTcpPorts: readonly number[] = [31401, 31402, 31403, 31404, 31405, 31406, 31407, 31408];
+
+/** A Gateway server that holds its whole port of a gateway: plain TCP, which has no host to share it by. */
+export const isPlainTcpServer = (server: GatewaySpec["servers"][number]) => server.port.protocol === "TCP" && !server.tls;
+
+/**
+ * The ports of the shared ingress gateway a scenario's plain TCP servers hold, in either form (a
+ * Gateway API Gateway on the ingress gateway's Service is one more Gateway of that workload). HTTP
+ * servers of one port merge by host; a plain TCP server takes its port alone (istio/istio
+ * pilot/pkg/model/gateway.go mergeGateways), so two labs must never both hold one.
+ */
+export function ingressTcpPorts(spec: { resources: readonly IstioResource[]; gatewayApi?: ScenarioSpec["gatewayApi"] }): number[] {
+  const onIngress = (selector: Readonly<Record<string, string>>) => Object.entries(selector).every(([k, v]) => (ingressGatewaySelector as Record<string, string>)[k] === v);
+  const istio = ofKind(spec.resources, "Gateway")
+    .filter((g) => onIngress(g.spec.selector))
+    .flatMap((g) => g.spec.servers.filter(isPlainTcpServer).map((s) => s.port.number));
+  const gatewayApi = (spec.gatewayApi?.resources ?? []).flatMap((r) => (r.kind === "Gateway" ? r.spec.listeners.filter((l) => l.protocol === "TCP").map((l) => l.port) : []));
+  return [...new Set([...istio, ...gatewayApi])];
+}

@@ -4,8 +4,9 @@
 // against it, and the stack outputs point at it.
 import type { NodePortEntry } from "../cluster/cluster";
 import type { LabConfig } from "../config";
-import { gatewayChartValues } from "./gateway-chart";
+import { gatewayChartValues, type GatewayServicePort } from "./gateway-chart";
 import { istioNamespace } from "./istio-namespace";
+import { labTcpPorts } from "../../catalog/scenarios/tcp";
 
 const release = "istio-ingressgateway";
 
@@ -31,21 +32,38 @@ export const ingressGateway = {
   localPort: 8080,
 } as const;
 
-/** The Service ports a Gateway server may listen on. */
-export const gatewayServerPorts: readonly number[] = [ingressGateway.ports.http, ingressGateway.ports.https, ingressGateway.ports.tcp];
+/** The Service's ports as the Helm values give them (the HTTP node port aside): the one list of them. */
+const servicePorts: readonly GatewayServicePort[] = [
+  { name: "status-port", port: ingressGateway.ports.status },
+  { name: "http2", port: ingressGateway.ports.http },
+  { name: "https", port: ingressGateway.ports.https },
+  // The demo profile's TCP port, which the TCP tasks' Gateways listen on (tcp-echo-all-v1.yaml).
+  { name: "tcp", port: ingressGateway.ports.tcp },
+  // One TCP port for each lab stack that holds one (catalog/scenarios/tcp.ts labTcpPorts).
+  ...labTcpPorts.map((port, i) => ({ name: `tcp-lab-${i + 1}`, port })),
+];
 
 /** Helm values: the chart's Service ports, with the HTTP node port pinned so the lab URL is stable. */
 export function gatewayValues(mesh: LabConfig["mesh"]): Record<string, unknown> {
-  const { ports } = ingressGateway;
   const withNodePort = mesh.ingress.serviceType !== "ClusterIP";
-  return gatewayChartValues(mesh.ingress.serviceType, [
-    { name: "status-port", port: ports.status },
-    { name: "http2", port: ports.http, ...(withNodePort && { nodePort: gatewayNodePort(mesh) }) },
-    { name: "https", port: ports.https },
-    // The demo profile's TCP port, which the TCP tasks' Gateways listen on (tcp-echo-all-v1.yaml).
-    { name: "tcp", port: ports.tcp },
-  ]);
+  return gatewayChartValues(
+    mesh.ingress.serviceType,
+    servicePorts.map((p) => (p.port === ingressGateway.ports.http && withNodePort ? { ...p, nodePort: gatewayNodePort(mesh) } : p)),
+  );
 }
+
+/**
+ * The ports a Gateway server may listen on, read from the Helm values the mesh installs (every
+ * Service port but the status port): the analyzer and the platform's offer to its labs read these,
+ * so a port dropped from the Service is a port no scenario may use. The Service type changes no port.
+ */
+export function gatewayServerPortsOf(values: Record<string, unknown>): number[] {
+  const ports = (values.service as { ports: { port: number }[] }).ports.map((p) => p.port);
+  return ports.filter((p) => p !== ingressGateway.ports.status);
+}
+
+/** The Service ports a Gateway server may listen on, as the mesh installs them. */
+export const gatewayServerPorts: readonly number[] = gatewayServerPortsOf(gatewayValues({ ingress: { serviceType: "ClusterIP" } } as LabConfig["mesh"]));
 
 /** The gateway's HTTP node port: the stack's, or the tutorials' default. */
 export function gatewayNodePort(mesh: LabConfig["mesh"]): number {

@@ -7,6 +7,7 @@ import { servicePortNumbers, type AppSpec } from "../../catalog/apps/app-spec";
 import type { GatewayApiResource } from "../../catalog/gateway-api-resources";
 import type { IstioResource } from "../../catalog/istio-resources";
 import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
+import { labTcpPorts } from "../../catalog/scenarios/tcp";
 
 export interface ServiceView {
   name: string;
@@ -49,10 +50,15 @@ export interface Finding {
   message: string;
 }
 
+/**
+ * The ingress gateway as a scenario sees it: the ports of the Service the mesh installs (its Helm
+ * values, components/mesh/ingress-gateway.ts), but the ones lab stacks hold, which no scenario as the
+ * catalog writes it may take (a lab's is moved there by components/scenarios/lab-placement.ts).
+ */
 const ingress: GatewayView = {
   release: ingressGateway.release,
   podLabels: ingressGateway.podLabels,
-  serverPorts: gatewayServerPorts,
+  serverPorts: gatewayServerPorts.filter((port) => !labTcpPorts.includes(port)),
   host: ingressGateway.host,
 };
 const egress: GatewayView = { release: egressGateway.release, podLabels: egressGateway.podLabels, serverPorts: [egressGateway.ports.http, egressGateway.ports.https], host: egressGateway.host };

@@ -225,10 +225,14 @@ describe("a platform and four labs on it", () => {
     expect(namespace.inputs.metadata).toEqual({ name: "student-2", labels: { "istio-injection": "enabled" } });
   });
 
-  it("serves each lab on a host of its own under the platform's domain, never `*`, and exports its routes to its namespace and the gateway's only", async () => {
+  it("serves each lab on a host of its own under the platform's domain, never `*`, and exports its routes to its namespace, and to the gateway's only where the gateway routes through them", async () => {
     const hostOwners = new Map<string, string>();
     for (const stack of stacks.slice(1)) {
       const rendered = await render(stack);
+      // The hosts the shared gateway routes to: the destinations of the lab's gateway-bound routes.
+      type Spec = { gateways?: string[]; http?: { route: { destination: { host: string } }[] }[]; tcp?: { route: { destination: { host: string } }[] }[] };
+      const gatewayRoutes = istioObjects(rendered).filter((r) => r.inputs.kind === "VirtualService" && ((r.inputs.spec as Spec).gateways ?? []).some((g) => g !== "mesh"));
+      const routedHosts = new Set(gatewayRoutes.flatMap((r) => [...((r.inputs.spec as Spec).http ?? []), ...((r.inputs.spec as Spec).tcp ?? [])].flatMap((h) => h.route.map((d) => d.destination.host))));
       for (const r of istioObjects(rendered)) {
         await validateObject(r.inputs);
         const spec = r.inputs.spec as { servers?: { hosts: string[] }[]; exportTo?: string[]; gateways?: string[]; hosts?: string[] };
@@ -239,7 +243,8 @@ describe("a platform and four labs on it", () => {
             hostOwners.set(host, stack);
           }
         }
-        if (r.inputs.kind === "VirtualService" || r.inputs.kind === "DestinationRule") expect(spec.exportTo, r.name).toEqual([".", "istio-system"]);
+        if (r.inputs.kind === "VirtualService") expect(spec.exportTo, r.name).toEqual(gatewayRoutes.includes(r) ? [".", "istio-system"] : ["."]);
+        if (r.inputs.kind === "DestinationRule") expect(spec.exportTo, r.name).toEqual(routedHosts.has((spec as { host?: string }).host!) ? [".", "istio-system"] : ["."]);
       }
     }
     // student-2's mirroring runs inside the mesh: no Gateway.

@@ -253,7 +253,8 @@ describe("authorization for TCP", () => {
 describe("egress", () => {
   it("egress-service-entry: the task's httpbin-ext, and REGISTRY_ONLY for the app namespace only (a Sidecar, not meshConfig)", async () => {
     const r = await renderScenario("egress-service-entry");
-    expect(istioSpec(r, "ServiceEntry", "httpbin-ext")).toEqual({ hosts: ["httpbin.org"], ports: [{ number: 80, name: "http", protocol: "HTTP" }], resolution: "DNS", location: "MESH_EXTERNAL" });
+    // Visible in its own namespace only (components/scenarios/lab-placement.ts): no other namespace's way to the host changes.
+    expect(istioSpec(r, "ServiceEntry", "httpbin-ext")).toEqual({ hosts: ["httpbin.org"], ports: [{ number: 80, name: "http", protocol: "HTTP" }], resolution: "DNS", location: "MESH_EXTERNAL", exportTo: ["."] });
     expect(istioSpec(r, "Sidecar", "default")).toEqual({ outboundTrafficPolicy: { mode: "REGISTRY_ONLY" } });
   });
 });
@@ -315,9 +316,11 @@ describe("egress gateway", () => {
         { number: 443, name: "https", protocol: "HTTPS" },
       ],
       resolution: "DNS",
+      // Its own namespace and the egress gateway's, which sends the host on (components/scenarios/lab-placement.ts).
+      exportTo: [".", "istio-system"],
     });
     expect(istioSpec(r, "Gateway", "istio-egressgateway")).toEqual({ selector: { istio: "egressgateway" }, servers: [{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["edition.cnn.com"] }] });
-    expect(istioSpec(r, "DestinationRule", "egressgateway-for-cnn")).toEqual({ host: gatewayHost, subsets: [{ name: "cnn" }] });
+    expect(istioSpec(r, "DestinationRule", "egressgateway-for-cnn")).toEqual({ host: gatewayHost, subsets: [{ name: "cnn" }], exportTo: ["."] });
     expect(istioSpec(r, "VirtualService", "direct-cnn-through-egress-gateway")).toEqual({
       hosts: ["edition.cnn.com"],
       gateways: ["istio-egressgateway", "mesh"],
@@ -325,6 +328,7 @@ describe("egress gateway", () => {
         { match: [{ gateways: ["mesh"], port: 80 }], route: [{ destination: { host: gatewayHost, subset: "cnn", port: { number: 80 } }, weight: 100 }] },
         { match: [{ gateways: ["istio-egressgateway"], port: 80 }], route: [{ destination: { host: "edition.cnn.com", port: { number: 80 } }, weight: 100 }] },
       ],
+      exportTo: [".", "istio-system"],
     });
     // The host the task names is the Service of the release the mesh installs.
     const { egressGateway } = await import("../../components/mesh/egress-gateway");
