@@ -5,6 +5,7 @@ import { hostInLab, labHost } from "../catalog/lab-host";
 import { curlLines, gatewayRequests } from "../catalog/scenarios/probes";
 import type { LabOnPlatformConfig } from "./config";
 import { appNamespace } from "./mesh/app-namespace";
+import { ingressGateway } from "./mesh/ingress-gateway";
 import type { ResolvedPlatform } from "./platform";
 import { placeScenarioInLab } from "./scenarios/lab-placement";
 import { scenarioOnNamespace } from "./scenario-on-namespace";
@@ -24,6 +25,15 @@ export interface LabOnPlatformArgs {
  * cluster-scoped object but its namespace, no machine: destroying it leaves the platform and every
  * other lab as they were.
  */
+/**
+ * What a student types to see a TCP scenario: the task's one connection from the curl pod to the
+ * gateway's TCP port (tcp-traffic-shifting: `(date; sleep 1) | nc $INGRESS_HOST $TCP_INGRESS_PORT`),
+ * on the port this lab holds.
+ */
+export function tcpLine(namespace: string, port: number, context?: string): string {
+  return `kubectl${context ? ` --context ${context}` : ""} -n ${namespace} exec deploy/curl -c curl -- sh -c '(date; sleep 1) | nc ${ingressGateway.service} ${port}'`;
+}
+
 export class LabOnPlatform extends pulumi.ComponentResource {
   readonly outputs: Record<string, pulumi.Input<unknown>>;
 
@@ -46,7 +56,7 @@ export class LabOnPlatform extends pulumi.ComponentResource {
     const onCluster = { parent: this, providers: [provider] };
     const labNamespace = appNamespace(namespace, { parent: this, provider });
     const { workloads, scenario } = scenarioOnNamespace(
-      { namespace, spec: placeScenarioInLab(config.scenarioSpec, { host, gatewayNamespace: platform.gatewayNamespace }), imageRegistry },
+      { namespace, spec: placeScenarioInLab(config.scenarioSpec, { host, gatewayNamespace: platform.gatewayNamespace, ...(platform.tcpPort !== undefined && { tcpPort: platform.tcpPort }) }), imageRegistry },
       { ...onCluster, dependsOn: [labNamespace] },
     );
     const gatewayUrl = config.verify.gatewayUrl ?? platform.gatewayUrl;
@@ -81,8 +91,9 @@ export class LabOnPlatform extends pulumi.ComponentResource {
       ...(platform.kubeconfigPath && { kubeconfigPath: platform.kubeconfigPath }),
       ...(platform.context && { kubeContext: platform.context }),
       ...(platform.gatewayPortForward && { gatewayPortForward: platform.gatewayPortForward }),
-      // The shared gateway tells labs apart by the Host header alone.
-      curl: curlLines(gatewayUrl, requests),
+      // The shared gateway tells labs apart by the Host header, and a TCP port by the lab holding it.
+      ...(platform.tcpPort !== undefined && { tcpPort: platform.tcpPort }),
+      curl: [...curlLines(gatewayUrl, requests), ...(platform.tcpPort !== undefined ? [tcpLine(namespace, platform.tcpPort, platform.context)] : [])],
       verifyCommand,
     };
     this.registerOutputs(this.outputs);

@@ -36,6 +36,15 @@ const labPlatform = z.object({
   istioVersion: z.string().min(1),
   /** The Gateway API's CRDs are installed (istio-lab:mesh.gatewayApi): labs may use that form. Absent on older platforms. */
   gatewayApi: z.boolean().optional(),
+  /** The shared gateway's TCP ports that lab stacks hold, one lab each, read from its Service. Absent on older platforms. */
+  labTcpPorts: z.array(z.int()).optional(),
+  /**
+   * What the platform's own scenario puts on the shared gateway (`RequestAuthentication/ingress-jwt`),
+   * which acts on every host it serves, every lab's too. Absent on older platforms.
+   */
+  gatewayPolicies: z.array(z.string()).optional(),
+  /** The platform's own scenario, for the messages of a lab it refuses. */
+  scenario: z.string().optional(),
 });
 
 /** The platform as its `labPlatform` output describes it. */
@@ -43,6 +52,8 @@ export type LabPlatform = z.infer<typeof labPlatform>;
 
 /** A platform as a lab stack sees it: the published facts, and how to reach its cluster. */
 export interface ResolvedPlatform extends LabPlatform {
+  /** The shared gateway's TCP port this lab holds, for a scenario with a TCP server. */
+  tcpPort?: number;
   /** The stack reference the lab reads the platform through (a read, never a change). */
   reference: pulumi.StackReference;
   /** The platform's kubeconfig: its contents (a secret), or the path it was given. */
@@ -55,7 +66,7 @@ export interface ResolvedPlatform extends LabPlatform {
  * A StackReference is read in a preview as in an update (pulumi/pulumi pkg/resource/deploy/
  * builtins.go reads the referenced stack's outputs in Read), so the values are always known here.
  */
-export async function readPlatform(platform: string, namespace: string, needs: { gatewayApi: boolean } = { gatewayApi: false }): Promise<ResolvedPlatform> {
+export async function readPlatform(platform: string, namespace: string, needs: PlatformNeeds = { gatewayApi: false }): Promise<ResolvedPlatform> {
   const reference = new pulumi.StackReference("platform", { name: platform });
   const details = await reference.getOutputDetails(labPlatformOutput);
   const parsed = labPlatform.safeParse(details.value);
@@ -84,8 +95,77 @@ export async function readPlatform(platform: string, namespace: string, needs: {
       },
     ]);
   }
+  const issues = [...gatewayPolicyIssues(platform, published), ...tcpPortIssues(platform, published, needs)];
+  if (!published.kubeconfigPath) issues.push(...(await kubeconfigIssues(platform, reference)));
+  if (issues.length > 0) throw new ConfigError(issues);
   const kubeconfig = published.kubeconfigPath ?? reference.requireOutput(kubeconfigOutput).apply((k) => String(k));
-  return { ...published, reference, kubeconfig: typeof kubeconfig === "string" ? kubeconfig : pulumi.secret(kubeconfig) };
+  const tcpPort = needs.tcp ? (needs.tcpPort ?? published.labTcpPorts![0]) : undefined;
+  return { ...published, reference, kubeconfig: typeof kubeconfig === "string" ? kubeconfig : pulumi.secret(kubeconfig), ...(tcpPort !== undefined && { tcpPort }) };
+}
+
+/** What a lab asks of its platform beyond a namespace. */
+export interface PlatformNeeds {
+  /** Its scenario is in the Gateway API form. */
+  gatewayApi: boolean;
+  /** Its scenario holds a TCP port of the shared gateway; tcpPort is istio-lab:apps.tcpPort. */
+  tcp?: boolean;
+  tcpPort?: number;
+}
+
+/**
+ * A platform whose own scenario puts a policy on the shared gateway takes no labs: a
+ * RequestAuthentication selecting the gateway's pods validates every request they serve, whatever
+ * its host (it has no host to scope it by: istio/api security/v1 RequestAuthentication has a
+ * selector or targetRefs, and the Helm gateway is no Gateway API Gateway to target), so a forged
+ * token on any lab's host answers 401. The platform's side: catalog/scenarios/jwt.ts.
+ */
+function gatewayPolicyIssues(platform: string, published: LabPlatform): ConfigError["issues"] {
+  const policies = published.gatewayPolicies ?? [];
+  if (policies.length === 0) return [];
+  return [
+    {
+      key: "istio-lab:platform",
+      message:
+        `platform ${platform}'s own scenario${published.scenario ? ` ${published.scenario}` : ""} puts ${policies.join(", ")} on the shared gateway, where it acts on every lab's host too (a request with an invalid token answers 401 whatever its host); ` +
+        `run the lab once the platform's scenario is another (\`pulumi config set istio-lab:scenario bookinfo --stack ${platform}\` and \`pulumi up\` there), or on another platform`,
+    },
+  ];
+}
+
+/** The lab's TCP port: one of the platform's lab TCP ports, which an older platform does not have. */
+function tcpPortIssues(platform: string, published: LabPlatform, needs: PlatformNeeds): ConfigError["issues"] {
+  if (!needs.tcp) return [];
+  const ports = published.labTcpPorts ?? [];
+  if (ports.length === 0) {
+    return [{ key: "istio-lab:scenario", message: `listens on a TCP port of the shared gateway, and platform ${platform} has none for its labs (it was last updated by an older istio-lab); run \`pulumi up\` on it first` }];
+  }
+  if (needs.tcpPort !== undefined && !ports.includes(needs.tcpPort)) {
+    return [{ key: "istio-lab:apps.tcpPort", message: `${needs.tcpPort} is not a lab TCP port of platform ${platform}'s gateway; its Service has ${ports.join(", ")}` }];
+  }
+  return [];
+}
+
+/**
+ * The platform's kubeconfig output as this stack reads it. It is a secret, decrypted with this
+ * stack's secrets provider; what that cannot decrypt the engine hands over as `{}` and goes on
+ * (pulumi/pulumi pkg/resource/deploy/builtins.go readStackReference, "eliding undecryptable secrets
+ * for stack reference"; pkg/backend/secrets.go errorCatchingSecretsManager.DecryptValue returns
+ * "{}"; a passphrase that is not the stack's gives pkg/secrets/passphrase/manager.go's locked
+ * manager, whose every decryption fails). The provider would then fail on "[object Object]".
+ */
+async function kubeconfigIssues(platform: string, reference: pulumi.StackReference): Promise<ConfigError["issues"]> {
+  const details = await reference.getOutputDetails(kubeconfigOutput);
+  const value = details.secretValue ?? details.value;
+  if (typeof value === "string" && value.length > 0) return [];
+  if (value === undefined) return [{ key: "istio-lab:platform", message: `stack "${platform}" publishes no ${kubeconfigOutput} output for its labs to reach its cluster; run \`pulumi up\` on it first` }];
+  return [
+    {
+      key: "istio-lab:platform",
+      message:
+        `this stack cannot read platform ${platform}'s kubeconfig output (a secret): the engine hands a stack reference \`{}\` for a secret its secrets provider cannot decrypt, so this stack's passphrase or secrets provider is not the platform's; ` +
+        `run it with the platform's PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE), or give it the platform's secrets provider (\`pulumi stack change-secrets-provider\`; docs/labs.md, "One secrets provider for a classroom")`,
+    },
+  ];
 }
 
 /**

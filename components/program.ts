@@ -5,6 +5,7 @@ import { Lab } from "./lab";
 import { LabOnPlatform } from "./lab-on-platform";
 import { keepToPlatform, readPlatform } from "./platform";
 import { analyzeScenario } from "./scenarios/analyzer";
+import { ingressTcpPorts } from "../catalog/scenarios/tcp";
 
 /**
  * The whole program: read config, build the stack, return its outputs. A platform stack builds the
@@ -15,7 +16,11 @@ import { analyzeScenario } from "./scenarios/analyzer";
 export async function istioLab(runId?: string, host?: ProgramHost): Promise<Record<string, pulumi.Input<unknown>>> {
   const config = readStackConfig(analyzeScenario, host);
   if (config.platform !== undefined) {
-    const platform = await readPlatform(config.platform, config.apps.namespace, { gatewayApi: config.scenarioSpec.gatewayApi !== undefined });
+    const platform = await readPlatform(config.platform, config.apps.namespace, {
+      gatewayApi: config.scenarioSpec.gatewayApi !== undefined,
+      tcp: ingressTcpPorts(config.scenarioSpec).length > 0,
+      ...(config.apps.tcpPort !== undefined && { tcpPort: config.apps.tcpPort }),
+    });
     await keepToPlatform(config.platform, platform);
     return new LabOnPlatform("lab", { config, platform, runId }).outputs;
   }

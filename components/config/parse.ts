@@ -12,7 +12,8 @@ import type { ReadFile } from "./kubeconfig";
 import { closestKey, ConfigError, describeIssue, fromZod, unknownKeyMessage, type ConfigIssue } from "./errors";
 import * as rules from "./rules";
 import * as schema from "./schema";
-import { namespaceClaimedBy, type SiblingLab } from "./sibling-labs";
+import { namespaceClaimedBy, samePlatform, tcpPortClaimedBy, type SiblingLab } from "./sibling-labs";
+import { ingressTcpPorts, labTcpPorts } from "../../catalog/scenarios/tcp";
 import { projectKeyNames, vsphereKeyProblem, vsphereProviderKeys } from "./stack-keys";
 
 export const project = "istio-lab";
@@ -52,7 +53,7 @@ export interface LabOnPlatformConfig {
   scenarioOptions: unknown;
   scenarioSpec: ScenarioSpec;
   /** `namespace` defaults to the lab stack's name; `imageRegistry` to the platform's. */
-  apps: { namespace: string; imageRegistry?: string; custom?: CustomService[] };
+  apps: { namespace: string; imageRegistry?: string; custom?: CustomService[]; tcpPort?: number };
   verify: schema.Verify;
   identifierUpgrade: boolean;
 }
@@ -199,7 +200,7 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], 
       const text = values[key(name)];
       if (text !== undefined && text !== "{}") issues.push({ key: key(name), message: `is set in a lab stack: the cluster and the mesh are the platform's (istio-lab:platform: ${platform}); remove it` });
     }
-    const lab = labApps(parse("apps", schema.labApps, orDefault(appsInput, {})), { stack, platform, siblingLabs }, issues);
+    const lab = labApps(parse("apps", schema.labApps, orDefault(appsInput, {})), { stack, platform, siblingLabs, tcp: scenarioSpec ? ingressTcpPorts(scenarioSpec).length > 0 : false }, issues);
     for (const reason of scenarioSpec ? platformOnlyReasons(scenarioSpec) : []) {
       issues.push({ key: key("scenario"), message: `${scenario} ${reason}; run it on a platform stack` });
     }
@@ -248,7 +249,7 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], 
  */
 function labApps(
   apps: schema.LabApps | undefined,
-  { stack, platform, siblingLabs }: { stack?: string; platform: string; siblingLabs: readonly SiblingLab[] },
+  { stack, platform, siblingLabs, tcp }: { stack?: string; platform: string; siblingLabs: readonly SiblingLab[]; tcp: boolean },
   issues: ConfigIssue[],
 ): { apps: LabOnPlatformConfig["apps"] } | undefined {
   if (!apps) return undefined;
@@ -268,7 +269,28 @@ function labApps(
     });
     return undefined;
   }
-  return { apps: { namespace, ...(apps.imageRegistry && { imageRegistry: apps.imageRegistry }), ...(apps.custom && { custom: apps.custom }) } };
+  // A TCP port of the shared gateway is one lab's at a time (catalog/scenarios/tcp.ts ingressTcpPorts).
+  const holder = tcp && stack !== undefined ? tcpPortClaimedBy({ stack, platform, namespace, tcp, ...(apps.tcpPort !== undefined && { tcpPort: apps.tcpPort }) }, siblingLabs, project) : undefined;
+  if (holder) {
+    const port = apps.tcpPort ?? labTcpPorts[0];
+    const held = new Set(siblingLabs.filter((s) => s.tcp && s.stack !== stack && samePlatform(s.platform, platform, project)).map((s) => s.tcpPort ?? labTcpPorts[0]));
+    const free = labTcpPorts.filter((p) => !held.has(p) && p !== port);
+    issues.push({
+      key: `${project}:apps.tcpPort`,
+      message:
+        `${apps.tcpPort === undefined ? `port ${port} (unset: the first lab TCP port)` : `port ${port}`} of the shared gateway is also held by lab stack ${holder.stack} (Pulumi.${holder.stack}.yaml) on platform ${platform}, and Istio serves a TCP port with one lab's pods only; ` +
+        `give one of them another lab TCP port${free.length > 0 ? ` (free: ${free.join(", ")})` : " (none is free: the platform has " + labTcpPorts.length + ")"}: \`pulumi config set --path istio-lab:apps.tcpPort <port>\``,
+    });
+    return undefined;
+  }
+  return {
+    apps: {
+      namespace,
+      ...(apps.imageRegistry && { imageRegistry: apps.imageRegistry }),
+      ...(apps.custom && { custom: apps.custom }),
+      ...(apps.tcpPort !== undefined && { tcpPort: apps.tcpPort }),
+    },
+  };
 }
 
 /** Keys whose values are secrets whether or not they were stored as such. */

@@ -381,7 +381,22 @@ export const apps = z.strictObject({
 });
 
 /** A lab stack's apps: no default namespace here, since it is the lab stack's own name. */
-export const labApps = z.strictObject({ namespace: apps.shape.namespace.unwrap().optional(), imageRegistry: apps.shape.imageRegistry, custom: apps.shape.custom });
+export const labApps = z.strictObject({
+  namespace: apps.shape.namespace.unwrap().optional(),
+  imageRegistry: apps.shape.imageRegistry,
+  custom: apps.shape.custom,
+  /** A lab whose scenario listens on a TCP port of the shared gateway holds one of the platform's lab TCP ports, alone. */
+  tcpPort: z
+    .int()
+    .min(1)
+    .max(65535)
+    .meta({
+      description:
+        "A lab stack whose scenario listens on a TCP port of the shared gateway (tcp-shift-*): which of the platform's lab TCP ports (its labTcpPorts output, 31401-31408) it holds; the first when unset. No two labs of a platform hold the same.",
+      examples: [31402],
+    })
+    .optional(),
+});
 
 /**
  * The platform stack a lab runs on, as `pulumi.StackReference` names it: a stack of this project,

@@ -37,7 +37,8 @@ export const projectKeys = {
   }),
   kubeconfig: secureValue.meta({ description: "Secret: kubeconfig contents for source kubeconfig, instead of cluster.kubeconfig's path: `pulumi config set --secret istio-lab:kubeconfig < <file>`." }),
   mesh: schema.mesh.meta({ description: "Istio's release, the ingress gateway, the addons and their dashboards; refused in a lab stack." }),
-  apps: schema.apps.meta({ description: "The lab's namespace, an image mirror, and your own services." }),
+  // A lab stack's apps take tcpPort too (schema.labApps); a platform's own lab keeps the tasks' port.
+  apps: schema.apps.extend({ tcpPort: schema.labApps.shape.tcpPort }).meta({ description: "The lab's namespace, an image mirror, your own services, and a lab stack's TCP port on the shared gateway." }),
   verify: schema.verify.meta({ description: "The verify gate at the end of `pulumi up`." }),
   identifierUpgrade: flagValue.meta({ ...schema.identifierUpgradeMeta, default: false }),
 } as const;

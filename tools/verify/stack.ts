@@ -7,6 +7,7 @@ import { customServices as customServicesSchema } from "../../catalog/apps/custo
 import { curlImage } from "../../catalog/versions";
 import { mirrored } from "../../components/images";
 import { UsageError, type VerifyArgs } from "./args";
+import { onLabTcpPort } from "./probes/tcp";
 
 /** Runs a command and gives its stdout; rejects when it cannot start, fails or overruns. */
 export type CommandRunner = (command: string, args: string[], timeoutMs: number) => Promise<string>;
@@ -128,8 +129,12 @@ export async function resolveTarget(args: VerifyArgs, run: CommandRunner = execR
         ? { kind: "file", path: file }
         : { kind: "default" };
   const context = args.context ?? text(outputs.kubeContext);
+  const resolved = scenarioSpec(scenario!, options, stackConfig.customServices);
+  const tcpPort = outputs.tcpPort === undefined ? undefined : Number(outputs.tcpPort);
   return {
-    ...scenarioSpec(scenario!, options, stackConfig.customServices),
+    // A lab's TCP probes go to the gateway port it holds (output tcpPort).
+    ...resolved,
+    spec: { ...resolved.spec, probes: onLabTcpPort(resolved.spec.probes, tcpPort) },
     namespace: namespace!,
     gatewayUrl: gatewayUrl!,
     ...((args.host ?? text(outputs.labHost)) && { host: args.host ?? text(outputs.labHost) }),

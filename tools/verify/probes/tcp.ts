@@ -1,12 +1,21 @@
 // TcpProbe and ConnectProbe: TCP connections from a client inside the mesh, with nc as the TCP
 // tasks send them; to the ingress gateway's TCP port (each echoed line names the answering version)
 // or to a Service port or a pod's address (answered or refused).
-import type { ConnectProbe, TcpProbe } from "../../../catalog/scenarios/probes";
+import type { ConnectProbe, Probe, TcpProbe } from "../../../catalog/scenarios/probes";
 import { ingressGateway } from "../../../components/mesh/ingress-gateway";
 import { clientContainers } from "../commands";
 import { judgeShares } from "../judge/distribution";
 import type { Check } from "../types";
 import type { ProbeContext } from "./context";
+
+/**
+ * The probes as a lab on a shared platform runs them: its TCP probes go to the gateway's TCP port
+ * the lab holds (its stack output tcpPort; components/scenarios/lab-placement.ts moved its Gateway
+ * there), never to the task's 31400, which the platform's own lab or another lab may hold.
+ */
+export function onLabTcpPort(probes: readonly Probe[], port: number | undefined): Probe[] {
+  return probes.map((probe) => (probe.kind === "tcp" && port !== undefined ? { ...probe, port } : probe));
+}
 
 /** What every connection sends: the echo server answers `<prefix> istio-lab-verify`. */
 export const tcpMessage = "istio-lab-verify";
