@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# .ci/pr-comment: one render-diff comment per pull request, edited in place, never another's.
+# .ci/pr-comment: one comment of each kind (render-diff, preview, ...) per pull request, edited in
+# place, never another kind's.
 
 setup() {
   export CALLS="$BATS_TEST_TMPDIR/calls" BODY="$BATS_TEST_TMPDIR/body" COMMENTS="$BATS_TEST_TMPDIR/comments"
@@ -33,5 +34,25 @@ setup() {
   run bash .ci/pr-comment 42 "$BATS_TEST_TMPDIR/diff.md"
   [ "$status" -eq 0 ]
   [ "$(wc -c <"$BODY")" -lt 65536 ]
-  grep -q 'the job summary has the whole diff' "$BODY"
+  grep -q 'the job summary has all of it' "$BODY"
+}
+
+@test "keeps the preview's comment apart from the render diff's, by the kind's marker" {
+  printf '5\t<!-- istio-lab:render-diff -->\n8\t<!-- istio-lab:preview -->\n9\t<!-- istio-lab:preview-dev -->\n' >>"$COMMENTS"
+  run bash .ci/pr-comment 42 "$BATS_TEST_TMPDIR/diff.md" preview
+  [ "$status" -eq 0 ]
+  grep -q '^gh api --method PATCH repos/{owner}/{repo}/issues/comments/8 ' "$CALLS"
+  [ "$(head -n 1 "$BODY")" = "<!-- istio-lab:preview -->" ]
+  : >"$COMMENTS"
+  printf '5\t<!-- istio-lab:render-diff -->\n' >>"$COMMENTS"
+  run bash .ci/pr-comment 42 "$BATS_TEST_TMPDIR/diff.md" preview-dev
+  [ "$status" -eq 0 ]
+  grep -q '^gh api --method POST repos/{owner}/{repo}/issues/42/comments' "$CALLS"
+  [ "$(head -n 1 "$BODY")" = "<!-- istio-lab:preview-dev -->" ]
+}
+
+@test "refuses a kind that would not make a marker" {
+  run bash .ci/pr-comment 42 "$BATS_TEST_TMPDIR/diff.md" 'x" -->'
+  [ "$status" -eq 2 ]
+  [ ! -s "$CALLS" ]
 }
