@@ -430,3 +430,147 @@ describe("a lab's share of the platform", () => {
     expect(requests(await render("student-2"))).toEqual({ pods: 3, milliCpu: 30, mebibytes: 120 });
   });
 });
+
+describe("labs that cannot see or break each other in the mesh", () => {
+  /** The issues of a lab's render, or "rendered". */
+  const issuesOf = async (run: () => Promise<Rendered>): Promise<string[]> => {
+    try {
+      await run();
+      return ["rendered"];
+    } catch (error) {
+      if (error instanceof ConfigError) return error.issues.map((i) => `${i.key}: ${i.message}`);
+      if (error instanceof StackFileError) return [error.message];
+      throw error;
+    }
+  };
+  /** A lab's render on its platform's outputs as `edit` changes them (an older platform, an undecryptable secret). */
+  const renderOn = async (file: string, edit: (outputs: Record<string, unknown>) => Record<string, unknown>) => {
+    const { config } = readStackFileForRender(file);
+    const references = await platformReferences(file, config);
+    const [name, platform] = Object.entries(references)[0];
+    return renderConfig(config, renderProgram(), undefined, { stackReferences: { [name]: { ...platform, outputs: edit(platform.outputs) } } });
+  };
+  const specOf = (rendered: Rendered, kind: string) => istioObjects(rendered).filter((r) => r.inputs.kind === kind).map((r) => r.inputs.spec as Record<string, any>);
+
+  it("exports a lab's ServiceEntries, and the routes and rules for their hosts, to its own namespace only", async () => {
+    const room = classroom({ "student-e1": lab("egress-service-entry"), "student-e2": lab("egress-tls-origination") });
+    for (const stack of ["student-e1", "student-e2"]) {
+      const rendered = await renderStackFile(path.join(room, `Pulumi.${stack}.yaml`));
+      const external = [...specOf(rendered, "ServiceEntry"), ...specOf(rendered, "VirtualService"), ...specOf(rendered, "DestinationRule")];
+      expect(specOf(rendered, "ServiceEntry").length, stack).toBe(1);
+      for (const spec of external) expect(spec.exportTo, JSON.stringify(spec)).toEqual(["."]);
+    }
+  });
+
+  it("the platform's own lab exports its entries to its namespace, and to the egress gateway's where that gateway sends the host on", async () => {
+    const platform = (scenario: string) => {
+      const { config } = readStackFileForRender(path.join(dir, "Pulumi.local.yaml"));
+      return renderConfig({ ...config, values: { ...config.values, "istio-lab:scenario": scenario } });
+    };
+    expect(specOf(await platform("egress-service-entry"), "ServiceEntry").map((s) => s.exportTo)).toEqual([["."]]);
+    const egress = await platform("egress-gateway");
+    expect(specOf(egress, "ServiceEntry").map((s) => s.exportTo)).toEqual([[".", "istio-system"]]);
+    expect(specOf(egress, "VirtualService").map((s) => s.exportTo)).toEqual([[".", "istio-system"]]);
+    // The rule for the egress gateway's own host serves the namespace's sidecars only.
+    expect(specOf(egress, "DestinationRule").map((s) => s.exportTo)).toEqual([["."]]);
+  });
+
+  it("gives each TCP lab its own port of the shared gateway: its Gateway, its routes, its outputs and its nc line", async () => {
+    const room = classroom({ "student-t1": lab("tcp-shift-80-20"), "student-t2": lab("tcp-shift-v2", { "istio-lab:apps": { tcpPort: 31402 } }) });
+    for (const [stack, port] of [["student-t1", 31401], ["student-t2", 31402]] as const) {
+      const rendered = await renderStackFile(path.join(room, `Pulumi.${stack}.yaml`));
+      expect(specOf(rendered, "Gateway").flatMap((g) => g.servers.map((s: { port: { number: number } }) => s.port.number))).toEqual([port]);
+      expect(specOf(rendered, "VirtualService").flatMap((v) => v.tcp.flatMap((t: { match: { port: number }[] }) => t.match.map((m) => m.port)))).toEqual([port]);
+      expect(rendered.outputs.tcpPort).toBe(port);
+      expect(rendered.outputs.curl).toEqual([`kubectl -n ${stack} exec deploy/curl -c curl -- sh -c '(date; sleep 1) | nc istio-ingressgateway.istio-system ${port}'`]);
+    }
+  });
+
+  it("refuses two TCP labs of one platform on one port, in each, naming the other and the free ports", async () => {
+    const room = classroom({ "student-t1": lab("tcp-shift-80-20"), "student-t2": lab("tcp-shift-v2"), "student-t3": lab("tcp-shift-v2", { "istio-lab:apps": { tcpPort: 31402 } }) });
+    const held = (other: string) =>
+      `istio-lab:apps.tcpPort: port 31401 (unset: the first lab TCP port) of the shared gateway is also held by lab stack ${other} (Pulumi.${other}.yaml) on platform local, and Istio serves a TCP port with one lab's pods only; give one of them another lab TCP port (free: 31403, 31404, 31405, 31406, 31407, 31408): \`pulumi config set --path istio-lab:apps.tcpPort <port>\``;
+    expect(await issuesOf(() => renderStackFile(path.join(room, "Pulumi.student-t2.yaml")))).toEqual([held("student-t1")]);
+    expect(await issuesOf(() => renderStackFile(path.join(room, "Pulumi.student-t1.yaml")))).toEqual([held("student-t2")]);
+    // A lab with a port of its own goes on; one not of the platform's is refused.
+    expect(await issuesOf(() => renderStackFile(path.join(room, "Pulumi.student-t3.yaml")))).toEqual(["rendered"]);
+    const odd = classroom({ "student-t4": lab("tcp-shift-v2", { "istio-lab:apps": { tcpPort: 31400 } }) });
+    expect(await issuesOf(() => renderStackFile(path.join(odd, "Pulumi.student-t4.yaml")))).toEqual([
+      "istio-lab:apps.tcpPort: 31400 is not a lab TCP port of platform local's gateway; its Service has 31401, 31402, 31403, 31404, 31405, 31406, 31407, 31408",
+    ]);
+  });
+
+  it("the ports a platform offers its labs are its gateway Service's, as the mesh installs them", async () => {
+    const platform = await render("local");
+    const values = platform.resources.find((r) => r.name === "HelmRelease/istio-system/istio-ingressgateway")!.inputs.values as { service: { ports: { port: number }[] } };
+    const servicePorts = values.service.ports.map((p) => p.port);
+    const offered = (platform.outputs.labPlatform as { labTcpPorts: number[] }).labTcpPorts;
+    expect(offered).toEqual([31401, 31402, 31403, 31404, 31405, 31406, 31407, 31408]);
+    for (const port of offered) expect(servicePorts).toContain(port);
+    // The analyzer's ingress gateway listens where the Service does: the task's TCP port among them.
+    const { meshView } = await import("../../components/scenarios/mesh-view");
+    const ingress = meshView([], []).gateways[0];
+    expect([...ingress.serverPorts].sort()).toEqual(servicePorts.filter((p) => p !== 15021 && !offered.includes(p)).sort());
+    expect(ingress.serverPorts).toContain(31400);
+  });
+
+  it("refuses a TCP lab on a platform that predates the lab ports, and a Gateway API lab on one that predates that flag", async () => {
+    const room = classroom({ "student-t1": lab("tcp-shift-80-20"), "student-g": lab("shift-v3", { "istio-lab:scenarioOptions": { api: "gateway-api" } }) });
+    const older = (drop: string) => (outputs: Record<string, unknown>) => {
+      const rest = { ...(outputs.labPlatform as Record<string, unknown>) };
+      delete rest[drop];
+      return { ...outputs, labPlatform: rest };
+    };
+    expect(await issuesOf(() => renderOn(path.join(room, "Pulumi.student-t1.yaml"), older("labTcpPorts")))).toEqual([
+      "istio-lab:scenario: listens on a TCP port of the shared gateway, and platform local has none for its labs (it was last updated by an older istio-lab); run `pulumi up` on it first",
+    ]);
+    expect(await issuesOf(() => renderOn(path.join(room, "Pulumi.student-g.yaml"), older("gatewayApi")))).toEqual([
+      "istio-lab:scenarioOptions.api: gateway-api needs the Gateway API's CRDs, which platform local has not installed (a lab installs nothing cluster-wide); set istio-lab:mesh.gatewayApi: true on the platform and run `pulumi up` there",
+    ]);
+  });
+
+  it("takes the context a platform on a kubeconfig file pinned, in its provider and its outputs", async () => {
+    const file = path.join(classroom({ "student-7": lab("bookinfo", { "istio-lab:platform": "existing" }) }), "Pulumi.student-7.yaml");
+    const rendered = await renderStackFile(file);
+    const { config } = readStackFileForRender(file);
+    const published = Object.values(await platformReferences(file, config))[0].outputs.labPlatform as { context: string };
+    expect(published.context).toBeTruthy();
+    expect(rendered.resources.find((r) => r.type === "pulumi:providers:kubernetes")!.inputs.context).toBe(published.context);
+    expect(rendered.outputs.kubeContext).toBe(published.context);
+  });
+
+  it("refuses a platform whose own scenario puts a policy on the shared gateway, naming it and the fix", async () => {
+    const room = classroom({
+      teach: { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" }, "istio-lab:scenario": "jwt-routing" },
+      "student-j": { "istio-lab:platform": "teach", "istio-lab:scenario": "bookinfo" },
+    });
+    const platform = await renderStackFile(path.join(room, "Pulumi.teach.yaml"));
+    expect(platform.outputs.labPlatform).toMatchObject({ gatewayPolicies: ["RequestAuthentication/ingress-jwt"], scenario: "jwt-routing" });
+    expect(await issuesOf(() => renderStackFile(path.join(room, "Pulumi.student-j.yaml")))).toEqual([
+      "istio-lab:platform: platform teach's own scenario jwt-routing puts RequestAuthentication/ingress-jwt on the shared gateway, where it acts on every lab's host too (a request with an invalid token answers 401 whatever its host); run the lab once the platform's scenario is another (`pulumi config set istio-lab:scenario bookinfo --stack teach` and `pulumi up` there), or on another platform",
+    ]);
+    // Every other scenario leaves the gateway to the labs.
+    expect((await render("local")).outputs.labPlatform).toMatchObject({ gatewayPolicies: [] });
+  });
+
+  it("refuses a platform kubeconfig it cannot decrypt (the engine hands `{}`), naming the passphrase or secrets provider and the fix", async () => {
+    const file = path.join(dir, "Pulumi.student-1.yaml");
+    const issues = await issuesOf(() => renderOn(file, (outputs) => ({ ...outputs, kubeconfig: {} })));
+    expect(issues).toEqual([expect.stringMatching(/^istio-lab:platform: this stack cannot read platform local's kubeconfig output \(a secret\).*passphrase or secrets provider is not the platform's; run it with the platform's PULUMI_CONFIG_PASSPHRASE/)]);
+  });
+
+  it("renders on this project's platforms only, reading `<org>/<stack>` as the CLI does, and says a platform's mistake as the platform's file and key", async () => {
+    const room = classroom({
+      "student-o": lab("bookinfo", { "istio-lab:platform": "organization/local" }),
+      "student-p": lab("bookinfo", { "istio-lab:platform": "acme/other-project/local" }),
+      broken: { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" }, "istio-lab:mesh": { ingress: { serviceType: "Nodeport" } } },
+      "student-b": lab("bookinfo", { "istio-lab:platform": "broken" }),
+    });
+    expect((await renderStackFile(path.join(room, "Pulumi.student-o.yaml"))).outputs.platform).toBe("organization/local");
+    expect(await issuesOf(() => renderStackFile(path.join(room, "Pulumi.student-p.yaml")))).toEqual([
+      "istio-lab:platform: acme/other-project/local is a stack of project other-project, not of istio-lab, whose stack files are not the ones beside Pulumi.student-p.yaml; a render reads a platform of this project only (a Pulumi.<stack>.yaml of this folder)",
+    ]);
+    const [broken] = await issuesOf(() => renderStackFile(path.join(room, "Pulumi.student-b.yaml")));
+    expect(broken).toMatch(/^istio-lab:platform: its stack file Pulumi\.broken\.yaml has 1 problem; fix it there:\n {2}- Pulumi\.broken\.yaml: istio-lab:mesh\.ingress\.serviceType: /);
+  });
+});

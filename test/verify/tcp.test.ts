@@ -2,7 +2,7 @@
 // read from the echo server's prefix, the shares judged as the HTTP splits are.
 import { describe, expect, it } from "vitest";
 import { resolveScenario } from "../../catalog/scenarios";
-import { tcpAnswers, tcpCommand } from "../../tools/verify/probes/tcp";
+import { onLabTcpPort, tcpAnswers, tcpCommand } from "../../tools/verify/probes/tcp";
 import { exitCode, runProbes } from "../../tools/verify/run";
 import type { ClusterTransport, PodTarget } from "../../tools/verify/types";
 import { noCluster, testContext } from "./context";
@@ -36,9 +36,9 @@ describe("tcp probe", () => {
   });
 
   it("fails a shift that did not happen, and connections that got no answer", async () => {
-    const none = await runProbes(testContext({ cluster: async () => echoCluster(() => "one istio-lab-verify"), settle: { ms: 0, sleep: async () => {} } }), probes("tcp-shift-v2"));
+    const none = await runProbes(testContext({ cluster: async () => echoCluster(() => "one istio-lab-verify") }), probes("tcp-shift-v2"));
     expect(none[0].checks[0]).toMatchObject({ pass: false, observed: "v1 100 %, v2 0 % of 10" });
-    const silent = await runProbes(testContext({ cluster: async () => echoCluster(() => ""), settle: { ms: 0, sleep: async () => {} } }), probes("tcp-shift-v2"));
+    const silent = await runProbes(testContext({ cluster: async () => echoCluster(() => "") }), probes("tcp-shift-v2"));
     expect(silent[0].checks[0]).toMatchObject({ pass: false, observed: "v2 0 % of 0; 10 without a version" });
   });
 
@@ -78,8 +78,30 @@ describe("connect probe (authz-tcp)", () => {
 
   it("fails without the policy (9002 answered) and with one that refuses everything", async () => {
     for (const allowed of [[9000, 9001, 9002], []]) {
-      const results = await runProbes(testContext({ cluster: async () => policyCluster(allowed), settle: { ms: 0, sleep: async () => {} } }), resolveScenario("authz-tcp", undefined).probes);
+      const results = await runProbes(testContext({ cluster: async () => policyCluster(allowed) }), resolveScenario("authz-tcp", undefined).probes);
       expect(exitCode(results), JSON.stringify(allowed)).toBe(1);
     }
+  });
+});
+
+describe("a lab's own TCP port", () => {
+  it("sends a lab's connections to the gateway port it holds (its output tcpPort), never the task's 31400", async () => {
+    const { resolveTarget } = await import("../../tools/verify/stack");
+    const { parseVerifyArgs } = await import("../../tools/verify/args");
+    const lab = { scenario: "tcp-shift-80-20", appNamespace: "student-7", gatewayUrl: "http://127.0.0.1:8000", labHost: "student-7.istio-lab.test", tcpPort: 31402 };
+    const target = await resolveTarget(parseVerifyArgs(["--stack", "student-7"]), async (_command, args) => (args[0] === "stack" ? JSON.stringify(lab) : "{}"));
+    expect(target.spec.probes.filter((p) => p.kind === "tcp").map((p) => p.port)).toEqual([31402]);
+    const cluster = echoCluster((i) => (i % 5 === 0 ? "two istio-lab-verify" : "one istio-lab-verify"));
+    const results = await runProbes(testContext({ cluster: async () => cluster }), target.spec.probes);
+    expect(results[0].probe).toBe("tcp: curl -> ingress gateway :31402 x40");
+    expect(cluster.execs[0].command[2]).toContain("istio-ingressgateway.istio-system 31402");
+    // A platform's own lab, which publishes no tcpPort, keeps the task's port.
+    const platform = await resolveTarget(parseVerifyArgs(["--stack", "local"]), async (_command, args) => (args[0] === "stack" ? JSON.stringify({ ...lab, labHost: undefined, tcpPort: undefined }) : "{}"));
+    expect(platform.spec.probes.filter((p) => p.kind === "tcp").map((p) => p.port)).toEqual([31400]);
+  });
+
+  it("moves only TCP probes", () => {
+    const probes = resolveScenario("mirroring", undefined).probes;
+    expect(onLabTcpPort(probes, 31405)).toEqual(probes);
   });
 });

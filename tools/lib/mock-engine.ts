@@ -6,9 +6,7 @@ import * as schema from "../../components/config/schema";
 import { istioLab } from "../../components/program";
 import type { ProgramHost } from "../../components/config";
 import { defaultStandIns, standInFiles, type StandIns } from "./stand-ins";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { readStackFileForRender, StackFileError, type StackConfig } from "./stack-file";
+import { platformProblem, platformStackFile, readStackFileForRender, StackFileError, type StackConfig } from "./stack-file";
 import { holdsSecret, recordFacts, sealSecrets } from "./engine-secrets";
 
 // Internal to the SDK but exported: waitForRPCs resolves once every registration was answered;
@@ -167,16 +165,20 @@ export async function platformReferences(stackFile: string, config: StackConfig,
   const platform = config.values["istio-lab:platform"];
   // No platform, or a name the program's config check refuses with the key named.
   if (!platform || !schema.platform.safeParse(platform).success) return {};
-  const file = path.join(path.dirname(stackFile), `Pulumi.${platform.split("/").pop()}.yaml`);
-  if (!fs.existsSync(file)) {
-    throw new StackFileError(`istio-lab:platform: a lab renders on its platform's stack file, and there is no ${path.basename(file)} beside ${path.basename(stackFile)}`);
+  // This project's stacks only, their names read as the CLI reads them (stack-file.ts platformStackFile).
+  const file = platformStackFile(stackFile, config);
+  try {
+    const platformConfig = readStackFileForRender(file).config;
+    if (platformConfig.values["istio-lab:platform"]) {
+      throw new StackFileError(`istio-lab:platform: ${platform} is itself a lab (on ${platformConfig.values["istio-lab:platform"]}); a lab's platform must be a platform stack`);
+    }
+    const { outputs, secretOutputs } = await renderConfig(platformConfig, renderProgram(runId));
+    return { [platform]: { outputs, secretOutputs } };
+  } catch (error) {
+    if (error instanceof StackFileError && error.message.startsWith("istio-lab:platform:")) throw error;
+    // The platform's own mistake names its file and its key, not a key of the lab's.
+    throw platformProblem(file, error) ?? error;
   }
-  const platformConfig = readStackFileForRender(file).config;
-  if (platformConfig.values["istio-lab:platform"]) {
-    throw new StackFileError(`istio-lab:platform: ${platform} is itself a lab (on ${platformConfig.values["istio-lab:platform"]}); a lab's platform must be a platform stack`);
-  }
-  const { outputs, secretOutputs } = await renderConfig(platformConfig, renderProgram(runId));
-  return { [platform]: { outputs, secretOutputs } };
 }
 
 export async function renderConfig(

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { isMap, isScalar, parse, parseDocument } from "yaml";
 import { requiredSecrets, type RawConfig } from "../../components/config";
 import { applyProjectConfig, parseStackValue, qualify, readProject, type ParsedStackValue, type Project } from "./cli-config";
+import { parseStackReference } from "../../components/config/sibling-labs";
 
 export interface StackConfig extends RawConfig {
   project: string;
@@ -116,4 +117,42 @@ function clusterSource(values: Readonly<Record<string, string>>): keyof typeof r
   } catch {
     return "kubeconfig";
   }
+}
+
+/**
+ * The stack file a lab's render reads its platform from: `Pulumi.<stack>.yaml` beside the lab's,
+ * for a platform of this project only, its name read as the CLI's backends read a StackReference
+ * (components/config/sibling-labs.ts parseStackReference: `<org>/<stack>` is an organization and a
+ * stack of the current project, never a project and a stack). Throws, naming istio-lab:platform,
+ * for a platform of another project, whose stack files are not this folder's, or a missing file.
+ */
+export function platformStackFile(labFile: string, config: Pick<StackConfig, "project" | "values">): string {
+  const name = config.values[`${config.project}:platform`];
+  const reference = parseStackReference(name, config.project);
+  if (reference.project !== config.project) {
+    throw new StackFileError(
+      `istio-lab:platform: ${name} is a stack of project ${reference.project}, not of ${config.project}, whose stack files are not the ones beside ${path.basename(labFile)}; a render reads a platform of this project only (a Pulumi.<stack>.yaml of this folder)`,
+    );
+  }
+  const file = path.join(path.dirname(labFile), `Pulumi.${reference.stack}.yaml`);
+  if (!fs.existsSync(file)) {
+    throw new StackFileError(`istio-lab:platform: a lab renders on its platform's stack file, and there is no ${path.basename(file)} beside ${path.basename(labFile)}`);
+  }
+  return file;
+}
+
+/**
+ * A platform's own mistake, found while a lab's render renders the platform: said as the platform's
+ * stack file and its keys, never as a key of the lab's (which the lab never set).
+ */
+export function platformProblem(file: string, error: unknown): StackFileError | undefined {
+  const issues = (error as { issues?: readonly { key: string; message: string }[] }).issues;
+  const name = (error as Error | undefined)?.name;
+  if (Array.isArray(issues)) {
+    return new StackFileError(
+      [`istio-lab:platform: its stack file ${path.basename(file)} has ${issues.length} problem${issues.length === 1 ? "" : "s"}; fix ${issues.length === 1 ? "it" : "them"} there:`, ...issues.map((i) => `  - ${path.basename(file)}: ${i.key}: ${i.message}`)].join("\n"),
+    );
+  }
+  if (name === "StackFileError" || name === "CliRefusal") return new StackFileError(`istio-lab:platform: its stack file ${path.basename(file)}: ${(error as Error).message}`);
+  return undefined;
 }
