@@ -48,14 +48,6 @@ interface TaskCase {
 const labNamespace = "bookinfo";
 const gatewayNamespace = "istio-system";
 
-/** A field of the task's object, by path, set to the lab's value (undefined: removed). */
-function setAt(object: Record<string, unknown>, path: (string | number)[], value: unknown): void {
-  let at = object as Record<string | number, unknown>;
-  for (const key of path.slice(0, -1)) at = at[key] as Record<string | number, unknown>;
-  if (value === undefined) delete at[path.at(-1)!];
-  else at[path.at(-1)!] = value;
-}
-
 /** The tasks fetch the sample issuer's keys from raw.githubusercontent.com; the lab carries them inline. */
 const inlineJwks: Deviation = {
   why: "jwksUri on raw.githubusercontent.com is the same JWKS inline (jwks), so istiod fetches nothing and an offline lab works",

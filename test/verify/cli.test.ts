@@ -6,7 +6,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { deadPort, startStub, type Stub } from "./stub";
-import { main } from "../../tools/verify/cli";
+import { main, type CliIo } from "../../tools/verify/cli";
+import { ClusterError } from "../../tools/verify/types";
+import { noCluster } from "./context";
 import { npmScriptArgs } from "../npm-script";
 
 const root = path.resolve(__dirname, "../..");
@@ -37,10 +39,10 @@ function verify(args: string[], env: Record<string, string> = {}): Promise<{ sta
  * The same command in this process (tools/verify/cli.ts's main, what tools/verify.ts runs): a
  * process costs a second and a half of module loading, so only the checks that need one spawn it.
  */
-async function verifyHere(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+async function verifyHere(args: string[], cluster?: CliIo["cluster"]): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const status = await main(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), progressTty: false });
+  const status = await main(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), progressTty: false, ...(cluster && { cluster }) });
   return { status, stdout, stderr };
 }
 
@@ -50,8 +52,8 @@ afterEach(async () => {
   stub = undefined;
 });
 
-// --settle 0: a failing probe is judged at once (its rerun is tested in run.test.ts with a fake clock).
-const flags = (gateway: string, scenario = "route-jason-v2") => ["--scenario", scenario, "--namespace", "bookinfo", "--gateway-url", gateway, "--requests", "6", "--settle", "0"];
+// --ready-timeout 0: no cluster here to wait for (readiness is tested in readiness.test.ts).
+const flags = (gateway: string, scenario = "route-jason-v2") => ["--scenario", scenario, "--namespace", "bookinfo", "--gateway-url", gateway, "--requests", "6", "--ready-timeout", "0"];
 
 describe("npm run verify", () => {
   it("--help documents every flag and exits 0", async () => {
@@ -70,6 +72,26 @@ describe("npm run verify", () => {
     expect(doc).toMatchObject({ scenario: "route-jason-v2", namespace: "bookinfo", source: "flags", ok: true, exitCode: 0, failed: 0, errors: 0 });
     expect(doc.probes.map((p: any) => p.probe)).toEqual(["productpage x6, anonymous", "productpage x6 as jason"]);
     expect(doc.probes[1].checks.find((c: any) => c.name === "reviews versions")).toMatchObject({ pass: true, observed: "v2 100 % of 6" });
+  });
+
+  it("waits for readiness before the probes unless --ready-timeout 0, and reports a cluster it cannot ask instead of failing", async () => {
+    stub = await startStub({ reviews: (_n, user) => (user === "jason" ? "v2" : "v1") });
+    const withoutWait = flags(stub.url).slice(0, -2);
+    let asked = 0;
+    const cluster: CliIo["cluster"] = async () => ({
+      ...noCluster,
+      istioConfig: () => {
+        asked++;
+        return Promise.reject(new ClusterError("listing virtualservices.networking.istio.io in bookinfo: HTTP 403: forbidden"));
+      },
+    });
+    const text = await verifyHere(withoutWait, cluster);
+    expect(asked).toBe(1);
+    expect(text.status).toBe(0);
+    expect(text.stdout.split("\n")[1]).toBe("readiness not checked: listing virtualservices.networking.istio.io in bookinfo: HTTP 403: forbidden");
+    const skipped = await verifyHere([...flags(stub.url), "--json"], cluster);
+    expect(asked).toBe(1);
+    expect(JSON.parse(skipped.stdout).readiness).toEqual({ checked: false, why: "--ready-timeout 0" });
   });
 
   it("exits 1 and says which check failed when the lab misbehaves", async () => {

@@ -11,6 +11,7 @@ export const noCluster: ClusterTransport = {
   logs: () => Promise.reject(new ClusterError("no cluster in this test")),
   runPlainPod: () => Promise.reject(new ClusterError("no cluster in this test")),
   podIp: () => Promise.reject(new ClusterError("no cluster in this test")),
+  istioConfig: () => Promise.reject(new ClusterError("no cluster in this test")),
   close() {},
 };
 
@@ -25,8 +26,6 @@ export function testContext(overrides: Partial<ProbeContext> & { cluster?: Probe
     progress: silentProgress,
     logWaitMs: 40,
     marker: () => `m${++n}x`,
-    // No real wait in a test: the second run follows at once.
-    settle: { ms: 1000, sleep: async () => {} },
     ...overrides,
   };
 }

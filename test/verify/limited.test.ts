@@ -54,13 +54,14 @@ function bucketCluster(bucket: Bucket): ClusterTransport & { commands: string[][
     logs: async () => "",
     runPlainPod: async () => ({ stdout: "", stderr: "", exitCode: 0 }),
     podIp: async () => "10.2.1.7",
+    istioConfig: async () => ({ config: [], status: [] }),
     close() {},
   };
 }
 
 const probes = () => resolveScenario("rate-limit-local", undefined).probes;
 const probe = () => probes()[0] as LimitedProbe;
-const verifyAgainst = (bucket: Bucket) => runProbes(testContext({ cluster: async () => bucketCluster(bucket), settle: { ms: 0, sleep: async () => {} } }), probes());
+const verifyAgainst = (bucket: Bucket) => runProbes(testContext({ cluster: async () => bucketCluster(bucket) }), probes());
 const task = { maxTokens: 4, fillSeconds: 60 };
 
 describe("rate-limit-local's probe", () => {

@@ -20,6 +20,7 @@ function fakeCluster(mesh: FakeMesh) {
   const pods: PlainPodRequest[] = [];
   const cluster: ClusterTransport = {
     ping: async () => undefined,
+    istioConfig: async () => ({ config: [], status: [] }),
     podIp: async (target) => `10.2.0.${target.deployment.length}`,
     async exec(target, command) {
       calls.push({ target, command });
@@ -119,7 +120,7 @@ describe("circuit breaking", () => {
 
   it("keeps its counts whatever --requests says: the pool's overflow needs the probe's own load", async () => {
     const fake = fakeCluster({ fortio: { "200": 20, "503": 10 } });
-    const results = await runProbes(testContext({ cluster: async () => fake.cluster, requests: 1, settle: { ms: 0, sleep: async () => {} } }), resolveScenario("circuit-breaking", undefined).probes);
+    const results = await runProbes(testContext({ cluster: async () => fake.cluster, requests: 1 }), resolveScenario("circuit-breaking", undefined).probes);
     expect(fake.calls.map((c) => c.command[c.command.indexOf("-n") + 1])).toEqual(["20", "30"]);
     expect(results.map((r) => r.probe)).toEqual(["load: fortio -c 1 -n 20 http://httpbin:8000/get", "load: fortio -c 3 -n 30 http://httpbin:8000/get"]);
   });

@@ -4,7 +4,8 @@ import { terminalProgress } from "../../tools/verify/progress";
 import { formatJson, formatText } from "../../tools/verify/report";
 import type { ProbeResult } from "../../tools/verify/types";
 
-const info = { scenario: "mirroring", namespace: "bookinfo", gatewayUrl: "http://127.0.0.1:8080", source: "flags", seconds: 1.25 };
+const readiness = { ready: true, seconds: 2.5, detail: "istiod holds the lab's 3 Istio objects; 7 proxies on the path acknowledged them" };
+const info = { scenario: "mirroring", namespace: "bookinfo", gatewayUrl: "http://127.0.0.1:8080", source: "flags", seconds: 1.25, readiness };
 const results: ProbeResult[] = [
   { probe: "mirroring: curl -> http://httpbin:8000/headers", checks: [{ name: "status", expected: "2xx", observed: "200", pass: true }, { name: "mirrored to httpbin-v2", expected: "the shadow copy in its access log", observed: "not logged", pass: false }] },
   { probe: "load: fortio -c 3 -n 30 http://httpbin:8000/get", checks: [], error: "Deployment bookinfo/fortio-deploy has no ready pod (0 pods in all)" },
@@ -19,10 +20,17 @@ describe("report", () => {
     expect(text.trimEnd().split("\n").at(-1)).toBe("ERROR: 1 of 2 checks passed, 1 probe could not run in 1.3 s");
   });
 
+  it("says before the probes how long it waited for the proxies, that readiness is not confirmed, or why it was not checked", () => {
+    expect(formatText(info, results).split("\n")[1]).toBe("ready after 2.5 s: istiod holds the lab's 3 Istio objects; 7 proxies on the path acknowledged them");
+    const late = formatText({ ...info, readiness: { ready: false, seconds: 120, detail: "1 of 7 proxies not yet serving the scenario" } }, results).split("\n")[1];
+    expect(late).toMatch(/^NOT CONFIRMED READY after 120\.0 s \(judged anyway.*\): 1 of 7 proxies/);
+    expect(formatText({ ...info, readiness: { checked: false, why: "--ready-timeout 0" } }, results).split("\n")[1]).toBe("readiness not checked: --ready-timeout 0");
+  });
+
   it("says INCONCLUSIVE, exits 2, and lets a real failure win", async () => {
     const { exitCode } = await import("../../tools/verify/run");
     const unsure: ProbeResult = { probe: "page loads", checks: [{ name: "reviews versions", expected: "v1 80 %", observed: "v1 100 % of 1", pass: false, inconclusive: true }] };
-    const text = formatText({ scenario: "shift-80-20", namespace: "bookinfo", gatewayUrl: "http://x", source: "flags", seconds: 1 }, [unsure]);
+    const text = formatText({ scenario: "shift-80-20", namespace: "bookinfo", gatewayUrl: "http://x", source: "flags", seconds: 1, readiness }, [unsure]);
     expect(text).toContain("INCONCLUSIVE");
     expect(text.trimEnd().split("\n").at(-1)).toBe("INCONCLUSIVE: 0 of 1 checks passed, 1 inconclusive in 1.0 s");
     expect(exitCode([unsure])).toBe(2);

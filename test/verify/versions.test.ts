@@ -42,9 +42,9 @@ describe("versions probe", () => {
   it("fails 50/50 where 30/70 is routed, and an answer that names no declared version", async () => {
     // The catalog's count guarantees the nearest wrong ones (a version getting none, all on one); a
     // split 20 points off needs more answers, as --requests gives.
-    const split = await runProbes(testContext({ requests: 100, http: fakeGateway((n) => (n % 2 ? "v3" : "v2")), settle: { ms: 0, sleep: async () => {} } }), probesOf([{ service: "back", weights: { v2: 30, v3: 70 } }]));
+    const split = await runProbes(testContext({ requests: 100, http: fakeGateway((n) => (n % 2 ? "v3" : "v2")) }), probesOf([{ service: "back", weights: { v2: 30, v3: 70 } }]));
     expect(split[0].checks[1]).toMatchObject({ pass: false, observed: "v2 50 %, v3 50 % of 100" });
-    const unnamed = await runProbes(testContext({ http: fakeGateway((n) => (n === 0 ? "" : "v2")), settle: { ms: 0, sleep: async () => {} } }), probesOf([{ service: "back", weights: { v2: 100 } }]));
+    const unnamed = await runProbes(testContext({ http: fakeGateway((n) => (n === 0 ? "" : "v2")) }), probesOf([{ service: "back", weights: { v2: 100 } }]));
     expect(unnamed[0].checks[1]).toMatchObject({ pass: false, observed: "v2 100 % of 9; 1 without a version" });
   });
 

@@ -34,9 +34,11 @@ flags:
                           sticky keys. Fewer than the rates need makes a share check INCONCLUSIVE.
       --timeout SECONDS   limit of each HTTP request and each exec (default 20)
       --deadline SECONDS  limit of the whole run (default 600)
-      --settle SECONDS    a probe whose checks fail runs once more after this wait, since
-                          istiod may still be pushing a scenario just applied (default 10;
-                          0: judge the first run)
+      --ready-timeout SECONDS
+                          before any probe, wait up to this long until istiod holds the
+                          lab's Istio config as the cluster has it and every proxy on its
+                          path acknowledged a push made since (default 120; 0: no wait, and
+                          the report says so). Each probe is then judged once.
       --plaintext-image IMAGE
                           image of the sidecar-less client of the mTLS check
                           (default ${curlImage}, through the stack's output
@@ -67,8 +69,8 @@ export interface VerifyArgs {
   requests?: number;
   timeoutSeconds: number;
   deadlineSeconds: number;
-  /** How long a probe whose checks fail waits before its one rerun; 0: no rerun. */
-  settleSeconds: number;
+  /** The bound of the wait until the proxies serve the scenario (readiness.ts); 0: no wait. */
+  readyTimeoutSeconds: number;
   /** Without the flag: curl, through the stack's image mirror (Target.plaintextImage). */
   plaintextImage?: string;
   json: boolean;
@@ -107,7 +109,7 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
         requests: { type: "string" },
         timeout: { type: "string" },
         deadline: { type: "string" },
-        settle: { type: "string" },
+        "ready-timeout": { type: "string" },
         "plaintext-image": { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -144,7 +146,7 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
     requests,
     timeoutSeconds: count("timeout", values.timeout, 1, 600) ?? 20,
     deadlineSeconds: count("deadline", values.deadline, 1, 7200) ?? 600,
-    settleSeconds: count("settle", values.settle, 0, 120) ?? 10,
+    readyTimeoutSeconds: count("ready-timeout", values["ready-timeout"], 0, 1800) ?? 120,
     plaintextImage: values["plaintext-image"],
     json: values.json ?? false,
     help: values.help ?? false,

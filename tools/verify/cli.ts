@@ -6,10 +6,12 @@ import { Deadline, DeadlineError } from "./deadline";
 import { nodeHttp } from "./http";
 import type { ProbeContext } from "./probes/context";
 import { silentProgress, terminalProgress } from "./progress";
-import { formatJson, formatJsonError, formatText } from "./report";
+import { istioNamespace } from "../../components/mesh/istio-namespace";
+import { awaitReadiness } from "./readiness";
+import { formatJson, formatJsonError, formatText, type RunInfo } from "./report";
 import { exitCode, preflight, runProbes, UnreachableError } from "./run";
 import { resolveTarget, type CommandRunner } from "./stack";
-import type { ClusterTransport, HttpTransport } from "./types";
+import { ClusterError, type ClusterTransport, type HttpTransport } from "./types";
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -27,6 +29,17 @@ export const processIo: CliIo = {
   stderr: (t) => process.stderr.write(t),
   progressTty: Boolean(process.stderr.isTTY),
 };
+
+/** The wait before the probes; a cluster verify cannot reach is reported, not fatal (gateway-only probes need none). */
+async function ready(ctx: ProbeContext, limitSeconds: number, appNamespace: string): Promise<RunInfo["readiness"]> {
+  if (limitSeconds === 0) return { checked: false, why: "--ready-timeout 0" };
+  try {
+    return await awaitReadiness(ctx, { appNamespace, meshNamespace: istioNamespace, limitMs: limitSeconds * 1000 });
+  } catch (error) {
+    if (error instanceof ClusterError) return { checked: false, why: error.message };
+    throw error;
+  }
+}
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const json = argv.includes("--json");
@@ -68,14 +81,14 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     progress: io.progressTty ? terminalProgress() : silentProgress,
     logWaitMs: 8000,
     marker: () => `v${randomBytes(6).toString("hex")}`,
-    settle: { ms: args.settleSeconds * 1000, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
   };
   try {
     const hint = target.gatewayPortForward ? `is the port-forward running? ${target.gatewayPortForward}` : undefined;
     await preflight(ctx, target.spec.probes, hint);
+    const readiness = await ready(ctx, args.readyTimeoutSeconds, target.namespace);
     const results = await runProbes(ctx, target.spec.probes);
     const code = exitCode(results);
-    const info = { scenario: target.scenario, namespace: target.namespace, gatewayUrl: target.gatewayUrl, source: target.source, seconds: (performance.now() - started) / 1000 };
+    const info = { scenario: target.scenario, namespace: target.namespace, gatewayUrl: target.gatewayUrl, source: target.source, seconds: (performance.now() - started) / 1000, readiness };
     io.stdout(json ? formatJson(info, results, code) : formatText(info, results));
     return code;
   } catch (error) {

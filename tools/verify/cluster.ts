@@ -6,6 +6,8 @@ import { Writable } from "node:stream";
 import type * as k8s from "@kubernetes/client-node";
 import { sleep, withTimeout } from "./deadline";
 import type { KubeconfigSource } from "./stack";
+import { configObjectOf, istioGroups, statusObjectOf, type ApiItem, type ConfigObject, type StatusObject } from "./judge/readiness";
+import { configKinds } from "./readiness";
 import { ClusterError, type ClusterTransport, type ExecResult, type PlainPodRequest, type PodTarget } from "./types";
 
 /** Collects a stream into a string, capped so a chatty command cannot fill memory. */
@@ -59,6 +61,7 @@ export async function kubeCluster(source: KubeconfigSource, namespace: string, p
   const server: string = current;
   const core = kc.makeApiClient(lib.CoreV1Api);
   const apps = kc.makeApiClient(lib.AppsV1Api);
+  const custom = kc.makeApiClient(lib.CustomObjectsApi);
   const exec = new lib.Exec(kc);
   const sockets = new Set<{ close(): void }>();
 
@@ -119,8 +122,33 @@ export async function kubeCluster(source: KubeconfigSource, namespace: string, p
     });
   }
 
+  /** The objects of one kind in one namespace; none when the kind's CRD is not installed (404). */
+  async function listKind(kind: (typeof configKinds)[number], where: string, timeoutMs: number): Promise<ApiItem[]> {
+    const listing = custom.listNamespacedCustomObject({ group: kind.group, version: kind.version, namespace: where, plural: kind.plural }) as Promise<{ items?: ApiItem[] }>;
+    try {
+      return (await call(`listing ${kind.plural}.${kind.group} in ${where}`, listing, timeoutMs)).items ?? [];
+    } catch (error) {
+      if (error instanceof ClusterError && /: HTTP 404: /.test(error.message)) return [];
+      throw error;
+    }
+  }
+
   return {
     podIp,
+
+    async istioConfig(namespaces, timeoutMs) {
+      const config: ConfigObject[] = [];
+      const status: StatusObject[] = [];
+      for (const where of namespaces) {
+        for (const kind of configKinds) {
+          for (const item of await listKind(kind, where, timeoutMs)) {
+            if (istioGroups.includes(kind.group)) config.push(configObjectOf(kind.kind, item));
+            else status.push(statusObjectOf(kind.kind, item));
+          }
+        }
+      }
+      return { config, status };
+    },
 
     async ping(timeoutMs) {
       await call(`reading namespace ${namespace}`, core.readNamespace({ name: namespace }), timeoutMs);

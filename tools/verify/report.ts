@@ -1,4 +1,5 @@
 // The verdict, for people (a table per probe) and for machines (one JSON document).
+import type { Readiness } from "./readiness";
 import type { ProbeResult } from "./types";
 
 export interface RunInfo {
@@ -7,6 +8,14 @@ export interface RunInfo {
   gatewayUrl: string;
   source: string;
   seconds: number;
+  /** The wait before the probes: served, not confirmed within its bound, or not checked (why). */
+  readiness: Readiness | { checked: false; why: string };
+}
+
+/** The line before the probes: what was waited for, how long, or why not. */
+export function readinessLine(r: RunInfo["readiness"]): string {
+  if ("checked" in r) return `readiness not checked: ${r.why}`;
+  return r.ready ? `ready after ${r.seconds.toFixed(1)} s: ${r.detail}` : `NOT CONFIRMED READY after ${r.seconds.toFixed(1)} s (judged anyway; a failure below may be a push still on its way): ${r.detail}`;
 }
 
 function table(rows: string[][]): string[] {
@@ -26,9 +35,9 @@ export function summary(results: readonly ProbeResult[]): { checks: number; fail
 }
 
 export function formatText(info: RunInfo, results: readonly ProbeResult[]): string {
-  const out = [`scenario ${info.scenario} in namespace ${info.namespace}, gateway ${info.gatewayUrl} (from ${info.source})`, ""];
+  const out = [`scenario ${info.scenario} in namespace ${info.namespace}, gateway ${info.gatewayUrl} (from ${info.source})`, readinessLine(info.readiness), ""];
   for (const r of results) {
-    out.push(`${r.probe}${r.rerunAfterSeconds !== undefined ? ` (run again after ${r.rerunAfterSeconds} s: the first run failed, Istio may still have been pushing the config)` : ""}`);
+    out.push(r.probe);
     if (r.error !== undefined) out.push(`  ERROR  ${r.error}`);
     else {
       out.push(...table([["check", "expected", "observed", "result"], ...r.checks.map((c) => [c.name, c.expected, c.observed, c.pass ? "PASS" : c.inconclusive ? "INCONCLUSIVE" : "FAIL"])]).map((l) => `  ${l}`));

@@ -106,16 +106,8 @@ export async function runProbes(ctx: ProbeContext, probes: readonly Probe[]): Pr
       continue;
     }
     try {
-      const first = await runProbe(ctx, probe);
-      const failed = first.some((c) => !c.pass && !c.inconclusive);
-      const wait = ctx.settle.ms;
-      // Once, and only where the deadline leaves room for the wait and a second run.
-      if (failed && wait > 0 && ctx.deadline.remainingMs() > 2 * wait) {
-        await ctx.settle.sleep(wait);
-        results.push({ probe: title, checks: await runProbe(ctx, probe), rerunAfterSeconds: wait / 1000 });
-      } else {
-        results.push({ probe: title, checks: first });
-      }
+      // Judged once: readiness.ts waited until the proxies serve the scenario before the first probe.
+      results.push({ probe: title, checks: await runProbe(ctx, probe) });
     } catch (error) {
       ctx.progress.done();
       if (!(error instanceof ClusterError || error instanceof DeadlineError || error instanceof HttpError)) throw error;

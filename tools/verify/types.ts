@@ -1,5 +1,6 @@
 // The seams of the verify tool: what it needs from the network and the cluster, and what it reports.
 // Everything but http.ts and cluster.ts works on these interfaces, so tests inject fakes and stubs.
+import type { ConfigObject, StatusObject } from "./judge/readiness";
 
 /** One HTTP exchange; `seconds` is the wall time until the whole body arrived. */
 export interface HttpResponse {
@@ -68,6 +69,11 @@ export interface ClusterTransport {
   logs(target: PodTarget, sinceSeconds: number, timeoutMs: number): Promise<string>;
   /** Runs the command to completion in a new pod (no sidecar) and deletes the pod afterwards. */
   runPlainPod(req: PlainPodRequest): Promise<ExecResult>;
+  /**
+   * The Istio config of these namespaces as the API server has it (readiness.ts configKinds): Istio's
+   * own kinds with their versions, the Gateway API's with their status; a kind without its CRD is none.
+   */
+  istioConfig(namespaces: readonly string[], timeoutMs: number): Promise<{ config: ConfigObject[]; status: StatusObject[] }>;
   /** The address of a ready pod of the Deployment, for a port its Service does not publish. */
   podIp(target: PodTarget, timeoutMs: number): Promise<string>;
   close(): void;
@@ -101,6 +107,4 @@ export interface ProbeResult {
   probe: string;
   checks: Check[];
   error?: string;
-  /** The first run's checks failed and these are the second run's, after this many seconds (ProbeContext.settle). */
-  rerunAfterSeconds?: number;
 }

@@ -25,13 +25,6 @@ export interface ProbeContext {
   logWaitMs: number;
   /** A marker unique to this run, put in URLs so logs can be searched for exactly our calls. */
   marker: () => string;
-  /**
-   * How long a probe whose checks fail waits before it runs once more: `pulumi up` ends when the
-   * scenario's objects exist, not when istiod has pushed them to every proxy (istiod debounces
-   * pushes for up to PILOT_DEBOUNCE_MAX, 10 s by default), so a correct lab checked at once may
-   * still route the old way. Only the second run is judged.
-   */
-  settle: { ms: number; sleep: (ms: number) => Promise<void> };
 }
 
 /** The headers of a request through the gateway: the lab's Host, when it has one, then the rest. */

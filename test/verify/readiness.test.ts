@@ -1,0 +1,229 @@
+// Real readiness: the wait before the probes, against a simulated istiod whose configz and syncz
+// answer as Istio 1.31's debug handlers do (pilot/pkg/xds/debug.go), on a simulated clock.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  configObjectOf,
+  istiodBehind,
+  parseSyncz,
+  proxyVerdicts,
+  pushCounter,
+  pushedTo,
+  statusBehind,
+  statusObjectOf,
+  type ConfigObject,
+  type StatusObject,
+} from "../../tools/verify/judge/readiness";
+import { awaitReadiness, istiodDebugCommand, recentChangeMs } from "../../tools/verify/readiness";
+import { ClusterError, type ClusterTransport, type ExecResult } from "../../tools/verify/types";
+import { testContext } from "./context";
+
+const app = "bookinfo";
+const mesh = "istio-system";
+const uuid = "0f8fad5b-d9cb-469f-a165-70867728950e";
+/** A nonce as istiod makes one: the push version ("<RFC3339>/<counter>", NextVersion) and a UUID (nonce()). */
+const nonce = (counter: number) => `2026-12-06T03:41:20Z/${counter}${uuid}`;
+
+describe("push counters", () => {
+  it("are read back from any nonce istiod makes, whatever the UUID starts with", () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.uuid(), fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }), (n, id, t) => {
+        expect(pushCounter(`${t.toISOString().replace(/\.\d+Z$/, "Z")}/${n}${id}`)).toBe(n);
+      }),
+    );
+    expect(pushCounter("")).toBeUndefined();
+    expect(pushCounter(`2026-12-06T03:41:20Z/${uuid}`)).toBeUndefined();
+  });
+});
+
+describe("istiod and the cluster", () => {
+  const vs: ConfigObject = { kind: "VirtualService", namespace: app, name: "reviews", resourceVersion: "12" };
+
+  it("differ while istiod lacks an object, holds an older version, or still holds a deleted one", () => {
+    expect(istiodBehind([vs], [vs])).toEqual({ behind: [], gone: [] });
+    expect(istiodBehind([vs], []).behind).toEqual(["VirtualService bookinfo/reviews: not yet in istiod"]);
+    expect(istiodBehind([vs], [{ ...vs, resourceVersion: "9" }]).behind).toEqual(["VirtualService bookinfo/reviews: istiod has version 9, the cluster 12"]);
+    const old: ConfigObject = { kind: "DestinationRule", namespace: app, name: "reviews", resourceVersion: "5" };
+    expect(istiodBehind([vs], [vs, old])).toEqual({ behind: ["DestinationRule bookinfo/reviews: deleted, istiod still has it"], gone: [old] });
+  });
+
+  it("read a Gateway API object's current generation as accepted only from istiod's status for that generation", () => {
+    const route = (observed: number, status = "True"): StatusObject =>
+      statusObjectOf("HTTPRoute", { metadata: { name: "reviews", namespace: app, generation: 3 }, status: { parents: [{ conditions: [{ type: "Accepted", status, observedGeneration: observed }] }] } });
+    expect(statusBehind([route(3)])).toEqual([]);
+    expect(statusBehind([route(2)])).toEqual(["HTTPRoute bookinfo/reviews: no Accepted condition for generation 3 yet"]);
+    expect(statusBehind([route(3, "False")])).toEqual(["HTTPRoute bookinfo/reviews: Accepted is not True"]);
+    expect(statusBehind([statusObjectOf("HTTPRoute", { metadata: { name: "new", namespace: app, generation: 1 } })])).toEqual(["HTTPRoute bookinfo/new: no Accepted condition for generation 1 yet"]);
+    const gateway = statusObjectOf("Gateway", { metadata: { name: "gw", namespace: app, generation: 1 }, status: { conditions: [{ type: "Programmed", status: "True", observedGeneration: 1 }] } });
+    expect(statusBehind([gateway])).toEqual([]);
+  });
+
+  it("take an object's last change from its newest managedFields time", () => {
+    const o = configObjectOf("VirtualService", {
+      metadata: { name: "reviews", namespace: app, resourceVersion: "7", creationTimestamp: "2026-12-06T03:00:00Z", managedFields: [{ time: "2026-12-06T03:40:00Z" }, { time: new Date("2026-12-06T03:20:00Z") }] },
+      spec: { gateways: ["mesh"] },
+    });
+    expect(o).toEqual({ kind: "VirtualService", namespace: app, name: "reviews", resourceVersion: "7", changedAt: "2026-12-06T03:40:00Z", gateways: ["mesh"] });
+  });
+});
+
+describe("which proxies a change reaches (proxy_dependencies.go, sidecar.go DependsOnConfig)", () => {
+  const sidecar = { namespace: app, type: "sidecar" };
+  const router = { namespace: mesh, type: "router" };
+  const of = (kind: string, extra: Partial<ConfigObject> = {}): ConfigObject => ({ kind, namespace: app, name: "x", resourceVersion: "1", ...extra });
+
+  it.each<[string, boolean, boolean, ConfigObject]>([
+    ["a mesh VirtualService", true, true, of("VirtualService")],
+    ["a VirtualService bound only to a gateway", false, true, of("VirtualService", { gateways: ["bookinfo-gateway"] })],
+    ["a DestinationRule", true, true, of("DestinationRule")],
+    ["a ServiceEntry exported to its own namespace", true, false, of("ServiceEntry", { exportTo: ["."] })],
+    ["a ServiceEntry exported everywhere", true, true, of("ServiceEntry")],
+    ["an Istio Gateway", false, true, of("Gateway")],
+    ["a Sidecar", true, false, of("Sidecar")],
+    ["an AuthorizationPolicy of the namespace", true, true, of("AuthorizationPolicy")],
+    ["an AuthorizationPolicy of another namespace", false, true, of("AuthorizationPolicy", { namespace: "other" })],
+    ["an EnvoyFilter of the root namespace", true, true, of("EnvoyFilter", { namespace: mesh })],
+    ["a PeerAuthentication of another namespace", false, true, of("PeerAuthentication", { namespace: "other" })],
+  ])("%s: to a sidecar %s, to a gateway %s", (_, toSidecar, toRouter, config) => {
+    expect(pushedTo(sidecar, config, mesh)).toBe(toSidecar);
+    expect(pushedTo(router, config, mesh)).toBe(toRouter);
+  });
+
+  it("ask a push made after istiod held the scenario only of the proxies a recent change reaches", () => {
+    const proxy = (id: string, type: string, acked: number, sent = acked) => ({ id, namespace: id.split(".")[1], type, types: [{ type: "Listener", sent: nonce(sent), acked: nonce(acked) }] });
+    const changed = [of("Sidecar")];
+    expect(proxyVerdicts([proxy("reviews-v1.bookinfo", "sidecar", 7), proxy("gw.istio-system", "router", 7)], changed, 7, mesh)).toEqual([
+      { proxy: "reviews-v1.bookinfo", waiting: "no push since istiod took Sidecar bookinfo/x" },
+      { proxy: "gw.istio-system" },
+    ]);
+    expect(proxyVerdicts([proxy("reviews-v1.bookinfo", "sidecar", 8)], changed, 7, mesh)).toEqual([{ proxy: "reviews-v1.bookinfo" }]);
+    expect(proxyVerdicts([proxy("reviews-v1.bookinfo", "sidecar", 8, 9)], [], 7, mesh)[0].waiting).toMatch(/^Listener sent, not yet acknowledged/);
+  });
+});
+
+/**
+ * A cluster whose API has `objects` and whose istiod takes them (configz) after `lagPolls` reads,
+ * pushes to every proxy once it has them (syncz counters 8 and on), and acknowledges after `ackPolls`
+ * more reads; `proxies` are the ids it reports.
+ */
+function simulatedIstiod(options: { objects: ConfigObject[]; status?: StatusObject[]; held?: ConfigObject[]; lagPolls?: number; ackPolls?: number; pushes?: boolean; proxies?: [string, string][] }) {
+  const { objects, lagPolls = 0, ackPolls = 0, pushes = true } = options;
+  const proxies = options.proxies ?? [
+    ["productpage-v1-1.bookinfo", "sidecar"],
+    ["istio-ingressgateway-1.istio-system", "router"],
+  ];
+  let configzReads = 0;
+  let syncReadsSinceHeld = -1;
+  const execs: string[][] = [];
+  const configz = () => {
+    configzReads++;
+    const held = configzReads > lagPolls ? objects : (options.held ?? []);
+    if (configzReads > lagPolls && syncReadsSinceHeld < 0) syncReadsSinceHeld = 0;
+    return JSON.stringify(held.map((o) => ({ apiVersion: "networking.istio.io/v1", kind: o.kind, metadata: { name: o.name, namespace: o.namespace, resourceVersion: o.resourceVersion } })));
+  };
+  const syncz = () => {
+    // The baseline read comes first; the push follows on the next read, its acknowledgement ackPolls later.
+    const reads = syncReadsSinceHeld < 0 ? 0 : syncReadsSinceHeld++;
+    const sent = pushes && reads >= 1 ? 8 : 7;
+    const acked = pushes && reads >= 1 + ackPolls ? 8 : 7;
+    return JSON.stringify(proxies.map(([id, type]) => ({ proxy: id, proxy_type: type, resources: { "type.googleapis.com/envoy.config.listener.v3.Listener": { sent: nonce(sent), acked: nonce(acked) } } })));
+  };
+  const cluster: ClusterTransport = {
+    ping: async () => {},
+    async exec(target, command): Promise<ExecResult> {
+      execs.push(command);
+      expect(target).toEqual({ namespace: mesh, deployment: "istiod", container: "discovery" });
+      const path = command.at(-1);
+      return { stdout: path === "/debug/configz" ? configz() : syncz(), stderr: "", exitCode: 0 };
+    },
+    istioConfig: async (namespaces) => {
+      expect(namespaces).toEqual([app, mesh]);
+      return { config: objects, status: options.status ?? [] };
+    },
+    logs: async () => "",
+    runPlainPod: async () => ({ stdout: "", stderr: "", exitCode: 0 }),
+    podIp: async () => "10.2.0.1",
+    close() {},
+  };
+  return { cluster, execs };
+}
+
+/** A clock that only moves when the wait pauses. */
+const simulatedClock = (start: number) => {
+  let t = start;
+  const pauses: number[] = [];
+  return { pauses, clock: { now: () => t, pause: async (ms: number) => void (pauses.push(ms), (t += ms)) } };
+};
+
+const now = Date.parse("2026-12-06T04:00:00Z");
+const justChanged: ConfigObject = { kind: "VirtualService", namespace: app, name: "reviews", resourceVersion: "12", changedAt: "2026-12-06T03:59:58Z" };
+const longAgo: ConfigObject = { ...justChanged, changedAt: "2026-12-06T03:00:00Z" };
+
+async function wait(sim: ReturnType<typeof simulatedIstiod>, limitMs = 120_000) {
+  const { clock, pauses } = simulatedClock(now);
+  const readiness = await awaitReadiness(testContext({ cluster: async () => sim.cluster }), { appNamespace: app, meshNamespace: mesh, limitMs, clock });
+  return { readiness, pauses };
+}
+
+describe("the wait before the probes", () => {
+  it("asks istiod itself, from its own container, for its config and its proxies' sync", () => {
+    expect(istiodDebugCommand("/debug/syncz")).toEqual(["pilot-discovery", "request", "GET", "/debug/syncz"]);
+  });
+
+  it("waits until istiod holds a change just made and every proxy it reaches acknowledged a push made since", async () => {
+    const { readiness, pauses } = await wait(simulatedIstiod({ objects: [justChanged], held: [{ ...justChanged, resourceVersion: "9" }], lagPolls: 2, ackPolls: 1 }));
+    expect(readiness).toMatchObject({ ready: true, detail: "istiod holds the lab's 1 Istio object; 2 proxies on the path acknowledged them, 1 recent change pushed" });
+    // Two configz reads behind, then syncz: the baseline, the push sent, its acknowledgement.
+    expect(pauses).toEqual([1000, 1000, 1000, 1000]);
+    expect(readiness.seconds).toBe(4);
+  });
+
+  it("is ready at once where nothing changed within the last minute and everything sent was acknowledged", async () => {
+    const { readiness, pauses } = await wait(simulatedIstiod({ objects: [longAgo], pushes: false }));
+    expect(readiness.ready).toBe(true);
+    expect(pauses).toEqual([]);
+    expect(recentChangeMs).toBe(60_000);
+  });
+
+  it("does not take a recent change as served while no push followed it, and says so when the bound runs out", async () => {
+    const { readiness } = await wait(simulatedIstiod({ objects: [justChanged], pushes: false }), 10_000);
+    expect(readiness).toMatchObject({ ready: false, seconds: 10 });
+    expect(readiness.detail).toBe(
+      "2 of 2 proxies not yet serving the scenario: productpage-v1-1.bookinfo (no push since istiod took VirtualService bookinfo/reviews); istio-ingressgateway-1.istio-system (no push since istiod took VirtualService bookinfo/reviews)",
+    );
+  });
+
+  it("waits for a deleted object to leave istiod, and for the push of its deletion", async () => {
+    const deleted: ConfigObject = { kind: "DestinationRule", namespace: app, name: "reviews", resourceVersion: "4" };
+    const sim = simulatedIstiod({ objects: [longAgo], held: [longAgo, deleted], lagPolls: 1 });
+    const { readiness, pauses } = await wait(sim);
+    expect(readiness).toMatchObject({ ready: true });
+    expect(pauses.length).toBe(2);
+    const stuck = await wait(simulatedIstiod({ objects: [longAgo], held: [longAgo, deleted], lagPolls: 1000 }), 5000);
+    expect(stuck.readiness).toMatchObject({ ready: false, detail: "istiod does not hold the scenario yet: DestinationRule bookinfo/reviews: deleted, istiod still has it" });
+  });
+
+  it("waits for a Gateway API route until istiod accepted its current generation", async () => {
+    const stale = statusObjectOf("HTTPRoute", { metadata: { name: "reviews", namespace: app, generation: 2 }, status: { parents: [{ conditions: [{ type: "Accepted", status: "True", observedGeneration: 1 }] }] } });
+    const { readiness } = await wait(simulatedIstiod({ objects: [], status: [stale] }), 3000);
+    expect(readiness).toMatchObject({ ready: false, detail: "istiod does not hold the scenario yet: HTTPRoute bookinfo/reviews: no Accepted condition for generation 2 yet" });
+  });
+
+  it("looks only at the proxies on the path: the app namespace's sidecars and the mesh namespace's gateways", async () => {
+    const sim = simulatedIstiod({ objects: [longAgo], pushes: false, proxies: [["productpage-v1-1.bookinfo", "sidecar"], ["other-1.lab2", "sidecar"], ["waypoint-1.bookinfo", "waypoint"], ["gateway-1.lab2", "router"]] });
+    const { readiness } = await wait(sim);
+    expect(readiness.detail).toContain("1 proxy on the path");
+  });
+
+  it("reads a proxy's sync from syncz as istiod writes it", () => {
+    expect(parseSyncz(JSON.stringify([{ proxy: "a-1.ns", proxy_type: "sidecar", resources: { "type.googleapis.com/envoy.config.route.v3.RouteConfiguration": { sent: "s", acked: "a", lastError: "NACK" } } }]))).toEqual([
+      { id: "a-1.ns", namespace: "ns", type: "sidecar", types: [{ type: "envoy.config.route.v3.RouteConfiguration", sent: "s", acked: "a", error: "NACK" }] },
+    ]);
+  });
+
+  it("fails as a cluster error, not a finding, when istiod cannot be asked", async () => {
+    const sim = simulatedIstiod({ objects: [longAgo] });
+    const cluster = { ...sim.cluster, exec: async () => ({ stdout: "", stderr: "exec: pilot-discovery: not found", exitCode: 127 }) };
+    await expect(awaitReadiness(testContext({ cluster: async () => cluster }), { appNamespace: app, meshNamespace: mesh, limitMs: 1000, clock: simulatedClock(now).clock })).rejects.toThrow(ClusterError);
+  });
+});

@@ -1,0 +1,119 @@
+// Real readiness: before any probe, wait (bounded, reported) until istiod holds the scenario as the
+// cluster has it and every proxy on its path acknowledged a push made since. `pulumi up` ends when
+// the objects exist, not when istiod has pushed them (it debounces for up to PILOT_DEBOUNCE_MAX,
+// 10 s), so a probe run at once could judge the previous configuration. The rules are in
+// judge/readiness.ts; this reads the cluster and istiod's debug endpoints.
+import type { ProbeContext } from "./probes/context";
+import { sleep } from "./deadline";
+import { istiodBehind, parseConfigz, parseSyncz, proxyVerdicts, pushCounter, recentlyChanged, statusBehind, type ConfigObject, type ProxySync } from "./judge/readiness";
+import { ClusterError, type PodTarget } from "./types";
+
+/** istiod as Istio's chart installs it (istio-discovery templates/deployment.yaml: Deployment istiod, container discovery). */
+export const istiod = (meshNamespace: string): PodTarget => ({ namespace: meshNamespace, deployment: "istiod", container: "discovery" });
+
+/**
+ * A debug endpoint of istiod, from inside its own container: `pilot-discovery request` asks
+ * 127.0.0.1:15014, where the debug handlers answer localhost without authentication
+ * (pilot/cmd/pilot-discovery/app/request.go; pilot/pkg/xds/debug.go allowAuthenticatedOrLocalhost).
+ */
+export const istiodDebugCommand = (path: string) => ["pilot-discovery", "request", "GET", path];
+
+/** A change younger than this may still be on its way to a proxy: istiod's debounce (10 s at most) and its push, with room for clock skew. */
+export const recentChangeMs = 60_000;
+
+/**
+ * The kinds whose objects make up a scenario's configuration, as the API lists them: Istio's own
+ * (compared with istiod's configz) and the Gateway API's (judged by the status istiod writes).
+ */
+export const configKinds = [
+  { group: "networking.istio.io", version: "v1", kind: "VirtualService", plural: "virtualservices" },
+  { group: "networking.istio.io", version: "v1", kind: "DestinationRule", plural: "destinationrules" },
+  { group: "networking.istio.io", version: "v1", kind: "ServiceEntry", plural: "serviceentries" },
+  { group: "networking.istio.io", version: "v1", kind: "Gateway", plural: "gateways" },
+  { group: "networking.istio.io", version: "v1", kind: "Sidecar", plural: "sidecars" },
+  { group: "networking.istio.io", version: "v1alpha3", kind: "EnvoyFilter", plural: "envoyfilters" },
+  { group: "security.istio.io", version: "v1", kind: "AuthorizationPolicy", plural: "authorizationpolicies" },
+  { group: "security.istio.io", version: "v1", kind: "PeerAuthentication", plural: "peerauthentications" },
+  { group: "security.istio.io", version: "v1", kind: "RequestAuthentication", plural: "requestauthentications" },
+  { group: "telemetry.istio.io", version: "v1", kind: "Telemetry", plural: "telemetries" },
+  { group: "gateway.networking.k8s.io", version: "v1", kind: "Gateway", plural: "gateways" },
+  { group: "gateway.networking.k8s.io", version: "v1", kind: "HTTPRoute", plural: "httproutes" },
+  { group: "gateway.networking.k8s.io", version: "v1", kind: "GRPCRoute", plural: "grpcroutes" },
+  { group: "gateway.networking.k8s.io", version: "v1alpha2", kind: "TCPRoute", plural: "tcproutes" },
+  { group: "gateway.networking.k8s.io", version: "v1alpha2", kind: "TLSRoute", plural: "tlsroutes" },
+] as const;
+
+export interface Readiness {
+  ready: boolean;
+  seconds: number;
+  /** What was waited for, or what was still missing when the bound ran out. */
+  detail: string;
+}
+
+export interface ReadinessOptions {
+  appNamespace: string;
+  meshNamespace: string;
+  /** The bound of the whole wait (--ready-timeout). */
+  limitMs: number;
+  /** Wall-clock time in ms (compared with the API server's change times, and bounding the wait) and the pause between polls; a test gives a simulated one. */
+  clock?: { now: () => number; pause: (ms: number) => Promise<void> };
+}
+
+const key = (o: ConfigObject) => `${o.kind} ${o.namespace}/${o.name}`;
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** Waits until the scenario is served, or the bound runs out; never throws for a slow mesh, only for an unreachable one. */
+export async function awaitReadiness(ctx: ProbeContext, options: ReadinessOptions): Promise<Readiness> {
+  const { appNamespace, meshNamespace } = options;
+  const { now, pause } = options.clock ?? { now: Date.now, pause: sleep };
+  const cluster = await ctx.cluster();
+  const started = now();
+  const until = started + Math.min(options.limitMs, ctx.deadline.remainingMs());
+  const seconds = () => (now() - started) / 1000;
+  const left = () => ctx.deadline.budget(Math.max(1000, Math.min(ctx.timeoutMs, until - now())));
+  const debug = async (path: string) => {
+    const result = await cluster.exec(istiod(meshNamespace), istiodDebugCommand(path), left());
+    if (result.exitCode !== 0) throw new ClusterError(`istiod's ${path} did not answer (exit ${result.exitCode}): ${result.stderr.trim().slice(-200)}`);
+    return result.stdout;
+  };
+  const namespaces = [appNamespace, meshNamespace];
+
+  // 1. istiod holds every Istio object of the lab's namespaces at the cluster's version, none that is
+  //    gone, and has accepted each Gateway API object's current generation.
+  const changed = new Map<string, ConfigObject>();
+  let objects: ConfigObject[];
+  for (;;) {
+    const inCluster = await cluster.istioConfig(namespaces, left());
+    const { behind, gone } = istiodBehind(inCluster.config, parseConfigz(await debug("/debug/configz"), namespaces));
+    const unaccepted = statusBehind(inCluster.status);
+    for (const o of gone) changed.set(key(o), o);
+    for (const o of inCluster.config) if (behind.some((b) => b.startsWith(`${key(o)}:`))) changed.set(key(o), o);
+    if (behind.length === 0 && unaccepted.length === 0) {
+      objects = inCluster.config;
+      break;
+    }
+    if (now() >= until) return { ready: false, seconds: seconds(), detail: `istiod does not hold the scenario yet: ${[...behind, ...unaccepted].slice(0, 3).join("; ")}` };
+    await pause(1000);
+  }
+
+  // 2. Every proxy on the path (the app namespace's sidecars, the mesh namespace's gateways)
+  //    acknowledged what it was sent, and a push made since step 1 where a recent change reaches it.
+  const onPath = (p: ProxySync) => (p.type === "sidecar" && p.namespace === appNamespace) || (p.type === "router" && p.namespace === meshNamespace);
+  let proxies = parseSyncz(await debug("/debug/syncz"));
+  const baseline = Math.max(-1, ...proxies.flatMap((p) => p.types.map((t) => pushCounter(t.sent) ?? -1)));
+  for (const o of recentlyChanged(objects, now(), recentChangeMs)) changed.set(key(o), o);
+  const recent = [...changed.values()];
+  for (;;) {
+    const verdicts = proxyVerdicts(proxies.filter(onPath), recent, baseline, meshNamespace);
+    const waiting = verdicts.filter((v) => v.waiting);
+    if (waiting.length === 0) {
+      const pushed = recent.length ? `, ${plural(recent.length, "recent change")} pushed` : "";
+      return { ready: true, seconds: seconds(), detail: `istiod holds the lab's ${plural(objects.length, "Istio object")}; ${plural(verdicts.length, "proxy", "proxies")} on the path acknowledged them${pushed}` };
+    }
+    if (now() >= until) {
+      return { ready: false, seconds: seconds(), detail: `${waiting.length} of ${plural(verdicts.length, "proxy", "proxies")} not yet serving the scenario: ${waiting.slice(0, 3).map((w) => `${w.proxy} (${w.waiting})`).join("; ")}` };
+    }
+    await pause(1000);
+    proxies = parseSyncz(await debug("/debug/syncz"));
+  }
+}
