@@ -203,3 +203,44 @@ setup() {
   refute_call 'rollout status daemonset/kube-flannel-ds'
   assert_call 'rollout status deployment/coredns'
 }
+
+@test "a destroy whose kubeadm reset ran out of its bound fails naming it and keeps the marker; the next destroy completes" {
+  built_by_istio_lab
+  printf '%s\n' '*filter' 'COMMIT' >"$FAKE_STATE/iptables"
+  echo 1 >"$FAKE_STATE/fail-timeout-kubeadm"
+  run_script reset-node RESET_TIMEOUT=60
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"kubeadm reset did not finish within 60s; check containerd"*"istio-lab keeps its marker on the node until the reset is done"* ]]
+  assert_call '^timeout 60 kubeadm reset -f$'
+  [ -f "$ROOT/etc/kubernetes/istio-lab/built-by-istio-lab" ]
+  run_script reset-node RESET_TIMEOUT=60
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"node reset"* ]]
+  [ ! -e "$ROOT/etc/kubernetes/istio-lab" ]
+}
+
+@test "destroy gives firewalld and SELinux back as preparation found them, and only what it changed" {
+  rm "$ROOT/etc/kubernetes/admin.conf" # a fresh node
+  printf '127.0.0.1 localhost\n' >"$ROOT/etc/hosts"
+  mkdir -p "$ROOT/etc/selinux" && echo "SELINUX=enforcing" >"$ROOT/etc/selinux/config"
+  touch "$FAKE_STATE/units/firewalld.enabled" "$FAKE_STATE/units/firewalld.active"
+  run_script prep-os NODE_NAME=linux-node1 DOMAIN=example.com LAB_HOSTS=linux-node1=192.168.56.11 OS=rocky9
+  [ "$status" -eq 0 ]
+  [ "$(cat "$FAKE_STATE/selinux")" = Permissive ] && [ ! -e "$FAKE_STATE/units/firewalld.enabled" ]
+  built_by_istio_lab
+  printf '%s\n' '*filter' 'COMMIT' >"$FAKE_STATE/iptables"
+  run_script reset-node
+  [ "$status" -eq 0 ]
+  [ "$(cat "$FAKE_STATE/selinux")" = Enforcing ]
+  grep -qx 'SELINUX=enforcing' "$ROOT/etc/selinux/config"
+  [ -f "$FAKE_STATE/units/firewalld.enabled" ] && [ -f "$FAKE_STATE/units/firewalld.active" ]
+  # A node whose firewalld was off and SELinux permissive before stays so.
+  rm -rf "$ROOT/etc/kubernetes" "$FAKE_STATE/units/firewalld."* && echo Permissive >"$FAKE_STATE/selinux" && echo "SELINUX=permissive" >"$ROOT/etc/selinux/config"
+  run_script prep-os NODE_NAME=linux-node1 DOMAIN=example.com LAB_HOSTS=linux-node1=192.168.56.11 OS=rocky9
+  built_by_istio_lab
+  : >"$CALLS"
+  run_script reset-node
+  [ "$status" -eq 0 ]
+  refute_call '^systemctl (enable|start) firewalld|^setenforce'
+  grep -qx 'SELINUX=permissive' "$ROOT/etc/selinux/config"
+}

@@ -82,3 +82,38 @@ rerun_changes_nothing() {
   refute_call "$mutating" || return 1
   [ "$(fingerprint)" = "$before" ] || { echo "second run changed files" >&2; return 1; }
 }
+
+# state_digest [DIR]: one digest of the fake machine under DIR (default: this test's): every file's
+# path, mode and content, and every folder.
+state_digest() {
+  tar -C "${1:-$BATS_TEST_TMPDIR}" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - root state | md5sum
+}
+
+# converges_after_any_interruption NAME [VAR=value...]: runs the script through from the node as
+# it is now, copying the node at every point the script could be killed (stubs/interrupt.bash);
+# then, from each copy, runs the script again: that run must succeed and leave every file and the
+# fake machine's state exactly as the run through did. stdin, when the script reads it, is $INPUT.
+# Leaves the node as the run through did; INTERRUPT_POINTS counts the points, INTERRUPTIONS the
+# distinct nodes they leave, each run from.
+converges_after_any_interruption() {
+  local name=$1 snaps="$BATS_TEST_TMPDIR/points" reference snap
+  shift
+  export TMPDIR="$BATS_TEST_TMPDIR/tmp"
+  rm -rf "$snaps" && mkdir -p "$TMPDIR" "$snaps"
+  run env BASH_ENV="$BATS_TEST_DIRNAME/stubs/interrupt.bash" INTERRUPT_SNAPSHOTS="$snaps" "$@" bash "$SCRIPTS/$name.sh" <"${INPUT:-/dev/null}"
+  [ "$status" -eq 0 ] || { echo "the run through failed: $output" >&2; return 1; }
+  reference=$(state_digest)
+  INTERRUPTIONS=0
+  INTERRUPT_POINTS=$(cat "$snaps/count")
+  for snap in "$snaps"/*/; do
+    snap=${snap%/}
+    ROOT="$snap/root" FAKE_STATE="$snap/state" run env "$@" bash "$SCRIPTS/$name.sh" <"${INPUT:-/dev/null}"
+    if [ "$status" -ne 0 ] || [ "$(state_digest "$snap")" != "$reference" ]; then
+      echo "killed before $(cat "$snap/where"), the next run failed or left the node otherwise than one run through: $output" >&2
+      diff <(fingerprint) <(cd "$snap" && find root state -type f -print0 | sort -z | xargs -0 sha256sum; find root state -type d | sort) >&2
+      return 1
+    fi
+    INTERRUPTIONS=$((INTERRUPTIONS + 1))
+  done
+  echo "# $name: killed at each of $INTERRUPT_POINTS points ($INTERRUPTIONS distinct nodes), every next run converged" >&3
+}

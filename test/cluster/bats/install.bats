@@ -151,3 +151,13 @@ containerd_1x_installed() {
   [ "$status" -eq 0 ]
   refute_call 'upgrade'
 }
+
+@test "a package manager held by another process's lock stops at its bound, naming it and what to check, without retrying into the lock" {
+  echo 1 >"$FAKE_STATE/fail-timeout-dnf"
+  run_script install-kubernetes "${kube[@]}" PKG_TIMEOUT=120
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"dnf -y did not finish within 120s: another process may hold the package manager's lock (see 'ps -C dnf,yum,packagekitd,rpm -o pid,etime,args' on this node)"* ]]
+  [ "$(grep -c '^timeout 120 dnf -y install' "$CALLS")" -eq 1 ]
+  run_script install-kubernetes "${kube[@]}" PKG_TIMEOUT=120
+  [ "$status" -eq 0 ]
+}
