@@ -1,0 +1,112 @@
+// Labs that cannot see or break each other in the mesh: every pair of scenarios two labs of one
+// platform may run, and every lab scenario beside every scenario of the platform's own lab, placed
+// as the program places them (components/scenarios/lab-placement.ts), leave each other's view of the
+// mesh as it was, by the model of Istio's rules in components/scenarios/mesh-model.ts.
+import { describe, expect, it } from "vitest";
+import { labHost } from "../../catalog/lab-host";
+import { exampleScenario } from "../../catalog/scenarios/examples";
+import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names";
+import { platformOnlyReasons, type ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
+import { ingressTcpPorts, labTcpPorts } from "../../catalog/scenarios/tcp";
+import { gatewayPolicies } from "../../components/lab";
+import { placeScenarioInLab, placeScenarioOnPlatform } from "../../components/scenarios/lab-placement";
+import { bystanderView, hostsOf, inNamespace, mergeGateways, namespaceView, type MeshObject } from "../../components/scenarios/mesh-model";
+import { ingressGateway } from "../../components/mesh/ingress-gateway";
+import { tcpPortClaimedBy } from "../../components/config/sibling-labs";
+
+const spec = (name: ScenarioName): ScenarioSpec => exampleScenario(name);
+const labScenarios = scenarioNames.filter((name) => platformOnlyReasons(spec(name)).length === 0);
+const platformNamespace = "bookinfo";
+
+/** A lab's objects in its namespace, as LabOnPlatform places them. */
+const labObjects = (name: ScenarioName, namespace: string, tcpPort?: number): MeshObject[] =>
+  inNamespace(placeScenarioInLab(spec(name), { host: labHost(namespace, "istio-lab.test"), gatewayNamespace: "istio-system", ...(tcpPort !== undefined && { tcpPort }) }).resources, namespace);
+/** The platform's own lab's objects, as Lab places them. */
+const platformObjects = (name: ScenarioName): MeshObject[] => inNamespace(placeScenarioOnPlatform(spec(name)).resources, platformNamespace);
+
+/**
+ * Whether a view is the same in two worlds, over every host either world names but the Services of
+ * the added lab's own namespace (which are its own to route, and which no other lab can name).
+ */
+function sameView(view: (objects: readonly MeshObject[], hosts: string[]) => unknown, before: readonly MeshObject[], after: readonly MeshObject[], added: readonly string[]): boolean {
+  const hosts = hostsOf([...before, ...after]).filter((h) => !added.some((ns) => h.endsWith(`.${ns}.svc.cluster.local`)));
+  return JSON.stringify(view(before, hosts)) === JSON.stringify(view(after, hosts));
+}
+
+/** The views one added lab (in either creation order) may not change: the other lab's, the platform lab's, a bystander's. */
+function changedBy(base: readonly MeshObject[], added: readonly MeshObject[], watched: readonly string[]): string[] {
+  const namespaces = [...new Set(added.map((o) => o.namespace))];
+  const worlds = [
+    [...base, ...added],
+    [...added, ...base],
+  ];
+  return worlds.flatMap((world, order) => [
+    ...watched.filter((ns) => !sameView((objects, hosts) => namespaceView(objects, ns, hosts), base, world, namespaces)).map((ns) => `${ns}${order ? " (added lab older)" : ""}`),
+    ...(sameView(bystanderView, base, world, namespaces) ? [] : [`a bystander namespace${order ? " (added lab older)" : ""}`]),
+  ]);
+}
+
+describe("two labs on one platform", () => {
+  it("may run every scenario but the platform-only ones", () => {
+    expect(labScenarios.length).toBeGreaterThan(25);
+    expect(labScenarios).toContain("egress-tls-origination");
+    expect(labScenarios).toContain("tcp-shift-80-20");
+  });
+
+  it.each(labScenarios)("a lab running %s and a lab running any lab scenario never change each other's routing, hosts or external reach", (first) => {
+    const tcp = (name: ScenarioName) => ingressTcpPorts(spec(name)).length > 0;
+    const a = labObjects(first, "lab-a", tcp(first) ? labTcpPorts[0] : undefined);
+    const problems = labScenarios.flatMap((second) => {
+      // The second TCP lab of a classroom sets another port (a second on the first is refused: below).
+      const b = labObjects(second, "lab-b", tcp(second) ? labTcpPorts[1] : undefined);
+      const platform = platformObjects("bookinfo");
+      return [
+        ...changedBy([...platform, ...a], b, ["lab-a", platformNamespace]).map((v) => `${second} changes ${v}`),
+        ...changedBy([...platform, ...b], a, ["lab-b", platformNamespace]).map((v) => `${second} is changed in ${v}`),
+      ];
+    });
+    expect(problems).toEqual([]);
+  });
+});
+
+describe("a lab beside the platform's own scenario", () => {
+  it.each(scenarioNames)("the platform running %s and a lab running any lab scenario never change each other, or the lab is refused", (platformScenario) => {
+    const platform = platformObjects(platformScenario);
+    const refused = gatewayPolicies(spec(platformScenario)).length > 0;
+    const problems = labScenarios.flatMap((name) => {
+      const lab = labObjects(name, "lab-a", ingressTcpPorts(spec(name)).length > 0 ? labTcpPorts[0] : undefined);
+      return [
+        // The platform's lab and a bystander, with and without the lab.
+        ...changedBy(platform, lab, [platformNamespace]).map((v) => `${name} changes ${v}`),
+        // The lab, on this platform or on one whose own lab runs nothing.
+        ...changedBy(lab, platform, ["lab-a"]).map((v) => `${name} is changed in ${v}`),
+      ];
+    });
+    if (refused) expect(problems.length).toBeGreaterThan(0);
+    else expect(problems).toEqual([]);
+  });
+});
+
+describe("the model sees what the placement prevents", () => {
+  it("a lab's entry for everyone changes another namespace's way to its host", () => {
+    const raw = inNamespace(spec("egress-tls-origination").resources, "lab-b");
+    expect(changedBy(labObjects("egress-service-entry", "lab-a"), raw, ["lab-a"])).toContain("a bystander namespace");
+    expect(changedBy(platformObjects("bookinfo"), raw, [platformNamespace])).toContain("a bystander namespace");
+  });
+
+  it("two labs on one TCP port: the newer one's server is dropped, and the sibling check refuses them", () => {
+    const world = [...labObjects("tcp-shift-80-20", "lab-a", 31401), ...labObjects("tcp-shift-v2", "lab-b", 31401)];
+    expect(mergeGateways(world, ingressGateway.podLabels).map((s) => [s.gateway, s.port, s.kept])).toEqual([
+      ["Gateway/lab-a/tcp-echo-gateway", 31401, true],
+      ["Gateway/lab-b/tcp-echo-gateway", 31401, false],
+    ]);
+    expect(changedBy(labObjects("tcp-shift-v2", "lab-b", 31401), labObjects("tcp-shift-80-20", "lab-a", 31401), ["lab-b"])).toEqual(["lab-b (added lab older)"]);
+    const lab = (stack: string) => ({ stack, platform: "local", namespace: stack, tcp: true });
+    expect(tcpPortClaimedBy(lab("lab-b"), [lab("lab-a")], "istio-lab")?.stack).toBe("lab-a");
+  });
+
+  it("a platform's policy on the shared gateway acts on a lab's host, which is why a lab refuses that platform", () => {
+    expect(gatewayPolicies(spec("jwt-routing"))).toEqual(["RequestAuthentication/ingress-jwt"]);
+    expect(changedBy(labObjects("route-jason-v2", "lab-a"), platformObjects("jwt-routing"), ["lab-a"]).length).toBeGreaterThan(0);
+  });
+});
