@@ -1,7 +1,7 @@
 // Authorization (tasks/security/authorization): AuthorizationPolicies on Bookinfo and httpbin, their
 // YAML as the task pages give it, with the app namespace where they name `default` or `foo`.
 import { authorizationPolicy } from "./builders";
-import { bookinfo, pageLoads } from "./bookinfo";
+import { bookinfo, everyCallAnswered, pageLoads } from "./bookinfo";
 import { compose } from "./compose";
 import { principalOf } from "../istio-resources";
 import type { ScenarioSpec } from "./scenario-spec";
@@ -34,7 +34,8 @@ export const authzHttp: ScenarioSpec = {
     ],
   }),
   probes: [
-    pageLoads({ contains: ["Book Reviews"] }),
+    // The task's end state: the page with details, reviews and (from reviews v2 and v3) ratings.
+    pageLoads(everyCallAnswered),
     { kind: "call", from: "curl", url: "http://productpage:9080/productpage", status: 200 },
     { kind: "call", from: "curl", url: "http://details:9080/details/0", status: 403, body: rbacDenied },
     { kind: "call", from: "curl", url: "http://reviews:9080/reviews/0", status: 403, body: rbacDenied },

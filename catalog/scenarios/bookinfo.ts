@@ -63,6 +63,19 @@ export const reviewsUnavailable = "Sorry, product reviews are currently unavaila
 export const ratingsUnavailable = "Ratings service is currently unavailable";
 
 /** Page loads through the ingress gateway, anonymous unless a user is given; all answered 200. */
+/**
+ * What a page shows when every call behind productpage was answered (Istio 1.31's Bookinfo source:
+ * samples/bookinfo/src/productpage/templates/productpage.html shows "Book Details" only when details
+ * answered 200, else "Error fetching product details", and "Book Reviews" only when reviews did,
+ * else "Error fetching product reviews"; reviews v2/v3 put "Ratings service is currently
+ * unavailable" in a review whose ratings call failed (reviews-application LibertyRestEndpoint.java);
+ * PublisherA is the details service's own data (samples/bookinfo/src/details/details.rb)).
+ */
+export const everyCallAnswered: Pick<ProductPageProbe, "contains" | "lacks"> = {
+  contains: ["Book Details", "PublisherA", "Book Reviews"],
+  lacks: ["Error fetching product details", "Error fetching product reviews", "Ratings service is currently unavailable"],
+};
+
 export const pageLoads = (probe: Partial<Omit<ProductPageProbe, "kind">> = {}): ProductPageProbe => ({
   kind: "productpage",
   status: 200,

@@ -28,6 +28,8 @@ export interface ProductPageProbe {
   contains?: string[];
   /** Text a share of the answers contains (a percentage fault): `percent` of them, by the same exact ranges. */
   containsShare?: { text: string; percent: number };
+  /** Text no answer contains: the error a failed call behind productpage shows. */
+  lacks?: string[];
 }
 
 /** Requests from inside the mesh: `kubectl exec deploy/<from> -- ...`. */
@@ -273,6 +275,7 @@ export function probeExpectation(probe: Probe): string {
         ...(probe.latencySeconds ? [`${probe.latencySeconds.min ?? 0}-${probe.latencySeconds.max ?? "any"} s each`] : []),
         ...(probe.contains ?? []).map((t) => `shows "${t}"`),
         ...(probe.containsShare ? [`"${probe.containsShare.text}" in ${probe.containsShare.percent} %`] : []),
+        ...(probe.lacks ?? []).map((t) => `never "${t}"`),
       ];
       return `${probe.requests} product pages ${who}: ${what.join("; ")}`;
     }

@@ -144,6 +144,35 @@ describe("productpage probes through the gateway", () => {
 /** Each probe's title with its first check: what it saw, and whether that passed. */
 const firstChecks = (results: Awaited<ReturnType<typeof runProbes>>) => results.map((r) => [r.probe, r.checks[0].observed, r.checks[0].pass]);
 
+describe("authz-http's page", () => {
+  const page = () => [resolveScenario("authz-http", undefined).probes[0]];
+  const failing = (results: ProbeResult[]) => results[0].checks.filter((c) => !c.pass).map((c) => c.name);
+  const split = (n: number) => (["v1", "v2", "v3"] as const)[n % 3];
+
+  it("passes a page with the details, the reviews and (from v2 and v3) the ratings", async () => {
+    const c = await against({ reviews: split });
+    const results = await runProbes(c, page());
+    expect(failing(results)).toEqual([]);
+    expect(results[0].checks.map((x) => x.name)).toEqual([
+      "status",
+      'contains "Book Details"',
+      'contains "PublisherA"',
+      'contains "Book Reviews"',
+      'never "Error fetching product details"',
+      'never "Error fetching product reviews"',
+      'never "Ratings service is currently unavailable"',
+    ]);
+  });
+
+  it("fails while details-viewer is missing (the page's details error), reviews-viewer (no reviews) or ratings-viewer (v2 and v3 without ratings)", async () => {
+    expect(failing(await runProbes(await against({ reviews: split, detailsFail: true }), page()))).toEqual(['contains "Book Details"', 'contains "PublisherA"', 'never "Error fetching product details"']);
+    await stub!.close();
+    expect(failing(await runProbes(await against({ reviews: () => "unavailable" }), page()))).toEqual(['contains "Book Reviews"', 'never "Error fetching product reviews"']);
+    await stub!.close();
+    expect(failing(await runProbes(await against({ reviews: (n) => (n % 3 === 0 ? "v1" : "ratings-error") }), page()))).toEqual(['never "Ratings service is currently unavailable"']);
+  });
+});
+
 describe("ingress probes", () => {
   it("ingress-httpbin: only /status and /delay on its host", async () => {
     const c = await against({});

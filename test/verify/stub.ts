@@ -12,6 +12,8 @@ export interface StubBehaviour {
   delayMs?: (user: string) => number;
   /** Status of every page load. */
   pageStatus?: number;
+  /** Whether productpage's call to details fails (the page then shows its error instead of the table). */
+  detailsFail?: boolean;
   /** When false, POST /login sets no cookie. */
   login?: boolean;
   /**
@@ -34,7 +36,7 @@ const stars = (color: string, n: number) =>
   `<div class="flex gap-x-1 text-${color}-500">${'<svg class="h-5 w-5 flex-none" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true"><path d="M10"/></svg>'.repeat(n)}</div>`;
 
 /** The markup of productpage.html (Bookinfo 1.20) in the parts verify reads. */
-export function productPage(version: StubVersion, user: string, podname = true): string {
+export function productPage(version: StubVersion, user: string, podname = true, details = true): string {
   // A v2 or v3 pod whose ratings call failed still names itself.
   const pod = version === "v1" || version === "v3" ? version : "v2";
   const nav = user
@@ -50,7 +52,10 @@ export function productPage(version: StubVersion, user: string, podname = true):
     version === "unavailable"
       ? '<p class="text-2xl text-red-500">Error fetching product reviews</p><p class="text-lg text-gray-600">Sorry, product reviews are currently unavailable for this book.</p>'
       : `<h4 class="text-3xl font-semibold">Book Reviews</h4><div class="flex">${review(rating, "Reviewer1")}${review(rating, "Reviewer2")}</div>`;
-  return `<title>Simple Bookstore App</title>\n<nav>${nav}</nav>\n<h1>The Comedy of Errors</h1>\n${reviews}\n`;
+  const detailsPart = details
+    ? '<h4 class="text-3xl font-semibold">Book Details</h4><table><tr><th>ISBN-10</th><th>Publisher</th></tr><tr><td>1234567890</td><td>PublisherA</td></tr></table>'
+    : '<p class="text-2xl text-red-500">Error fetching product details</p><p class="text-lg text-gray-600">Sorry, product details are currently unavailable for this book.</p>';
+  return `<title>Simple Bookstore App</title>\n<nav>${nav}</nav>\n<h1>The Comedy of Errors</h1>\n${detailsPart}\n${reviews}\n`;
 }
 
 function body(req: http.IncomingMessage): Promise<string> {
@@ -92,7 +97,7 @@ export async function startStub(behaviour: StubBehaviour = {}): Promise<Stub> {
       const user = session ? (JSON.parse(Buffer.from(session, "base64").toString()) as { user: string }).user : "";
       const n = loads.get(user) ?? 0;
       loads.set(user, n + 1);
-      const page = productPage(behaviour.reviews?.(n, user) ?? "v1", user);
+      const page = productPage(behaviour.reviews?.(n, user) ?? "v1", user, true, !behaviour.detailsFail);
       const answer = () => send(behaviour.pageStatus ?? 200, page);
       const delay = behaviour.delayMs?.(user) ?? 0;
       return delay > 0 ? setTimeout(answer, delay) : answer();

@@ -54,6 +54,18 @@ export function judgeContains(text: string, found: readonly boolean[]): Check {
   };
 }
 
+/** No page contains the text (an error a failed call behind the page shows). `found[i]` says whether answer i did. */
+export function judgeLacks(text: string, found: readonly boolean[]): Check {
+  const hits = found.filter(Boolean).length;
+  return {
+    name: `never "${text.length > 48 ? `${text.slice(0, 45)}...` : text}"`,
+    expected: `none of ${found.length}`,
+    observed: `${hits} of ${found.length}`,
+    failsOn: "one page with it",
+    pass: found.length > 0 && hits === 0,
+  };
+}
+
 /**
  * The share of each status code among all `total` answers (fortio's RetCodes, where -1 counts
  * connection errors) within its range, in percent.

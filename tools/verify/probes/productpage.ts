@@ -1,6 +1,6 @@
 // ProductPageProbe: page loads through the ingress gateway, anonymous or signed in.
 import type { ProductPageProbe } from "../../../catalog/scenarios/probes";
-import { judgeContains, judgeLatency, judgeStatus, type Answer } from "../judge/answers";
+import { judgeContains, judgeLacks, judgeLatency, judgeStatus, type Answer } from "../judge/answers";
 import { judgeReviews, judgeShares } from "../judge/distribution";
 import { readReviews, signedInAs, type PageReviews } from "../stars";
 import { HttpError, type Check } from "../types";
@@ -57,8 +57,8 @@ export async function pool<T>(total: number, width: number, job: (i: number) => 
 
 export async function loadPages(ctx: ProbeContext, probe: ProductPageProbe, n: number): Promise<PageAnswer[]> {
   const cookie = probe.user ? await signIn(ctx, probe.user) : undefined;
-  // Every text of `contains`, then the one of `containsShare`: each answer says which it has.
-  const texts = [...(probe.contains ?? []), ...(probe.containsShare ? [probe.containsShare.text] : [])];
+  // Every text of `contains`, then the one of `containsShare`, then those of `lacks`: each answer says which it has.
+  const texts = [...(probe.contains ?? []), ...(probe.containsShare ? [probe.containsShare.text] : []), ...(probe.lacks ?? [])];
   ctx.progress.start(productPageTitle(probe, n), n);
   try {
     return await pool(n, pageConcurrency, async () => {
@@ -101,6 +101,8 @@ export function judgePages(probe: ProductPageProbe, answers: readonly PageAnswer
     const seen = answers.map((a) => (a.status === probe.status ? (a.found[at] ? "with" : "without") : "no answer"));
     checks.push(judgeShares(`share with "${text}"`, seen, ["with", "without"], { with: percent, without: 100 - percent }));
   }
+  const lacksAt = (probe.contains?.length ?? 0) + (probe.containsShare ? 1 : 0);
+  (probe.lacks ?? []).forEach((text, i) => checks.push(judgeLacks(text, answers.map((a) => a.found[lacksAt + i]))));
   return checks;
 }
 
