@@ -159,6 +159,14 @@ describe("labs in the Gateway API form", () => {
     expect(ownForm.outputs.labPlatform).toMatchObject({ gatewayApi: false });
   });
 
+  it("a TCP lab's Gateway API listener and route move to its own TCP port of the shared gateway", async () => {
+    const tcpRoom = classroom({ teach, "student-6": { "istio-lab:platform": "teach", "istio-lab:scenario": "tcp-shift-80-20", "istio-lab:scenarioOptions": { api: "gateway-api" }, "istio-lab:apps": { tcpPort: 31405 } } });
+    const objects = gatewayApiObjects(await renderStackFile(path.join(tcpRoom, "Pulumi.student-6.yaml")));
+    expect(objects.find((o) => o.kind === "Gateway").spec.listeners).toEqual([{ name: "tcp-31405", protocol: "TCP", port: 31405, allowedRoutes: { kinds: [{ kind: "TCPRoute" }] } }]);
+    expect(objects.find((o) => o.kind === "TCPRoute").spec.parentRefs).toEqual([{ name: "tcp-echo-gateway", sectionName: "tcp-31405" }]);
+    for (const object of objects) await validateObject(object);
+  });
+
   it("each lab's Gateway listens for its own host only, its routes in its own namespace, and it installs nothing cluster-wide", async () => {
     const seven = await renderIn("student-7");
     expect(seven.resources.some((x) => x.type === "kubernetes:yaml/v2:ConfigFile")).toBe(false);
