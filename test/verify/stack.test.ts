@@ -1,7 +1,7 @@
 // Where the lab is: stack outputs through the Pulumi CLI (faked here), each overridden by a flag.
 import { describe, expect, it } from "vitest";
 import { parseVerifyArgs, UsageError } from "../../tools/verify/args";
-import { resolveTarget, type CommandRunner } from "../../tools/verify/stack";
+import { resolveTarget, scenarioSpec, type CommandRunner } from "../../tools/verify/stack";
 
 const outputs = {
   clusterSource: "kubeconfig",
@@ -81,7 +81,23 @@ describe("resolveTarget", () => {
 
   it("names the option a scenario lacks", async () => {
     const { run } = fakePulumi({});
-    await expect(resolveTarget(parseVerifyArgs([]), run)).rejects.toThrow(/scenario canary needs valid options \(--options JSON\): weights: /);
+    await expect(resolveTarget(parseVerifyArgs([]), run)).rejects.toThrow(/scenario canary needs valid options \(--options JSON\): weights is required/);
+  });
+
+  it("says what is wrong with --options in the stack check's words, with an example, never in the schema library's", () => {
+    const message = (name: string, options: unknown) => {
+      try {
+        scenarioSpec(name, options);
+        return "accepted";
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    expect(message("canary", { weights: { v1: 80 } })).toBe(`scenario canary needs valid options (--options JSON): weights must sum to 100 (they sum to 80); for example --options '{"weights":{"v1":80,"v2":20}}'`);
+    expect(message("mirroring", { api: "gateway" })).toBe('scenario mirroring needs valid options (--options JSON): api must be one of "istio", "gateway-api", not the text "gateway"');
+    expect(message("mirroring", { x: 1 })).toBe("scenario mirroring needs valid options (--options JSON): scenario mirroring takes no options");
+    expect(message("sticky-sessions", { hashBy: "ip" })).toMatch(/hashBy must be one of "header", "cookie", "sourceIp", "query", not the text "ip"/);
+    for (const options of [{ weights: { v4: 100 } }, "x", { weights: [] }]) expect(message("canary", options)).not.toMatch(/Invalid input|expected .*, received/i);
   });
 
   it("rejects bad flags as usage errors", () => {

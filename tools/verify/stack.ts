@@ -1,7 +1,11 @@
 // Where the lab is: the Pulumi stack's outputs, each overridden by a flag; or flags alone.
 import { execFile } from "node:child_process";
 import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
-import { resolveScenario } from "../../catalog/scenarios";
+import { resolveScenario, splitApiOption } from "../../catalog/scenarios";
+import { gatewayApiScenarios } from "../../catalog/scenarios/gateway-api";
+import { scenarioOptionSchemas } from "../../catalog/scenarios/options";
+import { describeIssue, fromZod } from "../../components/config/errors";
+import * as schema from "../../components/config/schema";
 import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names";
 import { customServices as customServicesSchema } from "../../catalog/apps/custom";
 import { curlImage } from "../../catalog/versions";
@@ -95,13 +99,35 @@ export function scenarioSpec(name: string, options: unknown, customServices?: un
   if (name === "custom" && (!declared.success || declared.data.length === 0)) {
     throw new UsageError("scenario custom checks the services the stack declares (istio-lab:apps.custom): pass --stack, not --scenario alone");
   }
-  try {
-    return { scenario: name, spec: resolveScenario(name, options, declared.success ? declared.data : []) };
-  } catch (error) {
-    const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
-    const why = issues ? issues.map((i) => `${i.path.map(String).join(".") || "(options)"}: ${i.message}`).join("; ") : String(error);
-    throw new UsageError(`scenario ${name} needs valid options (--options JSON): ${why}`);
+  const problems = optionProblems(name, options);
+  if (problems.length > 0) {
+    const example = scenarioOptionSchemas[name]?.example;
+    throw new UsageError(`scenario ${name} needs valid options (--options JSON): ${problems.join("; ")}${example ? `; for example --options '${JSON.stringify(example)}'` : ""}`);
   }
+  return { scenario: name, spec: resolveScenario(name, options, declared.success ? declared.data : []) };
+}
+
+/**
+ * What is wrong with a scenario's options, in the words the stack's own check uses for
+ * istio-lab:scenarioOptions (components/config/errors.ts describeIssue), each under its path.
+ */
+function optionProblems(name: ScenarioName, options: unknown): string[] {
+  const { api, own } = splitApiOption(options);
+  const at = (issues: { key: string; message: string }[]) => issues.map((i) => `${i.key.replace(/^options\.?/, "") || "(the options)"} ${i.message}`);
+  const problems: string[] = [];
+  if (api !== undefined) {
+    const parsed = schema.scenarioApi.safeParse(api, { error: describeIssue });
+    if (!parsed.success) problems.push(...at(fromZod("options", parsed.error, ["api"])));
+    else if (parsed.data === "gateway-api" && !gatewayApiScenarios.includes(name)) problems.push(`api: scenario ${name} has no Gateway API form; these have: ${gatewayApiScenarios.join(", ")}`);
+  }
+  const optionSchema = scenarioOptionSchemas[name];
+  if (optionSchema) {
+    const parsed = optionSchema.schema.safeParse(own ?? optionSchema.default ?? {}, { error: describeIssue });
+    if (!parsed.success) problems.push(...at(fromZod("options", parsed.error)));
+  } else if (own !== undefined) {
+    problems.push(`scenario ${name} takes no options${api === undefined ? "" : " but api"}`);
+  }
+  return problems;
 }
 
 /** Kubeconfig contents handed over in the environment, as the `pulumi up` gate does: never a file, never a flag. */
