@@ -37,6 +37,11 @@ export interface MachineClusterConfig {
    * plane, kube-proxy and CoreDNS (imageRepository), the sandbox image, and Flannel.
    */
   imageRegistry?: string;
+  /**
+   * hosts: nodes that already run in a kubeadm cluster istio-lab did not build are used as they are
+   * (and never changed or reset); without it they are refused, naming cluster.adopt.
+   */
+  adopt: boolean;
 }
 
 /** A kind or k3d cluster istio-lab creates in containers on the machine that runs Pulumi. */
@@ -214,7 +219,9 @@ function localCluster(inputs: ClusterInputs, source: LocalClusterConfig["source"
 
 function machineCluster(inputs: ClusterInputs, source: MachineClusterConfig["source"]): ResolvedCluster {
   const { given, parsed, sshPrivateKey } = inputs;
-  const issues: ConfigIssue[] = [...kubeconfigFields(inputs, source), ...foreignFields(given, schema.localOnlyClusterKeys, localFields, source)];
+  // cluster.adopt also lets hosts use nodes of a kubeadm cluster istio-lab did not build.
+  const localOnly = schema.localOnlyClusterKeys.filter((field) => !(source === "hosts" && field === "adopt"));
+  const issues: ConfigIssue[] = [...kubeconfigFields(inputs, source), ...foreignFields(given, localOnly, localFields, source)];
   if (!sshPrivateKey) {
     issues.push({ key: key("sshPrivateKey"), message: `is required for source ${source}: \`pulumi config set --secret istio-lab:sshPrivateKey < ~/.ssh/id_ed25519\`` });
   }
@@ -256,6 +263,7 @@ function machineCluster(inputs: ClusterInputs, source: MachineClusterConfig["sou
     vsphere: parsed.vsphere,
     sshPrivateKey,
     deleteUnreachable: parsed.deleteUnreachable,
+    adopt: source === "hosts" && (parsed.adopt ?? schema.clusterDefaults.adopt),
   };
   return { issues, config, kubernetesVersion: resolved.kubernetesVersion };
 }

@@ -239,11 +239,17 @@ export const cluster = z.strictObject({
     .optional(),
   /**
    * kind, k3d: use a cluster of that name that exists already instead of refusing it; this stack
-   * then never deletes it.
+   * then never deletes it. hosts: use a node that already runs in a kubeadm cluster istio-lab did
+   * not build, as it is; this stack then never changes or resets it (components/cluster/scripts).
    */
   adopt: z
     .boolean()
-    .meta({ description: `${localOnly}true uses a cluster of that name that exists already, which this stack then never deletes; otherwise such a cluster is refused.`, examples: [true], default: clusterDefaults.adopt })
+    .meta({
+      description:
+        "Sources kind, k3d and hosts: true uses what exists already and was not made by this stack (a kind or k3d cluster of that name; hosts that run in a kubeadm cluster), which this stack then never deletes, changes or resets; otherwise it is refused.",
+      examples: [true],
+      default: clusterDefaults.adopt,
+    })
     .optional(),
   /**
    * Let a refresh or destroy drop from state the objects of a cluster that cannot be reached

@@ -38,6 +38,18 @@ describe("source hosts", () => {
     expect(bound(seen.get("linux-node2-access"))).toBeGreaterThan(600);
   });
 
+  it("lets the node steps use nodes of a cluster istio-lab did not build only with cluster.adopt, and keeps every step's text as it was without it", async () => {
+    const adopting = await renderCluster(hostsStack({ adopt: true }));
+    const plain = await renderCluster(hostsStack());
+    const decides = ["linux-node1-os", "linux-node1-kubernetes", "linux-node1-containerd", "control-plane-init", "linux-node2-join"];
+    // The parameters: what comes before the script text.
+    const params = (rendered: typeof plain, name: string) => String(command(rendered, name).inputs.create).split(" bash -c ")[0];
+    for (const name of decides) {
+      expect(params(adopting, name).split(" "), name).toContain("ADOPT=1");
+      expect(params(plain, name), name).not.toContain("ADOPT");
+    }
+  });
+
   it("goes through passwordless sudo for a non-root SSH user and dials the configured port", async () => {
     const rendered = await renderCluster(hostsStack({ ssh: { user: "rocky", port: 2222 } }));
     for (const c of commands(rendered).filter((x) => x.inputs.create !== undefined)) expect(c.inputs.create, c.name).toMatch(/^sudo -n env /);

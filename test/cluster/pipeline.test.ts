@@ -61,7 +61,8 @@ describe.each(sources)("source %s", (_source, stack) => {
     expect(command(rendered, "control-plane-kubeconfig").dependsOn).toEqual(["control-plane-init"]);
     expect(command(rendered, "flannel-apply").dependsOn).toEqual(["control-plane-init"]);
     for (const worker of workers) {
-      expect(command(rendered, `${worker}-join-command`).dependsOn).toEqual(["control-plane-init"]);
+      // Minted once the worker is prepared, right before its join: the token lives 30 min.
+      expect(command(rendered, `${worker}-join-command`).dependsOn).toEqual(["control-plane-init", `${worker}-containerd`]);
       expect(command(rendered, `${worker}-join`).dependsOn).toEqual([`${worker}-containerd`, "control-plane-init"]);
     }
     expect(command(rendered, "smoke-check").dependsOn).toEqual(["linux-node2-join", "linux-node3-join", "flannel-apply"]);

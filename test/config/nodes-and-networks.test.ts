@@ -45,6 +45,16 @@ describe("nodes", () => {
   });
 });
 
+describe("cluster.adopt on machines", () => {
+  it("lets hosts use nodes of a kubeadm cluster istio-lab did not build", () => {
+    expect(problems("hosts", { cluster: { adopt: true } })).toEqual([]);
+  });
+
+  it("means nothing for vsphere, whose VMs istio-lab always makes: refused naming it", () => {
+    expectProblem(problems("vsphere", { cluster: { adopt: true } }), "istio-lab:cluster.adopt", "describes a kind or k3d cluster istio-lab creates; it does not apply to source vsphere");
+  });
+});
+
 describe("SSH host keys", () => {
   const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKeyOfLinuxNode2xxxxxxxxxxxxxxxxxxxx root@linux-node2";
 

@@ -21,9 +21,16 @@ export interface InitConfigurationArgs {
   imageRepository?: string;
 }
 
+/** How long the token kubeadm init makes lives: nobody uses it, every join gets its own. */
+export const initTokenTtl = "15m0s";
+
 /**
  * InitConfiguration + ClusterConfiguration + KubeletConfiguration as one multi-document file.
- * No bootstrap token: kubeadm makes a short-lived one nobody uses; every join gets a fresh token.
+ * kubeadm init always makes a bootstrap token, 24 h unless told (an empty list is defaulted to one
+ * token, kubeadm apis/kubeadm/v1beta4 defaults.go SetDefaults_BootstrapTokens); nobody uses it, so
+ * it lives 15 min. Its value is generated at init (util/config/initconfiguration.go
+ * SetBootstrapTokensDynamicDefaults), its usages and groups defaulted (bootstraptoken/v1
+ * SetDefaults_BootstrapToken). Every join gets a fresh token of its own (join-command.sh).
  */
 export function initConfiguration(args: InitConfigurationArgs): string {
   const { controlPlane: node } = args;
@@ -31,6 +38,7 @@ export function initConfiguration(args: InitConfigurationArgs): string {
     {
       apiVersion: "kubeadm.k8s.io/v1beta4",
       kind: "InitConfiguration",
+      bootstrapTokens: [{ ttl: initTokenTtl, description: "made by kubeadm init; istio-lab joins use their own" }],
       localAPIEndpoint: { advertiseAddress: node.ip, bindPort: apiServerPort },
       nodeRegistration: {
         name: node.name,

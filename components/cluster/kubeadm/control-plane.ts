@@ -2,6 +2,7 @@ import type * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { MachineClusterConfig } from "../../config";
 import type { Node as NodeSpec } from "../../config/schema";
+import { adoptVar } from "../nodes/node";
 import { runScript } from "../nodes/run-script";
 import { nodeScript } from "../nodes/scripts";
 import { initConfiguration } from "./config";
@@ -43,7 +44,7 @@ export class ControlPlane extends pulumi.ComponentResource {
 
     this.init = runScript(
       `${name}-init`,
-      { ...common, script: initScript, stdin: kubeadmConfig, triggers: [args.machineId, initScript.hash], timeout: "30m" },
+      { ...common, script: initScript, vars: adoptVar(config), stdin: kubeadmConfig, triggers: [args.machineId, initScript.hash], timeout: "30m" },
       { parent: this, dependsOn: [args.prepared] },
     );
 

@@ -67,7 +67,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
     const flannel = applyFlannel({ config, connection: cp.node.connection, machineId: cp.machineId, init: controlPlane.init }, this);
     const joins = others.map((worker) =>
       joinWorker(
-        { node: worker.spec, ssh: config.ssh, connection: worker.node.connection, machineId: worker.machineId, controlPlane, prepared: worker.node.prepared },
+        { node: worker.spec, ssh: config.ssh, adopt: config.adopt, connection: worker.node.connection, machineId: worker.machineId, controlPlane, prepared: worker.node.prepared },
         this,
       ),
     );

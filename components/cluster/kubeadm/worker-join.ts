@@ -1,6 +1,7 @@
 import type * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { Node as NodeSpec, Ssh } from "../../config/schema";
+import { adoptVar } from "../nodes/node";
 import { runScript } from "../nodes/run-script";
 import { nodeScript } from "../nodes/scripts";
 import type { ControlPlane } from "./control-plane";
@@ -8,6 +9,8 @@ import type { ControlPlane } from "./control-plane";
 export interface WorkerJoinArgs {
   node: NodeSpec;
   ssh: Ssh;
+  /** istio-lab:cluster.adopt (hosts): a worker of a kubeadm cluster istio-lab did not build is used as it is. */
+  adopt: boolean;
   connection: command.types.input.remote.ConnectionArgs;
   machineId: pulumi.Input<string>;
   /** The control plane the worker joins: the token is minted there. */
@@ -20,8 +23,8 @@ export interface WorkerJoinArgs {
  * kubeadm join on one worker (`<node>-join`), with a join command minted for it on the control
  * plane (`<node>-join-command`). Both steps run again exactly when a join is due: a new or
  * replaced worker, or a new control plane (its init's id changes when it is replaced). An
- * unchanged cluster mints nothing, so its preview is empty; the token lives 2 h
- * (join-command.sh), long enough for the join that follows it. The steps were the children of a
+ * unchanged cluster mints nothing, so its preview is empty. The token is minted once the worker
+ * is prepared and lives 30 min (join-command.sh), longer than the join's bound of 20 min. The steps were the children of a
  * WorkerJoin component named after the node; the alias keeps their URNs.
  */
 export function joinWorker(args: WorkerJoinArgs, parent: pulumi.Resource): command.remote.Command {
@@ -32,7 +35,8 @@ export function joinWorker(args: WorkerJoinArgs, parent: pulumi.Resource): comma
   const mint = runScript(
     `${node.name}-join-command`,
     { connection: controlPlane.connection, sshUser: controlPlane.sshUser, script: nodeScript("join-command"), triggers: joinDue, secretOutput: true, timeout: "5m" },
-    { parent, dependsOn: [controlPlane.init], aliases },
+    // Minted once the worker is prepared too, right before its join: its token lives 30 min.
+    { parent, dependsOn: [controlPlane.init, args.prepared], aliases },
   );
   return runScript(
     `${node.name}-join`,
@@ -40,7 +44,7 @@ export function joinWorker(args: WorkerJoinArgs, parent: pulumi.Resource): comma
       connection: args.connection,
       sshUser: args.ssh.user,
       script,
-      vars: { NODE_NAME: node.name, NODE_IP: node.ip },
+      vars: { NODE_NAME: node.name, NODE_IP: node.ip, ...adoptVar(args) },
       // The join command carries the token: a secret, on stdin, never on a command line.
       stdin: pulumi.secret(mint.stdout),
       triggers: joinDue,

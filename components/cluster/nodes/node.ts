@@ -14,6 +14,13 @@ export const needsVmxnet3Workaround = (source: MachineClusterConfig["source"]) =
 export const imageRepositoryVar = (config: Pick<MachineClusterConfig, "imageRegistry">): Record<string, string> =>
   config.imageRegistry ? { IMAGE_REPOSITORY: config.imageRegistry } : {};
 
+/**
+ * ADOPT=1 lets the node steps use a node that runs in a kubeadm cluster istio-lab did not build
+ * (lib.sh adopt_node); unset, such a node is refused naming istio-lab:cluster.adopt. Absent rather
+ * than 0 when off, so the steps' command text, and with it their state, stays what it was.
+ */
+export const adoptVar = (config: Pick<MachineClusterConfig, "adopt">): Record<string, string> => (config.adopt ? { ADOPT: "1" } : {});
+
 /** One step of a machine's preparation: a node script and its parameters. */
 export interface PreparationStep {
   step: "os" | "kubernetes" | "containerd";
@@ -28,10 +35,11 @@ export interface PreparationStep {
 export function preparationSteps(config: MachineClusterConfig, machine: { name: string; ip: string }): PreparationStep[] {
   const labHosts = config.nodes.map((n) => `${n.name}=${n.ip}`).join(" ");
   const vmxnet3 = needsVmxnet3Workaround(config.source) ? "1" : "0";
+  const adopt = adoptVar(config);
   return [
-    { step: "os", script: nodeScript("prep-os"), vars: { NODE_NAME: machine.name, DOMAIN: config.network.domain, LAB_HOSTS: labHosts, OS: config.os, VMXNET3_WORKAROUND: vmxnet3 } },
-    { step: "kubernetes", script: nodeScript("install-kubernetes"), vars: { K8S_VERSION: config.kubernetesVersion, NODE_IP: machine.ip, OS: config.os } },
-    { step: "containerd", script: nodeScript("install-containerd"), vars: { K8S_VERSION: config.kubernetesVersion, OS: config.os, ...imageRepositoryVar(config) } },
+    { step: "os", script: nodeScript("prep-os"), vars: { NODE_NAME: machine.name, DOMAIN: config.network.domain, LAB_HOSTS: labHosts, OS: config.os, VMXNET3_WORKAROUND: vmxnet3, ...adopt } },
+    { step: "kubernetes", script: nodeScript("install-kubernetes"), vars: { K8S_VERSION: config.kubernetesVersion, NODE_IP: machine.ip, OS: config.os, ...adopt } },
+    { step: "containerd", script: nodeScript("install-containerd"), vars: { K8S_VERSION: config.kubernetesVersion, OS: config.os, ...imageRepositoryVar(config), ...adopt } },
   ];
 }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Mints a fresh bootstrap token and prints the join command (a secret) on stdout, nothing else.
-# Runs once per join that is due (a new worker or control plane), just before that join.
-# Parameters: TOKEN_TTL (default 2h).
+# Runs once per join that is due (a new worker or control plane), just before that join, once the
+# worker is prepared: the token needs to outlive only that join's bound (20 min), and the API server
+# deletes it when its TTL runs out (kubeadm token create --ttl).
+# Parameters: TOKEN_TTL (default 30m).
 set -euo pipefail
 # shellcheck source=lib.sh
 if ! declare -F die >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; fi
@@ -9,7 +11,7 @@ if ! declare -F die >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; 
 require_root
 [ -f "$ADMIN_CONF" ] || die "no $ADMIN_CONF: kubeadm init has not completed on this node"
 # kubeadm talks to the API server with no deadline of its own: bounded here.
-out=$(timeout "${TOKEN_CREATE_TIMEOUT:-60}" kubeadm token create --kubeconfig "$ADMIN_CONF" --ttl "${TOKEN_TTL:-2h}" --print-join-command 2>/dev/null) ||
+out=$(timeout "${TOKEN_CREATE_TIMEOUT:-60}" kubeadm token create --kubeconfig "$ADMIN_CONF" --ttl "${TOKEN_TTL:-30m}" --description "istio-lab join" --print-join-command 2>/dev/null) ||
   die "kubeadm token create failed or took over ${TOKEN_CREATE_TIMEOUT:-60}s; is the API server up?"
 case "$out" in
   "kubeadm join "*) printf '%s\n' "$out" ;;

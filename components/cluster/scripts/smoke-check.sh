@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# After the joins: a worker istio-lab joined that left the config drained and deleted, then every
-# node Ready with its lab InternalIP, Flannel and CoreDNS rolled out.
+# After the joins: a worker istio-lab joined that left the config drained and deleted, the joins'
+# tokens deleted, then every node Ready with its lab InternalIP, Flannel and CoreDNS rolled out.
 # Parameters: EXPECTED_NODES ("name=ip name=ip ..."), SMOKE_TIMEOUT (seconds, default 600).
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -26,6 +26,19 @@ for node in $joined; do
   timeout "$((timeout + 60))" kubectl --kubeconfig "$ADMIN_CONF" drain "$node" --ignore-daemonsets --delete-emptydir-data --force --timeout="${timeout}s" >/dev/null 2>&1 ||
     log "$node did not drain within ${timeout}s; deleting it anyway"
   kube delete node "$node" >/dev/null || die "could not delete node $node"
+done
+
+# Every join this check follows is done: the tokens minted for them (join-command.sh, described
+# "istio-lab join") are deleted rather than left to run out their 30 minutes. A bootstrap token is a
+# Secret of type bootstrap.kubernetes.io/token in kube-system whose data holds its description
+# (k8s.io/cluster-bootstrap token/api types.go); other tokens are left alone.
+tokens=$(kube -n kube-system get secrets --field-selector type=bootstrap.kubernetes.io/token -o jsonpath='{range .items[*]}{.metadata.name}={.data.description}{" "}{end}') ||
+  die "cannot list the cluster's bootstrap tokens"
+for entry in $tokens; do
+  description=$(base64 -d <<<"${entry#*=}" 2>/dev/null) || continue
+  [ "$description" = "istio-lab join" ] || continue
+  kube -n kube-system delete secret "${entry%%=*}" --ignore-not-found >/dev/null || die "could not delete the used join token ${entry%%=*}"
+  log "deleted the used join token ${entry%%=*}"
 done
 
 problems=()

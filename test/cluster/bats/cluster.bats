@@ -244,3 +244,14 @@ setup() {
   refute_call '^systemctl (enable|start) firewalld|^setenforce'
   grep -qx 'SELINUX=permissive' "$ROOT/etc/selinux/config"
 }
+
+@test "the smoke check deletes the tokens minted for istio-lab's joins, and no other token" {
+  built_by_istio_lab
+  run_script join-command
+  [ "$status" -eq 0 ]
+  printf 'bootstrap-token-other1=%s\n' "$(printf 'somebody else' | base64)" >>"$FAKE_STATE/tokens"
+  run_script smoke-check "EXPECTED_NODES=$expected"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"deleted the used join token bootstrap-token-abcdef"* ]]
+  [ "$(cut -d= -f1 "$FAKE_STATE/tokens")" = bootstrap-token-other1 ]
+}

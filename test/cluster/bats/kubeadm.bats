@@ -96,7 +96,7 @@ own_init_started() {
   run_script join-command
   [ "$status" -eq 0 ]
   [ "$output" = "$join_line" ]
-  assert_call '^timeout 60 kubeadm token create --kubeconfig .*/etc/kubernetes/admin.conf --ttl 2h --print-join-command$'
+  assert_call '^timeout 60 kubeadm token create --kubeconfig .*/etc/kubernetes/admin.conf --ttl 30m --description istio-lab join --print-join-command$'
 }
 
 @test "no join command before init" {
