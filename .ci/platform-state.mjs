@@ -1,4 +1,4 @@
-// node --import tsx .ci/platform-state.ts PLATFORM-STACK-FILE KUBECONFIG: prints a deployment for
+// node --import tsx .ci/platform-state.mjs PLATFORM-STACK-FILE KUBECONFIG: prints a deployment for
 // `pulumi stack import` that gives the platform stack the outputs the program publishes for it, and
 // nothing else: how .ci/preview lets a lab stack's `pulumi preview` read a platform that was only
 // previewed, never deployed. The outputs are the program's own for that stack file (its render under
@@ -18,33 +18,23 @@
 //   (pkg/backend/backend.go GetStackOutputs, pkg/resource/stack/checkpoint.go GetRootStackResource);
 // - `stack import` refuses a resource of another stack (pkg/cmd/pulumi/stack/io.go SaveSnapshot),
 //   so the URN names this stack and project.
+// JavaScript, since tsc and the suite's file globs leave dot-folders out; the program's own modules
+// come through tsx, as every tool's do.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import { parse } from "yaml";
-import { renderConfig, renderProgram } from "../tools/lib/mock-engine";
-import { readProjectFile, readStackFileForRender } from "../tools/lib/stack-file";
+import { renderConfig, renderProgram } from "../tools/lib/mock-engine.ts";
+import { readProjectFile, readStackFileForRender } from "../tools/lib/stack-file.ts";
 
 /** A secret's signature: pulumi/pulumi sdk/go/common/resource/sig/sig.go, Key and Secret. */
 export const secretSig = { key: "4dabf18193072939515e22adb298388d", value: "1b47061264138c4ac30d75fd1eb44270" };
 
-export interface PlatformDeployment {
-  version: 3;
-  deployment: {
-    manifest: { time: string; magic: string; version: string };
-    secrets_providers: { type: "passphrase"; state: { salt: string } };
-    resources: { urn: string; custom: false; type: "pulumi:pulumi:Stack"; outputs: Record<string, unknown> }[];
-  };
-}
-
-/** The deployment of a stack whose only resource is its root, with these outputs, the secret ones as plaintext secrets. */
-export function platformDeployment(args: {
-  project: string;
-  stack: string;
-  salt: string;
-  outputs: Record<string, unknown>;
-  secretOutputs: readonly string[];
-  time?: string;
-}): PlatformDeployment {
+/**
+ * The deployment of a stack whose only resource is its root, with these outputs, the secret ones as plaintext secrets.
+ * @param {{ project: string, stack: string, salt: string, outputs: Record<string, unknown>, secretOutputs: readonly string[], time?: string }} args
+ */
+export function platformDeployment(args) {
   const outputs = Object.fromEntries(
     Object.entries(args.outputs).map(([key, value]) => [key, args.secretOutputs.includes(key) ? { [secretSig.key]: secretSig.value, plaintext: JSON.stringify(value) } : value]),
   );
@@ -58,9 +48,13 @@ export function platformDeployment(args: {
   };
 }
 
-/** The platform's deployment from its stack file, as the program would publish it, on the given kubeconfig. */
-export async function platformDeploymentOf(stackFile: string, kubeconfig: string): Promise<PlatformDeployment> {
-  const salt = (parse(fs.readFileSync(stackFile, "utf8")) as { encryptionsalt?: unknown } | null)?.encryptionsalt;
+/**
+ * The platform's deployment from its stack file, as the program would publish it, on the given kubeconfig.
+ * @param {string} stackFile
+ * @param {string} kubeconfig
+ */
+export async function platformDeploymentOf(stackFile, kubeconfig) {
+  const salt = parse(fs.readFileSync(stackFile, "utf8"))?.encryptionsalt;
   if (typeof salt !== "string") throw new Error(`${stackFile} has no encryptionsalt: run \`pulumi stack init\` (passphrase secrets) for its stack first`);
   const { config } = readStackFileForRender(stackFile);
   if (config.values["istio-lab:platform"]) throw new Error(`${stackFile} is a lab stack (istio-lab:platform), not a platform`);
@@ -76,15 +70,15 @@ export async function platformDeploymentOf(stackFile: string, kubeconfig: string
   });
 }
 
-if (require.main === module) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [stackFile, kubeconfig] = process.argv.slice(2);
   if (!stackFile || !kubeconfig) {
-    process.stderr.write("usage: node --import tsx .ci/platform-state.ts PLATFORM-STACK-FILE KUBECONFIG\n");
+    process.stderr.write("usage: node --import tsx .ci/platform-state.mjs PLATFORM-STACK-FILE KUBECONFIG\n");
     process.exit(2);
   }
   platformDeploymentOf(stackFile, kubeconfig).then(
     (deployment) => process.stdout.write(`${JSON.stringify(deployment, null, 2)}\n`),
-    (error: Error) => {
+    (error) => {
       process.stderr.write(`platform-state: ${error.message}\n`);
       process.exit(1);
     },
