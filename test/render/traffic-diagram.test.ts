@@ -165,7 +165,7 @@ describe("the path of a scenario's requests", () => {
       ["host:www.google.com", ["REGISTRY_ONLY: blocked"]],
     ]);
     expect(entry.nodes.find((n) => n.id === "note:namespace")?.text).toEqual(["every workload of the namespace", "Sidecar default: outbound REGISTRY_ONLY"]);
-    expect(traffic("egress-tls-origination").nodes.find((n) => n.id === "host:edition.cnn.com")?.text).toContain("port 80: tls SIMPLE");
+    expect(traffic("egress-tls-origination").nodes.find((n) => n.id === "host:edition.cnn.com")?.text).toContain("subset tls-origination: port 443: tls SIMPLE");
   });
 
   it("policies on the boxes they select: traffic policies, authorization, JWTs, rate limits, mTLS", () => {

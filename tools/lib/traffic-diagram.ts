@@ -430,7 +430,10 @@ export function trafficOf(scene: Scene): Traffic {
     if (target) text(target, ...policyText(rule.trafficPolicy));
     for (const subset of rule.subsets ?? []) {
       const lines = policyText(subset.trafficPolicy);
-      if (!app || lines.length === 0 || !subset.labels) continue;
+      if (lines.length === 0) continue;
+      // A subset of a host outside the mesh selects no pod: its policy is the host's, for the routes that name it.
+      if (!app && target) text(target, ...lines.map((l) => `subset ${subset.name}: ${l}`));
+      if (!app || !subset.labels) continue;
       for (const id of selected(app, subset.labels)) text(id, ...lines.map((l) => `subset ${subset.name}: ${l}`));
     }
   }
