@@ -70,6 +70,7 @@ export class LabOnPlatform extends pulumi.ComponentResource {
           namespace,
           gatewayUrl,
           host,
+          ...(platform.tcpPort !== undefined && { tcpPort: platform.tcpPort }),
           kubeconfig: typeof platform.kubeconfig === "string" ? { path: platform.kubeconfig } : { contents: platform.kubeconfig },
           context: platform.context,
           requests: config.verify.requests,

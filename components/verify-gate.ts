@@ -13,6 +13,8 @@ export interface VerifyGateArgs {
   gatewayUrl: string;
   /** A lab's host on a shared gateway (catalog/lab-host.ts), sent as the Host header. */
   host?: string;
+  /** A lab's TCP port on the shared gateway, where its TCP probes connect (components/scenarios/lab-placement.ts). */
+  tcpPort?: number;
   /** A kubeconfig file where Pulumi runs, or the lab's admin kubeconfig (secret). */
   kubeconfig: { path: pulumi.Input<string> } | { contents: pulumi.Output<string> };
   /** The context the lab recorded at its first deployment (cluster/pin.ts), so verify looks at the lab's cluster. */
@@ -48,6 +50,7 @@ export function verifyGate(args: VerifyGateArgs, opts: { parent: pulumi.Resource
       "--gateway-url",
       args.gatewayUrl,
       ...(args.host === undefined ? [] : ["--host", args.host]),
+      ...(args.tcpPort === undefined ? [] : ["--tcp-port", String(args.tcpPort)]),
       ...(args.options === undefined ? [] : ["--options", JSON.stringify(args.options)]),
       ...(args.requests === undefined ? [] : ["--requests", String(args.requests)]),
       ...(args.imageRegistry === undefined ? [] : ["--plaintext-image", mirrored(curlImage, args.imageRegistry)]),

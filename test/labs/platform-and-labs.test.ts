@@ -492,6 +492,10 @@ describe("labs that cannot see or break each other in the mesh", () => {
       expect(rendered.outputs.tcpPort).toBe(port);
       expect(rendered.outputs.curl).toEqual([`kubectl -n ${stack} exec deploy/curl -c curl -- sh -c '(date; sleep 1) | nc istio-ingressgateway.istio-system ${port}'`]);
     }
+    // The verify gate checks the lab's port too, never the task's 31400 that the platform's own lab may hold.
+    const gated = classroom({ "student-t1": lab("tcp-shift-80-20", { "istio-lab:verify": { gate: true } }) });
+    const gate = (await renderStackFile(path.join(gated, "Pulumi.student-t1.yaml"))).resources.find((r) => r.name === "verify-run")!;
+    expect(gate.inputs.create).toContain("--tcp-port 31401");
   });
 
   it("refuses two TCP labs of one platform on one port, in each, naming the other and the free ports", async () => {

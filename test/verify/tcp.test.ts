@@ -98,6 +98,11 @@ describe("a lab's own TCP port", () => {
     // A platform's own lab, which publishes no tcpPort, keeps the task's port.
     const platform = await resolveTarget(parseVerifyArgs(["--stack", "local"]), async (_command, args) => (args[0] === "stack" ? JSON.stringify({ ...lab, labHost: undefined, tcpPort: undefined }) : "{}"));
     expect(platform.spec.probes.filter((p) => p.kind === "tcp").map((p) => p.port)).toEqual([31400]);
+    // The verify gate passes it as a flag, with every other fact (components/verify-gate.ts).
+    const flags = ["--scenario", "tcp-shift-80-20", "--namespace", "student-7", "--gateway-url", "http://127.0.0.1:8000", "--tcp-port", "31403"];
+    const gate = await resolveTarget(parseVerifyArgs(flags), async () => "{}");
+    expect(gate.spec.probes.filter((p) => p.kind === "tcp").map((p) => p.port)).toEqual([31403]);
+    expect(() => parseVerifyArgs(["--tcp-port", "http"])).toThrow('--tcp-port must be a number from 1 to 65535, not "http"');
   });
 
   it("moves only TCP probes", () => {

@@ -26,6 +26,9 @@ flags:
       --namespace NS      app namespace (default: the stack output 'appNamespace')
       --host HOST         a lab's host on a shared platform's gateway, sent as the Host header
                           (default: the stack output 'labHost'; none for a platform's own lab)
+      --tcp-port PORT     a lab's TCP port on a shared platform's gateway, where its TCP probes
+                          connect (default: the stack output 'tcpPort'; the scenario's own port
+                          for a platform's own lab)
       --requests N        the sample size of the probes judged by shares or answer by answer
                           (product pages, your services' versions, locality shares, TCP
                           connections), 1-1000 (default: each probe's own, the fewest that meet
@@ -50,6 +53,9 @@ rates: a share check (weighted routes, a percentage fault, locality) fails a cor
 most 1 in 1000 runs (exact binomial tails), and passes the nearest wrong behaviour (a version
 that should get traffic getting none, all traffic on one version, the scenario's previous step)
 at most 1 in 1000 runs; each table line "fails on" says what would have failed the check.
+Counts that carry meaning are exact, not rates: the rate limiter's sequence (its bucket emptied,
+its refill awaited, then the task's 200 x4 and 429 with x-local-rate-limit), retries, a circuit
+breaker's load. What each probe proves and what fails it: docs/verify.md.
 
 exit codes: 0 every check passed; 1 a check failed; 2 usage error, an inconclusive check (too
 few answers to tell), or the gateway, the cluster or a pod could not be reached.
@@ -66,6 +72,8 @@ export interface VerifyArgs {
   gatewayUrl?: string;
   namespace?: string;
   host?: string;
+  /** A lab's TCP port on a shared gateway (its output tcpPort). */
+  tcpPort?: number;
   requests?: number;
   timeoutSeconds: number;
   deadlineSeconds: number;
@@ -106,6 +114,7 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
         "gateway-url": { type: "string" },
         namespace: { type: "string" },
         host: { type: "string" },
+        "tcp-port": { type: "string" },
         requests: { type: "string" },
         timeout: { type: "string" },
         deadline: { type: "string" },
@@ -132,6 +141,8 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
   if (values.host !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(values.host)) {
     throw new UsageError(`--host must be a host name such as student-7.istio-lab.test, not "${values.host}"`);
   }
+  const tcpPort = count("tcp-port", values["tcp-port"], 1, 65535);
+  if (tcpPort !== undefined && !Number.isInteger(tcpPort)) throw new UsageError(`--tcp-port must be a whole number, not ${values["tcp-port"]}`);
   const requests = count("requests", values.requests, 1, 1000);
   if (requests !== undefined && !Number.isInteger(requests)) throw new UsageError(`--requests must be a whole number, not ${values.requests}`);
   return {
@@ -143,6 +154,7 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
     gatewayUrl: values["gateway-url"],
     namespace: values.namespace,
     host: values.host,
+    ...(tcpPort !== undefined && { tcpPort }),
     requests,
     timeoutSeconds: count("timeout", values.timeout, 1, 600) ?? 20,
     deadlineSeconds: count("deadline", values.deadline, 1, 7200) ?? 600,

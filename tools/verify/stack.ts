@@ -156,7 +156,7 @@ export async function resolveTarget(args: VerifyArgs, run: CommandRunner = execR
         : { kind: "default" };
   const context = args.context ?? text(outputs.kubeContext);
   const resolved = scenarioSpec(scenario!, options, stackConfig.customServices);
-  const tcpPort = outputs.tcpPort === undefined ? undefined : Number(outputs.tcpPort);
+  const tcpPort = args.tcpPort ?? (outputs.tcpPort === undefined ? undefined : Number(outputs.tcpPort));
   return {
     // A lab's TCP probes go to the gateway port it holds (output tcpPort).
     ...resolved,
