@@ -197,9 +197,25 @@ function serviceNamespace(host: string, entries: readonly string[]): string | un
   return svc?.[1];
 }
 
-/** How the proxies of a namespace reach each host: the entries, rules and routes that decide it, and the Sidecar that scopes them. */
+/**
+ * The policies and filters of the root namespace that act on every workload of the mesh, a
+ * namespace's too: those of a selector-less kind there (authorization.go ListAuthorizationPolicies
+ * looks in the root namespace and the workload's; push_context.go EnvoyFilters takes the root
+ * namespace's filters for every proxy, getMatchedEnvoyFilters).
+ */
+export function meshWidePolicies(objects: readonly MeshObject[]): string[] {
+  return objects
+    .filter((o) => o.namespace === rootNamespace && ["PeerAuthentication", "AuthorizationPolicy", "RequestAuthentication", "EnvoyFilter"].includes(o.resource.kind))
+    .filter((o) => {
+      const spec = o.resource.spec as { selector?: unknown; workloadSelector?: unknown };
+      return spec.selector === undefined && spec.workloadSelector === undefined;
+    })
+    .map(key);
+}
+
+/** How the proxies of a namespace reach each host: the entries, rules and routes that decide it, the Sidecar that scopes them, and the mesh-wide policies on them. */
 export function sidecarView(objects: readonly MeshObject[], namespace: string, hosts: readonly string[]): Record<string, unknown> {
-  const view: Record<string, unknown> = { sidecar: sidecarFor(objects, namespace) };
+  const view: Record<string, unknown> = { sidecar: sidecarFor(objects, namespace), meshWide: meshWidePolicies(objects) };
   for (const host of hosts) {
     const entries = serviceEntriesFor(objects, host, namespace, false);
     const rules = destinationRulesFor(objects, host, namespace, serviceNamespace(host, entries));

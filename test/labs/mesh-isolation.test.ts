@@ -105,6 +105,16 @@ describe("the model sees what the placement prevents", () => {
     expect(tcpPortClaimedBy(lab("lab-b"), [lab("lab-a")], "istio-lab")?.stack).toBe("lab-a");
   });
 
+  it("an object a lab may not write (a selector-less policy, a Sidecar in the root namespace) would act on every namespace", () => {
+    const meshWide = (resource: MeshObject["resource"]): MeshObject[] => [{ namespace: "istio-system", resource }];
+    const strict = meshWide({ kind: "PeerAuthentication", name: "default", spec: { mtls: { mode: "STRICT" } } });
+    const registryOnly = meshWide({ kind: "Sidecar", name: "default", spec: { outboundTrafficPolicy: { mode: "REGISTRY_ONLY" } } });
+    // mirroring has no Gateway: its sidecars alone see them.
+    for (const added of [strict, registryOnly]) expect(changedBy(labObjects("mirroring", "lab-a"), added, ["lab-a"])).toContain("lab-a");
+    // A lab's own REGISTRY_ONLY Sidecar scopes its namespace only.
+    expect(changedBy(labObjects("bookinfo", "lab-a"), labObjects("egress-service-entry", "lab-b"), ["lab-a"])).toEqual([]);
+  });
+
   it("a platform's policy on the shared gateway acts on a lab's host, which is why a lab refuses that platform", () => {
     expect(gatewayPolicies(spec("jwt-routing"))).toEqual(["RequestAuthentication/ingress-jwt"]);
     expect(changedBy(labObjects("route-jason-v2", "lab-a"), platformObjects("jwt-routing"), ["lab-a"]).length).toBeGreaterThan(0);
