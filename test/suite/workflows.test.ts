@@ -475,7 +475,10 @@ describe("the program's start", () => {
     // boolean that defaults to true, nodeargs a string, shlex-split before the run path.
     expect(runtime).toEqual({ name: "nodejs", options: { typescript: false, nodeargs: "--import tsx", packagemanager: "npm" } });
     // run.js requires package.json's main from the project folder, Node's `--import tsx` finds tsx there.
-    expect((JSON.parse(read("package.json")) as { main: string }).main).toBe("index.ts");
+    const pkg = JSON.parse(read("package.json")) as { main: string; dependencies: Record<string, string> };
+    expect(pkg.main).toBe("index.ts");
+    // The program needs its loader to start: a dependency, which `npm ci --omit=dev` keeps.
+    expect(Object.keys(pkg.dependencies)).toContain(/--import (\S+)/.exec(String(runtime.options.nodeargs))![1]);
     expect(require.resolve("tsx", { paths: [root] })).toContain(path.join(root, "node_modules"));
     const started = spawnSync(process.execPath, ["--import", "tsx", "-e", 'process.stdout.write(typeof require(require("node:path").resolve("index.ts")))'], { cwd: root, encoding: "utf8", timeout: 120_000 });
     expect(started.stderr).toBe("");
