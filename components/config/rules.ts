@@ -10,12 +10,76 @@ export function minorOf(version: string): number {
   return Number(version.split(".")[1]);
 }
 
-/** Host keys are pinned per node, by name. */
+/**
+ * The host key types istio-lab pins. pulumi-command verifies a pinned key with
+ * ssh.FixedHostKey and offers the server only that key's own type as host key algorithm
+ * (provider/pkg/provider/remote/connection.go v1.2.1, SSHConfig: `hostKeyAlgorithms =
+ * []string{publicKey.Type()}`; golang.org/x/crypto ssh/handshake.go sends exactly that list). For
+ * an RSA key that type is `ssh-rsa`, which names signatures made with SHA-1, and EL9's DEFAULT
+ * crypto policy refuses SHA-1 signatures: sshd there signs with an RSA host key only as
+ * rsa-sha2-256 or rsa-sha2-512, which the client would not ask for, so no connection could be made.
+ * Ed25519 and ECDSA keys name their own signature algorithm, which the policy accepts.
+ */
+export const pinnableHostKeyTypes = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521"] as const;
+
+/** A host key line decoded: `<type> <base64>`, its comment dropped, as pulumi-command is given it. */
+export type DecodedHostKey = { key: string } | { problem: string };
+
+/** Reads one SSH wire-format string (uint32 length, bytes) at `at`; undefined past the end. */
+function wireString(blob: Buffer, at: number): { value: Buffer; next: number } | undefined {
+  if (at + 4 > blob.length) return undefined;
+  const length = blob.readUInt32BE(at);
+  if (at + 4 + length > blob.length) return undefined;
+  return { value: blob.subarray(at + 4, at + 4 + length), next: at + 4 + length };
+}
+
+/**
+ * Decodes a public host key line as `ssh-keyscan` or ssh_host_*_key.pub give it, the way
+ * x/crypto ssh.ParsePublicKey reads its blob (RFC 4253 6.6, RFC 5656 3.1, RFC 8709 4): the type
+ * the line names is the one inside the blob, and every field is there, whole, with nothing after
+ * it, so a line cut short in a copy is refused here and not at the first dial.
+ */
+export function decodeHostKey(line: string): DecodedHostKey {
+  const [type = "", data = ""] = line.trim().split(/\s+/);
+  if (type === "ssh-rsa" || type.startsWith("rsa-sha2-")) {
+    return {
+      problem:
+        "is an RSA key, which cannot be pinned against EL9's default crypto policy: pulumi-command would ask the node only for ssh-rsa (SHA-1) signatures, which that policy refuses (rsa-sha2-256/512 are what it allows). Pin the node's ed25519 key (`ssh-keyscan -t ed25519 <node>`) or its ECDSA key",
+    };
+  }
+  if (!(pinnableHostKeyTypes as readonly string[]).includes(type)) {
+    return { problem: `is a ${type || "blank"} key; pin the node's ${pinnableHostKeyTypes.join(", ")} host key (\`ssh-keyscan -t ed25519 <node>\`)` };
+  }
+  const blob = Buffer.from(data, "base64");
+  const whole = blob.length > 0 && blob.toString("base64").replace(/=+$/, "") === data.replace(/=+$/, "");
+  const cut = { problem: `is not a whole ${type} key: its base64 part does not decode to one (cut short in a copy?); copy the line again from \`ssh-keyscan -t ed25519 <node>\`` };
+  if (!whole) return cut;
+  const named = wireString(blob, 0);
+  if (!named || named.value.toString("latin1") !== type) return { problem: `names ${type}, but its base64 part holds ${named ? `a ${named.value.toString("latin1")} key` : "no key"}` };
+  let end: number | undefined;
+  if (type === "ssh-ed25519") {
+    const point = wireString(blob, named.next);
+    end = point && point.value.length === 32 ? point.next : undefined;
+  } else {
+    const curve = wireString(blob, named.next);
+    const point = curve && wireString(blob, curve.next);
+    const size = { "ecdsa-sha2-nistp256": 65, "ecdsa-sha2-nistp384": 97, "ecdsa-sha2-nistp521": 133 }[type];
+    const sameCurve = curve?.value.toString("latin1") === type.slice("ecdsa-sha2-".length);
+    end = sameCurve && point && point.value.length === size && point.value[0] === 4 ? point.next : undefined;
+  }
+  if (end !== blob.length) return cut;
+  return { key: `${type} ${data}` };
+}
+
+/** Host keys are pinned per node, by name, each a whole key of a type EL9 lets istio-lab verify. */
 export function hostKeyRules(nodes: readonly Node[], hostKeys: Readonly<Record<string, string>> | undefined): ConfigIssue[] {
   const names = nodes.map((n) => n.name);
-  return Object.keys(hostKeys ?? {})
-    .filter((name) => !names.includes(name))
-    .map((name) => ({ key: `${clusterKey}.ssh.hostKeys.${name}`, message: `names no node; cluster.nodes has ${names.join(", ")}` }));
+  return Object.entries(hostKeys ?? {}).flatMap(([name, line]) => {
+    const key = `${clusterKey}.ssh.hostKeys.${name}`;
+    if (!names.includes(name)) return [{ key, message: `names no node; cluster.nodes has ${names.join(", ")}` }];
+    const decoded = decodeHostKey(line);
+    return "problem" in decoded ? [{ key, message: decoded.problem }] : [];
+  });
 }
 
 export function nodeRules(nodes: readonly Node[]): ConfigIssue[] {

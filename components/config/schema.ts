@@ -5,6 +5,8 @@
 // (`npm run config-docs`).
 import { z } from "zod";
 import { customServices } from "../../catalog/apps/custom";
+// Names, ports and image references are read by one rule each, wherever they appear.
+import { dns1123Label, imageReference, port } from "../../catalog/apps/values";
 import { scenarioApis } from "../../catalog/scenarios";
 import { defaultIstioVersion, defaultKubernetesVersion } from "../../catalog/versions";
 import { isNetworkAddress, parseCidr } from "./net";
@@ -29,11 +31,6 @@ export const cidr = z
   // The JSON Schema's pattern: the refinement above is invisible to it.
   .meta({ pattern: cidrPattern });
 
-const dns1123Label = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
-    error: "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters",
-  });
 
 const dnsSubdomain = z
   .string()
@@ -44,8 +41,6 @@ const dnsSubdomain = z
 
 export const version = z.string().regex(/^\d+\.\d+\.\d+$/, { error: "must be a release version such as 1.36.4" });
 
-const portRange = "must be a port number from 1 to 65535";
-const port = z.int({ error: portRange }).min(1, { error: portRange }).max(65535, { error: portRange });
 const nodePort = z.int().min(30000, { error: "must be in the NodePort range 30000-32767" }).max(32767, {
   error: "must be in the NodePort range 30000-32767",
 });
@@ -99,23 +94,25 @@ const network = z.strictObject({
 /**
  * One line of a node's public host key as `ssh-keyscan` or /etc/ssh/ssh_host_*_key.pub print it;
  * pulumi-command parses it with ssh.ParseAuthorizedKey and then accepts only that key
- * (provider/pkg/provider/remote/connection.go, v1.2.1).
+ * (provider/pkg/provider/remote/connection.go, v1.2.1). rules.ts decodeHostKey checks the key
+ * itself, and refuses the RSA types, which EL9 does not let pulumi-command verify.
  */
 const hostKey = z
   .string()
-  .regex(/^(ssh-ed25519|ssh-rsa|rsa-sha2-(256|512)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/, {
+  .regex(/^(ssh-ed25519|ssh-rsa|rsa-sha2-(256|512)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( .*)?$/, {
     error: "must be a public host key line such as `ssh-ed25519 AAAAC3Nza...` (from `ssh-keyscan -t ed25519 <node>`)",
   });
 
 const ssh = z.strictObject({
   user: z.string().min(1).meta({ description: "The user istio-lab logs in as on every node (root, or one with passwordless sudo).", examples: ["root"] }).default("root"),
   port: port.meta({ description: "The nodes' SSH port.", examples: [22] }).default(22),
-  /** Node name -> its SSH host key: checked on every connection when given. */
+  /** Node name -> its SSH host key, pinned up front; unset, recorded at first contact (nodes/host-key.ts). */
   hostKeys: z
-    .record(z.string().meta({ description: "A node's name." }), hostKey.meta({ description: "The node's public host key line.", examples: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGm0FvX2y6b0"] }))
+    .record(z.string().meta({ description: "A node's name." }), hostKey.meta({ description: "The node's public host key line.", examples: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFk4RzgdI6FEPK7Ke0dWudDAE1oChZ9jZNbdEPXx7VIJ"] }))
     .meta({
-      description: "Node name -> its public host key line (`ssh-keyscan -t ed25519 <node>`), checked on every connection; unset, any key is accepted.",
-      examples: [{ "linux-node1": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGm0FvX2y6b0 root@linux-node1" }],
+      description:
+        "Node name -> its public ed25519 or ECDSA host key line (`ssh-keyscan -t ed25519 <node>`), checked on every connection. A node without one has its key recorded at first contact and checked from then on (docs/machines.md).",
+      examples: [{ "linux-node1": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFk4RzgdI6FEPK7Ke0dWudDAE1oChZ9jZNbdEPXx7VIJ root@linux-node1" }],
     })
     .optional(),
 });
@@ -232,10 +229,11 @@ export const cluster = z.strictObject({
   /** kind, k3d: the port on 127.0.0.1 that reaches the ingress gateway (the seeds' 8000). */
   hostPort: port.meta({ description: `${localOnly}the port on 127.0.0.1 that reaches the ingress gateway.`, examples: [clusterDefaults.hostPort], default: clusterDefaults.hostPort }).optional(),
   /** kind, k3d: the node image (kindest/node or rancher/k3s) instead of the tool's default. */
-  nodeImage: z
-    .string()
-    .regex(/^[a-z0-9]([-a-z0-9._/]*[a-z0-9])?(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/, { error: "must be an image reference such as kindest/node:v1.35.0" })
-    .meta({ description: `${localOnly}the node image (kindest/node or rancher/k3s); unset, the one pinned in catalog/versions.ts, whose Kubernetes this Istio supports.`, examples: ["kindest/node:v1.35.0"] })
+  nodeImage: imageReference
+    .meta({
+      description: `${localOnly}the node image (kindest/node for kind, rancher/k3s for k3d, from any registry such as registry:5000/kindest/node:v1.36.1), its tag the Kubernetes version, which this Istio must support; unset, the one pinned in catalog/versions.ts.`,
+      examples: ["kindest/node:v1.35.0"],
+    })
     .optional(),
   /**
    * kind, k3d: use a cluster of that name that exists already instead of refusing it; this stack
@@ -392,10 +390,7 @@ export const labApps = z.strictObject({
   imageRegistry: apps.shape.imageRegistry,
   custom: apps.shape.custom,
   /** A lab whose scenario listens on a TCP port of the shared gateway holds one of the platform's lab TCP ports, alone. */
-  tcpPort: z
-    .int()
-    .min(1)
-    .max(65535)
+  tcpPort: port
     .meta({
       description:
         "A lab stack whose scenario listens on a TCP port of the shared gateway (tcp-shift-*): which of the platform's lab TCP ports (its labTcpPorts output, 31401-31408) it holds; the first when unset. No two labs of a platform hold the same.",

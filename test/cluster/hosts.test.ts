@@ -3,6 +3,7 @@ import { renderConfig, renderProgram } from "../../tools/lib/mock-engine";
 import { stackConfig } from "../../tools/lib/stack-file";
 import { defaultStandIns } from "../../tools/lib/stand-ins";
 import { reveal } from "../harness";
+import { readHostKeyCommand, recordedHostKey } from "../../components/cluster/nodes/host-key";
 import { command, commands, hostsStack, renderCluster, vmType } from "./render-cluster";
 
 describe("source hosts", () => {
@@ -52,7 +53,8 @@ describe("source hosts", () => {
 
   it("goes through passwordless sudo for a non-root SSH user and dials the configured port", async () => {
     const rendered = await renderCluster(hostsStack({ ssh: { user: "rocky", port: 2222 } }));
-    for (const c of commands(rendered).filter((x) => x.inputs.create !== undefined)) expect(c.inputs.create, c.name).toMatch(/^sudo -n env /);
+    // The first contact reads a world-readable file, as the user itself.
+    for (const c of commands(rendered).filter((x) => x.inputs.create !== undefined && !x.name.endsWith("-host-key"))) expect(c.inputs.create, c.name).toMatch(/^sudo -n env /);
     expect(command(rendered, "linux-node1-reset").inputs.delete).toMatch(/^sudo -n env /);
   });
 
@@ -95,13 +97,47 @@ function nodeIp(node: string): string {
 }
 
 describe("SSH host keys", () => {
-  it("pins a node's host key on every step that talks to it, and only there", async () => {
-    const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKeyOfLinuxNode2xxxxxxxxxxxxxxxxxxxx";
-    const seen = await connections(hostsStack({ ssh: { hostKeys: { "linux-node2": key } } }));
-    expect(seen.get("linux-node2-join")?.hostKey).toBe(key);
-    expect(seen.get("linux-node2-access")?.hostKey).toBe(key);
-    expect(seen.get("linux-node2-reset")?.hostKey).toBe(key);
-    expect(seen.get("linux-node3-join")).not.toHaveProperty("hostKey");
-    expect(seen.get("control-plane-init")).not.toHaveProperty("hostKey");
+  // The stand-in node's key read at first contact (tools/lib/stand-ins.ts), and another one.
+  const recorded = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFk4RzgdI6FEPK7Ke0dWudDAE1oChZ9jZNbdEPXx7VIJ";
+  const ecdsa =
+    "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBG7Cl0Yrnjh6Xa9H1zHYsF5RoUbAUAoukm43DWDF8j4my1IXBdqsrHA049YnUGX2Blf94xmuYJFbN9mt5dzY4Ik=";
+  // A node's steps, but its first contact and the join command minted for it on the control plane.
+  const stepsOf = (seen: Map<string, Record<string, unknown>>, node: string) =>
+    [...seen.keys()].filter((name) => name.startsWith(`${node}-`) && ![`${node}-host-key`, `${node}-join-command`].includes(name));
+
+  it("checks a key pinned up front on every step of its node, its comment dropped, with no first contact unchecked", async () => {
+    const seen = await connections(hostsStack({ ssh: { hostKeys: { "linux-node2": `${ecdsa} root@linux-node2` } } }));
+    expect(seen.has("linux-node2-host-key")).toBe(false);
+    expect(stepsOf(seen, "linux-node2")).toEqual(expect.arrayContaining(["linux-node2-reset", "linux-node2-access", "linux-node2-os", "linux-node2-join"]));
+    for (const step of stepsOf(seen, "linux-node2")) expect(seen.get(step)?.hostKey, step).toBe(ecdsa);
+  });
+
+  it("records the key of a node pinned nowhere at first contact, and checks it on every other step of that node", async () => {
+    const rendered = await renderCluster(hostsStack());
+    const first = command(rendered, "linux-node3-host-key");
+    expect(first.inputs.create).toBe(readHostKeyCommand);
+    expect(first.inputs.triggers).toEqual([nodeIp("linux-node3")]);
+    expect(first.inputs.delete).toBeUndefined();
+    expect(first.options.ignoreChanges).toEqual(["connection"]);
+    const seen = await connections(hostsStack());
+    expect(seen.get("linux-node3-host-key")).not.toHaveProperty("hostKey");
+    for (const step of stepsOf(seen, "linux-node3")) expect(seen.get(step)?.hostKey, step).toBe(recorded);
+    // The steps on the control plane check its key.
+    for (const step of ["control-plane-init", "control-plane-kubeconfig", "flannel-apply", "smoke-check", "linux-node2-join-command"]) expect(seen.get(step)?.hostKey, step).toBe(recorded);
+    // Every connection but a first contact checks a key.
+    expect([...seen].filter(([, c]) => typeof c.hostKey !== "string").map(([name]) => name)).toEqual(["linux-node1-host-key", "linux-node2-host-key", "linux-node3-host-key"]);
+  });
+
+  it("pinning later the key that was recorded changes no step's connection, so no step runs again", async () => {
+    const before = await connections(hostsStack());
+    const after = await connections(hostsStack({ ssh: { hostKeys: { "linux-node3": `${recorded} pinned-later@example` } } }));
+    for (const step of stepsOf(before, "linux-node3")) expect(after.get(step), step).toEqual(before.get(step));
+  });
+
+  it("stops at a first contact whose answer is no whole key of a type it can check", () => {
+    expect(recordedHostKey(`${recorded} root@n3\n`, "n3")).toBe(recorded);
+    expect(recordedHostKey(undefined, "n3")).toBeUndefined();
+    expect(() => recordedHostKey(recorded.slice(0, -6), "n3")).toThrow(/the host key n3 gave at first contact .* is not a whole ssh-ed25519 key/);
+    expect(() => recordedHostKey("", "n3")).toThrow(/n3 gave at first contact/);
   });
 });

@@ -56,7 +56,30 @@ describe("cluster.adopt on machines", () => {
 });
 
 describe("SSH host keys", () => {
-  const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKeyOfLinuxNode2xxxxxxxxxxxxxxxxxxxx root@linux-node2";
+  const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFk4RzgdI6FEPK7Ke0dWudDAE1oChZ9jZNbdEPXx7VIJ root@linux-node2";
+  const ecdsa =
+    "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBG7Cl0Yrnjh6Xa9H1zHYsF5RoUbAUAoukm43DWDF8j4my1IXBdqsrHA049YnUGX2Blf94xmuYJFbN9mt5dzY4Ik=";
+  const at = "istio-lab:cluster.ssh.hostKeys.linux-node2";
+  const withKey = (line: string) => problems("hosts", { cluster: { ssh: { hostKeys: { "linux-node2": line } } } });
+
+  it("takes ed25519 and ECDSA keys, the types EL9's default crypto policy lets pulumi-command check", () => {
+    expect(withKey(ecdsa)).toEqual([]);
+  });
+
+  it("decodes the key: one cut short in a copy is refused, naming the key", () => {
+    const [type, data] = key.split(" ");
+    expectProblem(withKey(`${type} ${data.slice(0, -4)}`), at, "is not a whole ssh-ed25519 key", "cut short");
+    expectProblem(withKey(ecdsa.slice(0, -10)), at, "is not a whole ecdsa-sha2-nistp256 key");
+    // The type the line names is the one inside the key.
+    expectProblem(withKey(`ecdsa-sha2-nistp256 ${data}`), at, "names ecdsa-sha2-nistp256, but its base64 part holds a ssh-ed25519 key");
+  });
+
+  it("refuses an RSA key, explaining that EL9 refuses the ssh-rsa (SHA-1) signatures pulumi-command would ask for", () => {
+    const rsa = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC68s22GPKVJKcfbrQulsvd root@linux-node2";
+    for (const line of [rsa, rsa.replace("ssh-rsa", "rsa-sha2-256")]) {
+      expectProblem(withKey(line), at, "is an RSA key", "ssh-rsa (SHA-1) signatures", "rsa-sha2-256/512", "ssh-keyscan -t ed25519");
+    }
+  });
 
   it("takes a key per node by name", () => {
     expect(problems("hosts", { cluster: { ssh: { hostKeys: { "linux-node2": key } } } })).toEqual([]);

@@ -65,6 +65,8 @@ const commandOutputs: Record<string, (inputs: Record<string, unknown>) => string
   // read-kubeconfig.sh; its first trigger is the control plane's machine.
   "-kubeconfig": (inputs) => standInKubeconfig("/etc/kubernetes/admin.conf", (inputs.triggers as unknown[] | undefined)?.[0]),
   "-join-command": () => "kubeadm join 192.168.56.11:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:0000\n",
+  // A node's host key read at first contact (components/cluster/nodes/host-key.ts).
+  "-host-key": () => "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFk4RzgdI6FEPK7Ke0dWudDAE1oChZ9jZNbdEPXx7VIJ root@stand-in\n",
 };
 
 /** What the tls provider computes: PEM blocks, stand-ins named after the resource. */

@@ -1,4 +1,5 @@
 import type * as command from "@pulumi/command";
+import type * as pulumi from "@pulumi/pulumi";
 import type { Secret } from "../../config";
 import type { Ssh } from "../../config/schema";
 
@@ -21,16 +22,16 @@ export const resetDial = { dialErrorLimit: 4, perDialTimeout: 15 } as const;
 /**
  * The SSH connection to one node, built from exactly the keys of the provider's schema: a
  * malformed connection makes the provider print all of it, private key included. With the node's
- * host key pinned, the provider talks only to that host; without it, it accepts any host key
- * (pulumi-command remote/connection.go: InsecureIgnoreHostKey), so whoever answers on the
- * address gets the join token and can hand back a kubeconfig of its own.
+ * host key (pinned up front or recorded at first contact, host-key.ts), the provider talks only to
+ * that host; without it, it accepts any host key (pulumi-command remote/connection.go:
+ * InsecureIgnoreHostKey), which only the first contact does.
  */
 export function nodeConnection(
   host: string,
   ssh: Ssh,
   privateKey: Secret,
-  hostKey?: string,
+  hostKey?: pulumi.Input<string | undefined>,
   dial: { dialErrorLimit: number; perDialTimeout: number } = { dialErrorLimit, perDialTimeout },
 ): command.types.input.remote.ConnectionArgs {
-  return { host, port: ssh.port, user: ssh.user, privateKey, ...dial, ...(hostKey && { hostKey }) };
+  return { host, port: ssh.port, user: ssh.user, privateKey, ...dial, ...(hostKey !== undefined && { hostKey: hostKey as pulumi.Input<string> }) };
 }

@@ -4,6 +4,7 @@ import type { MachineClusterConfig } from "../../config";
 import type { Node as NodeSpec } from "../../config/schema";
 import { flannelImages } from "../flannel/manifest";
 import { nodeConnection, resetDial } from "./connection";
+import { nodeHostKey } from "./host-key";
 import { runScript } from "./run-script";
 import { nodeScript, preparationStepMinutes, scriptCommand, type NodeScript } from "./scripts";
 
@@ -77,7 +78,11 @@ export class Node extends pulumi.ComponentResource {
   constructor(name: string, args: NodeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("istio-lab:cluster:Node", name, {}, opts);
     const { node, config } = args;
-    this.connection = nodeConnection(node.ip, config.ssh, config.sshPrivateKey, config.ssh.hostKeys?.[node.name]);
+    const hostKey = nodeHostKey(
+      { node: node.name, pinned: config.ssh.hostKeys?.[node.name], machineId: args.machineId, connection: nodeConnection(node.ip, config.ssh, config.sshPrivateKey), machine: args.machine },
+      this,
+    );
+    this.connection = nodeConnection(node.ip, config.ssh, config.sshPrivateKey, hostKey);
     const common = { connection: this.connection, sshUser: config.ssh.user };
 
     // On hosts, destroy gives the machine back with `kubeadm reset`: a command of its own with no
@@ -88,7 +93,7 @@ export class Node extends pulumi.ComponentResource {
       ? new command.remote.Command(
           `${name}-reset`,
           {
-            connection: nodeConnection(node.ip, config.ssh, config.sshPrivateKey, config.ssh.hostKeys?.[node.name], resetDial),
+            connection: nodeConnection(node.ip, config.ssh, config.sshPrivateKey, hostKey, resetDial),
             delete: scriptCommand(nodeScript("reset-node"), {}, config.ssh.user),
             triggers: [args.machineId],
             addPreviousOutputInEnv: false,
