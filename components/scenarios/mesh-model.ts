@@ -165,6 +165,31 @@ export function gatewayRoutesFor(objects: readonly MeshObject[], gateway: string
     .map(key);
 }
 
+/** The hosts a VirtualService's hosts and a server's have in common: equal, or one of them `*` (host.Names Intersection, simplified to the catalog's hosts). */
+function intersect(serverHosts: readonly string[], routeHosts: readonly string[]): string[] {
+  return [...new Set(serverHosts.flatMap((s) => routeHosts.flatMap((h) => (s === h || s === "*" ? [h] : h === "*" ? [s] : []))))];
+}
+
+/**
+ * The virtual hosts of a gateway workload's HTTP port: each domain, and the routes of every kept
+ * server whose Gateway's VirtualServices name it, in the servers' order. A domain two Gateways
+ * serve is one virtual host whose routes are appended in turn, the first match winning
+ * (networking/core/gateway.go buildGatewayHTTPRouteConfig, vHostDedupMap).
+ */
+export function virtualHostsFor(objects: readonly MeshObject[], podLabels: Readonly<Record<string, string>>, gatewayNamespace: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const server of mergeGateways(objects, podLabels).filter((s) => s.kept && (s.protocol === "HTTP" || s.protocol === "HTTPS"))) {
+    for (const vs of gatewayRoutesFor(objects, server.gateway, gatewayNamespace)) {
+      const resource = objects.find((o) => key(o) === vs)!.resource as Extract<IstioResource, { kind: "VirtualService" }>;
+      for (const domain of intersect(server.hosts, resource.spec.hosts)) {
+        const name = `${server.port}:${domain}`;
+        out.set(name, [...(out.get(name) ?? []), vs]);
+      }
+    }
+  }
+  return out;
+}
+
 /** The policies in the root namespace that act on a gateway's pods, whatever host a request names: a RequestAuthentication or AuthorizationPolicy selecting them (or none: every workload of the mesh). */
 export function gatewayPoliciesFor(objects: readonly MeshObject[], podLabels: Readonly<Record<string, string>>): string[] {
   return objects
@@ -233,9 +258,13 @@ export function gatewayView(objects: readonly MeshObject[], namespaces: readonly
     ["egress", egressGateway.podLabels],
   ] as const) {
     const servers = mergeGateways(objects, labels).filter((s) => namespaces.includes(s.gateway.split("/")[1]));
+    // The virtual hosts these namespaces' kept servers serve, with every route any Gateway adds to them.
+    const served = new Set(servers.filter((s) => s.kept).flatMap((s) => s.hosts.map((h) => `${s.port}:${h}`)));
+    const virtualHosts = [...virtualHostsFor(objects, labels, rootNamespace)].filter(([domain, routes]) => served.has(domain) || routes.some((r) => namespaces.includes(r.split("/")[1])));
     view[name] = {
       servers,
       routes: Object.fromEntries(servers.map((s) => [s.gateway, gatewayRoutesFor(objects, s.gateway, rootNamespace)])),
+      virtualHosts: Object.fromEntries(virtualHosts),
       // A policy on the pods acts on every server's hosts, these namespaces' too.
       policies: servers.length > 0 ? gatewayPoliciesFor(objects, labels) : [],
     };

@@ -94,6 +94,11 @@ describe("the model sees what the placement prevents", () => {
     expect(changedBy(platformObjects("bookinfo"), raw, [platformNamespace])).toContain("a bystander namespace");
   });
 
+  it("two labs serving one host: the routes of both join one virtual host, which is why a lab's host is its namespace's", () => {
+    const sameHost = inNamespace(placeScenarioInLab(spec("route-all-v1"), { host: labHost("lab-a", "istio-lab.test"), gatewayNamespace: "istio-system" }).resources, "lab-b");
+    expect(changedBy(labObjects("bookinfo", "lab-a"), sameHost, ["lab-a"])).toEqual(["lab-a", "lab-a (added lab older)"]);
+  });
+
   it("two labs on one TCP port: the newer one's server is dropped, and the sibling check refuses them", () => {
     const world = [...labObjects("tcp-shift-80-20", "lab-a", 31401), ...labObjects("tcp-shift-v2", "lab-b", 31401)];
     expect(mergeGateways(world, ingressGateway.podLabels).map((s) => [s.gateway, s.port, s.kept])).toEqual([
