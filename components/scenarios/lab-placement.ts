@@ -18,7 +18,7 @@
 //   namespace reaches that host, plain HTTP going unencrypted to 443 where the rule stays local.
 import { hostInLab } from "../../catalog/lab-host";
 import type { GatewayApiResource } from "../../catalog/gateway-api-resources";
-import { ofKind, routeRules, type IstioResource } from "../../catalog/istio-resources";
+import { ofKind, routeRules, serviceName, type IstioResource } from "../../catalog/istio-resources";
 import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
 import { ingressTcpPorts, isPlainTcpServer } from "../../catalog/scenarios/tcp";
 import { egressGateway } from "../mesh/egress-gateway";
@@ -68,9 +68,9 @@ export function isExternalHost(resources: readonly IstioResource[], host: string
 
 /**
  * exportTo for each host-defining object, as the gateway and the scenario's namespace need it:
- * - a ServiceEntry: its own namespace, and the namespace of a gateway that serves one of its hosts
- *   (the egress-gateway task: the egress gateway sends edition.cnn.com on through a cluster it builds
- *   from the entry, which it sees only when the entry is exported to its namespace:
+ * - a ServiceEntry: its own namespace, and the namespace of a gateway that routes to one of its
+ *   hosts (the egress-gateway task: the egress gateway sends edition.cnn.com on through a cluster it
+ *   builds from the entry, which it sees only when the entry is exported to its namespace:
  *   DefaultSidecarScopeForGateway -> servicesExportedToNamespace, IsServiceVisible);
  * - a VirtualService: its own namespace, and the namespace of each gateway it is bound to
  *   (VirtualServicesForGateway takes only what is visible in the gateway's namespace);
@@ -82,7 +82,9 @@ export function isExternalHost(resources: readonly IstioResource[], host: string
  */
 function visibility(resources: readonly IstioResource[], namespaces: GatewayNamespaces, own: boolean): Map<IstioResource, string[]> {
   const out = new Map<IstioResource, string[]>();
-  const exportTo = (extra: readonly string[]) => [".", ...extra.filter((ns) => ns !== ".")];
+  const exportTo = (extra: readonly string[]) => [".", ...new Set(extra.filter((ns) => ns !== "."))];
+  // A host of the scenario's namespace by its Service's name, whether written short or in full.
+  const sameHost = (host: string) => (isExternalHost(resources, host) ? host : serviceName(host));
   // Hosts each gateway namespace routes to: the destinations of the VirtualServices bound to it.
   const routedFrom = new Map<string, Set<string>>();
   for (const vs of ofKind(resources, "VirtualService")) {
@@ -91,19 +93,17 @@ function visibility(resources: readonly IstioResource[], namespaces: GatewayName
       const matchGateways = http?.match && http.match.length > 0 && http.match.every((m) => m.gateways) ? http.match.flatMap((m) => m.gateways!) : undefined;
       for (const ns of boundGatewayNamespaces(resources, matchGateways ?? vs.spec.gateways, namespaces)) {
         const hosts = routedFrom.get(ns) ?? new Set<string>();
-        for (const host of [...route.map((r) => r.destination.host), ...(http?.mirror ? [http.mirror.host] : [])]) hosts.add(host);
+        for (const host of [...route.map((r) => r.destination.host), ...(http?.mirror ? [http.mirror.host] : [])]) hosts.add(sameHost(host));
         routedFrom.set(ns, hosts);
       }
     }
   }
-  const gatewaysRoutingTo = (host: string) => [...routedFrom].filter(([, hosts]) => hosts.has(host)).map(([ns]) => ns);
+  const gatewaysRoutingTo = (host: string) => [...routedFrom].filter(([, hosts]) => hosts.has(sameHost(host))).map(([ns]) => ns);
   for (const resource of resources) {
     switch (resource.kind) {
-      case "ServiceEntry": {
-        const served = ofKind(resources, "Gateway").filter((g) => g.spec.servers.some((s) => s.hosts.some((h) => resource.spec.hosts.includes(h))));
-        out.set(resource, exportTo(served.flatMap((g) => gatewayNamespaceOf(resources, g.name, namespaces) ?? [])));
+      case "ServiceEntry":
+        out.set(resource, exportTo(resource.spec.hosts.flatMap(gatewaysRoutingTo)));
         break;
-      }
       case "VirtualService":
         if (own || resource.spec.hosts.some((h) => isExternalHost(resources, h))) out.set(resource, exportTo(boundGatewayNamespaces(resources, resource.spec.gateways, namespaces)));
         break;
