@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readStackConfig, type ProgramHost } from "./config";
 import { pinnedContext, pinnedControlPlane } from "./cluster/pin";
+import { pinnedVmAddresses } from "./cluster/vsphere/addresses";
 import { Lab } from "./lab";
 import { LabOnPlatform } from "./lab-on-platform";
 import { keepToPlatform, readPlatform } from "./platform";
@@ -26,5 +27,6 @@ export async function istioLab(runId?: string, host?: ProgramHost): Promise<Reco
   }
   const record = config.cluster.source === "kubeconfig" ? await pinnedContext(config.cluster) : undefined;
   if (config.cluster.source === "hosts") await pinnedControlPlane(config.cluster);
+  if (config.cluster.source === "vsphere") await pinnedVmAddresses(config.cluster);
   return new Lab("lab", { config, clusterIdentifier: `${pulumi.getProject()}-${pulumi.getStack()}`, record, runId }).outputs;
 }

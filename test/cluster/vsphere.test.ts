@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { renderConfig } from "../../tools/lib/mock-engine";
+import { stackConfig } from "../../tools/lib/stack-file";
 import { renderFile } from "../harness";
 import { command, optionsOf, renderCluster, template, vmType, vsphereStack } from "./render-cluster";
 
@@ -131,5 +133,40 @@ describe("source vsphere", () => {
     expect(rendered.resources.filter((r) => r.type === vmType)).toHaveLength(3);
     expect(rendered.resources.some((r) => r.type === "istio-lab:mesh:Mesh")).toBe(true);
     expect(rendered.outputs).toMatchObject({ clusterSource: "vsphere" });
+  });
+});
+
+describe("a vSphere node renamed", () => {
+  const stack = (workerName: string) =>
+    stackConfig("dev", {
+      ...vsphereStack,
+      "istio-lab:cluster": {
+        ...(vsphereStack["istio-lab:cluster"] as Record<string, unknown>),
+        nodes: [{ name: "linux-node1", ip: "192.168.56.11", role: "control-plane" }, { name: workerName, ip: "192.168.56.12", role: "worker" }],
+      },
+    });
+  const stashed = { "vm-at-192.168.56.11": { name: "linux-node1" }, "vm-at-192.168.56.12": { name: "linux-node2" } };
+  const failure = (config: ReturnType<typeof stack>, records: Record<string, unknown>) =>
+    renderConfig(config, undefined, undefined, { stashed: records }).then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
+
+  it("records which node's VM holds each static address at its first deployment, and goes on while the names stay", async () => {
+    const first = await renderConfig(stack("linux-node2"));
+    expect(first.resources.filter((r) => r.name.startsWith("vm-at-")).map((r) => [r.name, r.inputs.input])).toEqual([
+      ["vm-at-192.168.56.11", { name: "linux-node1" }],
+      ["vm-at-192.168.56.12", { name: "linux-node2" }],
+    ]);
+    expect(await failure(stack("linux-node2"), stashed)).toBeUndefined();
+  });
+
+  it("stops before anything is created when a node's new name would put a second VM on its address, naming the key and the two runs", async () => {
+    // The engine would create linux-node9's VM on 192.168.56.12 and delete linux-node2's only after it.
+    expect(await failure(stack("linux-node9"), stashed)).toMatch(
+      /^istio-lab: 1 configuration problem; nothing was created:\n {2}- istio-lab:cluster\.nodes\[1\]\.name: is linux-node9, but this stack's VM at 192\.168\.56\.12 is linux-node2: .*take linux-node2 out of cluster\.nodes and `pulumi up`.*then add linux-node9 and `pulumi up`/,
+    );
+    // The first run of the two drops the address's record with the node; the second records the new name.
+    expect(await failure(stack("linux-node9"), { "vm-at-192.168.56.11": { name: "linux-node1" } })).toBeUndefined();
   });
 });

@@ -69,8 +69,10 @@ export const stepDurations: StepDuration[] = [
     // seal-template.sh pulled kubeadm's images into the template.
     prepared: { minutes: 1, basis: "estimate: kubeadm's images present, control plane up" },
   },
-  // read-kubeconfig.sh, join-command.sh: one short command over SSH.
-  { type: /^command:remote:/, name: /-(kubeconfig|join-command)$/, minutes: 0.1, basis: "estimate: one command over SSH" },
+  // read-kubeconfig.sh, join-command.sh, a node's first contact (nodes/host-key.ts): one short command over SSH.
+  { type: /^command:remote:/, name: /-(kubeconfig|join-command|host-key)$/, minutes: 0.1, basis: "estimate: one command over SSH" },
+  // A record the engine's builtin provider keeps (cluster/pin.ts, vsphere/addresses.ts): no call out.
+  { type: /^pulumi:index:Stash$/, minutes: 0, basis: "a record in the state" },
   // flannel-apply.sh: kubectl apply, no wait (the smoke check waits for the rollout).
   { type: /^command:remote:/, name: /^flannel-apply$/, minutes: 0.2, basis: "estimate: kubectl apply, no wait" },
   // kubeadm join: discovery, TLS bootstrap, kubelet start.
