@@ -6,9 +6,10 @@ import { pinned } from "../pin";
 /**
  * A VM is the resource named after its node (machines.ts), so a node renamed in cluster.nodes is
  * another resource to the engine: a create of the new VM and, after every create of the update, a
- * delete of the old one (pulumi/pulumi pkg/resource/deploy/step_generator.go: an old resource the
- * program no longer registers is deleted only once the program has finished, in
- * GenerateDeletes; deleteBeforeReplace orders only a replacement of one URN). vSphere would clone
+ * delete of the old one (pulumi/pulumi pkg/resource/deploy: an old resource the program no longer
+ * registers is deleted only once the program has sent its last registration, deployment_executor.go
+ * performPostSteps calling step_generator.go GenerateDeletes; deleteBeforeReplace orders only the
+ * replacement of one URN, step_generator.go). vSphere would clone
  * the new VM onto the static address the old one still holds. So each address records the name of
  * the node first deployed on it (a Stash, as pin.ts does; dropped when no node uses the address,
  * so a two-run rename starts a new record), and a node whose name differs from the record stops
