@@ -85,11 +85,11 @@ export const imageReference = z
   .meta({ pattern: referencePattern.source });
 
 /**
- * Environment variable names that hold credentials by convention (DB_PASSWORD, GITHUB_TOKEN,
- * CLIENT_SECRET, AWS_SECRET_ACCESS_KEY, API_KEY, ...). `_KEY` only as the last word, so that
- * KEYCLOAK_URL or SORT_KEYS are not taken for one.
+ * Environment variable names that hold credentials by convention, by their last word: DB_PASSWORD,
+ * GITHUB_TOKEN, CLIENT_SECRET, AWS_SECRET_ACCESS_KEY, API_KEY. Only the last word, so that
+ * TOKEN_TTL, KEYCLOAK_URL or DB_PASSWORD_FILE (a path) are not taken for one.
  */
-export const credentialEnvName = /(PASSWORD|PASSWD|PASSPHRASE|TOKEN|SECRET|CREDENTIAL|_KEY$|^KEY$|APIKEY|PRIVATE_?KEY)/i;
+export const credentialEnvName = /(^|_)(PASSWORD|PASSWD|PASSPHRASE|TOKEN|SECRET|KEY|APIKEY|CREDENTIALS?)$/i;
 
 /**
  * Why a plain-text value is a credential, or undefined: a URL that carries a password
