@@ -16,6 +16,12 @@ export interface ContainerSpec {
   command?: string[];
   args?: string[];
   env?: Record<string, string>;
+  /**
+   * The env values and args are secrets (your services', when istio-lab:apps is a secret key): the
+   * renderer puts the env values in a Kubernetes Secret the container reads by secretKeyRef, and
+   * keeps both Pulumi secrets, so that neither the Deployment, the state nor a render shows them.
+   */
+  secret?: boolean;
   /** Requests of the container. */
   resources?: { cpu?: string; memory?: string };
   /** An HTTP path on the container port that answers 200 when ready (the readiness probe). */

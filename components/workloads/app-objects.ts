@@ -1,7 +1,7 @@
 // The one renderer: an AppSpec in, the Kubernetes objects that run it out. Pure, so tests and
 // a future policy pack can call it without an engine.
 import type * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { mirrored } from "../images";
 import type { AppSpec, VersionSpec } from "../../catalog/apps/app-spec";
 import type { VersionService } from "../../catalog/gateway-api-resources";
@@ -16,7 +16,25 @@ export interface AppObjects {
   configMaps: { name: string; args: k8s.core.v1.ConfigMapArgs }[];
   serviceAccount?: { name: string; args: k8s.core.v1.ServiceAccountArgs };
   service?: { name: string; args: k8s.core.v1.ServiceArgs };
+  /** A Secret per Deployment whose env values are secrets (ContainerSpec.secret), made before it. */
+  secrets: { name: string; deployment: string; args: k8s.core.v1.SecretArgs }[];
   deployments: { name: string; args: k8s.apps.v1.DeploymentArgs }[];
+}
+
+/** The Secret that holds a Deployment's secret env values. */
+export const envSecretName = (deployment: string) => `${deployment}-env`;
+
+/**
+ * A version's env values as a Secret's stringData, each a Pulumi secret: the engine keeps them
+ * encrypted in the state (pulumi/pulumi sdk/nodejs/output.ts secret()), and pulumi-kubernetes
+ * marks the `data` the API server fills in from a secret stringData secret too, in the live
+ * object it records (pulumi-kubernetes provider/pkg/provider/provider.go checkpointObject).
+ */
+function envSecret(version: VersionSpec, namespace: pulumi.Input<string>): { name: string; deployment: string; args: k8s.core.v1.SecretArgs }[] {
+  const { env, secret } = version.container;
+  if (!secret || !env || Object.keys(env).length === 0) return [];
+  const name = envSecretName(version.deployment);
+  return [{ name, deployment: version.deployment, args: { metadata: { name, namespace }, type: "Opaque", stringData: pulumi.secret(env) } }];
 }
 
 /** What a Deployment selects its pods by: app and version, which never change for a Deployment (a selector cannot). */
@@ -48,6 +66,7 @@ export function renderApp(app: AppSpec, { namespace, imageRegistry }: RenderCont
         },
       },
     }),
+    secrets: app.versions.flatMap((version) => envSecret(version, namespace)),
     deployments: app.versions.map((version) => ({ name: version.deployment, args: deployment(app, version, namespace, imageRegistry) })),
   };
 }
@@ -101,8 +120,8 @@ function deployment(app: AppSpec, version: VersionSpec, namespace: pulumi.Input<
               image: mirrored(container.image, imageRegistry),
               imagePullPolicy: container.imagePullPolicy,
               ...(container.command && { command: container.command }),
-              ...(container.args && { args: container.args }),
-              ...(container.env && { env: Object.entries(container.env).map(([name, value]) => ({ name, value })) }),
+              ...(container.args && { args: container.secret ? pulumi.secret(container.args) : container.args }),
+              ...(container.env && { env: envVars(container, version.deployment) }),
               ...(container.ports.length > 0 && { ports: container.ports }),
               ...(container.resources && { resources: { requests: container.resources } }),
               ...(container.readinessPath && container.ports[0] && { readinessProbe: { httpGet: { path: container.readinessPath, port: container.ports[0].containerPort } } }),
@@ -114,6 +133,13 @@ function deployment(app: AppSpec, version: VersionSpec, namespace: pulumi.Input<
       },
     },
   };
+}
+
+/** A container's env: values as written, or each read from the version's Secret by secretKeyRef. */
+function envVars(container: VersionSpec["container"], deployment: string): k8s.types.input.core.v1.EnvVar[] {
+  return Object.entries(container.env ?? {}).map(([name, value]) =>
+    container.secret ? { name, valueFrom: { secretKeyRef: { name: envSecretName(deployment), key: name } } } : { name, value },
+  );
 }
 
 /**

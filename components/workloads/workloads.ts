@@ -30,10 +30,13 @@ export class Workloads extends pulumi.ComponentResource {
         services.set(objects.service.name, new k8s.core.v1.Service(logicalName("Service", ns, objects.service.name), objects.service.args, { parent: this }));
       }
       const configMaps = objects.configMaps.map((c) => new k8s.core.v1.ConfigMap(logicalName("ConfigMap", ns, c.name), c.args, { parent: this }));
+      const secrets = new Map(objects.secrets.map((c) => [c.deployment, new k8s.core.v1.Secret(logicalName("Secret", ns, c.name), c.args, { parent: this })]));
       for (const deployment of objects.deployments) {
         // A pod naming a ServiceAccount that does not exist yet is refused, and the rollout stalls;
-        // one mounting a ConfigMap that does not exist yet waits in ContainerCreating.
-        const needs = [...(account ? [account] : []), ...configMaps];
+        // one mounting a ConfigMap that does not exist yet waits in ContainerCreating, and one
+        // reading env from a Secret that does not exist yet in CreateContainerConfigError.
+        const secret = secrets.get(deployment.name);
+        const needs = [...(account ? [account] : []), ...configMaps, ...(secret ? [secret] : [])];
         new k8s.apps.v1.Deployment(logicalName("Deployment", ns, deployment.name), deployment.args, { parent: this, ...(needs.length > 0 && { dependsOn: needs }) });
       }
     }
