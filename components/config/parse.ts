@@ -7,12 +7,15 @@ import { gatewayApiScenarios } from "../../catalog/scenarios/gateway-api";
 import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names";
 import { scenarioOptionSchemas } from "../../catalog/scenarios/options";
 import { platformOnlyReasons, type ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
-import { resolveCluster, type ClusterConfig, type Secret } from "./cluster-source";
+import { isLocalCluster, resolveCluster, type ClusterConfig, type Secret } from "./cluster-source";
 import type { ReadFile } from "./kubeconfig";
 import { closestKey, ConfigError, describeIssue, fromZod, unknownKeyMessage, type ConfigIssue } from "./errors";
 import * as rules from "./rules";
 import * as schema from "./schema";
-import { namespaceClaimedBy, samePlatform, tcpPortClaimedBy, type SiblingLab } from "./sibling-labs";
+import { localClusterClaims, namespaceClaimedBy, samePlatform, tcpPortClaimedBy, type SiblingCluster, type SiblingLab } from "./sibling-labs";
+import { nodeImageRules } from "./node-image";
+import { customReferenceRules, plainCredentials, reservedCustomNames } from "./custom-rules";
+import type { CustomOptions } from "../../catalog/scenarios/custom";
 import { ingressTcpPorts, labTcpPorts } from "../../catalog/scenarios/tcp";
 import { projectKeyNames, vsphereKeyProblem, vsphereProviderKeys } from "./stack-keys";
 
@@ -68,6 +71,10 @@ export interface RawConfig {
   stack?: string;
   /** The lab stacks whose stack files sit beside this one's: no two on a platform share a namespace. */
   siblingLabs?: readonly SiblingLab[];
+  /** The kind and k3d clusters the stack files beside this one make on this machine: no two share a name or a host port. */
+  siblingClusters?: readonly SiblingCluster[];
+  /** This stack's file writes `istio-lab:platform:` with no value (the CLI hands "" then, as for no key). */
+  emptyPlatform?: boolean;
   /** Whether a command is on the PATH of the machine that runs Pulumi (sources kind and k3d need theirs). */
   onPath?: (tool: string) => boolean;
   /** Reads a file on the machine that runs Pulumi (source kubeconfig's path). */
@@ -91,7 +98,10 @@ export function parseLabConfig(raw: RawConfig, analyze: ScenarioAnalyzer): LabCo
   return config;
 }
 
-export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], onPath = () => true, readFile = () => undefined }: RawConfig, analyze: ScenarioAnalyzer): StackConfig {
+export function parseStackConfig(
+  { values, secretKeys, stack, siblingLabs = [], siblingClusters = [], emptyPlatform = false, onPath = () => true, readFile = () => undefined }: RawConfig,
+  analyze: ScenarioAnalyzer,
+): StackConfig {
   const issues: ConfigIssue[] = [];
   const key = (name: string) => `${project}:${name}`;
 
@@ -187,6 +197,13 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], 
       ? resolveScenario(scenario, scenarioOptions, declared.data ?? [])
       : undefined;
   if (scenarioSpec) issues.push(...analyze(scenario, scenarioSpec));
+  if (scenarioSpec && scenario === "custom" && declared.success) {
+    issues.push(...reservedCustomNames(declared.data ?? []), ...customReferenceRules(scenarioOptions as CustomOptions, declared.data ?? []));
+  }
+  issues.push(...plainCredentials(values, secretKeys, project));
+  // A value stored with `--path --secret` inside apps makes the whole key a secret (the CLI's
+  // object.go Secure): every env value and argument of your services then stays one.
+  const spec = scenarioSpec && secretKeys.has(key("apps")) ? withSecretEnv(scenarioSpec) : scenarioSpec;
 
   const verify = parse("verify", schema.verify, orDefault(object("verify"), {}));
   const upgradeText = values[key("identifierUpgrade")];
@@ -204,8 +221,8 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], 
     for (const reason of scenarioSpec ? platformOnlyReasons(scenarioSpec) : []) {
       issues.push({ key: key("scenario"), message: `${scenario} ${reason}; run it on a platform stack` });
     }
-    if (issues.length > 0 || !scenarioSpec || !lab || !verify) throw new ConfigError(redactSecrets(issues, values, secretKeys));
-    return { platform, scenario, scenarioOptions, scenarioSpec, apps: lab.apps, verify, identifierUpgrade };
+    if (issues.length > 0 || !spec || !lab || !verify) throw new ConfigError(redactSecrets(issues, values, secretKeys));
+    return { platform, scenario, scenarioOptions, scenarioSpec: spec, apps: lab.apps, verify, identifierUpgrade };
   }
 
   const mesh = parse("mesh", schema.mesh, orDefault(object("mesh"), {}));
@@ -214,7 +231,12 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], 
 
   const rawCluster = object("cluster");
   const cluster = rawCluster === undefined ? undefined : parse("cluster", schema.cluster, rawCluster);
-  if (rawCluster === undefined) {
+  if (rawCluster === undefined && emptyPlatform) {
+    issues.push({
+      key: key("platform"),
+      message: "is empty: a lab stack names the platform stack whose cluster and mesh it uses (`pulumi config set istio-lab:platform local`); a platform stack leaves the key out and sets istio-lab:cluster instead",
+    });
+  } else if (rawCluster === undefined) {
     issues.push({ key: key("cluster"), message: `is required: where the cluster comes from (cluster.source: ${schema.clusterSources.join(", ")}); or set istio-lab:platform to make this stack a lab on another stack's cluster and mesh` });
   }
   const sshPrivateKey = secret(key("sshPrivateKey"));
@@ -236,11 +258,30 @@ export function parseStackConfig({ values, secretKeys, stack, siblingLabs = [], 
 
   if (verify && mesh && source) issues.push(...rules.verifyRules(verify, source, mesh));
   if (mesh && source) issues.push(...rules.localClusterRules(source, mesh));
+  if (mesh && (source === "kind" || source === "k3d") && (given.nodeImage === undefined || typeof given.nodeImage === "string")) {
+    issues.push(...nodeImageRules(source, given.nodeImage, mesh.istioVersion));
+  }
+  const local = resolved.config && isLocalCluster(resolved.config) ? resolved.config : undefined;
+  if (local && stack !== undefined) {
+    issues.push(...localClusterClaims({ stack, source: local.source, name: local.name, hostPort: local.hostPort }, siblingClusters, { name: given.name !== undefined, hostPort: given.hostPort !== undefined }));
+  }
 
-  if (issues.length > 0 || !scenarioSpec || !resolved.config || !mesh || !apps || !verify) throw new ConfigError(redactSecrets(issues, values, secretKeys));
+  if (issues.length > 0 || !spec || !resolved.config || !mesh || !apps || !verify) throw new ConfigError(redactSecrets(issues, values, secretKeys));
   // One mirror for every image: the cluster istio-lab builds pulls its own through it too.
   const clusterConfig = (resolved.config.source === "vsphere" || resolved.config.source === "hosts") && apps.imageRegistry ? { ...resolved.config, imageRegistry: apps.imageRegistry } : resolved.config;
-  return { scenario, scenarioOptions, scenarioSpec, cluster: clusterConfig, mesh, apps, verify, identifierUpgrade };
+  return { scenario, scenarioOptions, scenarioSpec: spec, cluster: clusterConfig, mesh, apps, verify, identifierUpgrade };
+}
+
+/** Your services with every env value and argument marked secret (app-spec.ts ContainerSpec.secret). */
+function withSecretEnv(spec: ScenarioSpec): ScenarioSpec {
+  if (!spec.apps) return spec;
+  return {
+    ...spec,
+    apps: spec.apps.map((app) => ({
+      ...app,
+      versions: app.versions.map((v) => (v.container.env || v.container.args ? { ...v, container: { ...v.container, secret: true } } : v)),
+    })),
+  };
 }
 
 /**

@@ -3,7 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, project, type ScenarioAnalyzer, type StackConfig } from "./parse";
-import { readSiblingLabs } from "./sibling-labs";
+import { readSiblingClusters, readSiblingLabs, writesEmptyPlatform } from "./sibling-labs";
+import { clusterDefaults } from "./schema";
 import type { ReadFile } from "./kubeconfig";
 
 // isConfigSecret is marked internal (absent from the typings), but it is the SDK's only record of
@@ -13,8 +14,11 @@ const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfi
 
 /** What the program reads of the machine it runs on, besides Pulumi's config. */
 export interface ProgramHost {
-  /** Where the project's stack files are: the program's working directory under the CLI. */
-  stackDir?: string;
+  /**
+   * Where the project's stack files are: the program's working directory under the CLI. null: the
+   * stack has no file beside others (a render of config that came from no stack file).
+   */
+  stackDir?: string | null;
   /** Whether a command is on PATH (sources kind and k3d run theirs here). */
   onPath?: (tool: string) => boolean;
   /** Reads a file (source kubeconfig's path, and the CA file it may name). */
@@ -25,8 +29,16 @@ export interface ProgramHost {
 export function readStackConfig(analyze: ScenarioAnalyzer, host: ProgramHost = {}): StackConfig {
   const values = pulumi.runtime.allConfig();
   const secretKeys = new Set(Object.keys(values).filter((key) => isConfigSecret(key)));
-  const siblingLabs = values[`${project}:platform`] ? readSiblingLabs(host.stackDir ?? process.cwd(), project) : [];
-  return parseStackConfig({ values, secretKeys, stack: pulumi.getStack(), siblingLabs, onPath: host.onPath ?? ((tool) => onPath(tool)), readFile: host.readFile ?? readLocalFile }, analyze);
+  const stackDir = host.stackDir === undefined ? process.cwd() : host.stackDir;
+  const stack = pulumi.getStack();
+  const lab = Boolean(values[`${project}:platform`]);
+  const siblingLabs = lab && stackDir !== null ? readSiblingLabs(stackDir, project) : [];
+  const siblingClusters = !lab && stackDir !== null ? readSiblingClusters(stackDir, project, clusterDefaults) : [];
+  const emptyPlatform = !lab && stackDir !== null && writesEmptyPlatform(stackDir, stack, project);
+  return parseStackConfig(
+    { values, secretKeys, stack, siblingLabs, siblingClusters, emptyPlatform, onPath: host.onPath ?? ((tool) => onPath(tool)), readFile: host.readFile ?? readLocalFile },
+    analyze,
+  );
 }
 
 /** A file's text where Pulumi runs, `~/` being the home folder as kubectl has it; undefined when unreadable. */

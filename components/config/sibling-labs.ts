@@ -69,6 +69,68 @@ export function readSiblingLabs(folder: string, project: string): SiblingLab[] {
   });
 }
 
+/** The `config:` of every stack file in the folder, by stack name (unreadable files are their own stack's error). */
+function readStackConfigs(folder: string): { stack: string; config: Record<string, unknown> }[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(folder);
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    const stack = stackFileName.exec(name)?.[1];
+    if (stack === undefined) return [];
+    try {
+      const config = (parse(fs.readFileSync(path.join(folder, name), "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
+      return [{ stack, config }];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/**
+ * Whether this stack's own file writes `istio-lab:platform:` with no value. The CLI hands the
+ * program "" then, as it does for a stack that leaves the key out (Pulumi.yaml's default; a YAML
+ * null is the zero config.Value, tools/lib/cli-config.ts), so only the file tells a lab stack that
+ * forgot its platform's name from a platform stack that forgot its cluster.
+ */
+export function writesEmptyPlatform(folder: string, stack: string, project: string): boolean {
+  const own = readStackConfigs(folder).find((s) => s.stack === stack);
+  if (!own) return false;
+  for (const name of [`${project}:platform`, "platform"]) {
+    if (name in own.config && (own.config[name] === null || own.config[name] === "")) return true;
+  }
+  return false;
+}
+
+/** A kind or k3d cluster a stack file beside this one makes on the machine: its name and its port on 127.0.0.1. */
+export interface SiblingCluster {
+  stack: string;
+  source: "kind" | "k3d";
+  /** `istio-lab-<stack>` when unset, as cluster-source.ts names it. */
+  name: string;
+  /** 8000 when unset (schema.ts clusterDefaults.hostPort). */
+  hostPort: number;
+}
+
+/**
+ * The local clusters the stack files in the folder make. Their stacks run on this machine too:
+ * two of one tool with one name are one cluster (kind and k3d name containers and contexts after
+ * it: the second stack's create fails, or with cluster.adopt takes the first's cluster), and two
+ * with one host port cannot both listen on 127.0.0.1:<port> (Docker refuses the second binding).
+ */
+export function readSiblingClusters(folder: string, project: string, defaults: { hostPort: number }): SiblingCluster[] {
+  return readStackConfigs(folder).flatMap(({ stack, config }) => {
+    const value = (key: string) => config[`${project}:${key}`] ?? config[key];
+    if (typeof value("platform") === "string" && value("platform") !== "") return [];
+    const cluster = value("cluster") as { source?: unknown; name?: unknown; hostPort?: unknown } | undefined;
+    if (cluster === null || typeof cluster !== "object" || (cluster.source !== "kind" && cluster.source !== "k3d")) return [];
+    const hostPort = typeof cluster.hostPort === "number" ? cluster.hostPort : typeof cluster.hostPort === "string" && /^\d+$/.test(cluster.hostPort) ? Number(cluster.hostPort) : defaults.hostPort;
+    return [{ stack, source: cluster.source, name: typeof cluster.name === "string" ? cluster.name : `istio-lab-${stack}`, hostPort }];
+  });
+}
+
 /** A stack reference's parts as the backend reads them; `org` absent where the name leaves it to the backend. */
 export interface StackReferenceName {
   org?: string;
@@ -114,4 +176,31 @@ export function tcpPortClaimedBy(self: SiblingLab, siblings: readonly SiblingLab
   if (!self.tcp) return undefined;
   const port = (lab: SiblingLab) => lab.tcpPort ?? labTcpPorts[0];
   return siblings.find((other) => other.stack !== self.stack && other.tcp === true && port(other) === port(self) && samePlatform(other.platform, self.platform, project));
+}
+
+/**
+ * What another local stack beside this one already holds of this one's cluster: its name (same
+ * tool) and its host port (any tool), each refused naming the other stack's file.
+ */
+export function localClusterClaims(self: SiblingCluster, siblings: readonly SiblingCluster[], given: { name: boolean; hostPort: boolean }): { key: string; message: string }[] {
+  const others = siblings.filter((s) => s.stack !== self.stack);
+  const issues: { key: string; message: string }[] = [];
+  const named = others.find((s) => s.source === self.source && s.name === self.name);
+  if (named) {
+    issues.push({
+      key: "istio-lab:cluster.name",
+      message: `"${self.name}"${given.name ? "" : " (unset: istio-lab-<stack>)"} is also the ${self.source} cluster of stack ${named.stack} (Pulumi.${named.stack}.yaml) on this machine: this stack's create would fail, or with cluster.adopt deploy onto the other's cluster; give one of them another: \`pulumi config set --path istio-lab:cluster.name <name>\``,
+    });
+  }
+  const port = others.find((s) => s.hostPort === self.hostPort);
+  if (port) {
+    const taken = new Set(others.map((s) => s.hostPort));
+    let free = self.hostPort + 1;
+    while (taken.has(free)) free++;
+    issues.push({
+      key: "istio-lab:cluster.hostPort",
+      message: `${self.hostPort}${given.hostPort ? "" : " (unset: the default)"} is also the host port of stack ${port.stack}'s ${port.source} cluster (Pulumi.${port.stack}.yaml), and only one cluster can listen on 127.0.0.1:${self.hostPort}; give one of them another, such as \`pulumi config set --path istio-lab:cluster.hostPort ${free}\``,
+    });
+  }
+  return issues;
 }

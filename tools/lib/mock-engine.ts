@@ -329,7 +329,8 @@ async function render(config: StackConfig, program: Program, standIns: StandIns,
     // here it would also reject the stack's own outputs, which nothing awaits.
     try {
       // A render stands for a machine with the tools a stack's source runs (kind, k3d) unless told.
-      const result = await program({ stackDir: config.stackDir, onPath: mode.onPath ?? (() => true), readFile: mode.readFile ?? standInFiles });
+      // Config that came from no stack file has no stack files beside it (null), not the working directory's.
+      const result = await program({ stackDir: config.stackDir ?? null, onPath: mode.onPath ?? (() => true), readFile: mode.readFile ?? standInFiles });
       // The stack's outputs resolve to plain values below; which of them are secrets is read now.
       for (const [key, value] of Object.entries(result)) {
         if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))) secretOutputs.add(key);
