@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { readRecipes, recipeCommands, recoveryPage, runRecipe } from "../../tools/lib/recipes";
 import type { Rendered, RenderedResource } from "../../tools/lib/mock-engine";
 import { readStackFileForRender } from "../../tools/lib/stack-file";
-import { ciphertext, renderStack, renderStackConfig } from "../harness";
+import { ciphertext, renderFile, renderStack, renderStackConfig } from "../harness";
 
 const page = fs.readFileSync(recoveryPage, "utf8");
 const recipes = readRecipes(page);
@@ -44,7 +44,7 @@ const cli: Record<string, { flags: string[]; valued: string[] }> = {
 
 describe("the recipes of docs/recovery.md", () => {
   it("are the page's recipes, each once", () => {
-    expect([...recipes.keys()]).toEqual(["move", "local-cluster-deleted", "cluster-gone", "platform-rebuilt", "host-gone", "destroy-interrupted", "docker-stopped", "identifier-upgrade"]);
+    expect([...recipes.keys()]).toEqual(["move", "local-cluster-deleted", "cluster-gone", "platform-rebuilt", "host-gone", "vm-deleted", "destroy-interrupted", "docker-stopped", "identifier-upgrade"]);
     expect(() => readRecipes(`${page}\n<!-- recipe: move -->\n\`\`\`sh\ntrue\n\`\`\`\n`)).toThrow("recipe move is written twice");
   });
 
@@ -84,6 +84,13 @@ describe("the recipes of docs/recovery.md", () => {
       const line = expand(recipes.get("local-cluster-deleted")!.trim(), { STACK: "local", TOOL: tool });
       expect(words(line).at(-1)).toBe(urnOf(rendered, command));
     }
+  });
+
+  it("drop a VM deleted by hand by its URN", async () => {
+    const rendered = await renderFile("Pulumi.dev.yaml");
+    const vm = rendered.resources.find((r) => r.type === "vsphere:index/virtualMachine:VirtualMachine" && r.name === "linux-node2")!;
+    const line = expand(recipeCommands(recipes.get("vm-deleted")!)[0], { STACK: "dev", NODE: "linux-node2" });
+    expect(words(line).at(-1)).toBe(urnOf(rendered, vm));
   });
 
   it("drop a gone host's reset step by its URN", async () => {

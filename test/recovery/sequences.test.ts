@@ -96,6 +96,27 @@ describe("a host that is gone (recipe host-gone)", () => {
   });
 });
 
+describe("a VM deleted by hand (recipe vm-deleted)", () => {
+  it("leaves a destroy that sends nothing to that VM or to the cluster once the VM is out of the state", async () => {
+    const state = await renderStackConfig(stackFile("dev"));
+    for (const node of ["linux-node1", "linux-node2"]) {
+      // state delete --target-dependents: the VM and whatever depends on it, through dependsOn,
+      // deletedWith, its parent or its provider (pulumi/pulumi pkg/resource/graph/dependency_graph.go
+      // OnlyDependsOn; the render records no property dependency, so this drops less than the CLI).
+      const gone = new Set([node]);
+      const on = (r: RenderedResource) => [...r.dependsOn, ...(r.options.deletedWith ? [r.options.deletedWith] : []), ...(r.parent ? [r.parent] : []), ...(r.provider ? [r.provider] : [])];
+      for (let grew = true; grew; ) {
+        grew = false;
+        for (const r of state.resources) if (!gone.has(r.name) && on(r).some((d) => gone.has(d))) grew = gone.add(r.name).size > 0;
+      }
+      const remaining = { ...state, resources: state.resources.filter((r) => !gone.has(r.name)) };
+      const plan = planDestroy(remaining, { reachable: false });
+      expect(plan.failures.map((s) => s.resource.name), node).toEqual([]);
+      expect(remaining.resources.some((r) => r.type === "vsphere:index/virtualMachine:VirtualMachine" && r.name === node)).toBe(false);
+    }
+  });
+});
+
 describe("a destroy interrupted halfway (recipe destroy-interrupted)", () => {
   it("completes when run again, wherever it stopped", async () => {
     for (const stack of ["local", "existing"]) {

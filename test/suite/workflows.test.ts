@@ -261,6 +261,7 @@ describe("the nightly end-to-end workflow", () => {
     // The recipes a nightly kind run cannot reach, and why.
     const notDrilled: Record<string, string> = {
       "host-gone": "needs a stack of source hosts: machines reached over SSH, which the runner does not have",
+      "vm-deleted": "needs a stack of source vsphere: a vCenter, which the runner does not have",
       "identifier-upgrade": "needs a stack deployed by istio-lab before 2026-12-02, whose state the current code cannot make",
       "destroy-interrupted": "needs a destroy stopped halfway at a moment no drill can choose",
     };
