@@ -187,6 +187,30 @@ describe("npm run render", () => {
     expect(vm.options).toMatchObject({ deleteBeforeReplace: true, ignoreChanges: ["clone.templateUuid"], version: "4.17.0" });
   });
 
+  it("assumes the template's disk a vSphere stack's diskGb implies, and says so, instead of refusing it against a disk it made up", async () => {
+    const vsphere = (stack: string, fields: Record<string, unknown>) =>
+      stackFile(stack, {
+        "vsphere:vsphereServer": "vcenter.example.com",
+        "vsphere:user": "administrator@vsphere.local",
+        "vsphere:password": ciphertext,
+        "istio-lab:sshPrivateKey": ciphertext,
+        "istio-lab:cluster": { source: "vsphere", vsphere: { datacenter: "dc", computeCluster: "c", datastore: "ds", network: "VM Network", template: "rocky9-base", ...fields } },
+      });
+    const diskOf = (stdout: string) => JSON.parse(stdout).resources.find((r: { type: string }) => r.type === "vsphere:index/virtualMachine:VirtualMachine").inputs.disks[0].size;
+    const linked = await render(vsphere("linked", { linkedClone: true, diskGb: 60 }), "--json");
+    expect(linked.status).toBe(0);
+    expect(diskOf(linked.stdout)).toBe(60);
+    expect(linked.stderr).toContain("note: Pulumi.linked.yaml: the template rocky9-base's disk was assumed to be 60 GB (cluster.vsphere.diskGb): a render cannot ask vCenter");
+    const small = await render(vsphere("small", { diskGb: 10 }), "--json");
+    expect(small.status).toBe(0);
+    expect(diskOf(small.stdout)).toBe(10);
+    expect(small.stderr).toContain("note: Pulumi.small.yaml: the template rocky9-base's disk was assumed to be 10 GB (cluster.vsphere.diskGb)");
+    // Nothing assumed where the stack's own disk stands.
+    const full = await render(vsphere("full", { diskGb: 80 }), "--json");
+    expect(diskOf(full.stdout)).toBe(80);
+    expect(full.stderr).not.toContain("assumed");
+  });
+
   it("takes the run id and a preview mode from flags, and refuses an unknown flag with its usage", async () => {
     const gated = stackFile("gated", { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" }, "istio-lab:verify": { gate: true, gatewayUrl: "http://127.0.0.1:8080" } });
     const gate = (out: string) => JSON.parse(out).resources.find((r: { name: string }) => r.name === "verify-run").inputs.triggers;

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as schema from "../../components/config/schema";
 import { istioLab } from "../../components/program";
 import type { ProgramHost } from "../../components/config";
-import { defaultStandIns, standInFiles, type StandIns } from "./stand-ins";
+import { assumedTemplate, defaultStandIns, getVirtualMachineToken, standInFiles, vsphereTemplate, type StandIns } from "./stand-ins";
 import { platformProblem, platformStackFile, readStackFileForRender, StackFileError, type StackConfig } from "./stack-file";
 import { holdsSecret, recordFacts, sealSecrets } from "./engine-secrets";
 
@@ -77,6 +77,8 @@ export interface Rendered {
   /** Which outputs are secrets (what the engine records as a stack's secret output names). */
   secretOutputs: string[];
   invokes: RenderedInvoke[];
+  /** What the render assumed where only a provider could know (a vSphere template's disk), one sentence each. */
+  assumptions?: string[];
 }
 
 /** The program, given the machine it stands for: its stack file's folder and its PATH. */
@@ -248,6 +250,10 @@ async function render(config: StackConfig, program: Program, standIns: StandIns,
   let refused: EngineError | undefined;
   const pendingAliases: Promise<unknown>[] = [];
   const secretOutputs = new Set<string>();
+  // The stand-in template takes the disk the stack implies, and says so (stand-ins.ts assumedTemplate);
+  // a template a caller gave stays as given.
+  const assumed = standIns.invokes?.[getVirtualMachineToken] === vsphereTemplate ? assumedTemplate(config.values) : undefined;
+  const invokeAnswers: Record<string, Record<string, unknown>> | undefined = assumed ? { ...standIns.invokes, [getVirtualMachineToken]: assumed.template } : standIns.invokes;
 
   await pulumi.runtime.setMocks(
     {
@@ -265,7 +271,7 @@ async function render(config: StackConfig, program: Program, standIns: StandIns,
       },
       call: ({ token, inputs }) => {
         invokes.push({ token, inputs });
-        return standIns.invokes?.[token] ?? { ...inputs, id: `${token}-id` };
+        return invokeAnswers?.[token] ?? { ...inputs, id: `${token}-id` };
       },
     },
     config.project,
@@ -372,6 +378,7 @@ async function render(config: StackConfig, program: Program, standIns: StandIns,
     outputs: Object.fromEntries(Object.entries(redact(outputs ?? {}) as Record<string, unknown>).map(([k, v]) => [k, secretOutputs.has(k) ? "[secret]" : v])),
     secretOutputs: [...secretOutputs].sort(),
     invokes: invokes.map((call, i) => ({ ...call, version: versions[i] ?? "" })),
+    assumptions: assumed?.assumption && invokes.some((call) => call.token === getVirtualMachineToken) ? [assumed.assumption] : [],
   };
 }
 

@@ -48,6 +48,8 @@ export async function runRender(argv: readonly string[], io: ToolIo): Promise<nu
     const runId = values["run-id"] ?? offlineRunId;
     const stackReferences = await platformReferences(positionals[0], config, runId);
     rendered = await renderConfig(config, renderProgram(runId), undefined, { preview: values.preview, stackReferences });
+    // What only a provider could know, assumed instead of refused: said, so that nobody reads it as read.
+    for (const assumption of rendered.assumptions ?? []) io.err(`note: ${path.basename(positionals[0])}: ${assumption}\n`);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof StackFileError) {
       io.err(`${error.message}\n`);

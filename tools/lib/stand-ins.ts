@@ -21,12 +21,50 @@ export const vsphereTemplate = {
   networkInterfaceTypes: ["vmxnet3"],
 };
 
+export const getVirtualMachineToken = "vsphere:index/getVirtualMachine:getVirtualMachine";
+
+/**
+ * The template as a render assumes it, and what it assumed. vCenter is not there to say how big the
+ * template's disk is, and the program refuses a diskGb against it (components/cluster/vsphere/
+ * vm-spec.ts templateDisk): a linked clone keeps exactly the template's disk, a full clone cannot
+ * shrink it. So the render takes the disk the stack's own diskGb implies, and says so, instead of
+ * refusing the stack against a disk it made up; `pulumi preview` reads the real template.
+ */
+export function assumedTemplate(values: Readonly<Record<string, string>>): { template: typeof vsphereTemplate; assumption?: string } {
+  let cluster: { source?: unknown; vsphere?: { template?: unknown; diskGb?: unknown; linkedClone?: unknown } } | undefined;
+  try {
+    cluster = JSON.parse(values["istio-lab:cluster"] ?? "null") as typeof cluster;
+  } catch {
+    return { template: vsphereTemplate };
+  }
+  if (cluster?.source !== "vsphere" || !cluster.vsphere) return { template: vsphereTemplate };
+  const { template: name, diskGb, linkedClone } = cluster.vsphere;
+  const given = typeof diskGb === "number" && Number.isInteger(diskGb) && diskGb > 0 ? diskGb : undefined;
+  const standIn = vsphereTemplate.disks[0].size;
+  const which = `the template ${typeof name === "string" ? name : ""}`.trimEnd();
+  const withDisk = (size: number) => ({ ...vsphereTemplate, disks: [{ ...vsphereTemplate.disks[0], size }] });
+  if (linkedClone === true) {
+    const size = given ?? standIn;
+    return {
+      template: withDisk(size),
+      assumption: `${which}'s disk was assumed to be ${size} GB${given === undefined ? "" : " (cluster.vsphere.diskGb)"}: a render cannot ask vCenter, and a linked clone keeps the template's disk; pulumi preview reads the real one and refuses a diskGb that differs`,
+    };
+  }
+  if (given !== undefined && given < standIn) {
+    return {
+      template: withDisk(given),
+      assumption: `${which}'s disk was assumed to be ${given} GB (cluster.vsphere.diskGb): a render cannot ask vCenter; pulumi preview reads the real one and refuses a diskGb smaller than it`,
+    };
+  }
+  return { template: vsphereTemplate };
+}
+
 export const vsphereLookups: Record<string, Record<string, unknown>> = {
   "vsphere:index/getDatacenter:getDatacenter": { id: "datacenter-3" },
   "vsphere:index/getComputeCluster:getComputeCluster": { id: "domain-c8", resourcePoolId: "resgroup-9" },
   "vsphere:index/getDatastore:getDatastore": { id: "datastore-12" },
   "vsphere:index/getNetwork:getNetwork": { id: "network-14", type: "Network" },
-  "vsphere:index/getVirtualMachine:getVirtualMachine": vsphereTemplate,
+  [getVirtualMachineToken]: vsphereTemplate,
 };
 
 /** A cluster's kubeconfig as its maker prints it, with a stand-in CA of that cluster. */
