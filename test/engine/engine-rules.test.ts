@@ -13,6 +13,9 @@ import { componentOptionNotes } from "../../tools/lib/engine-state";
 import { renderConfig, type Program, type Rendered } from "../../tools/lib/mock-engine";
 import { changedPaths, planDeployment, planUpdate, underPath, type PlanStep } from "../../tools/lib/plan";
 import { stackConfig } from "../../tools/lib/stack-file";
+import { curl } from "../../catalog/apps/clients";
+import { customApp } from "../../catalog/apps/custom";
+import { Workloads } from "../../components/workloads/workloads";
 
 const render = (program: Program) => renderConfig(stackConfig("rules", {}), program);
 const ops = (steps: PlanStep[]) => steps.map((s) => `${s.op} ${s.resource.name}${s.delete ? (s.delete.skipped ? ` (skipped: ${s.delete.skipped})` : " (sent)") : ""}`);
@@ -181,6 +184,33 @@ describe("duplicate URNs (step_generator.go generateURN; diag.GetDuplicateResour
       return {};
     };
     await expect(render(again)).rejects.toThrow("Duplicate resource URN 'urn:pulumi:rules::istio-lab::command:local:Command::same'");
+  });
+
+  it("refuses a component registered twice, a read (GenerateReadSteps also goes through generateURN), and both in a preview as in an update", async () => {
+    const components: Program = () => {
+      new pulumi.ComponentResource("test:index:Group", "g");
+      new pulumi.ComponentResource("test:index:Group", "g");
+      return {};
+    };
+    await expect(render(components)).rejects.toThrow("Duplicate resource URN 'urn:pulumi:rules::istio-lab::test:index:Group::g'");
+    await expect(renderConfig(stackConfig("rules", {}), components, undefined, { preview: true })).rejects.toThrow("Duplicate resource URN 'urn:pulumi:rules::istio-lab::test:index:Group::g'");
+    const reads: Program = () => {
+      k8s.core.v1.Namespace.get("read", "default");
+      k8s.core.v1.Namespace.get("read", "default");
+      return {};
+    };
+    await expect(render(reads)).rejects.toThrow("Duplicate resource URN 'urn:pulumi:rules::istio-lab::kubernetes:core/v1:Namespace::read'");
+  });
+
+  it("refuses the program's own workloads when an app of yours takes a client's name: what the config check stops first", async () => {
+    // The Workloads renderer as scenario custom would drive it with a service named curl beside the lab's curl.
+    const clash: Program = () => {
+      new Workloads("workloads", { namespace: "bookinfo", apps: [curl, customApp({ name: "curl", port: 80, protocol: "http", versions: [{ name: "v1", image: "registry.example.com/curl:1" }] })] });
+      return {};
+    };
+    await expect(render(clash)).rejects.toThrow(
+      "Duplicate resource URN 'urn:pulumi:rules::istio-lab::istio-lab:workloads:Workloads$kubernetes:core/v1:ServiceAccount::ServiceAccount/bookinfo/curl'; try giving it a unique name",
+    );
   });
 
   it("renders the same name under parents of different types, and the same type under different names", async () => {
