@@ -24,8 +24,9 @@ export interface WorkerJoinArgs {
  * plane (`<node>-join-command`). Both steps run again exactly when a join is due: a new or
  * replaced worker, or a new control plane (its init's id changes when it is replaced). An
  * unchanged cluster mints nothing, so its preview is empty. The token is minted once the worker
- * is prepared and lives 30 min (join-command.sh), longer than the join's bound of 20 min. The steps were the children of a
- * WorkerJoin component named after the node; the alias keeps their URNs.
+ * is prepared and lives 30 min (join-command.sh), longer than the join's bound of 15 min
+ * (kubeadm-join.sh). The steps were the children of a WorkerJoin component named after the node;
+ * the alias keeps their URNs.
  */
 export function joinWorker(args: WorkerJoinArgs, parent: pulumi.Resource): command.remote.Command {
   const { controlPlane, node } = args;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Mints a fresh bootstrap token and prints the join command (a secret) on stdout, nothing else.
 # Runs once per join that is due (a new worker or control plane), just before that join, once the
-# worker is prepared: the token needs to outlive only that join's bound (20 min), and the API server
-# deletes it when its TTL runs out (kubeadm token create --ttl).
+# worker is prepared: the token needs to outlive only that join's bound (15 min, kubeadm-join.sh);
+# the API server deletes it when its TTL runs out (kubeadm token create --ttl), and the smoke check
+# once every join is done.
 # Parameters: TOKEN_TTL (default 30m).
 set -euo pipefail
 # shellcheck source=lib.sh
