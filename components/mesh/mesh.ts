@@ -14,7 +14,7 @@ import { gatewayApiCrdsResource } from "./gateway-api-crds";
 import { gatewayValues, ingressGateway } from "./ingress-gateway";
 import { istioProfile, istiodValues } from "./istio";
 import { istioNamespace } from "./istio-namespace";
-import { chartRelease } from "./release";
+import { chartRelease, urlInput } from "./release";
 import { meshTracing } from "./telemetry";
 import { logicalName } from "../logical-name";
 
@@ -82,7 +82,7 @@ export class Mesh extends pulumi.ComponentResource {
       // on every preview and update ("Path or URL to a Kubernetes manifest file", @pulumi/kubernetes
       // yaml/v2/configFile.d.ts). A cluster that has these CRDs already
       // refuses the create (AlreadyExists): such a cluster is not one for this form.
-      this.gatewayApiCrds = new k8s.yaml.v2.ConfigFile(gatewayApiCrdsResource, { file: mesh.gatewayApiCrds ?? gatewayApiCrdsUrl }, { ...parent, dependsOn: [systemNamespace] });
+      this.gatewayApiCrds = new k8s.yaml.v2.ConfigFile(gatewayApiCrdsResource, { file: urlInput(mesh.gatewayApiCrds ?? gatewayApiCrdsUrl) }, { ...parent, dependsOn: [systemNamespace] });
     }
     // Injection needs istiod's webhook, not the gateway: the samples start while the gateway rolls out.
     this.appNamespace = appNamespace(apps.namespace, { ...parent, dependsOn: [this.istiod] });

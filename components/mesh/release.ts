@@ -1,6 +1,15 @@
 import * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import { credentialInValue } from "../../catalog/apps/values";
 import { logicalName } from "../logical-name";
+
+/**
+ * A URL as a resource input, a Pulumi secret when it carries a credential: the config check refuses
+ * one written in plain text (components/config/custom-rules.ts plainCredentials), so such a URL
+ * came from a secret key (`pulumi config set --path --secret istio-lab:mesh.chartRepository`), and
+ * stays one in the state and the render.
+ */
+export const urlInput = (url: string): pulumi.Input<string> => (credentialInValue(url) ? pulumi.secret(url) : url);
 
 export interface ChartRelease {
   /** Helm release name, as `helm ls` shows it. */
@@ -28,7 +37,7 @@ export function chartRelease(spec: ChartRelease, opts: pulumi.CustomResourceOpti
       name: spec.release,
       chart: spec.chart,
       version: spec.version,
-      repositoryOpts: { repo: spec.repository },
+      repositoryOpts: { repo: urlInput(spec.repository) },
       namespace: spec.namespace,
       values: spec.values,
       skipAwait: spec.skipAwait ?? false,

@@ -7,7 +7,8 @@ import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { seedServices } from "../../catalog/apps/seed";
 import { ConfigError } from "../../components/config";
-import { renderStackFile } from "../../tools/lib/mock-engine";
+import { renderConfig, renderStackFile } from "../../tools/lib/mock-engine";
+import { stackConfig } from "../../tools/lib/stack-file";
 import { ciphertext, renderStack, resource } from "../harness";
 import { expectNoProblemAt, expectProblem, problems, type Config } from "./build";
 
@@ -77,6 +78,18 @@ describe("secrets inside apps stay secret end to end", () => {
       "pulumi config set --path --secret 'istio-lab:mesh.chartRepository' <value>",
     );
     expectProblem(problems("kubeconfig", { mesh: { gatewayApiCrds: "https://mirror.example.com/standard-install.yaml?token=abc" } }), "istio-lab:mesh.gatewayApiCrds", "a token in its query");
+  });
+
+  it("keeps a chart repository URL stored as a secret one in every Helm release, and the render", async () => {
+    const config = stackConfig("test", { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" } });
+    // What the CLI hands the program for `pulumi config set --path --secret istio-lab:mesh.chartRepository ...`: the key, decrypted, marked secret.
+    const values = { ...config.values, "istio-lab:mesh": JSON.stringify({ chartRepository: "https://ci:glpat-abc123@charts.example.com/istio" }) };
+    const rendered = await renderConfig({ ...config, values, secretKeys: new Set([...config.secretKeys, "istio-lab:mesh"]) });
+    const releases = rendered.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
+    expect(releases.length).toBeGreaterThan(3);
+    // The SDK seals the whole object that holds a secret: the repository options print as one secret.
+    for (const release of releases) expect((release.inputs as any).repositoryOpts).toBe("[secret]");
+    expect(JSON.stringify(rendered)).not.toContain("glpat-abc123");
   });
 
   it("accepts what only looks close: the seed's URI, a password file's path, a token's lifetime, an empty value", () => {
