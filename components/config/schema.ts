@@ -217,7 +217,7 @@ export const cluster = z.strictObject({
   name: z
     .string()
     .regex(/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/, { error: "must be lower-case letters, digits and '-', at most 32 characters (kind and k3d name containers after it)" })
-    .meta({ description: `${localOnly}the cluster's name, which its containers carry; \`istio-lab-<stack>\` when unset.`, examples: ["istio-lab-local"] })
+    .meta({ description: `${localOnly}the cluster's name, which its containers carry; \`istio-lab-<stack>\` when unset. No other kind (or k3d) stack file beside this one may make a cluster of the same name.`, examples: ["istio-lab-local"] })
     .optional(),
   /** kind, k3d: worker nodes beside the control plane (the seeds' two). */
   workers: z
@@ -227,7 +227,7 @@ export const cluster = z.strictObject({
     .meta({ description: `${localOnly}worker nodes beside the control plane.`, examples: [clusterDefaults.workers], default: clusterDefaults.workers })
     .optional(),
   /** kind, k3d: the port on 127.0.0.1 that reaches the ingress gateway (the seeds' 8000). */
-  hostPort: port.meta({ description: `${localOnly}the port on 127.0.0.1 that reaches the ingress gateway.`, examples: [clusterDefaults.hostPort], default: clusterDefaults.hostPort }).optional(),
+  hostPort: port.meta({ description: `${localOnly}the port on 127.0.0.1 that reaches the ingress gateway; no other kind or k3d stack file beside this one may take the same.`, examples: [clusterDefaults.hostPort], default: clusterDefaults.hostPort }).optional(),
   /** kind, k3d: the node image (kindest/node or rancher/k3s) instead of the tool's default. */
   nodeImage: imageReference
     .meta({
