@@ -43,6 +43,8 @@ export function nodeImageRules(source: keyof typeof nodeImageRepositories, given
       ? [{ key, message: `${which} names no Kubernetes version in its tag, and ${own} publishes images by version only; write one such as ${localClusterNodeImages[source].split("@")[0]}` }]
       : [];
   }
+  // istio.io's support table (catalog/versions.ts); its lower bound for 1.31 is istioctl's own
+  // (istio/istio release-1.31 istioctl/pkg/install/k8sversion/version.go MinK8SVersion = 32).
   const istioMinor = istioVersion.split(".").slice(0, 2).join(".");
   const support = istioKubernetesSupport[istioMinor];
   // An Istio release istio-lab does not know is refused on mesh.istioVersion (rules.ts istioRules).

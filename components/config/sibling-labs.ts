@@ -91,9 +91,9 @@ function readStackConfigs(folder: string): { stack: string; config: Record<strin
 
 /**
  * Whether this stack's own file writes `istio-lab:platform:` with no value. The CLI hands the
- * program "" then, as it does for a stack that leaves the key out (Pulumi.yaml's default; a YAML
- * null is the zero config.Value, tools/lib/cli-config.ts), so only the file tells a lab stack that
- * forgot its platform's name from a platform stack that forgot its cluster.
+ * program "" then (an empty scalar, as tools/lib/cli-config.ts reads it), as it does for a stack
+ * that leaves the key out (Pulumi.yaml's default ""), so only the file tells a lab stack that forgot
+ * its platform's name from a platform stack that forgot its cluster.
  */
 export function writesEmptyPlatform(folder: string, stack: string, project: string): boolean {
   const own = readStackConfigs(folder).find((s) => s.stack === stack);
