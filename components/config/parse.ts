@@ -38,7 +38,8 @@ export interface LabConfig {
   /** The scenario resolved from the catalog, once: its workloads, Istio resources and probes. */
   scenarioSpec: ScenarioSpec;
   cluster: ClusterConfig;
-  mesh: schema.Mesh;
+  /** `secret`: istio-lab:mesh holds a secret (`pulumi config set --path --secret`), which makes the whole key one, so its URLs are Pulumi secrets. */
+  mesh: schema.Mesh & { secret?: true };
   apps: schema.Apps;
   verify: schema.Verify;
   /** One `pulumi up` without the provider's clusterIdentifier (docs/recovery.md, stacks deployed before the cluster's identity). */
@@ -269,7 +270,10 @@ export function parseStackConfig(
   if (issues.length > 0 || !spec || !resolved.config || !mesh || !apps || !verify) throw new ConfigError(redactSecrets(issues, values, secretKeys));
   // One mirror for every image: the cluster istio-lab builds pulls its own through it too.
   const clusterConfig = (resolved.config.source === "vsphere" || resolved.config.source === "hosts") && apps.imageRegistry ? { ...resolved.config, imageRegistry: apps.imageRegistry } : resolved.config;
-  return { scenario, scenarioOptions, scenarioSpec: spec, cluster: clusterConfig, mesh, apps, verify, identifierUpgrade };
+  // A value stored with `--path --secret` inside mesh makes the whole key a secret (the CLI's
+  // config/object.go Secure, map.go SecureKeys): which field it was is not known, so every URL is one.
+  const meshConfig = secretKeys.has(key("mesh")) ? { ...mesh, secret: true as const } : mesh;
+  return { scenario, scenarioOptions, scenarioSpec: spec, cluster: clusterConfig, mesh: meshConfig, apps, verify, identifierUpgrade };
 }
 
 /** Your services with every env value and argument marked secret (app-spec.ts ContainerSpec.secret). */

@@ -48,8 +48,9 @@ export class Mesh extends pulumi.ComponentResource {
     super("istio-lab:mesh:Mesh", name, {}, opts);
     const { mesh, apps } = args;
     const parent = { parent: this };
-    const repo = (upstream: string) => mesh.chartRepository ?? upstream;
-    const istio = { repository: repo(chartRepositories.istio), version: mesh.istioVersion, namespace: istioNamespace };
+    // The mirror of every chart, where the stack has one: a secret when istio-lab:mesh holds one.
+    const repo = (upstream: string) => ({ repository: mesh.chartRepository ?? upstream, repositorySecret: mesh.secret === true && mesh.chartRepository !== undefined });
+    const istio = { ...repo(chartRepositories.istio), version: mesh.istioVersion, namespace: istioNamespace };
 
     const systemNamespace = new k8s.core.v1.Namespace(logicalName("Namespace", istioNamespace), { metadata: { name: istioNamespace } }, parent);
     const base = chartRelease(
@@ -82,7 +83,7 @@ export class Mesh extends pulumi.ComponentResource {
       // on every preview and update ("Path or URL to a Kubernetes manifest file", @pulumi/kubernetes
       // yaml/v2/configFile.d.ts). A cluster that has these CRDs already
       // refuses the create (AlreadyExists): such a cluster is not one for this form.
-      this.gatewayApiCrds = new k8s.yaml.v2.ConfigFile(gatewayApiCrdsResource, { file: urlInput(mesh.gatewayApiCrds ?? gatewayApiCrdsUrl) }, { ...parent, dependsOn: [systemNamespace] });
+      this.gatewayApiCrds = new k8s.yaml.v2.ConfigFile(gatewayApiCrdsResource, { file: urlInput(mesh.gatewayApiCrds ?? gatewayApiCrdsUrl, mesh.secret === true && mesh.gatewayApiCrds !== undefined) }, { ...parent, dependsOn: [systemNamespace] });
     }
     // Injection needs istiod's webhook, not the gateway: the samples start while the gateway rolls out.
     this.appNamespace = appNamespace(apps.namespace, { ...parent, dependsOn: [this.istiod] });
@@ -104,7 +105,7 @@ export class Mesh extends pulumi.ComponentResource {
           release: addon,
           chart: chart.chart,
           version: chart.version,
-          repository: repo(chartRepositories[addon]),
+          ...repo(chartRepositories[addon]),
           namespace: istioNamespace,
           values: addonReleases[addon].values(settings),
         },

@@ -1,15 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { credentialInValue } from "../../catalog/apps/values";
 import { logicalName } from "../logical-name";
 
-/**
- * A URL as a resource input, a Pulumi secret when it carries a credential: the config check refuses
- * one written in plain text (components/config/custom-rules.ts plainCredentials), so such a URL
- * came from a secret key (`pulumi config set --path --secret istio-lab:mesh.chartRepository`), and
- * stays one in the state and the render.
- */
-export const urlInput = (url: string): pulumi.Input<string> => (credentialInValue(url) ? pulumi.secret(url) : url);
+/** A URL of the stack's config as a resource input: a Pulumi secret when its key held one (StackConfig.mesh.secret). */
+export const urlInput = (url: string, secret: boolean): pulumi.Input<string> => (secret ? pulumi.secret(url) : url);
 
 export interface ChartRelease {
   /** Helm release name, as `helm ls` shows it. */
@@ -17,6 +11,8 @@ export interface ChartRelease {
   chart: string;
   version: string;
   repository: string;
+  /** The repository came from a secret key. */
+  repositorySecret?: boolean;
   namespace: string;
   values: Record<string, unknown>;
   /** Do not wait for readiness: a LoadBalancer Service on bare VMs would never get an address. */
@@ -37,7 +33,7 @@ export function chartRelease(spec: ChartRelease, opts: pulumi.CustomResourceOpti
       name: spec.release,
       chart: spec.chart,
       version: spec.version,
-      repositoryOpts: { repo: urlInput(spec.repository) },
+      repositoryOpts: { repo: urlInput(spec.repository, spec.repositorySecret ?? false) },
       namespace: spec.namespace,
       values: spec.values,
       skipAwait: spec.skipAwait ?? false,

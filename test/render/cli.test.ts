@@ -163,6 +163,20 @@ describe("npm run render", () => {
     expect(stdout).not.toContain("ciphertext");
   });
 
+  it("renders a secret inside an object, a chart repository URL as much as an env value, and never prints its stand-in", async () => {
+    const file = stackFile("nested-secrets", {
+      "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" },
+      "istio-lab:mesh": { chartRepository: ciphertext },
+    });
+    const { status, stdout, stderr } = await render(file, "--json");
+    expect(stderr).toBe("");
+    expect(status).toBe(0);
+    const releases = JSON.parse(stdout).resources.filter((r: { type: string }) => r.type === "kubernetes:helm.sh/v3:Release");
+    expect(releases.length).toBeGreaterThan(3);
+    for (const release of releases) expect(release.inputs.repositoryOpts).toBe("[secret]");
+    expect(stdout).not.toContain("placeholder-for-a-secret");
+  });
+
   it("fails a bad config on stderr, with a non-zero exit and no resources", async () => {
     const file = stackFile("broken", { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config", podCIDR: "10.2.0.0/16" } });
     const { status, stdout, stderr } = await render(file, "--json");

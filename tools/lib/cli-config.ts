@@ -57,6 +57,9 @@ export interface ParsedStackValue extends StackValue {
   ciphertexts: string[];
 }
 
+/** What a render reads for a `secure:` field inside an object: a URL (a chart repository may be one), on a reserved domain (RFC 2606). */
+export const nestedSecretPlaceholder = "https://placeholder-for-a-secret.invalid/";
+
 /**
  * A stack file's value as the CLI reads it: `{ secure: ... }` (also nested, as `pulumi config set
  * --path --secret` writes) is ciphertext, which only the stack's owner can decrypt, so it reads
@@ -65,13 +68,15 @@ export interface ParsedStackValue extends StackValue {
 export function parseStackValue(raw: unknown, placeholder: string, scalarSource?: string): ParsedStackValue {
   const ciphertexts: string[] = [];
   const isSecure = (v: unknown): v is { secure: unknown } => isMap(v) && Object.keys(v).length === 1 && "secure" in v;
-  const walk = (v: unknown): unknown => {
+  const walk = (v: unknown, nested = false): unknown => {
     if (isSecure(v)) {
       ciphertexts.push(String(v.secure));
-      return placeholder;
+      // A secret inside an object stands for one field, which may be a URL (a chart repository): a
+      // placeholder of that shape passes the field's check, and the whole key is a secret anyway.
+      return nested ? nestedSecretPlaceholder : placeholder;
     }
-    if (Array.isArray(v)) return v.map(walk);
-    if (isMap(v)) return Object.fromEntries(Object.entries(v).map(([k, inner]) => [k, walk(inner)]));
+    if (Array.isArray(v)) return v.map((inner) => walk(inner, true));
+    if (isMap(v)) return Object.fromEntries(Object.entries(v).map(([k, inner]) => [k, walk(inner, true)]));
     return v;
   };
   const decoded = walk(raw);
