@@ -36,9 +36,8 @@ done_marker="$LAB_DIR/join.done"
 # Releases before the marker was written first left their join configuration behind when cut off.
 origin=$(node_origin)
 if [ "$origin" = foreign ] && [ -f "$config" ]; then origin=built; fi
-# The join configuration holds the token: gone when the script ends, however it ends, and a copy an
-# earlier run left when it was killed (no EXIT trap runs then) is removed before anything else.
-rm -f "$config"
+# The join configuration holds the token: gone when this script ends, however it ends, and with it
+# a copy an earlier run left when it was killed (no EXIT trap runs then).
 trap 'rm -f "$config"' EXIT
 
 # joined_here: kubelet.conf, and the CA this join command pins.
