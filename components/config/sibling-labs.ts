@@ -43,21 +43,7 @@ function holdsTcpPort(value: (key: string) => unknown): boolean {
 
 /** The lab stacks whose stack files sit in the folder (unreadable files are their own stack's error). */
 export function readSiblingLabs(folder: string, project: string): SiblingLab[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(folder);
-  } catch {
-    return [];
-  }
-  return names.flatMap((name) => {
-    const stack = stackFileName.exec(name)?.[1];
-    if (stack === undefined) return [];
-    let config: Record<string, unknown>;
-    try {
-      config = ((parse(fs.readFileSync(path.join(folder, name), "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {}) as Record<string, unknown>;
-    } catch {
-      return [];
-    }
+  return readStackConfigs(folder).flatMap(({ stack, config }) => {
     // The CLI reads a key without a namespace as the project's own.
     const value = (key: string) => config[`${project}:${key}`] ?? config[key];
     const platform = value("platform");
