@@ -10,14 +10,14 @@ import { apps } from "../../catalog/apps";
 export interface RenderContext {
   namespace: pulumi.Input<string>;
   imageRegistry?: string;
+  /** The uid of each Deployment's env Secret, once the Secret exists (envSecretAnnotation). */
+  envSecretUid?: (deployment: string) => pulumi.Input<string> | undefined;
 }
 
 export interface AppObjects {
   configMaps: { name: string; args: k8s.core.v1.ConfigMapArgs }[];
   serviceAccount?: { name: string; args: k8s.core.v1.ServiceAccountArgs };
   service?: { name: string; args: k8s.core.v1.ServiceArgs };
-  /** A Secret per Deployment whose env values are secrets (ContainerSpec.secret), made before it. */
-  secrets: { name: string; deployment: string; args: k8s.core.v1.SecretArgs }[];
   deployments: { name: string; args: k8s.apps.v1.DeploymentArgs }[];
 }
 
@@ -25,17 +25,27 @@ export interface AppObjects {
 export const envSecretName = (deployment: string) => `${deployment}-env`;
 
 /**
- * A version's env values as a Secret's stringData, each a Pulumi secret: the engine keeps them
+ * The Secret of a version whose env values are secrets (ContainerSpec.secret), made before its
+ * Deployment: the env values as the Secret's stringData, each a Pulumi secret: the engine keeps them
  * encrypted in the state (pulumi/pulumi sdk/nodejs/output.ts secret()), and pulumi-kubernetes
  * marks the `data` the API server fills in from a secret stringData secret too, in the live
  * object it records (pulumi-kubernetes provider/pkg/provider/provider.go checkpointObject).
  */
-function envSecret(version: VersionSpec, namespace: pulumi.Input<string>): { name: string; deployment: string; args: k8s.core.v1.SecretArgs }[] {
+export function envSecret(version: VersionSpec, namespace: pulumi.Input<string>): { name: string; deployment: string; args: k8s.core.v1.SecretArgs }[] {
   const { env, secret } = version.container;
   if (!secret || !env || Object.keys(env).length === 0) return [];
   const name = envSecretName(version.deployment);
   return [{ name, deployment: version.deployment, args: { metadata: { name, namespace }, type: "Opaque", stringData: pulumi.secret(env) } }];
 }
+
+/**
+ * The pod-template annotation that carries the uid of a Deployment's env Secret. pulumi-kubernetes
+ * replaces a Secret whose data changed (provider/pkg/provider/diff.go forceNewProperties: .data and
+ * .stringData force a new one unless enableSecretMutable), but the Secret keeps its name, so the
+ * Deployment alone would not change and its pods would keep the old values: the new Secret's uid
+ * in the template rolls them, and says nothing about the values.
+ */
+export const envSecretAnnotation = "istio-lab.dev/env-secret-uid";
 
 /** What a Deployment selects its pods by: app and version, which never change for a Deployment (a selector cannot). */
 function selectorLabels(app: AppSpec, version: VersionSpec): Record<string, string> {
@@ -47,7 +57,7 @@ export function podLabels(app: AppSpec, version: VersionSpec): Record<string, st
   return { ...selectorLabels(app, version), ...version.podLabels };
 }
 
-export function renderApp(app: AppSpec, { namespace, imageRegistry }: RenderContext): AppObjects {
+export function renderApp(app: AppSpec, { namespace, imageRegistry, envSecretUid }: RenderContext): AppObjects {
   const { service, serviceAccount } = app;
   return {
     configMaps: (app.configMaps ?? []).map(({ name, data }) => ({ name, args: { metadata: { name, namespace }, data } })),
@@ -66,8 +76,7 @@ export function renderApp(app: AppSpec, { namespace, imageRegistry }: RenderCont
         },
       },
     }),
-    secrets: app.versions.flatMap((version) => envSecret(version, namespace)),
-    deployments: app.versions.map((version) => ({ name: version.deployment, args: deployment(app, version, namespace, imageRegistry) })),
+    deployments: app.versions.map((version) => ({ name: version.deployment, args: deployment(app, version, namespace, imageRegistry, envSecretUid?.(version.deployment)) })),
   };
 }
 
@@ -100,17 +109,18 @@ export function renderVersionService(app: AppSpec, versionService: VersionServic
   };
 }
 
-function deployment(app: AppSpec, version: VersionSpec, namespace: pulumi.Input<string>, imageRegistry: string | undefined): k8s.apps.v1.DeploymentArgs {
+function deployment(app: AppSpec, version: VersionSpec, namespace: pulumi.Input<string>, imageRegistry: string | undefined, secretUid?: pulumi.Input<string>): k8s.apps.v1.DeploymentArgs {
   const labels = selectorLabels(app, version);
   const { container } = version;
   const volumes = container.volumes ?? [];
+  const annotations = { ...version.podAnnotations, ...(secretUid !== undefined && { [envSecretAnnotation]: secretUid }) };
   return {
     metadata: { name: version.deployment, namespace, labels },
     spec: {
       replicas: 1,
       selector: { matchLabels: labels },
       template: {
-        metadata: { labels: podLabels(app, version), ...(version.podAnnotations && { annotations: version.podAnnotations }) },
+        metadata: { labels: podLabels(app, version), ...(Object.keys(annotations).length > 0 && { annotations }) },
         spec: {
           ...(app.serviceAccount && { serviceAccountName: app.serviceAccount.name }),
           ...(version.terminationGracePeriodSeconds !== undefined && { terminationGracePeriodSeconds: version.terminationGracePeriodSeconds }),

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppSpec } from "../../catalog/apps/app-spec";
 import { logicalName } from "../logical-name";
-import { renderApp } from "./app-objects";
+import { envSecret, renderApp } from "./app-objects";
 
 export interface WorkloadsArgs {
   /** The app namespace; the caller orders this component after the Namespace object (dependsOn). */
@@ -22,7 +22,11 @@ export class Workloads extends pulumi.ComponentResource {
     const ns = args.namespace;
     const services = new Map<string, k8s.core.v1.Service>();
     for (const app of args.apps) {
-      const objects = renderApp(app, { namespace: args.namespace, imageRegistry: args.imageRegistry });
+      // Env Secrets first: each Deployment's pods carry the uid of theirs, so a new one rolls them.
+      const secrets = new Map(
+        app.versions.flatMap((v) => envSecret(v, args.namespace)).map((c) => [c.deployment, new k8s.core.v1.Secret(logicalName("Secret", ns, c.name), c.args, { parent: this })]),
+      );
+      const objects = renderApp(app, { namespace: args.namespace, imageRegistry: args.imageRegistry, envSecretUid: (d) => secrets.get(d)?.metadata.uid });
       const account =
         objects.serviceAccount &&
         new k8s.core.v1.ServiceAccount(logicalName("ServiceAccount", ns, objects.serviceAccount.name), objects.serviceAccount.args, { parent: this });
@@ -30,7 +34,6 @@ export class Workloads extends pulumi.ComponentResource {
         services.set(objects.service.name, new k8s.core.v1.Service(logicalName("Service", ns, objects.service.name), objects.service.args, { parent: this }));
       }
       const configMaps = objects.configMaps.map((c) => new k8s.core.v1.ConfigMap(logicalName("ConfigMap", ns, c.name), c.args, { parent: this }));
-      const secrets = new Map(objects.secrets.map((c) => [c.deployment, new k8s.core.v1.Secret(logicalName("Secret", ns, c.name), c.args, { parent: this })]));
       for (const deployment of objects.deployments) {
         // A pod naming a ServiceAccount that does not exist yet is refused, and the rollout stalls;
         // one mounting a ConfigMap that does not exist yet waits in ContainerCreating, and one

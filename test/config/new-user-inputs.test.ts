@@ -38,6 +38,9 @@ describe("secrets inside apps stay secret end to end", () => {
     const secret = resource(rendered, "kubernetes:core/v1:Secret", "Secret/bookinfo/back-v1-env");
     expect(secret.inputs).toMatchObject({ kind: "Secret", metadata: { name: "back-v1-env", namespace: "bookinfo" }, stringData: "[secret]" });
     expect(deployment.dependsOn).toContain("Secret/bookinfo/back-v1-env");
+    // pulumi-kubernetes replaces a Secret whose data changed (diff.go forceNewProperties) under the same
+    // name: its new uid in the pod template is what rolls the pods onto the new values.
+    expect((deployment.inputs as any).spec.template.metadata.annotations).toEqual({ "istio-lab.dev/env-secret-uid": "uid-of-Secret/bookinfo/back-v1-env" });
     // Nowhere in the render, not even the placeholder the render decrypts the ciphertext to.
     expect(JSON.stringify(rendered)).not.toContain("placeholder for the secret");
     // A version without env gets no Secret.

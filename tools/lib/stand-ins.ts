@@ -122,6 +122,8 @@ export const defaultStandIns: StandIns = {
     if (tlsOutputs[type]) return tlsOutputs[type](name);
     // local-cluster.sh prints the kubeconfig of the kind or k3d cluster it made; its triggers are the cluster's shape.
     if (type === "command:local:Command" && /-(kind|k3d)$/.test(name)) return { stdout: standInKubeconfig("`kind get kubeconfig`", inputs.triggers), stderr: "" };
+    // The uid the API server gives a Secret, which a Deployment reading env from it carries (components/workloads/app-objects.ts envSecretAnnotation).
+    if (type === "kubernetes:core/v1:Secret") return { metadata: { ...(inputs.metadata as object), uid: `uid-of-${name}` } };
     if (type !== "command:remote:Command") return {};
     const suffix = Object.keys(commandOutputs).find((s) => name.endsWith(s));
     return { stdout: suffix ? commandOutputs[suffix](inputs) : "", stderr: "" };
