@@ -54,7 +54,8 @@ export class LabOnPlatform extends pulumi.ComponentResource {
       { parent: this },
     );
     const onCluster = { parent: this, providers: [provider] };
-    const labNamespace = appNamespace(namespace, { parent: this, provider });
+    // The platform's data plane: injection, or ambient's label (readPlatform refused a scenario it cannot run).
+    const labNamespace = appNamespace(namespace, { parent: this, provider }, platform.meshMode);
     const { workloads, scenario } = scenarioOnNamespace(
       { namespace, spec: placeScenarioInLab(config.scenarioSpec, { host, gatewayNamespace: platform.gatewayNamespace, ...(platform.tcpPort !== undefined && { tcpPort: platform.tcpPort }) }), imageRegistry },
       { ...onCluster, dependsOn: [labNamespace] },

@@ -55,7 +55,7 @@ export class Lab extends pulumi.ComponentResource {
     };
     const mesh = new Mesh(
       "mesh",
-      { mesh: config.mesh, apps: config.apps, reach: { gatewayEntry: cluster.gatewayEntry, nodeAddress: cluster.nodeAddress }, egressGateway: config.scenarioSpec.egressGateway, gatewayApi: config.mesh.gatewayApi || config.scenarioSpec.gatewayApi !== undefined },
+      { mesh: config.mesh, apps: config.apps, reach: { gatewayEntry: cluster.gatewayEntry, nodeAddress: cluster.nodeAddress }, egressGateway: config.scenarioSpec.egressGateway, gatewayApi: config.mesh.gatewayApi || config.scenarioSpec.gatewayApi !== undefined, clusterSource: config.cluster.source },
       onCluster,
     );
     // Workloads wait for the injection-enabled namespace (which waits for istiod and the gateway),
@@ -100,6 +100,8 @@ export class Lab extends pulumi.ComponentResource {
       reservedNamespaces: [istioNamespace, namespace],
       ...(config.apps.imageRegistry && { imageRegistry: config.apps.imageRegistry }),
       istioVersion: config.mesh.istioVersion,
+      // Labs follow the platform's data plane: their namespaces join it, and they run only its scenarios.
+      meshMode: config.mesh.mode,
       // Labs may use the Gateway API form only where the platform keeps its CRDs whatever its own
       // scenario (mesh.gatewayApi): CRDs its scenario alone brought go with that scenario, and
       // with them every lab's Gateway API objects.

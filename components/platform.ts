@@ -6,6 +6,8 @@ import { z } from "zod";
 import { pinned } from "./cluster/pin";
 import { sameCluster } from "./config/kubeconfig";
 import { ConfigError } from "./config";
+import { labModeRefusalMessage, meshModes, modeRefusal, type MeshMode } from "../catalog/scenarios/modes";
+import type { ScenarioName } from "../catalog/scenarios/names";
 
 /** The name of the platform's output that lab stacks read. */
 export const labPlatformOutput = "labPlatform";
@@ -45,6 +47,8 @@ const labPlatform = z.object({
   gatewayPolicies: z.array(z.string()).optional(),
   /** The platform's own scenario, for the messages of a lab it refuses. */
   scenario: z.string().optional(),
+  /** The data plane (istio-lab:mesh.mode): a lab's namespace joins it, and a lab runs only its scenarios. Absent on older platforms, which are all sidecar. */
+  meshMode: z.enum(meshModes).optional(),
 });
 
 /** The platform as its `labPlatform` output describes it. */
@@ -52,6 +56,7 @@ export type LabPlatform = z.infer<typeof labPlatform>;
 
 /** A platform as a lab stack sees it: the published facts, and how to reach its cluster. */
 export interface ResolvedPlatform extends LabPlatform {
+  meshMode: MeshMode;
   /** The shared gateway's TCP port this lab holds, for a scenario with a TCP server. */
   tcpPort?: number;
   /** The stack reference the lab reads the platform through (a read, never a change). */
@@ -95,12 +100,18 @@ export async function readPlatform(platform: string, namespace: string, needs: P
       },
     ]);
   }
-  const issues = [...gatewayPolicyIssues(platform, published), ...tcpPortIssues(platform, published, needs)];
+  const meshMode = published.meshMode ?? "sidecar";
+  const modeReason = needs.scenario ? modeRefusal(meshMode, needs.scenario.name, needs.scenario.api) : undefined;
+  const issues = [
+    ...(needs.scenario && modeReason ? [{ key: "istio-lab:scenario", message: labModeRefusalMessage(platform, meshMode, needs.scenario.name, modeReason) }] : []),
+    ...gatewayPolicyIssues(platform, published),
+    ...tcpPortIssues(platform, published, needs),
+  ];
   if (!published.kubeconfigPath) issues.push(...(await kubeconfigIssues(platform, reference)));
   if (issues.length > 0) throw new ConfigError(issues);
   const kubeconfig = published.kubeconfigPath ?? reference.requireOutput(kubeconfigOutput).apply((k) => String(k));
   const tcpPort = needs.tcp ? (needs.tcpPort ?? published.labTcpPorts![0]) : undefined;
-  return { ...published, reference, kubeconfig: typeof kubeconfig === "string" ? kubeconfig : pulumi.secret(kubeconfig), ...(tcpPort !== undefined && { tcpPort }) };
+  return { ...published, meshMode, reference, kubeconfig: typeof kubeconfig === "string" ? kubeconfig : pulumi.secret(kubeconfig), ...(tcpPort !== undefined && { tcpPort }) };
 }
 
 /** What a lab asks of its platform beyond a namespace. */
@@ -110,6 +121,8 @@ export interface PlatformNeeds {
   /** Its scenario holds a TCP port of the shared gateway; tcpPort is istio-lab:apps.tcpPort. */
   tcp?: boolean;
   tcpPort?: number;
+  /** The lab's scenario and its form: the platform's data plane must run it (catalog/scenarios/modes.ts). */
+  scenario?: { name: ScenarioName; api: string };
 }
 
 /**

@@ -6,6 +6,7 @@ import { resolveScenario, splitApiOption } from "../../catalog/scenarios";
 import { gatewayApiScenarios } from "../../catalog/scenarios/gateway-api";
 import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names";
 import { scenarioOptionSchemas } from "../../catalog/scenarios/options";
+import { modeRefusal, modeRefusalMessage } from "../../catalog/scenarios/modes";
 import { platformOnlyReasons, type ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
 import { isLocalCluster, resolveCluster, type ClusterConfig, type Secret } from "./cluster-source";
 import type { ReadFile } from "./kubeconfig";
@@ -229,6 +230,9 @@ export function parseStackConfig(
   const mesh = parse("mesh", schema.mesh, orDefault(object("mesh"), {}));
   const apps = parse("apps", schema.apps, orDefault(appsInput, {}));
   if (mesh) issues.push(...rules.meshOptionRules(mesh));
+  // The data plane runs only the scenarios the catalog gives it (catalog/scenarios/modes.ts).
+  const modeReason = mesh && inCatalog ? modeRefusal(mesh.mode, scenario, typeof api === "string" ? api : "istio") : undefined;
+  if (mesh && modeReason) issues.push({ key: key("mesh.mode"), message: modeRefusalMessage(mesh.mode, scenario, modeReason) });
 
   const rawCluster = object("cluster");
   const cluster = rawCluster === undefined ? undefined : parse("cluster", schema.cluster, rawCluster);

@@ -8,6 +8,7 @@ import { customServices } from "../../catalog/apps/custom";
 // Names, ports and image references are read by one rule each, wherever they appear.
 import { dns1123Label, imageReference, port } from "../../catalog/apps/values";
 import { scenarioApis } from "../../catalog/scenarios";
+import { meshModes } from "../../catalog/scenarios/modes";
 import { defaultIstioVersion, defaultKubernetesVersion } from "../../catalog/versions";
 import { isNetworkAddress, parseCidr } from "./net";
 
@@ -293,6 +294,14 @@ export const addonNames = ["kiali", "prometheus", "grafana", "jaeger"] as const;
 export const defaultHttpNodePort = 31380;
 
 export const mesh = z.strictObject({
+  mode: z
+    .enum(meshModes)
+    .meta({
+      description:
+        "Istio's data plane: sidecar (an Envoy in every pod) or ambient (ztunnel on every node, no sidecars; docs/ambient.md says which scenarios run in it). Lab stacks follow their platform's.",
+      examples: ["ambient"],
+    })
+    .default("sidecar"),
   istioVersion: version.meta({ description: "The Istio release (1.29, 1.30 and 1.31 are known).", examples: [defaultIstioVersion] }).default(defaultIstioVersion),
   ingress: z
     .strictObject({

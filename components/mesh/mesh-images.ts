@@ -3,6 +3,7 @@
 import { addonCharts, curlImage, istioHub, jaegerImage, prometheusConfigReloaderImage } from "../../catalog/versions";
 import type { LabConfig } from "../config";
 import { mirrored } from "../images";
+import { ambientImages } from "./ambient";
 
 export function meshImages(mesh: LabConfig["mesh"], imageRegistry: string | undefined): string[] {
   const hub = imageRegistry ?? istioHub;
@@ -14,8 +15,8 @@ export function meshImages(mesh: LabConfig["mesh"], imageRegistry: string | unde
     jaeger: [jaegerImage],
   };
   return [
-    `${hub}/pilot:${mesh.istioVersion}`,
-    `${hub}/proxyv2:${mesh.istioVersion}`,
+    // Ambient's profile takes the distroless variant and adds the CNI agent and ztunnel (ambient.ts).
+    ...(mesh.mode === "ambient" ? ambientImages(hub, mesh.istioVersion) : [`${hub}/pilot:${mesh.istioVersion}`, `${hub}/proxyv2:${mesh.istioVersion}`]),
     ...mesh.addons.flatMap((addon) => addonImages[addon].map((image) => mirrored(image, imageRegistry))),
   ];
 }

@@ -13,6 +13,7 @@ import { egressGateway, egressGatewayValues } from "./egress-gateway";
 import { gatewayApiCrdsResource } from "./gateway-api-crds";
 import { gatewayValues, ingressGateway } from "./ingress-gateway";
 import { istioProfile, istiodValues } from "./istio";
+import { ambientIstiodValues, istioCniValues, ztunnelValues } from "./ambient";
 import { istioNamespace } from "./istio-namespace";
 import { chartRelease, urlInput } from "./release";
 import { meshTracing } from "./telemetry";
@@ -27,15 +28,22 @@ export interface MeshArgs {
   egressGateway?: boolean;
   /** Install the Gateway API's CRDs: the stack's scenario is in its Gateway API form (ScenarioSpec.gatewayApi). */
   gatewayApi?: boolean;
+  /** Where the cluster comes from: ambient's CNI agent needs the platform profile of some (ambient.ts cniPlatform). */
+  clusterSource: LabConfig["cluster"]["source"];
 }
 
 /**
  * Istio from its Helm charts (base -> istiod -> gateway), the addons, and the injection-enabled
  * namespace for the samples, which waits for the whole chain so no pod starts without a sidecar.
+ * In ambient mode (mesh.mode) istiod takes the ambient profile, istio-cni and ztunnel follow it,
+ * and the namespace, labelled for ambient, waits for ztunnel (ambient.ts).
  */
 export class Mesh extends pulumi.ComponentResource {
   readonly appNamespace: k8s.core.v1.Namespace;
   readonly istiod: k8s.helm.v3.Release;
+  /** Ambient mode: the CNI node agent and the ztunnel DaemonSet, in that order after istiod. */
+  readonly istioCni?: k8s.helm.v3.Release;
+  readonly ztunnel?: k8s.helm.v3.Release;
   /** The ingress gateway's release: what traffic from outside waits for. */
   readonly gateway: k8s.helm.v3.Release;
   /** The egress gateway's release, where the scenario needs one. */
@@ -58,9 +66,15 @@ export class Mesh extends pulumi.ComponentResource {
       { ...parent, dependsOn: [systemNamespace] },
     );
     this.istiod = chartRelease(
-      { ...istio, release: "istiod", chart: "istiod", values: istiodValues(apps.imageRegistry) },
+      { ...istio, release: "istiod", chart: "istiod", values: mesh.mode === "ambient" ? ambientIstiodValues(apps.imageRegistry) : istiodValues(apps.imageRegistry) },
       { ...parent, dependsOn: [base] },
     );
+    if (mesh.mode === "ambient") {
+      // istio.io's order (docs/ambient/install/helm): istiod, the CNI node agent, then ztunnel, which
+      // the agent hands each ambient pod's traffic to.
+      this.istioCni = chartRelease({ ...istio, release: "istio-cni", chart: "cni", values: istioCniValues(apps.imageRegistry, args.clusterSource) }, { ...parent, dependsOn: [this.istiod] });
+      this.ztunnel = chartRelease({ ...istio, release: "ztunnel", chart: "ztunnel", values: ztunnelValues(apps.imageRegistry) }, { ...parent, dependsOn: [this.istioCni] });
+    }
     // `image: auto` is filled in by istiod's injector, so the gateway must come after istiod.
     this.gateway = chartRelease(
       {
@@ -86,7 +100,9 @@ export class Mesh extends pulumi.ComponentResource {
       this.gatewayApiCrds = new k8s.yaml.v2.ConfigFile(gatewayApiCrdsResource, { file: urlInput(mesh.gatewayApiCrds ?? gatewayApiCrdsUrl, mesh.secret === true && mesh.gatewayApiCrds !== undefined) }, { ...parent, dependsOn: [systemNamespace] });
     }
     // Injection needs istiod's webhook, not the gateway: the samples start while the gateway rolls out.
-    this.appNamespace = appNamespace(apps.namespace, { ...parent, dependsOn: [this.istiod] });
+    // An ambient pod is in the mesh once the CNI agent on its node has redirected it to a ztunnel
+    // that is ready: the namespace waits for ztunnel's release (Helm waits for its DaemonSet).
+    this.appNamespace = appNamespace(apps.namespace, { ...parent, dependsOn: [this.ztunnel ?? this.istiod] }, mesh.mode);
 
     const addons = new Set(mesh.addons);
     const settings: AddonSettings = { mesh, imageRegistry: apps.imageRegistry, addons, serviceType: mesh.dashboards.serviceType };

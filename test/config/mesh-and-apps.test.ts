@@ -24,8 +24,9 @@ describe("mesh ingress", () => {
     expectProblem(problems("kubeconfig", { mesh: { ingress: { serviceType: "ExternalName" } } }), "istio-lab:mesh.ingress.serviceType", 'must be one of "NodePort", "LoadBalancer", "ClusterIP"');
   });
 
-  it("defaults to NodePort, all addons, token Kiali, ClusterIP dashboards and no Gateway API CRDs", () => {
+  it("defaults to sidecar mode, NodePort, all addons, token Kiali, ClusterIP dashboards and no Gateway API CRDs", () => {
     expect(parse(build("kubeconfig")).mesh).toEqual({
+      mode: "sidecar",
       istioVersion: "1.31.1",
       ingress: { serviceType: "NodePort", labDomain: "istio-lab.test" },
       addons: ["kiali", "prometheus", "grafana", "jaeger"],

@@ -1,0 +1,186 @@
+// istio-lab:mesh.mode: ambient installs Istio's ambient data plane, labels the app namespace for it,
+// runs only the scenarios the catalog gives it, and leaves a sidecar stack's render as it was.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { exampleConfig, exampleScenario } from "../../catalog/scenarios/examples";
+import { ambientScenarioNames, modeRefusal, needsSidecar, sidecarEvidence } from "../../catalog/scenarios/modes";
+import { scenarioNames } from "../../catalog/scenarios/names";
+import { ConfigError } from "../../components/config";
+import { meshImages } from "../../components/mesh/mesh-images";
+import { platformReferences, renderConfig, renderProgram, type Rendered } from "../../tools/lib/mock-engine";
+import { planUpdate } from "../../tools/lib/plan";
+import { readStackFileForRender, type StackConfig } from "../../tools/lib/stack-file";
+import { configErrors, renderFile, renderStack, renderStackConfig, resource } from "../harness";
+
+const release = "kubernetes:helm.sh/v3:Release";
+const releaseOf = (r: Rendered, name: string) => resource(r, release, `HelmRelease/istio-system/${name}`);
+const valuesOf = (r: Rendered, name: string) => releaseOf(r, name).inputs.values as Record<string, any>;
+const releases = (r: Rendered) => r.resources.filter((x) => x.type === release).map((x) => x.inputs.name as string);
+
+/** A stack's parsed config with istio-lab:mesh's fields changed. */
+function withMesh(config: StackConfig, mesh: Record<string, unknown>): StackConfig {
+  const current = JSON.parse(config.values["istio-lab:mesh"] ?? "{}") as Record<string, unknown>;
+  return { ...config, values: { ...config.values, "istio-lab:mesh": JSON.stringify({ ...current, ...mesh }) } };
+}
+
+const local = () => readStackFileForRender("Pulumi.local.yaml").config;
+const ambientOn = (source: Record<string, unknown>, scenario = "bookinfo") => renderStack({ "istio-lab:cluster": source, "istio-lab:mesh": { mode: "ambient" }, "istio-lab:scenario": scenario, ...exampleConfig(scenario as never) });
+
+describe("sidecar mode, the default", () => {
+  it("renders Pulumi.local.yaml exactly as with mesh.mode: sidecar written out, with no ambient part", async () => {
+    const unset = await renderFile("Pulumi.local.yaml");
+    const written = await renderStackConfig(withMesh(local(), { mode: "sidecar" }));
+    expect(planUpdate(unset, written)).toEqual({ create: [], update: [], replace: [], delete: [] });
+    expect(written.resources.map((r) => [r.type, r.name, r.inputs, r.dependsOn])).toEqual(unset.resources.map((r) => [r.type, r.name, r.inputs, r.dependsOn]));
+    expect(releases(unset)).not.toContain("istio-cni");
+    expect(releases(unset)).not.toContain("ztunnel");
+    expect(valuesOf(unset, "istiod").profile).toBe("demo");
+    expect(resource(unset, "kubernetes:core/v1:Namespace", "Namespace/bookinfo").inputs.metadata).toEqual({ name: "bookinfo", labels: { "istio-injection": "enabled" } });
+  });
+});
+
+describe("ambient mode on a platform stack", () => {
+  it("installs base, istiod (profile ambient), istio-cni (chart cni) and ztunnel from the pinned release, in that order, before the app namespace", async () => {
+    const r = await ambientOn({ source: "kind" });
+    for (const [name, chart] of [["istio-base", "base"], ["istiod", "istiod"], ["istio-cni", "cni"], ["ztunnel", "ztunnel"], ["istio-ingressgateway", "gateway"]]) {
+      expect(releaseOf(r, name).inputs).toMatchObject({ name, chart, version: "1.31.1", namespace: "istio-system", repositoryOpts: { repo: "https://istio-release.storage.googleapis.com/charts" } });
+    }
+    expect(releaseOf(r, "istiod").dependsOn).toEqual(["HelmRelease/istio-system/istio-base"]);
+    expect(releaseOf(r, "istio-cni").dependsOn).toEqual(["HelmRelease/istio-system/istiod"]);
+    expect(releaseOf(r, "ztunnel").dependsOn).toEqual(["HelmRelease/istio-system/istio-cni"]);
+    expect(resource(r, "kubernetes:core/v1:Namespace", "Namespace/bookinfo").dependsOn).toEqual(["HelmRelease/istio-system/ztunnel"]);
+  });
+
+  it("labels the app namespace for ambient, without injection", async () => {
+    const r = await ambientOn({ source: "kind" });
+    expect(resource(r, "kubernetes:core/v1:Namespace", "Namespace/bookinfo").inputs.metadata).toEqual({ name: "bookinfo", labels: { "istio.io/dataplane-mode": "ambient" } });
+  });
+
+  it("gives istiod the sidecar mode's mesh config under the ambient profile, with the demo profile's lab-sized requests", async () => {
+    const [sidecar, ambient] = [await renderFile("Pulumi.local.yaml"), await ambientOn({ source: "kind" })];
+    const { profile, pilot, ...rest } = valuesOf(ambient, "istiod");
+    const { profile: demo, pilot: sidecarPilot, ...sidecarRest } = valuesOf(sidecar, "istiod");
+    expect([demo, profile]).toEqual(["demo", "ambient"]);
+    expect(rest).toEqual(sidecarRest);
+    expect(pilot).toEqual({ ...sidecarPilot, resources: { requests: { cpu: "10m", memory: "100Mi" } } });
+  });
+
+  it("sets istio-cni's platform for k3d only; kind, kubeadm and a kubeconfig keep the chart's CNI paths", async () => {
+    expect(valuesOf(await ambientOn({ source: "k3d" }), "istio-cni").global).toEqual({ hub: "registry.istio.io/release", platform: "k3d" });
+    for (const source of [{ source: "kind" }, { source: "kubeconfig", kubeconfig: "~/.kube/config" }]) {
+      expect(valuesOf(await ambientOn(source), "istio-cni")).toEqual({ profile: "ambient", global: { hub: "registry.istio.io/release" }, resources: { requests: { cpu: "10m", memory: "40Mi" } } });
+    }
+    expect(valuesOf(await ambientOn({ source: "kind" }), "ztunnel")).toEqual({ hub: "registry.istio.io/release", resources: { requests: { cpu: "10m", memory: "40Mi" } } });
+  });
+
+  it("pulls ambient's images through a mirror: the distroless variant, the CNI agent and ztunnel", async () => {
+    const r = await renderStack({ "istio-lab:cluster": { source: "kind" }, "istio-lab:mesh": { mode: "ambient", addons: [] }, "istio-lab:apps": { imageRegistry: "mirror.example.com:5000/lab" } });
+    expect(valuesOf(r, "istio-cni").global.hub).toBe("mirror.example.com:5000/lab");
+    expect(valuesOf(r, "ztunnel").hub).toBe("mirror.example.com:5000/lab");
+    const mesh = { mode: "ambient", istioVersion: "1.31.1", addons: [] } as never;
+    expect(meshImages(mesh, "m.example/lab")).toEqual(["m.example/lab/pilot:1.31.1-distroless", "m.example/lab/proxyv2:1.31.1-distroless", "m.example/lab/install-cni:1.31.1-distroless", "m.example/lab/ztunnel:1.31.1"]);
+    expect(meshImages({ ...(mesh as object), mode: "sidecar" } as never, "m.example/lab")).toEqual(["m.example/lab/pilot:1.31.1", "m.example/lab/proxyv2:1.31.1"]);
+  });
+
+  it("runs each scenario the catalog gives ambient", async () => {
+    for (const scenario of ambientScenarioNames) {
+      const r = await ambientOn({ source: "kind" }, scenario);
+      expect(releases(r)).toContain("ztunnel");
+    }
+  });
+
+  it("refuses every other scenario, and the Gateway API form, before anything, on istio-lab:mesh.mode naming the scenarios that run", async () => {
+    const others = scenarioNames.filter((s) => !(ambientScenarioNames as string[]).includes(s));
+    expect(others.length).toBe(scenarioNames.length - ambientScenarioNames.length);
+    const errors = await configErrors({ "istio-lab:cluster": { source: "kind" }, "istio-lab:mesh": { mode: "ambient" }, "istio-lab:scenario": "mirroring" });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^istio-lab:mesh\.mode: is ambient, where scenario mirroring does not run: it acts on traffic between the lab's workloads with objects only an L7 proxy applies/);
+    expect(errors[0]).toContain("In ambient mode istio-lab runs bookinfo, ingress-httpbin, tcp-shift-80-20, tcp-shift-v2, authz-tcp (their Istio API form; docs/ambient.md): choose one of them, or set istio-lab:mesh.mode: sidecar");
+    for (const scenario of others) expect(modeRefusal("ambient", scenario), scenario).toBeDefined();
+    expect(modeRefusal("ambient", "mtls-strict")).toContain("plaintext client");
+    const gatewayApi = await configErrors({ "istio-lab:cluster": { source: "kind" }, "istio-lab:mesh": { mode: "ambient" }, "istio-lab:scenario": "bookinfo", "istio-lab:scenarioOptions": { api: "gateway-api" } });
+    expect(gatewayApi).toEqual([expect.stringContaining("istio-lab:mesh.mode: is ambient, where scenario bookinfo does not run: it is in its Gateway API form")]);
+    for (const scenario of scenarioNames) expect(modeRefusal("sidecar", scenario)).toBeUndefined();
+  });
+});
+
+describe("what verify claims in ambient", () => {
+  it("no scenario that runs in ambient has a probe whose evidence is a sidecar's", () => {
+    for (const scenario of ambientScenarioNames) {
+      for (const probe of exampleScenario(scenario).probes) expect(needsSidecar(probe), `${scenario} ${probe.kind}`).toBeUndefined();
+    }
+  });
+
+  it("names every probe that reads an access log or runs a client outside the mesh (tools/verify/probes)", () => {
+    const dir = path.join(__dirname, "../../tools/verify/probes");
+    const readers = fs
+      .readdirSync(dir)
+      .filter((f) => /\b(markedCall|markedCallFromLog|runPlainPod|accessLogContainer)\b/.test(fs.readFileSync(path.join(dir, f), "utf8")))
+      .map((f) => f.replace(/\.ts$/, ""))
+      .filter((kind) => kind !== "in-mesh");
+    // call reads the client's log only for a probe with an upstream (needsSidecar says so).
+    expect(readers.sort()).toEqual([...Object.keys(sidecarEvidence), "call"].sort());
+    expect(needsSidecar({ kind: "call", from: "curl", url: "http://x", status: 200, upstream: "x" } as never)).toBeDefined();
+    expect(needsSidecar({ kind: "call", from: "curl", url: "http://x", status: 200 } as never)).toBeUndefined();
+  });
+});
+
+describe("a lab stack follows its platform's mode", () => {
+  const file = "Pulumi.lab-template.yaml";
+  const renderLab = async (meshMode: string | undefined, scenario?: string) => {
+    const { config } = readStackFileForRender(file);
+    const labConfig = scenario ? { ...config, values: { ...config.values, "istio-lab:scenario": scenario } } : config;
+    const references = await platformReferences(file, config);
+    const [name, platform] = Object.entries(references)[0];
+    const labPlatform = { ...(platform.outputs.labPlatform as object), ...(meshMode && { meshMode }) };
+    return renderConfig(labConfig, renderProgram(), undefined, { stackReferences: { [name]: { ...platform, outputs: { ...platform.outputs, labPlatform } } } });
+  };
+
+  it("is told the mode by its platform", async () => {
+    const { config } = readStackFileForRender(file);
+    const platform = Object.values(await platformReferences(file, config))[0];
+    expect(platform.outputs.labPlatform).toMatchObject({ meshMode: "sidecar" });
+  });
+
+  it("labels its namespace for ambient on an ambient platform, and for injection on a sidecar or older platform", async () => {
+    const labels = (r: Rendered) => (r.resources.find((x) => x.type === "kubernetes:core/v1:Namespace")!.inputs.metadata as { labels: unknown }).labels;
+    expect(labels(await renderLab("ambient", "bookinfo"))).toEqual({ "istio.io/dataplane-mode": "ambient" });
+    expect(labels(await renderLab("sidecar"))).toEqual({ "istio-injection": "enabled" });
+    expect(labels(await renderLab(undefined))).toEqual({ "istio-injection": "enabled" });
+  });
+
+  it("refuses a scenario its platform's mode does not run, before anything, naming the platform's mode and the scenarios that run", async () => {
+    const error = await renderLab("ambient").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues).toEqual([
+      { key: "istio-lab:scenario", message: expect.stringMatching(/^route-jason-v2 does not run on platform local, whose istio-lab:mesh\.mode is ambient: .* There istio-lab runs bookinfo, ingress-httpbin/) },
+    ]);
+  });
+
+  it("cannot set a mode of its own", async () => {
+    expect(await configErrors({ "istio-lab:platform": "local", "istio-lab:mesh": { mode: "ambient" } })).toContainEqual(expect.stringContaining("istio-lab:mesh: is set in a lab stack"));
+  });
+});
+
+describe("switching a stack from sidecar to ambient (Pulumi.local.yaml)", () => {
+  it("creates istio-cni and ztunnel, updates istiod and the namespace's labels in place, replaces nothing, and leaves the Deployments (their pods keep sidecars until restarted)", async () => {
+    const sidecar = await renderFile("Pulumi.local.yaml");
+    const ambient = await renderStackConfig(withMesh(local(), { mode: "ambient" }));
+    const plan = planUpdate(sidecar, ambient);
+    expect(plan.create.map((r) => r.name)).toEqual(["HelmRelease/istio-system/istio-cni", "HelmRelease/istio-system/ztunnel"]);
+    expect(plan.update.map((u) => [u.resource.name, u.paths])).toEqual([
+      ["HelmRelease/istio-system/istiod", ["values.pilot.resources", "values.profile"]],
+      ["Namespace/bookinfo", ["metadata.labels.istio-injection", "metadata.labels.istio.io/dataplane-mode"]],
+    ]);
+    expect(plan.replace).toEqual([]);
+    expect(plan.delete).toEqual([]);
+    // And back: the two releases go, the same two objects change back.
+    const back = planUpdate(ambient, sidecar);
+    expect(back.delete.map((r) => r.name).sort()).toEqual(["HelmRelease/istio-system/istio-cni", "HelmRelease/istio-system/ztunnel"]);
+    expect(back.replace).toEqual([]);
+  });
+});
