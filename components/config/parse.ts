@@ -203,6 +203,13 @@ export function parseStackConfig(
     issues.push(...reservedCustomNames(declared.data ?? []), ...customReferenceRules(scenarioOptions as CustomOptions, declared.data ?? []));
   }
   issues.push(...plainCredentials(values, secretKeys, project));
+  // A secret inside a key makes the whole key one (the CLI's config/object.go Secure, map.go
+  // SecureKeys), and the program keeps secrets only where it knows what they are: sshPrivateKey,
+  // kubeconfig, the env and args of your services (apps), the chart and CRD URLs (mesh). These keys
+  // go into the cluster's objects, the stack's outputs and verify's command line as they are.
+  for (const name of keysWithoutSecrets) {
+    if (secretKeys.has(key(name))) issues.push({ key: key(name), message: `holds a secret (set with --secret), which this key cannot keep: its values reach the cluster's objects and the stack's outputs in plain text; set it without --secret` });
+  }
   // A value stored with `--path --secret` inside apps makes the whole key a secret (the CLI's
   // object.go Secure): every env value and argument of your services then stays one.
   const spec = scenarioSpec && secretKeys.has(key("apps")) ? withSecretEnv(scenarioSpec) : scenarioSpec;
@@ -341,6 +348,9 @@ function labApps(
     },
   };
 }
+
+/** The project's keys that never hold a secret: one stored in them would end up in plain text. */
+const keysWithoutSecrets = ["platform", "scenario", "scenarioOptions", "cluster", "verify"] as const;
 
 /** Keys whose values are secrets whether or not they were stored as such. */
 const secretConfigKeys = [`${project}:sshPrivateKey`, `${project}:kubeconfig`, "vsphere:password"];

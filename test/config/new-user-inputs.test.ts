@@ -10,7 +10,7 @@ import { ConfigError } from "../../components/config";
 import { renderConfig, renderStackFile } from "../../tools/lib/mock-engine";
 import { stackConfig } from "../../tools/lib/stack-file";
 import { ciphertext, renderStack, resource } from "../harness";
-import { expectNoProblemAt, expectProblem, problems, type Config } from "./build";
+import { expectNoProblemAt, expectProblem, problems, Secret, type Config } from "./build";
 
 const [front, back, mongodb] = seedServices;
 /** Scenario custom on a kubeconfig cluster, with these services and routes. */
@@ -95,7 +95,21 @@ describe("secrets inside apps stay secret end to end", () => {
     expect(JSON.stringify(rendered)).not.toContain("glpat-abc123");
   });
 
-  it("accepts what only looks close: the seed's URI, a password file's path, a token's lifetime, an empty value", () => {
+  it("refuses a secret in a key that cannot keep one, which would reach the cluster and the outputs in plain text", () => {
+    // `pulumi config set --path --secret scenarioOptions.routes[0].match.headers.authorization.exact ...` marks the whole key.
+    const routes = [{ service: "back", weights: { v1: 100 } }];
+    for (const [name, value] of [
+      ["scenarioOptions", { routes }],
+      ["verify", { gate: true }],
+      ["cluster", { source: "kubeconfig", kubeconfig: "~/.kube/config" }],
+    ] as const) {
+      const list = problems("kubeconfig", { scenario: "custom", scenarioOptions: { routes }, apps: { custom: seedServices }, [name]: new Secret(JSON.stringify(value)) });
+      expectProblem(list, `istio-lab:${name}`, "cannot keep", "in plain text", "without --secret");
+    }
+    expectNoProblemAt(problems("kubeconfig", { mesh: new Secret(JSON.stringify({ chartRepository: "https://charts.example.com/istio" })) }), "istio-lab:mesh");
+  });
+
+    it("accepts what only looks close: the seed's URI, a password file's path, a token's lifetime, an empty value", () => {
     const env = { SPRING_DATA_MONGODB_URI: "mongodb://mongodb:27017/seed", DB_PASSWORD_FILE: "/run/secrets/db", TOKEN_TTL: "3600", KEYCLOAK_URL: "https://sso.example.com", API_KEY: "" };
     expect(custom([front, { ...back, versions: [{ ...back.versions[0], env }] }, mongodb], [{ service: "back", weights: { v1: 100 } }])).toEqual([]);
     expect(problems("kubeconfig", { mesh: { chartRepository: "https://charts.example.com/istio" } })).toEqual([]);
