@@ -271,6 +271,7 @@ async function printDayTwo(): Promise<void> {
     printPlan(title, planDeployment(await renderConfig(from), await renderConfig(to), options), oldClusterGone);
 
   await change("scenario switch (Pulumi.local.yaml bookinfo -> mirroring)", local, { ...local, values: { ...local.values, "istio-lab:scenario": "mirroring" } });
+  await printModeSwitch(local);
   await change("vSphere linkedClone toggled off (Pulumi.dev.yaml)", dev, edited(dev, "istio-lab:cluster", (c) => (c.vsphere.linkedClone = false)));
   await change("kind cluster rebuilt (Pulumi.local.yaml, `pulumi up --replace` of cluster-kind)", local, local, { replace: ["cluster-kind"] });
   const moved = hostsStack([
@@ -294,6 +295,40 @@ async function printDayTwo(): Promise<void> {
     const state = await renderConfig(readStackFileForRender(file).config);
     for (const [label, cluster] of environments) printDestroy(`${file} destroy, ${label}`, state, cluster);
   }
+}
+
+/**
+ * A data-plane switch (istio-lab:mesh.mode) on a platform, both ways, and what a lab on it does at
+ * its next `pulumi up`: which releases come and go, what is updated in place, and whether the
+ * Deployments change (a pod keeps the sidecar it was created with until it is recreated).
+ */
+async function printModeSwitch(local: StackConfig): Promise<void> {
+  const ambient = edited(local, "istio-lab:mesh", (m) => Object.assign(m, { mode: "ambient" }));
+  const [sidecarRender, ambientRender] = [await renderConfig(local), await renderConfig(ambient)];
+  const deployments = (r: Rendered) => r.resources.filter((x) => x.type === "kubernetes:apps/v1:Deployment").map((x) => x.name);
+  for (const [title, from, to] of [
+    ["data plane switch (Pulumi.local.yaml mesh.mode sidecar -> ambient)", sidecarRender, ambientRender],
+    ["data plane switch back (Pulumi.local.yaml mesh.mode ambient -> sidecar)", ambientRender, sidecarRender],
+  ] as const) {
+    const plan = planDeployment(from, to);
+    printPlan(title, plan);
+    for (const u of plan.update) console.log(`    ~ ${u.resource.name}: ${u.paths.join(", ")}`);
+    const restarted = deployments(to).filter((d) => plan.update.some((u) => u.resource.name === d) || plan.replace.some((r) => r.resource.name === d));
+    console.log(`    Deployments: ${restarted.length} of ${deployments(to).length} change, so their pods keep the data plane they started with until \`kubectl rollout restart deployment -n <namespace>\` (docs/ambient.md)`);
+  }
+  // A lab on the platform: its namespace follows at the lab's next `pulumi up` (labPlatform.meshMode).
+  const file = "Pulumi.lab-template.yaml";
+  const lab = readStackFileForRender(file).config;
+  const onBookinfo = { ...lab, values: { ...lab.values, "istio-lab:scenario": "bookinfo" } };
+  const references = await platformReferences(file, lab);
+  const [name, platform] = Object.entries(references)[0];
+  const withMode = (meshMode: string) => ({ [name]: { ...platform, outputs: { ...platform.outputs, labPlatform: { ...(platform.outputs.labPlatform as object), meshMode } } } });
+  const before = await renderConfig(onBookinfo, renderProgram(), undefined, { stackReferences: withMode("sidecar") });
+  const after = await renderConfig(onBookinfo, renderProgram(), undefined, { stackReferences: withMode("ambient") });
+  const labPlan = planDeployment(before, after);
+  printPlan(`  a lab on it (${file}, scenario bookinfo), at its next \`pulumi up\``, labPlan);
+  for (const u of labPlan.update) console.log(`    ~ ${u.resource.name}: ${u.paths.join(", ")}`);
+  await printRefusal(`  a lab on it whose scenario ambient does not run (${file}, route-jason-v2)`, () => renderConfig(lab, renderProgram(), undefined, { stackReferences: withMode("ambient") }));
 }
 
 /** A lab (Pulumi.lab-template.yaml on local) whose platform's cluster was rebuilt: a new clusterIdentifier. */
