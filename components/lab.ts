@@ -6,10 +6,10 @@ import { isLocalCluster, type LabConfig } from "./config";
 import { istioNamespace } from "./mesh/istio-namespace";
 import { Mesh } from "./mesh/mesh";
 import { kubeconfigOutput, labPlatformOutput, type LabPlatform } from "./platform";
-import { gatewayNodePort, gatewayServerPortsOf, gatewayValues, ingressGateway } from "./mesh/ingress-gateway";
+import { gatewayNodePort, gatewayServerPortsOf, gatewayValues } from "./mesh/ingress-gateway";
 import { placeScenarioOnPlatform } from "./scenarios/lab-placement";
+import { gatewayPolicies } from "./scenarios/gateway-policies";
 import { labTcpPorts } from "../catalog/scenarios/tcp";
-import type { ScenarioSpec } from "../catalog/scenarios/scenario-spec";
 import { meshImages } from "./mesh/mesh-images";
 import { curlLines, gatewayRequests } from "../catalog/scenarios/probes";
 import { scenarioOnNamespace } from "./scenario-on-namespace";
@@ -135,21 +135,6 @@ export class Lab extends pulumi.ComponentResource {
     };
     this.registerOutputs(this.outputs);
   }
-}
-
-/**
- * The objects a scenario puts in the shared gateway's namespace selecting the ingress gateway's
- * pods (jwt-routing's RequestAuthentication): they act on every request the gateway serves.
- */
-export function gatewayPolicies(spec: ScenarioSpec): string[] {
-  return spec.resources
-    .filter((r) => r.inGatewayNamespace && r.kind !== "Gateway")
-    .filter((r) => {
-      const spec = r.spec as { selector?: { matchLabels?: Record<string, string> }; workloadSelector?: { labels?: Record<string, string> } };
-      const selector = spec.selector?.matchLabels ?? spec.workloadSelector?.labels;
-      return !selector || Object.entries(selector).every(([k, v]) => ingressGateway.podLabels[k] === v);
-    })
-    .map((r) => `${r.kind}/${r.name}`);
 }
 
 /**

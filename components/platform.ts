@@ -130,7 +130,8 @@ export interface PlatformNeeds {
  * RequestAuthentication selecting the gateway's pods validates every request they serve, whatever
  * its host (it has no host to scope it by: istio/api security/v1 RequestAuthentication has a
  * selector or targetRefs, and the Helm gateway is no Gateway API Gateway to target), so a forged
- * token on any lab's host answers 401. The platform's side: catalog/scenarios/jwt.ts.
+ * token on any lab's host answers 401. The platform's side: catalog/scenarios/jwt.ts, and the
+ * platform stack's own refusal while lab stack files beside it name it (scenarios/gateway-policies.ts).
  */
 function gatewayPolicyIssues(platform: string, published: LabPlatform): ConfigError["issues"] {
   const policies = published.gatewayPolicies ?? [];

@@ -71,7 +71,7 @@ export interface RawConfig {
   secretKeys: ReadonlySet<string>;
   /** The stack's name: a lab's namespace by default. */
   stack?: string;
-  /** The lab stacks whose stack files sit beside this one's: no two on a platform share a namespace. */
+  /** The lab stacks whose stack files sit beside this one's: no two on a platform share a namespace; a platform they name runs no policy on the shared gateway. */
   siblingLabs?: readonly SiblingLab[];
   /** The kind and k3d clusters the stack files beside this one make on this machine: no two share a name or a host port. */
   siblingClusters?: readonly SiblingCluster[];
@@ -88,7 +88,13 @@ export interface RawConfig {
  * The program hands it in, so that its findings join the config's problems, all reported at once
  * before any resource, while config imports nothing from the layers built on it.
  */
-export type ScenarioAnalyzer = (scenario: ScenarioName, spec: ScenarioSpec) => ConfigIssue[];
+export type ScenarioAnalyzer = (scenario: ScenarioName, spec: ScenarioSpec, context?: ScenarioContext) => ConfigIssue[];
+
+/** Where the scenario runs, as far as the analyzer asks. */
+export interface ScenarioContext {
+  /** A platform stack: the lab stacks beside it that name it (a policy on the shared gateway would act on their hosts). */
+  labsOnPlatform?: readonly SiblingLab[];
+}
 
 const secretHint = (key: string) =>
   `is a secret and was given as plain text; store it with \`pulumi config set --secret ${key}\``;
@@ -198,7 +204,9 @@ export function parseStackConfig(
     inCatalog && declared.success && !issues.some((i) => i.key.startsWith(key("scenarioOptions")) || i.key === key("apps.custom"))
       ? resolveScenario(scenario, scenarioOptions, declared.data ?? [])
       : undefined;
-  if (scenarioSpec) issues.push(...analyze(scenario, scenarioSpec));
+  // A platform stack (no istio-lab:platform) reads the lab stack files beside it that name it.
+  const labsOnPlatform = !values[key("platform")] && stack !== undefined ? siblingLabs.filter((s) => samePlatform(s.platform, stack, project)) : [];
+  if (scenarioSpec) issues.push(...analyze(scenario, scenarioSpec, { labsOnPlatform }));
   if (scenarioSpec && scenario === "custom" && declared.success) {
     issues.push(...reservedCustomNames(declared.data ?? []), ...customReferenceRules(scenarioOptions as CustomOptions, declared.data ?? []));
   }

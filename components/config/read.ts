@@ -32,7 +32,8 @@ export function readStackConfig(analyze: ScenarioAnalyzer, host: ProgramHost = {
   const stackDir = host.stackDir === undefined ? process.cwd() : host.stackDir;
   const stack = pulumi.getStack();
   const lab = Boolean(values[`${project}:platform`]);
-  const siblingLabs = lab && stackDir !== null ? readSiblingLabs(stackDir, project) : [];
+  // A lab checks its namespace and TCP port against them; a platform, its scenario (a policy on the shared gateway).
+  const siblingLabs = stackDir !== null ? readSiblingLabs(stackDir, project) : [];
   const siblingClusters = !lab && stackDir !== null ? readSiblingClusters(stackDir, project, clusterDefaults) : [];
   const emptyPlatform = !lab && stackDir !== null && writesEmptyPlatform(stackDir, stack, project);
   return parseStackConfig(

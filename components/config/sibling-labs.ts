@@ -30,6 +30,13 @@ export interface SiblingLab {
 
 const stackFileName = /^Pulumi\.([^.]+)\.ya?ml$/;
 
+/**
+ * The shipped template (Pulumi.lab-template.yaml, on `local`) is a stack file, not a stack: a
+ * student's stack starts as a copy of it (docs/labs.md), and no lab runs from it, so it holds no
+ * namespace or port and keeps no scenario from its platform.
+ */
+export const labTemplateStack = "lab-template";
+
 /** Whether a sibling's scenario, as its stack file names it, takes a TCP port of the gateway; false when it cannot be read (its own stack's error). */
 function holdsTcpPort(value: (key: string) => unknown): boolean {
   try {
@@ -44,6 +51,7 @@ function holdsTcpPort(value: (key: string) => unknown): boolean {
 /** The lab stacks whose stack files sit in the folder (unreadable files are their own stack's error). */
 export function readSiblingLabs(folder: string, project: string): SiblingLab[] {
   return readStackConfigs(folder).flatMap(({ stack, config }) => {
+    if (stack === labTemplateStack) return [];
     // The CLI reads a key without a namespace as the project's own.
     const value = (key: string) => config[`${project}:${key}`] ?? config[key];
     const platform = value("platform");

@@ -1,4 +1,6 @@
 import type { ConfigIssue } from "../config/errors";
+import type { ScenarioContext } from "../config/parse";
+import { platformGatewayPolicyIssues } from "./gateway-policies";
 import type { ScenarioName } from "../../catalog/scenarios/names";
 import { selectApps } from "../../catalog/apps";
 import { checkMesh } from "./mesh-rules";
@@ -8,10 +10,14 @@ import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
 /**
  * Checks the chosen scenario's Istio resources against its workloads before anything is
  * registered. The config layer calls it (handed in by the program) once the options have passed
- * their schema.
+ * their schema. On a platform stack that lab stacks name, a policy on the shared gateway is refused
+ * too (gateway-policies.ts).
  */
-export function analyzeScenario(scenario: ScenarioName, spec: ScenarioSpec): ConfigIssue[] {
-  return toConfigIssues(scenario, spec, checkMesh(meshView(spec.resources, [...selectApps(spec.workloads), ...(spec.apps ?? [])], spec)));
+export function analyzeScenario(scenario: ScenarioName, spec: ScenarioSpec, context: ScenarioContext = {}): ConfigIssue[] {
+  return [
+    ...toConfigIssues(scenario, spec, checkMesh(meshView(spec.resources, [...selectApps(spec.workloads), ...(spec.apps ?? [])], spec))),
+    ...platformGatewayPolicyIssues(scenario, spec, context.labsOnPlatform ?? []),
+  ];
 }
 
 /** Findings as config issues: on `istio-lab:scenario`, or on the option the finding's field came from. */

@@ -8,7 +8,7 @@ import { exampleScenario } from "../../catalog/scenarios/examples";
 import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names";
 import { platformOnlyReasons, type ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
 import { ingressTcpPorts, labTcpPorts } from "../../catalog/scenarios/tcp";
-import { gatewayPolicies } from "../../components/lab";
+import { gatewayPolicies } from "../../components/scenarios/gateway-policies";
 import { placeScenarioInLab, placeScenarioOnPlatform } from "../../components/scenarios/lab-placement";
 import { bystanderView, hostsOf, inNamespace, mergeGateways, namespaceView, type MeshObject } from "../../components/scenarios/mesh-model";
 import { ingressGateway } from "../../components/mesh/ingress-gateway";

@@ -552,17 +552,46 @@ describe("labs that cannot see or break each other in the mesh", () => {
   });
 
   it("refuses a platform whose own scenario puts a policy on the shared gateway, naming it and the fix", async () => {
-    const room = classroom({
-      teach: { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" }, "istio-lab:scenario": "jwt-routing" },
-      "student-j": { "istio-lab:platform": "teach", "istio-lab:scenario": "bookinfo" },
-    });
-    const platform = await renderStackFile(path.join(room, "Pulumi.teach.yaml"));
+    // The platform switched to jwt-routing before this lab's file sat beside it (or from another folder).
+    const alone = classroom({ teach: { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" }, "istio-lab:scenario": "jwt-routing" } });
+    const platform = await renderStackFile(path.join(alone, "Pulumi.teach.yaml"));
     expect(platform.outputs.labPlatform).toMatchObject({ gatewayPolicies: ["RequestAuthentication/ingress-jwt"], scenario: "jwt-routing" });
-    expect(await issuesOf(() => renderStackFile(path.join(room, "Pulumi.student-j.yaml")))).toEqual([
+    const room = classroom({ "student-j": { "istio-lab:platform": "teach", "istio-lab:scenario": "bookinfo" } });
+    const { config } = readStackFileForRender(path.join(room, "Pulumi.student-j.yaml"));
+    const onTeach = () => renderConfig(config, renderProgram(), undefined, { stackReferences: { teach: { outputs: platform.outputs, secretOutputs: platform.secretOutputs } } });
+    expect(await issuesOf(onTeach)).toEqual([
       "istio-lab:platform: platform teach's own scenario jwt-routing puts RequestAuthentication/ingress-jwt on the shared gateway, where it acts on every lab's host too (a request with an invalid token answers 401 whatever its host); run the lab once the platform's scenario is another (`pulumi config set istio-lab:scenario bookinfo --stack teach` and `pulumi up` there), or on another platform",
     ]);
     // Every other scenario leaves the gateway to the labs.
     expect((await render("local")).outputs.labPlatform).toMatchObject({ gatewayPolicies: [] });
+  });
+
+  it("refuses on a platform that carries labs a scenario that puts a policy on the shared gateway, naming the scenario, the labs and the fix", async () => {
+    const teach = { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" }, "istio-lab:scenario": "jwt-routing" };
+    const room = classroom({
+      teach,
+      "student-j": { "istio-lab:platform": "teach", "istio-lab:scenario": "bookinfo" },
+      // `<org>/<stack>` names this project's teach too (sibling-labs.ts parseStackReference).
+      "student-k": { "istio-lab:platform": "organization/teach", "istio-lab:scenario": "mirroring" },
+      "student-l": { "istio-lab:platform": "local", "istio-lab:scenario": "bookinfo" },
+    });
+    expect(await issuesOf(() => renderStackFile(path.join(room, "Pulumi.teach.yaml")))).toEqual([
+      "istio-lab:scenario: jwt-routing puts RequestAuthentication/ingress-jwt on the shared gateway, where it acts on every lab's host too (a request with an invalid token answers 401 whatever its host), and lab stacks student-j (Pulumi.student-j.yaml), student-k (Pulumi.student-k.yaml) run on this platform; " +
+        "choose another scenario for this stack, or first destroy those labs (`pulumi destroy --stack <lab>`) and remove their stack files, or point them at another platform",
+    ]);
+    // The labs see the platform's refusal as the platform's file.
+    expect((await issuesOf(() => renderStackFile(path.join(room, "Pulumi.student-j.yaml"))))[0]).toMatch(/^istio-lab:platform: its stack file Pulumi\.teach\.yaml has 1 problem; fix it there:\n {2}- Pulumi\.teach\.yaml: istio-lab:scenario: jwt-routing puts/);
+    // Labs of another platform only, or a platform scenario that leaves the gateway alone: rendered.
+    const other = classroom({ teach, "student-l": { "istio-lab:platform": "local", "istio-lab:scenario": "bookinfo" } });
+    expect(await issuesOf(() => renderStackFile(path.join(other, "Pulumi.teach.yaml")))).toEqual(["rendered"]);
+    const fine = classroom({ teach: { ...teach, "istio-lab:scenario": "jwt-auth" }, "student-j": { "istio-lab:platform": "teach", "istio-lab:scenario": "bookinfo" } });
+    expect(await issuesOf(() => renderStackFile(path.join(fine, "Pulumi.teach.yaml")))).toEqual(["rendered"]);
+    // The shipped template names local, but is a stack file, not a stack: local still runs jwt-routing beside it.
+    const shipped = classroom({});
+    fs.copyFileSync(path.join(root, "Pulumi.lab-template.yaml"), path.join(shipped, "Pulumi.lab-template.yaml"));
+    const local = parse(fs.readFileSync(path.join(shipped, "Pulumi.local.yaml"), "utf8")) as { config: Record<string, unknown> };
+    fs.writeFileSync(path.join(shipped, "Pulumi.local.yaml"), stringify({ config: { ...local.config, "istio-lab:scenario": "jwt-routing" } }));
+    expect(await issuesOf(() => renderStackFile(path.join(shipped, "Pulumi.local.yaml")))).toEqual(["rendered"]);
   });
 
   it("refuses a platform kubeconfig it cannot decrypt (the engine hands `{}`), naming the passphrase or secrets provider and the fix", async () => {

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { exampleConfig, exampleScenario } from "../../catalog/scenarios/examples";
-import { ambientScenarioNames, modeRefusal, needsSidecar, sidecarEvidence } from "../../catalog/scenarios/modes";
+import { ambientScenarioNames, ambientScenarios, modeRefusal, needsSidecar, sidecarEvidence } from "../../catalog/scenarios/modes";
 import { scenarioNames } from "../../catalog/scenarios/names";
 import { ConfigError } from "../../components/config";
 import { meshImages } from "../../components/mesh/mesh-images";
@@ -102,6 +102,14 @@ describe("ambient mode on a platform stack", () => {
     const gatewayApi = await configErrors({ "istio-lab:cluster": { source: "kind" }, "istio-lab:mesh": { mode: "ambient" }, "istio-lab:scenario": "bookinfo", "istio-lab:scenarioOptions": { api: "gateway-api" } });
     expect(gatewayApi).toEqual([expect.stringContaining("istio-lab:mesh.mode: is ambient, where scenario bookinfo does not run: it is in its Gateway API form")]);
     for (const scenario of scenarioNames) expect(modeRefusal("sidecar", scenario)).toBeUndefined();
+  });
+});
+
+describe("docs/ambient.md", () => {
+  it("lists the scenarios that run in ambient with the catalog's reasons", () => {
+    const page = fs.readFileSync(path.join(__dirname, "../../docs/ambient.md"), "utf8");
+    const rows = [...page.matchAll(/^\| ([a-z0-9-]+) \| (.+) \|$/gm)].filter(([, name]) => (scenarioNames as readonly string[]).includes(name)).map(([, name, why]) => [name, why]);
+    expect(rows).toEqual(Object.entries(ambientScenarios));
   });
 });
 
