@@ -100,8 +100,8 @@ export async function awaitReadiness(ctx: ProbeContext, options: ReadinessOption
   //    acknowledged what it was sent, and a push made since step 1 where a recent change reaches it.
   //    In ambient mode (docs/ambient.md) the app namespace has no sidecars and ztunnel (type
   //    "ztunnel", in the mesh namespace) is not waited for: istiod sends it only what changes its
-  //    addresses or policies (pilot/pkg/xds/delta.go pushDeltaXds returns without sending when the
-  //    generator has nothing), so judge/readiness.ts pushedTo's "ztunnel take every change" would
+  //    addresses or policies (pilot/pkg/xds/workload.go GenerateDeltas returns nothing when no
+  //    address changed, and delta.go pushDeltaXds then sends nothing), so judge/readiness.ts pushedTo's "ztunnel take every change" would
   //    wait out the bound on any VirtualService change. Waiting for it needs that rule first.
   const onPath = (p: ProxySync) => (p.type === "sidecar" && p.namespace === appNamespace) || (p.type === "router" && p.namespace === meshNamespace);
   let proxies = parseSyncz(await debug("/debug/syncz"));
