@@ -86,19 +86,31 @@ export const imageReference = z
 
 /**
  * Environment variable names that hold credentials by convention, by their last word: DB_PASSWORD,
- * GITHUB_TOKEN, CLIENT_SECRET, AWS_SECRET_ACCESS_KEY, API_KEY. Only the last word, so that
- * TOKEN_TTL, KEYCLOAK_URL or DB_PASSWORD_FILE (a path) are not taken for one.
+ * DB_PASS, GITHUB_TOKEN, CLIENT_SECRET, AWS_SECRET_ACCESS_KEY, API_KEY, SSH_PRIVATE_KEY. Only the
+ * last word, so that TOKEN_TTL, KEYCLOAK_URL or DB_PASSWORD_FILE (a path) are not taken for one,
+ * and not a bare KEY or PWD: SORT_KEY, CACHE_KEY and PUBLIC_KEY name no secret, PWD is the shell's
+ * working folder.
  */
-export const credentialEnvName = /(^|_)(PASSWORD|PASSWD|PASSPHRASE|TOKEN|SECRET|KEY|APIKEY|CREDENTIALS?)$/i;
+export const credentialEnvName = /(^|_)(PASSWORD|PASSWD|PASSPHRASE|TOKEN|SECRET|APIKEY|API_KEY|PRIVATE_KEY|SECRET_KEY|ACCESS_KEY|CREDENTIALS?)$|_(PASS|PWD)$/i;
+
+/**
+ * Tokens by their own form, wherever they stand: a bearer token, a JWT (three base64url parts,
+ * the first a JSON header: "eyJ"), and the prefixes providers give theirs (GitHub ghp_/gho_/ghs_/
+ * github_pat_, GitLab glpat-, AWS access key ids AKIA/ASIA, Slack xox?-).
+ */
+const tokenForm = /\bBearer\s+\S{8,}|\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]+|\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,}|glpat-[\w-]{20,}|(AKIA|ASIA)[0-9A-Z]{16}|xox[abpors]-[\w-]{10,})\b/;
 
 /**
  * Why a plain-text value is a credential, or undefined: a URL that carries a password
- * (`scheme://user:password@host`, as Helm repositories, Git and database URLs take one), or a
- * token in its query (`?token=`, `access_token=`, `sig=`, `X-Amz-Signature=`...).
+ * (`scheme://user:password@host`, as Helm repositories, Git and database URLs take one) or a token
+ * as its user (a user name alone, `postgres://app@db`, `git+ssh://git@github.com`, is none), a token
+ * in its query (`?token=`, `access_token=`, `sig=`, `X-Amz-Signature=`...), or a token by its form.
  */
 export function credentialInValue(value: string): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:\/\/[^/@\s:]*:[^/@\s]+@/i.test(value)) return "a URL with a password in it (user:password@)";
-  if (/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]+@/i.test(value)) return "a URL with a user or token in it (token@)";
+  const user = /^[a-z][a-z0-9+.-]*:\/\/([^/@\s]+)@/i.exec(value)?.[1];
+  if (user !== undefined && (tokenForm.test(user) || (user.length >= 20 && /\d/.test(user) && /[a-z]/i.test(user)))) return "a URL with a token as its user (token@)";
   if (/[?&](access_?token|token|auth|api_?key|key|sig|signature|x-amz-signature|password|secret)=/i.test(value)) return "a URL with a token in its query";
+  if (tokenForm.test(value)) return "a token (by its form: a bearer token, a JWT or a provider's token prefix)";
   return undefined;
 }

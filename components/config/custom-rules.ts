@@ -96,9 +96,12 @@ export function reservedCustomNames(services: readonly CustomService[]): ConfigI
  * map.go SecureKeys), so one `--path --secret` value makes the whole key a secret, and then every
  * value of it stays one (components/workloads: env values in a Kubernetes Secret).
  */
-export function plainCredentials(values: Readonly<Record<string, string>>, secretKeys: ReadonlySet<string>, project: string): ConfigIssue[] {
+export function plainCredentials(values: Readonly<Record<string, string>>, secretKeys: ReadonlySet<string>, project: string, keysWithoutSecrets: readonly string[] = []): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const hint = (path: string) => `store it as a secret: \`pulumi config set --path --secret '${path}' <value>\``;
+  const hint = (path: string) =>
+    keysWithoutSecrets.some((k) => path === `${project}:${k}` || path.startsWith(`${project}:${k}.`) || path.startsWith(`${project}:${k}[`))
+      ? "this key cannot keep a secret (its values reach the cluster and the outputs as they are): leave the credential out of it"
+      : `store it as a secret: \`pulumi config set --path --secret '${path}' <value>\``;
   const walk = (value: unknown, path: string, inEnv: boolean) => {
     if (typeof value === "string") {
       const why = credentialInValue(value);

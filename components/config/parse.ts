@@ -210,7 +210,7 @@ export function parseStackConfig(
   if (scenarioSpec && scenario === "custom" && declared.success) {
     issues.push(...reservedCustomNames(declared.data ?? []), ...customReferenceRules(scenarioOptions as CustomOptions, declared.data ?? []));
   }
-  issues.push(...plainCredentials(values, secretKeys, project));
+  issues.push(...plainCredentials(values, secretKeys, project, keysWithoutSecrets));
   // A secret inside a key makes the whole key one (the CLI's config/object.go Secure, map.go
   // SecureKeys), and the program keeps secrets only where it knows what they are: sshPrivateKey,
   // kubeconfig, the env and args of your services (apps), the chart and CRD URLs (mesh). These keys

@@ -109,8 +109,35 @@ describe("secrets inside apps stay secret end to end", () => {
     expectNoProblemAt(problems("kubeconfig", { mesh: new Secret(JSON.stringify({ chartRepository: "https://charts.example.com/istio" })) }), "istio-lab:mesh");
   });
 
-    it("accepts what only looks close: the seed's URI, a password file's path, a token's lifetime, an empty value", () => {
-    const env = { SPRING_DATA_MONGODB_URI: "mongodb://mongodb:27017/seed", DB_PASSWORD_FILE: "/run/secrets/db", TOKEN_TTL: "3600", KEYCLOAK_URL: "https://sso.example.com", API_KEY: "" };
+    it("refuses a credential by its form wherever it stands, and where the key cannot keep a secret says to leave it out", () => {
+    const env = (name: string, value: string) => custom([front, { ...back, versions: [{ ...back.versions[0], env: { [name]: value } }] }, mongodb], [{ service: "back", weights: { v1: 100 } }]);
+    expectProblem(env("DB_PASS", "hunter2"), "istio-lab:apps.custom[1].versions[0].env.DB_PASS", "names a credential (DB_PASS)");
+    expectProblem(env("UPSTREAM", "ghp_abcdefghijklmnopqrstuvwxyz0123456789"), "istio-lab:apps.custom[1].versions[0].env.UPSTREAM", "a token (by its form", "--path --secret");
+    expectProblem(env("AWS", "AKIAIOSFODNN7EXAMPLE"), "istio-lab:apps.custom[1].versions[0].env.AWS", "a token (by its form");
+    expectProblem(env("UPSTREAM_URL", "https://ghp_abcdefghijklmnopqrstuvwx1234@github.com/acme"), "istio-lab:apps.custom[1].versions[0].env.UPSTREAM_URL", "a token as its user");
+    // A route matching on a bearer token: scenarioOptions cannot keep a secret at all.
+    const routes = [{ service: "back", match: { headers: { authorization: "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJqYXNvbiJ9.c2lnbmF0dXJl" } }, weights: { v1: 100 } }];
+    const list = problems("kubeconfig", { scenario: "custom", scenarioOptions: { routes }, apps: { custom: seedServices } });
+    const flagged = list.filter((i) => i.key.startsWith("istio-lab:scenarioOptions.routes[0].match"));
+    expect(flagged.length).toBe(1);
+    expect(flagged[0].message).toMatch(/a token \(by its form.*cannot keep a secret.*leave the credential out/);
+  });
+
+  it("accepts what only looks close: the seed's URI, a password file's path, a token's lifetime, an empty value", () => {
+    const env = {
+      SPRING_DATA_MONGODB_URI: "mongodb://mongodb:27017/seed",
+      DB_PASSWORD_FILE: "/run/secrets/db",
+      TOKEN_TTL: "3600",
+      KEYCLOAK_URL: "https://sso.example.com",
+      API_KEY: "",
+      // A user name is no credential; neither is a key that names no secret.
+      DATABASE_URL: "postgres://app@db:5432/app",
+      REPLICA_URL: "postgres://replica1@db-1:5432/app",
+      REPO: "git+ssh://git@github.com/acme/back.git",
+      SORT_KEY: "createdAt",
+      CACHE_KEY: "v2",
+      PUBLIC_KEY: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFk4RzgdI6FEPK7Ke0dWudDAE1oChZ9jZNbdEPXx7VIJ",
+    };
     expect(custom([front, { ...back, versions: [{ ...back.versions[0], env }] }, mongodb], [{ service: "back", weights: { v1: 100 } }])).toEqual([]);
     expect(problems("kubeconfig", { mesh: { chartRepository: "https://charts.example.com/istio" } })).toEqual([]);
   });
