@@ -51,6 +51,16 @@ describe("source hosts", () => {
     }
   });
 
+  it("passes init and join the node's name, which their message uses to name its preparation steps to replace (lib.sh require_prepared)", async () => {
+    const rendered = await renderCluster(hostsStack({ adopt: true }));
+    const params = (name: string) => String(command(rendered, name).inputs.create).split(" bash -c ")[0].split(" ");
+    for (const [step, node] of [["control-plane-init", "linux-node1"], ["linux-node2-join", "linux-node2"]] as const) {
+      expect(params(step), step).toContain(`NODE_NAME=${node}`);
+      // The steps the message names as <node>-os, <node>-kubernetes, <node>-containerd.
+      for (const prep of ["os", "kubernetes", "containerd"]) expect(command(rendered, `${node}-${prep}`).inputs.create).toMatch(/^env /);
+    }
+  });
+
   it("goes through passwordless sudo for a non-root SSH user and dials the configured port", async () => {
     const rendered = await renderCluster(hostsStack({ ssh: { user: "rocky", port: 2222 } }));
     // The first contact reads a world-readable file, as the user itself.

@@ -44,7 +44,7 @@ export class ControlPlane extends pulumi.ComponentResource {
 
     this.init = runScript(
       `${name}-init`,
-      { ...common, script: initScript, vars: adoptVar(config), stdin: kubeadmConfig, triggers: [args.machineId, initScript.hash], timeout: "30m" },
+      { ...common, script: initScript, vars: { NODE_NAME: node.name, ...adoptVar(config) }, stdin: kubeadmConfig, triggers: [args.machineId, initScript.hash], timeout: "30m" },
       { parent: this, dependsOn: [args.prepared] },
     );
 

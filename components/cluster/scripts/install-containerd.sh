@@ -10,7 +10,7 @@ if ! declare -F die >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; 
 
 need K8S_VERSION OS
 require_root
-leave_adopted_alone "containerd"
+leave_adopted_alone "containerd" containerd
 
 write_file "$ROOT/etc/yum.repos.d/docker-ce.repo" 0644 <<'REPO' || true
 [docker-ce-stable]
@@ -55,4 +55,5 @@ if grep -Eq '^disabled_plugins = \[.*cri' "$config"; then die "containerd's defa
 write_then "$ROOT/etc/containerd/config.toml" 0644 restart_if_active containerd <"$config"
 ensure_service containerd
 
+prepared containerd
 log "containerd running with SystemdCgroup = true and sandbox $pause"

@@ -8,7 +8,7 @@ if ! declare -F die >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; 
 
 need K8S_VERSION NODE_IP OS
 require_root
-leave_adopted_alone "Kubernetes packages"
+leave_adopted_alone "Kubernetes packages" kubernetes
 [[ "$K8S_VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "K8S_VERSION must look like 1.36.4, not $K8S_VERSION"
 minor=${K8S_VERSION%.*}
 
@@ -51,4 +51,5 @@ write_file "$ROOT/etc/crictl.yaml" 0644 < <(printf '%s\n' \
 # kubeadm starts the kubelet; until init or join it restarts in a loop, which is expected.
 if ! systemctl is-enabled --quiet kubelet; then systemctl enable kubelet; fi
 
+prepared kubernetes
 log "kubelet, kubeadm and kubectl $K8S_VERSION installed"

@@ -9,6 +9,7 @@
 # - istio-lab's init began but never finished (its marker, no init.done): kubeadm reset -f, then
 #   init again;
 # - a cluster istio-lab did not build: used as it is with istio-lab:cluster.adopt, else refused.
+# Parameters: NODE_NAME (the node's name in istio-lab:cluster.nodes, for messages).
 set -euo pipefail
 # shellcheck source=lib.sh
 if ! declare -F die >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; fi
@@ -49,15 +50,18 @@ copy_admin_conf() {
   write_file "$ROOT/root/.kube/config" 0600 <"$ADMIN_CONF" || true
 }
 
-case "$(node_origin)" in
-  foreign) adopt_node "kubeadm init" ;&
-  adopted)
+origin=$(node_origin)
+case "$origin" in
+  foreign | adopted)
+    if [ "$origin" = foreign ]; then may_adopt "kubeadm init"; fi
     # A control plane istio-lab adopted is used as it is, never reset, however broken it looks:
-    # its etcd is someone's cluster.
+    # its etcd is someone's cluster. Adopted only once these checks pass: a node refused here and
+    # reset by its owner is then fresh (node_origin), not adopted for good.
     [ -f "$ADMIN_CONF" ] ||
-      die "this node runs in a kubeadm cluster istio-lab did not build, and has no $ADMIN_CONF: it is no control plane; name the cluster's control plane in istio-lab:cluster.nodes"
+      die "this node runs in a kubeadm cluster istio-lab did not build, and has no $ADMIN_CONF: it is no control plane; name the cluster's control plane in istio-lab:cluster.nodes, or run 'kubeadm reset' on it so that istio-lab builds it anew"
     wait_api "$attempts" ||
       die "the adopted control plane's API server does not answer /readyz after $attempts tries, 5 s apart; check 'journalctl -u kubelet' and 'crictl ps -a' on this node (istio-lab never resets a cluster it did not build)"
+    if [ "$origin" = foreign ]; then adopt_node "kubeadm init"; fi
     log "control plane of an adopted cluster, ready; nothing to do"
     exit 0
     ;;
@@ -81,6 +85,7 @@ case "$(node_origin)" in
     ;;
 esac
 
+require_prepared "${NODE_NAME:-<node>}"
 mark_built
 write_file "$LAB_DIR/kubeadm-init.yaml" 0600 < <(printf '%s\n' "$config") || true
 status=0

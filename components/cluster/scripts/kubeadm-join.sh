@@ -51,10 +51,13 @@ joined_here() {
 }
 
 case "$origin" in
-  foreign) adopt_node "kubeadm join" ;&
-  adopted)
+  foreign | adopted)
+    if [ "$origin" = foreign ]; then may_adopt "kubeadm join"; fi
+    # Adopted only once found in this control plane's cluster: a node refused here and reset by
+    # its owner is then fresh (node_origin), not adopted for good.
     joined_here ||
       die "$NODE_NAME is in another cluster (CA ${current:-unknown}, this control plane's is $hash) that istio-lab did not join it to: run 'kubeadm reset' on it yourself, or remove it from istio-lab:cluster.nodes"
+    if [ "$origin" = foreign ]; then adopt_node "kubeadm join"; fi
     log "$NODE_NAME is in this control plane's cluster (adopted); nothing to do"
     exit 0
     ;;
@@ -83,6 +86,7 @@ case "$origin" in
     ;;
 esac
 
+require_prepared "$NODE_NAME"
 mark_built
 (
   umask 077

@@ -16,11 +16,16 @@ LAB_DIR="$KUBE_DIR/istio-lab"
 JOINED_LABEL="istio-lab.dev/joined"
 # The node's origin, decided once. BUILT_MARKER: istio-lab started kubeadm init or join here, written
 # BEFORE kubeadm runs, so an init or join cut off anywhere stays istio-lab's own (finished or reset
-# by the next run, reset by destroy). ADOPTED_MARKER: the node ran in a kubeadm cluster istio-lab
-# did not build, and istio-lab:cluster.adopt (ADOPT=1) let istio-lab use it as it is.
+# by the next run, reset by destroy). ADOPTED_MARKER: the node runs in a kubeadm cluster istio-lab
+# did not build, istio-lab:cluster.adopt (ADOPT=1) let istio-lab use it as it is, and the init or
+# join step found it to be the lab's cluster (written only then, see adopt_node); it holds only
+# while the node keeps kubeadm's state. SKIPPED_DIR: the preparation steps that left such a node
+# alone before that check, one file each (os, kubernetes, containerd), removed when the step
+# prepares the node.
 # shellcheck disable=SC2034 # used by the scripts that source this file
 BUILT_MARKER="$LAB_DIR/built-by-istio-lab"
 ADOPTED_MARKER="$LAB_DIR/adopted"
+SKIPPED_DIR="$LAB_DIR/skipped"
 # What a step must still do after an interruption (a reload after a file it wrote), and what
 # preparation changed that destroy gives back (prep-os.sh, reset-node.sh).
 PENDING_DIR="$LAB_DIR/pending"
@@ -149,23 +154,35 @@ has_kubeadm_state() {
 
 # node_origin: built (istio-lab started kubeadm here; releases before the marker was written first
 # left only the init configuration they wrote before kubeadm init), adopted, foreign (kubeadm state
-# istio-lab did not make and has not adopted) or fresh.
+# istio-lab did not make and has not adopted) or fresh. An adoption holds only while the node has
+# kubeadm's state: once someone ran `kubeadm reset` there (which empties the manifests and pki
+# folders and removes the kubeconfigs, but leaves the rest of /etc/kubernetes, istio-lab's folder
+# included: kubeadm cmd/kubeadm/app/cmd/phases/reset/cleanupnode.go resetConfigDir), its marker
+# goes and the node is fresh, for istio-lab to build.
 node_origin() {
   if [ -f "$BUILT_MARKER" ] || [ -f "$LAB_DIR/kubeadm-init.yaml" ]; then
     echo built
-  elif [ -f "$ADOPTED_MARKER" ]; then
-    echo adopted
   elif has_kubeadm_state; then
-    echo foreign
+    if [ -f "$ADOPTED_MARKER" ]; then echo adopted; else echo foreign; fi
   else
+    if [ -f "$ADOPTED_MARKER" ]; then
+      rm -f "$ADOPTED_MARKER"
+      log "this node was adopted but no longer has kubeadm's files (kubeadm reset): istio-lab takes it as a fresh node"
+    fi
     echo fresh
   fi
 }
 
-# adopt_node STEP: a foreign node becomes adopted, once, and only with istio-lab:cluster.adopt.
-adopt_node() {
+# may_adopt STEP: stops the script on a foreign node unless istio-lab:cluster.adopt (ADOPT=1).
+may_adopt() {
   [ "${ADOPT:-0}" = 1 ] ||
     die "$1: this node already runs in a kubeadm cluster istio-lab did not build; istio-lab uses such a node only when told to: set istio-lab:cluster.adopt true (the node is then used as it is, never changed or reset), or run 'kubeadm reset' on it so that istio-lab builds it anew"
+}
+
+# adopt_node STEP: records a foreign node as adopted, once the init or join step has found it to be
+# the lab's cluster (a worker joined to this control plane, a control plane whose API answers);
+# never before, so a node refused by that check is not left marked adopted.
+adopt_node() {
   mkdir -p "$LAB_DIR" && touch "$ADOPTED_MARKER"
   log "$1: adopted this node's kubeadm cluster (istio-lab:cluster.adopt); istio-lab never changes or resets it"
 }
@@ -175,16 +192,41 @@ mark_built() {
   mkdir -p "$LAB_DIR" && touch "$BUILT_MARKER"
 }
 
-# leave_adopted_alone STEP: ends the script on a node istio-lab adopted (adopting a foreign one
-# first, which needs istio-lab:cluster.adopt): node preparation renames, rewrites and restarts
-# nothing there.
+# leave_adopted_alone STEP RECORD: ends a preparation step on a node of a kubeadm cluster istio-lab
+# did not build (a foreign one only with istio-lab:cluster.adopt): it renames, rewrites and
+# restarts nothing there. On a foreign node, not yet checked by the init or join step, it records
+# RECORD under SKIPPED_DIR, so that a node reset after that check refused it is not built on
+# unprepared (require_prepared).
 leave_adopted_alone() {
   case "$(node_origin)" in
     built | fresh) return 0 ;;
-    foreign) adopt_node "$1" ;;
+    foreign)
+      may_adopt "$1"
+      mkdir -p "$SKIPPED_DIR" && touch "$SKIPPED_DIR/$2"
+      log "$1: this node runs in a kubeadm cluster istio-lab did not build; leaving it as it is (istio-lab:cluster.adopt), the init or join step checks that it is the lab's cluster"
+      exit 0
+      ;;
   esac
   log "$1: this node runs in a kubeadm cluster istio-lab did not build; leaving it as it is"
   exit 0
+}
+
+# prepared RECORD: a preparation step has prepared this node (its last command): a record that it
+# once left the node alone goes.
+prepared() {
+  rm -f "$SKIPPED_DIR/$1"
+}
+
+# require_prepared NODE: before kubeadm init or join on a node istio-lab builds, every preparation
+# step has prepared it. A node the steps left alone as another cluster's, reset since, has not
+# been: those steps succeeded then and run again only when replaced.
+require_prepared() {
+  local step skipped="" urns=""
+  for step in os kubernetes containerd; do
+    if [ -f "$SKIPPED_DIR/$step" ]; then skipped+=" $step" urns+=" --replace '<URN of $1-$step>'"; fi
+  done
+  [ -z "$skipped" ] ||
+    die "this node no longer runs in another kubeadm cluster, but istio-lab's preparation steps (${skipped# }) left it alone while it did; they run again only when replaced, before istio-lab builds the node: pulumi up$urns (pulumi stack --show-urns)"
 }
 
 # bounded_reset: kubeadm reset -f, bounded. It stops the node's containers through the CRI and, on

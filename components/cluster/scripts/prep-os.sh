@@ -11,7 +11,7 @@ if ! declare -F die >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; 
 
 need NODE_NAME DOMAIN LAB_HOSTS OS
 require_root
-leave_adopted_alone "OS preparation"
+leave_adopted_alone "OS preparation" os
 
 # CentOS 7 is end of life: its mirrorlist is gone, the packages live on in vault.centos.org.
 if [ "$OS" = centos7 ]; then
@@ -112,4 +112,5 @@ if [ "${VMXNET3_WORKAROUND:-0}" = 1 ]; then
   fi
 fi
 
+prepared os
 log "$NODE_NAME: operating system prepared"

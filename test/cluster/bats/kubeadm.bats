@@ -233,3 +233,70 @@ own_init_started() {
   [[ "$output" == *"has no $ROOT/etc/kubernetes/admin.conf: it is no control plane"* ]]
   refute_call '^kubeadm (reset|init)'
 }
+
+# The preparation steps with istio-lab:cluster.adopt on a node of another cluster: each leaves it alone.
+prepare_adopting() {
+  local step
+  for step in "prep-os NODE_NAME=linux-node2 DOMAIN=example.com LAB_HOSTS=linux-node2=192.168.56.12 OS=rocky9" "install-kubernetes K8S_VERSION=1.36.4 NODE_IP=192.168.56.12 OS=rocky9" "install-containerd K8S_VERSION=1.36.4 OS=rocky9"; do
+    # shellcheck disable=SC2086 # one word per parameter
+    run_script $step ADOPT=1
+    [ "$status" -eq 0 ] || { echo "$step: $output" >&2; return 1; }
+  done
+}
+
+@test "a worker refused as another cluster's, then reset by its owner, is prepared and joined: never adopted for good" {
+  mkdir -p "$ROOT/etc/kubernetes/pki" && touch "$ROOT/etc/kubernetes/kubelet.conf" && echo other >"$ROOT/etc/kubernetes/pki/ca.crt"
+  prepare_adopting
+  run_script kubeadm-join ADOPT=1 NODE_NAME=linux-node2 NODE_IP=192.168.56.12 <<<"$join_line"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"run 'kubeadm reset' on it yourself"* ]]
+  [ ! -e "$ROOT/etc/kubernetes/istio-lab/adopted" ]
+  # Its owner resets it; `pulumi up` runs the failed join again (the preparation steps succeeded).
+  fake kubeadm reset -f
+  : >"$CALLS"
+  run_script kubeadm-join ADOPT=1 NODE_NAME=linux-node2 NODE_IP=192.168.56.12 <<<"$join_line"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"preparation steps (os kubernetes containerd) left it alone while it did"*"pulumi up --replace '<URN of linux-node2-os>' --replace '<URN of linux-node2-kubernetes>' --replace '<URN of linux-node2-containerd>'"* ]]
+  refute_call '^kubeadm'
+  [ ! -e "$ROOT/etc/kubernetes/istio-lab/built-by-istio-lab" ]
+  # What that command runs: the preparation steps, then the join.
+  prepare_adopting
+  assert_call '^hostnamectl set-hostname linux-node2$'
+  assert_call '^systemctl enable --now containerd$'
+  run_script kubeadm-join ADOPT=1 NODE_NAME=linux-node2 NODE_IP=192.168.56.12 <<<"$join_line"
+  [ "$status" -eq 0 ]
+  assert_call '^kubeadm join --config '
+  [ -f "$ROOT/etc/kubernetes/istio-lab/built-by-istio-lab" ]
+  [ ! -e "$ROOT/etc/kubernetes/istio-lab/adopted" ]
+  [ ! -e "$ROOT/etc/kubernetes/istio-lab/skipped" ] || [ -z "$(ls "$ROOT/etc/kubernetes/istio-lab/skipped")" ]
+  rerun_changes_nothing kubeadm-join ADOPT=1 NODE_NAME=linux-node2 NODE_IP=192.168.56.12 <<<"$join_line"
+}
+
+@test "a control plane refused for its missing admin.conf, then reset by its owner, is initialised by istio-lab" {
+  mkdir -p "$ROOT/etc/kubernetes/manifests" && touch "$ROOT/etc/kubernetes/manifests/etcd.yaml"
+  run_script kubeadm-init ADOPT=1 NODE_NAME=linux-node1 <<<"$config"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"it is no control plane"*"or run 'kubeadm reset' on it so that istio-lab builds it anew"* ]]
+  [ ! -e "$ROOT/etc/kubernetes/istio-lab/adopted" ]
+  fake kubeadm reset -f
+  : >"$CALLS"
+  run_script kubeadm-init ADOPT=1 NODE_NAME=linux-node1 <<<"$config"
+  [ "$status" -eq 0 ]
+  refute_call '^kubeadm reset'
+  assert_call '^kubeadm init '
+  [ -f "$ROOT/etc/kubernetes/istio-lab/built-by-istio-lab" ]
+  [ ! -e "$ROOT/etc/kubernetes/istio-lab/adopted" ]
+}
+
+@test "an adoption marker an earlier release wrote holds only while the node has kubeadm's files" {
+  # Written by prep-os before the join refused the node; its owner has reset it since.
+  mkdir -p "$ROOT/etc/kubernetes/istio-lab" && touch "$ROOT/etc/kubernetes/istio-lab/adopted"
+  run_script prep-os NODE_NAME=linux-node2 DOMAIN=example.com LAB_HOSTS=linux-node2=192.168.56.12 OS=rocky9
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"no longer has kubeadm's files (kubeadm reset): istio-lab takes it as a fresh node"* ]]
+  assert_call '^hostnamectl set-hostname linux-node2$'
+  [ ! -e "$ROOT/etc/kubernetes/istio-lab/adopted" ]
+  run_script kubeadm-join NODE_NAME=linux-node2 NODE_IP=192.168.56.12 <<<"$join_line"
+  [ "$status" -eq 0 ]
+  assert_call '^kubeadm join --config '
+}
