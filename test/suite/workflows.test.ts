@@ -85,6 +85,7 @@ async function contract(file: string) {
   return {
     on: tree.on,
     permissions: tree.permissions,
+    concurrency: tree.concurrency,
     jobs: Object.fromEntries(
       (template.jobs as unknown as TemplateJob[]).map((job) => [
         job.id,
@@ -284,6 +285,8 @@ describe("the pull request's workflow", () => {
       // No branch or path filter: every pull request, a fork's too, gets every job but preview-dev.
       on: { pull_request: null },
       permissions: { contents: "read" },
+      // A push supersedes the runs of the one before, which would edit the same comments.
+      concurrency: { group: "${{ format('pull-request-{0}', github.event.pull_request.number) }}", "cancel-in-progress": true },
       jobs: {
         test: {
           if: "success()",
@@ -326,7 +329,7 @@ describe("the pull request's workflow", () => {
           ],
         },
         "preview-dev": {
-          if: "success() && (vars.ISTIO_LAB_DEV_RUNNER != '' && !github.event.pull_request.head.repo.fork)",
+          if: "success() && (vars.ISTIO_LAB_DEV_RUNNER != '' && !github.event.pull_request.head.repo.fork && github.actor != 'dependabot[bot]')",
           "runs-on": "${{ vars.ISTIO_LAB_DEV_RUNNER }}",
           permissions: { contents: "read", "pull-requests": "write" },
           "timeout-minutes": 30,
@@ -364,7 +367,7 @@ describe("the pull request's workflow", () => {
       "pulumi/actions",
       "kind create cluster --name istio-lab-preview --wait 120s",
       'bash .ci/preview "$RUNNER_TEMP/preview"',
-      'cat "$RUNNER_TEMP/preview/preview.md" >>"$GITHUB_STEP_SUMMARY"',
+      'cat "$RUNNER_TEMP/preview/preview.md" >>"$GITHUB_STEP_SUMMARY" 2>/dev/null ||\n  echo "No preview report: a step before .ci/preview failed, and its log says why." >>"$GITHUB_STEP_SUMMARY"\n',
       'bash .ci/pr-comment "${{ github.event.pull_request.number }}" "$RUNNER_TEMP/preview/preview.md" preview',
       "actions/upload-artifact",
     ]);
