@@ -216,7 +216,7 @@ export function hostsOf(objects: readonly MeshObject[]): string[] {
 }
 
 /** The namespace a host's Service or entry lives in, as a proxy of `namespace` resolved it. */
-function serviceNamespace(host: string, entries: readonly string[]): string | undefined {
+export function serviceNamespace(host: string, entries: readonly string[]): string | undefined {
   if (entries.length > 0) return entries[0].split("/")[1];
   const svc = /^[^.]+\.([^.]+)\.svc\.cluster\.local$/.exec(host);
   return svc?.[1];

@@ -1,7 +1,8 @@
 // Labs that cannot see or break each other in the mesh: every pair of scenarios two labs of one
 // platform may run, and every lab scenario beside every scenario of the platform's own lab, placed
 // as the program places them (components/scenarios/lab-placement.ts), leave each other's view of the
-// mesh as it was, by the model of Istio's rules in components/scenarios/mesh-model.ts.
+// mesh as it was, by the model of Istio's rules in components/scenarios/mesh-model.ts; and each lab,
+// so placed, still reaches its own (ownReachLost): a placement hiding everything would change no view.
 import { describe, expect, it } from "vitest";
 import { labHost } from "../../catalog/lab-host";
 import { exampleScenario } from "../../catalog/scenarios/examples";
@@ -10,7 +11,23 @@ import { platformOnlyReasons, type ScenarioSpec } from "../../catalog/scenarios/
 import { ingressTcpPorts, labTcpPorts } from "../../catalog/scenarios/tcp";
 import { gatewayPolicies } from "../../components/scenarios/gateway-policies";
 import { placeScenarioInLab, placeScenarioOnPlatform } from "../../components/scenarios/lab-placement";
-import { bystanderView, hostsOf, inNamespace, mergeGateways, namespaceView, type MeshObject } from "../../components/scenarios/mesh-model";
+import {
+  bystanderView,
+  destinationRulesFor,
+  fqdn,
+  gatewayRoutesFor,
+  hostsOf,
+  inNamespace,
+  meshRoutesFor,
+  mergeGateways,
+  namespaceView,
+  rootNamespace,
+  serviceEntriesFor,
+  serviceNamespace,
+  type MeshObject,
+} from "../../components/scenarios/mesh-model";
+import { routeRules, type IstioResource } from "../../catalog/istio-resources";
+import { egressGateway } from "../../components/mesh/egress-gateway";
 import { ingressGateway } from "../../components/mesh/ingress-gateway";
 import { tcpPortClaimedBy } from "../../components/config/sibling-labs";
 
@@ -46,6 +63,52 @@ function changedBy(base: readonly MeshObject[], added: readonly MeshObject[], wa
   ]);
 }
 
+type VirtualService = Extract<IstioResource, { kind: "VirtualService" }>;
+const objectKey = (o: MeshObject) => `${o.resource.kind}/${o.namespace}/${o.resource.name}`;
+
+/**
+ * What a lab itself must still reach in a world, placed as it is: each server of its Gateways kept
+ * by the merge, each of its Gateways served the VirtualServices bound to it, the gateway finding its
+ * DestinationRule for every host it routes to a subset of, and its sidecars routing and resolving
+ * every host of its scenario as the unplaced scenario alone in its namespace would. An unchanged
+ * view alone would not show a lab whose every object is hidden (exportTo ["~"]): hidden in both
+ * worlds, it changes nothing.
+ */
+function ownReachLost(world: readonly MeshObject[], name: ScenarioName, namespace: string): string[] {
+  const lost: string[] = [];
+  const own = world.filter((o) => o.namespace === namespace);
+  const gateways = own.filter((o) => o.resource.kind === "Gateway");
+  for (const labels of [ingressGateway.podLabels, egressGateway.podLabels]) {
+    for (const server of mergeGateways(world, labels).filter((s) => s.gateway.split("/")[1] === namespace && !s.kept)) lost.push(`${server.gateway} port ${server.port} not kept`);
+  }
+  const boundTo = (gateway: MeshObject) =>
+    own
+      .filter((o) => o.resource.kind === "VirtualService" && ((o.resource as VirtualService).spec.gateways ?? []).some((g) => (g.includes("/") ? g : `${namespace}/${g}`) === `${namespace}/${gateway.resource.name}`))
+      .map(objectKey);
+  for (const gateway of gateways) {
+    const served = gatewayRoutesFor(world, objectKey(gateway), rootNamespace);
+    if (JSON.stringify(served) !== JSON.stringify(boundTo(gateway))) lost.push(`${objectKey(gateway)} serves ${JSON.stringify(served)}, not ${JSON.stringify(boundTo(gateway))}`);
+  }
+  // Each host a gateway-bound route of the lab sends to a subset of: the gateway applies the lab's rule.
+  const subsetHosts = new Set(
+    own
+      .filter((o) => o.resource.kind === "VirtualService" && ((o.resource as VirtualService).spec.gateways ?? []).some((g) => g !== "mesh"))
+      .flatMap((o) => routeRules((o.resource as VirtualService).spec).flatMap((r) => r.route.filter((d) => d.destination.subset).map((d) => fqdn(d.destination.host, namespace)))),
+  );
+  for (const host of subsetHosts) {
+    const rules = own.filter((o) => o.resource.kind === "DestinationRule" && fqdn((o.resource as Extract<IstioResource, { kind: "DestinationRule" }>).spec.host, namespace) === host).map(objectKey);
+    const applied = destinationRulesFor(world, host, rootNamespace, serviceNamespace(host, serviceEntriesFor(world, host, rootNamespace, true)));
+    if (rules.length === 0 || JSON.stringify(applied) !== JSON.stringify(rules)) lost.push(`the gateway applies ${JSON.stringify(applied)} to ${host}, not ${JSON.stringify(rules)}`);
+  }
+  // Its sidecars: the routes and entries of the scenario alone, unplaced, in its namespace.
+  const alone = inNamespace(spec(name).resources, namespace);
+  for (const host of hostsOf(alone)) {
+    const seen = (objects: readonly MeshObject[]) => JSON.stringify({ routes: meshRoutesFor(objects, host, namespace), entries: serviceEntriesFor(objects, host, namespace, false) });
+    if (seen(world) !== seen(alone)) lost.push(`its sidecars see ${seen(world)} for ${host}, alone ${seen(alone)}`);
+  }
+  return lost;
+}
+
 describe("two labs on one platform", () => {
   it("may run every scenario but the platform-only ones", () => {
     expect(labScenarios.length).toBeGreaterThan(25);
@@ -63,6 +126,11 @@ describe("two labs on one platform", () => {
       return [
         ...changedBy([...platform, ...a], b, ["lab-a", platformNamespace]).map((v) => `${second} changes ${v}`),
         ...changedBy([...platform, ...b], a, ["lab-b", platformNamespace]).map((v) => `${second} is changed in ${v}`),
+        // Each lab still reaches its own, in either creation order.
+        ...[
+          [...platform, ...a, ...b],
+          [...platform, ...b, ...a],
+        ].flatMap((world) => [...ownReachLost(world, first, "lab-a").map((l) => `beside ${second}, ${first} in lab-a: ${l}`), ...ownReachLost(world, second, "lab-b").map((l) => `${second} in lab-b: ${l}`)]),
       ];
     });
     expect(problems).toEqual([]);
@@ -80,6 +148,11 @@ describe("a lab beside the platform's own scenario", () => {
         ...changedBy(platform, lab, [platformNamespace]).map((v) => `${name} changes ${v}`),
         // The lab, on this platform or on one whose own lab runs nothing.
         ...changedBy(lab, platform, ["lab-a"]).map((v) => `${name} is changed in ${v}`),
+        // The lab still reaches its own, created before or after the platform's scenario.
+        ...[
+          [...platform, ...lab],
+          [...lab, ...platform],
+        ].flatMap((world) => ownReachLost(world, name, "lab-a").map((l) => `${name}: ${l}`)),
       ];
     });
     if (refused) expect(problems.length).toBeGreaterThan(0);
