@@ -376,7 +376,7 @@ export const apps = z.strictObject({
     .refine((ns) => !reservedNamespaces.includes(ns), {
       error: `must be a namespace of its own, not one of ${reservedNamespaces.join(", ")}`,
     })
-    .meta({ description: "The namespace of the lab's workloads, labelled for sidecar injection; a lab stack's default is the stack's name.", examples: ["bookinfo"] })
+    .meta({ description: "The namespace of the lab's workloads, labelled to join the mesh (sidecar injection, or ambient: mesh.mode); a lab stack's default is the stack's name.", examples: ["bookinfo"] })
     .default("bookinfo"),
   imageRegistry: z
     .string()
