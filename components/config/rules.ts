@@ -25,6 +25,9 @@ export const pinnableHostKeyTypes = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecds
 /** A host key line decoded: `<type> <base64>`, its comment dropped, as pulumi-command is given it. */
 export type DecodedHostKey = { key: string } | { problem: string };
 
+/** A field that names an SSH public key type (OpenSSH's plain and certificate key names). */
+const isKeyType = (field: string | undefined) => /^(ssh-(ed25519|rsa|dss)|rsa-sha2-(256|512)|ecdsa-sha2-nistp(256|384|521)|sk-[a-z0-9@.-]+)(-cert-v01@openssh\.com)?$/.test(field ?? "");
+
 /** Reads one SSH wire-format string (uint32 length, bytes) at `at`; undefined past the end. */
 function wireString(blob: Buffer, at: number): { value: Buffer; next: number } | undefined {
   if (at + 4 > blob.length) return undefined;
@@ -40,7 +43,17 @@ function wireString(blob: Buffer, at: number): { value: Buffer; next: number } |
  * it, so a line cut short in a copy is refused here and not at the first dial.
  */
 export function decodeHostKey(line: string): DecodedHostKey {
-  const [type = "", data = ""] = line.trim().split(/\s+/);
+  // ssh-keyscan prints known_hosts lines, `<host> <type> <base64>` (ssh-keyscan.c keyprint_one:
+  // the host, `[host]:port` off port 22, or its hash with -H, then sshkey_write), after a comment
+  // line `# <host>:<port> <banner>` unless -q (on stdout since OpenSSH 9.8, commit 1e84d0cf4; on
+  // stderr before, EL9's 8.7 included); sshd(8) SSH_KNOWN_HOSTS FILE FORMAT: "marker
+  // (optional), hostnames, keytype, base64-encoded key, comment". A .pub file starts at the type.
+  // So comment lines go, and a first field followed by a key type is the host, dropped.
+  const lines = line.split("\n").filter((l) => l.trim() !== "" && !l.trim().startsWith("#"));
+  if (lines.length > 1) return { problem: `holds ${lines.length} lines; pin one key, one line (\`ssh-keyscan -t ed25519 <node>\` prints one)` };
+  let fields = (lines[0] ?? "").trim().split(/\s+/);
+  if (fields.length >= 3 && isKeyType(fields[1]) && !isKeyType(fields[0])) fields = fields.slice(1);
+  const [type = "", data = ""] = fields;
   if (type === "ssh-rsa" || type.startsWith("rsa-sha2-")) {
     return {
       problem:

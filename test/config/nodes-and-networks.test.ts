@@ -1,6 +1,7 @@
 // Nodes, the lab network around the control plane, and the pod and service CIDRs.
 import { describe, expect, it } from "vitest";
 import { expectNoProblemAt, expectProblem, problems } from "./build";
+import { decodeHostKey } from "../../components/config/rules";
 
 const cp = (name: string, ip: string) => ({ name, ip, role: "control-plane" });
 const worker = (name: string, ip: string) => ({ name, ip, role: "worker" });
@@ -87,6 +88,36 @@ describe("SSH host keys", () => {
 
   it("refuses a key for a name that is no node, listing the nodes", () => {
     expectProblem(problems("hosts", { cluster: { ssh: { hostKeys: { "linux-node9": key } } } }), "istio-lab:cluster.ssh.hostKeys.linux-node9", "names no node; cluster.nodes has linux-node1, linux-node2, linux-node3");
+  });
+
+  // What OpenSSH 9.2p1's ssh-keyscan printed for a local sshd whose ed25519 and ECDSA host keys
+  // were made for this test (ssh-keyscan -t ed25519 127.0.0.1, -p 2222, -H; without -t), and that
+  // key's .pub file. The comment line went to stderr there; from OpenSSH 9.8 it is on stdout.
+  const scanned = {
+    pub: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHi8B4Rn97MywuDYUbpSuC8nfU0rQjqDdlb+xZ/MEGmZ root@linux-node2",
+    plain: "127.0.0.1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHi8B4Rn97MywuDYUbpSuC8nfU0rQjqDdlb+xZ/MEGmZ",
+    port: "[127.0.0.1]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHi8B4Rn97MywuDYUbpSuC8nfU0rQjqDdlb+xZ/MEGmZ",
+    hashed: "|1|coV6PHto/wwuqgf0X7/yuq98zBE=|tZcJrPIYchwcCzfLRk/UtXqUrEI= ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHi8B4Rn97MywuDYUbpSuC8nfU0rQjqDdlb+xZ/MEGmZ",
+    comment: "# 127.0.0.1:22 SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10",
+    ecdsa: "127.0.0.1 ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBGN/+v7oQxhHJ7YoWPcH/B1PGBn7pBPIpUJzU4xt4HShKPp6AZE2iNeldgHtkmR2PljLGGlOeAgGEHp7wMXuICM=",
+  };
+
+  it("decodes the line ssh-keyscan prints (known_hosts form: the host first) to the key its .pub file holds", () => {
+    const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHi8B4Rn97MywuDYUbpSuC8nfU0rQjqDdlb+xZ/MEGmZ";
+    expect(decodeHostKey(scanned.pub)).toEqual({ key });
+    for (const line of [scanned.plain, scanned.port, scanned.hashed, `${scanned.comment}\n${scanned.plain}\n`]) expect(decodeHostKey(line), line).toEqual({ key });
+    expect(decodeHostKey(scanned.ecdsa)).toEqual({ key: scanned.ecdsa.replace("127.0.0.1 ", "") });
+    // ssh-keyscan without -t: every key the host has, one per line; one must be chosen.
+    expect(decodeHostKey(`${scanned.comment}\n${scanned.ecdsa}\n${scanned.plain}`)).toEqual({ problem: expect.stringContaining("holds 2 lines; pin one key") });
+    // The host is dropped only before a key type: a cut line is still refused, an RSA key still named.
+    expect(decodeHostKey(scanned.plain.slice(0, -6))).toEqual({ problem: expect.stringContaining("is not a whole ssh-ed25519 key") });
+    expect(decodeHostKey("127.0.0.1 ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC68s22GPKVJKcfbrQulsvd")).toEqual({ problem: expect.stringContaining("is an RSA key") });
+  });
+
+  it("takes what docs/machines.md's ssh-keyscan command keeps (`grep -v '^#' | cut -d' ' -f2-`)", () => {
+    const kept = [scanned.comment, scanned.plain].filter((l) => !l.startsWith("#")).map((l) => l.split(" ").slice(1).join(" "));
+    expect(kept).toHaveLength(1);
+    expect(withKey(kept[0])).toEqual([]);
   });
 
   it("refuses a line that is not a public host key", () => {
