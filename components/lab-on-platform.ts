@@ -9,6 +9,7 @@ import { ingressGateway } from "./mesh/ingress-gateway";
 import type { ResolvedPlatform } from "./platform";
 import { placeScenarioInLab } from "./scenarios/lab-placement";
 import { scenarioOnNamespace } from "./scenario-on-namespace";
+import { tcpPortClaim } from "./scenarios/tcp-port-claim";
 import { verifyGate } from "./verify-gate";
 
 export interface LabOnPlatformArgs {
@@ -50,12 +51,20 @@ export class LabOnPlatform extends pulumi.ComponentResource {
         ...(platform.context && { context: platform.context }),
         // Without it for one run (istio-lab:identifierUpgrade), as the platform's Cluster does.
         ...(!config.identifierUpgrade && { clusterIdentifier: platform.clusterIdentifier }),
+        // Never adopt: another lab's namespace or TCP port claim must fail this lab's create
+        // (AlreadyExists), whatever PULUMI_K8S_UPSERT_EXISTING_OBJECTS says (the provider reads its
+        // config first: provider/pkg/provider/provider.go Configure, upsertExistingObjects).
+        upsertExistingObjects: false,
       },
       { parent: this },
     );
     const onCluster = { parent: this, providers: [provider] };
+    // A TCP port of the shared gateway is held in the cluster too, before anything of the lab is
+    // made: a lab of another folder holding it stops this one's update (scenarios/tcp-port-claim.ts).
+    const claim =
+      platform.tcpPort === undefined ? undefined : tcpPortClaim({ port: platform.tcpPort, gatewayNamespace: platform.gatewayNamespace, stack: pulumi.getStack(), namespace }, { parent: this, provider });
     // The platform's data plane: injection, or ambient's label (readPlatform refused a scenario it cannot run).
-    const labNamespace = appNamespace(namespace, { parent: this, provider }, platform.meshMode);
+    const labNamespace = appNamespace(namespace, { parent: this, provider, ...(claim && { dependsOn: [claim] }) }, platform.meshMode);
     const { workloads, scenario } = scenarioOnNamespace(
       { namespace, spec: placeScenarioInLab(config.scenarioSpec, { host, gatewayNamespace: platform.gatewayNamespace, ...(platform.tcpPort !== undefined && { tcpPort: platform.tcpPort }) }), imageRegistry },
       { ...onCluster, dependsOn: [labNamespace] },

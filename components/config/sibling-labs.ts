@@ -4,11 +4,12 @@
 // files beside each other in the project folder, which is the program's working directory
 // (pulumi/pulumi pkg/engine/project.go getPwdMain: pwd is the project root;
 // sdk/nodejs/cmd/pulumi-language-nodejs/main.go runs the program with cmd.Dir = req.Pwd). Labs
-// whose stack files are elsewhere are still stopped, later, by the cluster for a namespace:
-// pulumi-kubernetes creates an object that exists with a client-side create unless the provider
-// sets upsertExistingObjects (provider/pkg/await/await.go, TestCreationBlocksUpsert), so the second
-// lab's Namespace fails with AlreadyExists, in its preview (a dry-run create) as in its update. For
-// a TCP port nothing stops them: Istio keeps the older Gateway's server (docs/labs.md).
+// whose stack files are elsewhere are still stopped, later, by the cluster: pulumi-kubernetes
+// creates an object with a plain create unless the provider sets upsertExistingObjects
+// (provider/pkg/await/await.go Creation, TestCreationBlocksUpsert), so the second lab's Namespace,
+// or its TCP port's claim (components/scenarios/tcp-port-claim.ts), fails with AlreadyExists in its
+// update. Not in its preview: provider/pkg/provider/provider.go Create takes AlreadyExists from a
+// server-side dry run as a preview it cannot compute.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";

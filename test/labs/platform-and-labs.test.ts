@@ -498,6 +498,26 @@ describe("labs that cannot see or break each other in the mesh", () => {
     expect(gate.inputs.create).toContain("--tcp-port 31401");
   });
 
+  it("holds a TCP lab's port in the cluster too: a claim ConfigMap in the gateway's namespace, made first and never adopted, so labs of two folders on one port collide there", async () => {
+    // Two folders: the sibling check cannot see the other lab.
+    const [one, two] = [classroom({ "student-t1": lab("tcp-shift-80-20") }), classroom({ "student-t9": lab("tcp-shift-v2") })];
+    const first = await renderStackFile(path.join(one, "Pulumi.student-t1.yaml"));
+    const second = await renderStackFile(path.join(two, "Pulumi.student-t9.yaml"));
+    const claimOf = (rendered: Rendered) => rendered.resources.find((r) => r.inputs.kind === "ConfigMap")!;
+    expect(claimOf(first).inputs).toMatchObject({
+      metadata: { name: "istio-lab-tcp-31401", namespace: "istio-system", labels: { "istio-lab/tcp-port": "31401" }, annotations: { "istio-lab/stack": "student-t1", "istio-lab/namespace": "student-t1" } },
+    });
+    // Made before anything of the lab: its namespace waits for it, and everything else for the namespace.
+    const namespace = first.resources.find((r) => r.inputs.kind === "Namespace")!;
+    expect(namespace.dependsOn).toContain(claimOf(first).name);
+    // The same object in the cluster for both labs, and the only one they share; neither provider upserts (the engine hands a provider its config as strings).
+    const identities = (rendered: Rendered) => new Set(objects(rendered).map(clusterIdentity));
+    expect([...identities(first)].filter((id) => identities(second).has(id))).toEqual(["ConfigMap istio-system/istio-lab-tcp-31401"]);
+    for (const rendered of [first, second]) expect(rendered.resources.find((r) => r.type === "pulumi:providers:kubernetes")!.inputs.upsertExistingObjects).toBe("false");
+    // A lab that holds no port makes no claim.
+    expect((await render("student-1")).resources.filter((r) => r.inputs.kind === "ConfigMap")).toEqual([]);
+  });
+
   it("refuses two TCP labs of one platform on one port, in each, naming the other and the free ports", async () => {
     const room = classroom({ "student-t1": lab("tcp-shift-80-20"), "student-t2": lab("tcp-shift-v2"), "student-t3": lab("tcp-shift-v2", { "istio-lab:apps": { tcpPort: 31402 } }) });
     const held = (other: string) =>
