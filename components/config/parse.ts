@@ -238,6 +238,12 @@ export function parseStackConfig(
     for (const reason of scenarioSpec ? platformOnlyReasons(scenarioSpec) : []) {
       issues.push({ key: key("scenario"), message: `${scenario} ${reason}; run it on a platform stack` });
     }
+    // A lab holds one TCP port of the shared gateway, and its placement moves every TCP server there
+    // (components/scenarios/lab-placement.ts placeInLab): two would land on one port.
+    const tcpPorts = scenarioSpec ? ingressTcpPorts(scenarioSpec) : [];
+    if (tcpPorts.length > 1) {
+      issues.push({ key: key("scenario"), message: `${scenario} listens on ${tcpPorts.length} TCP ports of the shared gateway (${tcpPorts.join(", ")}), and a lab holds one (istio-lab:apps.tcpPort); run it on a platform stack` });
+    }
     if (issues.length > 0 || !spec || !lab || !verify) throw new ConfigError(redactSecrets(issues, values, secretKeys));
     return { platform, scenario, scenarioOptions, scenarioSpec: spec, apps: lab.apps, verify, identifierUpgrade };
   }

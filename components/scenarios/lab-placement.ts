@@ -170,7 +170,8 @@ function placeGatewayApiInLab(resources: readonly GatewayApiResource[], lab: Pic
     if (resource.kind === "Gateway") {
       const listeners = resource.spec.listeners.map((l) => {
         if (l.protocol === "HTTP") return { ...l, hostname: hostInLab(l.hostname ?? "*", lab.host) };
-        if (lab.tcpPort === undefined) return l;
+        // Only a TCP listener holds its port alone (catalog/scenarios/tcp.ts ingressTcpPorts); any other stays as written.
+        if (l.protocol !== "TCP" || lab.tcpPort === undefined) return l;
         const name = `tcp-${lab.tcpPort}`;
         sections.set(l.name, name);
         return { ...l, name, port: lab.tcpPort };

@@ -1,0 +1,55 @@
+// A lab holds one TCP port of the shared gateway: its placement moves a TCP listener or server
+// there and nothing else, and a scenario with two TCP ports (none in the catalog today; the mock
+// below makes tcp-shift-v2 one) is refused in a lab stack rather than put both on one port.
+import { describe, expect, it, vi } from "vitest";
+import type { GatewayApiResource } from "../../catalog/gateway-api-resources";
+import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
+import { ConfigError, parseStackConfig } from "../../components/config";
+import { placeScenarioInLab } from "../../components/scenarios/lab-placement";
+
+vi.mock("../../catalog/scenarios", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../../catalog/scenarios")>();
+  return {
+    ...original,
+    resolveScenario: (...args: Parameters<typeof original.resolveScenario>) => {
+      const spec = original.resolveScenario(...args);
+      if (args[0] !== "tcp-shift-v2") return spec;
+      // A second plain-TCP server on the ingress gateway, as a scenario with two TCP services would have.
+      const resources = spec.resources.map((r) => (r.kind === "Gateway" ? { ...r, spec: { ...r.spec, servers: [...r.spec.servers, { ...r.spec.servers[0], port: { number: 31500, name: "tcp-2", protocol: "TCP" } }] } } : r));
+      return { ...spec, resources } as ScenarioSpec;
+    },
+  };
+});
+
+const labValues = (scenario: string) => ({ "istio-lab:platform": "local", "istio-lab:scenario": scenario });
+const issuesOf = (scenario: string) => {
+  try {
+    parseStackConfig({ values: labValues(scenario), secretKeys: new Set(), stack: "student-1" }, () => []);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues.map((i) => `${i.key}: ${i.message}`);
+    throw error;
+  }
+};
+
+describe("a lab's TCP port", () => {
+  it("refuses in a lab stack a scenario with two TCP ports of the shared gateway, naming them", () => {
+    expect(issuesOf("tcp-shift-v2")).toEqual([
+      "istio-lab:scenario: tcp-shift-v2 listens on 2 TCP ports of the shared gateway (31400, 31500), and a lab holds one (istio-lab:apps.tcpPort); run it on a platform stack",
+    ]);
+    expect(issuesOf("tcp-shift-80-20")).toEqual([]);
+  });
+
+  it("moves a Gateway API TCP listener to the lab's port, and leaves a listener of another protocol as written", () => {
+    const listener = (name: string, protocol: string, port: number) => ({ name, protocol, port }) as unknown as Extract<GatewayApiResource, { kind: "Gateway" }>["spec"]["listeners"][number];
+    const gateway = { kind: "Gateway", name: "gw", spec: { gatewayClassName: "istio", listeners: [listener("tcp-31400", "TCP", 31400), listener("https", "HTTPS", 443), listener("tls", "TLS", 8443)] } } as unknown as GatewayApiResource;
+    const spec = { resources: [], gatewayApi: { resources: [gateway] } } as unknown as ScenarioSpec;
+    const placed = placeScenarioInLab(spec, { host: "student-1.istio-lab.test", gatewayNamespace: "istio-system", tcpPort: 31402 });
+    const listeners = (placed.gatewayApi!.resources[0] as Extract<GatewayApiResource, { kind: "Gateway" }>).spec.listeners;
+    expect(listeners.map((l) => [l.name, l.protocol, l.port])).toEqual([
+      ["tcp-31402", "TCP", 31402],
+      ["https", "HTTPS", 443],
+      ["tls", "TLS", 8443],
+    ]);
+  });
+});
