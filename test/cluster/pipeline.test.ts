@@ -79,6 +79,8 @@ describe.each(sources)("source %s", (_source, stack) => {
       // The worker's machine and the control plane's init: a join is due when either is new.
       expect(join.inputs.triggers).toEqual(expect.arrayContaining(["control-plane-init-id"]));
       expect(mint.inputs.create).toContain("kubeadm token create");
+      // A retry whose token has expired names the mint step's URN (kubeadm-join.sh expired_token).
+      expect(String(join.inputs.create).split(" bash -c ")[0]).toMatch(new RegExp(`MINT_URN='urn:pulumi:[^' ]+\\$command:remote:Command::${worker}-join-command'`));
     }
     // Nothing is minted on a deployment that joins nothing: the same stack twice plans nothing.
     const again = await renderCluster(stack, { stdout });

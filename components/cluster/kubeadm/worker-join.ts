@@ -25,7 +25,9 @@ export interface WorkerJoinArgs {
  * replaced worker, or a new control plane (its init's id changes when it is replaced). An
  * unchanged cluster mints nothing, so its preview is empty. The token is minted once the worker
  * is prepared and lives 30 min (join-command.sh), longer than the join's bound of 15 min
- * (kubeadm-join.sh). The steps were the children of a WorkerJoin component named after the node;
+ * (kubeadm-join.sh). A join retried after that cannot mint a token itself (it runs on the worker,
+ * the token is made on the control plane): it stops, naming the mint step's URN to replace, which
+ * changes the join's stdin, so one `pulumi up --replace` mints and joins. The steps were the children of a WorkerJoin component named after the node;
  * the alias keeps their URNs.
  */
 export function joinWorker(args: WorkerJoinArgs, parent: pulumi.Resource): command.remote.Command {
@@ -45,7 +47,8 @@ export function joinWorker(args: WorkerJoinArgs, parent: pulumi.Resource): comma
       connection: args.connection,
       sshUser: args.ssh.user,
       script,
-      vars: { NODE_NAME: node.name, NODE_IP: node.ip, ...adoptVar(args) },
+      // The mint step's URN: a retry whose token has expired names it (kubeadm-join.sh expired_token).
+      vars: { NODE_NAME: node.name, NODE_IP: node.ip, MINT_URN: mint.urn, ...adoptVar(args) },
       // The join command carries the token: a secret, on stdin, never on a command line.
       stdin: pulumi.secret(mint.stdout),
       triggers: joinDue,

@@ -1,12 +1,13 @@
 import * as command from "@pulumi/command";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { scriptCommand, type NodeScript } from "./scripts";
 
 export interface RunScriptArgs {
   connection: command.types.input.remote.ConnectionArgs;
   sshUser: string;
   script: NodeScript;
-  vars?: Record<string, string>;
+  /** Parameters; an Output (a URN a message names) makes the command text one too. */
+  vars?: Record<string, pulumi.Input<string>>;
   stdin?: pulumi.Input<string>;
   /** Changing any of these replaces the command, so it runs again. */
   triggers: pulumi.Input<unknown>[];
@@ -24,7 +25,7 @@ export function runScript(name: string, args: RunScriptArgs, opts: pulumi.Custom
     name,
     {
       connection: args.connection,
-      create: scriptCommand(args.script, args.vars ?? {}, args.sshUser),
+      create: pulumi.output(args.vars ?? {}).apply((vars) => scriptCommand(args.script, vars, args.sshUser)),
       delete: args.onDelete && scriptCommand(args.onDelete.script, args.onDelete.vars ?? {}, args.sshUser),
       stdin: args.stdin,
       triggers: args.triggers,

@@ -7,7 +7,10 @@
 #   kubeadm reset -f, then join again (istio-lab marks the node its own before kubeadm starts);
 # - a node in a cluster istio-lab did not build: used as it is with istio-lab:cluster.adopt, and
 #   never reset.
-# Parameters: NODE_NAME, NODE_IP.
+# A token that has expired (a join retried over 30 min after its command was minted) is refused
+# naming the step that mints a new one, before anything changes here, or when kubeadm says so.
+# Parameters: NODE_NAME, NODE_IP, MINT_URN (the URN of the step that minted the command, for that
+# message).
 set -euo pipefail
 # shellcheck source=lib.sh
 if ! declare -F die >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; fi
@@ -30,6 +33,27 @@ for ((i = 3; i < ${#words[@]}; i++)); do
   esac
 done
 if [ -z "$token" ] || [ -z "$hash" ]; then die "the join command lacks --token or --discovery-token-ca-cert-hash"; fi
+# join-command.sh's second line: until when the token lives, by the control plane's clock.
+valid_until=""
+extra=""
+read -r extra || true
+case "$extra" in "# valid until "*) valid_until=${extra#"# valid until "} ;; esac
+[[ "$valid_until" =~ ^[0-9]*$ ]] || die "the join command's validity line is not '# valid until <epoch seconds>': $extra"
+
+# expired_token: why the join cannot go on, and the one command that mints a new token (replacing
+# the mint step changes this step's stdin, so the same `pulumi up` runs this join again with it).
+expired_token() {
+  die "the join command's token has expired ($1): it lives 30 min from its minting (join-command.sh), and this join is a retry after that. Mint a new one: pulumi up --replace '${MINT_URN:-<URN of $NODE_NAME-join-command>}'"
+}
+# The clocks of the control plane and this node may differ a little (chrony keeps both close):
+# within CLOCK_SKEW (s) of the end, kubeadm is left to find out.
+CLOCK_SKEW=${CLOCK_SKEW:-120}
+check_token() {
+  local now
+  [ -n "$valid_until" ] || return 0
+  now=$(date +%s)
+  if [ "$now" -gt $((valid_until + CLOCK_SKEW)) ]; then expired_token "valid until $valid_until, now $now, in epoch seconds"; fi
+}
 
 config="$LAB_DIR/kubeadm-join.yaml"
 done_marker="$LAB_DIR/join.done"
@@ -74,7 +98,9 @@ case "$origin" in
     fi
     # Joined to another control plane (the join's triggers hold the control plane's identity, so a
     # new one brings the join back here), or a join cut off before its TLS bootstrap: istio-lab's
-    # own, so reset and join again. join.done goes first: a reset cut off stays undone.
+    # own, so reset and join again, with a token that still lives. join.done goes first: a reset
+    # cut off stays undone.
+    check_token
     rm -f "$done_marker"
     if [ -f "$KUBE_DIR/kubelet.conf" ]; then
       log "$NODE_NAME is joined to another control plane (CA ${current:-unknown}); resetting to join $endpoint"
@@ -86,6 +112,7 @@ case "$origin" in
     ;;
 esac
 
+check_token
 require_prepared "$NODE_NAME"
 mark_built
 (
@@ -110,16 +137,24 @@ nodeRegistration:
 YAML
 )
 status=0
-timeout "$JOIN_TIMEOUT" kubeadm join --config "$config" || status=$?
+# kubeadm's output goes to the step's log as it comes, and to a file read if the join fails.
+joinlog=$(mktemp) || die "no temporary file for kubeadm join's output"
+trap 'rm -f "$config" "$joinlog"' EXIT
+timeout "$JOIN_TIMEOUT" kubeadm join --config "$config" 2>&1 | tee "$joinlog" >&2 || status=$?
 rm -f "$config" # it holds the token
 if [ "$status" -ne 0 ]; then
   # kubeadm removes bootstrap-kubelet.conf, the token's other copy, even when the join fails
   # (kubelet.go's deferred os.Remove); a join cut off by the bound never reaches that.
   rm -f "$KUBE_DIR/bootstrap-kubelet.conf"
   [ "$status" -ne 124 ] || die "kubeadm join did not finish within ${JOIN_TIMEOUT}s; check that this node reaches $endpoint and 'journalctl -u kubelet' here. The next run resets the node and tries again"
-  # The join command is minted just before this step, for it alone; a retry days later still
-  # holds it, and its token has expired by then.
-  die "kubeadm join failed (exit $status); the next run resets the node and tries again. If the failure was an expired token, replace the step that mints it: pulumi up --replace <URN of $NODE_NAME-join-command> (pulumi stack --show-urns)"
+  # A token past its TTL loses its JWS signature in cluster-info (the bootstrap signer drops it
+  # with the token), and kubeadm's discovery says so, after its timeout: cmd/kubeadm/app/discovery/
+  # token/token.go getClusterInfo ("could not find a JWS signature") and validateClusterInfoToken
+  # ("is invalid for this cluster or it has expired").
+  if grep -Eq 'could not find a JWS signature in the cluster-info ConfigMap|is invalid for this cluster or it has expired' "$joinlog"; then
+    expired_token "kubeadm join: the control plane no longer knows it"
+  fi
+  die "kubeadm join failed (exit $status); the next run resets the node and tries again"
 fi
 touch "$done_marker"
 log "$NODE_NAME joined the cluster"

@@ -6,7 +6,7 @@ setup_node() {
   export RETRY_DELAY=0 API_WAIT_ATTEMPTS=3 BOOT_WAIT_ATTEMPTS=3
   mkdir -p "$ROOT/etc" "$FAKE_STATE/rpm" "$FAKE_STATE/units" "$FAKE_STATE/links"
   : >"$CALLS"
-  stub_commands id sleep timeout rpm dnf yum systemctl hostnamectl swapon swapoff getenforce setenforce modprobe \
+  stub_commands id sleep date timeout rpm dnf yum systemctl hostnamectl swapon swapoff getenforce setenforce modprobe \
     sysctl udevadm cloud-init ip ethtool containerd kubeadm kubectl iptables-save iptables-restore crictl openssl systemd-run
 }
 

@@ -91,11 +91,12 @@ own_init_started() {
   refute_call '^kubeadm'
 }
 
-@test "the join command is minted fresh from admin.conf and printed alone" {
+@test "the join command is minted fresh from admin.conf and printed alone, with until when its token lives" {
   run_script kubeadm-init <<<"$config"
   run_script join-command
   [ "$status" -eq 0 ]
-  [ "$output" = "$join_line" ]
+  # The fake clock reads 1800000000; the token lives 30 min from before it was made.
+  [ "$output" = "$join_line"$'\n# valid until 1800001800' ]
   assert_call '^timeout 60 kubeadm token create --kubeconfig .*/etc/kubernetes/admin.conf --ttl 30m --description istio-lab join --print-join-command$'
 }
 
@@ -299,4 +300,28 @@ prepare_adopting() {
   run_script kubeadm-join NODE_NAME=linux-node2 NODE_IP=192.168.56.12 <<<"$join_line"
   [ "$status" -eq 0 ]
   assert_call '^kubeadm join --config '
+}
+
+@test "a join retried after its token expired stops at once, before any reset, naming the step to replace" {
+  minted="$join_line"$'\n# valid until 1800001800'
+  # A join istio-lab began, cut off before its TLS bootstrap: a retry would reset it first.
+  built_by_istio_lab && touch "$ROOT/etc/kubernetes/bootstrap-kubelet.conf"
+  urn='urn:pulumi:dev::istio-lab::istio-lab:cluster:KubeadmCluster$command:remote:Command::linux-node2-join-command'
+  FAKE_NOW=1800001921 run_script kubeadm-join NODE_NAME=linux-node2 NODE_IP=192.168.56.12 MINT_URN="$urn" <<<"$minted"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"the join command's token has expired (valid until 1800001800, now 1800001921"*"Mint a new one: pulumi up --replace '$urn'"* ]]
+  refute_call '^kubeadm'
+  [ -f "$ROOT/etc/kubernetes/bootstrap-kubelet.conf" ]
+  # Within the clocks' leeway kubeadm is left to find out, and what it says is read the same way.
+  echo 1 >"$FAKE_STATE/fail-kubeadm-join-expired"
+  FAKE_NOW=1800001920 run_script kubeadm-join NODE_NAME=linux-node2 NODE_IP=192.168.56.12 MINT_URN="$urn" <<<"$minted"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"could not find a JWS signature"*"the join command's token has expired (kubeadm join: the control plane no longer knows it)"*"pulumi up --replace '$urn'"* ]]
+  [ ! -e "$ROOT/etc/kubernetes/istio-lab/kubeadm-join.yaml" ]
+  # A fresh token: the join goes through.
+  FAKE_NOW=1800001920 run_script kubeadm-join NODE_NAME=linux-node2 NODE_IP=192.168.56.12 MINT_URN="$urn" <<<"$join_line"$'\n# valid until 1800003600'
+  [ "$status" -eq 0 ]
+  [ -f "$ROOT/etc/kubernetes/istio-lab/join.done" ]
+  # A worker that has joined needs no token: an old command changes nothing there.
+  FAKE_NOW=1900000000 rerun_changes_nothing kubeadm-join NODE_NAME=linux-node2 NODE_IP=192.168.56.12 MINT_URN="$urn" <<<"$minted"
 }
