@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { pinned } from "./cluster/pin";
 import { sameCluster } from "./config/kubeconfig";
+import { defaultLabTcpPort } from "./config/sibling-labs";
 import { ConfigError } from "./config";
 import { labModeRefusalMessage, meshModes, modeRefusal, type MeshMode } from "../catalog/scenarios/modes";
 import type { ScenarioName } from "../catalog/scenarios/names";
@@ -110,7 +111,8 @@ export async function readPlatform(platform: string, namespace: string, needs: P
   if (!published.kubeconfigPath) issues.push(...(await kubeconfigIssues(platform, reference)));
   if (issues.length > 0) throw new ConfigError(issues);
   const kubeconfig = published.kubeconfigPath ?? reference.requireOutput(kubeconfigOutput).apply((k) => String(k));
-  const tcpPort = needs.tcp ? (needs.tcpPort ?? published.labTcpPorts![0]) : undefined;
+  // tcpPortIssues refused a platform without lab TCP ports, so a TCP lab has one here.
+  const tcpPort = needs.tcp ? (needs.tcpPort ?? defaultLabTcpPort(published.labTcpPorts)) : undefined;
   return { ...published, meshMode, reference, kubeconfig: typeof kubeconfig === "string" ? kubeconfig : pulumi.secret(kubeconfig), ...(tcpPort !== undefined && { tcpPort }) };
 }
 

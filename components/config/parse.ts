@@ -13,7 +13,7 @@ import type { ReadFile } from "./kubeconfig";
 import { closestKey, ConfigError, describeIssue, fromZod, unknownKeyMessage, type ConfigIssue } from "./errors";
 import * as rules from "./rules";
 import * as schema from "./schema";
-import { localClusterClaims, namespaceClaimedBy, samePlatform, tcpPortClaimedBy, type SiblingCluster, type SiblingLab } from "./sibling-labs";
+import { defaultLabTcpPort, localClusterClaims, namespaceClaimedBy, samePlatform, tcpPortClaimedBy, type SiblingCluster, type SiblingLab } from "./sibling-labs";
 import { nodeImageRules } from "./node-image";
 import { customReferenceRules, plainCredentials, reservedCustomNames } from "./custom-rules";
 import type { CustomOptions } from "../../catalog/scenarios/custom";
@@ -342,8 +342,8 @@ function labApps(
   // A TCP port of the shared gateway is one lab's at a time (catalog/scenarios/tcp.ts ingressTcpPorts).
   const holder = tcp && stack !== undefined ? tcpPortClaimedBy({ stack, platform, namespace, tcp, ...(apps.tcpPort !== undefined && { tcpPort: apps.tcpPort }) }, siblingLabs, project) : undefined;
   if (holder) {
-    const port = apps.tcpPort ?? labTcpPorts[0];
-    const held = new Set(siblingLabs.filter((s) => s.tcp && s.stack !== stack && samePlatform(s.platform, platform, project)).map((s) => s.tcpPort ?? labTcpPorts[0]));
+    const port = apps.tcpPort ?? defaultLabTcpPort();
+    const held = new Set(siblingLabs.filter((s) => s.tcp && s.stack !== stack && samePlatform(s.platform, platform, project)).map((s) => s.tcpPort ?? defaultLabTcpPort()));
     const free = labTcpPorts.filter((p) => !held.has(p) && p !== port);
     issues.push({
       key: `${project}:apps.tcpPort`,

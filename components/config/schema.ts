@@ -11,6 +11,7 @@ import { scenarioApis } from "../../catalog/scenarios";
 import { meshModes } from "../../catalog/scenarios/modes";
 import { defaultIstioVersion, defaultKubernetesVersion } from "../../catalog/versions";
 import { isNetworkAddress, parseCidr } from "./net";
+import { portsText } from "./sibling-labs";
 
 // zod's ipv4 format takes dotted-quad decimal only, the address form of parseCidr (net.test.ts checks they agree).
 export const ipv4 = z.ipv4({ error: "must be an IPv4 address such as 192.168.56.11" });
@@ -402,7 +403,7 @@ export const labApps = z.strictObject({
   tcpPort: port
     .meta({
       description:
-        "A lab stack whose scenario listens on a TCP port of the shared gateway (tcp-shift-*): which of the platform's lab TCP ports (its labTcpPorts output, 31401-31408) it holds; the first when unset. No two labs of a platform hold the same.",
+        `A lab stack whose scenario listens on a TCP port of the shared gateway (tcp-shift-*): which of the platform's lab TCP ports (its labTcpPorts output, ${portsText()}) it holds; the first when unset. No two labs of a platform hold the same.`,
       examples: [31402],
     })
     .optional(),

@@ -18,6 +18,21 @@ import { resolveScenario } from "../../catalog/scenarios";
 import type { ScenarioName } from "../../catalog/scenarios/names";
 import { ingressTcpPorts, labTcpPorts } from "../../catalog/scenarios/tcp";
 
+/**
+ * The TCP port a lab holds when istio-lab:apps.tcpPort is unset: the first of the lab TCP ports (of
+ * the ones a platform publishes, or of catalog/scenarios/tcp.ts labTcpPorts, which the mesh installs).
+ * The one rule for the sibling check, the config's messages and the lab's read of its platform.
+ */
+export function defaultLabTcpPort(ports: readonly number[] = labTcpPorts): number | undefined {
+  return ports[0];
+}
+
+/** Ports as the docs and the schema name them: `31401-31408` when consecutive, else listed. */
+export function portsText(ports: readonly number[] = labTcpPorts): string {
+  const consecutive = ports.length > 2 && ports.every((p, i) => i === 0 || p === ports[i - 1] + 1);
+  return consecutive ? `${ports[0]}-${ports[ports.length - 1]}` : ports.join(", ");
+}
+
 /** A lab stack found beside this one: its name, the platform it names, its namespace and its TCP port. */
 export interface SiblingLab {
   stack: string;
@@ -25,7 +40,7 @@ export interface SiblingLab {
   namespace: string;
   /** Its scenario holds a TCP port of the shared gateway. */
   tcp?: boolean;
-  /** The port it names (istio-lab:apps.tcpPort); unset: the first of labTcpPorts. */
+  /** The port it names (istio-lab:apps.tcpPort); unset: defaultLabTcpPort(). */
   tcpPort?: number;
 }
 
@@ -165,11 +180,11 @@ export function namespaceClaimedBy(self: SiblingLab, siblings: readonly SiblingL
 
 /**
  * The sibling lab on the same platform whose scenario holds the TCP port this lab's would, if any:
- * the same istio-lab:apps.tcpPort, unset being the first of labTcpPorts.
+ * the same istio-lab:apps.tcpPort, unset being defaultLabTcpPort().
  */
 export function tcpPortClaimedBy(self: SiblingLab, siblings: readonly SiblingLab[], project: string): SiblingLab | undefined {
   if (!self.tcp) return undefined;
-  const port = (lab: SiblingLab) => lab.tcpPort ?? labTcpPorts[0];
+  const port = (lab: SiblingLab) => lab.tcpPort ?? defaultLabTcpPort();
   return siblings.find((other) => other.stack !== self.stack && other.tcp === true && port(other) === port(self) && samePlatform(other.platform, self.platform, project));
 }
 

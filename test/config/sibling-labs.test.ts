@@ -1,7 +1,9 @@
 // Which lab stacks beside this one claim its namespace on the same platform.
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { namespaceClaimedBy, parseStackReference, samePlatform, tcpPortClaimedBy } from "../../components/config/sibling-labs";
+import { defaultLabTcpPort, namespaceClaimedBy, parseStackReference, portsText, samePlatform, tcpPortClaimedBy } from "../../components/config/sibling-labs";
+import { labApps } from "../../components/config/schema";
+import { labTcpPorts } from "../../catalog/scenarios/tcp";
 
 const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/);
 
@@ -59,5 +61,17 @@ describe("tcpPortClaimedBy", () => {
     expect(tcpPortClaimedBy({ stack: "dan", platform: "prod", namespace: "dan", tcp: true }, siblings, "istio-lab")).toBeUndefined();
     expect(tcpPortClaimedBy({ stack: "dan", platform: "dev", namespace: "dan", tcp: false }, siblings, "istio-lab")).toBeUndefined();
     expect(tcpPortClaimedBy(siblings[0], siblings, "istio-lab")).toBeUndefined();
+  });
+});
+
+describe("defaultLabTcpPort", () => {
+  it("is the first of the ports given, the mesh's lab ports when none are; the schema names them from the same list", () => {
+    expect(defaultLabTcpPort()).toBe(labTcpPorts[0]);
+    expect(defaultLabTcpPort([31405, 31406])).toBe(31405);
+    expect(defaultLabTcpPort([])).toBeUndefined();
+    expect(portsText([31401, 31402, 31403])).toBe("31401-31403");
+    expect(portsText([31401, 31403])).toBe("31401, 31403");
+    expect(labApps.shape.tcpPort.unwrap().description).toContain(`its labTcpPorts output, ${portsText(labTcpPorts)})`);
+    expect(portsText(labTcpPorts)).toBe(`${labTcpPorts[0]}-${labTcpPorts[labTcpPorts.length - 1]}`);
   });
 });

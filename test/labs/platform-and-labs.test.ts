@@ -546,6 +546,12 @@ describe("labs that cannot see or break each other in the mesh", () => {
     expect(ingress.serverPorts).toContain(31400);
   });
 
+  it("holds the first of the lab TCP ports its platform publishes when apps.tcpPort is unset", async () => {
+    const file = path.join(classroom({ "student-t1": lab("tcp-shift-80-20") }), "Pulumi.student-t1.yaml");
+    const rendered = await renderOn(file, (outputs) => ({ ...outputs, labPlatform: { ...(outputs.labPlatform as object), labTcpPorts: [31405, 31406] } }));
+    expect(rendered.outputs.tcpPort).toBe(31405);
+  });
+
   it("refuses a TCP lab on a platform that predates the lab ports, and a Gateway API lab on one that predates that flag", async () => {
     const room = classroom({ "student-t1": lab("tcp-shift-80-20"), "student-g": lab("shift-v3", { "istio-lab:scenarioOptions": { api: "gateway-api" } }) });
     const older = (drop: string) => (outputs: Record<string, unknown>) => {
