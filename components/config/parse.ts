@@ -241,6 +241,13 @@ export function parseStackConfig(
     // A lab holds one TCP port of the shared gateway, and its placement moves every TCP server there
     // (components/scenarios/lab-placement.ts placeInLab): two would land on one port.
     const tcpPorts = scenarioSpec ? ingressTcpPorts(scenarioSpec) : [];
+    // A port for a scenario that holds none would be ignored without a word.
+    if (scenarioSpec && tcpPorts.length === 0 && lab?.apps.tcpPort !== undefined) {
+      issues.push({
+        key: key("apps.tcpPort"),
+        message: `is set (${lab.apps.tcpPort}), but scenario ${scenario} listens on no TCP port of the shared gateway (only tcp-shift-* do); remove it: \`pulumi config rm --path istio-lab:apps.tcpPort\``,
+      });
+    }
     if (tcpPorts.length > 1) {
       issues.push({ key: key("scenario"), message: `${scenario} listens on ${tcpPorts.length} TCP ports of the shared gateway (${tcpPorts.join(", ")}), and a lab holds one (istio-lab:apps.tcpPort); run it on a platform stack` });
     }

@@ -21,10 +21,10 @@ vi.mock("../../catalog/scenarios", async (importOriginal) => {
   };
 });
 
-const labValues = (scenario: string) => ({ "istio-lab:platform": "local", "istio-lab:scenario": scenario });
-const issuesOf = (scenario: string) => {
+const labValues = (scenario: string, apps?: object) => ({ "istio-lab:platform": "local", "istio-lab:scenario": scenario, ...(apps && { "istio-lab:apps": JSON.stringify(apps) }) });
+const issuesOf = (scenario: string, apps?: object) => {
   try {
-    parseStackConfig({ values: labValues(scenario), secretKeys: new Set(), stack: "student-1" }, () => []);
+    parseStackConfig({ values: labValues(scenario, apps), secretKeys: new Set(), stack: "student-1" }, () => []);
     return [];
   } catch (error) {
     if (error instanceof ConfigError) return error.issues.map((i) => `${i.key}: ${i.message}`);
@@ -38,6 +38,13 @@ describe("a lab's TCP port", () => {
       "istio-lab:scenario: tcp-shift-v2 listens on 2 TCP ports of the shared gateway (31400, 31500), and a lab holds one (istio-lab:apps.tcpPort); run it on a platform stack",
     ]);
     expect(issuesOf("tcp-shift-80-20")).toEqual([]);
+  });
+
+  it("refuses apps.tcpPort for a scenario that holds no TCP port, naming the scenario, rather than ignoring it", () => {
+    expect(issuesOf("bookinfo", { tcpPort: 31402 })).toEqual([
+      "istio-lab:apps.tcpPort: is set (31402), but scenario bookinfo listens on no TCP port of the shared gateway (only tcp-shift-* do); remove it: `pulumi config rm --path istio-lab:apps.tcpPort`",
+    ]);
+    expect(issuesOf("tcp-shift-80-20", { tcpPort: 31402 })).toEqual([]);
   });
 
   it("moves a Gateway API TCP listener to the lab's port, and leaves a listener of another protocol as written", () => {
