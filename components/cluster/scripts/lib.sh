@@ -122,15 +122,25 @@ pkg_manager() {
 # pkg ARGS...: the package manager, bounded. dnf and yum wait without end for the lock another
 # process holds (dnf-automatic, packagekit, a yum in another session: "Waiting for process with
 # pid ... to finish"), and EL9's dnf has no option to stop waiting. PKG_TIMEOUT (seconds, default
-# 900) ends the wait and the step, naming it, rather than retrying into the same lock. rpm rolls a
-# transaction cut off this way back; the step's next run starts it again.
+# 900) ends the wait and the step, naming it, rather than retrying into the same lock: coreutils'
+# timeout sends TERM, which ends a wait for a lock at once. rpm has no rollback: in a write
+# transaction it holds every signal but KILL until the transaction is done (rpm lib/rpmts.c
+# rpmtxnBegin blocks them once it has the lock; rpmio/rpmsq.c rpmsqBlock), then exits, so a TERM
+# that comes during one lets it finish, and the step's next run finds the packages installed.
+# PKG_KILL_AFTER (seconds after the TERM, default 300, longer than any transaction of the few
+# packages installed here) bounds a transaction that hangs; only then does KILL cut it, and the
+# message says what to check.
 PKG_TIMEOUT="${PKG_TIMEOUT:-900}"
+PKG_KILL_AFTER="${PKG_KILL_AFTER:-300}"
 pkg() {
   local status=0 manager
   manager=$(pkg_manager)
-  timeout "$PKG_TIMEOUT" "$manager" "$@" || status=$?
+  timeout -k "$PKG_KILL_AFTER" "$PKG_TIMEOUT" "$manager" "$@" || status=$?
   [ "$status" -ne 124 ] ||
     die "$manager $1 did not finish within ${PKG_TIMEOUT}s: another process may hold the package manager's lock (see 'ps -C dnf,yum,packagekitd,rpm -o pid,etime,args' on this node), or the mirror is very slow; run again once it is free"
+  # 128+9: timeout sent KILL, the command having outlived its TERM by PKG_KILL_AFTER.
+  [ "$status" -ne 137 ] ||
+    die "$manager $1 did not finish within ${PKG_TIMEOUT}s, nor end within ${PKG_KILL_AFTER}s of being told to stop, and was killed: an rpm transaction may have been cut off. Check 'dnf history' and 'rpm -Va --nofiles' on this node (a package listed twice: 'dnf remove --duplicates'), then run again"
   return "$status"
 }
 

@@ -166,7 +166,15 @@ containerd_1x_installed() {
   run_script install-kubernetes "${kube[@]}" PKG_TIMEOUT=120
   [ "$status" -ne 0 ]
   [[ "$output" == *"dnf -y did not finish within 120s: another process may hold the package manager's lock (see 'ps -C dnf,yum,packagekitd,rpm -o pid,etime,args' on this node)"* ]]
-  [ "$(grep -c '^timeout 120 dnf -y install' "$CALLS")" -eq 1 ]
+  [ "$(grep -c '^timeout -k 300 120 dnf -y install' "$CALLS")" -eq 1 ]
   run_script install-kubernetes "${kube[@]}" PKG_TIMEOUT=120
   [ "$status" -eq 0 ]
+}
+
+@test "a package manager that outlives its TERM (an rpm transaction that hangs) is killed at its second bound, saying what to check" {
+  echo 1 >"$FAKE_STATE/fail-kill-dnf"
+  run_script install-kubernetes "${kube[@]}" PKG_TIMEOUT=120 PKG_KILL_AFTER=60
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"dnf -y did not finish within 120s, nor end within 60s of being told to stop, and was killed: an rpm transaction may have been cut off. Check 'dnf history' and 'rpm -Va --nofiles'"* ]]
+  [ "$(grep -c '^timeout -k 60 120 dnf -y install' "$CALLS")" -eq 1 ]
 }
