@@ -58,8 +58,13 @@ check_token() {
 config="$LAB_DIR/kubeadm-join.yaml"
 done_marker="$LAB_DIR/join.done"
 # Releases before the marker was written first left their join configuration behind when cut off.
+# The EXIT trap below removes that file whatever happens: the marker takes its place at once, so a
+# run that stops before its join (the reset's bound) leaves the node istio-lab's own.
 origin=$(node_origin)
-if [ "$origin" = foreign ] && [ -f "$config" ]; then origin=built; fi
+if [ "$origin" = foreign ] && [ -f "$config" ]; then
+  origin=built
+  mark_built
+fi
 # The join configuration holds the token: gone when this script ends, however it ends, and with it
 # a copy an earlier run left when it was killed (no EXIT trap runs then).
 trap 'rm -f "$config"' EXIT

@@ -325,3 +325,19 @@ prepare_adopting() {
   # A worker that has joined needs no token: an old command changes nothing there.
   FAKE_NOW=1900000000 rerun_changes_nothing kubeadm-join NODE_NAME=linux-node2 NODE_IP=192.168.56.12 MINT_URN="$urn" <<<"$minted"
 }
+
+@test "a join an earlier release left only its configuration behind stays istio-lab's own when the reset runs out of its bound" {
+  # That release wrote the join configuration before kubeadm join and no marker; the join was cut off.
+  mkdir -p "$ROOT/etc/kubernetes/istio-lab" && touch "$ROOT/etc/kubernetes/kubelet.conf" "$ROOT/etc/kubernetes/istio-lab/kubeadm-join.yaml"
+  echo 1 >"$FAKE_STATE/fail-timeout-kubeadm"
+  run_script kubeadm-join NODE_NAME=linux-node2 NODE_IP=192.168.56.12 <<<"$join_line"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"kubeadm reset did not finish within 300s"* ]]
+  # The configuration, which holds a token, is gone; what made the node istio-lab's is not.
+  [ ! -e "$ROOT/etc/kubernetes/istio-lab/kubeadm-join.yaml" ]
+  [ -f "$ROOT/etc/kubernetes/istio-lab/built-by-istio-lab" ]
+  : >"$CALLS"
+  run_script kubeadm-join NODE_NAME=linux-node2 NODE_IP=192.168.56.12 <<<"$join_line"
+  [ "$status" -eq 0 ]
+  [ "$(grep -E '^kubeadm (reset|join)' "$CALLS" | cut -d' ' -f1-2 | tr '\n' ' ')" = "kubeadm reset kubeadm join " ]
+}
