@@ -13,7 +13,7 @@ import type { ReadFile } from "./kubeconfig";
 import { closestKey, ConfigError, describeIssue, fromZod, unknownKeyMessage, type ConfigIssue } from "./errors";
 import * as rules from "./rules";
 import * as schema from "./schema";
-import { defaultLabTcpPort, localClusterClaims, namespaceClaimedBy, samePlatform, tcpPortClaimedBy, type SiblingCluster, type SiblingLab } from "./sibling-labs";
+import { defaultLabTcpPort, labTcpIssues, localClusterClaims, namespaceClaimedBy, samePlatform, tcpPortClaimedBy, type SiblingCluster, type SiblingLab } from "./sibling-labs";
 import { nodeImageRules } from "./node-image";
 import { customReferenceRules, plainCredentials, reservedCustomNames } from "./custom-rules";
 import type { CustomOptions } from "../../catalog/scenarios/custom";
@@ -238,19 +238,7 @@ export function parseStackConfig(
     for (const reason of scenarioSpec ? platformOnlyReasons(scenarioSpec) : []) {
       issues.push({ key: key("scenario"), message: `${scenario} ${reason}; run it on a platform stack` });
     }
-    // A lab holds one TCP port of the shared gateway, and its placement moves every TCP server there
-    // (components/scenarios/lab-placement.ts placeInLab): two would land on one port.
-    const tcpPorts = scenarioSpec ? ingressTcpPorts(scenarioSpec) : [];
-    // A port for a scenario that holds none would be ignored without a word.
-    if (scenarioSpec && tcpPorts.length === 0 && lab?.apps.tcpPort !== undefined) {
-      issues.push({
-        key: key("apps.tcpPort"),
-        message: `is set (${lab.apps.tcpPort}), but scenario ${scenario} listens on no TCP port of the shared gateway (only tcp-shift-* do); remove it: \`pulumi config rm --path istio-lab:apps.tcpPort\``,
-      });
-    }
-    if (tcpPorts.length > 1) {
-      issues.push({ key: key("scenario"), message: `${scenario} listens on ${tcpPorts.length} TCP ports of the shared gateway (${tcpPorts.join(", ")}), and a lab holds one (istio-lab:apps.tcpPort); run it on a platform stack` });
-    }
+    if (scenarioSpec) issues.push(...labTcpIssues(scenario, scenarioSpec, lab?.apps.tcpPort));
     if (issues.length > 0 || !spec || !lab || !verify) throw new ConfigError(redactSecrets(issues, values, secretKeys));
     return { platform, scenario, scenarioOptions, scenarioSpec: spec, apps: lab.apps, verify, identifierUpgrade };
   }

@@ -27,6 +27,28 @@ export function defaultLabTcpPort(ports: readonly number[] = labTcpPorts): numbe
   return ports[0];
 }
 
+/**
+ * What a lab's scenario and istio-lab:apps.tcpPort say together: a lab holds one TCP port of the
+ * shared gateway, and its placement moves every TCP server there (components/scenarios/
+ * lab-placement.ts placeInLab), so a scenario with two is refused; a port for a scenario that holds
+ * none would be ignored without a word, so it is refused too.
+ */
+export function labTcpIssues(scenario: string, spec: Parameters<typeof ingressTcpPorts>[0], tcpPort: number | undefined): { key: string; message: string }[] {
+  const ports = ingressTcpPorts(spec);
+  if (ports.length === 0 && tcpPort !== undefined) {
+    return [
+      {
+        key: "istio-lab:apps.tcpPort",
+        message: `is set (${tcpPort}), but scenario ${scenario} listens on no TCP port of the shared gateway (only tcp-shift-* do); remove it: \`pulumi config rm --path istio-lab:apps.tcpPort\``,
+      },
+    ];
+  }
+  if (ports.length > 1) {
+    return [{ key: "istio-lab:scenario", message: `${scenario} listens on ${ports.length} TCP ports of the shared gateway (${ports.join(", ")}), and a lab holds one (istio-lab:apps.tcpPort); run it on a platform stack` }];
+  }
+  return [];
+}
+
 /** Ports as the docs and the schema name them: `31401-31408` when consecutive, else listed. */
 export function portsText(ports: readonly number[] = labTcpPorts): string {
   const consecutive = ports.length > 2 && ports.every((p, i) => i === 0 || p === ports[i - 1] + 1);

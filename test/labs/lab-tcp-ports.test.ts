@@ -1,25 +1,14 @@
 // A lab holds one TCP port of the shared gateway: its placement moves a TCP listener or server
-// there and nothing else, and a scenario with two TCP ports (none in the catalog today; the mock
-// below makes tcp-shift-v2 one) is refused in a lab stack rather than put both on one port.
-import { describe, expect, it, vi } from "vitest";
+// there and nothing else; a scenario with two TCP ports (none in the catalog today) is refused in a
+// lab stack rather than put both on one port, and a port for a scenario that holds none is refused
+// rather than ignored.
+import { describe, expect, it } from "vitest";
 import type { GatewayApiResource } from "../../catalog/gateway-api-resources";
+import { exampleScenario } from "../../catalog/scenarios/examples";
 import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
 import { ConfigError, parseStackConfig } from "../../components/config";
+import { labTcpIssues } from "../../components/config/sibling-labs";
 import { placeScenarioInLab } from "../../components/scenarios/lab-placement";
-
-vi.mock("../../catalog/scenarios", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../../catalog/scenarios")>();
-  return {
-    ...original,
-    resolveScenario: (...args: Parameters<typeof original.resolveScenario>) => {
-      const spec = original.resolveScenario(...args);
-      if (args[0] !== "tcp-shift-v2") return spec;
-      // A second plain-TCP server on the ingress gateway, as a scenario with two TCP services would have.
-      const resources = spec.resources.map((r) => (r.kind === "Gateway" ? { ...r, spec: { ...r.spec, servers: [...r.spec.servers, { ...r.spec.servers[0], port: { number: 31500, name: "tcp-2", protocol: "TCP" } }] } } : r));
-      return { ...spec, resources } as ScenarioSpec;
-    },
-  };
-});
 
 const labValues = (scenario: string, apps?: object) => ({ "istio-lab:platform": "local", "istio-lab:scenario": scenario, ...(apps && { "istio-lab:apps": JSON.stringify(apps) }) });
 const issuesOf = (scenario: string, apps?: object) => {
@@ -33,11 +22,17 @@ const issuesOf = (scenario: string, apps?: object) => {
 };
 
 describe("a lab's TCP port", () => {
-  it("refuses in a lab stack a scenario with two TCP ports of the shared gateway, naming them", () => {
-    expect(issuesOf("tcp-shift-v2")).toEqual([
-      "istio-lab:scenario: tcp-shift-v2 listens on 2 TCP ports of the shared gateway (31400, 31500), and a lab holds one (istio-lab:apps.tcpPort); run it on a platform stack",
+  it("refuses a scenario with two TCP ports of the shared gateway, naming them", () => {
+    const spec = exampleScenario("tcp-shift-v2");
+    // A second plain-TCP server on the ingress gateway, as a scenario with two TCP services would have.
+    const twoPorts = {
+      ...spec,
+      resources: spec.resources.map((r) => (r.kind === "Gateway" ? { ...r, spec: { ...r.spec, servers: [...r.spec.servers, { ...r.spec.servers[0], port: { number: 31500, name: "tcp-2", protocol: "TCP" } }] } } : r)),
+    } as ScenarioSpec;
+    expect(labTcpIssues("two-ports", twoPorts, undefined)).toEqual([
+      { key: "istio-lab:scenario", message: "two-ports listens on 2 TCP ports of the shared gateway (31400, 31500), and a lab holds one (istio-lab:apps.tcpPort); run it on a platform stack" },
     ]);
-    expect(issuesOf("tcp-shift-80-20")).toEqual([]);
+    expect(labTcpIssues("tcp-shift-v2", spec, 31402)).toEqual([]);
   });
 
   it("refuses apps.tcpPort for a scenario that holds no TCP port, naming the scenario, rather than ignoring it", () => {
