@@ -71,17 +71,29 @@ export function serviceEntriesFor(objects: readonly MeshObject[], host: string, 
 
 /**
  * The DestinationRules for a host that a proxy of a namespace applies (push_context.go
- * destinationRule): those of its own namespace visible there (for the root namespace, its
- * namespace-local ones); else those of the host's namespace (the Service's, or the entry's it
- * resolved) exported to it; else the root namespace's exported to it.
+ * destinationRule, its steps as numbered there, over the indexes setDestinationRules builds; the
+ * mesh's default export, every namespace, as visibleTo assumes):
+ * 1. a proxy outside the root namespace: its own namespace's rules visible there (namespaceLocal:
+ *    exportTo absent, `*`, `.` or the namespace's name); a proxy in the root namespace (the gateways)
+ *    only the root namespace's private ones (rootNamespaceLocal: exportTo exactly `.` or its own
+ *    name), so that a catch-all rule there never shadows a service's own;
+ * 3. else the rules of the host's namespace (the Service's, or the entry's it resolved) exported to
+ *    the proxy's namespace (getExportedDestinationRuleFromNamespace: exportTo absent, `*` or that
+ *    namespace's name, from the rules that are not private-only);
+ * 4. else the root namespace's exported to it.
  */
 export function destinationRulesFor(objects: readonly MeshObject[], host: string, namespace: string, serviceNamespace: string | undefined): string[] {
   const rules = objects.filter((o) => o.resource.kind === "DestinationRule" && fqdn(o.resource.spec.host, o.namespace) === host);
-  const own = rules.filter((o) => o.namespace === namespace && visibleTo(o, namespace));
+  const exportTo = (o: MeshObject) => (o.resource.spec as { exportTo?: string[] }).exportTo ?? [];
+  // setDestinationRules isPrivateOnly: one entry, `.` or the rule's own namespace.
+  const privateOnly = (o: MeshObject) => exportTo(o).length === 1 && (exportTo(o)[0] === "." || exportTo(o)[0] === o.namespace);
+  const namespaceLocal = (o: MeshObject) => exportTo(o).length === 0 || ["*", ".", o.namespace].some((e) => exportTo(o).includes(e));
+  const own = rules.filter((o) => o.namespace === namespace && (namespace === rootNamespace ? privateOnly(o) : namespaceLocal(o)));
   if (own.length > 0) return own.map(key);
+  const exported = (owner: string) => rules.filter((o) => o.namespace === owner && !privateOnly(o) && (exportTo(o).length === 0 || exportTo(o).includes("*") || exportTo(o).includes(namespace)));
   for (const owner of [serviceNamespace, rootNamespace]) {
-    const exported = rules.filter((o) => o.namespace === owner && visibleTo(o, namespace));
-    if (owner !== undefined && exported.length > 0) return exported.map(key);
+    const found = owner === undefined ? [] : exported(owner);
+    if (found.length > 0) return found.map(key);
   }
   return [];
 }

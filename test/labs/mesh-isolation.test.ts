@@ -193,6 +193,24 @@ describe("the model sees what the placement prevents", () => {
     expect(changedBy(labObjects("bookinfo", "lab-a"), labObjects("egress-service-entry", "lab-b"), ["lab-a"])).toEqual([]);
   });
 
+  it("a gateway in the root namespace takes a service's own rule before a catch-all rule there, and a private rule there first (push_context.go destinationRule)", () => {
+    const host = "reviews.lab-a.svc.cluster.local";
+    const rule = (namespace: string, name: string, exportTo?: string[]): MeshObject => ({
+      namespace,
+      resource: { kind: "DestinationRule", name, spec: { host, ...(exportTo && { exportTo }) } } as MeshObject["resource"],
+    });
+    const labRule = rule("lab-a", "reviews", [".", "istio-system"]);
+    // Step 1 in the root namespace reads its private rules only; step 3 the service's namespace.
+    expect(destinationRulesFor([rule("istio-system", "catch-all"), labRule], host, rootNamespace, "lab-a")).toEqual(["DestinationRule/lab-a/reviews"]);
+    expect(destinationRulesFor([rule("istio-system", "catch-all", ["*"]), labRule], host, rootNamespace, "lab-a")).toEqual(["DestinationRule/lab-a/reviews"]);
+    expect(destinationRulesFor([rule("istio-system", "mine", ["."]), labRule], host, rootNamespace, "lab-a")).toEqual(["DestinationRule/istio-system/mine"]);
+    // Step 4: the root namespace's public rule, when the service's namespace exports none to the proxy.
+    expect(destinationRulesFor([rule("istio-system", "catch-all"), rule("lab-a", "reviews", ["."])], host, rootNamespace, "lab-a")).toEqual(["DestinationRule/istio-system/catch-all"]);
+    // Elsewhere, step 1 takes the proxy's own namespace's rule, public or private.
+    expect(destinationRulesFor([rule("lab-b", "own"), labRule], host, "lab-b", "lab-a")).toEqual(["DestinationRule/lab-b/own"]);
+    expect(destinationRulesFor([rule("lab-b", "hidden", ["~"]), labRule], host, "lab-b", "lab-a")).toEqual([]);
+  });
+
   it("a platform's policy on the shared gateway acts on a lab's host, which is why a lab refuses that platform", () => {
     expect(gatewayPolicies(spec("jwt-routing"))).toEqual(["RequestAuthentication/ingress-jwt"]);
     expect(changedBy(labObjects("route-jason-v2", "lab-a"), platformObjects("jwt-routing"), ["lab-a"]).length).toBeGreaterThan(0);
