@@ -49,6 +49,27 @@ need() {
 
 require_root() {
   [ "$(id -u)" -eq 0 ] || die "must run as root: use ssh.user root or a user with passwordless sudo"
+  lock_node
+}
+
+# lock_node: one istio-lab step at a time on a node. An interrupted `pulumi up` does not end what it
+# started: pulumi-command runs the command in a session without a pty (remote/commandOutputs.go
+# v1.2.1: NewSession, then session.Run, no RequestPty), so sshd sends it no SIGHUP when the
+# connection drops, and a step such as kubeadm init, quiet for minutes, runs on beside the next
+# run's steps. The lock lives in /run (a tmpfs: gone at reboot, with whatever held it), is held
+# until the script ends, and the wait for it is bounded (LOCK_WAIT, seconds, default 600). Every
+# node script takes it through require_root.
+NODE_LOCK="${NODE_LOCK:-/run/istio-lab.lock}"
+LOCK_WAIT="${LOCK_WAIT:-600}"
+lock_node() {
+  local holder=""
+  command -v flock >/dev/null || die "flock is missing (util-linux); install util-linux on this node"
+  exec 9>>"$NODE_LOCK" || die "cannot open $NODE_LOCK"
+  if ! flock -w "$LOCK_WAIT" 9; then
+    holder=$(cat "$NODE_LOCK.holder" 2>/dev/null) || holder=""
+    die "another istio-lab step has held this node for over ${LOCK_WAIT}s (${holder:-holder unknown}; lock $NODE_LOCK): most likely one left running by an interrupted 'pulumi up'. See 'ps -o pid,etime,args --ppid <pid>' on this node; let it end, or end it, then run again"
+  fi
+  printf 'pid %s, %s, since %(%F %T %Z)T\n' "$$" "${0##*/}" -1 >"$NODE_LOCK.holder" || true
 }
 
 # retry ATTEMPTS COMMAND...: reruns a flaky command (package mirrors, a starting API server).

@@ -255,3 +255,23 @@ setup() {
   [[ "$output" == *"deleted the used join token bootstrap-token-abcdef"* ]]
   [ "$(cut -d= -f1 "$FAKE_STATE/tokens")" = bootstrap-token-other1 ]
 }
+
+@test "a step waits for the node's lock a bounded time, names who holds it, and changes nothing; once it is free the step runs" {
+  rm "$ROOT/etc/kubernetes/admin.conf" # a fresh node, for prep-os
+  # A step an interrupted `pulumi up` left running holds the lock (flock on its own open file).
+  exec 8>>"$NODE_LOCK"
+  flock 8
+  echo "pid 4242, kubeadm-init, since 2026-12-06 04:31:00 UTC" >"$NODE_LOCK.holder"
+  before=$(fingerprint)
+  run_script prep-os LOCK_WAIT=0 NODE_NAME=linux-node2 DOMAIN=example.com LAB_HOSTS=linux-node2=192.168.56.12 OS=rocky9
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"another istio-lab step has held this node for over 0s (pid 4242, kubeadm-init, since 2026-12-06 04:31:00 UTC; lock $NODE_LOCK): most likely one left running by an interrupted 'pulumi up'"* ]]
+  refute_call "$mutating"
+  refute_call '^hostnamectl set-hostname'
+  [ "$(fingerprint)" = "$before" ]
+  exec 8>&-
+  run_script prep-os LOCK_WAIT=0 NODE_NAME=linux-node2 DOMAIN=example.com LAB_HOSTS=linux-node2=192.168.56.12 OS=rocky9
+  [ "$status" -eq 0 ]
+  assert_call '^hostnamectl set-hostname linux-node2$'
+  [[ "$(cat "$NODE_LOCK.holder")" == "pid "*", prep-os.sh, since "* ]]
+}

@@ -4,6 +4,8 @@ SCRIPTS="$BATS_TEST_DIRNAME/../../../components/cluster/scripts"
 setup_node() {
   export ROOT="$BATS_TEST_TMPDIR/root" FAKE_STATE="$BATS_TEST_TMPDIR/state" CALLS="$BATS_TEST_TMPDIR/calls.log"
   export RETRY_DELAY=0 API_WAIT_ATTEMPTS=3 BOOT_WAIT_ATTEMPTS=3
+  # The node's lock (lib.sh lock_node), beside the fake machine rather than in it: /run is a tmpfs.
+  export NODE_LOCK="$BATS_TEST_TMPDIR/istio-lab.lock"
   mkdir -p "$ROOT/etc" "$FAKE_STATE/rpm" "$FAKE_STATE/units" "$FAKE_STATE/links"
   : >"$CALLS"
   stub_commands id sleep date timeout rpm dnf yum systemctl hostnamectl swapon swapoff getenforce setenforce modprobe \
