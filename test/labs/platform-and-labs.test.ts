@@ -373,7 +373,7 @@ describe("a lab's mistakes", () => {
 
   it("refuses a platform that is not a stack name, a missing platform file, and a platform that is itself a lab", async () => {
     expect(await errors(lab("bookinfo", { "istio-lab:platform": "a b" }))).toEqual(["istio-lab:platform: must name a stack: `<stack>` of this project or `<org>/<project>/<stack>`"]);
-    expect(await errors(lab("bookinfo", { "istio-lab:platform": "acme/istio-lab/prod" }))).toEqual([
+    expect(await errors(lab("bookinfo", { "istio-lab:platform": "organization/istio-lab/prod" }))).toEqual([
       "istio-lab:platform: a lab renders on its platform's stack file, and there is no Pulumi.prod.yaml beside Pulumi.student-9.yaml",
     ]);
     const nested = classroom({ "student-1": lab("bookinfo"), "student-2": lab("bookinfo", { "istio-lab:platform": "student-1" }) });
@@ -629,13 +629,18 @@ describe("labs that cannot see or break each other in the mesh", () => {
   it("renders on this project's platforms only, reading `<org>/<stack>` as the CLI does, and says a platform's mistake as the platform's file and key", async () => {
     const room = classroom({
       "student-o": lab("bookinfo", { "istio-lab:platform": "organization/local" }),
-      "student-p": lab("bookinfo", { "istio-lab:platform": "acme/other-project/local" }),
+      "student-p": lab("bookinfo", { "istio-lab:platform": "organization/other-project/local" }),
+      "student-a": lab("bookinfo", { "istio-lab:platform": "acme/local" }),
       broken: { "istio-lab:cluster": { source: "kubeconfig", kubeconfig: "~/.kube/config" }, "istio-lab:mesh": { ingress: { serviceType: "Nodeport" } } },
       "student-b": lab("bookinfo", { "istio-lab:platform": "broken" }),
     });
     expect((await renderStackFile(path.join(room, "Pulumi.student-o.yaml"))).outputs.platform).toBe("organization/local");
     expect(await issuesOf(() => renderStackFile(path.join(room, "Pulumi.student-p.yaml")))).toEqual([
-      "istio-lab:platform: acme/other-project/local is a stack of project other-project, not of istio-lab, whose stack files are not the ones beside Pulumi.student-p.yaml; a render reads a platform of this project only (a Pulumi.<stack>.yaml of this folder)",
+      "istio-lab:platform: organization/other-project/local is a stack of project other-project, not of istio-lab, whose stack files are not the ones beside Pulumi.student-p.yaml; a render reads a platform of this project only (a Pulumi.<stack>.yaml of this folder)",
+    ]);
+    // Any other organization is the file backend's refusal (pulumi/pulumi pkg/backend/diy/store.go ParseReference), not Pulumi.local.yaml.
+    expect(await issuesOf(() => renderStackFile(path.join(room, "Pulumi.student-a.yaml")))).toEqual([
+      "istio-lab:platform: acme/local: organization name must be 'organization' (the Pulumi CLI's refusal on a file or bucket backend, which a render stands for); write `local` or `organization/istio-lab/local`, or on Pulumi Cloud run `pulumi preview` there",
     ]);
     const [broken] = await issuesOf(() => renderStackFile(path.join(room, "Pulumi.student-b.yaml")));
     expect(broken).toMatch(/^istio-lab:platform: its stack file Pulumi\.broken\.yaml has 1 problem; fix it there:\n {2}- Pulumi\.broken\.yaml: istio-lab:mesh\.ingress\.serviceType: /);

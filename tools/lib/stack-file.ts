@@ -124,11 +124,19 @@ function clusterSource(values: Readonly<Record<string, string>>): keyof typeof r
  * for a platform of this project only, its name read as the CLI's backends read a StackReference
  * (components/config/sibling-labs.ts parseStackReference: `<org>/<stack>` is an organization and a
  * stack of the current project, never a project and a stack). Throws, naming istio-lab:platform,
- * for a platform of another project, whose stack files are not this folder's, or a missing file.
+ * for an organization a file backend refuses, a platform of another project, whose stack files are
+ * not this folder's, or a missing file.
  */
 export function platformStackFile(labFile: string, config: Pick<StackConfig, "project" | "values">): string {
   const name = config.values[`${config.project}:platform`];
   const reference = parseStackReference(name, config.project);
+  // A render stands for a file or bucket backend, whose only organization is the literal one
+  // (pulumi/pulumi pkg/backend/diy/store.go ParseReference: "organization name must be 'organization'").
+  if (reference.org !== undefined && reference.org !== "organization") {
+    throw new StackFileError(
+      `istio-lab:platform: ${name}: organization name must be 'organization' (the Pulumi CLI's refusal on a file or bucket backend, which a render stands for); write \`${reference.stack}\` or \`organization/${reference.project}/${reference.stack}\`, or on Pulumi Cloud run \`pulumi preview\` there`,
+    );
+  }
   if (reference.project !== config.project) {
     throw new StackFileError(
       `istio-lab:platform: ${name} is a stack of project ${reference.project}, not of ${config.project}, whose stack files are not the ones beside ${path.basename(labFile)}; a render reads a platform of this project only (a Pulumi.<stack>.yaml of this folder)`,
