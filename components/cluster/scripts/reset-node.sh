@@ -12,7 +12,8 @@ set -euo pipefail
 if ! declare -F die >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; fi
 
 require_root
-if [ "$(node_origin)" = built ]; then
+origin=$(node_origin)
+if [ "$origin" = built ]; then
   if command -v kubeadm >/dev/null 2>&1; then
     bounded_reset || log "kubeadm reset reported an error; cleaning up anyway"
   fi
@@ -56,6 +57,17 @@ fi
 if had selinux-enforcing && command -v getenforce >/dev/null && [ "$(getenforce)" = Permissive ]; then
   setenforce 1
   log "SELinux enforcing again"
+fi
+
+# What preparation may have changed but left no record of: a node prepared by a release before the
+# records (or one where it was so already). Said, not guessed at: istio-lab cannot tell which.
+if [ "$origin" = built ] || [ "$origin" = fresh ]; then
+  if ! had firewalld-enabled && ! had firewalld-active && rpm -q firewalld >/dev/null 2>&1 && ! systemctl is-active --quiet firewalld; then
+    log "firewalld stays off: istio-lab has no record that it ran before preparation (a node prepared by an earlier release keeps none); if it did: systemctl enable --now firewalld"
+  fi
+  if ! had selinux-enforcing && ! had selinux-config-enforcing && command -v getenforce >/dev/null && [ "$(getenforce)" = Permissive ]; then
+    log "SELinux stays permissive: istio-lab has no record that it was enforcing before preparation (a node prepared by an earlier release keeps none); if it was: setenforce 1, and SELINUX=enforcing in /etc/selinux/config"
+  fi
 fi
 
 rm -rf "$LAB_DIR"

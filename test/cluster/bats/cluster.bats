@@ -275,3 +275,34 @@ setup() {
   assert_call '^hostnamectl set-hostname linux-node2$'
   [[ "$(cat "$NODE_LOCK.holder")" == "pid "*", prep-os.sh, since "* ]]
 }
+
+@test "destroy on a node an earlier release prepared, with no records, says what it does not give back" {
+  rm "$ROOT/etc/kubernetes/admin.conf"
+  built_by_istio_lab
+  printf '%s\n' '*filter' 'COMMIT' >"$FAKE_STATE/iptables"
+  touch "$FAKE_STATE/rpm/firewalld" && echo Permissive >"$FAKE_STATE/selinux"
+  run_script reset-node
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"firewalld stays off: istio-lab has no record that it ran before preparation"*"systemctl enable --now firewalld"* ]]
+  [[ "$output" == *"SELinux stays permissive: istio-lab has no record that it was enforcing before preparation"*"setenforce 1, and SELINUX=enforcing in /etc/selinux/config"* ]]
+  refute_call '^systemctl (enable|start) firewalld|^setenforce'
+}
+
+@test "destroy says nothing of firewalld and SELinux where it gave them back, or where they were never changed" {
+  rm "$ROOT/etc/kubernetes/admin.conf"
+  printf '%s\n' '*filter' 'COMMIT' >"$FAKE_STATE/iptables"
+  touch "$FAKE_STATE/rpm/firewalld" "$FAKE_STATE/units/firewalld.enabled" "$FAKE_STATE/units/firewalld.active"
+  run_script prep-os NODE_NAME=linux-node2 DOMAIN=example.com LAB_HOSTS=linux-node2=192.168.56.12 OS=rocky9
+  [ "$status" -eq 0 ]
+  built_by_istio_lab
+  run_script reset-node
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"firewalld enabled again"*"SELinux enforcing again"* ]]
+  [[ "$output" != *"stays"* ]]
+  # A node of a cluster istio-lab adopted: never prepared, nothing to say.
+  rm -rf "$ROOT/etc/kubernetes" && mkdir -p "$ROOT/etc/kubernetes/istio-lab" && touch "$ROOT/etc/kubernetes/kubelet.conf" "$ROOT/etc/kubernetes/istio-lab/adopted"
+  systemctl disable --now firewalld && echo Permissive >"$FAKE_STATE/selinux"
+  run_script reset-node
+  [ "$status" -eq 0 ]
+  [[ "$output" != *"stays"* ]]
+}
