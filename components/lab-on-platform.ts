@@ -21,12 +21,6 @@ export interface LabOnPlatformArgs {
 }
 
 /**
- * One lab on a shared platform: its namespace, the workloads its scenario needs and the scenario's
- * Istio objects, on the platform's cluster through a provider of its own. No Helm release, no
- * cluster-scoped object but its namespace, no machine: destroying it leaves the platform and every
- * other lab as they were.
- */
-/**
  * What a student types to see a TCP scenario: the task's one connection from the curl pod to the
  * gateway's TCP port (tcp-traffic-shifting: `(date; sleep 1) | nc $INGRESS_HOST $TCP_INGRESS_PORT`),
  * on the port this lab holds.
@@ -35,6 +29,13 @@ export function tcpLine(namespace: string, port: number, context?: string): stri
   return `kubectl${context ? ` --context ${context}` : ""} -n ${namespace} exec deploy/curl -c curl -- sh -c '(date; sleep 1) | nc ${ingressGateway.service} ${port}'`;
 }
 
+/**
+ * One lab on a shared platform: its namespace, the workloads its scenario needs and the scenario's
+ * Istio objects, on the platform's cluster through a provider of its own. No Helm release, no
+ * cluster-scoped object but its namespace, no machine; outside its namespace only, for a TCP
+ * scenario, its port's claim (scenarios/tcp-port-claim.ts): destroying it leaves the platform and
+ * every other lab as they were.
+ */
 export class LabOnPlatform extends pulumi.ComponentResource {
   readonly outputs: Record<string, pulumi.Input<unknown>>;
 
