@@ -61,10 +61,18 @@ function boundGatewayNamespaces(resources: readonly IstioResource[], gateways: r
  * egress gateway's, written with its namespace). A short name, or one of the scenario's namespace
  * (resolved by Istio relative to the object's namespace), is the scenario's own.
  */
-export function isExternalHost(resources: readonly IstioResource[], host: string): boolean {
+export function hostOutsideNamespace(resources: readonly IstioResource[], host: string): boolean {
   if (ofKind(resources, "ServiceEntry").some((se) => se.spec.hosts.includes(host))) return true;
   return host.includes(".") && host !== "*" && !host.startsWith("*.") && /\.svc(\.cluster\.local)?$/.test(host) && !host.includes("$(");
 }
+
+/**
+ * Where the VirtualServices and DestinationRules for a scenario's own Services are visible:
+ * - "placed": as every other object, its namespace and the gateways that need them (a lab);
+ * - "mesh-default": Istio's default, every namespace (the platform's own lab: the owner's rules for
+ *   every client of its Services, whose hosts no lab can name).
+ */
+type OwnServices = "placed" | "mesh-default";
 
 /**
  * exportTo for each host-defining object, as the gateway and the scenario's namespace need it:
@@ -76,15 +84,13 @@ export function isExternalHost(resources: readonly IstioResource[], host: string
  *   (VirtualServicesForGateway takes only what is visible in the gateway's namespace);
  * - a DestinationRule: its own namespace, and that of each gateway routing to its host (the gateway
  *   finds the subsets in the host's namespace's rules exported to it: destinationRule step 3).
- * `own` says whether objects for the scenario's own Services are placed too (a lab) or keep Istio's
- * default, every namespace (the platform's own lab: the owner's rules for every client of its
- * Services, whose hosts no other lab can name).
+ * `ownServices` says where the routes and rules for the scenario's own Services go (OwnServices).
  */
-function visibility(resources: readonly IstioResource[], namespaces: GatewayNamespaces, own: boolean): Map<IstioResource, string[]> {
+function visibility(resources: readonly IstioResource[], namespaces: GatewayNamespaces, ownServices: OwnServices): Map<IstioResource, string[]> {
   const out = new Map<IstioResource, string[]>();
   const exportTo = (extra: readonly string[]) => [".", ...new Set(extra.filter((ns) => ns !== "."))];
   // A host of the scenario's namespace by its Service's name, whether written short or in full.
-  const sameHost = (host: string) => (isExternalHost(resources, host) ? host : serviceName(host));
+  const sameHost = (host: string) => (hostOutsideNamespace(resources, host) ? host : serviceName(host));
   // Hosts each gateway namespace routes to: the destinations of the VirtualServices bound to it.
   const routedFrom = new Map<string, Set<string>>();
   for (const vs of ofKind(resources, "VirtualService")) {
@@ -105,10 +111,10 @@ function visibility(resources: readonly IstioResource[], namespaces: GatewayName
         out.set(resource, exportTo(resource.spec.hosts.flatMap(gatewaysRoutingTo)));
         break;
       case "VirtualService":
-        if (own || resource.spec.hosts.some((h) => isExternalHost(resources, h))) out.set(resource, exportTo(boundGatewayNamespaces(resources, resource.spec.gateways, namespaces)));
+        if (ownServices === "placed" || resource.spec.hosts.some((h) => hostOutsideNamespace(resources, h))) out.set(resource, exportTo(boundGatewayNamespaces(resources, resource.spec.gateways, namespaces)));
         break;
       case "DestinationRule":
-        if (own || isExternalHost(resources, resource.spec.host)) out.set(resource, exportTo(gatewaysRoutingTo(resource.spec.host)));
+        if (ownServices === "placed" || hostOutsideNamespace(resources, resource.spec.host)) out.set(resource, exportTo(gatewaysRoutingTo(resource.spec.host)));
         break;
       default:
         break;
@@ -118,8 +124,8 @@ function visibility(resources: readonly IstioResource[], namespaces: GatewayName
 }
 
 /** The resources with exportTo written where visibility() places it. */
-function withVisibility(resources: readonly IstioResource[], namespaces: GatewayNamespaces, own: boolean): IstioResource[] {
-  const placed = visibility(resources, namespaces, own);
+function withVisibility(resources: readonly IstioResource[], namespaces: GatewayNamespaces, ownServices: OwnServices): IstioResource[] {
+  const placed = visibility(resources, namespaces, ownServices);
   return resources.map((resource): IstioResource => {
     const exportTo = placed.get(resource);
     return exportTo ? ({ ...resource, spec: { ...resource.spec, exportTo } } as IstioResource) : resource;
@@ -153,7 +159,7 @@ function placeInLab(resources: readonly IstioResource[], lab: LabPlacement): Ist
         return resource;
     }
   });
-  return withVisibility(moved, { ingress: lab.gatewayNamespace, egress: istioNamespace }, true);
+  return withVisibility(moved, { ingress: lab.gatewayNamespace, egress: istioNamespace }, "placed");
 }
 
 /**
@@ -205,5 +211,5 @@ export function placeScenarioInLab(spec: ScenarioSpec, lab: LabPlacement): Scena
  * only to its namespace and the gateways that serve them, so that no lab's way to those hosts changes.
  */
 export function placeScenarioOnPlatform(spec: ScenarioSpec, namespaces: GatewayNamespaces = { ingress: istioNamespace, egress: istioNamespace }): ScenarioSpec {
-  return { ...spec, resources: withVisibility(spec.resources, namespaces, false) };
+  return { ...spec, resources: withVisibility(spec.resources, namespaces, "mesh-default") };
 }
