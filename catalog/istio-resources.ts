@@ -232,6 +232,17 @@ export const apiVersions: Record<IstioKind, string> = {
 
 export type ResourceOf<K extends IstioKind> = Extract<IstioResource, { kind: K }>;
 
+/**
+ * Whether a label selector (a Gateway's selector, a policy's matchLabels, a Sidecar's
+ * workloadSelector labels) selects a pod with these labels: each of its keys with its value there;
+ * an empty or absent one selects every pod (istio/istio pkg/config/labels instance.go
+ * Instance.SubsetOf). The one rule for it, in the catalog, the placement, the model and the
+ * analyzer (which reads a Service's selector so too; the catalog writes none empty).
+ */
+export function selects(selector: Readonly<Record<string, string>> | undefined, labels: Readonly<Record<string, string>>): boolean {
+  return Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
+}
+
 export function ofKind<K extends IstioKind>(resources: readonly IstioResource[], kind: K): ResourceOf<K>[] {
   return resources.filter((r): r is ResourceOf<K> => r.kind === kind);
 }

@@ -1,6 +1,6 @@
 // TCP traffic shifting (tasks/traffic-management/tcp-traffic-shifting) on samples/tcp-echo: the
 // gateway's TCP port 31400 to tcp-echo v1 and v2 by weight.
-import { ofKind, type GatewaySpec, type HTTPRouteDestination, type IstioResource } from "../istio-resources";
+import { ofKind, selects, type GatewaySpec, type HTTPRouteDestination, type IstioResource } from "../istio-resources";
 import { destinationRule, gateway, ingressGatewaySelector, virtualService } from "./builders";
 import { compose, type Part } from "./compose";
 import type { TcpProbe } from "./probes";
@@ -67,7 +67,7 @@ export const isPlainTcpServer = (server: GatewaySpec["servers"][number]) => serv
  * pilot/pkg/model/gateway.go mergeGateways), so two labs must never both hold one.
  */
 export function ingressTcpPorts(spec: { resources: readonly IstioResource[]; gatewayApi?: ScenarioSpec["gatewayApi"] }): number[] {
-  const onIngress = (selector: Readonly<Record<string, string>>) => Object.entries(selector).every(([k, v]) => (ingressGatewaySelector as Record<string, string>)[k] === v);
+  const onIngress = (selector: Readonly<Record<string, string>>) => selects(selector, ingressGatewaySelector);
   const istio = ofKind(spec.resources, "Gateway")
     .filter((g) => onIngress(g.spec.selector))
     .flatMap((g) => g.spec.servers.filter(isPlainTcpServer).map((s) => s.port.number));

@@ -9,6 +9,7 @@ import type { ConfigIssue } from "../config/errors";
 import type { SiblingLab } from "../config/sibling-labs";
 import type { ScenarioName } from "../../catalog/scenarios/names";
 import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
+import { selects } from "../../catalog/istio-resources";
 import { ingressGateway } from "../mesh/ingress-gateway";
 
 /**
@@ -21,7 +22,7 @@ export function gatewayPolicies(spec: ScenarioSpec): string[] {
     .filter((r) => {
       const spec = r.spec as { selector?: { matchLabels?: Record<string, string> }; workloadSelector?: { labels?: Record<string, string> } };
       const selector = spec.selector?.matchLabels ?? spec.workloadSelector?.labels;
-      return !selector || Object.entries(selector).every(([k, v]) => ingressGateway.podLabels[k] === v);
+      return selects(selector, ingressGateway.podLabels);
     })
     .map((r) => `${r.kind}/${r.name}`);
 }

@@ -18,7 +18,7 @@
 //   namespace reaches that host, plain HTTP going unencrypted to 443 where the rule stays local.
 import { hostInLab } from "../../catalog/lab-host";
 import type { GatewayApiResource } from "../../catalog/gateway-api-resources";
-import { ofKind, routeRules, serviceName, type IstioResource } from "../../catalog/istio-resources";
+import { ofKind, routeRules, selects, serviceName, type IstioResource } from "../../catalog/istio-resources";
 import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
 import { ingressTcpPorts, isPlainTcpServer } from "../../catalog/scenarios/tcp";
 import { egressGateway } from "../mesh/egress-gateway";
@@ -40,7 +40,6 @@ export interface GatewayNamespaces {
   egress: string;
 }
 
-const selects = (selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 /** The namespace of the gateway pods a Gateway of the scenario selects (ingress or egress), if any. */
 function gatewayNamespaceOf(resources: readonly IstioResource[], name: string, namespaces: GatewayNamespaces): string | undefined {

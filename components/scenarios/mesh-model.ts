@@ -4,7 +4,7 @@
 // the function of istio/istio (release-1.31) it follows. test/labs/mesh-isolation.test.ts runs it
 // on every pair of scenarios two labs (or a lab and its platform) may run, as lab-placement.ts
 // places them, and checks that neither changes what the other's proxies and gateway see.
-import { namespaceToken, routeRules, type GatewaySpec, type IstioResource } from "../../catalog/istio-resources";
+import { namespaceToken, routeRules, selects, type GatewaySpec, type IstioResource } from "../../catalog/istio-resources";
 import { egressGateway } from "../mesh/egress-gateway";
 import { ingressGateway } from "../mesh/ingress-gateway";
 import { istioNamespace } from "../mesh/istio-namespace";
@@ -19,7 +19,6 @@ export interface MeshObject {
 export const rootNamespace = istioNamespace;
 
 const key = (o: MeshObject) => `${o.resource.kind}/${o.namespace}/${o.resource.name}`;
-const selects = (selector: Readonly<Record<string, string>> | undefined, labels: Readonly<Record<string, string>>) => Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
 
 /** A scenario's objects in a namespace, the namespace written where the catalog left its token. */
 export function inNamespace(resources: readonly IstioResource[], namespace: string): MeshObject[] {

@@ -2,7 +2,7 @@
 // lab would then get wrong (503s, dead listeners, silently ignored policies).
 import { localityLabel } from "../../catalog/apps/helloworld";
 import { ingressGateway } from "../mesh/ingress-gateway";
-import { ofKind, routeRules, serviceName, subsetsOf, type Destination, type HTTPRoute } from "../../catalog/istio-resources";
+import { ofKind, routeRules, selects, serviceName, subsetsOf, type Destination, type HTTPRoute } from "../../catalog/istio-resources";
 import { gatewayApiRules } from "./gateway-api-rules";
 import type { Finding, MeshView, ServiceView } from "./mesh-view";
 
@@ -28,8 +28,6 @@ function serviceOf(view: MeshView, host: string): ServiceView | undefined {
   return view.services.find((s) => s.name === serviceName(host));
 }
 
-/** Whether a label selector (matchLabels, a Service's or a Gateway's selector) selects a pod with these labels. */
-const selects = (selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 const serviceList = (view: MeshView) => view.services.map((s) => s.name).join(", ") || "none";
 

@@ -2,7 +2,7 @@
 // field, and every catalog entry passes.
 import { describe, expect, it } from "vitest";
 import { analyzeScenario, toConfigIssues } from "../../components/scenarios/analyzer";
-import type { IstioResource } from "../../catalog/istio-resources";
+import { selects, type IstioResource } from "../../catalog/istio-resources";
 import * as rules from "../../components/scenarios/mesh-rules";
 import { meshView, type MeshView } from "../../components/scenarios/mesh-view";
 import { selectApps } from "../../catalog/apps";
@@ -25,6 +25,19 @@ function find<K extends IstioResource["kind"]>(resources: IstioResource[], kind:
   if (!found) throw new Error(`no ${kind} ${name}`);
   return found as Extract<IstioResource, { kind: K }>;
 }
+
+describe("a label selector", () => {
+  it("selects a pod whose labels hold each of its keys with its value, an empty or absent one every pod (pkg/config/labels Instance.SubsetOf)", () => {
+    const pod = { app: "istio-ingressgateway", istio: "ingressgateway" };
+    expect(selects({ istio: "ingressgateway" }, pod)).toBe(true);
+    expect(selects(pod, pod)).toBe(true);
+    expect(selects({ istio: "egressgateway" }, pod)).toBe(false);
+    expect(selects({ istio: "ingressgateway", version: "v1" }, pod)).toBe(false);
+    expect(selects({}, pod)).toBe(true);
+    expect(selects(undefined, pod)).toBe(true);
+    expect(selects({ app: "reviews" }, {})).toBe(false);
+  });
+});
 
 describe("every catalog entry", () => {
   it.each(scenarioNames)("%s passes the analyzer with its example input", (name) => {
