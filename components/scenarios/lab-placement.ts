@@ -1,7 +1,7 @@
 // Where a scenario's objects are visible, and how a lab on a shared platform runs a catalog
 // scenario: on its own host and TCP port of the shared ingress gateway, each host-defining object
 // visible only where it must be. The platform's own lab takes the same visibility rule
-// (placeScenarioOnPlatform). mesh-model.ts checks the result against Istio's own rules.
+// (placeScenarioOnPlatform). tools/lib/mesh-model.ts checks the result against Istio's own rules.
 //
 // What Istio 1.31 reads (istio/istio, release-1.31):
 // - pilot/pkg/model/push_context.go: a ServiceEntry, VirtualService or DestinationRule without

@@ -1,7 +1,7 @@
 // A lab's hold on a TCP port of the shared ingress gateway, as an object of the cluster. The sibling
 // check (config/sibling-labs.ts tcpPortClaimedBy) sees only the stack files beside a lab's; two labs
 // from two folders or checkouts would otherwise share a port silently (Istio keeps the older
-// Gateway's server: mesh-model.ts mergeGateways). So a lab that holds a port creates
+// Gateway's server: tools/lib/mesh-model.ts mergeGateways). So a lab that holds a port creates
 // ConfigMap istio-lab-tcp-<port> in the gateway's namespace before anything of its own, and never
 // adopts one: the lab's provider sets no upsertExistingObjects, so pulumi-kubernetes creates it with a
 // plain create (provider/pkg/await/await.go Creation: Patch only with UpsertExistingObjects or a

@@ -1,7 +1,7 @@
 // Labs that cannot see or break each other in the mesh: every pair of scenarios two labs of one
 // platform may run, and every lab scenario beside every scenario of the platform's own lab, placed
 // as the program places them (components/scenarios/lab-placement.ts), leave each other's view of the
-// mesh as it was, by the model of Istio's rules in components/scenarios/mesh-model.ts; and each lab,
+// mesh as it was, by the model of Istio's rules in tools/lib/mesh-model.ts; and each lab,
 // so placed, still reaches its own (ownReachLost): a placement hiding everything would change no view.
 import { describe, expect, it } from "vitest";
 import { labHost } from "../../catalog/lab-host";
@@ -25,7 +25,7 @@ import {
   serviceEntriesFor,
   serviceNamespace,
   type MeshObject,
-} from "../../components/scenarios/mesh-model";
+} from "../../tools/lib/mesh-model";
 import { routeRules, type IstioResource } from "../../catalog/istio-resources";
 import { egressGateway } from "../../components/mesh/egress-gateway";
 import { ingressGateway } from "../../components/mesh/ingress-gateway";

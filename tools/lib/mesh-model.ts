@@ -2,12 +2,12 @@
 // how the Gateways of one gateway workload merge, which ServiceEntries, VirtualServices and
 // DestinationRules a proxy sees (exportTo), and which Sidecar scopes a namespace. Each rule cites
 // the function of istio/istio (release-1.31) it follows. test/labs/mesh-isolation.test.ts runs it
-// on every pair of scenarios two labs (or a lab and its platform) may run, as lab-placement.ts
+// on every pair of scenarios two labs (or a lab and its platform) may run, as components/scenarios/lab-placement.ts
 // places them, and checks that neither changes what the other's proxies and gateway see.
 import { namespaceToken, routeRules, selects, type GatewaySpec, type IstioResource } from "../../catalog/istio-resources";
-import { egressGateway } from "../mesh/egress-gateway";
-import { ingressGateway } from "../mesh/ingress-gateway";
-import { istioNamespace } from "../mesh/istio-namespace";
+import { egressGateway } from "../../components/mesh/egress-gateway";
+import { ingressGateway } from "../../components/mesh/ingress-gateway";
+import { istioNamespace } from "../../components/mesh/istio-namespace";
 
 /** An Istio object where it lives, in the order the API server made them (oldest first). */
 export interface MeshObject {
