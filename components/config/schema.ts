@@ -94,15 +94,16 @@ const network = z.strictObject({
 });
 
 /**
- * One line of a node's public host key as `ssh-keyscan` or /etc/ssh/ssh_host_*_key.pub print it;
+ * One line of a node's public host key as /etc/ssh/ssh_host_*_key.pub or `ssh-keyscan` print it;
  * pulumi-command parses it with ssh.ParseAuthorizedKey and then accepts only that key
  * (provider/pkg/provider/remote/connection.go, v1.2.1). rules.ts decodeHostKey checks the key
  * itself, and refuses the RSA types, which EL9 does not let pulumi-command verify.
  */
 const hostKey = z
   .string()
-  .regex(/^(ssh-ed25519|ssh-rsa|rsa-sha2-(256|512)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( .*)?$/, {
-    error: "must be a public host key line such as `ssh-ed25519 AAAAC3Nza...` (from `ssh-keyscan -t ed25519 <node>`)",
+  // ssh-keyscan prints known_hosts lines, the host first (`192.168.56.12 ssh-ed25519 AAAA...`): taken as they are.
+  .regex(/^(\S+ )?(ssh-ed25519|ssh-rsa|rsa-sha2-(256|512)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( .*)?$/, {
+    error: "must be a public host key line such as `ssh-ed25519 AAAAC3Nza...`, or the line `ssh-keyscan -t ed25519 <node>` prints",
   });
 
 const ssh = z.strictObject({

@@ -114,6 +114,10 @@ describe("SSH host keys", () => {
     expect(decodeHostKey("127.0.0.1 ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC68s22GPKVJKcfbrQulsvd")).toEqual({ problem: expect.stringContaining("is an RSA key") });
   });
 
+  it("takes ssh-keyscan's line as it prints it, the host first, in the stack's config", () => {
+    for (const line of [scanned.plain, scanned.port, scanned.hashed]) expect(withKey(line), line).toEqual([]);
+  });
+
   it("takes what docs/machines.md's ssh-keyscan command keeps (`grep -v '^#' | cut -d' ' -f2-`)", () => {
     const kept = [scanned.comment, scanned.plain].filter((l) => !l.startsWith("#")).map((l) => l.split(" ").slice(1).join(" "));
     expect(kept).toHaveLength(1);
