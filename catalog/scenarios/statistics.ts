@@ -67,7 +67,8 @@ export interface Alternative {
 
 /**
  * The nearest wrong behaviours and the chance each would pass the region: a weighted version
- * getting none, all traffic on one version, and the previous step's shares when given. A region's
+ * getting none, all traffic on one version, no route at all (an even split) for a route to one
+ * version, and the previous step's shares when given. A region's
  * chance under shares q is at most the smallest per-version chance (every range must hold).
  */
 export function alternatives(n: number, expected: Shares, versions: readonly string[], previous?: Shares): Alternative[] {
@@ -77,6 +78,12 @@ export function alternatives(n: number, expected: Shares, versions: readonly str
   const out: Alternative[] = [];
   for (const v of named.filter((x) => (expected[x] ?? 0) < 100)) out.push({ name: `no ${v}`, passChance: region[v].lo >= 1 ? 0 : 1 });
   if (named.length > 1) for (const v of named) out.push({ name: `all ${v}`, passChance: region[v].hi >= n ? 1 : 0 });
+  // A route to one version against no route at all: the Service balancing evenly over every version
+  // it has (Istio's default ROUND_ROBIN); a few answers, all from that version, could be either.
+  const even: Shares = Object.fromEntries(versions.map((v) => [v, 100 / versions.length]));
+  if (named.length === 1 && versions.length > 1) {
+    out.push({ name: `no route (an even split over ${versions.join(", ")})`, passChance: chanceUnder(even) });
+  }
   const same = previous && versions.every((v) => (previous[v] ?? 0) === (expected[v] ?? 0));
   if (previous && !same) out.push({ name: `the previous step (${sharesText(previous)})`, passChance: chanceUnder(previous) });
   return out;

@@ -53,7 +53,7 @@ afterEach(async () => {
 });
 
 // --ready-timeout 0: no cluster here to wait for (readiness is tested in readiness.test.ts).
-const flags = (gateway: string, scenario = "route-jason-v2") => ["--scenario", scenario, "--namespace", "bookinfo", "--gateway-url", gateway, "--requests", "6", "--ready-timeout", "0"];
+const flags = (gateway: string, scenario = "route-jason-v2") => ["--scenario", scenario, "--namespace", "bookinfo", "--gateway-url", gateway, "--requests", "10", "--ready-timeout", "0"];
 
 describe("npm run verify", () => {
   it("--help documents every flag and exits 0", async () => {
@@ -70,8 +70,8 @@ describe("npm run verify", () => {
     expect(status).toBe(0);
     const doc = JSON.parse(stdout);
     expect(doc).toMatchObject({ scenario: "route-jason-v2", namespace: "bookinfo", source: "flags", ok: true, exitCode: 0, failed: 0, errors: 0 });
-    expect(doc.probes.map((p: any) => p.probe)).toEqual(["productpage x6, anonymous", "productpage x6 as jason"]);
-    expect(doc.probes[1].checks.find((c: any) => c.name === "reviews versions")).toMatchObject({ pass: true, observed: "v2 100 % of 6" });
+    expect(doc.probes.map((p: any) => p.probe)).toEqual(["productpage x10, anonymous", "productpage x10 as jason"]);
+    expect(doc.probes[1].checks.find((c: any) => c.name === "reviews versions")).toMatchObject({ pass: true, observed: "v2 100 % of 10" });
   });
 
   it("waits for readiness before the probes unless --ready-timeout 0, and reports a cluster it cannot ask instead of failing", async () => {
@@ -102,8 +102,8 @@ describe("npm run verify", () => {
     expect(doc).toMatchObject({ ok: false, exitCode: 1, failed: 1 });
     const text = await verifyHere(flags(stub.url));
     expect(text.status).toBe(1);
-    expect(text.stdout).toMatch(/productpage x6 as jason\n {2}check +expected +observed +result\n/);
-    expect(text.stdout).toMatch(/reviews versions +v2 100 %; every answer shows one +v1 100 %, v2 0 % of 6 +FAIL/);
+    expect(text.stdout).toMatch(/productpage x10 as jason\n {2}check +expected +observed +result\n/);
+    expect(text.stdout).toMatch(/reviews versions +v2 100 %; every answer shows one +v1 100 %, v2 0 % of 10 +FAIL/);
     expect(text.stdout).toMatch(/^FAIL: 4 of 5 checks passed/m);
   });
 

@@ -95,7 +95,7 @@ describe("productpage probes through the gateway", () => {
   });
 
   it("fault-abort: jason's page shows the ratings error", async () => {
-    const c = await against({ reviews: (_n, user) => (user === "jason" ? "ratings-error" : "v1") }, { requests: 5 });
+    const c = await against({ reviews: (_n, user) => (user === "jason" ? "ratings-error" : "v1") }, { requests: 10 });
     expect(exitCode(await runProbes(c, resolveScenario("fault-abort", undefined).probes))).toBe(0);
   });
 
@@ -240,17 +240,17 @@ describe("a lab on a shared platform's gateway (--host)", () => {
   const jasonSeesV2 = (_n: number, user: string) => (user === "jason" ? "v2" : "v1");
 
   it("sends the lab's host with every page load and sign-in, and passes", async () => {
-    const c = await against({ labHost, reviews: jasonSeesV2 }, { host: labHost, requests: 4 });
+    const c = await against({ labHost, reviews: jasonSeesV2 }, { host: labHost, requests: 10 });
     await preflight(c, resolveScenario("route-jason-v2", undefined).probes);
     const results = await runProbes(c, resolveScenario("route-jason-v2", undefined).probes);
     expect(exitCode(results)).toBe(0);
-    expect(check(results, 1, "reviews versions")).toMatchObject({ pass: true, observed: "v2 100 % of 4" });
+    expect(check(results, 1, "reviews versions")).toMatchObject({ pass: true, observed: "v2 100 % of 10" });
   });
 
   it("finds no route on the shared gateway without the lab's host", async () => {
-    const c = await against({ labHost, reviews: jasonSeesV2 }, { requests: 4 });
+    const c = await against({ labHost, reviews: jasonSeesV2 }, { requests: 10 });
     const results = await runProbes(c, resolveScenario("route-jason-v2", undefined).probes);
-    expect(check(results, 0, "status")).toMatchObject({ pass: false, observed: "404 x4" });
+    expect(check(results, 0, "status")).toMatchObject({ pass: false, observed: "404 x10" });
   });
 
   it("asks for the scenario's own hosts beneath the lab's host", async () => {

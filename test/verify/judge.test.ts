@@ -153,8 +153,11 @@ describe("judgeReviews", () => {
     expect(one.observed).toContain("(40 needed): raise --requests");
     // 90/10 at 30 answers (3 of v2): chance alone would show no v2 too often.
     expect(judgeReviews(seen({ v1: 27, v2: 3 }), { v1: 90, v2: 10 }).inconclusive).toBe(true);
-    // A route with no split and no previous step is exact at any count; a short run that already fails is a failure.
-    expect(judgeReviews(["v2"], { v2: 100 }).pass).toBe(true);
+    // A route to one version against no route at all (even over v1, v2, v3): one page all v2 happens
+    // once in three without the route, ten pages once in 59 049. A short run that already fails is a failure.
+    expect(judgeReviews(["v2"], { v2: 100 })).toMatchObject({ pass: false, inconclusive: true });
+    expect(judgeReviews(["v2"], { v2: 100 }).observed).toContain("no route (an even split over v1, v2, v3)");
+    expect(judgeReviews(seen({ v2: 10 }), { v2: 100 }).pass).toBe(true);
     expect(judgeReviews(["v3"], { v1: 80, v2: 20 })).toMatchObject({ pass: false });
     expect(judgeReviews(["v3"], { v1: 80, v2: 20 })).not.toHaveProperty("inconclusive");
     // shift-v3 after 50/50: 5 pages all v3 happen under 50/50 once in 32.
