@@ -180,12 +180,11 @@ export interface LoadProbe extends InMeshOrigin {
 }
 
 /**
- * The local rate limit task's own check (snip_verify_local_rate_limit_1): GETs one a second from
+ * The local rate limit task's own check (snip_verify_local_rate_limit_1): GETs a second apart from
  * inside the mesh, 200 while the token bucket holds tokens, then 429 carrying the filter's header.
- * The bucket's phase is made known first, so the sequence does not depend on when the last refill
- * was: requests back to back until the first 429 (the bucket is empty), then one a second until a
- * 200 (it was refilled just then, and that request took a token). That 200 and `expected.length - 1`
- * more requests, a second apart, are the task's sequence. Every count here carries meaning.
+ * The bucket is made full first, so the sequence does not depend on what it held: requests back to
+ * back until the first 429 (empty), then a fill interval and a second's wait (full again, whether
+ * Envoy refills it whole at each interval or a token at a time). Every count here carries meaning.
  */
 export interface LimitedProbe {
   kind: "limited";
@@ -290,7 +289,7 @@ export function probeExpectation(probe: Probe): string {
     case "load":
       return `fortio, ${probe.connections} connections, ${probe.requests} requests to ${probe.url}: ${Object.entries(probe.statusShares).map(([code, r]) => `${code} ${range(r!)}`).join(", ")}`;
     case "limited":
-      return `GETs of ${probe.url} ${via(probe)}, after the bucket of ${probe.bucket.maxTokens} is emptied and seen refilled (${probe.bucket.fillSeconds} s): ${probe.expected.join(", ")}, each 429 with ${probe.header.name}: ${probe.header.value}`;
+      return `GETs of ${probe.url} ${via(probe)} a second apart, once the bucket of ${probe.bucket.maxTokens} is emptied and full again (${probe.bucket.fillSeconds} s later): ${probe.expected.join(", ")}, each 429 with ${probe.header.name}: ${probe.header.value}`;
     case "sticky":
       return `${probe.keys} keys x ${probe.requestsPerKey} requests to ${probe.url} ${via(probe)}: each key always the same pod`;
     case "mtls":

@@ -19,7 +19,9 @@ const stubs = path.join(__dirname, "stubs");
 interface Bucket {
   maxTokens: number;
   fillSeconds: number;
-  /** Tokens when the probe starts, and tenths of a second until the next refill then. */
+  /** How Envoy refills it: a token at a time (its timer-less bucket) or all of it at each interval. */
+  refill: "continuous" | "timer";
+  /** Tokens when the probe starts, and (timer) tenths of a second until the next refill then. */
   tokens: number;
   nextFillDeciseconds: number;
   /** What a limited request gets. */
@@ -36,13 +38,13 @@ function bucketCluster(bucket: Bucket): ClusterTransport & { commands: string[][
       commands.push(command);
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bucket-"));
       const state = path.join(dir, "bucket");
-      fs.writeFileSync(state, `0 ${bucket.tokens} ${bucket.nextFillDeciseconds}\n`);
+      fs.writeFileSync(state, `0 ${bucket.tokens * 1000} ${bucket.refill === "timer" ? bucket.nextFillDeciseconds : 0}\n`);
       const env = {
         ...process.env,
         PATH: `${stubs}:${process.env.PATH}`,
         BUCKET: state,
         MAX_TOKENS: String(bucket.maxTokens),
-        PER_FILL: String(bucket.maxTokens),
+        REFILL: bucket.refill,
         FILL_DECISECONDS: String(bucket.fillSeconds * 10),
         LIMITED_STATUS: String(bucket.limited?.status ?? 429),
         LIMITED_HEADER: bucket.limited?.header ?? "true",
@@ -62,27 +64,27 @@ function bucketCluster(bucket: Bucket): ClusterTransport & { commands: string[][
 const probes = () => resolveScenario("rate-limit-local", undefined).probes;
 const probe = () => probes()[0] as LimitedProbe;
 const verifyAgainst = (bucket: Bucket) => runProbes(testContext({ cluster: async () => bucketCluster(bucket) }), probes());
-const task = { maxTokens: 4, fillSeconds: 60 };
+const task = { maxTokens: 4, fillSeconds: 60, refill: "continuous" as const };
 
 describe("rate-limit-local's probe", () => {
   it("is the task's bucket and sequence, from curl (the numbers themselves are compared with the task in test/scenarios/task-snippets.test.ts)", () => {
-    expect(probe()).toMatchObject({ kind: "limited", from: "curl", bucket: task });
+    expect(probe()).toMatchObject({ kind: "limited", from: "curl", bucket: { maxTokens: task.maxTokens, fillSeconds: task.fillSeconds } });
   });
 
-  // Whatever the bucket held and whenever its next refill was due when verify started, the task's bucket passes.
-  it.each([
-    [4, 600],
-    [4, 3],
-    [0, 5],
-    [2, 1],
-    [1, 599],
-    [3, 41],
-  ])("passes the task's bucket with %i tokens and its refill %i tenths of a second away", async (tokens, next) => {
-    const results = await verifyAgainst({ ...task, tokens, nextFillDeciseconds: next });
+  // Whatever the bucket held, and however Envoy refills it, the task's bucket passes.
+  it.each<[Bucket["refill"], number, number]>([
+    ["continuous", 4, 0],
+    ["continuous", 0, 0],
+    ["continuous", 2, 0],
+    ["timer", 4, 600],
+    ["timer", 0, 5],
+    ["timer", 2, 1],
+    ["timer", 1, 599],
+  ])("passes the task's bucket refilled %s, holding %i tokens (timer: its refill %i tenths of a second away)", async (refill, tokens, next) => {
+    const results = await verifyAgainst({ ...task, refill, tokens, nextFillDeciseconds: next });
     expect(results[0].checks.map((c) => [c.name, c.pass])).toEqual([
       ["limit reached", true],
       ["limited by the filter", true],
-      ["refilled", true],
       ["the task's sequence", true],
     ]);
     expect(exitCode(results)).toBe(0);
@@ -93,8 +95,9 @@ describe("rate-limit-local's probe", () => {
     ["the task's earlier bucket of 10", { maxTokens: 10, tokens: 10 }, "limit reached"],
     ["a bucket of 5", { maxTokens: 5, tokens: 5 }, "the task's sequence"],
     ["a bucket of 3", { maxTokens: 3, tokens: 3 }, "the task's sequence"],
-    ["a refill every second", { fillSeconds: 1 }, "the task's sequence"],
-    ["a refill every 2 minutes, due in 80 s", { fillSeconds: 120, nextFillDeciseconds: 800 }, "refilled"],
+    ["a bucket refilled every second", { fillSeconds: 1 }, "the task's sequence"],
+    ["a bucket refilled over 2 minutes", { fillSeconds: 120 }, "the task's sequence"],
+    ["a bucket refilled whole every second", { refill: "timer", fillSeconds: 1, nextFillDeciseconds: 5 }, "the task's sequence"],
     ["429s without the filter's header", { limited: { status: 429, header: "" } }, "limited by the filter"],
     ["503s instead of 429s", { limited: { status: 503, header: "" } }, "limit reached"],
   ])("fails on %s, at the check that tells", async (_, wrong, failing) => {
@@ -104,9 +107,9 @@ describe("rate-limit-local's probe", () => {
   });
 
   it("sends exactly the probe's counts, whatever --requests says", async () => {
-    const cluster = bucketCluster({ ...task, tokens: 4, nextFillDeciseconds: 300 });
+    const cluster = bucketCluster({ ...task, tokens: 4, nextFillDeciseconds: 0 });
     await runProbes(testContext({ cluster: async () => cluster, requests: 100 }), probes());
-    expect(cluster.commands[0].slice(3)).toEqual(["rate-limit", "http://productpage:9080/productpage", "4", "60", "x-local-rate-limit", "4", "2"]);
+    expect(cluster.commands[0].slice(3)).toEqual(["rate-limit", "http://productpage:9080/productpage", "4", "60", "x-local-rate-limit", "5", "2"]);
     expect(limitedCommand(probe(), 2)).toEqual(cluster.commands[0]);
   });
 
@@ -118,10 +121,10 @@ describe("rate-limit-local's probe", () => {
   });
 
   it("reads the script's lines, a missing answer as none", () => {
-    expect(parseLimited("drain 200 \ndrain 429 true\nnoise\nrefill 000 \ntask 200 ")).toEqual([
+    expect(parseLimited("drain 200 \ndrain 429 true\nnoise\ntask 000 \ntask 200 ")).toEqual([
       { phase: "drain", status: 200, header: "" },
       { phase: "drain", status: 429, header: "true" },
-      { phase: "refill", status: null, header: "" },
+      { phase: "task", status: null, header: "" },
       { phase: "task", status: 200, header: "" },
     ]);
   });

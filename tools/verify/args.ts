@@ -54,8 +54,8 @@ most 1 in 1000 runs (exact binomial tails), and passes the nearest wrong behavio
 that should get traffic getting none, all traffic on one version, the scenario's previous step)
 at most 1 in 1000 runs; each table line "fails on" says what would have failed the check.
 Counts that carry meaning are exact, not rates: the rate limiter's sequence (its bucket emptied,
-its refill awaited, then the task's 200 x4 and 429 with x-local-rate-limit), retries, a circuit
-breaker's load. What each probe proves and what fails it: docs/verify.md.
+then full again after a fill interval, then the task's 200 x4 and 429 with x-local-rate-limit),
+retries, a circuit breaker's load. What each probe proves and what fails it: docs/verify.md.
 
 exit codes: 0 every check passed; 1 a check failed; 2 usage error, an inconclusive check (too
 few answers to tell), or the gateway, the cluster or a pod could not be reached.

@@ -14,16 +14,16 @@ export const limitedTitle = (probe: LimitedProbe) => `rate limit: ${probe.url} f
 /** The script's command line: every count from the probe, never from --requests. */
 export function limitedCommand(probe: LimitedProbe, secondsPerRequest: number): string[] {
   const { maxTokens, fillSeconds } = probe.bucket;
-  return ["sh", "-c", script(), "rate-limit", probe.url, String(maxTokens), String(fillSeconds), probe.header.name, String(probe.expected.length - 1), String(secondsPerRequest)];
+  return ["sh", "-c", script(), "rate-limit", probe.url, String(maxTokens), String(fillSeconds), probe.header.name, String(probe.expected.length), String(secondsPerRequest)];
 }
 
 export async function runLimited(ctx: ProbeContext, probe: LimitedProbe): Promise<Check[]> {
   const cluster = await ctx.cluster();
   const perRequest = Math.max(1, Math.floor(ctx.timeoutMs / 1000) - 1);
   const { maxTokens, fillSeconds } = probe.bucket;
-  // Every request of the three phases may take its timeout, and the phases sleep a second between requests.
-  const requests = 2 * maxTokens + 1 + fillSeconds + 5 + probe.expected.length;
-  const timeoutMs = ctx.deadline.budget((requests * (perRequest + 1) + 10) * 1000);
+  // Every request may take its timeout; the wait for a full bucket and a second between the task's requests come on top.
+  const requests = 2 * maxTokens + 1 + probe.expected.length;
+  const timeoutMs = ctx.deadline.budget((requests * (perRequest + 1) + fillSeconds + 1 + 10) * 1000);
   ctx.progress.start(limitedTitle(probe), 1);
   try {
     const result = await cluster.exec({ deployment: probe.from, container: clientContainers[probe.from] }, limitedCommand(probe, perRequest), timeoutMs);
