@@ -5,7 +5,8 @@
 // judge/readiness.ts; this reads the cluster and istiod's debug endpoints.
 import type { ProbeContext } from "./probes/context";
 import { sleep } from "./deadline";
-import { istiodBehind, parseConfigz, parseSyncz, proxyVerdicts, pushCounter, recentlyChanged, statusBehind, type ConfigObject, type ProxySync } from "./judge/readiness";
+import { gatewayApiVersions } from "../../catalog/gateway-api-resources";
+import { istioGroups, istiodBehind, parseConfigz, parseSyncz, proxyVerdicts, pushCounter, recentlyChanged, statusBehind, type ConfigObject, type ProxySync } from "./judge/readiness";
 import { ClusterError, type PodTarget } from "./types";
 
 /** istiod as Istio's chart installs it (istio-discovery templates/deployment.yaml: Deployment istiod, container discovery). */
@@ -18,8 +19,15 @@ export const istiod = (meshNamespace: string): PodTarget => ({ namespace: meshNa
  */
 export const istiodDebugCommand = (path: string) => ["pilot-discovery", "request", "GET", path];
 
-/** A change younger than this may still be on its way to a proxy: istiod's debounce (10 s at most) and its push, with room for clock skew. */
-export const recentChangeMs = 60_000;
+/**
+ * How long after a change a proxy it reaches may still be waiting for its push: istiod debounces
+ * changes for up to PILOT_DEBOUNCE_MAX (10 s, pilot/pkg/features/pilot.go) before it makes the
+ * push, and two seconds more for the push itself and the API server's whole-second timestamps.
+ * Within it, such a proxy must have acknowledged a push made after istiod held the change; after
+ * it, having acknowledged all it was sent is enough. (This machine's clock against the API
+ * server's: a clock ahead by more than the debounce takes a change as older than it is.)
+ */
+export const pushWindowMs = 12_000;
 
 /**
  * The kinds whose objects make up a scenario's configuration, as the API lists them: Istio's own
@@ -36,12 +44,9 @@ export const configKinds = [
   { group: "security.istio.io", version: "v1", kind: "PeerAuthentication", plural: "peerauthentications" },
   { group: "security.istio.io", version: "v1", kind: "RequestAuthentication", plural: "requestauthentications" },
   { group: "telemetry.istio.io", version: "v1", kind: "Telemetry", plural: "telemetries" },
-  { group: "gateway.networking.k8s.io", version: "v1", kind: "Gateway", plural: "gateways" },
-  { group: "gateway.networking.k8s.io", version: "v1", kind: "HTTPRoute", plural: "httproutes" },
-  { group: "gateway.networking.k8s.io", version: "v1", kind: "GRPCRoute", plural: "grpcroutes" },
-  { group: "gateway.networking.k8s.io", version: "v1alpha2", kind: "TCPRoute", plural: "tcproutes" },
-  { group: "gateway.networking.k8s.io", version: "v1alpha2", kind: "TLSRoute", plural: "tlsroutes" },
-] as const;
+  // The Gateway API kinds the catalog writes, at the versions it writes them (the served ones).
+  ...Object.entries(gatewayApiVersions).map(([kind, apiVersion]) => ({ group: apiVersion.split("/")[0], version: apiVersion.split("/")[1], kind, plural: `${kind.toLowerCase()}s` })),
+];
 
 export interface Readiness {
   ready: boolean;
@@ -71,25 +76,36 @@ export async function awaitReadiness(ctx: ProbeContext, options: ReadinessOption
   const until = started + Math.min(options.limitMs, ctx.deadline.remainingMs());
   const seconds = () => (now() - started) / 1000;
   const left = () => ctx.deadline.budget(Math.max(1000, Math.min(ctx.timeoutMs, until - now())));
-  const debug = async (path: string) => {
+  // `pilot-discovery request` exits 0 on a 404 (pilot/pkg/request/command.go): an answer that is no JSON is no answer.
+  const debug = async <T>(path: string, parse: (text: string) => T): Promise<T> => {
     const result = await cluster.exec(istiod(meshNamespace), istiodDebugCommand(path), left());
     if (result.exitCode !== 0) throw new ClusterError(`istiod's ${path} did not answer (exit ${result.exitCode}): ${result.stderr.trim().slice(-200)}`);
-    return result.stdout;
+    try {
+      return parse(result.stdout);
+    } catch (error) {
+      throw new ClusterError(`istiod's ${path} answered something else than its JSON (${error instanceof Error ? error.message : String(error)}): ${result.stdout.trim().slice(0, 120)}`);
+    }
   };
   const namespaces = [appNamespace, meshNamespace];
+  // Only the kinds listed here are compared: configz holds others (WasmPlugin, WorkloadEntry, ...) the lab never writes.
+  const istioKinds = configKinds.filter((k) => istioGroups.includes(k.group)).map((k) => k.kind);
 
   // 1. istiod holds every Istio object of the lab's namespaces at the cluster's version, none that is
   //    gone, and has accepted each Gateway API object's current generation.
+  // What istiod was seen without (a newer version, a deletion): changed no earlier than that moment.
   const changed = new Map<string, ConfigObject>();
+  const seenChanging = (o: ConfigObject) => changed.set(key(o), { ...o, changedAt: new Date(Math.max(now(), Date.parse(o.changedAt ?? "") || 0)).toISOString() });
   let objects: ConfigObject[];
   for (;;) {
     const inCluster = await cluster.istioConfig(namespaces, left());
-    const { behind, gone } = istiodBehind(inCluster.config, parseConfigz(await debug("/debug/configz"), namespaces));
-    const unaccepted = statusBehind(inCluster.status);
-    for (const o of gone) changed.set(key(o), o);
-    for (const o of inCluster.config) if (behind.some((b) => b.startsWith(`${key(o)}:`))) changed.set(key(o), o);
+    const { behind, gone } = istiodBehind(inCluster.config, await debug("/debug/configz", (text) => parseConfigz(text, namespaces, istioKinds)));
+    // A Gateway API object of the lab's own namespace: the mesh namespace holds other labs' too.
+    const unaccepted = statusBehind(inCluster.status.filter((o) => o.namespace === appNamespace));
+    for (const o of gone) seenChanging(o);
+    for (const o of inCluster.config) if (behind.some((b) => b.startsWith(`${key(o)}:`))) seenChanging(o);
     if (behind.length === 0 && unaccepted.length === 0) {
-      objects = inCluster.config;
+      // Gateway API objects are changes too: istiod turns them into the routes it pushes.
+      objects = [...inCluster.config, ...inCluster.status.filter((o) => o.namespace === appNamespace).map((o) => ({ kind: o.kind, namespace: o.namespace, name: o.name, resourceVersion: "", ...(o.changedAt && { changedAt: o.changedAt }) }))];
       break;
     }
     if (now() >= until) return { ready: false, seconds: seconds(), detail: `istiod does not hold the scenario yet: ${[...behind, ...unaccepted].slice(0, 3).join("; ")}` };
@@ -104,21 +120,22 @@ export async function awaitReadiness(ctx: ProbeContext, options: ReadinessOption
   //    address changed, and delta.go pushDeltaXds then sends nothing), so judge/readiness.ts pushedTo's "ztunnel take every change" would
   //    wait out the bound on any VirtualService change. Waiting for it needs that rule first.
   const onPath = (p: ProxySync) => (p.type === "sidecar" && p.namespace === appNamespace) || (p.type === "router" && p.namespace === meshNamespace);
-  let proxies = parseSyncz(await debug("/debug/syncz"));
+  let proxies = await debug("/debug/syncz", parseSyncz);
   const baseline = Math.max(-1, ...proxies.flatMap((p) => p.types.map((t) => pushCounter(t.sent) ?? -1)));
-  for (const o of recentlyChanged(objects, now(), recentChangeMs)) changed.set(key(o), o);
-  const recent = [...changed.values()];
+  const candidates = [...objects.filter((o) => !changed.has(key(o))), ...changed.values()];
   for (;;) {
+    // Changes inside the push window, looked at again each round: once older, acknowledging all it was sent is enough.
+    const recent = recentlyChanged(candidates, now(), pushWindowMs);
     const verdicts = proxyVerdicts(proxies.filter(onPath), recent, baseline, meshNamespace);
     const waiting = verdicts.filter((v) => v.waiting);
     if (waiting.length === 0) {
-      const pushed = recent.length ? `, ${plural(recent.length, "recent change")} pushed` : "";
+      const pushed = recent.length ? `, a push since for ${plural(recent.length, "change")} of the last ${pushWindowMs / 1000} s` : "";
       return { ready: true, seconds: seconds(), detail: `istiod holds the lab's ${plural(objects.length, "Istio object")}; ${plural(verdicts.length, "proxy", "proxies")} on the path acknowledged them${pushed}` };
     }
     if (now() >= until) {
       return { ready: false, seconds: seconds(), detail: `${waiting.length} of ${plural(verdicts.length, "proxy", "proxies")} not yet serving the scenario: ${waiting.slice(0, 3).map((w) => `${w.proxy} (${w.waiting})`).join("; ")}` };
     }
     await pause(1000);
-    proxies = parseSyncz(await debug("/debug/syncz"));
+    proxies = await debug("/debug/syncz", parseSyncz);
   }
 }
