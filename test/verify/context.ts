@@ -12,6 +12,7 @@ export const noCluster: ClusterTransport = {
   runPlainPod: () => Promise.reject(new ClusterError("no cluster in this test")),
   podIp: () => Promise.reject(new ClusterError("no cluster in this test")),
   istioConfig: () => Promise.reject(new ClusterError("no cluster in this test")),
+  meshPods: () => Promise.reject(new ClusterError("no cluster in this test")),
   close() {},
 };
 

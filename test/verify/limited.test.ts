@@ -57,6 +57,7 @@ function bucketCluster(bucket: Bucket): ClusterTransport & { commands: string[][
     runPlainPod: async () => ({ stdout: "", stderr: "", exitCode: 0 }),
     podIp: async () => "10.2.1.7",
     istioConfig: async () => ({ config: [], status: [] }),
+    meshPods: async () => [],
     close() {},
   };
 }

@@ -21,6 +21,7 @@ function fakeCluster(mesh: FakeMesh) {
   const cluster: ClusterTransport = {
     ping: async () => undefined,
     istioConfig: async () => ({ config: [], status: [] }),
+    meshPods: async () => [],
     podIp: async (target) => `10.2.0.${target.deployment.length}`,
     async exec(target, command) {
       calls.push({ target, command });

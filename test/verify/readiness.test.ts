@@ -107,7 +107,17 @@ describe("which proxies a change reaches (proxy_dependencies.go, sidecar.go Depe
  * pushes to every proxy once it has them (syncz counters 8 and on), and acknowledges after `ackPolls`
  * more reads; `proxies` are the ids it reports.
  */
-function simulatedIstiod(options: { objects: ConfigObject[]; status?: StatusObject[]; held?: ConfigObject[]; lagPolls?: number; ackPolls?: number; pushes?: boolean; proxies?: [string, string][] }) {
+function simulatedIstiod(options: {
+  objects: ConfigObject[];
+  status?: StatusObject[];
+  held?: ConfigObject[];
+  lagPolls?: number;
+  ackPolls?: number;
+  pushes?: boolean;
+  proxies?: [string, string][];
+  /** The injected pods the API lists; default: every proxy syncz lists. */
+  pods?: string[];
+}) {
   const { objects, lagPolls = 0, ackPolls = 0, pushes = true } = options;
   const proxies = options.proxies ?? [
     ["productpage-v1-1.bookinfo", "sidecar"],
@@ -141,6 +151,7 @@ function simulatedIstiod(options: { objects: ConfigObject[]; status?: StatusObje
       expect(namespaces).toEqual([app, mesh]);
       return { config: objects, status: options.status ?? [] };
     },
+    meshPods: async () => options.pods ?? proxies.map(([id]) => id),
     logs: async () => "",
     runPlainPod: async () => ({ stdout: "", stderr: "", exitCode: 0 }),
     podIp: async () => "10.2.0.1",
@@ -241,6 +252,11 @@ describe("the wait before the probes", () => {
     const sim = simulatedIstiod({ objects: [longAgo], pushes: false, proxies: [["productpage-v1-1.bookinfo", "sidecar"], ["other-1.lab2", "sidecar"], ["waypoint-1.bookinfo", "waypoint"], ["gateway-1.lab2", "router"]] });
     const { readiness } = await wait(sim);
     expect(readiness.detail).toContain("1 proxy on the path");
+  });
+
+  it("waits for an injected pod istiod does not list yet (a sidecar still connecting), and names it", async () => {
+    const { readiness } = await wait(simulatedIstiod({ objects: [longAgo], pushes: false, pods: ["productpage-v1-1.bookinfo", "istio-ingressgateway-1.istio-system", "reviews-v2-1.bookinfo"] }), 3000);
+    expect(readiness).toMatchObject({ ready: false, detail: "1 of 3 proxies not yet serving the scenario: reviews-v2-1.bookinfo (not connected to istiod yet)" });
   });
 
   it("reads a proxy's sync from syncz as istiod writes it", () => {

@@ -136,6 +136,18 @@ export async function kubeCluster(source: KubeconfigSource, namespace: string, p
   return {
     podIp,
 
+    async meshPods(namespaces, timeoutMs) {
+      const names: string[] = [];
+      for (const where of namespaces) {
+        const list = await call(`listing the pods of ${where}`, core.listNamespacedPod({ namespace: where }), timeoutMs);
+        for (const p of list.items) {
+          if (p.status?.phase !== "Running" || p.metadata?.deletionTimestamp || !p.metadata?.annotations?.["sidecar.istio.io/status"]) continue;
+          names.push(`${p.metadata.name}.${where}`);
+        }
+      }
+      return names;
+    },
+
     async istioConfig(namespaces, timeoutMs) {
       const config: ConfigObject[] = [];
       const status: StatusObject[] = [];

@@ -126,7 +126,10 @@ export async function awaitReadiness(ctx: ProbeContext, options: ReadinessOption
   for (;;) {
     // Changes inside the push window, looked at again each round: once older, acknowledging all it was sent is enough.
     const recent = recentlyChanged(candidates, now(), pushWindowMs);
-    const verdicts = proxyVerdicts(proxies.filter(onPath), recent, baseline, meshNamespace);
+    // Every injected pod's proxy, which syncz lists only once it is connected: none missing counts as ready.
+    const listed = new Set(proxies.map((p) => p.id));
+    const unconnected = (await cluster.meshPods(namespaces, left())).filter((pod) => !listed.has(pod)).map((pod) => ({ proxy: pod, waiting: "not connected to istiod yet" }));
+    const verdicts = [...proxyVerdicts(proxies.filter(onPath), recent, baseline, meshNamespace), ...unconnected];
     const waiting = verdicts.filter((v) => v.waiting);
     if (waiting.length === 0) {
       const pushed = recent.length ? `, a push since for ${plural(recent.length, "change")} of the last ${pushWindowMs / 1000} s` : "";

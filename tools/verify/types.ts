@@ -74,6 +74,12 @@ export interface ClusterTransport {
    * own kinds with their versions, the Gateway API's with their status; a kind without its CRD is none.
    */
   istioConfig(namespaces: readonly string[], timeoutMs: number): Promise<{ config: ConfigObject[]; status: StatusObject[] }>;
+  /**
+   * The running pods of these namespaces that carry a proxy istiod must configure: injected ones
+   * (a sidecar, or a gateway's proxy), which the injector marks with `sidecar.istio.io/status`;
+   * each as syncz names its proxy, `<pod>.<namespace>`.
+   */
+  meshPods(namespaces: readonly string[], timeoutMs: number): Promise<string[]>;
   /** The address of a ready pod of the Deployment, for a port its Service does not publish. */
   podIp(target: PodTarget, timeoutMs: number): Promise<string>;
   close(): void;
