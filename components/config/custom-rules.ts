@@ -107,7 +107,8 @@ export function plainCredentials(values: Readonly<Record<string, string>>, secre
       const why = credentialInValue(value);
       const name = path.slice(path.lastIndexOf(".") + 1);
       if (why) issues.push({ key: path, message: `is ${why}, written in plain text, which the stack file, the state and a render would show; ${hint(path)}` });
-      else if (inEnv && value !== "" && credentialEnvName.test(name)) {
+      // An absolute path names a file that holds the credential (GOOGLE_APPLICATION_CREDENTIALS), not the credential.
+      else if (inEnv && value !== "" && !/^\/\S*$/.test(value) && credentialEnvName.test(name)) {
         issues.push({ key: path, message: `names a credential (${name}) and is written in plain text, which the stack file, the state and the Deployment would show; ${hint(path)}` });
       }
       return;

@@ -131,6 +131,8 @@ describe("secrets inside apps stay secret end to end", () => {
       KEYCLOAK_URL: "https://sso.example.com",
       API_KEY: "",
       // A user name is no credential; neither is a key that names no secret.
+      // A path names the file that holds the credential.
+      GOOGLE_APPLICATION_CREDENTIALS: "/var/run/secrets/gcp/key.json",
       DATABASE_URL: "postgres://app@db:5432/app",
       REPLICA_URL: "postgres://replica1@db-1:5432/app",
       REPO: "git+ssh://git@github.com/acme/back.git",

@@ -94,7 +94,7 @@ export async function awaitReadiness(ctx: ProbeContext, options: ReadinessOption
   //    gone, and has accepted each Gateway API object's current generation.
   // What istiod was seen without (a newer version, a deletion): changed no earlier than that moment.
   const changed = new Map<string, ConfigObject>();
-  const seenChanging = (o: ConfigObject) => changed.set(key(o), { ...o, changedAt: new Date(Math.max(now(), Date.parse(o.changedAt ?? "") || 0)).toISOString() });
+  const seenChanging = (o: ConfigObject) => changed.set(key(o), { ...o, changedAt: new Date(now()).toISOString() });
   let objects: ConfigObject[];
   for (;;) {
     const inCluster = await cluster.istioConfig(namespaces, left());
@@ -122,7 +122,10 @@ export async function awaitReadiness(ctx: ProbeContext, options: ReadinessOption
   const onPath = (p: ProxySync) => (p.type === "sidecar" && p.namespace === appNamespace) || (p.type === "router" && p.namespace === meshNamespace);
   let proxies = await debug("/debug/syncz", parseSyncz);
   const baseline = Math.max(-1, ...proxies.flatMap((p) => p.types.map((t) => pushCounter(t.sent) ?? -1)));
-  const candidates = [...objects.filter((o) => !changed.has(key(o))), ...changed.values()];
+  // An object that existed when the wait began changed before it, whatever the API server's clock
+  // says: a server clock ahead of this one cannot keep a change recent past the window.
+  const atLatestStart = (o: ConfigObject): ConfigObject => (o.changedAt && Date.parse(o.changedAt) > started ? { ...o, changedAt: new Date(started).toISOString() } : o);
+  const candidates = [...objects.filter((o) => !changed.has(key(o))).map(atLatestStart), ...changed.values()];
   for (;;) {
     // Changes inside the push window, looked at again each round: once older, acknowledging all it was sent is enough.
     const recent = recentlyChanged(candidates, now(), pushWindowMs);
