@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { cacheFolder, downloadSummary, ensureUpstream, gitBlob, locateUpstream, manifestPath, readManifest, UpstreamError } from "../../tools/lib/upstream.mjs";
+import { besideCheckout, besideFolder, cacheFolder, downloadSummary, ensureUpstream, gitBlob, locateUpstream, manifestPath, readManifest, UpstreamError } from "../../tools/lib/upstream.mjs";
 import { upstreamFile, upstreamFolder } from "../upstream-files";
 
 const root = path.resolve(__dirname, "../..");
@@ -43,7 +43,7 @@ const manifestText = [
 ].join("\n");
 const files = { "a/one.yaml": pinned["/o/r/abc/x/one.yaml"], "a/b/two.yaml": pinned["/o/r/abc/x/sub/two.yaml"], "vs/schema.subset.json": subset };
 
-/** A checkout with that list and the cutting script, in a folder of its own: `../shared/upstream` is `beside`. */
+/** A checkout with that list and the cutting script, in a folder of its own: the folder beside it is `beside`. */
 function scratch() {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), "istio-lab-upstream-"));
   const checkout = path.join(base, "checkout");
@@ -51,7 +51,7 @@ function scratch() {
   fs.writeFileSync(path.join(checkout, manifestPath), manifestText);
   fs.copyFileSync(path.join(root, ".ci/vsphere-schema-subset.mjs"), path.join(checkout, ".ci/vsphere-schema-subset.mjs"));
   made.push(base);
-  return { base, checkout, beside: path.join(base, "shared", "upstream"), cache: path.join(base, "cache") };
+  return { base, checkout, beside: besideFolder(checkout), cache: path.join(base, "cache") };
 }
 const made: string[] = [];
 const servers: Server[] = [];
@@ -95,7 +95,7 @@ async function stopped(promise: Promise<unknown>): Promise<string> {
 }
 
 describe("where the tests find the upstream files", () => {
-  it("the folder ISTIO_LAB_UPSTREAM names first, then ../shared/upstream beside the checkout, then the cache", () => {
+  it("the folder ISTIO_LAB_UPSTREAM names first, then the one beside the checkout, then the cache", () => {
     const { base, checkout, beside, cache } = scratch();
     fs.mkdirSync(beside, { recursive: true });
     expect(locateUpstream({ root: checkout, env: { ISTIO_LAB_UPSTREAM: "../mine" } })).toMatchObject({ dir: path.join(base, "mine"), source: "variable" });
@@ -103,6 +103,8 @@ describe("where the tests find the upstream files", () => {
     fs.rmSync(beside, { recursive: true });
     expect(locateUpstream({ root: checkout, env: { XDG_CACHE_HOME: cache } })).toMatchObject({ dir: path.join(cache, "istio-lab/upstream"), source: "cache" });
     expect(locateUpstream({ root: checkout, env: {}, home: "/home/u" })).toMatchObject({ dir: "/home/u/.cache/istio-lab/upstream", source: "cache" });
+    // The folder beside the checkout is the one the docs name, in the order they give.
+    expect(fs.readFileSync(path.join(root, "docs/development.md"), "utf8")).toContain(`2. else \`${besideCheckout}\` beside the checkout`);
     expect(cacheFolder({}, "/home/u")).toBe("/home/u/.cache/istio-lab/upstream");
   });
 
@@ -171,7 +173,7 @@ describe("where the tests find the upstream files", () => {
     ]);
     expect(lines.slice(3)).toEqual([
       'Get them one of these ways, then run the tests again (docs/development.md, "Upstream files"):',
-      "  - set ISTIO_LAB_UPSTREAM to a folder that holds them: another checkout's ../shared/upstream, or one that `bash .ci/fetch-upstream DIR` filled on a machine with network;",
+      `  - set ISTIO_LAB_UPSTREAM to a folder that holds them: another checkout's ${besideCheckout}, or one that \`bash .ci/fetch-upstream DIR\` filled on a machine with network;`,
       `  - put them in ${beside};`,
       `  - or run the tests where 127.0.0.1:${new URL(remote.url).port} is reachable (ISTIO_LAB_UPSTREAM_URL names a mirror): the first run downloads 3 files, ${Buffer.byteLength(wholeSchema) + 14} bytes, from ${remote.url} (o/r 2, p/vs 1) into ${dir}, each checked by its git blob id.`,
     ]);

@@ -4,6 +4,9 @@ export declare const folderVariable: "ISTIO_LAB_UPSTREAM";
 export declare const urlVariable: "ISTIO_LAB_UPSTREAM_URL";
 export declare const defaultUrl: string;
 export declare const manifestPath: string;
+/** The folder beside a checkout that holds the upstream files, as a path from the checkout. */
+export declare const besideCheckout: string;
+export declare function besideFolder(root: string): string;
 
 export declare class UpstreamError extends Error {}
 

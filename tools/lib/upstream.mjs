@@ -72,6 +72,12 @@ export function cacheFolder(env = process.env, home = homedir()) {
 
 const isFolder = (dir) => statSync(dir, { throwIfNoEntry: false })?.isDirectory() ?? false;
 
+/** The folder beside a checkout that holds the upstream files (rule 2 at the top), as a path from the checkout. */
+export const besideCheckout = path.join("..", "shared", "upstream");
+
+/** That folder for the checkout at `root`. */
+export const besideFolder = (root) => path.resolve(root, besideCheckout);
+
 /**
  * Where the upstream files are for the checkout at `root`, by the order at the top; a folder named
  * by the variable is taken from the root when relative. `source` says which rule chose it.
@@ -79,7 +85,7 @@ const isFolder = (dir) => statSync(dir, { throwIfNoEntry: false })?.isDirectory(
 export function locateUpstream({ root, env = process.env, home = homedir() }) {
   const named = env[folderVariable];
   if (named) return { dir: path.resolve(root, named), source: "variable", label: `${folderVariable}=${named}` };
-  const beside = path.resolve(root, "..", "shared", "upstream");
+  const beside = besideFolder(root);
   if (isFolder(beside)) return { dir: beside, source: "beside", label: `${beside} (beside the checkout)` };
   const cache = cacheFolder(env, home);
   return { dir: cache, source: "cache", label: `the cache ${cache}` };
@@ -192,14 +198,14 @@ export async function ensureUpstream({ root, env = process.env, home = homedir()
   if (faults.length === 0) return { ...where, files: total, downloaded: 0 };
   const fill = `bash .ci/fetch-upstream ${where.dir} (downloads ${downloadSummary(manifest, baseUrl)})`;
   if (where.source === "variable" && !isFolder(where.dir)) {
-    throw new UpstreamError(`${where.label} names no folder (${where.dir}): fill one with \`${fill}\`, or unset ${folderVariable} to use ../shared/upstream or the cache (docs/development.md, "Upstream files").`);
+    throw new UpstreamError(`${where.label} names no folder (${where.dir}): fill one with \`${fill}\`, or unset ${folderVariable} to use ${besideCheckout} or the cache (docs/development.md, "Upstream files").`);
   }
   if (where.source === "variable") {
     throw new UpstreamError(
       [
         `${where.label} names the folder of the upstream files the tests read, and ${faults.length} of its ${total} files are missing or not the pinned ones (${manifestPath}):`,
         listed(faults),
-        `Fill it with \`${fill}\`, or unset ${folderVariable} to use ../shared/upstream or the cache (docs/development.md, "Upstream files").`,
+        `Fill it with \`${fill}\`, or unset ${folderVariable} to use ${besideCheckout} or the cache (docs/development.md, "Upstream files").`,
       ].join("\n"),
     );
   }
@@ -236,14 +242,14 @@ const hostOf = (url) => {
 
 /** The one message when none of the three places has the files: what was looked at, and the three ways to get them. */
 function noneMessage({ root, where, manifest, baseUrl, held, error }) {
-  const beside = path.resolve(root, "..", "shared", "upstream");
+  const beside = besideFolder(root);
   return [
     `The tests compare the program with ${manifest.files.length} upstream files (${manifestPath}) and cannot find them:`,
     `  - ${folderVariable} is not set;`,
     `  - there is no ${beside} beside the checkout;`,
     `  - ${where.label} holds ${held} of them, and downloading the rest failed: ${reason(error)}`,
     "Get them one of these ways, then run the tests again (docs/development.md, \"Upstream files\"):",
-    `  - set ${folderVariable} to a folder that holds them: another checkout's ../shared/upstream, or one that \`bash .ci/fetch-upstream DIR\` filled on a machine with network;`,
+    `  - set ${folderVariable} to a folder that holds them: another checkout's ${besideCheckout}, or one that \`bash .ci/fetch-upstream DIR\` filled on a machine with network;`,
     `  - put them in ${beside};`,
     `  - or run the tests where ${hostOf(baseUrl)} is reachable (${urlVariable} names a mirror): the first run downloads ${downloadSummary(manifest, baseUrl)} into ${where.dir}, each checked by its git blob id.`,
   ].join("\n");
