@@ -16,9 +16,9 @@ export interface FlannelArgs {
 
 /**
  * Flannel, applied with kubectl on the control plane rather than as Kubernetes resources through
- * the provider: the provider's kubeconfig waits for the smoke check (so the mesh never starts on a
- * half-built cluster), and the smoke check needs the CNI, so the CNI cannot go through that
- * provider without a second provider for the same cluster. Bring-up stays node-side and ordered
+ * the provider: the provider's kubeconfig waits for Flannel (so no pod of the mesh waits on a
+ * cluster without its network plugin, kubeadm-cluster.ts kubeconfigReleased), so the CNI cannot go
+ * through that provider without a second provider for the same cluster. Bring-up stays node-side and ordered
  * by dependsOn; the manifest is still data rendered and tested here, re-applied when it changes:
  * the step `flannel-apply` on the control plane.
  */

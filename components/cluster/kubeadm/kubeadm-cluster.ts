@@ -1,3 +1,4 @@
+import type * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { MachineClusterConfig } from "../../config";
 import { applyFlannel } from "../flannel/flannel";
@@ -26,7 +27,9 @@ export interface KubeadmClusterArgs {
 /**
  * kubeadm on prepared machines: every node prepared in parallel, init on the control plane,
  * Flannel, the workers joining in parallel, then the smoke check. The kubeconfig it hands out
- * resolves only after the smoke check passed, so nothing deploys onto a half-built cluster.
+ * resolves once the API server answers and Flannel is applied, while the workers still join
+ * (kubeconfigReleased): the mesh's charts install meanwhile, and the smoke check fails the
+ * deployment if the cluster never comes whole.
  */
 export class KubeadmCluster extends pulumi.ComponentResource {
   /** The admin kubeconfig (secret). */
@@ -71,16 +74,40 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         this,
       ),
     );
-    const smoke = smokeCheck(
+    smokeCheck(
       { config, connection: cp.node.connection, machineIds: nodes.map((n) => n.machineId), dependsOn: [...joins, flannel] },
       this,
     );
 
     const cpName = cp.spec.name;
     // A secret still: the control plane's kubeconfig is one from where it was read.
-    this.kubeconfig = pulumi.all([controlPlane.kubeconfig, smoke.stdout]).apply(([kubeconfig]) => checkedKubeconfig(kubeconfig, cpName));
+    this.kubeconfig = kubeconfigReleased(controlPlane.kubeconfig, flannel, nodes.map((n) => n.node.access)).apply((kubeconfig) => checkedKubeconfig(kubeconfig, cpName));
     this.registerOutputs({ kubeconfig: this.kubeconfig });
   }
+}
+
+/**
+ * The admin kubeconfig as the Kubernetes provider gets it: once kubeadm init is done (it was read
+ * back after it) and Flannel is applied, not after the workers' joins and the smoke check, which
+ * nothing of the mesh needs to begin:
+ * - istio-base is CRDs and a ValidatingWebhookConfiguration that starts with failurePolicy Ignore
+ *   (istio-discovery values.yaml, base.validationFailurePolicy: "starts with Ignore and istiod flips
+ *   it to Fail once ready"): only the API server takes part.
+ * - istiod's release waits (Helm's --wait, atomic) for its pod, which the scheduler places on a
+ *   Ready node without the control plane's NoSchedule taint (kubeadm's InitConfiguration default;
+ *   the chart's pilot.tolerations is [] in istio-discovery values.yaml), so it starts once the first
+ *   worker joined and Flannel runs there; its Helm timeout (600 s) and pulumi-kubernetes'
+ *   Deployment await (10 min) are far above a join's.
+ * - CoreDNS, which the sidecars resolve istiod through, tolerates that taint (kubeadm's CoreDNS
+ *   Deployment, cmd/kubeadm/app/phases/addons/dns/manifests.go) and runs on the control plane once
+ *   Flannel does, while the workers join.
+ * Flannel first, so a pod never waits on a cluster without its network plugin. Each node's first
+ * step (its `-access`, after its reset on hosts) is among the provider's dependencies, which ends
+ * early: on destroy the engine deletes the Kubernetes objects before anything a node's reset
+ * takes away (the smoke check used to carry those edges through the joins).
+ */
+export function kubeconfigReleased(kubeconfig: pulumi.Output<string>, cni: command.remote.Command, nodeSteps: command.remote.Command[]): pulumi.Output<string> {
+  return pulumi.all([kubeconfig, cni.stdout, ...nodeSteps.map((step) => step.id)]).apply(([text]) => text);
 }
 
 /**

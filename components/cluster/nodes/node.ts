@@ -72,6 +72,8 @@ export interface NodeArgs {
  */
 export class Node extends pulumi.ComponentResource {
   readonly connection: command.types.input.remote.ConnectionArgs;
+  /** The node's first step over SSH (after its reset on hosts, which it waits for). */
+  readonly access: command.remote.Command;
   /** The last preparation step: kubeadm init or join may follow it. */
   readonly prepared: command.remote.Command;
 
@@ -107,6 +109,7 @@ export class Node extends pulumi.ComponentResource {
       { parent: this, dependsOn: [...(args.machine ? [args.machine] : []), ...(reset ? [reset] : [])] },
     );
 
+    this.access = access;
     let previous: command.remote.Command = access;
     for (const { step, script, vars } of preparationSteps(config, node)) {
       previous = runScript(
