@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs containerd from Docker's repository and regenerates its configuration: the RPM's file
 # disables the CRI plugin, the kubelet wants the systemd cgroup driver, and the sandbox (pause)
-# image must be the one kubeadm expects. Runs after install-kubernetes.sh, which brings kubeadm.
+# image must be the one kubeadm expects. Runs after install-kubernetes.sh, which brings kubeadm
+# and, in the same dnf transaction, containerd.io.
 # Parameters: K8S_VERSION, OS, IMAGE_REPOSITORY (optional: the mirror kubeadm pulls from, whose
 # pause image the sandbox must then be).
 set -euo pipefail
@@ -12,14 +13,9 @@ need K8S_VERSION OS
 require_root
 leave_adopted_alone "containerd" containerd
 
-write_file "$ROOT/etc/yum.repos.d/docker-ce.repo" 0644 <<'REPO' || true
-[docker-ce-stable]
-name=Docker CE Stable - $basearch
-baseurl=https://download.docker.com/linux/centos/$releasever/$basearch/stable
-enabled=1
-gpgcheck=1
-gpgkey=https://download.docker.com/linux/centos/gpg
-REPO
+# install-kubernetes.sh, the step before, installed containerd.io in its transaction; a node that
+# lacks it still (a step from an earlier release, a package removed by hand) gets it here.
+docker_repo
 ensure_packages containerd.io
 
 # Kubernetes 1.35 was the last release to support containerd 1.x (its release blog): from 1.36 on

@@ -176,6 +176,20 @@ ensure_packages() {
   retry 5 pkg -y install "${missing[@]}"
 }
 
+# docker_repo: Docker's repository, which containerd.io comes from. install-kubernetes.sh writes it
+# too, so that containerd.io comes in the Kubernetes packages' transaction; install-containerd.sh
+# finds the same file.
+docker_repo() {
+  write_file "$ROOT/etc/yum.repos.d/docker-ce.repo" 0644 <<'REPO' || true
+[docker-ce-stable]
+name=Docker CE Stable - $basearch
+baseurl=https://download.docker.com/linux/centos/$releasever/$basearch/stable
+enabled=1
+gpgcheck=1
+gpgkey=https://download.docker.com/linux/centos/gpg
+REPO
+}
+
 # has_kubeadm_state: kubeadm has run here (what `kubeadm reset` removes): a node's or a control
 # plane's kubeconfig, static pod manifests, etcd data, a cluster CA.
 has_kubeadm_state() {

@@ -13,7 +13,9 @@ containerd=(K8S_VERSION=1.36.4 OS=rocky9)
   [ "$status" -eq 0 ]
   grep -qx 'baseurl=https://pkgs.k8s.io/core:/stable:/v1.36/rpm/' "$ROOT/etc/yum.repos.d/kubernetes.repo"
   grep -qx 'exclude=kubelet kubeadm kubectl cri-tools kubernetes-cni' "$ROOT/etc/yum.repos.d/kubernetes.repo"
-  assert_call '^dnf -y install kubelet-1.36.4 kubeadm-1.36.4 kubectl-1.36.4 --disableexcludes=kubernetes$'
+  # containerd.io in the same transaction, from Docker's repository, written alongside.
+  assert_call '^dnf -y install kubelet-1.36.4 kubeadm-1.36.4 kubectl-1.36.4 containerd.io --disableexcludes=kubernetes$'
+  grep -qF 'baseurl=https://download.docker.com/linux/centos/$releasever/$basearch/stable' "$ROOT/etc/yum.repos.d/docker-ce.repo"
   grep -qx 'KUBELET_EXTRA_ARGS=--node-ip=192.168.56.12' "$ROOT/etc/sysconfig/kubelet"
   assert_call '^systemctl enable kubelet$'
 }
@@ -64,6 +66,24 @@ containerd=(K8S_VERSION=1.36.4 OS=rocky9)
   grep -q "sandbox = 'registry.k8s.io/pause:3.10.1'" "$ROOT/etc/containerd/config.toml"
   grep -qx 'disabled_plugins = \[\]' "$ROOT/etc/containerd/config.toml"
   assert_call '^systemctl enable --now containerd$'
+}
+
+@test "after the Kubernetes packages, the containerd step installs nothing: containerd.io came in their transaction" {
+  run_script install-kubernetes "${kube[@]}"
+  [ "$status" -eq 0 ]
+  : >"$CALLS"
+  run_script install-containerd "${containerd[@]}"
+  [ "$status" -eq 0 ]
+  refute_call '^(dnf|yum) '
+  assert_call '^systemctl enable --now containerd$'
+}
+
+@test "an installed containerd.io is not installed again with the Kubernetes packages" {
+  run_script install-containerd "${containerd[@]}"
+  : >"$CALLS"
+  run_script install-kubernetes "${kube[@]}"
+  [ "$status" -eq 0 ]
+  assert_call '^dnf -y install kubelet-1.36.4 kubeadm-1.36.4 kubectl-1.36.4 --disableexcludes=kubernetes$'
 }
 
 @test "a second containerd run changes nothing; a changed config restarts a running containerd" {
