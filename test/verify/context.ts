@@ -13,6 +13,7 @@ export const noCluster: ClusterTransport = {
   podIp: () => Promise.reject(new ClusterError("no cluster in this test")),
   istioConfig: () => Promise.reject(new ClusterError("no cluster in this test")),
   meshPods: () => Promise.reject(new ClusterError("no cluster in this test")),
+  labelsOf: () => Promise.reject(new ClusterError("no cluster in this test")),
   close() {},
 };
 
@@ -22,6 +23,7 @@ export function testContext(overrides: Partial<ProbeContext> & { cluster?: Probe
     http: nodeHttp(),
     cluster: async () => noCluster,
     gatewayUrl: "http://127.0.0.1:9",
+    appNamespace: "bookinfo",
     timeoutMs: 3000,
     deadline: new Deadline(30),
     progress: silentProgress,

@@ -58,6 +58,7 @@ function bucketCluster(bucket: Bucket): ClusterTransport & { commands: string[][
     podIp: async () => "10.2.1.7",
     istioConfig: async () => ({ config: [], status: [] }),
     meshPods: async () => [],
+    labelsOf: async () => ({ namespace: {} }),
     close() {},
   };
 }

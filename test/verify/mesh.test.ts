@@ -22,6 +22,7 @@ function fakeCluster(mesh: FakeMesh) {
     ping: async () => undefined,
     istioConfig: async () => ({ config: [], status: [] }),
     meshPods: async () => [],
+    labelsOf: async () => ({ namespace: {} }),
     podIp: async (target) => `10.2.0.${target.deployment.length}`,
     async exec(target, command) {
       calls.push({ target, command });

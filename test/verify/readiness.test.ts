@@ -1,21 +1,31 @@
 // Real readiness: the wait before the probes, against a simulated istiod whose configz and syncz
 // answer as Istio 1.31's debug handlers do (pilot/pkg/xds/debug.go), on a simulated clock.
+import * as fs from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { plainPodLabels } from "../../tools/verify/cluster";
 import {
+  capturedByZtunnel,
   configObjectOf,
+  dataplaneMode,
   istiodBehind,
   parseSyncz,
   proxyVerdicts,
   pushCounter,
+  podExpectations,
   pushedTo,
+  redirection,
+  sidecarStatus,
   statusBehind,
   statusObjectOf,
   type ConfigObject,
+  type PodFacts,
   type StatusObject,
 } from "../../tools/verify/judge/readiness";
 import { awaitReadiness, istiodDebugCommand, pushWindowMs } from "../../tools/verify/readiness";
 import { ClusterError, type ClusterTransport, type ExecResult } from "../../tools/verify/types";
+import { upstreamFile } from "../upstream-files";
 import { testContext } from "./context";
 
 const app = "bookinfo";
@@ -115,8 +125,10 @@ function simulatedIstiod(options: {
   ackPolls?: number;
   pushes?: boolean;
   proxies?: [string, string][];
-  /** The injected pods the API lists; default: every proxy syncz lists. */
-  pods?: string[];
+  /** The pods the API lists; default: an injected pod for every proxy syncz lists. */
+  pods?: PodFacts[];
+  /** Proxies istiod never pushes to (ztunnel, when no change is of the kinds it takes). */
+  silent?: string[];
 }) {
   const { objects, lagPolls = 0, ackPolls = 0, pushes = true } = options;
   const proxies = options.proxies ?? [
@@ -137,7 +149,10 @@ function simulatedIstiod(options: {
     const reads = syncReadsSinceHeld < 0 ? 0 : syncReadsSinceHeld++;
     const sent = pushes && reads >= 1 ? 8 : 7;
     const acked = pushes && reads >= 1 + ackPolls ? 8 : 7;
-    return JSON.stringify(proxies.map(([id, type]) => ({ proxy: id, proxy_type: type, resources: { "type.googleapis.com/envoy.config.listener.v3.Listener": { sent: nonce(sent), acked: nonce(acked) } } })));
+    const sync = (id: string) => (options.silent?.includes(id) ? { sent: nonce(7), acked: nonce(7) } : { sent: nonce(sent), acked: nonce(acked) });
+    // ztunnel watches the two delta types of its own (pilot/pkg/xds/workload.go: WDS and the RBAC policies).
+    const types = (type: string) => (type === "ztunnel" ? ["type.googleapis.com/istio.workload.Address", "type.googleapis.com/istio.security.Authorization"] : ["type.googleapis.com/envoy.config.listener.v3.Listener"]);
+    return JSON.stringify(proxies.map(([id, type]) => ({ proxy: id, proxy_type: type, resources: Object.fromEntries(types(type).map((t) => [t, sync(id)])) })));
   };
   const cluster: ClusterTransport = {
     ping: async () => {},
@@ -151,13 +166,20 @@ function simulatedIstiod(options: {
       expect(namespaces).toEqual([app, mesh]);
       return { config: objects, status: options.status ?? [] };
     },
-    meshPods: async () => options.pods ?? proxies.map(([id]) => id),
+    meshPods: async () => options.pods ?? proxies.map(([id]) => injected(id)),
+    labelsOf: async () => ({ namespace: {} }),
     logs: async () => "",
     runPlainPod: async () => ({ stdout: "", stderr: "", exitCode: 0 }),
     podIp: async () => "10.2.0.1",
     close() {},
   };
   return { cluster, execs };
+}
+
+/** A running pod `<name>.<namespace>` as the API lists it, the injector's mark on it. */
+function injected(id: string): PodFacts {
+  const [name, namespace] = id.split(".");
+  return { name, namespace, labels: {}, annotations: { [sidecarStatus]: "{}" }, hostNetwork: false, namespaceLabels: {} };
 }
 
 /** A clock that only moves when the wait pauses. */
@@ -255,14 +277,19 @@ describe("the wait before the probes", () => {
     expect(readiness).toMatchObject({ ready: false, detail: "istiod does not hold the scenario yet: HTTPRoute bookinfo/reviews: no Accepted condition for generation 2 yet" });
   });
 
-  it("looks only at the proxies on the path: the app namespace's sidecars and the mesh namespace's gateways", async () => {
-    const sim = simulatedIstiod({ objects: [longAgo], pushes: false, proxies: [["productpage-v1-1.bookinfo", "sidecar"], ["other-1.lab2", "sidecar"], ["waypoint-1.bookinfo", "waypoint"], ["gateway-1.lab2", "router"]] });
+  it("looks only at the proxies on the path: the app namespace's sidecars and waypoints, the mesh namespace's gateways and ztunnels", async () => {
+    const sim = simulatedIstiod({
+      objects: [longAgo],
+      pushes: false,
+      proxies: [["productpage-v1-1.bookinfo", "sidecar"], ["other-1.lab2", "sidecar"], ["waypoint-1.bookinfo", "waypoint"], ["waypoint-1.lab2", "waypoint"], ["gateway-1.lab2", "router"], ["ztunnel-x.istio-system", "ztunnel"]],
+      pods: [],
+    });
     const { readiness } = await wait(sim);
-    expect(readiness.detail).toContain("1 proxy on the path");
+    expect(readiness.detail).toContain("3 proxies on the path");
   });
 
   it("waits for an injected pod istiod does not list yet (a sidecar still connecting), and names it", async () => {
-    const { readiness } = await wait(simulatedIstiod({ objects: [longAgo], pushes: false, pods: ["productpage-v1-1.bookinfo", "istio-ingressgateway-1.istio-system", "reviews-v2-1.bookinfo"] }), 3000);
+    const { readiness } = await wait(simulatedIstiod({ objects: [longAgo], pushes: false, pods: ["productpage-v1-1.bookinfo", "istio-ingressgateway-1.istio-system", "reviews-v2-1.bookinfo"].map(injected) }), 3000);
     expect(readiness).toMatchObject({ ready: false, detail: "1 of 3 proxies not yet serving the scenario: reviews-v2-1.bookinfo (not connected to istiod yet)" });
   });
 
@@ -284,5 +311,98 @@ describe("the wait before the probes", () => {
     const sim = simulatedIstiod({ objects: [longAgo] });
     const cluster = { ...sim.cluster, exec: async () => ({ stdout: "", stderr: "exec: pilot-discovery: not found", exitCode: 127 }) };
     await expect(awaitReadiness(testContext({ cluster: async () => cluster }), { appNamespace: app, meshNamespace: mesh, limitMs: 1000, clock: simulatedClock(now).clock })).rejects.toThrow(ClusterError);
+  });
+});
+
+describe("the wait in ambient mode (docs/ambient.md)", () => {
+  const ztunnel = "ztunnel-7xk2p.istio-system";
+  const waypoint = "waypoint-5d4b8c7f9-q2wz8.bookinfo";
+  const ambientNs = { [dataplaneMode]: "ambient" };
+  /** A pod of the app namespace (labelled ambient), captured by istio-cni once `captured`. */
+  const appPod = (name: string, captured = true, labels: Record<string, string> = {}): PodFacts => ({
+    name,
+    namespace: app,
+    labels,
+    annotations: captured ? { [redirection.annotation]: redirection.enabled } : {},
+    hostNetwork: false,
+    namespaceLabels: ambientNs,
+  });
+  // The labels Istio's deployment controller gives a waypoint's pods (istio-discovery files/waypoint.yaml).
+  const waypointPod: PodFacts = { ...appPod("waypoint-5d4b8c7f9-q2wz8", false), labels: { "istio.io/dataplane-mode": "none", "gateway.istio.io/managed": "istio.io-mesh-controller", "gateway.networking.k8s.io/gateway-name": "waypoint" } };
+  const ztunnelPod: PodFacts = { name: "ztunnel-7xk2p", namespace: mesh, labels: { app: "ztunnel" }, annotations: {}, hostNetwork: false, namespaceLabels: {} };
+  const gatewayPod = injected("istio-ingressgateway-1.istio-system");
+  const proxies: [string, string][] = [
+    [ztunnel, "ztunnel"],
+    [waypoint, "waypoint"],
+    ["istio-ingressgateway-1.istio-system", "router"],
+  ];
+  const policy: ConfigObject = { kind: "AuthorizationPolicy", namespace: app, name: "tcp-policy", resourceVersion: "12", changedAt: "2026-12-06T03:59:58Z" };
+
+  it("expects each pod's proxy connected, and every pod istio-cni captures marked, as the cni chart's enablement selectors decide", () => {
+    const pods = [appPod("tcp-echo-v1-1"), waypointPod, ztunnelPod, gatewayPod, appPod("plain", false, { ...plainPodLabels }), { ...appPod("host", false), hostNetwork: true }, { ...injected("legacy-1.bookinfo"), namespaceLabels: ambientNs }];
+    expect(podExpectations(pods, mesh)).toEqual([
+      { pod: "tcp-echo-v1-1.bookinfo", captured: true },
+      { pod: waypoint, proxy: "waypoint" },
+      { pod: ztunnel, proxy: "ztunnel" },
+      { pod: "istio-ingressgateway-1.istio-system", proxy: "sidecar" },
+      { pod: "legacy-1.bookinfo", proxy: "sidecar" },
+    ]);
+  });
+
+  it("captures exactly the pods the istio-cni chart's default enablementSelectors select (charts/istio-cni/values.yaml)", () => {
+    const values = parseYaml(fs.readFileSync(upstreamFile("istio-1.31/charts/istio-cni/values.yaml"), "utf8")) as { _internal_defaults_do_not_set: { ambient: { enablementSelectors: Selector[] } } };
+    type Selector = { podSelector?: LabelSelector; namespaceSelector?: LabelSelector };
+    type LabelSelector = { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values: string[] }[] };
+    const selects = (sel: LabelSelector | undefined, labels: Record<string, string>) =>
+      Object.entries(sel?.matchLabels ?? {}).every(([k, v]) => labels[k] === v) &&
+      (sel?.matchExpressions ?? []).every((e) => (e.operator === "NotIn" ? !e.values.includes(labels[e.key]) : e.operator === "In" ? e.values.includes(labels[e.key]) : false));
+    const selectors = values._internal_defaults_do_not_set.ambient.enablementSelectors;
+    expect(selectors.length).toBeGreaterThan(0);
+    const mode = fc.option(fc.constantFrom("ambient", "none", "other"), { nil: undefined });
+    fc.assert(
+      fc.property(mode, mode, (podMode, nsMode) => {
+        const labels: Record<string, string> = podMode === undefined ? {} : { [dataplaneMode]: podMode };
+        const namespaceLabels: Record<string, string> = nsMode === undefined ? {} : { [dataplaneMode]: nsMode };
+        const upstream = selectors.some((s) => selects(s.podSelector, labels) && selects(s.namespaceSelector, namespaceLabels));
+        expect(capturedByZtunnel({ labels, annotations: {}, hostNetwork: false, namespaceLabels })).toBe(upstream);
+      }),
+    );
+    // verify's plaintext client stays outside the mesh in an ambient namespace.
+    expect(capturedByZtunnel({ labels: { ...plainPodLabels }, annotations: {}, hostNetwork: false, namespaceLabels: ambientNs })).toBe(false);
+  });
+
+  it("asks a push since of ztunnel only for an AuthorizationPolicy it enforces (no targetRefs), and of a waypoint for every change", () => {
+    const z = { namespace: mesh, type: "ztunnel" };
+    const w = { namespace: app, type: "waypoint" };
+    expect(pushedTo(z, policy, mesh)).toBe(true);
+    expect(pushedTo(z, { ...policy, namespace: "other" }, mesh)).toBe(true);
+    const targeted = configObjectOf("AuthorizationPolicy", { metadata: { name: "p", namespace: app }, spec: { targetRefs: [{ kind: "Gateway", group: "gateway.networking.k8s.io", name: "waypoint" }] } });
+    expect(targeted.targeted).toBe(true);
+    expect(pushedTo(z, targeted, mesh)).toBe(false);
+    for (const kind of ["VirtualService", "DestinationRule", "PeerAuthentication", "Telemetry", "HTTPRoute"]) expect(pushedTo(z, { ...policy, kind }, mesh)).toBe(false);
+    for (const kind of ["VirtualService", "AuthorizationPolicy", "HTTPRoute", "Sidecar"]) expect(pushedTo(w, { ...policy, kind }, mesh)).toBe(true);
+  });
+
+  it("waits for ztunnel's push of a policy just changed, over its own xDS types", async () => {
+    const sim = simulatedIstiod({ objects: [policy], proxies, pods: [appPod("tcp-echo-v1-1"), waypointPod, ztunnelPod, gatewayPod], ackPolls: 1 });
+    const { readiness } = await wait(sim);
+    expect(readiness).toMatchObject({ ready: true, detail: "istiod holds the lab's 1 Istio object; 3 proxies on the path acknowledged them, a push since for 1 change of the last 12 s; 1 pod captured by ztunnel" });
+    const stuck = await wait(simulatedIstiod({ objects: [policy], proxies, pods: [ztunnelPod], silent: [ztunnel] }), 5000);
+    expect(stuck.readiness).toMatchObject({ ready: false, detail: `1 of 3 proxies not yet serving the scenario: ${ztunnel} (no push since istiod took AuthorizationPolicy bookinfo/tcp-policy)` });
+  });
+
+  it("does not wait for a ztunnel push a VirtualService never makes", async () => {
+    const { readiness, pauses } = await wait(simulatedIstiod({ objects: [justChanged], proxies, pods: [ztunnelPod, waypointPod], silent: [ztunnel] }));
+    expect(readiness.ready).toBe(true);
+    expect(pauses.length).toBeLessThan(5);
+  });
+
+  it("waits for a pod istio-cni has not captured yet, a ztunnel or a waypoint not connected yet, and names them", async () => {
+    const pods = [appPod("tcp-echo-v2-1", false), ztunnelPod, waypointPod, { ...ztunnelPod, name: "ztunnel-new" }];
+    const { readiness } = await wait(simulatedIstiod({ objects: [longAgo], pushes: false, proxies: [[ztunnel, "ztunnel"]], pods }), 3000);
+    expect(readiness).toMatchObject({
+      ready: false,
+      detail: `3 of 3 proxies and 1 ambient pod not yet serving the scenario: ${waypoint} (waypoint not connected to istiod yet); ztunnel-new.istio-system (ztunnel not connected to istiod yet); tcp-echo-v2-1.bookinfo (not captured by ztunnel yet (ambient.istio.io/redirection: absent))`,
+    });
   });
 });

@@ -12,6 +12,7 @@ function echoCluster(answer: (i: number) => string): ClusterTransport & { execs:
   const execs: { target: PodTarget; command: string[] }[] = [];
   return {
     ...noCluster,
+    labelsOf: async () => ({ namespace: {} }),
     execs,
     async exec(target, command) {
       execs.push({ target, command });
@@ -54,6 +55,7 @@ describe("connect probe (authz-tcp)", () => {
     const hosts: string[] = [];
     return {
       ...noCluster,
+      labelsOf: async () => ({ namespace: {} }),
       hosts,
       podIp: async (target) => (target.deployment === "tcp-echo-v1" ? "10.2.1.9" : "10.2.1.1"),
       async exec(_target, command) {

@@ -74,6 +74,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     http,
     cluster: () => (cluster ??= (io.cluster ?? ((t, image) => kubeCluster(t.kubeconfig, t.namespace, image, t.context)))(target, target.plaintextImage)),
     gatewayUrl: target.gatewayUrl,
+    appNamespace: target.namespace,
     ...(target.host && { host: target.host }),
     requests: args.requests,
     timeoutMs: args.timeoutSeconds * 1000,

@@ -6,7 +6,7 @@ import { Writable } from "node:stream";
 import type * as k8s from "@kubernetes/client-node";
 import { sleep, withTimeout } from "./deadline";
 import type { KubeconfigSource } from "./stack";
-import { configObjectOf, istioGroups, statusObjectOf, type ApiItem, type ConfigObject, type StatusObject } from "./judge/readiness";
+import { configObjectOf, istioGroups, statusObjectOf, type ApiItem, type ConfigObject, type PodFacts, type StatusObject } from "./judge/readiness";
 import { configKinds } from "./readiness";
 import { ClusterError, type ClusterTransport, type ExecResult, type PlainPodRequest, type PodTarget } from "./types";
 
@@ -36,6 +36,16 @@ function describe(error: unknown, server: string): string {
   const cause = e.cause?.code ?? e.cause?.message;
   return `cannot reach the Kubernetes API at ${server} (${cause ?? e.message ?? String(error)})`;
 }
+
+/**
+ * The plaintext client's labels: outside the mesh in either mode. No sidecar (the injector skips a
+ * pod labelled sidecar.istio.io/inject: "false"), and, in a namespace labelled
+ * istio.io/dataplane-mode: ambient, not captured by ztunnel: the cni chart's default
+ * enablementSelectors take a pod of such a namespace only where its own istio.io/dataplane-mode is
+ * NotIn [none] (charts/istio-cni/values.yaml), which cni/pkg/util/enablement_selector.go Matches
+ * applies; Istio's own waypoint pods opt out the same way (istio-discovery files/waypoint.yaml).
+ */
+export const plainPodLabels = { app: "istio-lab-verify", "sidecar.istio.io/inject": "false", "istio.io/dataplane-mode": "none" } as const;
 
 export async function kubeCluster(source: KubeconfigSource, namespace: string, plaintextImage: string, context?: string): Promise<ClusterTransport> {
   const lib = await import("@kubernetes/client-node");
@@ -72,17 +82,20 @@ export async function kubeCluster(source: KubeconfigSource, namespace: string, p
       throw new ClusterError(`${what}: ${describe(error, server)}`);
     });
 
-  /** The ready pods of a Deployment, in the app namespace unless the target names another. */
+  /** The ready pods of a Deployment (or of the target's label selector), in the app namespace unless the target names another. */
   async function readyPods(target: PodTarget, timeoutMs: number): Promise<k8s.V1Pod[]> {
     const { deployment, namespace: where = namespace } = target;
-    const d = await call(`reading Deployment ${where}/${deployment}`, apps.readNamespacedDeployment({ name: deployment, namespace: where }), timeoutMs);
-    const labels = d.spec?.selector?.matchLabels ?? {};
+    let labels = target.selector;
+    if (!labels) {
+      const d = await call(`reading Deployment ${where}/${deployment}`, apps.readNamespacedDeployment({ name: deployment, namespace: where }), timeoutMs);
+      labels = d.spec?.selector?.matchLabels ?? {};
+    }
     const labelSelector = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
     const list = await call(`listing the pods of ${where}/${deployment}`, core.listNamespacedPod({ namespace: where, labelSelector }), timeoutMs);
     const ready = list.items.filter(
       (p) => p.status?.phase === "Running" && !p.metadata?.deletionTimestamp && p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
     );
-    if (ready.length === 0) throw new ClusterError(`Deployment ${where}/${deployment} has no ready pod (${list.items.length} pod${list.items.length === 1 ? "" : "s"} in all)`);
+    if (ready.length === 0) throw new ClusterError(`${target.selector ? "" : "Deployment "}${where}/${deployment} has no ready pod (${list.items.length} pod${list.items.length === 1 ? "" : "s"} in all)`);
     return ready;
   }
 
@@ -137,15 +150,36 @@ export async function kubeCluster(source: KubeconfigSource, namespace: string, p
     podIp,
 
     async meshPods(namespaces, timeoutMs) {
-      const names: string[] = [];
+      const pods: PodFacts[] = [];
       for (const where of namespaces) {
+        const ns = await call(`reading namespace ${where}`, core.readNamespace({ name: where }), timeoutMs);
         const list = await call(`listing the pods of ${where}`, core.listNamespacedPod({ namespace: where }), timeoutMs);
         for (const p of list.items) {
-          if (p.status?.phase !== "Running" || p.metadata?.deletionTimestamp || !p.metadata?.annotations?.["sidecar.istio.io/status"]) continue;
-          names.push(`${p.metadata.name}.${where}`);
+          if (p.status?.phase !== "Running" || p.metadata?.deletionTimestamp || !p.metadata?.name) continue;
+          pods.push({
+            name: p.metadata.name,
+            namespace: where,
+            labels: p.metadata.labels ?? {},
+            annotations: p.metadata.annotations ?? {},
+            hostNetwork: p.spec?.hostNetwork ?? false,
+            namespaceLabels: ns.metadata?.labels ?? {},
+          });
         }
       }
-      return names;
+      return pods;
+    },
+
+    async labelsOf(what, timeoutMs) {
+      const where = what.namespace ?? namespace;
+      const ns = await call(`reading namespace ${where}`, core.readNamespace({ name: where }), timeoutMs);
+      if (!what.service) return { namespace: ns.metadata?.labels ?? {} };
+      try {
+        const svc = await call(`reading Service ${where}/${what.service}`, core.readNamespacedService({ name: what.service, namespace: where }), timeoutMs);
+        return { namespace: ns.metadata?.labels ?? {}, service: svc.metadata?.labels ?? {} };
+      } catch (error) {
+        if (error instanceof ClusterError && /: HTTP 404: /.test(error.message)) return { namespace: ns.metadata?.labels ?? {} };
+        throw error;
+      }
     },
 
     async istioConfig(namespaces, timeoutMs) {
@@ -195,7 +229,7 @@ export async function kubeCluster(source: KubeconfigSource, namespace: string, p
         core.createNamespacedPod({
           namespace,
           body: {
-            metadata: { name, labels: { app: "istio-lab-verify", "sidecar.istio.io/inject": "false" }, annotations: { "sidecar.istio.io/inject": "false" } },
+            metadata: { name, labels: plainPodLabels, annotations: { "sidecar.istio.io/inject": "false" } },
             spec: {
               restartPolicy: "Never",
               terminationGracePeriodSeconds: 0,

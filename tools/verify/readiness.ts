@@ -6,7 +6,7 @@
 import type { ProbeContext } from "./probes/context";
 import { sleep } from "./deadline";
 import { gatewayApiVersions } from "../../catalog/gateway-api-resources";
-import { istioGroups, istiodBehind, parseConfigz, parseSyncz, proxyVerdicts, pushCounter, recentlyChanged, statusBehind, type ConfigObject, type ProxySync } from "./judge/readiness";
+import { istioGroups, istiodBehind, parseConfigz, parseSyncz, podExpectations, proxyVerdicts, pushCounter, recentlyChanged, statusBehind, uncaptured, unconnected, type ConfigObject, type ProxySync } from "./judge/readiness";
 import { ClusterError, type PodTarget } from "./types";
 
 /** istiod as Istio's chart installs it (istio-discovery templates/deployment.yaml: Deployment istiod, container discovery). */
@@ -112,14 +112,13 @@ export async function awaitReadiness(ctx: ProbeContext, options: ReadinessOption
     await pause(1000);
   }
 
-  // 2. Every proxy on the path (the app namespace's sidecars, the mesh namespace's gateways)
-  //    acknowledged what it was sent, and a push made since step 1 where a recent change reaches it.
-  //    In ambient mode (docs/ambient.md) the app namespace has no sidecars and ztunnel (type
-  //    "ztunnel", in the mesh namespace) is not waited for: istiod sends it only what changes its
-  //    addresses or policies (pilot/pkg/xds/workload.go GenerateDeltas returns nothing when no
-  //    address changed, and delta.go pushDeltaXds then sends nothing), so judge/readiness.ts pushedTo's "ztunnel take every change" would
-  //    wait out the bound on any VirtualService change. Waiting for it needs that rule first.
-  const onPath = (p: ProxySync) => (p.type === "sidecar" && p.namespace === appNamespace) || (p.type === "router" && p.namespace === meshNamespace);
+  // 2. Every proxy on the path acknowledged what it was sent, and a push made since step 1 where a
+  //    recent change reaches it: the app namespace's sidecars and waypoints, the mesh namespace's
+  //    gateways and, in ambient mode, its ztunnels (judge/readiness.ts pushedTo says which changes
+  //    reach which). Every pod that must have a proxy has it connected, and in an ambient namespace
+  //    every pod istio-cni captures carries its mark (judge/readiness.ts podExpectations).
+  const onPath = (p: ProxySync) =>
+    ((p.type === "sidecar" || p.type === "waypoint") && p.namespace === appNamespace) || ((p.type === "router" || p.type === "ztunnel") && p.namespace === meshNamespace);
   let proxies = await debug("/debug/syncz", parseSyncz);
   const baseline = Math.max(-1, ...proxies.flatMap((p) => p.types.map((t) => pushCounter(t.sent) ?? -1)));
   // An object that existed when the wait began changed before it, whatever the API server's clock
@@ -129,17 +128,20 @@ export async function awaitReadiness(ctx: ProbeContext, options: ReadinessOption
   for (;;) {
     // Changes inside the push window, looked at again each round: once older, acknowledging all it was sent is enough.
     const recent = recentlyChanged(candidates, now(), pushWindowMs);
-    // Every injected pod's proxy, which syncz lists only once it is connected: none missing counts as ready.
-    const listed = new Set(proxies.map((p) => p.id));
-    const unconnected = (await cluster.meshPods(namespaces, left())).filter((pod) => !listed.has(pod)).map((pod) => ({ proxy: pod, waiting: "not connected to istiod yet" }));
-    const verdicts = [...proxyVerdicts(proxies.filter(onPath), recent, baseline, meshNamespace), ...unconnected];
-    const waiting = verdicts.filter((v) => v.waiting);
+    // Every pod's proxy, which syncz lists only once it is connected, and ztunnel's capture of the ambient pods.
+    const pods = await cluster.meshPods(namespaces, left());
+    const expected = podExpectations(pods, meshNamespace);
+    const verdicts = [...proxyVerdicts(proxies.filter(onPath), recent, baseline, meshNamespace), ...unconnected(expected, new Set(proxies.map((p) => p.id)))];
+    const captured = expected.filter((e) => "captured" in e).length;
+    const waiting = [...verdicts.filter((v) => v.waiting), ...uncaptured(expected, pods)];
+    const ambient = captured ? `; ${plural(captured, "pod")} captured by ztunnel` : "";
     if (waiting.length === 0) {
       const pushed = recent.length ? `, a push since for ${plural(recent.length, "change")} of the last ${pushWindowMs / 1000} s` : "";
-      return { ready: true, seconds: seconds(), detail: `istiod holds the lab's ${plural(objects.length, "Istio object")}; ${plural(verdicts.length, "proxy", "proxies")} on the path acknowledged them${pushed}` };
+      return { ready: true, seconds: seconds(), detail: `istiod holds the lab's ${plural(objects.length, "Istio object")}; ${plural(verdicts.length, "proxy", "proxies")} on the path acknowledged them${pushed}${ambient}` };
     }
     if (now() >= until) {
-      return { ready: false, seconds: seconds(), detail: `${waiting.length} of ${plural(verdicts.length, "proxy", "proxies")} not yet serving the scenario: ${waiting.slice(0, 3).map((w) => `${w.proxy} (${w.waiting})`).join("; ")}` };
+      const of = [plural(verdicts.length, "proxy", "proxies"), ...(captured ? [plural(captured, "ambient pod")] : [])].join(" and ");
+      return { ready: false, seconds: seconds(), detail: `${waiting.length} of ${of} not yet serving the scenario: ${waiting.slice(0, 3).map((w) => `${w.proxy} (${w.waiting})`).join("; ")}` };
     }
     await pause(1000);
     proxies = await debug("/debug/syncz", parseSyncz);

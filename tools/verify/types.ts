@@ -1,6 +1,6 @@
 // The seams of the verify tool: what it needs from the network and the cluster, and what it reports.
 // Everything but http.ts and cluster.ts works on these interfaces, so tests inject fakes and stubs.
-import type { ConfigObject, StatusObject } from "./judge/readiness";
+import type { ConfigObject, PodFacts, StatusObject } from "./judge/readiness";
 
 /** One HTTP exchange; `seconds` is the wall time until the whole body arrived. */
 export interface HttpResponse {
@@ -46,13 +46,16 @@ export interface ExecResult {
 
 /** A pod of a Deployment, and optionally which of its containers. */
 export interface PodTarget {
+  /** The Deployment; with `selector`, only the name the pods are reported by (a waypoint's Gateway, the ztunnel DaemonSet). */
   deployment: string;
+  /** Pods found by these labels instead of the Deployment's selector. */
+  selector?: Record<string, string>;
   container?: string;
   /** Default: the app namespace. */
   namespace?: string;
 }
 
-/** A throwaway pod without a sidecar: the plaintext client of the mTLS check. */
+/** A throwaway pod outside the mesh (no sidecar, not captured by ztunnel): the plaintext client of the mTLS check. */
 export interface PlainPodRequest {
   /** Name prefix; the transport adds a random suffix. */
   name: string;
@@ -67,7 +70,7 @@ export interface ClusterTransport {
   exec(target: PodTarget, command: string[], timeoutMs: number): Promise<ExecResult>;
   /** The logs of every ready pod of the Deployment since `sinceSeconds` ago, concatenated. */
   logs(target: PodTarget, sinceSeconds: number, timeoutMs: number): Promise<string>;
-  /** Runs the command to completion in a new pod (no sidecar) and deletes the pod afterwards. */
+  /** Runs the command to completion in a new pod outside the mesh (no sidecar, not captured by ztunnel) and deletes the pod afterwards. */
   runPlainPod(req: PlainPodRequest): Promise<ExecResult>;
   /**
    * The Istio config of these namespaces as the API server has it (readiness.ts configKinds): Istio's
@@ -75,11 +78,16 @@ export interface ClusterTransport {
    */
   istioConfig(namespaces: readonly string[], timeoutMs: number): Promise<{ config: ConfigObject[]; status: StatusObject[] }>;
   /**
-   * The running pods of these namespaces that carry a proxy istiod must configure: injected ones
-   * (a sidecar, or a gateway's proxy), which the injector marks with `sidecar.istio.io/status`;
-   * each as syncz names its proxy, `<pod>.<namespace>`.
+   * The running pods of these namespaces (none being deleted), with their labels, annotations and
+   * their namespace's labels: which carry a proxy istiod configures, and which ztunnel carries
+   * (judge/readiness.ts podExpectations).
    */
-  meshPods(namespaces: readonly string[], timeoutMs: number): Promise<string[]>;
+  meshPods(namespaces: readonly string[], timeoutMs: number): Promise<PodFacts[]>;
+  /**
+   * The labels of a namespace (default: the app namespace) and, when named, of one of its Services
+   * (absent when there is none): the mesh mode and the waypoint they choose.
+   */
+  labelsOf(what: { namespace?: string; service?: string }, timeoutMs: number): Promise<{ namespace: Record<string, string>; service?: Record<string, string> }>;
   /** The address of a ready pod of the Deployment, for a port its Service does not publish. */
   podIp(target: PodTarget, timeoutMs: number): Promise<string>;
   close(): void;

@@ -8,6 +8,8 @@ export interface ProbeContext {
   /** The cluster, connected on first use; probes that need none never touch it. */
   cluster: () => Promise<ClusterTransport>;
   gatewayUrl: string;
+  /** The lab's namespace, where the scenario's workloads run. */
+  appNamespace: string;
   /** A lab's host on a shared gateway (catalog/lab-host.ts): every gateway request carries it. */
   host?: string;
   /**

@@ -1,6 +1,7 @@
 // Calls from inside the mesh, and reading what the destinations logged, over the cluster transport.
 import { callCommand, clientContainers, countMarked, parseCalls, withQuery, type CallResult } from "../commands";
 import { sleep } from "../deadline";
+import type { PodTarget } from "../types";
 import type { ProbeContext } from "./context";
 
 /** Every Istio sidecar writes its access log to stdout (meshConfig.accessLogFile), one line per request. */
@@ -30,12 +31,13 @@ export async function callFrom(ctx: ProbeContext, from: string, url: string, hea
  * How many access-log lines of each Deployment (of the app namespace, or `namespace`) carry the marker. Polls until each count reaches
  * its `atLeast` or the wait ends, then reads once more after a pause so late lines (retries) count.
  */
-async function loggedCounts(ctx: ProbeContext, marker: string, atLeast: Record<string, number>, sinceSeconds: number, namespace?: string): Promise<Record<string, number>> {
+async function loggedCounts(ctx: ProbeContext, marker: string, atLeast: Record<string, number>, sinceSeconds: number, namespace?: string, targets: Record<string, PodTarget> = {}): Promise<Record<string, number>> {
   const cluster = await ctx.cluster();
   const read = async () => {
     const counts: Record<string, number> = {};
     for (const deployment of Object.keys(atLeast)) {
-      const log = await cluster.logs({ deployment, container: accessLogContainer, ...(namespace && { namespace }) }, sinceSeconds, ctx.deadline.budget(ctx.timeoutMs));
+      const target = targets[deployment] ?? { deployment, container: accessLogContainer, ...(namespace && { namespace }) };
+      const log = await cluster.logs(target, sinceSeconds, ctx.deadline.budget(ctx.timeoutMs));
       counts[deployment] = countMarked(log, marker);
     }
     return counts;
@@ -74,6 +76,7 @@ export async function markedCallFromLog(ctx: ProbeContext, from: string, url: st
 /**
  * One GET from the client, marked with a query parameter of its own, and how many access-log lines
  * of each Deployment (of the app namespace, or `namespace`) carry the mark: where it went, how often.
+ * `targets` reads a name's log from other pods (a waypoint's: probes/evidence.ts).
  */
 export async function markedCall(
   ctx: ProbeContext,
@@ -81,11 +84,12 @@ export async function markedCall(
   url: string,
   atLeast: Record<string, number>,
   namespace?: string,
+  targets?: Record<string, PodTarget>,
 ): Promise<{ call: CallResult; counts: Record<string, number> }> {
   const marker = ctx.marker();
   const started = performance.now();
   const [call] = await callFrom(ctx, from, withQuery(url, "istio-lab-verify", marker));
   // Back far enough to cover the call and a slow log, never the whole log.
   const since = Math.ceil((performance.now() - started) / 1000) + 60;
-  return { call, counts: await loggedCounts(ctx, marker, atLeast, since, namespace) };
+  return { call, counts: await loggedCounts(ctx, marker, atLeast, since, namespace, targets) };
 }

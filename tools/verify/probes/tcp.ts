@@ -4,9 +4,12 @@
 import type { ConnectProbe, Probe, TcpProbe } from "../../../catalog/scenarios/probes";
 import { ingressGateway } from "../../../components/mesh/ingress-gateway";
 import { clientContainers } from "../commands";
+import { judgeZtunnelLog } from "../judge/ambient";
 import { judgeShares } from "../judge/distribution";
+import { sleep } from "../deadline";
 import type { Check } from "../types";
 import type { ProbeContext } from "./context";
+import { inAmbient, ztunnelLog } from "./evidence";
 
 /**
  * The probes as a lab on a shared platform runs them: its TCP probes go to the gateway's TCP port
@@ -51,13 +54,36 @@ export function tcpAnswers(stdout: string, prefixes: Record<string, string>, con
   return tcpReplies(stdout, connections).map((reply) => prefixes[reply.split(" ")[0]] ?? "");
 }
 
+/**
+ * In ambient mode, what ztunnel logged of the connections just made, where a sidecar would have
+ * carried them: polled until it holds what the probe expects or the log wait ends (ztunnel writes a
+ * connection's line when it closes). None in sidecar mode.
+ */
+async function ztunnelEvidence(ctx: ProbeContext, started: number, expected: { connections: number; refused: boolean }): Promise<Check[]> {
+  if (!(await inAmbient(ctx))) return [];
+  const since = () => Math.ceil((performance.now() - started) / 1000) + 5;
+  const waitUntil = performance.now() + Math.min(ctx.logWaitMs, ctx.deadline.remainingMs());
+  let check = judgeZtunnelLog(await ztunnelLog(ctx, since()), ctx.appNamespace, expected);
+  while (!check.pass && performance.now() < waitUntil) {
+    await sleep(Math.min(1000, ctx.logWaitMs / 4));
+    check = judgeZtunnelLog(await ztunnelLog(ctx, since()), ctx.appNamespace, expected);
+  }
+  return [check];
+}
+
 export async function runTcp(ctx: ProbeContext, probe: TcpProbe): Promise<Check[]> {
   const n = ctx.requests ?? probe.connections;
+  const started = performance.now();
   const cluster = await ctx.cluster();
   const perConnection = perConnectionSeconds(ctx);
   const result = await cluster.exec({ deployment: probe.from, container: clientContainers[probe.from] }, tcpCommand(probe.port, n, perConnection), ctx.deadline.budget(tcpBudgetMs(n, perConnection)));
   const versions = [...new Set(Object.values(probe.prefixes))];
-  return [judgeShares("tcp-echo versions", tcpAnswers(result.stdout, probe.prefixes, n), versions, probe.expected, probe.previous)];
+  const answers = tcpAnswers(result.stdout, probe.prefixes, n);
+  return [
+    judgeShares("tcp-echo versions", answers, versions, probe.expected, probe.previous),
+    // The gateway's connections into the lab: each answered one went through the destination's ztunnel.
+    ...(await ztunnelEvidence(ctx, started, { connections: answers.filter((a) => a !== "").length, refused: false })),
+  ];
 }
 
 export const connectTitle = (probe: ConnectProbe) =>
@@ -65,6 +91,7 @@ export const connectTitle = (probe: ConnectProbe) =>
 
 /** Connections to a Service port or a pod's address, all answered or none, as the probe says. */
 export async function runConnect(ctx: ProbeContext, probe: ConnectProbe): Promise<Check[]> {
+  const started = performance.now();
   const cluster = await ctx.cluster();
   const perConnection = perConnectionSeconds(ctx);
   const host = "service" in probe.to ? probe.to.service : await cluster.podIp({ deployment: probe.to.pod }, ctx.deadline.budget(ctx.timeoutMs));
@@ -81,5 +108,6 @@ export async function runConnect(ctx: ProbeContext, probe: ConnectProbe): Promis
       observed: `${answered} of ${probe.connections}`,
       pass: probe.answered ? answered === probe.connections : answered === 0,
     },
+    ...(await ztunnelEvidence(ctx, started, { connections: probe.connections, refused: !probe.answered })),
   ];
 }
