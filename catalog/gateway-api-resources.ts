@@ -2,33 +2,63 @@
 // for `istio-lab:scenarioOptions.api: gateway-api`, with the API's field names, so that the
 // analyzer can read it and the CRDs' own schemas can check it (test/validate.ts).
 
-/** A listener of a Gateway: what port and protocol, for which routes. */
+/**
+ * A listener of a Gateway: what port and protocol, for which routes. An HTTPS listener terminates
+ * TLS with the Secret it names (in the Gateway's namespace); Istio reads `options`'
+ * `gateway.istio.io/tls-terminate-mode: MUTUAL` as a demand for a client certificate signed by the
+ * Secret's ca.crt (pilot/pkg/config/kube/gatewaycommon/gateway_utils.go GatewayTLSTerminateModeKey).
+ */
 export interface Listener {
   name: string;
   port: number;
-  protocol: "HTTP" | "TCP";
+  protocol: "HTTP" | "HTTPS" | "TCP";
   hostname?: string;
-  allowedRoutes: { namespaces?: { from: "Same" | "All" }; kinds?: { kind: "HTTPRoute" | "TCPRoute" }[] };
+  tls?: { mode: "Terminate"; certificateRefs: { name: string }[]; options?: Record<string, string> };
+  allowedRoutes: {
+    /** `Selector`: the namespaces whose `kubernetes.io/metadata.name` label the selector names (the app namespace, as namespaceToken). */
+    namespaces?: { from: "Same" | "All" } | { from: "Selector"; selector: { matchLabels: Record<string, string> } };
+    kinds?: { kind: "HTTPRoute" | "TCPRoute" }[];
+  };
 }
 
 export interface GatewayApiGatewaySpec {
   gatewayClassName: "istio";
   /**
    * The Service of a gateway deployed beforehand (Istio's "manual deployment"): the mesh's
-   * ingress gateway serves the listeners, instead of a gateway Istio would deploy per Gateway.
+   * ingress gateway serves the listeners. Without it istiod deploys a gateway for the Gateway
+   * ("automated deployment", gatewaycommon/gateway_utils.go IsManaged), a Deployment and Service
+   * named `<name>-istio` in the Gateway's namespace (managedGatewayName).
    */
   addresses?: { type: "Hostname"; value: string }[];
   listeners: Listener[];
 }
 
-/** A Gateway of the scenario by name (`sectionName`: one listener), or a Service for mesh traffic (GAMMA). */
-export type ParentRef = { name: string; sectionName?: string } | { group: ""; kind: "Service"; name: string; port: number };
+/** The namespace the mesh's gateways run in, written where an object names it (a route's parent in it); the renderer fills it in. */
+export const gatewayNamespaceToken = "$(ISTIO_LAB_GATEWAY_NAMESPACE)";
 
-export interface BackendRef {
-  name: string;
-  port: number;
-  weight?: number;
-}
+/**
+ * A Gateway of the scenario by name (`sectionName`: one listener; `namespace`: one in the gateway's
+ * namespace, as gatewayNamespaceToken), a Service for mesh traffic (GAMMA), or a ServiceEntry for
+ * traffic to its hosts (Istio's extension of GAMMA: the egress tasks' `kind: ServiceEntry` parent).
+ */
+export type ParentRef =
+  | { name: string; namespace?: string; sectionName?: string }
+  | { group: ""; kind: "Service"; name: string; port: number }
+  | { group: "networking.istio.io"; kind: "ServiceEntry"; name: string };
+
+/**
+ * A Service of the scenario's namespace, or (`kind: Hostname`, Istio's extension) a host a
+ * ServiceEntry of the scenario defines: the egress tasks' way to send a route on to the site.
+ */
+export type BackendRef = { name: string; port: number; weight?: number } | { group: "networking.istio.io"; kind: "Hostname"; name: string; port: number; weight?: number };
+
+/**
+ * The Deployment and Service istiod makes for a Gateway it deploys (class `istio`, no
+ * `addresses`): `<name>-<class>` (istio 1.31 pilot/pkg/config/kube/gatewaycommon/gateway_utils.go
+ * GetDefaultName, used by deploymentcontroller.go configureIstioGateway for DeploymentName and
+ * ServiceAccount and by gateway/conversion.go extractGatewayServices for the Service's host).
+ */
+export const managedGatewayName = (gateway: { name: string; spec: { gatewayClassName: string } }): string => `${gateway.name}-${gateway.spec.gatewayClassName}`;
 
 export interface HTTPRouteMatch {
   path?: { type: "Exact" | "PathPrefix" | "RegularExpression"; value: string };
@@ -55,7 +85,15 @@ export interface TCPRouteSpec {
 }
 
 export type GatewayApiResource =
-  | { kind: "Gateway"; name: string; spec: GatewayApiGatewaySpec }
+  | {
+      kind: "Gateway";
+      name: string;
+      /** In the mesh's gateway namespace, as the secure-ingress task puts its Gateway (istio-system), instead of the app namespace. */
+      inGatewayNamespace?: true;
+      /** metadata.annotations: the task's own (`networking.istio.io/service-type` for a Gateway istiod deploys). */
+      annotations?: Record<string, string>;
+      spec: GatewayApiGatewaySpec;
+    }
   | { kind: "HTTPRoute"; name: string; spec: HTTPRouteSpec }
   | { kind: "TCPRoute"; name: string; spec: TCPRouteSpec };
 
@@ -63,7 +101,7 @@ export type GatewayApiResource =
 export type GatewayApiRoute = Extract<GatewayApiResource, { kind: "HTTPRoute" | "TCPRoute" }>;
 
 /** Every backend a route sends to, mirrors included, with its field path: what the route waits for and what the analyzer checks. */
-export function backendsOf(route: GatewayApiRoute): { field: string; ref: { name: string; port: number } }[] {
+export function backendsOf(route: GatewayApiRoute): { field: string; ref: BackendRef }[] {
   return route.spec.rules.flatMap((rule, i) => [
     ...rule.backendRefs.map((ref, j) => ({ field: `spec.rules[${i}].backendRefs[${j}]`, ref })),
     ...("filters" in rule ? (rule.filters ?? []) : []).map((f, j) => ({ field: `spec.rules[${i}].filters[${j}].requestMirror.backendRef`, ref: f.requestMirror.backendRef })),

@@ -6,6 +6,7 @@
 import { destinationRule, gateway, serviceEntry, sidecar, virtualService } from "./builders";
 import { compose } from "./compose";
 import type { ScenarioSpec } from "./scenario-spec";
+import { managedGatewayName, type GatewayApiResource } from "../gateway-api-resources";
 
 export const egressServiceEntry: ScenarioSpec = {
   description: "REGISTRY_ONLY for the app namespace and a ServiceEntry for httpbin.org: it answers, other hosts do not (egress-control task)",
@@ -100,3 +101,45 @@ export const egressGatewayHttp: ScenarioSpec = {
   // Needs the lab's nodes to reach the internet.
   probes: [{ kind: "egress", from: "curl", url: politics, status: 301 }],
 };
+
+/**
+ * The egress-gateway task's Gateway API form for HTTP (snip_egress_gateway_for_http_traffic_4 and
+ * _6): the same ServiceEntry; a Gateway `cnn-egress-gateway` of class istio in the app namespace,
+ * for which istiod deploys a gateway of its own (no `addresses`: Istio's automated deployment, a
+ * ClusterIP Service as the task's annotation asks), instead of the mesh's istio-egressgateway; an
+ * HTTPRoute on the ServiceEntry that sends the sidecars' edition.cnn.com to that gateway's Service
+ * (`<gateway>-istio`, gateway-api-resources.ts managedGatewayName), and one on the Gateway that sends
+ * it on to the site (a `Hostname` backend, Istio's extension). The mesh installs no egress gateway;
+ * verify reads the log of the Deployment istiod made, in the app namespace.
+ */
+const cnnEgressGateway = { name: "cnn-egress-gateway", spec: { gatewayClassName: "istio" as const } };
+const egressGatewayHttpRoutes: GatewayApiResource[] = [
+  {
+    kind: "Gateway",
+    name: cnnEgressGateway.name,
+    annotations: { "networking.istio.io/service-type": "ClusterIP" },
+    spec: { ...cnnEgressGateway.spec, listeners: [{ name: "http", hostname: cnn, port: 80, protocol: "HTTP", allowedRoutes: { namespaces: { from: "Same" } } }] },
+  },
+  {
+    kind: "HTTPRoute",
+    name: "direct-cnn-to-egress-gateway",
+    spec: { parentRefs: [{ kind: "ServiceEntry", group: "networking.istio.io", name: "cnn" }], rules: [{ backendRefs: [{ name: managedGatewayName(cnnEgressGateway), port: 80 }] }] },
+  },
+  {
+    kind: "HTTPRoute",
+    name: "forward-cnn-from-egress-gateway",
+    spec: { parentRefs: [{ name: cnnEgressGateway.name }], hostnames: [cnn], rules: [{ backendRefs: [{ kind: "Hostname", group: "networking.istio.io", name: cnn, port: 80 }] }] },
+  },
+];
+
+export function egressGatewayHttpInGatewayApi(): ScenarioSpec {
+  // The Gateway deploys its own gateway: the mesh's egress gateway is not installed for it.
+  const spec: ScenarioSpec = { ...egressGatewayHttp };
+  delete spec.egressGateway;
+  return {
+    ...spec,
+    resources: spec.resources.filter((r) => r.kind === "ServiceEntry"),
+    gatewayApi: { resources: egressGatewayHttpRoutes, versionServices: [] },
+    probes: spec.probes.map((p) => (p.kind === "egress" ? { ...p, gatewayDeployment: managedGatewayName(cnnEgressGateway) } : p)),
+  };
+}

@@ -10,28 +10,111 @@
 import type { AppSpec } from "../apps/app-spec";
 import type { BackendRef, GatewayApiResource, HTTPRouteMatch, HTTPRouteRule, Listener, VersionService } from "../gateway-api-resources";
 import { ofKind, serviceName, subsetsOf, type Destination, type HTTPRoute, type HTTPRouteDestination, type IstioResource, type VirtualServiceSpec } from "../istio-resources";
-import type { ScenarioName } from "./names";
+import { scenarioNames, type ScenarioName } from "./names";
+import { egressGatewayHttpInGatewayApi } from "./egress";
+import { ingressMtlsInGatewayApi, ingressTlsInGatewayApi } from "./secure-ingress";
 import type { ScenarioSpec } from "./scenario-spec";
 
-/** The catalog's scenarios that have a Gateway API form: routing, faults beside it, shifting, TCP, timeout, mirroring, ingress. */
-export const gatewayApiScenarios: readonly ScenarioName[] = [
-  "bookinfo",
-  "route-all-v1",
-  "route-jason-v2",
-  "fault-delay",
-  "fault-abort",
-  "shift-50-v3",
-  "shift-v3",
-  "shift-90-10",
-  "shift-80-20",
-  "shift-v2-v3",
-  "canary",
-  "tcp-shift-80-20",
-  "tcp-shift-v2",
-  "request-timeout",
-  "mirroring",
-  "ingress-httpbin",
-];
+/**
+ * Where a scenario's Gateway API form comes from, each tested against it (test/scenarios/
+ * gateway-api.test.ts, task-snippets-gateway-api.test.ts):
+ * - `task`: the istio.io task's own Gateway API YAML (its snips.sh); `written` where the task's form
+ *   is not a translation of the Istio one (its own gateway deployment, a ServiceEntry parent), else
+ *   inGatewayApi below makes it;
+ * - `samples`: Istio 1.31's samples/*\/gateway-api files;
+ * - `derived`: no task or sample has the scenario in this form; `restsOn` says what it is made from.
+ */
+export type GatewayApiForm = { basis: "task"; task: string; written?: () => ScenarioSpec } | { basis: "samples"; files: string } | { basis: "derived"; restsOn: string };
+
+/** Why a scenario has no Gateway API form: its task (`task`, under content/en/docs/tasks/) gives none, or it has no task. */
+export interface GatewayApiRefusal {
+  refused: string;
+  task?: string;
+}
+
+/** Istio's task pages read for this table: istio.io's snips.sh (tested) and the index.md beside it, as ../shared/upstream/istio.io holds them. */
+const noTab = "its task page gives no Gateway API form (no Gateway API tab in its index.md, no gateway.networking.k8s.io object in its snips.sh)";
+
+/** Every scenario: its Gateway API form, or why it has none. */
+export const gatewayApiForms: Record<ScenarioName, GatewayApiForm | GatewayApiRefusal> = {
+  bookinfo: { basis: "samples", files: "samples/bookinfo/gateway-api/bookinfo-gateway.yaml" },
+  "route-all-v1": { basis: "samples", files: "samples/bookinfo/gateway-api/route-all-v1.yaml" },
+  "route-jason-v2": { basis: "task", task: "traffic-management/request-routing" },
+  "fault-delay": {
+    basis: "derived",
+    restsOn:
+      "the fault-injection task has no Gateway API form (a fault has no Gateway API field); its routes are samples/bookinfo/gateway-api/route-all-v1.yaml and the request-routing task's Gateway API reviews route, and the task's ratings VirtualService stays Istio's, beside them",
+  },
+  "fault-abort": {
+    basis: "derived",
+    restsOn:
+      "the fault-injection task has no Gateway API form (a fault has no Gateway API field); its routes are samples/bookinfo/gateway-api/route-all-v1.yaml and the request-routing task's Gateway API reviews route, and the task's ratings VirtualService stays Istio's, beside them",
+  },
+  "fault-abort-percent": { refused: "no istio.io task has this variant (the fault-injection task aborts jason's calls only), and that task gives no Gateway API form", task: "traffic-management/fault-injection" },
+  "fault-delay-all": { refused: "no istio.io task has this variant (the fault-injection task delays jason's calls only), and that task gives no Gateway API form", task: "traffic-management/fault-injection" },
+  "shift-50-v3": { basis: "samples", files: "samples/bookinfo/gateway-api/route-reviews-50-v3.yaml" },
+  "shift-v3": { basis: "samples", files: "samples/bookinfo/gateway-api/route-reviews-v3.yaml" },
+  "shift-90-10": { basis: "samples", files: "samples/bookinfo/gateway-api/route-reviews-90-10.yaml" },
+  "shift-80-20": { basis: "derived", restsOn: "samples/bookinfo/gateway-api/route-reviews-90-10.yaml with the weights of samples/bookinfo/networking/virtual-service-reviews-80-20.yaml" },
+  "shift-v2-v3": { basis: "derived", restsOn: "samples/bookinfo/gateway-api/route-reviews-90-10.yaml's split with the versions and weights of samples/bookinfo/networking/virtual-service-reviews-v2-v3.yaml" },
+  canary: { basis: "derived", restsOn: "samples/bookinfo/gateway-api/route-reviews-90-10.yaml's split with your weights" },
+  "tcp-shift-80-20": { basis: "samples", files: "samples/tcp-echo/gateway-api/tcp-echo-all-v1.yaml, tcp-echo-20-v2.yaml" },
+  "tcp-shift-v2": { basis: "derived", restsOn: "samples/tcp-echo/gateway-api/tcp-echo-all-v1.yaml's TCPRoute, sending to tcp-echo-v2 instead of v1" },
+  "locality-failover": { refused: `its objects are a DestinationRule's locality load balancing, which the Gateway API has no field for; ${noTab}`, task: "traffic-management/locality-load-balancing/failover" },
+  "locality-weighted": { refused: `its objects are a DestinationRule's locality load balancing, which the Gateway API has no field for; ${noTab}`, task: "traffic-management/locality-load-balancing/distribute" },
+  "request-timeout": {
+    basis: "derived",
+    restsOn:
+      "the request-timeouts task as stored (snips.sh e7616b2a, index.md a2b59b35) has no Gateway API form (istio.io's later page adds one, with gtwapi_test.sh); the reviews route is the request-routing task's Gateway API one to reviews-v2 with the Gateway API's timeouts.request (Istio converts it to the route's timeout: pilot/pkg/config/kube/gateway/conversion.go), and the delayed ratings VirtualService stays Istio's",
+  },
+  retries: { refused: "no istio.io task has it (retries have no task page)" },
+  mirroring: { basis: "task", task: "traffic-management/mirroring" },
+  "circuit-breaking": { refused: `its object is a DestinationRule's connection pool and outlier detection, which the Gateway API has no field for; ${noTab}`, task: "traffic-management/circuit-breaking" },
+  "sticky-sessions": { refused: "no istio.io task has it (consistent hashing has no task page), and its consistent hash is a DestinationRule's, which the Gateway API has no field for" },
+  "mtls-strict": { refused: `its object is a PeerAuthentication, the same in either form; ${noTab}`, task: "security/authentication/authn-policy" },
+  "ingress-httpbin": { basis: "task", task: "traffic-management/ingress/ingress-control" },
+  "ingress-tls": { basis: "task", task: "traffic-management/ingress/secure-ingress", written: ingressTlsInGatewayApi },
+  "ingress-mtls": { basis: "task", task: "traffic-management/ingress/secure-ingress", written: ingressMtlsInGatewayApi },
+  "ingress-passthrough": {
+    refused: `${noTab} as stored (snips.sh c2bbdd1d, index.md 55b7b7a2); istio.io's later page adds one (gtwapi_test.sh), for a refreshed copy`,
+    task: "traffic-management/ingress/ingress-sni-passthrough",
+  },
+  "egress-service-entry": {
+    refused:
+      "its objects (a Sidecar's REGISTRY_ONLY and the ServiceEntry httpbin-ext) are the task's in either form; the task's one Gateway API object, the HTTPRoute httpbin-ext, sets the 3 s timeout of its \"Manage traffic to external services\" step, which this scenario does not take",
+    task: "traffic-management/egress/egress-control",
+  },
+  "egress-gateway": { basis: "task", task: "traffic-management/egress/egress-gateway", written: egressGatewayHttpInGatewayApi },
+  "egress-tls-origination": {
+    refused: `${noTab} as stored (snips.sh 45d3718b, index.md c71712c3); istio.io's later page adds one (gtwapi_tls_test.sh), for a refreshed copy`,
+    task: "traffic-management/egress/egress-tls-origination",
+  },
+  "authz-http": { refused: `its objects are AuthorizationPolicies, the same in either form; ${noTab}`, task: "security/authorization/authz-http" },
+  "authz-deny": { refused: `its object is an AuthorizationPolicy, the same in either form; ${noTab}`, task: "security/authorization/authz-deny" },
+  "authz-tcp": { refused: `its object is an AuthorizationPolicy, the same in either form; ${noTab}`, task: "security/authorization/authz-tcp" },
+  "jwt-auth": { refused: `its objects are a RequestAuthentication and an AuthorizationPolicy, the same in either form; ${noTab}`, task: "security/authorization/authz-jwt" },
+  "jwt-routing": {
+    refused: `its route matches a JWT claim (@request.auth.claims), which an HTTPRoute match has no field for; ${noTab}`,
+    task: "security/authentication/jwt-route",
+  },
+  "rate-limit-local": { refused: `its object is an EnvoyFilter, the same in either form; ${noTab}`, task: "policy-enforcement/rate-limit" },
+  custom: { refused: "no istio.io task: your routes are written in Istio's API (istio-lab:scenarioOptions)" },
+};
+
+const isForm = (entry: GatewayApiForm | GatewayApiRefusal): entry is GatewayApiForm => "basis" in entry;
+
+/** The catalog's scenarios that have a Gateway API form. */
+export const gatewayApiScenarios: readonly ScenarioName[] = scenarioNames.filter((name) => isForm(gatewayApiForms[name]));
+
+/** Why the scenario has no Gateway API form (undefined: it has one). */
+export function gatewayApiRefusal(name: ScenarioName): string | undefined {
+  const entry = gatewayApiForms[name];
+  return isForm(entry) ? undefined : entry.refused;
+}
+
+/** The config's refusal of `api: gateway-api` for a scenario without that form: why, and which have it. */
+export const gatewayApiRefusalMessage = (name: ScenarioName, reason: string): string =>
+  `scenario ${name} has no Gateway API form: ${reason}. These have one: ${gatewayApiScenarios.join(", ")}`;
 
 /** The ingress gateway's Service as a Gateway's `addresses` names it; the analyzer checks it against the mesh's. */
 export const ingressGatewayService = "istio-ingressgateway.istio-system.svc.cluster.local";
@@ -71,8 +154,18 @@ function matchesOf(route: HTTPRoute): HTTPRouteMatch[] | undefined {
   });
 }
 
-/** The Gateway API form of one scenario, made from its Istio form; throws on what has none (a catalog mistake, caught by the tests). */
-export function inGatewayApi(spec: ScenarioSpec, apps: readonly AppSpec[]): ScenarioSpec {
+/**
+ * The Gateway API form of one scenario: the task's own where the catalog writes it (`written`),
+ * else made from its Istio form; throws on what has none (a catalog mistake, caught by the tests).
+ */
+export function inGatewayApi(spec: ScenarioSpec, apps: readonly AppSpec[], name?: ScenarioName): ScenarioSpec {
+  const form = name === undefined ? undefined : gatewayApiForms[name];
+  if (form && isForm(form) && form.basis === "task" && form.written) return form.written();
+  return translated(spec, apps);
+}
+
+/** The Gateway API form made from the Istio form, by the rules at the top of this file. */
+function translated(spec: ScenarioSpec, apps: readonly AppSpec[]): ScenarioSpec {
   const versionServices = new Map<string, VersionService>();
   /** A destination as a backendRef: a subset is the per-version Service with the host's port. */
   const backend = (d: Destination, weight?: number): BackendRef => {

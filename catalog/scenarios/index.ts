@@ -72,7 +72,7 @@ export function resolveScenario(name: ScenarioName, options: unknown, customServ
   // `api` picks the form; every other option is the scenario's own.
   const { api, own } = splitApiOption(options);
   const spec = resolveIstioForm(name, own, customServices);
-  return api === "gateway-api" ? inGatewayApi(spec, [...selectApps(spec.workloads), ...(spec.apps ?? [])]) : spec;
+  return api === "gateway-api" ? inGatewayApi(spec, [...selectApps(spec.workloads), ...(spec.apps ?? [])], name) : spec;
 }
 
 /** The APIs a scenario's routes can be written in (`istio-lab:scenarioOptions.api`). */

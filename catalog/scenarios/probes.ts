@@ -122,9 +122,10 @@ export interface CallProbe extends InMeshOrigin {
   /**
    * HTTPS through the ingress gateway from inside the mesh: the URL's host and port reach the
    * gateway's Service (curl --connect-to), trusting the scenario's CA from the curl client's Secret,
-   * and presenting its client certificate when `clientCert`.
+   * and presenting its client certificate when `clientCert`. `service`: the Service of a gateway
+   * istiod deployed for a Gateway API Gateway (its host), instead of the mesh's ingress gateway.
    */
-  viaGateway?: { clientCert?: boolean };
+  viaGateway?: { clientCert?: boolean; service?: string };
   /**
    * The upstream cluster the client's own sidecar logs for this call (Istio's default access log
    * format, %UPSTREAM_CLUSTER_RAW%): where the request went on, e.g. `outbound|443|tls-origination|
@@ -141,6 +142,11 @@ export interface EgressProbe extends InMeshOrigin {
   kind: "egress";
   url: string;
   status: number;
+  /**
+   * The Deployment, in the app namespace, of the gateway istiod deployed for a Gateway API Gateway
+   * (the task's `cnn-egress-gateway-istio`), whose log shows the call, instead of the mesh's egress gateway.
+   */
+  gatewayDeployment?: string;
 }
 
 /**

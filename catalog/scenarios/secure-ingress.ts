@@ -7,6 +7,8 @@ import { compose, type Part } from "./compose";
 import type { Probe } from "./probes";
 import type { ScenarioSpec } from "./scenario-spec";
 import { nginxServerCerts } from "../apps/nginx";
+import { gatewayNamespaceToken, managedGatewayName, type GatewayApiResource } from "../gateway-api-resources";
+import { namespaceToken } from "../istio-resources";
 
 const host = "httpbin.example.com";
 const credentialName = "httpbin-credential";
@@ -38,6 +40,76 @@ export const ingressMtls: ScenarioSpec = {
   tlsCredentials: [{ secret: credentialName, hosts: [host], mutual: true }],
   probes: [{ ...teapot, viaGateway: { clientCert: true } }, { ...teapot, status: "none" }],
 };
+
+/**
+ * The task's Gateway API form (its "Gateway API" tabs: snip_configure_a_tls_ingress_gateway_for_a_single_host_4
+ * and _5, snip_configure_a_mutual_tls_ingress_gateway_3): the Gateway `mygateway` in the gateway's
+ * namespace, beside its credential, admitting routes from the app namespace only; the HTTPRoute in
+ * the app namespace. The Gateway has no `addresses`, so istiod deploys a gateway for it, as the task
+ * has it (Istio's automated deployment: a Deployment and Service `mygateway-istio` in istio-system,
+ * gateway-api-resources.ts managedGatewayName), not the mesh's ingress gateway.
+ * One deviation: the Service istiod makes is a ClusterIP one (`networking.istio.io/service-type`,
+ * the annotation the egress-gateway task writes on its Gateway). The class's default is a
+ * LoadBalancer (gatewaycommon/classinfo.go DefaultServiceType), whose address stays pending on
+ * kind, which keeps the Gateway from Programmed (gatewaycommon/context.go ResolveGatewayInstances:
+ * "address pending"), and which a cloud cluster would give a public address; verify calls the
+ * gateway from inside the mesh.
+ */
+const secureHttpbinGatewayApi = (mode: "SIMPLE" | "MUTUAL"): GatewayApiResource[] => [
+  {
+    kind: "Gateway",
+    name: "mygateway",
+    inGatewayNamespace: true,
+    annotations: { "networking.istio.io/service-type": "ClusterIP" },
+    spec: {
+      gatewayClassName: "istio",
+      listeners: [
+        {
+          name: "https",
+          hostname: host,
+          port: 443,
+          protocol: "HTTPS",
+          tls: { mode: "Terminate", certificateRefs: [{ name: credentialName }], ...(mode === "MUTUAL" && { options: { "gateway.istio.io/tls-terminate-mode": "MUTUAL" } }) },
+          allowedRoutes: { namespaces: { from: "Selector", selector: { matchLabels: { "kubernetes.io/metadata.name": namespaceToken } } } },
+        },
+      ],
+    },
+  },
+  {
+    kind: "HTTPRoute",
+    name: "httpbin",
+    spec: {
+      parentRefs: [{ name: "mygateway", namespace: gatewayNamespaceToken }],
+      hostnames: [host],
+      rules: [
+        {
+          matches: [{ path: { type: "PathPrefix", value: "/status" } }, { path: { type: "PathPrefix", value: "/delay" } }],
+          backendRefs: [{ name: "httpbin", port: 8000 }],
+        },
+      ],
+    },
+  },
+];
+
+/**
+ * The Service of the gateway istiod deploys for the Gateway API form's `mygateway`, which verify's
+ * calls reach (curl --connect-to). The secure-ingress scenarios run on a platform stack, whose
+ * gateway namespace is the mesh's, istio-system.
+ */
+export const secureIngressGatewayService = `${managedGatewayName({ name: "mygateway", spec: { gatewayClassName: "istio" } })}.istio-system.svc.cluster.local`;
+
+/** A secure-ingress scenario in the task's Gateway API form: no Istio objects, the same credentials, the calls to the gateway istiod deploys. */
+function secureIngressInGatewayApi(spec: ScenarioSpec, mode: "SIMPLE" | "MUTUAL"): ScenarioSpec {
+  return {
+    ...spec,
+    resources: [],
+    gatewayApi: { resources: secureHttpbinGatewayApi(mode), versionServices: [] },
+    probes: spec.probes.map((p) => (p.kind === "call" && p.viaGateway ? { ...p, viaGateway: { ...p.viaGateway, service: secureIngressGatewayService } } : p)),
+  };
+}
+
+export const ingressTlsInGatewayApi = (): ScenarioSpec => secureIngressInGatewayApi(ingressTls, "SIMPLE");
+export const ingressMtlsInGatewayApi = (): ScenarioSpec => secureIngressInGatewayApi(ingressMtls, "MUTUAL");
 
 // TLS passthrough (tasks/traffic-management/ingress/ingress-sni-passthrough): the gateway routes by
 // SNI without terminating TLS; nginx answers with its own certificate for nginx.example.com, which

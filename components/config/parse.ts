@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type { CustomService } from "../../catalog/apps/custom";
 import { resolveScenario, splitApiOption } from "../../catalog/scenarios";
-import { gatewayApiScenarios } from "../../catalog/scenarios/gateway-api";
+import { gatewayApiRefusal, gatewayApiRefusalMessage } from "../../catalog/scenarios/gateway-api";
 import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names";
 import { scenarioOptionSchemas } from "../../catalog/scenarios/options";
 import { modeRefusal, modeRefusalMessage } from "../../catalog/scenarios/modes";
@@ -180,9 +180,8 @@ export function parseStackConfig(
   // `api` applies to every scenario; the rest are the scenario's own options.
   const { api: rawApi, own: ownOptions } = splitApiOption(object("scenarioOptions"));
   const api = rawApi === undefined ? "istio" : parse("scenarioOptions.api", schema.scenarioApi, rawApi, true);
-  if (api === "gateway-api" && inCatalog && !gatewayApiScenarios.includes(scenario)) {
-    issues.push({ key: key("scenarioOptions.api"), message: `scenario ${scenario} has no Gateway API form; these have: ${gatewayApiScenarios.join(", ")}` });
-  }
+  const noGatewayApiForm = api === "gateway-api" && inCatalog ? gatewayApiRefusal(scenario) : undefined;
+  if (noGatewayApiForm) issues.push({ key: key("scenarioOptions.api"), message: gatewayApiRefusalMessage(scenario, noGatewayApiForm) });
   const optionSchema = scenarioOptionSchemas[scenario];
   let scenarioOptions: unknown;
   if (optionSchema) {

@@ -2,9 +2,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { logicalName } from "../logical-name";
 import { apiVersions, namespaceToken, ofKind, routeRules, serviceName, type IstioResource } from "../../catalog/istio-resources";
-import { backendsOf, gatewayApiVersions, type GatewayApiResource } from "../../catalog/gateway-api-resources";
+import { backendsOf, gatewayApiVersions, gatewayNamespaceToken, type GatewayApiResource } from "../../catalog/gateway-api-resources";
 import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
 import { tlsCredentials } from "./tls-credentials";
+import { waypointObjects, type WaypointArgs } from "./waypoint";
 
 export interface ScenarioArgs {
   /** The app namespace; the caller orders this component after the Namespace object (dependsOn). */
@@ -19,6 +20,8 @@ export interface ScenarioArgs {
   tlsCredentials?: NonNullable<ScenarioSpec["tlsCredentials"]>;
   /** The Gateway API form's objects, the per-version Services they route to, and the CRDs they wait for. */
   gatewayApi?: { resources: readonly GatewayApiResource[]; versionServices: readonly { name: string; args: k8s.core.v1.ServiceArgs }[]; crds?: pulumi.Resource };
+  /** Ambient mode: the waypoint the scenario's L7 objects need and the Services bound to it (components/scenarios/waypoint.ts). */
+  waypoint?: WaypointArgs;
 }
 
 /** A spec with the app namespace written where the catalog left its token (principals). */
@@ -66,7 +69,8 @@ export class Scenario extends pulumi.ComponentResource {
       );
       create(vs, [...needed.map((r) => created.get(r)!), ...servicesOf(hosts)]);
     }
-    if (args.gatewayApi) this.gatewayApiObjects(args.gatewayApi, ns, args.services);
+    if (args.gatewayApi) this.gatewayApiObjects(args.gatewayApi, { app: ns, gateway: args.gatewayNamespace }, args.services, credentials);
+    if (args.waypoint) waypointObjects(args.waypoint, ns, args.services, this);
     this.registerOutputs({});
   }
 
@@ -74,21 +78,36 @@ export class Scenario extends pulumi.ComponentResource {
    * The per-version Services, then each Gateway API object after the CRDs, a route after the
    * Gateways and Services it names (its parents and backends).
    */
-  private gatewayApiObjects(form: NonNullable<ScenarioArgs["gatewayApi"]>, ns: string, appServices: ReadonlyMap<string, pulumi.Resource>): void {
+  private gatewayApiObjects(
+    form: NonNullable<ScenarioArgs["gatewayApi"]>,
+    namespaces: { app: string; gateway: string },
+    appServices: ReadonlyMap<string, pulumi.Resource>,
+    credentials: pulumi.Resource[],
+  ): void {
+    const ns = namespaces.app;
     const services = new Map(appServices);
     for (const { name, args } of form.versionServices) services.set(name, new k8s.core.v1.Service(logicalName("Service", ns, name), args, { parent: this }));
     const gateways = new Map<string, pulumi.Resource>();
-    const create = (resource: GatewayApiResource, dependsOn: pulumi.Resource[]) =>
-      new k8s.apiextensions.CustomResource(
-        logicalName(resource.kind, ns, resource.name),
-        { apiVersion: gatewayApiVersions[resource.kind], kind: resource.kind, metadata: { name: resource.name, namespace: ns }, spec: resource.spec },
+    // A Gateway the task puts in the gateway's namespace goes there; a spec names the app namespace
+    // (a listener's allowedRoutes selector) or the gateway's (a route's parent there) by token.
+    const create = (resource: GatewayApiResource, dependsOn: pulumi.Resource[]) => {
+      const namespace = resource.kind === "Gateway" && resource.inGatewayNamespace ? namespaces.gateway : ns;
+      const spec = JSON.parse(JSON.stringify(resource.spec).split(namespaceToken).join(ns).split(gatewayNamespaceToken).join(namespaces.gateway)) as GatewayApiResource["spec"];
+      const annotations = resource.kind === "Gateway" ? resource.annotations : undefined;
+      return new k8s.apiextensions.CustomResource(
+        logicalName(resource.kind, namespace, resource.name),
+        { apiVersion: gatewayApiVersions[resource.kind], kind: resource.kind, metadata: { name: resource.name, namespace, ...(annotations && { annotations }) }, spec },
         { parent: this, dependsOn: [...(form.crds ? [form.crds] : []), ...dependsOn] },
       );
-    for (const resource of form.resources) if (resource.kind === "Gateway") gateways.set(resource.name, create(resource, []));
+    };
+    // A Gateway that terminates TLS waits for the Secrets its listeners name (certificateRefs).
+    for (const resource of form.resources) {
+      if (resource.kind === "Gateway") gateways.set(resource.name, create(resource, resource.spec.listeners.some((l) => l.tls) ? credentials : []));
+    }
     for (const resource of form.resources) {
       if (resource.kind === "Gateway") continue;
       const backends = backendsOf(resource).map((b) => b.ref.name);
-      const parents = resource.spec.parentRefs.map((p) => ("kind" in p ? services.get(p.name) : gateways.get(p.name)));
+      const parents = resource.spec.parentRefs.map((p) => ("kind" in p ? (p.kind === "Service" ? services.get(p.name) : undefined) : gateways.get(p.name)));
       create(resource, [...new Set([...parents, ...backends.map((b) => services.get(b))].filter((r): r is pulumi.Resource => r !== undefined))]);
     }
   }

@@ -142,7 +142,7 @@ describe("the config", () => {
       expect.stringMatching(/^istio-lab:scenarioOptions\.api: /),
     ]);
     expect(await configErrors({ "istio-lab:cluster": localCluster, "istio-lab:scenario": "retries", "istio-lab:scenarioOptions": gatewayApi })).toEqual([
-      `istio-lab:scenarioOptions.api: scenario retries has no Gateway API form; these have: ${gatewayApiScenarios.join(", ")}`,
+      `istio-lab:scenarioOptions.api: scenario retries has no Gateway API form: no istio.io task has it (retries have no task page). These have one: ${gatewayApiScenarios.join(", ")}`,
     ]);
     // A scenario's own options beside it.
     expect(resolveScenario("canary", { ...gatewayApi, weights: { v1: 90, v3: 10 } }).gatewayApi!.resources.find((r) => r.name === "reviews")).toMatchObject({
@@ -237,9 +237,56 @@ describe("the analyzer on a Gateway API form", () => {
     expect(rules.gatewaysOnAMeshGateway(broken).map((f) => f.message)).toEqual(["port 8080 is not a port of the istio-ingressgateway Service (80, 443, 31400); the listener would be unreachable"]);
     const unlinked = view("bookinfo", (rs) => {
       const gateway = rs.find((r) => r.kind === "Gateway")!;
-      if (gateway.kind === "Gateway") delete gateway.spec.addresses;
+      if (gateway.kind === "Gateway") gateway.spec.addresses = [{ type: "Hostname", value: "istio-ingress.istio-system.svc.cluster.local" }];
     });
     expect(rules.gatewaysOnAMeshGateway(unlinked).map((f) => f.field)).toEqual(["spec.addresses"]);
+    // Without addresses istiod deploys a gateway for the Gateway (gatewaycommon IsManaged): nothing of the mesh's to match.
+    const deployed = view("bookinfo", (rs) => {
+      const gateway = rs.find((r) => r.kind === "Gateway")!;
+      if (gateway.kind === "Gateway") delete gateway.spec.addresses;
+    });
+    expect(rules.gatewaysOnAMeshGateway(deployed)).toEqual([]);
+  });
+});
+
+describe("the analyzer on the tasks' own Gateway API forms (a gateway istiod deploys, a ServiceEntry parent, a Hostname backend)", () => {
+  const view = (scenario: Parameters<typeof resolveScenario>[0], edit: (resources: GatewayApiResource[]) => void) => {
+    const spec = structuredClone(resolveScenario(scenario, gatewayApi));
+    edit(spec.gatewayApi!.resources);
+    return meshView(spec.resources, selectApps(spec.workloads), spec);
+  };
+  const all = (v: ReturnType<typeof view>) => rules.gatewayApiRules.flatMap((rule) => rule(v));
+  const httpRoute = (resources: GatewayApiResource[], name: string) => resources.find((r) => r.name === name) as Extract<GatewayApiResource, { kind: "HTTPRoute" }>;
+
+  it.each(["egress-gateway", "ingress-tls", "ingress-mtls"] as const)("finds nothing in %s as the task writes it", (scenario) => {
+    expect(all(view(scenario, () => {}))).toEqual([]);
+  });
+
+  it("finds a route to a gateway Service istiod would not make, a Hostname no ServiceEntry defines or not on its port, and a ServiceEntry parent that is none", () => {
+    const broken = view("egress-gateway", (rs) => {
+      httpRoute(rs, "direct-cnn-to-egress-gateway").spec.rules[0].backendRefs[0].name = "istio-egressgateway";
+      httpRoute(rs, "direct-cnn-to-egress-gateway").spec.parentRefs[0].name = "cnn-com";
+      httpRoute(rs, "forward-cnn-from-egress-gateway").spec.rules[0].backendRefs[0].port = 8080;
+    });
+    expect(all(broken).map((f) => `${f.resource} ${f.field}: ${f.message.split(" (")[0].split(";")[0]}`)).toEqual([
+      "HTTPRoute/direct-cnn-to-egress-gateway spec.rules[0].backendRefs[0].name: istio-egressgateway is not a Service of this scenario",
+      "HTTPRoute/forward-cnn-from-egress-gateway spec.rules[0].backendRefs[0].port: the ServiceEntry for edition.cnn.com has no port 8080",
+      "HTTPRoute/direct-cnn-to-egress-gateway spec.parentRefs[0]: ServiceEntry cnn-com is not a ServiceEntry of this scenario",
+    ]);
+    const unknownHost = view("egress-gateway", (rs) => {
+      httpRoute(rs, "forward-cnn-from-egress-gateway").spec.rules[0].backendRefs[0].name = "cnn.com";
+    });
+    expect(rules.backendRefsAreServices(unknownHost).map((f) => f.message.split(";")[0])).toEqual(["cnn.com is no host of a ServiceEntry of this scenario"]);
+  });
+
+  it("finds a parent Gateway looked for in the wrong namespace", () => {
+    const broken = view("ingress-tls", (rs) => {
+      const route = httpRoute(rs, "httpbin");
+      route.spec.parentRefs = [{ name: "mygateway" }];
+    });
+    expect(rules.parentRefsExist(broken).map((f) => `${f.field}: ${f.message}`)).toEqual([
+      "spec.parentRefs[0].namespace: Gateway mygateway is in the gateway's namespace, not the route's; no gateway would take the route",
+    ]);
   });
 });
 

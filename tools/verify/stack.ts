@@ -2,7 +2,7 @@
 import { execFile } from "node:child_process";
 import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
 import { resolveScenario, splitApiOption } from "../../catalog/scenarios";
-import { gatewayApiScenarios } from "../../catalog/scenarios/gateway-api";
+import { gatewayApiRefusal, gatewayApiRefusalMessage } from "../../catalog/scenarios/gateway-api";
 import { scenarioOptionSchemas } from "../../catalog/scenarios/options";
 import { describeIssue, fromZod } from "../../components/config/errors";
 import * as schema from "../../components/config/schema";
@@ -118,7 +118,7 @@ function optionProblems(name: ScenarioName, options: unknown): string[] {
   if (api !== undefined) {
     const parsed = schema.scenarioApi.safeParse(api, { error: describeIssue });
     if (!parsed.success) problems.push(...at(fromZod("options", parsed.error, ["api"])));
-    else if (parsed.data === "gateway-api" && !gatewayApiScenarios.includes(name)) problems.push(`api: scenario ${name} has no Gateway API form; these have: ${gatewayApiScenarios.join(", ")}`);
+    else if (parsed.data === "gateway-api" && gatewayApiRefusal(name)) problems.push(`api: ${gatewayApiRefusalMessage(name, gatewayApiRefusal(name)!)}`);
   }
   const optionSchema = scenarioOptionSchemas[name];
   if (optionSchema) {

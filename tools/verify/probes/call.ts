@@ -20,12 +20,12 @@ export const callTitle = (probe: CallProbe) =>
  * HTTPS to the ingress gateway from inside the mesh: the URL's host and port go to the gateway's
  * Service, the scenario's CA (and client certificate) from the curl client's Secret.
  */
-export function gatewayCurlArgs(url: string, clientCert: boolean): string[] {
+export function gatewayCurlArgs(url: string, clientCert: boolean, service: string = ingressGateway.service): string[] {
   const { hostname, port } = new URL(url);
   const at = (file: string) => `${curlTls.dir}/${file}`;
   return [
     "--connect-to",
-    `${hostname}:${port || 443}:${ingressGateway.service}:${ingressGateway.ports.https}`,
+    `${hostname}:${port || 443}:${service}:${ingressGateway.ports.https}`,
     "--cacert",
     at(curlTls.ca),
     ...(clientCert ? ["--cert", at(curlTls.clientCert), "--key", at(curlTls.clientKey)] : []),
@@ -37,7 +37,7 @@ export async function runCall(ctx: ProbeContext, probe: CallProbe): Promise<Chec
     const { call, lines } = await markedCallFromLog(ctx, probe.from, probe.url, probe.headers);
     return [judgeCallStatus(call.status, probe.status === "none" ? 0 : probe.status), judgeUpstream(lines, probe.upstream)];
   }
-  const curlArgs = probe.viaGateway ? gatewayCurlArgs(probe.url, probe.viaGateway.clientCert ?? false) : [];
+  const curlArgs = probe.viaGateway ? gatewayCurlArgs(probe.url, probe.viaGateway.clientCert ?? false, probe.viaGateway.service) : [];
   const [call] = await callFrom(ctx, probe.from, probe.url, probe.headers ?? {}, 1, curlArgs);
   if (probe.status === "none") return [{ name: "status", expected: "no answer (refused)", observed: call.status === null ? "no answer" : String(call.status), pass: call.status === null }];
   return [judgeCallStatus(call.status, probe.status), ...(probe.body === undefined ? [] : [judgeBody(call.body, probe.body)])];
