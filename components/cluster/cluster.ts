@@ -12,8 +12,9 @@ export interface ClusterArgs {
   /** Names the cluster to the Kubernetes provider; it must never change for the life of the lab. */
   clusterIdentifier: string;
   /**
-   * Images the nodes istio-lab builds pull while the control plane forms (the mesh's and the
-   * samples'), handed down by the lab since the cluster knows nothing of what runs on it.
+   * Images the nodes istio-lab builds pull while the control plane forms, and a kind or k3d
+   * cluster's nodes are loaded with beside the Istio install (the mesh's and the samples'), handed
+   * down by the lab since the cluster knows nothing of what runs on it.
    */
   images?: readonly string[];
   /** The ingress gateway's HTTP node port: kind and k3d publish it on 127.0.0.1. */
@@ -77,7 +78,7 @@ export class Cluster extends pulumi.ComponentResource {
       // Already a secret: config wraps every secret where it enters.
       if ("contents" in config.kubeconfig) this.kubeconfig = config.kubeconfig.contents;
     } else if (isLocalCluster(config)) {
-      const local = localCluster(`${name}-${config.source}`, { config, gatewayNodePort: args.gatewayNodePort }, { parent: this });
+      const local = localCluster(`${name}-${config.source}`, { config, gatewayNodePort: args.gatewayNodePort, images: args.images }, { parent: this });
       this.kubeconfig = kubeconfig = local.kubeconfig;
       this.deletedWith = local.command;
       this.gatewayEntry = { address: "127.0.0.1", port: config.hostPort };

@@ -55,6 +55,29 @@ describe("source kind", () => {
     expect(cluster.inputs).toMatchObject({ logging: "stderr", addPreviousOutputInEnv: false });
   });
 
+  it("brings the lab's images into the nodes: pulled on this machine beside the create, loaded once the cluster is there, nothing waiting for either", async () => {
+    const r = await rendered;
+    const [cluster, pull, load] = byType(r, "command:local:Command");
+    expect([pull.name, load.name]).toEqual(["cluster-kind-pull", "cluster-kind-images"]);
+    const images = String((pull.inputs.environment as Record<string, string>).IMAGES).split(" ");
+    // Istio's control plane and proxy first, then the samples (components/lab.ts labImages).
+    expect(images.slice(0, 2)).toEqual([expect.stringMatching(/\/pilot:/), expect.stringMatching(/\/proxyv2:/)]);
+    expect(images).toEqual(expect.arrayContaining([expect.stringMatching(/examples-bookinfo-reviews-v1:/)]));
+    expect(pull.inputs.create).toBe(String(cluster.inputs.create).replace(/ create$/, " pull"));
+    expect(load.inputs.create).toBe(String(cluster.inputs.create).replace(/ create$/, " load"));
+    expect(pull.inputs.environment).toEqual({ TOOL: "kind", CLUSTER_NAME: "istio-lab-local", IMAGES: images.join(" ") });
+    expect(load.inputs.environment).toEqual(pull.inputs.environment);
+    // No delete: the images go with the cluster; a new cluster (its id) loads them again.
+    expect([pull.inputs.delete, load.inputs.delete]).toEqual([undefined, undefined]);
+    expect(pull.dependsOn).toEqual([]);
+    expect(pull.inputs.triggers).toEqual([images.join(" ")]);
+    expect(load.dependsOn).toEqual(["cluster-kind", "cluster-kind-pull"]);
+    expect(load.inputs.triggers).toEqual(["cluster-kind-id", images.join(" ")]);
+    // Nothing waits for them: no other resource names them.
+    expect(r.resources.filter((x) => x.dependsOn.some((d) => /-pull$|-images$/.test(d)) && x !== load)).toEqual([]);
+    expect(JSON.stringify(r.resources.map((x) => x.inputs))).not.toContain("cluster-kind-images-id");
+  });
+
   it("hands its kubeconfig to the provider and the outputs as a secret only", async () => {
     const r = await rendered;
     const [provider] = byType(r, "pulumi:providers:kubernetes");
@@ -260,7 +283,7 @@ describe("source kind in a real pulumi up", () => {
     const { criticalPath } = await import("../../tools/lib/critical-path");
     const path = criticalPath(await rendered);
     expect(path.steps.slice(0, 2).map((s) => s.resource.name)).toEqual(["cluster-kind", "cluster-kubernetes"]);
-    expect(path.minutes).toBeCloseTo(5.95, 9);
+    expect(path.minutes).toBeCloseTo(4.95, 9);
   });
 });
 

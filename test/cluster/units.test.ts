@@ -92,7 +92,7 @@ describe("command text", () => {
   it("sends lib.sh in front of every script, and every script file is one the program or prepare-template runs", async () => {
     // The scripts a machine lab and a kind lab run, read from their rendered commands, and those
     // `npm run prepare-template` sends: each ends in `bash -c '<text>' <name>` (the local
-    // cluster's with its action after the name).
+    // cluster's and its images' with their action after the name).
     const rendered = [await renderStack(hostsStack()), await renderStack({ "istio-lab:cluster": { source: "kind" } })];
     const template: string[] = [];
     await runPrepareTemplate(["Pulumi.dev.yaml", "192.168.56.50"], { out: () => {}, err: () => {} }, async (_target, text) => (template.push(text), 0));
@@ -100,7 +100,7 @@ describe("command text", () => {
       ...rendered.flatMap((r) => r.resources.filter((c) => c.type.startsWith("command:"))).flatMap((c) => [c.inputs.create, c.inputs.delete]),
       ...template,
     ].filter((t): t is string => typeof t === "string" && t !== readHostKeyCommand);
-    const used = [...new Set(texts.map((t) => t.replace(/ (create|delete)$/, "").split(" ").at(-1)!))].sort();
+    const used = [...new Set(texts.map((t) => t.replace(/ (create|delete|pull|load)$/, "").split(" ").at(-1)!))].sort();
     const files = fs.readdirSync(scriptsDir).filter((f) => f.endsWith(".sh") && f !== "lib.sh").map((f) => f.slice(0, -3)).sort();
     expect(used).toEqual(files);
     const lib = fs.readFileSync(`${scriptsDir}/lib.sh`, "utf8");

@@ -10,6 +10,8 @@ export interface LocalClusterArgs {
   config: LocalClusterConfig;
   /** The ingress gateway's HTTP node port, published on 127.0.0.1:hostPort. */
   gatewayNodePort: number;
+  /** The lab's images (the mesh's and the samples'), brought into the nodes beside the Istio install. */
+  images?: readonly string[];
 }
 
 export interface LocalCluster {
@@ -36,7 +38,7 @@ export interface LocalCluster {
  * OWNER (the project and stack recorded as the cluster's maker on this machine) are no triggers:
  * setting cluster.adopt, or renaming the stack, changes whose the cluster is, not the cluster.
  */
-export function localCluster(name: string, { config, gatewayNodePort }: LocalClusterArgs, opts: pulumi.CustomResourceOptions): LocalCluster {
+export function localCluster(name: string, { config, gatewayNodePort, images = [] }: LocalClusterArgs, opts: pulumi.CustomResourceOptions): LocalCluster {
   const script = nodeScript("local-cluster");
   const shape = {
     TOOL: config.source,
@@ -63,5 +65,28 @@ export function localCluster(name: string, { config, gatewayNodePort }: LocalClu
     },
     { ...opts, deleteBeforeReplace: true, additionalSecretOutputs: ["stdout"] },
   );
+  if (images.length > 0) localImages(name, { tool: config.source, clusterName: config.name, images, cluster }, opts);
   return { command: cluster, kubeconfig: pulumi.secret(cluster.stdout) };
+}
+
+/**
+ * The lab's images into the cluster's nodes, beside the Istio install rather than one pod at a
+ * time: `<name>-pull` pulls them on this machine while the cluster is made (it waits for nothing),
+ * so each crosses the network once, not once per node that runs it, and `<name>-images` loads them
+ * into every node once the cluster is there. Nothing waits for either: the kubelet pulls whatever
+ * is not there yet (the samples' pods ask IfNotPresent, catalog/apps; a sidecar of a tagged proxy
+ * image too, istio-discovery values.yaml global.imagePullPolicy), so both only warn
+ * (local-cluster.sh pull and load). The load runs again for a new cluster (its id) and both for a
+ * new list of images; neither has a delete: the images go with the cluster.
+ */
+function localImages(name: string, args: { tool: string; clusterName: string; images: readonly string[]; cluster: command.local.Command }, opts: pulumi.CustomResourceOptions): void {
+  const script = nodeScript("local-cluster");
+  const run = (action: "pull" | "load") => ["bash", "-c", shellQuote(script.text), script.name, action].join(" ");
+  const environment = { TOOL: args.tool, CLUSTER_NAME: args.clusterName, IMAGES: args.images.join(" ") };
+  const pull = new command.local.Command(`${name}-pull`, { create: run("pull"), environment, triggers: [environment.IMAGES], logging: "stderr", addPreviousOutputInEnv: false }, opts);
+  new command.local.Command(
+    `${name}-images`,
+    { create: run("load"), environment, triggers: [args.cluster.id, environment.IMAGES], logging: "stderr", addPreviousOutputInEnv: false },
+    { ...opts, dependsOn: [args.cluster, pull] },
+  );
 }

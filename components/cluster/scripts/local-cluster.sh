@@ -6,9 +6,16 @@
 #   update: what pulumi-command runs on a change of any input but the triggers: the cluster must
 #           exist; prints its kubeconfig.
 #   delete: deletes the cluster, unless ADOPT=1: then it is left as it is.
+#   pull:   pulls the lab's images (IMAGES) on this machine with docker, beside the cluster's
+#           create (it needs no cluster), so that they cross the network once, not once per node.
+#   load:   loads those images into every node of the cluster (kind: one platform's archive,
+#           `kind load image-archive`; k3d: `k3d image import`), beside the Istio install.
+#           pull and load are best effort: an image left out is pulled by the kubelet when a pod
+#           needs it, so they warn and succeed; they print nothing on stdout.
 # TOOL (kind|k3d), CLUSTER_NAME, OWNER (the Pulumi project/stack), ADOPT (0|1), WORKERS, HOST_PORT
 # (on 127.0.0.1), NODE_PORT (the gateway's), NODE_IMAGE (optional); bounds in seconds:
-# CREATE_TIMEOUT (600), DELETE_TIMEOUT (300), LIST_TIMEOUT (60), READ_TIMEOUT (60, a kubeconfig).
+# CREATE_TIMEOUT (600), DELETE_TIMEOUT (300), LIST_TIMEOUT (60), READ_TIMEOUT (60, a kubeconfig),
+# PULL_TIMEOUT (300, an image's pull), LOAD_TIMEOUT (300, an image's save and load).
 #
 # Never the user's kubeconfig or current context (kind v0.32.0, k3d v5.9.0):
 # - kind create/delete write the kubeconfig named by --kubeconfig, else $KUBECONFIG or
@@ -45,6 +52,8 @@ CREATE_TIMEOUT="${CREATE_TIMEOUT:-600}"
 DELETE_TIMEOUT="${DELETE_TIMEOUT:-300}"
 LIST_TIMEOUT="${LIST_TIMEOUT:-60}"
 READ_TIMEOUT="${READ_TIMEOUT:-60}"
+PULL_TIMEOUT="${PULL_TIMEOUT:-300}"
+LOAD_TIMEOUT="${LOAD_TIMEOUT:-300}"
 
 case "$TOOL" in
   kind)
@@ -289,9 +298,84 @@ delete() {
   forget_marker
 }
 
+# engine_platform: the container engine's OS/arch (linux/amd64), the nodes' platform: the one an
+# image is pulled and saved for. With Docker's containerd image store (the default from Docker 29)
+# a plain `docker save` of a multi-platform image names platforms whose content was never pulled,
+# and `kind load docker-image` fails on it ("content digest ... not found", kind#3795); kind's
+# documented way round (kind#4247) saves one platform's archive and loads it with
+# `kind load image-archive`. Empty when the engine does not say.
+engine_platform() {
+  bounded "$LIST_TIMEOUT" docker version --format '{{.Server.Os}}/{{.Server.Arch}}' 2>/dev/null || true
+}
+
+# has_docker: the images go through docker on this machine; without it (kind on Podman) the
+# kubelet pulls them, as it would have.
+has_docker() {
+  command -v docker >/dev/null && return 0
+  log "docker is not on PATH: the nodes pull the lab's images when their pods need them"
+  return 1
+}
+
+pull_images() {
+  local platform image left=0
+  need IMAGES
+  has_docker || return 0
+  platform=$(engine_platform)
+  for image in $IMAGES; do
+    if bounded "$LIST_TIMEOUT" docker image inspect "$image" >/dev/null 2>&1; then continue; fi
+    if bounded "$PULL_TIMEOUT" docker pull ${platform:+--platform "$platform"} "$image" >/dev/null; then
+      log "pulled $image"
+    else
+      log "could not pull $image now (or not within $PULL_TIMEOUT s); the kubelet pulls it when a pod needs it"
+      left=$((left + 1))
+    fi
+  done
+  log "the lab's images are on this machine; $left left to the kubelet"
+}
+
+# load_image IMAGE: into every node of the cluster; fails when it could not.
+load_image() {
+  local image=$1 archive
+  case "$TOOL" in
+    kind)
+      archive="$scratch/image.tar"
+      rm -f "$archive"
+      # --platform needs Docker 28 or later; an older one (its classic image store) saves as is.
+      { bounded "$LOAD_TIMEOUT" docker image save ${platform:+--platform "$platform"} -o "$archive" "$image" 2>/dev/null ||
+        bounded "$LOAD_TIMEOUT" docker image save -o "$archive" "$image"; } &&
+        bounded "$LOAD_TIMEOUT" kind load image-archive "$archive" --name "$CLUSTER_NAME" >&2
+      ;;
+    k3d) bounded "$LOAD_TIMEOUT" k3d image import "$image" --cluster "$CLUSTER_NAME" >&2 ;;
+  esac
+}
+
+load_images() {
+  local platform image left=0
+  need IMAGES
+  has_docker || return 0
+  make_scratch
+  platform=$(engine_platform)
+  for image in $IMAGES; do
+    if ! bounded "$LIST_TIMEOUT" docker image inspect "$image" >/dev/null 2>&1; then
+      left=$((left + 1))
+      continue
+    fi
+    if load_image "$image"; then
+      log "loaded $image into $TOOL cluster $CLUSTER_NAME"
+    else
+      log "could not load $image into $TOOL cluster $CLUSTER_NAME (or not within $LOAD_TIMEOUT s); the kubelet pulls it when a pod needs it"
+      left=$((left + 1))
+    fi
+  done
+  rm -f "$scratch/image.tar"
+  log "the lab's images are in $TOOL cluster $CLUSTER_NAME; $left left to the kubelet"
+}
+
 case "$action" in
   create) create ;;
   update) update ;;
   delete) delete ;;
-  *) die "usage: local-cluster.sh create|update|delete" ;;
+  pull) pull_images ;;
+  load) load_images ;;
+  *) die "usage: local-cluster.sh create|update|delete|pull|load" ;;
 esac

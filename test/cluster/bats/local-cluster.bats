@@ -11,7 +11,7 @@ setup() {
   export XDG_STATE_HOME="$BATS_TEST_TMPDIR/xdg-state" HOME="$BATS_TEST_TMPDIR/home"
   mkdir -p "$FAKE_STATE" "$HOME"
   : >"$CALLS"
-  stub_commands kind k3d timeout
+  stub_commands kind k3d timeout docker
   timeout() ( answering_timeout "$@" )
   export -f timeout answering_timeout
 }
@@ -483,4 +483,74 @@ refute_leftover() {
   [ "$status" -ne 0 ]
   [[ "$stderr" == *"ADOPT must be 0 or 1, not yes"* ]]
   [ ! -s "$CALLS" ]
+}
+
+images=(IMAGES="docker.io/istio/pilot:1.31.1 docker.io/istio/proxyv2:1.31.1 docker.io/istio/examples-bookinfo-reviews-v1:1.20.3")
+
+@test "images: pulled once on this machine, for the engine's platform and each within its bound; one there already is not pulled again" {
+  echo docker.io/istio/pilot:1.31.1 >"$FAKE_STATE/docker-images"
+  local_cluster kind pull "${images[@]}" FAKE_PLATFORM=linux/arm64
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+  refute_call '^(timeout [0-9]+ )?docker pull .*pilot'
+  assert_call '^timeout 300 docker pull --platform linux/arm64 docker.io/istio/proxyv2:1.31.1$'
+  assert_call '^timeout 300 docker pull --platform linux/arm64 docker.io/istio/examples-bookinfo-reviews-v1:1.20.3$'
+  # It needs no cluster: nothing asked of kind.
+  refute_call '^(timeout [0-9]+ )?kind '
+  [[ "$stderr" == *"the lab's images are on this machine; 0 left to the kubelet"* ]]
+}
+
+@test "images: a pull that fails or runs out only warns: the kubelet pulls that image when a pod needs it" {
+  echo 1 >"$FAKE_STATE/fail-docker-pull"
+  local_cluster kind pull "${images[@]}"
+  [ "$status" -eq 0 ]
+  [[ "$stderr" == *"could not pull docker.io/istio/pilot:1.31.1 now (or not within 300 s); the kubelet pulls it when a pod needs it"* ]]
+  [[ "$stderr" == *"1 left to the kubelet"* ]]
+  [ "$(wc -l <"$FAKE_STATE/docker-images")" -eq 2 ]
+}
+
+@test "images: loaded into every kind node as one platform's archive (kind#3795), nothing on stdout; an image not on this machine is left to the kubelet" {
+  printf '%s\n' docker.io/istio/pilot:1.31.1 docker.io/istio/proxyv2:1.31.1 >"$FAKE_STATE/docker-images"
+  local_cluster kind load "${images[@]}"
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+  assert_call '^timeout 300 docker image save --platform linux/amd64 -o \S+/image.tar docker.io/istio/pilot:1.31.1$'
+  assert_call '^timeout 300 kind load image-archive \S+/image.tar --name istio-lab-local$'
+  [ "$(cat "$FAKE_STATE/node-images")" = "$(printf '%s\n' docker.io/istio/pilot:1.31.1 docker.io/istio/proxyv2:1.31.1)" ]
+  [[ "$stderr" == *"the lab's images are in kind cluster istio-lab-local; 1 left to the kubelet"* ]]
+  # The archive is the run's scratch, removed.
+  archive=$(sed -n 's/^timeout 300 kind load image-archive \(\S*\) .*/\1/p' "$CALLS" | head -n 1)
+  [ ! -e "$archive" ]
+}
+
+@test "images: a docker before 28 (no save --platform) saves the image as it is; a load that fails only warns" {
+  echo docker.io/istio/pilot:1.31.1 >"$FAKE_STATE/docker-images"
+  echo 1 >"$FAKE_STATE/fail-kind-load"
+  local_cluster kind load IMAGES=docker.io/istio/pilot:1.31.1 FAKE_OLD_DOCKER=1
+  [ "$status" -eq 0 ]
+  assert_call '^timeout 300 docker image save -o \S+/image.tar docker.io/istio/pilot:1.31.1$'
+  [[ "$stderr" == *"could not load docker.io/istio/pilot:1.31.1 into kind cluster istio-lab-local (or not within 300 s); the kubelet pulls it when a pod needs it"* ]]
+  [ ! -e "$FAKE_STATE/node-images" ]
+}
+
+@test "images: k3d imports each image into its cluster" {
+  echo docker.io/istio/pilot:1.31.1 >"$FAKE_STATE/docker-images"
+  local_cluster k3d load IMAGES=docker.io/istio/pilot:1.31.1
+  [ "$status" -eq 0 ]
+  assert_call '^timeout 300 k3d image import docker.io/istio/pilot:1.31.1 --cluster istio-lab-local$'
+  [ "$(cat "$FAKE_STATE/node-images")" = docker.io/istio/pilot:1.31.1 ]
+}
+
+@test "images: without docker on PATH (kind on Podman) nothing is pulled or loaded, and the step says so" {
+  unset -f docker
+  local bin="$BATS_TEST_TMPDIR/no-docker"
+  mkdir -p "$bin"
+  for tool in bash dirname mktemp rm mkdir mv cat cp sed grep; do ln -sf "$(type -P "$tool")" "$bin/$tool"; done
+  ln -sf "$BATS_TEST_DIRNAME/stubs/fake" "$bin/kind"
+  for action in pull load; do
+    run --separate-stderr env PATH="$bin" TOOL=kind CLUSTER_NAME=istio-lab-local "${images[@]}" bash "$SCRIPTS/local-cluster.sh" "$action"
+    [ "$status" -eq 0 ]
+    [[ "$stderr" == *"docker is not on PATH: the nodes pull the lab's images when their pods need them"* ]]
+  done
+  refute_call '^docker'
 }
