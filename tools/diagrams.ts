@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { scenarioNames } from "../catalog/scenarios/names";
 import { exampleScenario } from "../catalog/scenarios/examples";
 import { probeExpectation } from "../catalog/scenarios/probes";
+import { gatewayApiFormSummary } from "../catalog/scenarios/gateway-api";
 import { sceneOfScenario, trafficDiagram } from "./lib/traffic-diagram";
 import { exitWith, parseToolArgs, processIo, type ToolIo } from "./lib/tool-args";
 
@@ -33,7 +34,20 @@ export function scenarioDiagrams(): string {
     "own in a note. What no request of the scenario reaches, and the calls it would make, is grey. A lab stack's hosts sit beneath",
     "its own host; `npm run render -- <stack file> --diagram` draws a stack's own. Under each, what `npm run verify` checks for the scenario.",
   ].join("\n");
-  return `${[header, ...sections].join("\n\n")}\n`;
+  return `${[header, formsTable(), ...sections].join("\n\n")}\n`;
+}
+
+/**
+ * The forms each scenario is written in (`istio-lab:scenarioOptions.api`), in sidecar mode: Istio's
+ * API always; the Gateway API where catalog/scenarios/gateway-api.ts gives the form, with where it
+ * comes from, or why there is none.
+ */
+function formsTable(): string {
+  const rows = scenarioNames.map((name) => {
+    const { form, why } = gatewayApiFormSummary(name);
+    return `| ${name} | yes | ${form ? "yes" : "no"} | ${why.replaceAll("|", "\\|")} |`;
+  });
+  return ["## The forms", "", "| scenario | Istio API | Gateway API | the Gateway API form's source, or why there is none |", "| --- | --- | --- | --- |", ...rows].join("\n");
 }
 
 /** `npm run diagrams` on its arguments: writes the file, or answers --help; 2 for a usage error, and nothing written. */

@@ -24,7 +24,8 @@ import type { ScenarioSpec } from "./scenario-spec";
  * - `samples`: Istio 1.31's samples/*\/gateway-api files;
  * - `derived`: no task or sample has the scenario in this form; `restsOn` says what it is made from.
  */
-export type GatewayApiForm = { basis: "task"; task: string; written?: () => ScenarioSpec } | { basis: "samples"; files: string } | { basis: "derived"; restsOn: string };
+export type GatewayApiForm =
+  | { basis: "task"; task: string; written?: () => ScenarioSpec; /** What the lab changes of the task's objects (each a named deviation in the tests). */ deviations?: string } | { basis: "samples"; files: string } | { basis: "derived"; restsOn: string };
 
 /** Why a scenario has no Gateway API form: its task (`task`, under content/en/docs/tasks/) gives none, or it has no task. */
 export interface GatewayApiRefusal {
@@ -68,13 +69,13 @@ export const gatewayApiForms: Record<ScenarioName, GatewayApiForm | GatewayApiRe
       "the request-timeouts task as stored (snips.sh e7616b2a, index.md a2b59b35) has no Gateway API form (istio.io's later page adds one, with gtwapi_test.sh); the reviews route is the request-routing task's Gateway API one to reviews-v2 with the Gateway API's timeouts.request (Istio converts it to the route's timeout: pilot/pkg/config/kube/gateway/conversion.go), and the delayed ratings VirtualService stays Istio's",
   },
   retries: { refused: "no istio.io task has it (retries have no task page)" },
-  mirroring: { basis: "task", task: "traffic-management/mirroring" },
+  mirroring: { basis: "task", task: "traffic-management/mirroring", deviations: 'httpbin-v1 and httpbin-v2 publish port 8000, not 80; the Service parent has group ""' },
   "circuit-breaking": { refused: `its object is a DestinationRule's connection pool and outlier detection, which the Gateway API has no field for; ${noTab}`, task: "traffic-management/circuit-breaking" },
   "sticky-sessions": { refused: "no istio.io task has it (consistent hashing has no task page), and its consistent hash is a DestinationRule's, which the Gateway API has no field for" },
   "mtls-strict": { refused: `its object is a PeerAuthentication, the same in either form; ${noTab}`, task: "security/authentication/authn-policy" },
-  "ingress-httpbin": { basis: "task", task: "traffic-management/ingress/ingress-control" },
-  "ingress-tls": { basis: "task", task: "traffic-management/ingress/secure-ingress", written: ingressTlsInGatewayApi },
-  "ingress-mtls": { basis: "task", task: "traffic-management/ingress/secure-ingress", written: ingressMtlsInGatewayApi },
+  "ingress-httpbin": { basis: "task", task: "traffic-management/ingress/ingress-control", deviations: "the Gateway is served by the mesh's ingress gateway (addresses), so the lab's URL stays" },
+  "ingress-tls": { basis: "task", task: "traffic-management/ingress/secure-ingress", written: ingressTlsInGatewayApi, deviations: "the Service istiod makes for the Gateway is a ClusterIP one" },
+  "ingress-mtls": { basis: "task", task: "traffic-management/ingress/secure-ingress", written: ingressMtlsInGatewayApi, deviations: "the Service istiod makes for the Gateway is a ClusterIP one" },
   "ingress-passthrough": {
     refused: `${noTab} as stored (snips.sh c2bbdd1d, index.md 55b7b7a2); istio.io's later page adds one (gtwapi_test.sh), for a refreshed copy`,
     task: "traffic-management/ingress/ingress-sni-passthrough",
@@ -110,6 +111,20 @@ export const gatewayApiScenarios: readonly ScenarioName[] = scenarioNames.filter
 export function gatewayApiRefusal(name: ScenarioName): string | undefined {
   const entry = gatewayApiForms[name];
   return isForm(entry) ? undefined : entry.refused;
+}
+
+/** One line for the docs' table (docs/scenarios.md): where the scenario's Gateway API form comes from, or why it has none. */
+export function gatewayApiFormSummary(name: ScenarioName): { form: boolean; why: string } {
+  const entry = gatewayApiForms[name];
+  if (!isForm(entry)) return { form: false, why: entry.refused };
+  switch (entry.basis) {
+    case "task":
+      return { form: true, why: `the ${entry.task} task's Gateway API YAML${entry.deviations ? `, except: ${entry.deviations}` : ""}` };
+    case "samples":
+      return { form: true, why: `Istio's ${entry.files}` };
+    case "derived":
+      return { form: true, why: `made from its Istio form, as no task or sample has it: ${entry.restsOn}` };
+  }
 }
 
 /** The config's refusal of `api: gateway-api` for a scenario without that form: why, and which have it. */

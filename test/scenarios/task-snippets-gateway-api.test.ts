@@ -93,6 +93,35 @@ const table: GatewayApiCase[] = [
       { step: "snip_configuring_ingress_using_a_gateway_5", object: "HTTPRoute/httpbin" },
     ],
   },
+  {
+    scenario: "mirroring",
+    task: "traffic-management/mirroring",
+    namespace: "default",
+    objects: [
+      {
+        step: "snip_mirroring_traffic_to_v2_2",
+        object: "HTTPRoute/httpbin",
+        deviations: [
+          {
+            why: 'the Service parent is written with group "" (the API\'s default group, gateway.networking.k8s.io, has no Service; the request-routing task writes it so)',
+            apply: (o) => {
+              expect(o.spec.parentRefs[0].group).toBeUndefined();
+              o.spec.parentRefs[0] = { group: "", ...o.spec.parentRefs[0] };
+            },
+          },
+          {
+            why: "the per-version Services httpbin-v1 and httpbin-v2 publish httpbin's own port, 8000, where the task's publish 80",
+            apply: (o) => {
+              const rule = o.spec.rules[0];
+              expect([rule.backendRefs[0].port, rule.filters[0].requestMirror.backendRef.port]).toEqual([80, 80]);
+              rule.backendRefs[0].port = 8000;
+              rule.filters[0].requestMirror.backendRef.port = 8000;
+            },
+          },
+        ],
+      },
+    ],
+  },
 ];
 
 /**
