@@ -144,10 +144,23 @@ export interface PeerAuthenticationSpec {
   mtls: { mode: "UNSET" | "DISABLE" | "PERMISSIVE" | "STRICT" };
 }
 
+/**
+ * What a policy attaches to instead of a selector (istio/api type/v1beta1 PolicyTargetReference):
+ * in ambient mode a waypoint applies only policies that name it or a Service bound to it
+ * (Istio 1.31 pilot/pkg/model/policyattachment.go ShouldAttachPolicy; catalog/scenarios/waypoint.ts).
+ */
+export interface PolicyTargetReference {
+  group: "" | "gateway.networking.k8s.io";
+  kind: "Service" | "Gateway";
+  name: string;
+}
+
 /** security.istio.io/v1 AuthorizationPolicy, in the fields the authorization tasks use. */
 export interface AuthorizationPolicySpec {
   /** Absent: every workload of the namespace. */
   selector?: { matchLabels: Record<string, string> };
+  /** Ambient: the waypoint, or Services bound to it, that apply the policy (never with a selector). */
+  targetRefs?: PolicyTargetReference[];
   action?: "ALLOW" | "DENY" | "AUDIT" | "CUSTOM";
   rules?: {
     from?: { source: { principals?: string[]; requestPrincipals?: string[]; namespaces?: string[] } }[];
@@ -160,6 +173,7 @@ export interface AuthorizationPolicySpec {
 /** security.istio.io/v1 RequestAuthentication: which JWTs a workload accepts (a request with an invalid one is refused, 401). */
 export interface RequestAuthenticationSpec {
   selector?: { matchLabels: Record<string, string> };
+  targetRefs?: PolicyTargetReference[];
   jwtRules: { issuer: string; jwks?: string; jwksUri?: string; outputClaimToHeaders?: { header: string; claim: string }[] }[];
 }
 

@@ -102,7 +102,7 @@ export async function readPlatform(platform: string, namespace: string, needs: P
     ]);
   }
   const meshMode = published.meshMode ?? "sidecar";
-  const modeReason = needs.scenario ? modeRefusal(meshMode, needs.scenario.name, needs.scenario.api) : undefined;
+  const modeReason = needs.scenario ? modeRefusal(meshMode, needs.scenario.name, needs.scenario.api, "lab") : undefined;
   const issues = [
     ...(needs.scenario && modeReason ? [{ key: "istio-lab:scenario", message: labModeRefusalMessage(platform, meshMode, needs.scenario.name, modeReason) }] : []),
     ...gatewayPolicyIssues(platform, published),

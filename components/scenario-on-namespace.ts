@@ -38,6 +38,8 @@ export function scenarioOnNamespace(args: ScenarioOnNamespaceArgs, opts: pulumi.
       gatewayNamespace: istioNamespace,
       tlsCredentials: spec.tlsCredentials,
       gatewayApi,
+      // Ambient: the waypoint the scenario's L7 objects need (catalog/scenarios/waypoint.ts), after the CRDs.
+      ...(spec.waypoint && { waypoint: { ...spec.waypoint, crds: args.gatewayApiCrds } }),
     },
     opts,
   );

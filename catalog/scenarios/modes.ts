@@ -1,41 +1,114 @@
-// Which of Istio's data planes runs which scenario, as data: the one place the config check, the
-// platform's labs, the docs and the tests read it (docs/ambient.md).
+// Which of Istio's data planes runs which scenario, in which form, as data: the one place the config
+// check, the platform's labs, the docs and the tests read it (docs/ambient.md).
 import type { Probe } from "./probes";
-import type { ScenarioName } from "./names";
+import { scenarioNames, type ScenarioName } from "./names";
 
 /** Istio's data planes (`istio-lab:mesh.mode`): an Envoy sidecar in every pod, or ambient's ztunnel on every node. */
 export const meshModes = ["sidecar", "ambient"] as const;
 export type MeshMode = (typeof meshModes)[number];
 
+/** The forms a scenario's objects are written in (`istio-lab:scenarioOptions.api`). */
+export type ScenarioForm = "istio" | "gateway-api";
+export const formNames: Record<ScenarioForm, string> = { istio: "Istio API", "gateway-api": "Gateway API" };
+
+/** Why a scenario runs in ambient in one form; `waypoint` when it needs one (catalog/scenarios/waypoint.ts inAmbient gives it). */
+export interface AmbientRun {
+  why: string;
+  waypoint?: true;
+}
+
+const gatewayRoutes = "every route is the ingress gateway's (a Gateway of class istio on its Service); nothing inside the mesh routes";
+const routesOnWaypoint = (services: string) =>
+  ({ why: `HTTPRoutes with ${services} as parent, which the namespace's waypoint serves (docs/ambient/usage/l7-features: HTTPRoute, parentRefs)`, waypoint: true }) as const;
+const bookinfoRoutes = routesOnWaypoint("productpage, reviews, ratings and details");
+
 /**
- * The scenarios that run in ambient mode, in their Istio API form, each with why it needs no L7
- * proxy inside the mesh. Without a waypoint (istio.io docs/ambient/usage/waypoint: "the ztunnel
- * ... handles L4 only"), nothing between two workloads reads HTTP: a VirtualService or
- * DestinationRule between services, an L7 AuthorizationPolicy, a RequestAuthentication, an
- * EnvoyFilter or a Sidecar has no proxy to act on it. What the ingress gateway routes still works:
- * it is an Envoy of its own, which reaches ambient pods over HBONE (the ambient profile's
- * ISTIO_META_ENABLE_HBONE, helm-profiles/ambient.yaml). L4 policy is ztunnel's
- * (docs/ambient/usage/l4-policy: ports, principals, namespaces and IP blocks).
+ * The scenarios that run in ambient mode, per form, each with why. Without a waypoint (istio.io
+ * docs/ambient/usage/waypoint: "the ztunnel ... handles L4 only") nothing between two workloads reads
+ * HTTP; what the ingress gateway routes still works (an Envoy of its own, which reaches ambient pods
+ * over HBONE: the ambient profile's ISTIO_META_ENABLE_HBONE, helm-profiles/ambient.yaml), and L4
+ * policy is ztunnel's (docs/ambient/usage/l4-policy). A scenario that routes between services runs
+ * in its Gateway API form, HTTPRoutes with a Service for parent on a waypoint: istio.io's ambient
+ * pages configure waypoints through the Gateway API and call VirtualService there Alpha, its mixing
+ * with Gateway API routes undefined (docs/ambient/usage/l7-features). An L7 policy runs in the Istio
+ * API form with targetRefs to the waypoint instead of its selector, which a waypoint never applies
+ * (Istio 1.31 pilot/pkg/model/policyattachment.go).
  */
-export const ambientScenarios = {
-  bookinfo: "the gateway routes to productpage; productpage's calls to reviews, ratings and details are plain Kubernetes Service traffic, carried in mTLS by ztunnel",
-  "ingress-httpbin": "every route is the ingress gateway's, by host and path; httpbin itself needs no proxy",
-  "tcp-shift-80-20": "the ingress gateway splits the TCP connections between tcp-echo's versions; nothing inside the mesh routes",
-  "tcp-shift-v2": "the ingress gateway sends every TCP connection to tcp-echo v2; nothing inside the mesh routes",
-  "authz-tcp": "its ALLOW policy names ports only, an L4 rule ztunnel enforces on tcp-echo's node (docs/ambient/usage/l4-policy)",
-} as const satisfies Partial<Record<ScenarioName, string>>;
+export const ambientRuns = {
+  bookinfo: {
+    istio: { why: "the gateway routes to productpage; productpage's calls to reviews, ratings and details are plain Kubernetes Service traffic, carried in mTLS by ztunnel" },
+    "gateway-api": { why: gatewayRoutes },
+  },
+  "route-all-v1": { "gateway-api": bookinfoRoutes },
+  "route-jason-v2": { "gateway-api": bookinfoRoutes },
+  "shift-50-v3": { "gateway-api": bookinfoRoutes },
+  "shift-v3": { "gateway-api": bookinfoRoutes },
+  "shift-90-10": { "gateway-api": bookinfoRoutes },
+  "shift-80-20": { "gateway-api": bookinfoRoutes },
+  "shift-v2-v3": { "gateway-api": bookinfoRoutes },
+  canary: { "gateway-api": bookinfoRoutes },
+  "tcp-shift-80-20": {
+    istio: { why: "the ingress gateway splits the TCP connections between tcp-echo's versions; nothing inside the mesh routes" },
+    "gateway-api": { why: "a TCPRoute on the ingress gateway splits the connections; nothing inside the mesh routes" },
+  },
+  "tcp-shift-v2": {
+    istio: { why: "the ingress gateway sends every TCP connection to tcp-echo v2; nothing inside the mesh routes" },
+    "gateway-api": { why: "a TCPRoute on the ingress gateway sends every connection to tcp-echo v2; nothing inside the mesh routes" },
+  },
+  "ingress-httpbin": {
+    istio: { why: "every route is the ingress gateway's, by host and path; httpbin itself needs no proxy" },
+    "gateway-api": { why: gatewayRoutes },
+  },
+  "ingress-tls": { istio: { why: "the ingress gateway terminates TLS and routes by host and path; httpbin itself needs no proxy" } },
+  "ingress-mtls": { istio: { why: "the ingress gateway terminates mutual TLS and routes by host and path; httpbin itself needs no proxy" } },
+  "ingress-passthrough": { istio: { why: "the ingress gateway routes the connection by its SNI name without terminating it; nginx terminates TLS itself" } },
+  "jwt-routing": {
+    istio: { why: "the ingress gateway validates the token and routes by its claim; its RequestAuthentication selects the gateway's pods, which, not being a waypoint, take policies by selector (policyattachment.go)" },
+  },
+  "authz-tcp": { istio: { why: "its ALLOW policy names ports only, an L4 rule ztunnel enforces on tcp-echo's node (docs/ambient/usage/l4-policy)" } },
+  "authz-http": {
+    istio: { why: "its policies attach to the waypoint by targetRefs: allow-nothing to the waypoint itself, each viewer to its Service, the principals being the callers' as the waypoint sees them", waypoint: true },
+  },
+  "authz-deny": { istio: { why: "deny-method-get attaches to httpbin's Service on the waypoint (targetRefs), which reads the method and the x-token header", waypoint: true } },
+  "jwt-auth": { istio: { why: "the RequestAuthentication and require-jwt attach to httpbin's Service on the waypoint (targetRefs), which validates the token; ztunnel takes no RequestAuthentication", waypoint: true } },
+} as const satisfies Partial<Record<ScenarioName, Partial<Record<ScenarioForm, AmbientRun>>>>;
 
-export type AmbientScenario = keyof typeof ambientScenarios;
-export const ambientScenarioNames = Object.keys(ambientScenarios) as AmbientScenario[];
+export type AmbientScenario = keyof typeof ambientRuns;
+export const ambientScenarioNames = Object.keys(ambientRuns) as AmbientScenario[];
 
-/** Why a scenario that needs no waypoint still does not run in ambient in this release, where the general reason is not it. */
-const ambientRefusals: Partial<Record<ScenarioName, string>> = {
+/** The (scenario, form) pairs ambient runs, in catalog order; `waypoint` where it needs one. */
+export function ambientForms(): { scenario: AmbientScenario; form: ScenarioForm; run: AmbientRun }[] {
+  return [...ambientScenarioNames].sort((a, b) => scenarioNames.indexOf(a) - scenarioNames.indexOf(b)).flatMap((scenario) =>
+    (Object.entries(ambientRuns[scenario]) as [ScenarioForm, AmbientRun][]).map(([form, run]) => ({ scenario, form, run })),
+  );
+}
+
+const alpha = "which istio.io's ambient docs call Alpha with a waypoint, its mixing with Gateway API routes undefined (docs/ambient/usage/l7-features)";
+const faultBeside = `keeps its fault in a VirtualService in the Gateway API form too (the Gateway API has no fault injection), beside HTTPRoutes on the same waypoint: a VirtualService ${alpha}`;
+const istioOnly = `acts between services with a VirtualService or DestinationRule only (it has no Gateway API form), ${alpha}`;
+
+/** Why each other scenario does not run in ambient in any form (the type holds the list complete). */
+export const ambientRefusals: Record<Exclude<ScenarioName, AmbientScenario>, string> = {
   "mtls-strict":
     "has a PeerAuthentication ztunnel would enforce, but verify's plaintext client (a pod without a sidecar in the app namespace) would itself be captured by ztunnel in an ambient namespace, so the probe would prove nothing",
+  "fault-delay": faultBeside,
+  "fault-abort": faultBeside,
+  "request-timeout": faultBeside,
+  "fault-abort-percent": istioOnly,
+  "fault-delay-all": istioOnly,
+  "locality-failover": istioOnly,
+  "locality-weighted": istioOnly,
+  "circuit-breaking": istioOnly,
+  "sticky-sessions": istioOnly,
+  retries: `${istioOnly}; and verify counts the retries in the destination sidecar's access log`,
+  mirroring:
+    "is one a waypoint runs (its HTTPRoute's RequestMirror filter), but verify counts the mirror's sidecar access-log lines, which no ambient pod writes: it waits for verify's evidence from the waypoint",
+  "rate-limit-local": "is an EnvoyFilter, which istio.io says waypoints do not support (docs/ambient/usage/l7-features)",
+  "egress-service-entry": "controls the way out with a Sidecar and a ServiceEntry, which in ambient need an egress waypoint istio-lab does not deploy yet",
+  "egress-gateway": "sends a sidecar's traffic to the egress gateway, which in ambient needs an egress waypoint istio-lab does not deploy yet",
+  "egress-tls-origination": "originates TLS in the client's sidecar, which in ambient needs an egress waypoint istio-lab does not deploy yet",
+  custom: `routes your services with VirtualServices (it has no Gateway API form), ${alpha}`,
 };
-
-/** The general reason: the scenario's objects act on traffic between workloads, which only a proxy reading HTTP (a sidecar, or a waypoint) applies. */
-const needsL7 = "acts on traffic between the lab's workloads with objects only an L7 proxy applies (a sidecar, or a waypoint, which istio-lab does not deploy yet)";
 
 /**
  * Probe kinds whose evidence comes from a sidecar: an access log (container istio-proxy) or a
@@ -53,23 +126,43 @@ export const sidecarEvidence: Partial<Record<Probe["kind"], string>> = {
 export const needsSidecar = (probe: Probe): string | undefined =>
   sidecarEvidence[probe.kind] ?? (probe.kind === "call" && probe.upstream !== undefined ? "reads the client's sidecar access log for the upstream" : undefined);
 
+/** Where the check runs: a platform stack (its own lab) or a lab stack on a platform. */
+export type StackKind = "platform" | "lab";
+
 /**
  * Why the scenario, in the form `api`, does not run in `mode`; undefined when it does. Sidecar mode
- * runs every scenario; ambient the ones above, in their Istio API form only.
+ * runs every scenario in every form it has; ambient the pairs of ambientRuns. A lab stack has no
+ * waypoint of its own yet, so there ambient runs only the pairs that need none.
  */
-export function modeRefusal(mode: MeshMode, scenario: ScenarioName, api: string = "istio"): string | undefined {
+export function modeRefusal(mode: MeshMode, scenario: ScenarioName, api: string = "istio", stack: StackKind = "platform"): string | undefined {
   if (mode === "sidecar") return undefined;
-  if (!(scenario in ambientScenarios)) return ambientRefusals[scenario] ?? needsL7;
-  if (api !== "istio") return "is in its Gateway API form, which in ambient is still to come";
+  const forms: Partial<Record<ScenarioForm, AmbientRun>> | undefined = (ambientRuns as Partial<Record<ScenarioName, Partial<Record<ScenarioForm, AmbientRun>>>>)[scenario];
+  if (!forms) return ambientRefusals[scenario as Exclude<ScenarioName, AmbientScenario>];
+  const run = forms[api as ScenarioForm];
+  if (!run) {
+    const other = (Object.keys(forms) as ScenarioForm[]).map((f) => `its ${formNames[f]} form${f === "gateway-api" ? " (istio-lab:scenarioOptions.api: gateway-api)" : ""}`).join(" or ");
+    return `is in its ${formNames[api as ScenarioForm] ?? api} form, which does not run in ambient: there it runs in ${other}${api === "istio" ? `, because its VirtualServices route between services, ${alpha}` : ""}`;
+  }
+  if (stack === "lab" && run.waypoint) return "needs a waypoint, which istio-lab deploys in a platform stack's own lab only so far";
   return undefined;
+}
+
+/** The pairs a stack runs in ambient, as the messages list them: "bookinfo, ... (Istio API form); ... (Gateway API form)". */
+export function ambientRunsText(stack: StackKind = "platform"): string {
+  const pairs = ambientForms().filter(({ run }) => stack === "platform" || !run.waypoint);
+  return (["istio", "gateway-api"] as const)
+    .map((form) => [form, pairs.filter((p) => p.form === form).map((p) => p.scenario)] as const)
+    .filter(([, names]) => names.length > 0)
+    .map(([form, names]) => `${names.join(", ")} (${formNames[form]} form${form === "gateway-api" ? ", istio-lab:scenarioOptions.api: gateway-api" : ""})`)
+    .join("; ");
 }
 
 /** The message of a platform stack's refusal, on `istio-lab:mesh.mode`: what does not run, why, and what would. */
 export function modeRefusalMessage(mode: MeshMode, scenario: ScenarioName, reason: string): string {
-  return `is ${mode}, where scenario ${scenario} does not run: it ${reason}. In ${mode} mode istio-lab runs ${ambientScenarioNames.join(", ")} (their Istio API form; docs/ambient.md): choose one of them, or set istio-lab:mesh.mode: sidecar`;
+  return `is ${mode}, where scenario ${scenario} does not run: it ${reason}. In ${mode} mode istio-lab runs ${ambientRunsText()} (docs/ambient.md): choose one of them, or set istio-lab:mesh.mode: sidecar`;
 }
 
 /** A lab stack's refusal, on `istio-lab:scenario`: the mode is its platform's. */
 export function labModeRefusalMessage(platform: string, mode: MeshMode, scenario: ScenarioName, reason: string): string {
-  return `${scenario} does not run on platform ${platform}, whose istio-lab:mesh.mode is ${mode}: it ${reason}. There istio-lab runs ${ambientScenarioNames.join(", ")} (their Istio API form; docs/ambient.md): choose one of them, or run this lab on a platform in sidecar mode`;
+  return `${scenario} does not run on platform ${platform}, whose istio-lab:mesh.mode is ${mode}: it ${reason}. There istio-lab runs ${ambientRunsText("lab")} (docs/ambient.md): choose one of them, or run this lab on a platform in sidecar mode`;
 }

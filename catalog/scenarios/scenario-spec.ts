@@ -3,6 +3,7 @@ import type { AppSpec } from "../apps/app-spec";
 import type { GatewayApiResource, VersionService } from "../gateway-api-resources";
 import type { IstioResource } from "../istio-resources";
 import type { Probe } from "./probes";
+import type { Waypoint } from "./waypoint";
 
 /** One catalog scenario, resolved: everything the layers and the verify tool need, as data. */
 export interface ScenarioSpec {
@@ -36,6 +37,11 @@ export interface ScenarioSpec {
    * beside what stays in `resources`; the mesh then installs the Gateway API's CRDs.
    */
   gatewayApi?: { resources: GatewayApiResource[]; versionServices: VersionService[] };
+  /**
+   * Ambient mode only: the waypoint its L7 objects need and the Services bound to it
+   * (catalog/scenarios/waypoint.ts inAmbient); the mesh then installs the Gateway API's CRDs.
+   */
+  waypoint?: Waypoint;
   /**
    * Parts of resources that come from `istio-lab:scenarioOptions`, so the analyzer can blame the
    * option rather than the scenario: a finding under `resource`'s `field` is keyed on `option`.

@@ -6,7 +6,9 @@ import { resolveScenario, splitApiOption } from "../../catalog/scenarios";
 import { gatewayApiRefusal, gatewayApiRefusalMessage } from "../../catalog/scenarios/gateway-api";
 import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names";
 import { scenarioOptionSchemas } from "../../catalog/scenarios/options";
-import { modeRefusal, modeRefusalMessage } from "../../catalog/scenarios/modes";
+import { modeRefusal, modeRefusalMessage, type MeshMode } from "../../catalog/scenarios/modes";
+import { inAmbient } from "../../catalog/scenarios/waypoint";
+import { selectApps } from "../../catalog/apps";
 import { platformOnlyReasons, type ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
 import { isLocalCluster, resolveCluster, type ClusterConfig, type Secret } from "./cluster-source";
 import type { ReadFile } from "./kubeconfig";
@@ -94,6 +96,8 @@ export type ScenarioAnalyzer = (scenario: ScenarioName, spec: ScenarioSpec, cont
 export interface ScenarioContext {
   /** A platform stack: the lab stacks beside it that name it (a policy on the shared gateway would act on their hosts). */
   labsOnPlatform?: readonly SiblingLab[];
+  /** The data plane the scenario's objects were made for (ambient: catalog/scenarios/waypoint.ts inAmbient); sidecar when absent. */
+  meshMode?: MeshMode;
 }
 
 const secretHint = (key: string) =>
@@ -199,13 +203,21 @@ export function parseStackConfig(
   if (scenario === "custom" && declared.success && (declared.data ?? []).length === 0) {
     issues.push({ key: key("apps.custom"), message: "is required for scenario custom: declare your services (name, port, versions with their images)" });
   }
-  const scenarioSpec =
+  const resolvedSpec =
     inCatalog && declared.success && !issues.some((i) => i.key.startsWith(key("scenarioOptions")) || i.key === key("apps.custom"))
       ? resolveScenario(scenario, scenarioOptions, declared.data ?? [])
       : undefined;
+  // In a platform stack's ambient mode a scenario that runs there takes its ambient form (a waypoint,
+  // policies on it: catalog/scenarios/waypoint.ts), which is what the analyzer checks and the lab
+  // applies; a refused one is reported on mesh.mode below. A lab stack's mode is its platform's,
+  // read later (components/platform.ts), which runs no scenario with a waypoint in a lab yet.
+  const modeText = values[key("platform")] ? undefined : (object("mesh") as { mode?: unknown } | null | undefined)?.mode;
+  const meshMode = schema.mesh.shape.mode.safeParse(modeText).data ?? "sidecar";
+  const ambientForm = resolvedSpec && meshMode === "ambient" && !modeRefusal(meshMode, scenario, typeof api === "string" ? api : "istio");
+  const scenarioSpec = resolvedSpec && ambientForm ? inAmbient(resolvedSpec, [...selectApps(resolvedSpec.workloads), ...(resolvedSpec.apps ?? [])]) : resolvedSpec;
   // A platform stack (no istio-lab:platform) reads the lab stack files beside it that name it.
   const labsOnPlatform = !values[key("platform")] && stack !== undefined ? siblingLabs.filter((s) => samePlatform(s.platform, stack, project)) : [];
-  if (scenarioSpec) issues.push(...analyze(scenario, scenarioSpec, { labsOnPlatform }));
+  if (scenarioSpec) issues.push(...analyze(scenario, scenarioSpec, { labsOnPlatform, meshMode: ambientForm ? "ambient" : "sidecar" }));
   if (scenarioSpec && scenario === "custom" && declared.success) {
     issues.push(...reservedCustomNames(declared.data ?? []), ...customReferenceRules(scenarioOptions as CustomOptions, declared.data ?? []));
   }

@@ -4,6 +4,7 @@ import { platformGatewayPolicyIssues } from "./gateway-policies";
 import type { ScenarioName } from "../../catalog/scenarios/names";
 import { selectApps } from "../../catalog/apps";
 import { checkMesh } from "./mesh-rules";
+import { checkAmbient } from "./ambient-rules";
 import { meshView, type Finding } from "./mesh-view";
 import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
 
@@ -11,11 +12,14 @@ import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
  * Checks the chosen scenario's Istio resources against its workloads before anything is
  * registered. The config layer calls it (handed in by the program) once the options have passed
  * their schema. On a platform stack that lab stacks name, a policy on the shared gateway is refused
- * too (gateway-policies.ts).
+ * too (gateway-policies.ts); in ambient mode, what no waypoint or ztunnel would apply (ambient-rules.ts).
  */
 export function analyzeScenario(scenario: ScenarioName, spec: ScenarioSpec, context: ScenarioContext = {}): ConfigIssue[] {
+  const view = meshView(spec.resources, [...selectApps(spec.workloads), ...(spec.apps ?? [])], spec);
   return [
-    ...toConfigIssues(scenario, spec, checkMesh(meshView(spec.resources, [...selectApps(spec.workloads), ...(spec.apps ?? [])], spec))),
+    ...toConfigIssues(scenario, spec, checkMesh(view)),
+    // In ambient mode, what only a waypoint (or nothing) would apply (ambient-rules.ts).
+    ...(context.meshMode === "ambient" ? toConfigIssues(scenario, spec, checkAmbient(view, spec.waypoint)) : []),
     ...platformGatewayPolicyIssues(scenario, spec, context.labsOnPlatform ?? []),
   ];
 }

@@ -4,8 +4,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { exampleConfig, exampleScenario } from "../../catalog/scenarios/examples";
-import { ambientScenarioNames, ambientScenarios, modeRefusal, needsSidecar, sidecarEvidence } from "../../catalog/scenarios/modes";
+import { ambientForms, ambientRefusals, ambientRunsText, ambientScenarioNames, formNames, modeRefusal, needsSidecar, sidecarEvidence } from "../../catalog/scenarios/modes";
 import { scenarioNames } from "../../catalog/scenarios/names";
+import { gatewayApiScenarios } from "../../catalog/scenarios/gateway-api";
 import { ConfigError } from "../../components/config";
 import { meshImages } from "../../components/mesh/mesh-images";
 import { platformReferences, renderConfig, renderProgram, type Rendered } from "../../tools/lib/mock-engine";
@@ -83,33 +84,52 @@ describe("ambient mode on a platform stack", () => {
     expect(meshImages({ ...(mesh as object), mode: "sidecar" } as never, "m.example/lab")).toEqual(["m.example/lab/pilot:1.31.1", "m.example/lab/proxyv2:1.31.1"]);
   });
 
-  it("runs each scenario the catalog gives ambient", async () => {
-    for (const scenario of ambientScenarioNames) {
-      const r = await ambientOn({ source: "kind" }, scenario);
-      expect(releases(r)).toContain("ztunnel");
+  it("runs each scenario the catalog gives ambient, in each form it gives", async () => {
+    for (const { scenario, form } of ambientForms()) {
+      const options = (exampleConfig(scenario)["istio-lab:scenarioOptions"] ?? {}) as object;
+      const r = await renderStack({ "istio-lab:cluster": { source: "kind" }, "istio-lab:mesh": { mode: "ambient" }, "istio-lab:scenario": scenario, "istio-lab:scenarioOptions": form === "istio" ? options : { ...options, api: form } });
+      expect(releases(r), `${scenario} ${form}`).toContain("ztunnel");
     }
   });
 
-  it("refuses every other scenario, and the Gateway API form, before anything, on istio-lab:mesh.mode naming the scenarios that run", async () => {
+  it("refuses every other scenario and form before anything, on istio-lab:mesh.mode, naming the scenarios and forms that run", async () => {
     const others = scenarioNames.filter((s) => !(ambientScenarioNames as string[]).includes(s));
     expect(others.length).toBe(scenarioNames.length - ambientScenarioNames.length);
     const errors = await configErrors({ "istio-lab:cluster": { source: "kind" }, "istio-lab:mesh": { mode: "ambient" }, "istio-lab:scenario": "mirroring" });
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^istio-lab:mesh\.mode: is ambient, where scenario mirroring does not run: it acts on traffic between the lab's workloads with objects only an L7 proxy applies/);
-    expect(errors[0]).toContain("In ambient mode istio-lab runs bookinfo, ingress-httpbin, tcp-shift-80-20, tcp-shift-v2, authz-tcp (their Istio API form; docs/ambient.md): choose one of them, or set istio-lab:mesh.mode: sidecar");
+    expect(errors[0]).toMatch(/^istio-lab:mesh\.mode: is ambient, where scenario mirroring does not run: it is one a waypoint runs .* but verify counts the mirror's sidecar access-log lines/);
+    const runs =
+      "bookinfo, tcp-shift-80-20, tcp-shift-v2, ingress-httpbin, ingress-tls, ingress-mtls, ingress-passthrough, authz-http, authz-deny, authz-tcp, jwt-auth, jwt-routing (Istio API form); " +
+      "bookinfo, route-all-v1, route-jason-v2, shift-50-v3, shift-v3, shift-90-10, shift-80-20, shift-v2-v3, canary, tcp-shift-80-20, tcp-shift-v2, ingress-httpbin (Gateway API form, istio-lab:scenarioOptions.api: gateway-api)";
+    expect(ambientRunsText()).toBe(runs);
+    expect(errors[0]).toContain(`In ambient mode istio-lab runs ${runs} (docs/ambient.md): choose one of them, or set istio-lab:mesh.mode: sidecar`);
     for (const scenario of others) expect(modeRefusal("ambient", scenario), scenario).toBeDefined();
     expect(modeRefusal("ambient", "mtls-strict")).toContain("plaintext client");
-    const gatewayApi = await configErrors({ "istio-lab:cluster": { source: "kind" }, "istio-lab:mesh": { mode: "ambient" }, "istio-lab:scenario": "bookinfo", "istio-lab:scenarioOptions": { api: "gateway-api" } });
-    expect(gatewayApi).toEqual([expect.stringContaining("istio-lab:mesh.mode: is ambient, where scenario bookinfo does not run: it is in its Gateway API form")]);
-    for (const scenario of scenarioNames) expect(modeRefusal("sidecar", scenario)).toBeUndefined();
+    // A routing scenario's Istio form: the reason names the form that runs.
+    const istioForm = await configErrors({ "istio-lab:cluster": { source: "kind" }, "istio-lab:mesh": { mode: "ambient" }, "istio-lab:scenario": "route-jason-v2" });
+    expect(istioForm).toEqual([
+      expect.stringContaining("istio-lab:mesh.mode: is ambient, where scenario route-jason-v2 does not run: it is in its Istio API form, which does not run in ambient: there it runs in its Gateway API form (istio-lab:scenarioOptions.api: gateway-api), because its VirtualServices route between services"),
+    ]);
+    for (const scenario of scenarioNames) for (const form of ["istio", "gateway-api"]) expect(modeRefusal("sidecar", scenario, form)).toBeUndefined();
   });
 });
 
 describe("docs/ambient.md", () => {
-  it("lists the scenarios that run in ambient with the catalog's reasons", () => {
+  it("has the catalog's table: each scenario's forms per mode, and why each ambient pair runs", () => {
     const page = fs.readFileSync(path.join(__dirname, "../../docs/ambient.md"), "utf8");
-    const rows = [...page.matchAll(/^\| ([a-z0-9-]+) \| (.+) \|$/gm)].filter(([, name]) => (scenarioNames as readonly string[]).includes(name)).map(([, name, why]) => [name, why]);
-    expect(rows).toEqual(Object.entries(ambientScenarios));
+    const rows = [...page.matchAll(/^\| ([a-z0-9-]+) \| (.+) \|$/gm)].filter(([, name]) => (scenarioNames as readonly string[]).includes(name)).map(([, name, rest]) => [name, ...rest.split(" | ")]);
+    const table = rows.filter((r) => r.length === 5);
+    const reasons = rows.filter((r) => r.length === 3);
+    const forms = (scenario: string) => ambientForms().filter((p) => p.scenario === scenario);
+    const mark = (scenario: string, form: "istio" | "gateway-api") => {
+      const run = forms(scenario).find((p) => p.form === form)?.run;
+      return run ? (run.waypoint ? "yes, waypoint" : "yes") : "no";
+    };
+    expect(table).toEqual(
+      scenarioNames.map((s) => [s, "yes", gatewayApiScenarios.includes(s) ? "yes" : "no", mark(s, "istio"), gatewayApiScenarios.includes(s) ? mark(s, "gateway-api") : "no"]),
+    );
+    expect(reasons).toEqual(ambientForms().map(({ scenario, form, run }) => [scenario, formNames[form], run.why]));
+    expect(rows.filter((r) => r.length === 2)).toEqual(scenarioNames.filter((s) => s in ambientRefusals).map((s) => [s, ambientRefusals[s as keyof typeof ambientRefusals]]));
   });
 });
 
@@ -165,8 +185,18 @@ describe("a lab stack follows its platform's mode", () => {
     );
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).issues).toEqual([
-      { key: "istio-lab:scenario", message: expect.stringMatching(/^route-jason-v2 does not run on platform local, whose istio-lab:mesh\.mode is ambient: .* There istio-lab runs bookinfo, ingress-httpbin/) },
+      { key: "istio-lab:scenario", message: expect.stringMatching(/^route-jason-v2 does not run on platform local, whose istio-lab:mesh\.mode is ambient: it is in its Istio API form.* There istio-lab runs bookinfo, tcp-shift-80-20, tcp-shift-v2, ingress-httpbin, ingress-tls, ingress-mtls, ingress-passthrough, authz-tcp, jwt-routing \(Istio API form\); bookinfo, tcp-shift-80-20/) },
     ]);
+    // A pair with a waypoint runs in a platform's own lab only, so far.
+    const withWaypoint = await renderLab("ambient", "authz-http").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((withWaypoint as ConfigError).issues).toEqual([{ key: "istio-lab:scenario", message: expect.stringMatching(/^authz-http does not run on platform local, whose istio-lab:mesh\.mode is ambient: it needs a waypoint/) }]);
+    expect(modeRefusal("ambient", "authz-http", "istio", "lab")).toBe("needs a waypoint, which istio-lab deploys in a platform stack's own lab only so far");
+    expect(modeRefusal("ambient", "authz-http", "istio", "platform")).toBeUndefined();
+    expect(modeRefusal("ambient", "authz-tcp", "istio", "lab")).toBeUndefined();
+    expect(ambientRunsText("lab")).not.toContain("authz-http");
   });
 
   it("cannot set a mode of its own", async () => {

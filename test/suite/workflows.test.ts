@@ -6,12 +6,16 @@
 // invariants: the pull request's preview reads no secret and reports whatever happened, dev's
 // preview runs only where the repository set it up, one Pulumi CLI release and Node 24 everywhere,
 // the program started through tsx; the nightly end-to-end run keeps its reports and drills every
-// recovery recipe it can (.ci/e2e, .ci/e2e-drills, .ci/preview: their behaviour is test/ci's bats).
+// recovery recipe it can, and verifies an L4 and an L7 scenario in ambient mode (.ci/e2e,
+// .ci/e2e-drills, .ci/e2e-ambient, .ci/preview: their behaviour is test/ci's bats).
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { resolveScenario } from "../../catalog/scenarios";
+import { modeRefusal } from "../../catalog/scenarios/modes";
+import type { ScenarioName } from "../../catalog/scenarios/names";
 import { readRecipes } from "../../tools/lib/recipes";
 
 const root = path.resolve(__dirname, "../..");
@@ -175,10 +179,13 @@ describe("the nightly end-to-end workflow", () => {
     expect(template.events.schedule).toEqual([{ cron: "23 2 * * *" }]);
     expect(tree.permissions).toEqual({ contents: "read" });
     const jobs = tree.jobs as Record<string, Record<string, Plain>>;
-    expect(Object.keys(jobs)).toEqual(["e2e"]);
+    expect(Object.keys(jobs)).toEqual(["e2e", "e2e-ambient"]);
     expect(jobs.e2e.permissions).toBeUndefined();
+    expect(jobs["e2e-ambient"].permissions).toBeUndefined();
     // The run's estimate (about 60 min, the workflow's comment) with room for a runner twice as slow; issue #23 allows at most 150.
     expect(jobs.e2e["timeout-minutes"]).toBe(140);
+    // The ambient run's (about 20 min) likewise.
+    expect(jobs["e2e-ambient"]["timeout-minutes"]).toBe(45);
   });
 
   it("installs Node 24, kind and the Pulumi CLI, runs .ci/e2e, and keeps its reports and drill logs whatever happened", async () => {
@@ -201,6 +208,21 @@ describe("the nightly end-to-end workflow", () => {
             "Verify reports and drill logs | if always()",
           ],
         },
+        "e2e-ambient": {
+          if: "success()",
+          "runs-on": "ubuntu-24.04",
+          permissions: "the workflow's",
+          "timeout-minutes": 45,
+          steps: [
+            "actions/checkout | if success()",
+            "actions/setup-node | if success()",
+            "The project's packages | if success()",
+            "kind | if success()",
+            "The Pulumi CLI | if success()",
+            "An ambient platform, its L4 and L7 scenarios verified | if success()",
+            "Verify reports | if always()",
+          ],
+        },
       },
     });
     const job = jobsOf(file).e2e.steps!;
@@ -215,10 +237,51 @@ describe("the nightly end-to-end workflow", () => {
     ]);
     // The action without `command` only installs the CLI (pulumi/actions v7.0.0 src/main.ts).
     expect(job[4].with).toEqual({ "pulumi-version-file": ".ci/pulumi-version" });
-    const upload = steps(file).at(-1) as Step & { with: { path: string } };
+    const upload = jobsOf(file).e2e.steps!.at(-1) as Step & { with: { path: string } };
     expect(upload.with.path.trim().split("\n")).toEqual(["${{ runner.temp }}/e2e/reports", "${{ runner.temp }}/e2e/logs"]);
     // Where .ci/e2e writes them, under the folder the step gives it.
     expect(script).toContain('mkdir -p "$out/reports" "$out/state" "$out/logs"');
+  });
+
+  it("runs .ci/e2e-ambient on a runner of its own, set up as the other job, and keeps its reports whatever happened", () => {
+    const job = jobsOf(file)["e2e-ambient"].steps!;
+    const other = jobsOf(file).e2e.steps!;
+    expect(job.map((s) => s.run ?? action(s))).toEqual([
+      "actions/checkout",
+      "actions/setup-node",
+      "npm ci --no-audit --no-fund --loglevel=error",
+      "bash .ci/install-kind",
+      "pulumi/actions",
+      'bash .ci/e2e-ambient "$RUNNER_TEMP/e2e-ambient"',
+      "actions/upload-artifact",
+    ]);
+    // The same pins and inputs as the other job's setup.
+    for (const i of [0, 1, 4]) expect([job[i].uses, job[i].with]).toEqual([other[i].uses, other[i].with]);
+    const upload = job.at(-1) as Step & { with: { name: string; path: string } };
+    expect(upload.with.name).toBe("e2e-ambient-reports");
+    expect(upload.with.path.trim().split("\n")).toEqual(["${{ runner.temp }}/e2e-ambient/reports", "${{ runner.temp }}/e2e-ambient/logs"]);
+    const ambient = read(".ci/e2e-ambient");
+    expect(ambient).toContain('mkdir -p "$out/reports" "$out/state" "$out/logs"');
+    expect(ambient).toContain('export PULUMI_BACKEND_URL="file://$out/state"');
+  });
+
+  it("deploys in ambient one L4 and one L7 scenario that the catalog runs in ambient, each verified", () => {
+    const ambient = read(".ci/e2e-ambient");
+    const l4 = /^l4=([a-z0-9-]+)$/m.exec(ambient)?.[1] as ScenarioName;
+    const l7 = /^l7=([a-z0-9-]+)$/m.exec(ambient)?.[1] as ScenarioName;
+    for (const scenario of [l4, l7]) expect(modeRefusal("ambient", scenario), scenario).toBeUndefined();
+    // L4: connections only (ztunnel's); L7: HTTP answers.
+    expect(new Set(resolveScenario(l4, undefined).probes.map((p) => p.kind))).toEqual(new Set(["connect"]));
+    expect(resolveScenario(l7, undefined).probes.every((p) => p.kind === "ingress" || p.kind === "call" || p.kind === "productpage")).toBe(true);
+    expect(ambient).toContain('doc.setIn(["config", "istio-lab:mesh", "mode"], "ambient");');
+    const order = ['guarded pulumi up --yes --stack "$stack"', 'verify "$l4"', 'istio-lab:scenario "$l7"', 'guarded pulumi up --yes --stack "$stack"', 'verify "$l7"', 'guarded pulumi destroy --yes --stack "$stack"', 'pulumi stack rm --yes "$stack"'];
+    let from = ambient.indexOf("\nnpm ci");
+    expect(from).toBeGreaterThan(0);
+    for (const text of order) {
+      const at = ambient.indexOf(text, from + 1);
+      expect(at, `${text} after the one before`).toBeGreaterThan(from);
+      from = at;
+    }
   });
 
   it("takes the README's steps in order, the drills among them", () => {
@@ -416,13 +479,13 @@ describe("every workflow", () => {
 
   it("keeps its reports whatever happened: every upload runs if: always()", () => {
     const uploads = all.filter(({ step }) => action(step) === "actions/upload-artifact");
-    expect(uploads.map(({ file }) => file).sort()).toEqual(["end-to-end.yml", "pull-request.yml"]);
+    expect(uploads.map(({ file }) => file).sort()).toEqual(["end-to-end.yml", "end-to-end.yml", "pull-request.yml"]);
     for (const { file, step } of uploads) expect(step.if, `${file}: ${step.name}`).toBe("always()");
   });
 
   it("installs one Pulumi CLI, the release .ci/pulumi-version names, at least the one Pulumi.yaml requires", () => {
     const installs = all.filter(({ step }) => action(step) === "pulumi/actions");
-    expect(installs.length).toBe(3);
+    expect(installs.length).toBe(4);
     for (const { step } of installs) {
       expect(step.with?.["pulumi-version-file"]).toBe(".ci/pulumi-version");
       expect(step.with).not.toHaveProperty("pulumi-version");

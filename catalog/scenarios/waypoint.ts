@@ -1,0 +1,130 @@
+// Ambient mode's L7 half: a scenario whose objects need a proxy that reads HTTP between the lab's
+// workloads gets a waypoint, and its policies attach to it. One rule, `inAmbient`, makes a scenario's
+// ambient form from the form it resolved to (Istio API or Gateway API), as data; the config layer
+// applies it on an ambient platform, and the Scenario component renders what it says
+// (components/scenarios/waypoint.ts).
+//
+// What Istio 1.31 does, read in istio/istio at 1.31.0-rc.0:
+// - A waypoint is a Gateway of class istio-waypoint with one HBONE listener on 15008
+//   (samples/ambient-argo/application/reviews-waypoint.yaml). Without an `istio.io/waypoint-for`
+//   label on it or its class it takes Service traffic only (pilot/pkg/serviceregistry/ambient/
+//   waypoints.go: `trafficType := constants.ServiceTraffic`).
+// - A Service uses it when the Service, or failing that its namespace, is labelled
+//   `istio.io/use-waypoint: <name>` (waypoints.go fetchWaypointForTarget, GetUseWaypoint).
+// - A waypoint never applies an AuthorizationPolicy or RequestAuthentication by selector, only one
+//   whose targetRefs name the waypoint's Gateway or a Service bound to it, in the policy's namespace
+//   (pilot/pkg/model/policyattachment.go ShouldAttachPolicy: "waypoints never use selector"); a policy
+//   with targetRefs is not sent to ztunnel (pilot/pkg/serviceregistry/ambient/authorization.go
+//   convertAuthorizationPolicy: "TargetRef is not intended for ztunnel").
+// - ztunnel drops the HTTP rules of a policy it enforces (authorization.go handleRule, httpOperations,
+//   httpSources, l4WhenAttributes): an ALLOW rule with them never matches, a DENY rule always does.
+// istio.io's ambient pages say the same (docs/ambient/usage/l7-features: "For an authorization
+// policy to be attached to a waypoint it must have a targetRef which refers to the waypoint, or a
+// Service which uses that waypoint"; waypoints are configured through the Gateway API).
+import type { AppSpec } from "../apps/app-spec";
+import { ofKind, serviceName, type AuthorizationPolicySpec, type IstioResource, type PolicyTargetReference } from "../istio-resources";
+import type { ScenarioSpec } from "./scenario-spec";
+
+/** The waypoint's name: istioctl's default (`istioctl waypoint apply` names it `waypoint`), which istio.io's ambient tasks use. */
+export const waypointName = "waypoint";
+
+/** The label that binds a Service (or a namespace) to a waypoint, and the one a waypoint's traffic type is read from. */
+export const useWaypointLabel = "istio.io/use-waypoint";
+
+/** A scenario's waypoint in ambient mode: its name and the Services bound to it. */
+export interface Waypoint {
+  name: string;
+  /** The app Services labelled `istio.io/use-waypoint: <name>`, sorted. */
+  services: string[];
+}
+
+/** The waypoint's Gateway (gateway.networking.k8s.io/v1), as samples/ambient-argo writes one. */
+export function waypointGateway(name: string) {
+  return {
+    apiVersion: "gateway.networking.k8s.io/v1",
+    kind: "Gateway",
+    metadata: { name },
+    spec: { gatewayClassName: "istio-waypoint", listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }] },
+  } as const;
+}
+
+/**
+ * The HTTP attributes of an AuthorizationPolicy, which ztunnel does not read: each field Istio 1.31
+ * lists (authorization.go httpOperations, httpSources; a `when` key outside l4WhenAttributes), with
+ * its path. An empty list: ztunnel enforces the policy as written.
+ */
+export function httpAttributes(spec: AuthorizationPolicySpec): string[] {
+  const l4When = new Set(["source.ip", "source.namespace", "source.principal", "destination.ip", "destination.port"]);
+  return (spec.rules ?? []).flatMap((rule, i) => [
+    ...(rule.to ?? []).flatMap((to, j) => (["methods", "paths"] as const).filter((f) => (to.operation[f] ?? []).length > 0).map((f) => `spec.rules[${i}].to[${j}].operation.${f}`)),
+    ...(rule.from ?? []).flatMap((from, j) => ((from.source.requestPrincipals ?? []).length > 0 ? [`spec.rules[${i}].from[${j}].source.requestPrincipals`] : [])),
+    ...(rule.when ?? []).flatMap((when, j) => (l4When.has(when.key) ? [] : [`spec.rules[${i}].when[${j}].key`])),
+  ]);
+}
+
+/** The Services HTTPRoutes have for parent: mesh traffic to them, which in ambient only a waypoint routes. */
+export function serviceParents(spec: Pick<ScenarioSpec, "gatewayApi">): string[] {
+  return (spec.gatewayApi?.resources ?? []).flatMap((r) => (r.kind === "HTTPRoute" ? r.spec.parentRefs.flatMap((p) => ("kind" in p && p.kind === "Service" ? [p.name] : [])) : []));
+}
+
+type Policy = Extract<IstioResource, { kind: "AuthorizationPolicy" | "RequestAuthentication" }>;
+const policiesOf = (resources: readonly IstioResource[]): Policy[] =>
+  resources.filter((r): r is Policy => (r.kind === "AuthorizationPolicy" || r.kind === "RequestAuthentication") && !r.inGatewayNamespace);
+
+/** Whether the policy needs an L7 proxy: a RequestAuthentication (ztunnel takes none), or an AuthorizationPolicy with HTTP attributes. */
+const needsL7 = (policy: Policy) => policy.kind === "RequestAuthentication" || httpAttributes(policy.spec).length > 0;
+
+/**
+ * Where a policy with this selector attaches on the waypoint: no selector (the namespace) is the
+ * waypoint's Gateway, so every Service bound to it; `{ app: X }` is Service X, which selects exactly
+ * those pods (catalog/apps: every app's Service selects `app`). A selector of other labels (a
+ * version) has no Service to name: undefined.
+ */
+export function targetRefFor(selector: { matchLabels: Record<string, string> } | undefined, apps: readonly AppSpec[], waypoint = waypointName): PolicyTargetReference | undefined {
+  const labels = Object.entries(selector?.matchLabels ?? {});
+  if (labels.length === 0) return { group: "gateway.networking.k8s.io", kind: "Gateway", name: waypoint };
+  const [[key, value]] = labels;
+  if (labels.length !== 1 || key !== "app" || !apps.some((a) => a.app === value && a.service)) return undefined;
+  return { group: "", kind: "Service", name: value };
+}
+
+/**
+ * A scenario as ambient mode runs it. A scenario needs a waypoint when an HTTPRoute has a Service for
+ * parent (mesh traffic, which only a waypoint routes there) or a policy of the app namespace needs
+ * L7. Then every policy of the namespace moves from its selector to targetRefs on the waypoint: the
+ * waypoint would ignore the selector, and ztunnel, which would still apply it, sees the waypoint's
+ * identity as the caller (docs/ambient/usage/l4-policy). Bound are the parents of the routes and
+ * the Services the policies name, or all the scenario's Services when a policy is the namespace's.
+ * A scenario that needs no waypoint (L4 policy, routes at the ingress gateway) comes back as it was.
+ * Throws on a policy it cannot attach (a catalog mistake, which the tests would catch).
+ */
+export function inAmbient(spec: ScenarioSpec, apps: readonly AppSpec[]): ScenarioSpec {
+  const routed = serviceParents(spec);
+  const policies = policiesOf(spec.resources);
+  if (routed.length === 0 && !policies.some(needsL7)) return spec;
+  const bound = new Set(routed);
+  const moved = new Map<IstioResource, IstioResource>();
+  for (const policy of policies) {
+    const ref = targetRefFor(policy.spec.selector, apps);
+    if (!ref) throw new Error(`${policy.kind} ${policy.name}: its selector names no one Service, so it has no waypoint target`);
+    if (ref.kind === "Service") bound.add(ref.name);
+    else for (const app of apps) if (app.service) bound.add(app.app);
+    const spec = { ...policy.spec, targetRefs: [ref] };
+    delete spec.selector;
+    moved.set(policy, { ...policy, spec } as IstioResource);
+  }
+  return {
+    ...spec,
+    resources: spec.resources.map((r) => moved.get(r) ?? r),
+    waypoint: { name: waypointName, services: [...bound].sort() },
+  };
+}
+
+/** The Services an ambient scenario's objects name as routed or protected (its parentRefs and targetRefs): each must be bound to its waypoint. */
+export function waypointTargets(spec: Pick<ScenarioSpec, "resources" | "gatewayApi">): string[] {
+  const refs = policiesOf(spec.resources).flatMap((p) => (p.spec.targetRefs ?? []).filter((t) => t.kind === "Service").map((t) => t.name));
+  return [...new Set([...refs, ...serviceParents(spec)].map(serviceName))].sort();
+}
+
+/** The VirtualServices for mesh traffic among the resources (no gateways, or `mesh` among them). */
+export const meshVirtualServices = (resources: readonly IstioResource[]) => ofKind(resources, "VirtualService").filter((vs) => !vs.spec.gateways || vs.spec.gateways.includes("mesh"));

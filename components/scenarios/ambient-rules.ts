@@ -1,0 +1,137 @@
+// The analyzer's rules for a scenario in ambient mode: what the API server and istiod accept but no
+// proxy would apply as meant, because ztunnel reads no HTTP and a waypoint takes only what is bound
+// to it. Each is a pure function of the scenario's view and its waypoint, read in Istio 1.31
+// (istio/istio at 1.31.0-rc.0) where it decides:
+// - pilot/pkg/serviceregistry/ambient/authorization.go: what ztunnel enforces of a policy;
+// - pilot/pkg/model/policyattachment.go ShouldAttachPolicy: what a waypoint takes (targetRefs only);
+// - pilot/pkg/serviceregistry/ambient/waypoints.go: which Services a waypoint serves (use-waypoint);
+// - pilot/pkg/networking/core/listener_waypoint.go: the VirtualServices and DestinationRules a
+//   waypoint reads, for the Services it serves only.
+import { backendsOf, type GatewayApiRoute } from "../../catalog/gateway-api-resources";
+import { ofKind, routeRules, selects, serviceName, type IstioResource } from "../../catalog/istio-resources";
+import { httpAttributes, meshVirtualServices, serviceParents, type Waypoint } from "../../catalog/scenarios/waypoint";
+import type { Finding, MeshView } from "./mesh-view";
+
+/** A rule reads the scenario's view and the waypoint it has (none: undefined). */
+export type AmbientRule = (view: MeshView, waypoint: Waypoint | undefined) => Finding[];
+
+const bound = (waypoint: Waypoint | undefined, service: string) => waypoint?.services.includes(serviceName(service)) ?? false;
+type Policy = Extract<IstioResource, { kind: "AuthorizationPolicy" | "RequestAuthentication" }>;
+const appPolicies = (view: MeshView): Policy[] =>
+  view.resources.filter((r): r is Policy => (r.kind === "AuthorizationPolicy" || r.kind === "RequestAuthentication") && !r.inGatewayNamespace);
+const attached = (p: Policy) => (p.spec.targetRefs ?? []).length > 0;
+
+/** The Services whose pods a selector selects (every Service of the scenario for none). */
+function servicesSelected(view: MeshView, selector: Record<string, string> | undefined): string[] {
+  const pods = view.pods.filter((pod) => selects(selector, pod.labels));
+  return view.services.filter((s) => pods.some((pod) => selects(s.selector, pod.labels))).map((s) => s.name);
+}
+
+/**
+ * An AuthorizationPolicy ztunnel enforces (by selector, or the namespace's) reads no HTTP: ztunnel
+ * drops its HTTP rules, so an ALLOW rule with them never matches and a DENY rule always does
+ * (authorization.go handleRule: "L7 policies never match for ALLOW").
+ */
+export const l7PolicyNeedsWaypoint: AmbientRule = (view) =>
+  ofKind(appPolicies(view), "AuthorizationPolicy")
+    .filter((p) => !attached(p))
+    .flatMap((p) => {
+      const [field] = httpAttributes(p.spec);
+      if (!field) return [];
+      const effect = p.spec.action === "DENY" ? "denies every request its other rules match" : "allows nothing by those rules";
+      return [{ resource: `AuthorizationPolicy/${p.name}`, field, message: `is HTTP, which ztunnel does not read: enforced by ztunnel, the policy ${effect}; attach it to a waypoint with targetRefs (docs/ambient/usage/l7-features)` }];
+    });
+
+/**
+ * A policy by selector (or the namespace's) on workloads a waypoint serves: the waypoint never
+ * applies a policy by selector (policyattachment.go: "waypoints never use selector"), and ztunnel,
+ * which would, sees the waypoint as the caller. A RequestAuthentication by selector has no proxy at
+ * all in ambient: ztunnel takes AuthorizationPolicies and PeerAuthentications only.
+ */
+export const selectorNotOnWaypoint: AmbientRule = (view, waypoint) =>
+  appPolicies(view)
+    .filter((p) => !attached(p))
+    .flatMap((p) => {
+      const resource = `${p.kind}/${p.name}`;
+      const field = p.spec.selector ? "spec.selector" : "spec";
+      if (p.kind === "RequestAuthentication") {
+        return [{ resource, field, message: "is applied by no proxy in ambient: ztunnel takes no RequestAuthentication and a waypoint only one with targetRefs; attach it to the waypoint's Gateway or a Service bound to it" }];
+      }
+      const served = servicesSelected(view, p.spec.selector?.matchLabels).filter((s) => bound(waypoint, s));
+      if (served.length === 0) return [];
+      return [{ resource, field, message: `selects workloads of ${served.join(", ")}, which waypoint ${waypoint!.name} serves: a waypoint never applies a policy by selector, and ztunnel sees the waypoint as the caller; attach it with targetRefs instead` }];
+    });
+
+/** targetRefs name the scenario's waypoint, or a Service bound to it: anything else is applied by no one (a targetRef policy goes to no ztunnel, authorization.go). */
+export const targetRefsOnWaypoint: AmbientRule = (view, waypoint) =>
+  appPolicies(view).flatMap((p) =>
+    (p.spec.targetRefs ?? []).flatMap((ref, i) => {
+      const at = { resource: `${p.kind}/${p.name}`, field: `spec.targetRefs[${i}]` };
+      if (ref.kind === "Gateway") return waypoint?.name === ref.name ? [] : [{ ...at, message: `names Gateway ${ref.name}, which is not this scenario's waypoint${waypoint ? ` (${waypoint.name})` : " (it has none)"}; no proxy would apply the policy` }];
+      return bound(waypoint, ref.name) ? [] : [{ ...at, message: `names Service ${ref.name}, which no waypoint serves (no istio.io/use-waypoint); no proxy would apply the policy` }];
+    }),
+  );
+
+/** An HTTPRoute with a Service for parent is mesh traffic, which in ambient only a waypoint serving that Service routes. */
+export const serviceRoutesOnWaypoint: AmbientRule = (view, waypoint) =>
+  view.gatewayApi
+    .filter((r): r is Extract<GatewayApiRoute, { kind: "HTTPRoute" }> => r.kind === "HTTPRoute")
+    .flatMap((route) =>
+      route.spec.parentRefs.flatMap((p, i) =>
+        "kind" in p && p.kind === "Service" && !bound(waypoint, p.name)
+          ? [{ resource: `HTTPRoute/${route.name}`, field: `spec.parentRefs[${i}]`, message: `Service ${p.name} has no waypoint: ztunnel routes no HTTP, so the route would apply to nothing` }]
+          : [],
+      ),
+    );
+
+/**
+ * A VirtualService for mesh traffic is read by the waypoint of its host's Service only
+ * (listener_waypoint.go getVirtualServiceForWaypoint); beside an HTTPRoute for the same Service it
+ * mixes the two APIs, which istio.io calls undefined (docs/ambient/usage/l7-features).
+ */
+export const meshVirtualServicesOnWaypoint: AmbientRule = (view, waypoint) => {
+  const routed = new Set(serviceParents({ gatewayApi: { resources: [...view.gatewayApi], versionServices: [] } }));
+  return meshVirtualServices(view.resources).flatMap((vs) =>
+    vs.spec.hosts.flatMap((host, i) => {
+      const at = { resource: `VirtualService/${vs.name}`, field: `spec.hosts[${i}]` };
+      if (!bound(waypoint, host)) return [{ ...at, message: `${host} has no waypoint: in ambient no proxy between the workloads reads a VirtualService (ztunnel is L4), so its routes would apply to nothing` }];
+      if (routed.has(serviceName(host))) return [{ ...at, message: `${host} is also an HTTPRoute's parent: istio.io calls mixing VirtualService and Gateway API routes on a waypoint undefined (docs/ambient/usage/l7-features)` }];
+      return [];
+    }),
+  );
+};
+
+/**
+ * A DestinationRule's traffic policy is applied by the proxy that picks the endpoint: in ambient a
+ * waypoint for the Services it serves, or a gateway for the hosts it routes to; ztunnel reads none
+ * (its xDS carries addresses and authorizations only, pilot/pkg/xds/workload.go). Subsets alone
+ * name endpoints and harm nothing.
+ */
+export const destinationRulePolicyApplied: AmbientRule = (view, waypoint) => {
+  const gatewayHosts = new Set([
+    ...ofKind(view.resources, "VirtualService")
+      .filter((vs) => (vs.spec.gateways ?? []).some((g) => g !== "mesh"))
+      .flatMap((vs) => routeRules(vs.spec).flatMap(({ route }) => route.map((r) => serviceName(r.destination.host)))),
+    ...view.gatewayApi
+      .filter((r): r is GatewayApiRoute => r.kind !== "Gateway" && r.spec.parentRefs.some((p) => !("kind" in p)))
+      .flatMap((r) => backendsOf(r).map((b) => b.ref.name)),
+  ]);
+  return ofKind(view.resources, "DestinationRule").flatMap((dr) => {
+    const policy = dr.spec.trafficPolicy ? "spec.trafficPolicy" : (dr.spec.subsets ?? []).findIndex((s) => s.trafficPolicy) >= 0 ? `spec.subsets[${(dr.spec.subsets ?? []).findIndex((s) => s.trafficPolicy)}].trafficPolicy` : undefined;
+    const host = serviceName(dr.spec.host);
+    if (!policy || bound(waypoint, host) || gatewayHosts.has(host) || dr.inGatewayNamespace) return [];
+    return [{ resource: `DestinationRule/${dr.name}`, field: policy, message: `${dr.spec.host} has no waypoint and no gateway routes to it: in ambient its callers reach it through ztunnel, which reads no DestinationRule, so the traffic policy would apply to nothing` }];
+  });
+};
+
+/** An EnvoyFilter or a Sidecar of the app namespace: no sidecar reads them, and istio.io says waypoints do not support EnvoyFilter (docs/ambient/usage/l7-features). */
+export const noSidecarObjects: AmbientRule = (view) =>
+  view.resources
+    .filter((r) => (r.kind === "EnvoyFilter" || r.kind === "Sidecar") && !r.inGatewayNamespace)
+    .map((r) => ({ resource: `${r.kind}/${r.name}`, field: "spec", message: r.kind === "Sidecar" ? "configures sidecars, which ambient pods do not have" : "is not supported on waypoints in ambient (docs/ambient/usage/l7-features), and ambient pods have no sidecar to patch" }));
+
+export const ambientRules: readonly AmbientRule[] = [l7PolicyNeedsWaypoint, selectorNotOnWaypoint, targetRefsOnWaypoint, serviceRoutesOnWaypoint, meshVirtualServicesOnWaypoint, destinationRulePolicyApplied, noSidecarObjects];
+
+export function checkAmbient(view: MeshView, waypoint: Waypoint | undefined): Finding[] {
+  return ambientRules.flatMap((rule) => rule(view, waypoint));
+}

@@ -1,0 +1,39 @@
+// Ambient mode: the waypoint proxy a scenario's L7 objects need, with the scenario's objects (a
+// scenario without one has none, so switching to it deletes the waypoint and the labels).
+import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { logicalName } from "../logical-name";
+import { useWaypointLabel, waypointGateway, type Waypoint } from "../../catalog/scenarios/waypoint";
+
+export interface WaypointArgs extends Waypoint {
+  /** The Gateway API CRDs the mesh installed: the Gateway waits for them. */
+  crds?: pulumi.Resource;
+}
+
+/**
+ * The waypoint's Gateway, from which istiod deploys the Envoy that serves it (class istio-waypoint:
+ * pilot/pkg/config/kube/gateway's deployment controller), then on each bound Service the label
+ * `istio.io/use-waypoint: <name>` (pilot/pkg/serviceregistry/ambient/waypoints.go GetUseWaypoint),
+ * as istio.io's ambient pages bind a Service (docs/ambient/usage/waypoint, "Use a waypoint proxy").
+ * The Services are the workloads layer's; the label is set by a ServicePatch, a server-side apply
+ * of that one field under its own field manager, which on delete gives the field up, so the label
+ * goes with the scenario (pulumi-kubernetes provider/pkg/await/await.go Deletion: ssa.Relinquish
+ * for a Patch resource). Each label waits for its Service and for the Gateway.
+ */
+export function waypointObjects(args: WaypointArgs, namespace: string, services: ReadonlyMap<string, pulumi.Resource>, parent: pulumi.Resource): pulumi.Resource[] {
+  const gateway = waypointGateway(args.name);
+  const created = new k8s.apiextensions.CustomResource(
+    logicalName("Gateway", namespace, args.name),
+    { apiVersion: gateway.apiVersion, kind: gateway.kind, metadata: { name: args.name, namespace }, spec: gateway.spec },
+    { parent, ...(args.crds && { dependsOn: [args.crds] }) },
+  );
+  const labels = args.services.map(
+    (service) =>
+      new k8s.core.v1.ServicePatch(
+        logicalName("ServicePatch", namespace, service),
+        { metadata: { name: service, namespace, labels: { [useWaypointLabel]: args.name } } },
+        { parent, dependsOn: [created, ...(services.has(service) ? [services.get(service)!] : [])] },
+      ),
+  );
+  return [created, ...labels];
+}
