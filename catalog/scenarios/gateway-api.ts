@@ -66,7 +66,7 @@ export const gatewayApiForms: Record<ScenarioName, GatewayApiForm | GatewayApiRe
   "request-timeout": {
     basis: "derived",
     restsOn:
-      "the request-timeouts task as stored (snips.sh e7616b2a, index.md a2b59b35) has no Gateway API form (istio.io's later page adds one, with gtwapi_test.sh); the reviews route is the request-routing task's Gateway API one to reviews-v2 with the Gateway API's timeouts.request (Istio converts it to the route's timeout: pilot/pkg/config/kube/gateway/conversion.go), and the delayed ratings VirtualService stays Istio's",
+      "the request-timeouts task as stored (snips.sh e7616b2a, index.md a2b59b35) has no Gateway API form (istio.io's later page has a Gateway API tab, tested by its gtwapi_test.sh); the reviews route is the request-routing task's Gateway API one to reviews-v2 with the Gateway API's timeouts.request (Istio converts it to the route's timeout: pilot/pkg/config/kube/gateway/conversion.go), and the delayed ratings VirtualService stays Istio's",
   },
   retries: { refused: "no istio.io task has it (retries have no task page)" },
   mirroring: { basis: "task", task: "traffic-management/mirroring", deviations: 'httpbin-v1 and httpbin-v2 publish port 8000, not 80; the Service parent has group ""' },
@@ -77,7 +77,7 @@ export const gatewayApiForms: Record<ScenarioName, GatewayApiForm | GatewayApiRe
   "ingress-tls": { basis: "task", task: "traffic-management/ingress/secure-ingress", written: ingressTlsInGatewayApi, deviations: "the Service istiod makes for the Gateway is a ClusterIP one" },
   "ingress-mtls": { basis: "task", task: "traffic-management/ingress/secure-ingress", written: ingressMtlsInGatewayApi, deviations: "the Service istiod makes for the Gateway is a ClusterIP one" },
   "ingress-passthrough": {
-    refused: `${noTab} as stored (snips.sh c2bbdd1d, index.md 55b7b7a2); istio.io's later page adds one (gtwapi_test.sh), for a refreshed copy`,
+    refused: `${noTab} as stored (snips.sh c2bbdd1d, index.md 55b7b7a2); istio.io later runs the task's test with the Gateway API too (gtwapi_test.sh); a refreshed copy may give the form`,
     task: "traffic-management/ingress/ingress-sni-passthrough",
   },
   "egress-service-entry": {
@@ -87,7 +87,7 @@ export const gatewayApiForms: Record<ScenarioName, GatewayApiForm | GatewayApiRe
   },
   "egress-gateway": { basis: "task", task: "traffic-management/egress/egress-gateway", written: egressGatewayHttpInGatewayApi },
   "egress-tls-origination": {
-    refused: `${noTab} as stored (snips.sh 45d3718b, index.md c71712c3); istio.io's later page adds one (gtwapi_tls_test.sh), for a refreshed copy`,
+    refused: `${noTab} as stored (snips.sh 45d3718b, index.md c71712c3); istio.io later runs the task's test with the Gateway API too (gtwapi_tls_test.sh); a refreshed copy may give the form`,
     task: "traffic-management/egress/egress-tls-origination",
   },
   "authz-http": { refused: `its objects are AuthorizationPolicies, the same in either form; ${noTab}`, task: "security/authorization/authz-http" },

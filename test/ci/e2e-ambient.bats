@@ -69,7 +69,7 @@ nothing_left() {
   in_order "npm ci --no-audit --no-fund --loglevel=error" "kind get clusters" \
     "pulumi stack select --create ambient" "pulumi up --yes --stack ambient" "pulumi stack output --stack ambient clusterName" \
     "npm run --silent verify -- --stack ambient --json" \
-    "pulumi config set --stack ambient istio-lab:scenario ingress-httpbin" "pulumi up --yes --stack ambient" \
+    "pulumi config set --stack ambient istio-lab:scenario authz-http" "pulumi up --yes --stack ambient" \
     "npm run --silent verify -- --stack ambient --json" \
     "pulumi destroy --yes --stack ambient" "kind get clusters" "docker ps -aq --filter label=io.x-k8s.kind.cluster=istio-lab-ambient" "pulumi stack rm --yes ambient"
   # Each up: the checked-out file's cluster, ambient mode, the L4 scenario, then the L7 one.
@@ -77,15 +77,15 @@ nothing_left() {
   [ "$(deployed 1 mode)" = ambient ]
   [ "$(deployed 1 istio-lab:scenario)" = authz-tcp ]
   [ "$(deployed 2 mode)" = ambient ]
-  [ "$(deployed 2 'set istio-lab:scenario')" = ingress-httpbin ]
+  [ "$(deployed 2 'set istio-lab:scenario')" = authz-http ]
   [ "$(cat "$WORLD/ups")" = 2 ]
   [ -s "$OUT/reports/ambient-authz-tcp.json" ]
-  [ -s "$OUT/reports/ambient-ingress-httpbin.json" ]
+  [ -s "$OUT/reports/ambient-authz-http.json" ]
   [ "$(rows)" = "the project's packages; no kind cluster istio-lab-ambient exists yet|passed
 pulumi up of ambient: Pulumi.local.yaml in ambient mode, scenario authz-tcp (L4)|passed
 verify authz-tcp in ambient|passed
-switch to ingress-httpbin (L7)|passed
-verify ingress-httpbin in ambient|passed
+switch to authz-http (L7)|passed
+verify authz-http in ambient|passed
 destroy: nothing is left|passed" ]
   [ "$(total)" = passed ]
   nothing_left
@@ -100,7 +100,7 @@ destroy: nothing is left|passed" ]
 cleanup after the failure: the stack and its kind cluster|cleaned up" ]
   [ "$(total)" = "failed (exit 1)" ]
   in_order "PULUMI_K8S_DELETE_UNREACHABLE=true pulumi destroy --yes --stack ambient" "kind delete cluster --name istio-lab-ambient --kubeconfig $OUT/scratch.kubeconfig"
-  refute grep -q "istio-lab:scenario ingress-httpbin" "$CALLS"
+  refute grep -q "istio-lab:scenario authz-http" "$CALLS"
   nothing_left
 }
 

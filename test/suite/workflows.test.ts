@@ -14,7 +14,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { resolveScenario } from "../../catalog/scenarios";
-import { modeRefusal } from "../../catalog/scenarios/modes";
+import { ambientForms, modeRefusal } from "../../catalog/scenarios/modes";
 import type { ScenarioName } from "../../catalog/scenarios/names";
 import { readRecipes } from "../../tools/lib/recipes";
 
@@ -270,7 +270,11 @@ describe("the nightly end-to-end workflow", () => {
     const l4 = /^l4=([a-z0-9-]+)$/m.exec(ambient)?.[1] as ScenarioName;
     const l7 = /^l7=([a-z0-9-]+)$/m.exec(ambient)?.[1] as ScenarioName;
     for (const scenario of [l4, l7]) expect(modeRefusal("ambient", scenario), scenario).toBeUndefined();
-    // L4: connections only (ztunnel's); L7: HTTP answers.
+    // The L7 one is a waypoint's, the L4 one ztunnel's alone, in the form the stack file deploys (Istio's API).
+    const runs = ambientForms().filter((f) => f.form === "istio");
+    expect(runs.find((f) => f.scenario === l7)?.run.waypoint).toBe(true);
+    expect(runs.find((f) => f.scenario === l4)?.run.waypoint).toBeUndefined();
+    // L4: connections only; L7: HTTP answers.
     expect(new Set(resolveScenario(l4, undefined).probes.map((p) => p.kind))).toEqual(new Set(["connect"]));
     expect(resolveScenario(l7, undefined).probes.every((p) => p.kind === "ingress" || p.kind === "call" || p.kind === "productpage")).toBe(true);
     expect(ambient).toContain('doc.setIn(["config", "istio-lab:mesh", "mode"], "ambient");');
