@@ -4,9 +4,10 @@
 
 /**
  * A listener of a Gateway: what port and protocol, for which routes. An HTTPS listener terminates
- * TLS with the Secret it names (in the Gateway's namespace); Istio reads `options`'
- * `gateway.istio.io/tls-terminate-mode: MUTUAL` as a demand for a client certificate signed by the
- * Secret's ca.crt (pilot/pkg/config/kube/gatewaycommon/gateway_utils.go GatewayTLSTerminateModeKey).
+ * TLS with the Secret it names (in the Gateway's namespace); Istio turns `options`'
+ * `gateway.istio.io/tls-terminate-mode: MUTUAL` into a MUTUAL server whose credential is that Secret
+ * (istio 1.31 pilot/pkg/config/kube/gateway/conversion.go buildTLS), so its ca.crt is the CA a
+ * client certificate must chain to, as for an Istio Gateway's credentialName.
  */
 export interface Listener {
   name: string;
