@@ -72,10 +72,9 @@ describe("the Gateway API form equals Istio's samples", () => {
   });
 
   it("route-jason-v2 and request-timeout: the request-routing and request-timeouts tasks' reviews routes", async () => {
-    // route-jason-v2: request-routing's snip_route_based_on_user_identity_3, written out here until
-    // .ci/upstream-files.tsv lists that snips.sh (task-snippets-gateway-api.test.ts `unlisted`).
-    // request-timeout: derived (gateway-api.ts gatewayApiForms says what it rests on): the same
-    // route to reviews-v2 with the Gateway API's timeouts.request.
+    // route-jason-v2 equals request-routing's snip_route_based_on_user_identity_3
+    // (task-snippets-gateway-api.test.ts); request-timeout is derived (gateway-api.ts
+    // gatewayApiForms says what it rests on): that route to reviews-v2 with timeouts.request.
     const reviews = (r: Rendered) => byId(routesOf(r)).get("HTTPRoute/reviews")!.spec;
     const parentRefs = [{ group: "", kind: "Service", name: "reviews", port: 9080 }];
     expect(reviews(await render("route-jason-v2"))).toEqual({
