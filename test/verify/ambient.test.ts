@@ -107,7 +107,7 @@ function ambientCluster(options: { waypoint?: string; ztunnel?: string; retries?
   const cluster: ClusterTransport = {
     ...noCluster,
     labelsOf: async () => ({ namespace: { "istio.io/dataplane-mode": "ambient", ...(options.waypoint && { "istio.io/use-waypoint": options.waypoint }) }, service: {} }),
-    async exec(target, command) {
+    async exec(_target, command) {
       if (command[0] === "pilot-agent") return { stdout: stats(), stderr: "", exitCode: 0 };
       if (command[0] === "sh") {
         const n = Number(/seq (\d+)/.exec(command[2])![1]);
