@@ -55,6 +55,12 @@ export const ambientRuns = {
     istio: { why: "the ingress gateway sends every TCP connection to tcp-echo v2; nothing inside the mesh routes" },
     "gateway-api": { why: "a TCPRoute on the ingress gateway sends every connection to tcp-echo v2; nothing inside the mesh routes" },
   },
+  mirroring: {
+    "gateway-api": {
+      why: "an HTTPRoute with httpbin as parent and a RequestMirror filter to httpbin-v2, which the waypoint serving httpbin applies; verify counts the mirrored requests at that waypoint (tools/verify/probes/evidence.ts)",
+      waypoint: true,
+    },
+  },
   "ingress-httpbin": {
     istio: { why: "every route is the ingress gateway's, by host and path; httpbin itself needs no proxy" },
     "gateway-api": { why: gatewayRoutes },
@@ -90,7 +96,7 @@ const istioOnly = `acts between services with a VirtualService or DestinationRul
 /** Why each other scenario does not run in ambient in any form (the type holds the list complete). */
 export const ambientRefusals: Record<Exclude<ScenarioName, AmbientScenario>, string> = {
   "mtls-strict":
-    "has a PeerAuthentication ztunnel would enforce, but verify's plaintext client (a pod without a sidecar in the app namespace) would itself be captured by ztunnel in an ambient namespace, so the probe would prove nothing",
+    "has DestinationRules that give the sidecars ISTIO_MUTUAL client TLS (the task's destination-rule-all-mtls.yaml), a traffic policy no proxy applies in ambient, where ztunnel carries mTLS itself: the analyzer refuses it (components/scenarios/ambient-rules.ts)",
   "fault-delay": faultBeside,
   "fault-abort": faultBeside,
   "request-timeout": faultBeside,
@@ -100,9 +106,7 @@ export const ambientRefusals: Record<Exclude<ScenarioName, AmbientScenario>, str
   "locality-weighted": istioOnly,
   "circuit-breaking": istioOnly,
   "sticky-sessions": istioOnly,
-  retries: `${istioOnly}; and verify counts the retries in the destination sidecar's access log`,
-  mirroring:
-    "is one a waypoint runs (its HTTPRoute's RequestMirror filter), but verify counts the mirror's sidecar access-log lines, which no ambient pod writes: it waits for verify's evidence from the waypoint",
+  retries: istioOnly,
   "rate-limit-local": "is an EnvoyFilter, which istio.io says waypoints do not support (docs/ambient/usage/l7-features)",
   "egress-service-entry": "controls the way out with a Sidecar and a ServiceEntry, which in ambient need an egress waypoint istio-lab does not deploy yet",
   "egress-gateway": "sends a sidecar's traffic to the egress gateway, which in ambient needs an egress waypoint istio-lab does not deploy yet",
@@ -111,15 +115,22 @@ export const ambientRefusals: Record<Exclude<ScenarioName, AmbientScenario>, str
 };
 
 /**
- * Probe kinds whose evidence comes from a sidecar: an access log (container istio-proxy) or a
- * client outside the mesh that a sidecar-less pod is only in sidecar mode (tools/verify/probes/).
- * A scenario that runs in ambient uses none of them (test/mesh/ambient.test.ts holds it).
+ * Probe kinds whose evidence comes from a sidecar in sidecar mode and that ambient has no source for
+ * yet: an egress gateway's log of a call a sidecar sent there. A scenario that runs in ambient uses
+ * none of them (test/mesh/ambient.test.ts holds it).
  */
 export const sidecarEvidence: Partial<Record<Probe["kind"], string>> = {
-  retried: "counts the destination sidecar's access-log lines",
-  mirrored: "counts the mirror's sidecar access-log lines",
   egress: "reads the egress gateway's access log for a call a sidecar sent there",
-  mtls: "sends plaintext from a pod that only sidecar mode keeps outside the mesh",
+};
+
+/**
+ * Probe kinds that read a sidecar in sidecar mode and something else in ambient (tools/verify/probes/
+ * evidence.ts recorderOf, tools/verify/cluster.ts plainPodLabels): where, in ambient.
+ */
+export const ambientEvidence: Partial<Record<Probe["kind"], string>> = {
+  retried: "the access log of the waypoint that serves the destination",
+  mirrored: "the access log and counters of the waypoint that serves the destination",
+  mtls: "a plaintext pod labelled istio.io/dataplane-mode: none, which ztunnel does not capture",
 };
 
 /** A call probe with an upstream reads the client's sidecar log for the upstream it picked (tools/verify/probes/call.ts). */

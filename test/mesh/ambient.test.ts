@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { exampleConfig, exampleScenario } from "../../catalog/scenarios/examples";
-import { ambientForms, ambientRefusals, ambientRunsText, ambientScenarioNames, formNames, modeRefusal, needsSidecar, sidecarEvidence } from "../../catalog/scenarios/modes";
+import { ambientEvidence, ambientForms, ambientRefusals, ambientRunsText, ambientScenarioNames, formNames, modeRefusal, needsSidecar, sidecarEvidence } from "../../catalog/scenarios/modes";
 import { scenarioNames } from "../../catalog/scenarios/names";
 import { gatewayApiScenarios } from "../../catalog/scenarios/gateway-api";
 import { ConfigError } from "../../components/config";
@@ -95,16 +95,16 @@ describe("ambient mode on a platform stack", () => {
   it("refuses every other scenario and form before anything, on istio-lab:mesh.mode, naming the scenarios and forms that run", async () => {
     const others = scenarioNames.filter((s) => !(ambientScenarioNames as string[]).includes(s));
     expect(others.length).toBe(scenarioNames.length - ambientScenarioNames.length);
-    const errors = await configErrors({ "istio-lab:cluster": { source: "kind" }, "istio-lab:mesh": { mode: "ambient" }, "istio-lab:scenario": "mirroring" });
+    const errors = await configErrors({ "istio-lab:cluster": { source: "kind" }, "istio-lab:mesh": { mode: "ambient" }, "istio-lab:scenario": "fault-delay", "istio-lab:scenarioOptions": { api: "gateway-api" } });
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^istio-lab:mesh\.mode: is ambient, where scenario mirroring does not run: it is one a waypoint runs .* but verify counts the mirror's sidecar access-log lines/);
+    expect(errors[0]).toMatch(/^istio-lab:mesh\.mode: is ambient, where scenario fault-delay does not run: it keeps its fault in a VirtualService in the Gateway API form too/);
     const runs =
       "bookinfo, tcp-shift-80-20, tcp-shift-v2, ingress-httpbin, ingress-tls, ingress-mtls, ingress-passthrough, authz-http, authz-deny, authz-tcp, jwt-auth, jwt-routing (Istio API form); " +
-      "bookinfo, route-all-v1, route-jason-v2, shift-50-v3, shift-v3, shift-90-10, shift-80-20, shift-v2-v3, canary, tcp-shift-80-20, tcp-shift-v2, ingress-httpbin (Gateway API form, istio-lab:scenarioOptions.api: gateway-api)";
+      "bookinfo, route-all-v1, route-jason-v2, shift-50-v3, shift-v3, shift-90-10, shift-80-20, shift-v2-v3, canary, tcp-shift-80-20, tcp-shift-v2, mirroring, ingress-httpbin (Gateway API form, istio-lab:scenarioOptions.api: gateway-api)";
     expect(ambientRunsText()).toBe(runs);
     expect(errors[0]).toContain(`In ambient mode istio-lab runs ${runs} (docs/ambient.md): choose one of them, or set istio-lab:mesh.mode: sidecar`);
     for (const scenario of others) expect(modeRefusal("ambient", scenario), scenario).toBeDefined();
-    expect(modeRefusal("ambient", "mtls-strict")).toContain("plaintext client");
+    expect(modeRefusal("ambient", "mirroring")).toMatch(/^is in its Istio API form, which does not run in ambient: there it runs in its Gateway API form/);
     // A routing scenario's Istio form: the reason names the form that runs.
     const istioForm = await configErrors({ "istio-lab:cluster": { source: "kind" }, "istio-lab:mesh": { mode: "ambient" }, "istio-lab:scenario": "route-jason-v2" });
     expect(istioForm).toEqual([
@@ -148,7 +148,7 @@ describe("what verify claims in ambient", () => {
       .map((f) => f.replace(/\.ts$/, ""))
       .filter((kind) => kind !== "in-mesh");
     // call reads the client's log only for a probe with an upstream (needsSidecar says so).
-    expect(readers.sort()).toEqual([...Object.keys(sidecarEvidence), "call"].sort());
+    expect(readers.sort()).toEqual([...Object.keys(sidecarEvidence), ...Object.keys(ambientEvidence), "call"].sort());
     expect(needsSidecar({ kind: "call", from: "curl", url: "http://x", status: 200, upstream: "x" } as never)).toBeDefined();
     expect(needsSidecar({ kind: "call", from: "curl", url: "http://x", status: 200 } as never)).toBeUndefined();
   });
@@ -205,7 +205,7 @@ describe("a lab stack follows its platform's mode", () => {
 });
 
 describe("switching a stack from sidecar to ambient (Pulumi.local.yaml)", () => {
-  it("creates istio-cni and ztunnel, updates istiod and the namespace's labels in place, replaces nothing, and leaves the Deployments (their pods keep sidecars until restarted)", async () => {
+  it("creates istio-cni and ztunnel, updates istiod and the namespace's labels in place, replaces only the image loading, and leaves the Deployments (their pods keep sidecars until restarted)", async () => {
     const sidecar = await renderFile("Pulumi.local.yaml");
     const ambient = await renderStackConfig(withMesh(local(), { mode: "ambient" }));
     const plan = planUpdate(sidecar, ambient);
@@ -214,11 +214,17 @@ describe("switching a stack from sidecar to ambient (Pulumi.local.yaml)", () => 
       ["HelmRelease/istio-system/istiod", ["values.pilot.resources", "values.profile"]],
       ["Namespace/bookinfo", ["metadata.labels.istio-injection", "metadata.labels.istio.io/dataplane-mode"]],
     ]);
-    expect(plan.replace).toEqual([]);
+    // The commands that pull the lab's images and load them into kind's nodes run again for ambient's (distroless,
+    // ztunnel, CNI): their triggers hold the image list (pulumi-command's replaceOnChanges triggers[*]). Nothing of
+    // the cluster, the mesh or the lab is replaced.
+    expect(plan.replace.map((r) => [r.resource.name, r.because])).toEqual([
+      ["cluster-kind-pull", ["triggers[0]"]],
+      ["cluster-kind-images", ["triggers[1]"]],
+    ]);
     expect(plan.delete).toEqual([]);
     // And back: the two releases go, the same two objects change back.
     const back = planUpdate(ambient, sidecar);
     expect(back.delete.map((r) => r.name).sort()).toEqual(["HelmRelease/istio-system/istio-cni", "HelmRelease/istio-system/ztunnel"]);
-    expect(back.replace).toEqual([]);
+    expect(back.replace.map((r) => r.resource.name)).toEqual(["cluster-kind-pull", "cluster-kind-images"]);
   });
 });

@@ -84,6 +84,8 @@ describe("ambient rules", () => {
       "DestinationRule/httpbin spec.trafficPolicy: httpbin has no waypoint and no gateway routes to it: in ambient its callers reach it through ztunnel, which reads no DestinationRule, so the traffic policy would apply to nothing",
     ]);
     expect(rules.destinationRulePolicyApplied(view(cb), { name: "waypoint", services: ["httpbin"] })).toEqual([]);
+    // mtls-strict's ISTIO_MUTUAL DestinationRules, the sidecars' client TLS: why modes.ts refuses it in ambient.
+    expect(rules.destinationRulePolicyApplied(view(resolveScenario("mtls-strict", undefined)), undefined).map((f) => f.resource)).toEqual(["DestinationRule/reviews", "DestinationRule/ratings", "DestinationRule/details"]);
     // Subsets alone (bookinfo's destination-rule-all.yaml) harm nothing; tcp-shift's rule is for a host the gateway routes to.
     expect(rules.destinationRulePolicyApplied(view(resolveScenario("bookinfo", undefined)), undefined)).toEqual([]);
     const gatewayRouted = destinationRule("tcp-echo", { host: "tcp-echo", trafficPolicy: { loadBalancer: { simple: "ROUND_ROBIN" } } });

@@ -100,6 +100,10 @@ describe("the catalog's ambient pairs", () => {
       const view = meshView(spec.resources, appsOf(spec), spec);
       expect(checkMesh(view), `${scenario} ${form}`).toEqual([]);
       expect(checkAmbient(view, spec.waypoint), `${scenario} ${form}`).toEqual([]);
+      // In ambient verify counts retries and mirrored requests at the waypoint that serves the destination (tools/verify/probes/evidence.ts recorderOf).
+      for (const probe of spec.probes) {
+        if (probe.kind === "retried" || probe.kind === "mirrored") expect(spec.waypoint?.services, `${scenario} ${form} ${probe.kind}`).toContain(new URL(probe.url).hostname.split(".")[0]);
+      }
     }
   });
 });
