@@ -198,7 +198,7 @@ async function main(): Promise<number> {
 /** The longest chain of steps a first `pulumi up` of each example stack waits through, estimated. */
 function printCriticalPaths(rendered: ReadonlyMap<string, Rendered>): void {
   console.log(
-    `\ncritical path of a first \`pulumi up\` (estimated step durations and their basis: tools/lib/critical-path.ts; goals to a verified lab: ${goalMinutes.local} min local, ${goalMinutes.vsphere} min on VMs, ${goalMinutes.vspherePrepared} min on VMs from a prepared template)`,
+    `\ncritical path of a first \`pulumi up\` (each step's minutes and what they rest on: tools/lib/critical-path.ts; the nightly job measures local's beside them: npm run step-times; goals to a verified lab: ${goalMinutes.local} min local, ${goalMinutes.vsphere} min on VMs, ${goalMinutes.vspherePrepared} min on VMs from a prepared template)`,
   );
   for (const [file, stack] of rendered) {
     // A stack of VMs may clone a template that `npm run prepare-template` made.
