@@ -90,9 +90,9 @@ export class KubeadmCluster extends pulumi.ComponentResource {
  * The admin kubeconfig as the Kubernetes provider gets it: once kubeadm init is done (it was read
  * back after it) and Flannel is applied, not after the workers' joins and the smoke check, which
  * nothing of the mesh needs to begin:
- * - istio-base is CRDs and a ValidatingWebhookConfiguration that starts with failurePolicy Ignore
- *   (istio-discovery values.yaml, base.validationFailurePolicy: "starts with Ignore and istiod flips
- *   it to Fail once ready"): only the API server takes part.
+ * - istio-base is CRDs, RBAC and a webhook configuration (its chart's values.yaml: the CRDs as
+ *   templates, enableCRDTemplates, and the validation webhook's settings), nothing that runs: only
+ *   the API server takes part, and Helm's wait has no pod to wait for.
  * - istiod's release waits (Helm's --wait, atomic) for its pod, which the scheduler places on a
  *   Ready node without the control plane's NoSchedule taint (kubeadm's InitConfiguration default;
  *   the chart's pilot.tolerations is [] in istio-discovery values.yaml), so it starts once the first
