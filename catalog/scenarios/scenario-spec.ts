@@ -58,12 +58,20 @@ export function platformOnlyReasons(spec: ScenarioSpec): string[] {
   const gatewayWrites = [
     ...(spec.tlsCredentials ?? []).filter((c) => !c.servedByWorkload).map((c) => `Secret/${c.secret}`),
     ...spec.resources.filter((r) => r.inGatewayNamespace).map((r) => `${r.kind}/${r.name}`),
+    ...(spec.gatewayApi?.resources ?? []).filter((r) => r.kind === "Gateway" && r.inGatewayNamespace).map((r) => `Gateway/${r.name}`),
   ];
+  // istiod makes a Gateway API route on a ServiceEntry into a VirtualService for the entry's hosts
+  // with no exportTo, which every namespace then sees (istio 1.31 pilot/pkg/config/kube/gateway/
+  // route_collections.go: the mesh parent's VirtualService has Hosts and Gateways only).
+  const entryRoutes = (spec.gatewayApi?.resources ?? []).filter((r) => r.kind === "HTTPRoute" && r.spec.parentRefs.some((p) => "kind" in p && p.kind === "ServiceEntry"));
   return [
     ...(gatewayWrites.length > 0 ? [`puts ${gatewayWrites.join(", ")} in the shared gateway's namespace, which a lab stack must not write`] : []),
     // A lab's hosts are moved beneath its own (catalog/lab-host.ts); an SNI name and the certificate made for it are not.
     ...(spec.resources.some((r) => r.kind === "VirtualService" && r.spec.tls) ? ["routes TLS by its SNI name, which a lab's host mapping does not rewrite"] : []),
     // The mesh installs the egress gateway for its platform's own scenario only, and its servers for a host would clash between labs.
     ...(spec.egressGateway ? ["needs the egress gateway, which the mesh installs for a platform's own scenario only"] : []),
+    ...(entryRoutes.length > 0
+      ? [`routes a ServiceEntry's hosts with ${entryRoutes.map((r) => `HTTPRoute/${r.name}`).join(", ")}, which Istio applies in every namespace (a Gateway API route has no exportTo), so it would change the other labs' way to those hosts`]
+      : []),
   ];
 }

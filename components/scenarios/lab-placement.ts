@@ -171,15 +171,10 @@ function placeInLab(resources: readonly IstioResource[], lab: LabPlacement): Ist
  */
 function placeGatewayApiInLab(resources: readonly GatewayApiResource[], lab: Pick<LabPlacement, "host" | "tcpPort">): GatewayApiResource[] {
   const sections = new Map<string, string>();
-  // A Gateway without addresses gets a gateway of its own in the lab's namespace (Istio's automated
-  // deployment: the egress-gateway task's): not the shared one, so its hosts stay as written, and
-  // so do those of the routes bound to it alone.
-  const ownGateways = new Set(resources.flatMap((r) => (r.kind === "Gateway" && !r.spec.addresses ? [r.name] : [])));
   const placed = resources.map((resource): GatewayApiResource => {
-    if (resource.kind === "HTTPRoute" && resource.spec.parentRefs.every((p) => !("kind" in p) && ownGateways.has(p.name))) return resource;
     if (resource.kind === "Gateway") {
       const listeners = resource.spec.listeners.map((l) => {
-        if (l.protocol === "HTTP") return ownGateways.has(resource.name) ? l : { ...l, hostname: hostInLab(l.hostname ?? "*", lab.host) };
+        if (l.protocol === "HTTP") return { ...l, hostname: hostInLab(l.hostname ?? "*", lab.host) };
         // Only a TCP listener holds its port alone (catalog/scenarios/tcp.ts ingressTcpPorts); any other stays as written.
         if (l.protocol !== "TCP" || lab.tcpPort === undefined) return l;
         const name = `tcp-${lab.tcpPort}`;

@@ -13,7 +13,8 @@ import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names"
 import { secureIngressGatewayService } from "../../catalog/scenarios/secure-ingress";
 import { managedGatewayName } from "../../catalog/gateway-api-resources";
 import { istioNamespace } from "../../components/mesh/istio-namespace";
-import { placeScenarioInLab, placeScenarioOnPlatform } from "../../components/scenarios/lab-placement";
+import { placeScenarioOnPlatform } from "../../components/scenarios/lab-placement";
+import { platformOnlyReasons } from "../../catalog/scenarios/scenario-spec";
 import { egressGatewayOf } from "../../tools/verify/probes/egress";
 import { gatewayCurlArgs } from "../../tools/verify/probes/call";
 import { kubernetesObjects, type Rendered } from "../harness";
@@ -268,15 +269,17 @@ describe("the fault scenarios' derived form is made of what gatewayApiForms says
   });
 });
 
-describe("a lab stack's egress gateway", () => {
-  it("keeps the task's host: the Gateway's own gateway runs in the lab's namespace, not on the shared ingress gateway", () => {
-    const spec = resolveScenario("egress-gateway", gatewayApi);
-    const placed = placeScenarioInLab(spec, { host: "student-1.istio-lab.test", gatewayNamespace: istioNamespace });
-    expect(placed.gatewayApi!.resources).toEqual(spec.gatewayApi!.resources);
-    // A Gateway on the shared gateway (addresses) still takes the lab's host.
-    const shared = resolveScenario("ingress-httpbin", gatewayApi);
-    const moved = placeScenarioInLab(shared, { host: "student-1.istio-lab.test", gatewayNamespace: istioNamespace }).gatewayApi!.resources;
-    expect(moved.find((r) => r.kind === "HTTPRoute")!.spec).toMatchObject({ hostnames: ["httpbin.student-1.istio-lab.test"] });
+describe("on a lab stack", () => {
+  it("egress-gateway's form is refused: istiod gives its route on the ServiceEntry to every namespace", () => {
+    expect(platformOnlyReasons(resolveScenario("egress-gateway", gatewayApi))).toEqual([
+      "routes a ServiceEntry's hosts with HTTPRoute/direct-cnn-to-egress-gateway, which Istio applies in every namespace (a Gateway API route has no exportTo), so it would change the other labs' way to those hosts",
+    ]);
+  });
+
+  it("the secure-ingress forms are refused: their Gateway and Secret are in the shared gateway's namespace", () => {
+    expect(platformOnlyReasons(resolveScenario("ingress-tls", gatewayApi))).toEqual([
+      "puts Secret/httpbin-credential, Gateway/mygateway in the shared gateway's namespace, which a lab stack must not write",
+    ]);
   });
 });
 
