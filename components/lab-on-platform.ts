@@ -67,7 +67,7 @@ export class LabOnPlatform extends pulumi.ComponentResource {
     // The platform's data plane: injection, or ambient's label (readPlatform refused a scenario it cannot run).
     const labNamespace = appNamespace(namespace, { parent: this, provider, ...(claim && { dependsOn: [claim] }) }, platform.meshMode);
     const { workloads, scenario } = scenarioOnNamespace(
-      { namespace, spec: placeScenarioInLab(config.scenarioSpec, { host, gatewayNamespace: platform.gatewayNamespace, ...(platform.tcpPort !== undefined && { tcpPort: platform.tcpPort }) }), imageRegistry },
+      { namespace, spec: placeScenarioInLab(config.scenarioSpec, { host, gatewayNamespace: platform.gatewayNamespace, ...(platform.tcpPort !== undefined && { tcpPort: platform.tcpPort }) }), imageRegistry, meshMode: platform.meshMode },
       { ...onCluster, dependsOn: [labNamespace] },
     );
     const gatewayUrl = config.verify.gatewayUrl ?? platform.gatewayUrl;

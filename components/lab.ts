@@ -65,7 +65,7 @@ export class Lab extends pulumi.ComponentResource {
     // Its objects for hosts outside its namespace are visible only where they must be, as a lab's
     // (components/scenarios/lab-placement.ts): its ServiceEntries never change another namespace's way out.
     const { workloads, scenario } = scenarioOnNamespace(
-      { namespace, spec: placeScenarioOnPlatform(config.scenarioSpec), imageRegistry: config.apps.imageRegistry, gatewayApiCrds: mesh.gatewayApiCrds },
+      { namespace, spec: placeScenarioOnPlatform(config.scenarioSpec), imageRegistry: config.apps.imageRegistry, meshMode: config.mesh.mode, gatewayApiCrds: mesh.gatewayApiCrds },
       { ...onCluster, dependsOn: [mesh.appNamespace] },
     );
     if (config.verify.gate) {

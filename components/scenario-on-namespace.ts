@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { selectApps } from "../catalog/apps";
+import type { MeshMode } from "../catalog/scenarios/modes";
 import type { ScenarioSpec } from "../catalog/scenarios/scenario-spec";
 import { istioNamespace } from "./mesh/istio-namespace";
 import { Scenario } from "./scenarios/scenario";
@@ -12,6 +13,8 @@ export interface ScenarioOnNamespaceArgs {
   /** The scenario as this stack applies it (a lab's placed on its host, components/scenarios/lab-placement.ts). */
   spec: ScenarioSpec;
   imageRegistry?: string;
+  /** The namespace's data plane, which the workloads' pod templates name (workloads/app-objects.ts dataPlaneAnnotation). */
+  meshMode?: MeshMode;
   /** The Gateway API CRDs the mesh installed, for a scenario in its Gateway API form. */
   gatewayApiCrds?: pulumi.Resource;
 }
@@ -23,7 +26,7 @@ export interface ScenarioOnNamespaceArgs {
 export function scenarioOnNamespace(args: ScenarioOnNamespaceArgs, opts: pulumi.ComponentResourceOptions): { workloads: Workloads; scenario: Scenario } {
   const { namespace, spec } = args;
   const apps = [...selectApps(spec.workloads), ...(spec.apps ?? [])];
-  const workloads = new Workloads("workloads", { namespace, apps, imageRegistry: args.imageRegistry }, opts);
+  const workloads = new Workloads("workloads", { namespace, apps, imageRegistry: args.imageRegistry, meshMode: args.meshMode }, opts);
   const gatewayApi = spec.gatewayApi && {
     resources: spec.gatewayApi.resources,
     versionServices: spec.gatewayApi.versionServices.map((v) => renderVersionService(apps.find((a) => a.app === v.app)!, v, namespace)),

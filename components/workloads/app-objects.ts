@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { mirrored } from "../images";
 import type { AppSpec, VersionSpec } from "../../catalog/apps/app-spec";
 import type { VersionService } from "../../catalog/gateway-api-resources";
+import type { MeshMode } from "../../catalog/scenarios/modes";
 import { apps } from "../../catalog/apps";
 
 export interface RenderContext {
@@ -12,6 +13,8 @@ export interface RenderContext {
   imageRegistry?: string;
   /** The uid of each Deployment's env Secret, once the Secret exists (envSecretAnnotation). */
   envSecretUid?: (deployment: string) => pulumi.Input<string> | undefined;
+  /** The data plane the pods are made for (istio-lab:mesh.mode, a lab's its platform's): dataPlaneAnnotation. */
+  meshMode?: MeshMode;
 }
 
 export interface AppObjects {
@@ -47,6 +50,26 @@ export function envSecret(version: VersionSpec, namespace: pulumi.Input<string>)
  */
 export const envSecretAnnotation = "istio-lab.dev/env-secret-uid";
 
+/**
+ * The pod-template annotation naming the data plane a Deployment's pods were made for, set in
+ * ambient mode only (a sidecar stack renders as it did before the mode existed). A pod keeps the
+ * data plane it was admitted with: the injector adds a sidecar at its creation only, and istio-cni
+ * captures an ambient pod as it starts. So a mode switch that changed only the namespace's labels
+ * would leave every pod as it was until `kubectl rollout restart`, the step istio.io's migration
+ * guide gives after relabelling the namespace (docs/ambient/migrate/enable-ambient-mode: label the
+ * namespace ambient, remove injection, then restart the pods). With the mode in the template, the
+ * switch changes every Deployment's template, the Deployment controller rolls out a new ReplicaSet,
+ * and pulumi-kubernetes waits for it (provider/pkg/await/deployment.go: a new
+ * `deployment.kubernetes.io/revision`, Progressing NewReplicaSetAvailable, Available). The
+ * Deployments depend on the namespace, so the relabelling comes first, as the guide orders it.
+ */
+export const dataPlaneAnnotation = "istio-lab.dev/data-plane";
+
+/** The template's data-plane annotation in a mode: ambient's, or none (sidecar, the default). */
+export function dataPlaneAnnotations(mode: MeshMode | undefined): Record<string, string> {
+  return mode === "ambient" ? { [dataPlaneAnnotation]: "ambient" } : {};
+}
+
 /** What a Deployment selects its pods by: app and version, which never change for a Deployment (a selector cannot). */
 function selectorLabels(app: AppSpec, version: VersionSpec): Record<string, string> {
   return version.version ? { app: app.app, version: version.version } : { app: app.app };
@@ -57,7 +80,7 @@ export function podLabels(app: AppSpec, version: VersionSpec): Record<string, st
   return { ...selectorLabels(app, version), ...version.podLabels };
 }
 
-export function renderApp(app: AppSpec, { namespace, imageRegistry, envSecretUid }: RenderContext): AppObjects {
+export function renderApp(app: AppSpec, { namespace, imageRegistry, envSecretUid, meshMode }: RenderContext): AppObjects {
   const { service, serviceAccount } = app;
   return {
     configMaps: (app.configMaps ?? []).map(({ name, data }) => ({ name, args: { metadata: { name, namespace }, data } })),
@@ -76,7 +99,7 @@ export function renderApp(app: AppSpec, { namespace, imageRegistry, envSecretUid
         },
       },
     }),
-    deployments: app.versions.map((version) => ({ name: version.deployment, args: deployment(app, version, namespace, imageRegistry, envSecretUid?.(version.deployment)) })),
+    deployments: app.versions.map((version) => ({ name: version.deployment, args: deployment(app, version, namespace, imageRegistry, envSecretUid?.(version.deployment), meshMode) })),
   };
 }
 
@@ -109,11 +132,18 @@ export function renderVersionService(app: AppSpec, versionService: VersionServic
   };
 }
 
-function deployment(app: AppSpec, version: VersionSpec, namespace: pulumi.Input<string>, imageRegistry: string | undefined, secretUid?: pulumi.Input<string>): k8s.apps.v1.DeploymentArgs {
+function deployment(
+  app: AppSpec,
+  version: VersionSpec,
+  namespace: pulumi.Input<string>,
+  imageRegistry: string | undefined,
+  secretUid: pulumi.Input<string> | undefined,
+  meshMode: MeshMode | undefined,
+): k8s.apps.v1.DeploymentArgs {
   const labels = selectorLabels(app, version);
   const { container } = version;
   const volumes = container.volumes ?? [];
-  const annotations = { ...version.podAnnotations, ...(secretUid !== undefined && { [envSecretAnnotation]: secretUid }) };
+  const annotations = { ...version.podAnnotations, ...(secretUid !== undefined && { [envSecretAnnotation]: secretUid }), ...dataPlaneAnnotations(meshMode) };
   return {
     metadata: { name: version.deployment, namespace, labels },
     spec: {

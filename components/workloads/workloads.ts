@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppSpec } from "../../catalog/apps/app-spec";
+import type { MeshMode } from "../../catalog/scenarios/modes";
 import { logicalName } from "../logical-name";
 import { envSecret, renderApp } from "./app-objects";
 
@@ -10,6 +11,8 @@ export interface WorkloadsArgs {
   /** The sample applications, cut down to the versions the scenario deploys (catalog/apps selectApps). */
   apps: AppSpec[];
   imageRegistry?: string;
+  /** The data plane the pods join, which their template names so a mode switch rolls them (app-objects.ts dataPlaneAnnotation). */
+  meshMode?: MeshMode;
 }
 
 /** Exactly the sample applications the scenario needs: their ServiceAccounts, Services and Deployments. */
@@ -26,7 +29,7 @@ export class Workloads extends pulumi.ComponentResource {
       const secrets = new Map(
         app.versions.flatMap((v) => envSecret(v, args.namespace)).map((c) => [c.deployment, new k8s.core.v1.Secret(logicalName("Secret", ns, c.name), c.args, { parent: this })]),
       );
-      const objects = renderApp(app, { namespace: args.namespace, imageRegistry: args.imageRegistry, envSecretUid: (d) => secrets.get(d)?.metadata.uid });
+      const objects = renderApp(app, { namespace: args.namespace, imageRegistry: args.imageRegistry, meshMode: args.meshMode, envSecretUid: (d) => secrets.get(d)?.metadata.uid });
       const account =
         objects.serviceAccount &&
         new k8s.core.v1.ServiceAccount(logicalName("ServiceAccount", ns, objects.serviceAccount.name), objects.serviceAccount.args, { parent: this });

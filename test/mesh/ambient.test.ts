@@ -205,15 +205,19 @@ describe("a lab stack follows its platform's mode", () => {
 });
 
 describe("switching a stack from sidecar to ambient (Pulumi.local.yaml)", () => {
-  it("creates istio-cni and ztunnel, updates istiod and the namespace's labels in place, replaces only the image loading, and leaves the Deployments (their pods keep sidecars until restarted)", async () => {
+  it("creates istio-cni and ztunnel, updates istiod, the namespace's labels and the lab's pod templates in place, replaces only the image loading", async () => {
     const sidecar = await renderFile("Pulumi.local.yaml");
     const ambient = await renderStackConfig(withMesh(local(), { mode: "ambient" }));
     const plan = planUpdate(sidecar, ambient);
     expect(plan.create.map((r) => r.name)).toEqual(["HelmRelease/istio-system/istio-cni", "HelmRelease/istio-system/ztunnel"]);
-    expect(plan.update.map((u) => [u.resource.name, u.paths])).toEqual([
+    // Each Deployment of the lab rolls out with the pod template's data-plane annotation (test/workloads/mode-switch.test.ts).
+    expect(plan.update.filter((u) => !u.resource.name.startsWith("Deployment/")).map((u) => [u.resource.name, u.paths])).toEqual([
       ["HelmRelease/istio-system/istiod", ["values.pilot.resources", "values.profile"]],
       ["Namespace/bookinfo", ["metadata.labels.istio-injection", "metadata.labels.istio.io/dataplane-mode"]],
     ]);
+    expect(plan.update.filter((u) => u.resource.name.startsWith("Deployment/")).map((u) => u.resource.name)).toEqual(
+      ["details-v1", "ratings-v1", "reviews-v1", "reviews-v2", "reviews-v3", "productpage-v1"].map((d) => `Deployment/bookinfo/${d}`),
+    );
     // The commands that pull the lab's images and load them into kind's nodes run again for ambient's (distroless,
     // ztunnel, CNI): their triggers hold the image list (pulumi-command's replaceOnChanges triggers[*]). Nothing of
     // the cluster, the mesh or the lab is replaced.
