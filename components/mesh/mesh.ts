@@ -5,7 +5,7 @@ import { addonCharts, chartRepositories, gatewayApiCrdsUrl } from "../../catalog
 import { access, type NodeReach, type Access } from "./access";
 import { grafanaValues } from "./addons/grafana";
 import { jaeger } from "./addons/jaeger";
-import { kialiValues } from "./addons/kiali";
+import { kialiAfter, kialiValues } from "./addons/kiali";
 import { prometheusValues } from "./addons/prometheus";
 import type { AddonSettings } from "./addons/settings";
 import { appNamespace } from "./app-namespace";
@@ -107,9 +107,10 @@ export class Mesh extends pulumi.ComponentResource {
     const addons = new Set(mesh.addons);
     const settings: AddonSettings = { mesh, imageRegistry: apps.imageRegistry, addons, serviceType: mesh.dashboards.serviceType };
     const afterNamespace = { ...parent, dependsOn: [systemNamespace] };
-    // Kiali watches Istio's custom resources and reads istiod: it waits for the control plane.
+    // Kiali watches Istio's custom resources and reads istiod: it waits for the control plane, and
+    // in ambient for ztunnel too (kialiAfter in addons/kiali.ts).
     const addonReleases: Record<"kiali" | "prometheus" | "grafana", { values: typeof kialiValues; opts: pulumi.CustomResourceOptions }> = {
-      kiali: { values: kialiValues, opts: { ...parent, dependsOn: [this.istiod] } },
+      kiali: { values: kialiValues, opts: { ...parent, dependsOn: kialiAfter(this.istiod, this.ztunnel) } },
       prometheus: { values: prometheusValues, opts: afterNamespace },
       grafana: { values: grafanaValues, opts: afterNamespace },
     };

@@ -214,6 +214,8 @@ describe("switching a stack from sidecar to ambient (Pulumi.local.yaml)", () => 
     expect(plan.update.filter((u) => !u.resource.name.startsWith("Deployment/")).map((u) => [u.resource.name, u.paths])).toEqual([
       ["HelmRelease/istio-system/istiod", ["values.pilot.resources", "values.profile"]],
       ["Namespace/bookinfo", ["metadata.labels.istio-injection", "metadata.labels.istio.io/dataplane-mode"]],
+      // Grafana adds the ztunnel dashboard (test/mesh/addons-ambient.test.ts).
+      ["HelmRelease/istio-system/grafana", ["values.dashboards.istio.istio-ztunnel"]],
     ]);
     expect(plan.update.filter((u) => u.resource.name.startsWith("Deployment/")).map((u) => u.resource.name)).toEqual(
       ["details-v1", "ratings-v1", "reviews-v1", "reviews-v2", "reviews-v3", "productpage-v1"].map((d) => `Deployment/bookinfo/${d}`),

@@ -15,6 +15,23 @@ export const istioDashboards: Record<string, string> = {
   "istio-control-plane": "pilot-dashboard.gen.json",
 };
 
+/**
+ * What ambient mode adds: ztunnel's dashboard (versions, memory and CPU, connections, bytes, DNS,
+ * xDS and the workload manager of each ztunnel), which Istio's samples/addons/grafana.yaml ships
+ * in its istio-grafana-dashboards ConfigMap beside the control plane's. Its queries select
+ * `pod=~"ztunnel-.*"` and `app="ztunnel"`, the labels Prometheus's kubernetes-pods job gives the
+ * ztunnel pods it scrapes (prometheus.ts). Only in ambient, where ztunnel runs: a sidecar stack's
+ * Grafana stays as it was.
+ */
+export const ambientDashboards: Record<string, string> = {
+  "istio-ztunnel": "ztunnel-dashboard.gen.json",
+};
+
+/** The Istio dashboards Grafana downloads in a data-plane mode. */
+export function istioDashboardsIn(mode: AddonSettings["mesh"]["mode"]): Record<string, string> {
+  return mode === "ambient" ? { ...istioDashboards, ...ambientDashboards } : istioDashboards;
+}
+
 /** Grafana on port 3000 with the Prometheus data source; a generated admin password, no anonymous admin. */
 export function grafanaValues({ mesh, imageRegistry, serviceType }: AddonSettings): Record<string, unknown> {
   const chartImage = (image: string) => {
@@ -47,7 +64,7 @@ export function grafanaValues({ mesh, imageRegistry, serviceType }: AddonSetting
     },
     dashboards: {
       istio: Object.fromEntries(
-        Object.entries(istioDashboards).map(([name, file]) => [name, { url: `${source}/${file}`, datasource: "Prometheus" }]),
+        Object.entries(istioDashboardsIn(mesh.mode)).map(([name, file]) => [name, { url: `${source}/${file}`, datasource: "Prometheus" }]),
       ),
     },
   };

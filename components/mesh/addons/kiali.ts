@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import { mirrored } from "../../images";
 import { addonCharts } from "../../../catalog/versions";
 import { addonEndpoints, grafanaAdminSecret, inClusterUrl, jaegerQuery, localUrl } from "./endpoints";
@@ -55,4 +56,18 @@ export function kialiValues({ mesh, imageRegistry, addons, serviceType }: AddonS
       },
     },
   };
+}
+
+/**
+ * What Kiali's release waits for: istiod, and in ambient mode the ztunnel release (Helm waits for
+ * its DaemonSet). Kiali 2.27 takes a cluster for ambient when it finds a DaemonSet labelled
+ * `app.kubernetes.io/name: ztunnel` (kiali/kiali v2.27.0 cache/cache.go IsAmbientEnabled) and keeps
+ * that answer for kiali_internal.cache_expiration.ambient_check, 10 minutes by default
+ * (config/config.go): started before ztunnel, it would show the namespace's workloads as outside
+ * the mesh, and no ztunnel or waypoint, for up to 10 minutes. It needs no ambient setting of its
+ * own: samples/addons/kiali.yaml, rendered from the same chart, has none, and its ClusterRole lets
+ * it list DaemonSets and read the Gateway API's objects (waypoints) everywhere.
+ */
+export function kialiAfter(istiod: pulumi.Resource, ztunnel: pulumi.Resource | undefined): pulumi.Resource[] {
+  return ztunnel ? [ztunnel] : [istiod];
 }

@@ -3,7 +3,21 @@ import { addonCharts, prometheusConfigReloaderImage as reloader } from "../../..
 import { addonEndpoints } from "./endpoints";
 import { imageParts, type AddonSettings } from "./settings";
 
-/** Istio's values-prometheus.yaml: the server alone, on port 9090, named `prometheus`. */
+/**
+ * Istio's values-prometheus.yaml: the server alone, on port 9090, named `prometheus`. The chart's
+ * own scrape jobs stay, the ones samples/addons/prometheus.yaml was rendered with; in ambient mode
+ * its `kubernetes-pods` job, which keeps every pod annotated `prometheus.io/scrape: "true"` and
+ * scrapes the pod's IP on `prometheus.io/port`, takes
+ * - each ztunnel, annotated so by its chart on port 15020 (charts/ztunnel/values.yaml podAnnotations;
+ *   ztunnel serves `/metrics` there as well as `/stats/prometheus`, istio/ztunnel src/metrics/server.rs):
+ *   the L4 metrics, istio_tcp_* by source and destination workload;
+ * - each waypoint, which istiod's template annotates with port 15020 and path /stats/prometheus
+ *   (istio/istio manifests/charts/istio-control/istio-discovery/files/waypoint.yaml): the L7 metrics,
+ *   istio_requests_total with `reporter="waypoint"`.
+ * Both are outside ambient capture (`istio.io/dataplane-mode: none` on their pods), so Prometheus,
+ * itself outside the mesh, scrapes them in plain HTTP. test/mesh/addons-ambient.test.ts runs the
+ * upstream job's relabelling on a ztunnel pod.
+ */
 export function prometheusValues({ imageRegistry, serviceType }: AddonSettings): Record<string, unknown> {
   const image = imageParts(mirrored(addonCharts.prometheus.image, imageRegistry));
   const reloaderImage = imageParts(mirrored(reloader, imageRegistry));
