@@ -6,7 +6,7 @@ import { curlLines, gatewayRequests } from "../catalog/scenarios/probes";
 import type { LabOnPlatformConfig } from "./config";
 import { appNamespace } from "./mesh/app-namespace";
 import { ingressGateway } from "./mesh/ingress-gateway";
-import type { ResolvedPlatform } from "./platform";
+import { inPlatformMode, type ResolvedPlatform } from "./platform";
 import { placeScenarioInLab } from "./scenarios/lab-placement";
 import { scenarioOnNamespace } from "./scenario-on-namespace";
 import { tcpPortClaim } from "./scenarios/tcp-port-claim";
@@ -31,10 +31,11 @@ export function tcpLine(namespace: string, port: number, context?: string): stri
 
 /**
  * One lab on a shared platform: its namespace, the workloads its scenario needs and the scenario's
- * Istio objects, on the platform's cluster through a provider of its own. No Helm release, no
- * cluster-scoped object but its namespace, no machine; outside its namespace only, for a TCP
- * scenario, its port's claim (scenarios/tcp-port-claim.ts): destroying it leaves the platform and
- * every other lab as they were.
+ * Istio objects (in ambient, with the waypoint its scenario needs, its own), on the platform's
+ * cluster through a provider of its own. No Helm release, no cluster-scoped object but its
+ * namespace (the Gateway API's CRDs are the platform's), no machine; outside its namespace only,
+ * for a TCP scenario, its port's claim (scenarios/tcp-port-claim.ts): destroying it leaves the
+ * platform and every other lab as they were.
  */
 export class LabOnPlatform extends pulumi.ComponentResource {
   readonly outputs: Record<string, pulumi.Input<unknown>>;
@@ -64,12 +65,26 @@ export class LabOnPlatform extends pulumi.ComponentResource {
     // made: a lab of another folder holding it stops this one's update (scenarios/tcp-port-claim.ts).
     const claim =
       platform.tcpPort === undefined ? undefined : tcpPortClaim({ port: platform.tcpPort, gatewayNamespace: platform.gatewayNamespace, stack: pulumi.getStack(), namespace }, { parent: this, provider });
-    // The platform's data plane: injection, or ambient's label (readPlatform refused a scenario it cannot run).
+    // The platform's data plane: injection, or ambient's label (readPlatform refused a scenario it cannot
+    // run, and one that needs the Gateway API's CRDs on a platform without them).
     const labNamespace = appNamespace(namespace, { parent: this, provider, ...(claim && { dependsOn: [claim] }) }, platform.meshMode);
-    const { workloads, scenario } = scenarioOnNamespace(
-      { namespace, spec: placeScenarioInLab(config.scenarioSpec, { host, gatewayNamespace: platform.gatewayNamespace, ...(platform.tcpPort !== undefined && { tcpPort: platform.tcpPort }) }), imageRegistry, meshMode: platform.meshMode },
-      { ...onCluster, dependsOn: [labNamespace] },
-    );
+    // On an ambient platform, the scenario's ambient form: a scenario that needs a waypoint gets its
+    // own, the Gateway `waypoint` in this lab's namespace, and the label istio.io/use-waypoint on this
+    // lab's Services only (components/scenarios/waypoint.ts). Istio binds a Service to the waypoint of
+    // that name in the Service's own namespace, and a waypoint whose listener has no allowedRoutes
+    // takes Services of its own namespace only (Istio 1.31 pilot/pkg/serviceregistry/ambient/
+    // waypoints.go GetUseWaypoint, makeWaypointSelector: NamespacesFromSame); it reads the routes of
+    // its own and its Services' namespaces (pilot/pkg/networking/core/listener_waypoint.go
+    // getVirtualServiceForWaypoint) and the policies whose targetRefs name it or its Services from
+    // their own namespace (pilot/pkg/model/policyattachment.go ShouldAttachPolicy). No other lab's
+    // traffic passes it and it takes nothing of theirs (test/labs/mesh-isolation.test.ts). The
+    // Gateway API's CRDs are the platform's (readPlatform refused a platform without them).
+    const spec = placeScenarioInLab(inPlatformMode(config.scenarioSpec, platform.meshMode), {
+      host,
+      gatewayNamespace: platform.gatewayNamespace,
+      ...(platform.tcpPort !== undefined && { tcpPort: platform.tcpPort }),
+    });
+    const { workloads, scenario } = scenarioOnNamespace({ namespace, spec, imageRegistry, meshMode: platform.meshMode }, { ...onCluster, dependsOn: [labNamespace] });
     const gatewayUrl = config.verify.gatewayUrl ?? platform.gatewayUrl;
     // Reads this stack's outputs (scenario, appNamespace, gatewayUrl, labHost) and its options.
     const verifyCommand = `npm run verify -- --stack ${pulumi.getStack()}`;

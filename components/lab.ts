@@ -55,7 +55,7 @@ export class Lab extends pulumi.ComponentResource {
     };
     const mesh = new Mesh(
       "mesh",
-      { mesh: config.mesh, apps: config.apps, reach: { gatewayEntry: cluster.gatewayEntry, nodeAddress: cluster.nodeAddress }, egressGateway: config.scenarioSpec.egressGateway, gatewayApi: config.mesh.gatewayApi || config.scenarioSpec.gatewayApi !== undefined || config.scenarioSpec.waypoint !== undefined, clusterSource: config.cluster.source },
+      { mesh: config.mesh, apps: config.apps, reach: { gatewayEntry: cluster.gatewayEntry, nodeAddress: cluster.nodeAddress }, egressGateway: config.scenarioSpec.egressGateway, gatewayApi: labsMayUseGatewayApi(config) || config.scenarioSpec.gatewayApi !== undefined || config.scenarioSpec.waypoint !== undefined, clusterSource: config.cluster.source },
       onCluster,
     );
     // Workloads wait for the injection-enabled namespace (which waits for istiod and the gateway),
@@ -102,10 +102,10 @@ export class Lab extends pulumi.ComponentResource {
       istioVersion: config.mesh.istioVersion,
       // Labs follow the platform's data plane: their namespaces join it, and they run only its scenarios.
       meshMode: config.mesh.mode,
-      // Labs may use the Gateway API form only where the platform keeps its CRDs whatever its own
-      // scenario (mesh.gatewayApi): CRDs its scenario alone brought go with that scenario, and
-      // with them every lab's Gateway API objects.
-      gatewayApi: config.mesh.gatewayApi,
+      // Labs may use the Gateway API form, or a waypoint, only where the platform keeps its CRDs
+      // whatever its own scenario (labsMayUseGatewayApi): CRDs its scenario alone brought go with
+      // that scenario, and with them every lab's Gateway API objects and waypoints.
+      gatewayApi: labsMayUseGatewayApi(config),
       // The gateway Service's TCP ports for labs, as the mesh installs them (its Helm values).
       labTcpPorts: gatewayServerPortsOf(gatewayValues(config.mesh)).filter((port) => labTcpPorts.includes(port)),
       // A policy of its own scenario on the shared gateway acts on every lab's host: labs refuse such a platform (components/platform.ts).
@@ -136,6 +136,15 @@ export class Lab extends pulumi.ComponentResource {
     this.registerOutputs(this.outputs);
   }
 }
+
+/**
+ * Whether the platform keeps the Gateway API's CRDs whatever its own scenario, for its labs: with
+ * istio-lab:mesh.gatewayApi, and always in ambient mode, where a lab's waypoint is a Gateway API
+ * Gateway (catalog/scenarios/waypoint.ts) and routing between services is in the Gateway API form
+ * (catalog/scenarios/modes.ts). A lab never creates or deletes a cluster-scoped object, so the CRDs
+ * are the platform's, installed once (components/platform.ts readPlatform refuses a platform without).
+ */
+export const labsMayUseGatewayApi = (config: Pick<LabConfig, "mesh">): boolean => config.mesh.gatewayApi || config.mesh.mode === "ambient";
 
 /**
  * Marks every Kubernetes object of a layer as deleted with the cluster. The engine would also pass

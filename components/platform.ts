@@ -7,8 +7,12 @@ import { pinned } from "./cluster/pin";
 import { sameCluster } from "./config/kubeconfig";
 import { defaultLabTcpPort } from "./config/sibling-labs";
 import { ConfigError } from "./config";
-import { labModeRefusalMessage, meshModes, modeRefusal, type MeshMode } from "../catalog/scenarios/modes";
+import { ambientRun, labModeRefusalMessage, meshModes, modeRefusal, type MeshMode } from "../catalog/scenarios/modes";
 import type { ScenarioName } from "../catalog/scenarios/names";
+import type { ScenarioSpec } from "../catalog/scenarios/scenario-spec";
+import { inAmbient } from "../catalog/scenarios/waypoint";
+import { selectApps } from "../catalog/apps";
+import { analyzeScenario } from "./scenarios/analyzer";
 
 /** The name of the platform's output that lab stacks read. */
 export const labPlatformOutput = "labPlatform";
@@ -37,7 +41,10 @@ const labPlatform = z.object({
   reservedNamespaces: z.array(z.string()),
   imageRegistry: z.string().min(1).optional(),
   istioVersion: z.string().min(1),
-  /** The Gateway API's CRDs are installed (istio-lab:mesh.gatewayApi): labs may use that form. Absent on older platforms. */
+  /**
+   * The Gateway API's CRDs are installed whatever the platform's own scenario (istio-lab:mesh.gatewayApi,
+   * and always in ambient mode): labs may use that form, and have waypoints. Absent on older platforms.
+   */
   gatewayApi: z.boolean().optional(),
   /** The shared gateway's TCP ports that lab stacks hold, one lab each, read from its Service. Absent on older platforms. */
   labTcpPorts: z.array(z.int()).optional(),
@@ -93,18 +100,11 @@ export async function readPlatform(platform: string, namespace: string, needs: P
       },
     ]);
   }
-  if (needs.gatewayApi && !published.gatewayApi) {
-    throw new ConfigError([
-      {
-        key: "istio-lab:scenarioOptions.api",
-        message: `gateway-api needs the Gateway API's CRDs, which platform ${platform} has not installed (a lab installs nothing cluster-wide); set istio-lab:mesh.gatewayApi: true on the platform and run \`pulumi up\` there`,
-      },
-    ]);
-  }
   const meshMode = published.meshMode ?? "sidecar";
-  const modeReason = needs.scenario ? modeRefusal(meshMode, needs.scenario.name, needs.scenario.api, "lab") : undefined;
+  const modeReason = needs.scenario ? modeRefusal(meshMode, needs.scenario.name, needs.scenario.api) : undefined;
+  if (!modeReason) crdIssues(platform, published, meshMode, needs);
   const issues = [
-    ...(needs.scenario && modeReason ? [{ key: "istio-lab:scenario", message: labModeRefusalMessage(platform, meshMode, needs.scenario.name, modeReason) }] : []),
+    ...(needs.scenario ? labModeIssues(platform, meshMode, needs.scenario) : []),
     ...gatewayPolicyIssues(platform, published),
     ...tcpPortIssues(platform, published, needs),
   ];
@@ -123,8 +123,71 @@ export interface PlatformNeeds {
   /** Its scenario holds a TCP port of the shared gateway; tcpPort is istio-lab:apps.tcpPort. */
   tcp?: boolean;
   tcpPort?: number;
-  /** The lab's scenario and its form: the platform's data plane must run it (catalog/scenarios/modes.ts). */
-  scenario?: { name: ScenarioName; api: string };
+  /**
+   * The lab's scenario and its form: the platform's data plane must run it (catalog/scenarios/modes.ts);
+   * with its spec, its form in that data plane passes the analyzer as the platform's own would.
+   */
+  scenario?: { name: ScenarioName; api: string; spec?: ScenarioSpec };
+}
+
+/**
+ * A lab's scenario on its platform's data plane: refused where the mode does not run it, naming
+ * the platform, its mode and what a lab runs there (catalog/scenarios/modes.ts); in ambient, its
+ * ambient form checked by the analyzer's ambient rules as a platform stack checks its own
+ * (config/parse.ts: there the mode is known while the config is read, here only once the platform is).
+ */
+export function labModeIssues(platform: string, meshMode: MeshMode, scenario: NonNullable<PlatformNeeds["scenario"]>): ConfigError["issues"] {
+  const reason = modeRefusal(meshMode, scenario.name, scenario.api);
+  if (reason) return [{ key: "istio-lab:scenario", message: labModeRefusalMessage(platform, meshMode, scenario.name, reason) }];
+  return scenario.spec && meshMode === "ambient" ? analyzeScenario(scenario.name, inPlatformMode(scenario.spec, meshMode), { meshMode }) : [];
+}
+
+/**
+ * A lab's scenario as its platform's data plane runs it: in ambient, the form catalog/scenarios/
+ * waypoint.ts inAmbient gives (a waypoint of the lab's own, its policies on it), as a platform's own
+ * lab takes it (config/parse.ts); in sidecar mode as it is. Throws a ConfigError, never a stack trace,
+ * for a policy it cannot attach.
+ */
+export function inPlatformMode(spec: ScenarioSpec, meshMode: MeshMode): ScenarioSpec {
+  if (meshMode !== "ambient") return spec;
+  try {
+    return inAmbient(spec, [...selectApps(spec.workloads), ...(spec.apps ?? [])]);
+  } catch (e) {
+    throw new ConfigError([{ key: "istio-lab:scenario", message: `${(e as Error).message}: in ambient mode a waypoint applies a policy only by targetRefs (docs/ambient.md)` }]);
+  }
+}
+
+/**
+ * A lab never creates or deletes a cluster-scoped object, so the Gateway API's CRDs are the
+ * platform's: a scenario in the Gateway API form needs them, and so does a waypoint (a Gateway of
+ * class istio-waypoint, which istiod only deploys once the CRDs are there). A platform in ambient
+ * mode installs them whatever its own scenario (components/lab.ts); one updated by an older
+ * istio-lab, or a sidecar platform without mesh.gatewayApi, has none.
+ */
+function crdIssues(platform: string, published: LabPlatform, meshMode: MeshMode, needs: PlatformNeeds): void {
+  if (published.gatewayApi) return;
+  const waypoint = needs.scenario && meshMode === "ambient" ? ambientRun(needs.scenario.name, needs.scenario.api)?.waypoint : undefined;
+  if (waypoint) {
+    throw new ConfigError([
+      {
+        key: "istio-lab:scenario",
+        message:
+          `${needs.scenario!.name} needs a waypoint in ambient mode, a Gateway API Gateway, so the Gateway API's CRDs, which platform ${platform} has not installed (a lab installs nothing cluster-wide): it was last updated by an older istio-lab, which installed them in ambient mode for its own scenario's waypoint only; ` +
+          `run \`pulumi up\` on ${platform} first (an ambient platform now installs them whatever its scenario)`,
+      },
+    ]);
+  }
+  if (needs.gatewayApi) {
+    throw new ConfigError([
+      {
+        key: "istio-lab:scenarioOptions.api",
+        message:
+          meshMode === "ambient"
+            ? `gateway-api needs the Gateway API's CRDs, which platform ${platform} has not installed (a lab installs nothing cluster-wide): it was last updated by an older istio-lab; run \`pulumi up\` on ${platform} first (an ambient platform now installs them whatever its scenario)`
+            : `gateway-api needs the Gateway API's CRDs, which platform ${platform} has not installed (a lab installs nothing cluster-wide); set istio-lab:mesh.gatewayApi: true on the platform and run \`pulumi up\` there`,
+      },
+    ]);
+  }
 }
 
 /**

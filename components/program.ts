@@ -21,7 +21,7 @@ export async function istioLab(runId?: string, host?: ProgramHost): Promise<Reco
       gatewayApi: config.scenarioSpec.gatewayApi !== undefined,
       tcp: ingressTcpPorts(config.scenarioSpec).length > 0,
       ...(config.apps.tcpPort !== undefined && { tcpPort: config.apps.tcpPort }),
-      scenario: { name: config.scenario, api: config.scenarioSpec.gatewayApi !== undefined ? "gateway-api" : "istio" },
+      scenario: { name: config.scenario, api: config.scenarioSpec.gatewayApi !== undefined ? "gateway-api" : "istio", spec: config.scenarioSpec },
     });
     await keepToPlatform(config.platform, platform);
     return new LabOnPlatform("lab", { config, platform, runId }).outputs;

@@ -2,6 +2,9 @@
 // check, the platform's labs, the docs and the tests read it (docs/ambient.md).
 import type { Probe } from "./probes";
 import { scenarioNames, type ScenarioName } from "./names";
+import { exampleOptions } from "./examples";
+import { resolveScenario } from "./index";
+import { platformOnlyReasons } from "./scenario-spec";
 
 /** Istio's data planes (`istio-lab:mesh.mode`): an Envoy sidecar in every pod, or ambient's ztunnel on every node. */
 export const meshModes = ["sidecar", "ambient"] as const;
@@ -142,25 +145,41 @@ export type StackKind = "platform" | "lab";
 
 /**
  * Why the scenario, in the form `api`, does not run in `mode`; undefined when it does. Sidecar mode
- * runs every scenario in every form it has; ambient the pairs of ambientRuns. A lab stack has no
- * waypoint of its own yet, so there ambient runs only the pairs that need none.
+ * runs every scenario in every form it has; ambient the pairs of ambientRuns, in a platform's own
+ * lab and in a lab stack alike: a lab's waypoint is its own, in its namespace and bound to its
+ * Services only (components/lab-on-platform.ts; docs/labs.md, "Labs in ambient mode").
  */
-export function modeRefusal(mode: MeshMode, scenario: ScenarioName, api: string = "istio", stack: StackKind = "platform"): string | undefined {
+export function modeRefusal(mode: MeshMode, scenario: ScenarioName, api: string = "istio"): string | undefined {
   if (mode === "sidecar") return undefined;
   const forms: Partial<Record<ScenarioForm, AmbientRun>> | undefined = (ambientRuns as Partial<Record<ScenarioName, Partial<Record<ScenarioForm, AmbientRun>>>>)[scenario];
   if (!forms) return ambientRefusals[scenario as Exclude<ScenarioName, AmbientScenario>];
-  const run = forms[api as ScenarioForm];
-  if (!run) {
-    const other = (Object.keys(forms) as ScenarioForm[]).map((f) => `its ${formNames[f]} form${f === "gateway-api" ? " (istio-lab:scenarioOptions.api: gateway-api)" : ""}`).join(" or ");
-    return `is in its ${formNames[api as ScenarioForm] ?? api} form, which does not run in ambient: there it runs in ${other}${api === "istio" ? `, because its VirtualServices route between services, ${alpha}` : ""}`;
-  }
-  if (stack === "lab" && run.waypoint) return "needs a waypoint, which istio-lab deploys in a platform stack's own lab only so far";
-  return undefined;
+  if (forms[api as ScenarioForm]) return undefined;
+  const other = (Object.keys(forms) as ScenarioForm[]).map((f) => `its ${formNames[f]} form${f === "gateway-api" ? " (istio-lab:scenarioOptions.api: gateway-api)" : ""}`).join(" or ");
+  return `is in its ${formNames[api as ScenarioForm] ?? api} form, which does not run in ambient: there it runs in ${other}${api === "istio" ? `, because its VirtualServices route between services, ${alpha}` : ""}`;
+}
+
+/** The ambient run of a scenario in a form, if ambient runs it (its `waypoint` says whether it gets one). */
+export function ambientRun(scenario: ScenarioName, api: string = "istio"): AmbientRun | undefined {
+  return (ambientRuns as Partial<Record<ScenarioName, Partial<Record<ScenarioForm, AmbientRun>>>>)[scenario]?.[api as ScenarioForm];
+}
+
+/**
+ * The pairs a stack runs in ambient: a platform's own lab every pair of ambientRuns; a lab stack
+ * those that are not a platform's alone in that form (scenario-spec.ts platformOnlyReasons, read on
+ * the scenario resolved with its example options, as the config layer refuses it: the secure
+ * ingress tasks, SNI passthrough, jwt-routing's policy on the shared gateway).
+ */
+export function ambientPairs(stack: StackKind = "platform"): { scenario: AmbientScenario; form: ScenarioForm; run: AmbientRun }[] {
+  return ambientForms().filter(({ scenario, form }) => {
+    if (stack === "platform") return true;
+    const options = exampleOptions(scenario) as object | undefined;
+    return platformOnlyReasons(resolveScenario(scenario, form === "istio" ? options : { ...options, api: form })).length === 0;
+  });
 }
 
 /** The pairs a stack runs in ambient, as the messages list them: "bookinfo, ... (Istio API form); ... (Gateway API form)". */
 export function ambientRunsText(stack: StackKind = "platform"): string {
-  const pairs = ambientForms().filter(({ run }) => stack === "platform" || !run.waypoint);
+  const pairs = ambientPairs(stack);
   return (["istio", "gateway-api"] as const)
     .map((form) => [form, pairs.filter((p) => p.form === form).map((p) => p.scenario)] as const)
     .filter(([, names]) => names.length > 0)
@@ -173,7 +192,7 @@ export function modeRefusalMessage(mode: MeshMode, scenario: ScenarioName, reaso
   return `is ${mode}, where scenario ${scenario} does not run: it ${reason}. In ${mode} mode istio-lab runs ${ambientRunsText()} (docs/ambient.md): choose one of them, or set istio-lab:mesh.mode: sidecar`;
 }
 
-/** A lab stack's refusal, on `istio-lab:scenario`: the mode is its platform's. */
+/** A lab stack's refusal, on `istio-lab:scenario`: the mode is its platform's, and the list what a lab stack runs there. */
 export function labModeRefusalMessage(platform: string, mode: MeshMode, scenario: ScenarioName, reason: string): string {
-  return `${scenario} does not run on platform ${platform}, whose istio-lab:mesh.mode is ${mode}: it ${reason}. There istio-lab runs ${ambientRunsText("lab")} (docs/ambient.md): choose one of them, or run this lab on a platform in sidecar mode`;
+  return `${scenario} does not run on platform ${platform}, whose istio-lab:mesh.mode is ${mode}: it ${reason}. There a lab stack runs ${ambientRunsText("lab")} (docs/labs.md, "Labs in ambient mode"): choose one of them, or run this lab on a platform in sidecar mode`;
 }

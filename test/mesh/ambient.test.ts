@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { exampleConfig, exampleScenario } from "../../catalog/scenarios/examples";
-import { ambientEvidence, ambientForms, ambientRefusals, ambientRunsText, ambientScenarioNames, formNames, modeRefusal, needsSidecar, sidecarEvidence } from "../../catalog/scenarios/modes";
+import { ambientEvidence, ambientForms, ambientPairs, ambientRefusals, ambientRunsText, ambientScenarioNames, formNames, modeRefusal, needsSidecar, sidecarEvidence } from "../../catalog/scenarios/modes";
 import { scenarioNames } from "../../catalog/scenarios/names";
 import { gatewayApiScenarios } from "../../catalog/scenarios/gateway-api";
 import { ConfigError } from "../../components/config";
@@ -156,12 +156,25 @@ describe("what verify claims in ambient", () => {
 
 describe("a lab stack follows its platform's mode", () => {
   const file = "Pulumi.lab-template.yaml";
-  const renderLab = async (meshMode: string | undefined, scenario?: string) => {
+  const labNamespace = "student-1";
+  const renderLab = async (meshMode: string | undefined, scenario?: string, form = "istio", published: Record<string, unknown> = {}) => {
     const { config } = readStackFileForRender(file);
-    const labConfig = scenario ? { ...config, values: { ...config.values, "istio-lab:scenario": scenario } } : config;
+    const options = scenario ? ((exampleConfig(scenario as never)["istio-lab:scenarioOptions"] ?? {}) as object) : {};
+    const labConfig = scenario
+      ? {
+          ...config,
+          values: {
+            ...config.values,
+            "istio-lab:scenario": scenario,
+            "istio-lab:apps": JSON.stringify({ namespace: labNamespace }),
+            ...(form !== "istio" || Object.keys(options).length > 0 ? { "istio-lab:scenarioOptions": JSON.stringify(form === "istio" ? options : { ...options, api: form }) } : {}),
+          },
+        }
+      : config;
     const references = await platformReferences(file, config);
     const [name, platform] = Object.entries(references)[0];
-    const labPlatform = { ...(platform.outputs.labPlatform as object), ...(meshMode && { meshMode }) };
+    // An ambient platform keeps the Gateway API's CRDs for its labs (components/lab.ts labsMayUseGatewayApi).
+    const labPlatform = { ...(platform.outputs.labPlatform as object), ...(meshMode && { meshMode }), ...(meshMode === "ambient" && { gatewayApi: true }), ...published };
     return renderConfig(labConfig, renderProgram(), undefined, { stackReferences: { [name]: { ...platform, outputs: { ...platform.outputs, labPlatform } } } });
   };
 
@@ -178,25 +191,32 @@ describe("a lab stack follows its platform's mode", () => {
     expect(labels(await renderLab(undefined))).toEqual({ "istio-injection": "enabled" });
   });
 
-  it("refuses a scenario its platform's mode does not run, before anything, naming the platform's mode and the scenarios that run", async () => {
+  it("refuses a scenario its platform's mode does not run, before anything, naming the platform's mode and exactly what a lab stack runs there", async () => {
     const error = await renderLab("ambient").then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(ConfigError);
+    // The ambient pairs but the platform's alone (the secure ingress tasks, SNI passthrough, jwt-routing's policy on the shared gateway).
+    const labRuns =
+      "bookinfo, tcp-shift-80-20, tcp-shift-v2, ingress-httpbin, authz-http, authz-deny, authz-tcp, jwt-auth (Istio API form); " +
+      "bookinfo, route-all-v1, route-jason-v2, shift-50-v3, shift-v3, shift-90-10, shift-80-20, shift-v2-v3, canary, tcp-shift-80-20, tcp-shift-v2, mirroring, ingress-httpbin (Gateway API form, istio-lab:scenarioOptions.api: gateway-api)";
+    expect(ambientRunsText("lab")).toBe(labRuns);
     expect((error as ConfigError).issues).toEqual([
-      { key: "istio-lab:scenario", message: expect.stringMatching(/^route-jason-v2 does not run on platform local, whose istio-lab:mesh\.mode is ambient: it is in its Istio API form.* There istio-lab runs bookinfo, tcp-shift-80-20, tcp-shift-v2, ingress-httpbin, ingress-tls, ingress-mtls, ingress-passthrough, authz-tcp, jwt-routing \(Istio API form\); bookinfo, tcp-shift-80-20/) },
+      {
+        key: "istio-lab:scenario",
+        message: expect.stringMatching(/^route-jason-v2 does not run on platform local, whose istio-lab:mesh\.mode is ambient: it is in its Istio API form, which does not run in ambient: there it runs in its Gateway API form/),
+      },
     ]);
-    // A pair with a waypoint runs in a platform's own lab only, so far.
-    const withWaypoint = await renderLab("ambient", "authz-http").then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect((withWaypoint as ConfigError).issues).toEqual([{ key: "istio-lab:scenario", message: expect.stringMatching(/^authz-http does not run on platform local, whose istio-lab:mesh\.mode is ambient: it needs a waypoint/) }]);
-    expect(modeRefusal("ambient", "authz-http", "istio", "lab")).toBe("needs a waypoint, which istio-lab deploys in a platform stack's own lab only so far");
-    expect(modeRefusal("ambient", "authz-http", "istio", "platform")).toBeUndefined();
-    expect(modeRefusal("ambient", "authz-tcp", "istio", "lab")).toBeUndefined();
-    expect(ambientRunsText("lab")).not.toContain("authz-http");
+    expect((error as ConfigError).issues[0].message).toContain(`There a lab stack runs ${labRuns} (docs/labs.md, "Labs in ambient mode"): choose one of them, or run this lab on a platform in sidecar mode`);
+    // Every pair the list names renders in a lab on the ambient platform; every other ambient pair is a platform's alone.
+    for (const { scenario, form } of ambientPairs("lab")) {
+      const r = await renderLab("ambient", scenario, form);
+      expect(r.resources.some((x) => x.name === `Namespace/${labNamespace}`), `${scenario} ${form}`).toBe(true);
+    }
+    const platformOnly = ambientForms().filter((p) => !ambientPairs("lab").some((l) => l.scenario === p.scenario && l.form === p.form));
+    expect(platformOnly.map((p) => `${p.scenario} ${p.form}`)).toEqual(["ingress-tls istio", "ingress-mtls istio", "ingress-passthrough istio", "jwt-routing istio"]);
+    for (const { scenario, form } of platformOnly) expect(await configErrors({ "istio-lab:platform": "local", "istio-lab:scenario": scenario, ...(form !== "istio" && { "istio-lab:scenarioOptions": { api: form } }) })).toContainEqual(expect.stringContaining("run it on a platform stack"));
   });
 
   it("cannot set a mode of its own", async () => {
@@ -209,7 +229,8 @@ describe("switching a stack from sidecar to ambient (Pulumi.local.yaml)", () => 
     const sidecar = await renderFile("Pulumi.local.yaml");
     const ambient = await renderStackConfig(withMesh(local(), { mode: "ambient" }));
     const plan = planUpdate(sidecar, ambient);
-    expect(plan.create.map((r) => r.name)).toEqual(["HelmRelease/istio-system/istio-cni", "HelmRelease/istio-system/ztunnel"]);
+    // An ambient platform keeps the Gateway API's CRDs for its labs' waypoints and routes (components/lab.ts labsMayUseGatewayApi).
+    expect(plan.create.map((r) => r.name)).toEqual(["HelmRelease/istio-system/istio-cni", "HelmRelease/istio-system/ztunnel", "ConfigFile/gateway-api-crds"]);
     // Each Deployment of the lab rolls out with the pod template's data-plane annotation (test/workloads/mode-switch.test.ts).
     expect(plan.update.filter((u) => !u.resource.name.startsWith("Deployment/")).map((u) => [u.resource.name, u.paths])).toEqual([
       ["HelmRelease/istio-system/istiod", ["values.pilot.resources", "values.profile"]],
@@ -228,9 +249,9 @@ describe("switching a stack from sidecar to ambient (Pulumi.local.yaml)", () => 
       ["cluster-kind-images", ["triggers[1]"]],
     ]);
     expect(plan.delete).toEqual([]);
-    // And back: the two releases go, the same two objects change back.
+    // And back: the two releases and the CRDs go (with them every lab's Gateway API objects: docs/labs.md), the same objects change back.
     const back = planUpdate(ambient, sidecar);
-    expect(back.delete.map((r) => r.name).sort()).toEqual(["HelmRelease/istio-system/istio-cni", "HelmRelease/istio-system/ztunnel"]);
+    expect(back.delete.map((r) => r.name).sort()).toEqual(["ConfigFile/gateway-api-crds", "HelmRelease/istio-system/istio-cni", "HelmRelease/istio-system/ztunnel"]);
     expect(back.replace.map((r) => r.resource.name)).toEqual(["cluster-kind-pull", "cluster-kind-images"]);
   });
 });
