@@ -3,6 +3,9 @@
 // as the program places them (components/scenarios/lab-placement.ts), leave each other's view of the
 // mesh as it was, by the model of Istio's rules in tools/lib/mesh-model.ts; and each lab,
 // so placed, still reaches its own (ownReachLost): a placement hiding everything would change no view.
+// On an ambient platform the same for every pair a lab may run there, each with its own waypoint
+// where it needs one: no other namespace's Services come to be served by it, and what each waypoint
+// and ztunnel apply to a namespace's Services stays as that namespace alone would have it.
 import { describe, expect, it } from "vitest";
 import { labHost } from "../../catalog/lab-host";
 import { exampleScenario } from "../../catalog/scenarios/examples";
@@ -30,6 +33,12 @@ import { routeRules, type IstioResource } from "../../catalog/istio-resources";
 import { egressGateway } from "../../components/mesh/egress-gateway";
 import { ingressGateway } from "../../components/mesh/ingress-gateway";
 import { tcpPortClaimedBy } from "../../components/config/sibling-labs";
+import { selectApps } from "../../catalog/apps";
+import { resolveScenario } from "../../catalog/scenarios";
+import { exampleOptions } from "../../catalog/scenarios/examples";
+import { ambientForms, ambientPairs, formNames } from "../../catalog/scenarios/modes";
+import { inAmbient } from "../../catalog/scenarios/waypoint";
+import { ambientObjects, ambientView, joinWorlds, servicesOfWaypoint, waypointOf, waypointRoutesFor, type AmbientWorld } from "../../tools/lib/mesh-model";
 
 const spec = (name: ScenarioName): ScenarioSpec => exampleScenario(name);
 const labScenarios = scenarioNames.filter((name) => platformOnlyReasons(spec(name)).length === 0);
@@ -74,7 +83,7 @@ const objectKey = (o: MeshObject) => `${o.resource.kind}/${o.namespace}/${o.reso
  * view alone would not show a lab whose every object is hidden (exportTo ["~"]): hidden in both
  * worlds, it changes nothing.
  */
-function ownReachLost(world: readonly MeshObject[], name: ScenarioName, namespace: string): string[] {
+function ownReachLost(world: readonly MeshObject[], name: ScenarioName, namespace: string, alone: readonly MeshObject[] = inNamespace(spec(name).resources, namespace)): string[] {
   const lost: string[] = [];
   const own = world.filter((o) => o.namespace === namespace);
   const gateways = own.filter((o) => o.resource.kind === "Gateway");
@@ -101,7 +110,6 @@ function ownReachLost(world: readonly MeshObject[], name: ScenarioName, namespac
     if (rules.length === 0 || JSON.stringify(applied) !== JSON.stringify(rules)) lost.push(`the gateway applies ${JSON.stringify(applied)} to ${host}, not ${JSON.stringify(rules)}`);
   }
   // Its sidecars: the routes and entries of the scenario alone, unplaced, in its namespace.
-  const alone = inNamespace(spec(name).resources, namespace);
   for (const host of hostsOf(alone)) {
     const seen = (objects: readonly MeshObject[]) => JSON.stringify({ routes: meshRoutesFor(objects, host, namespace), entries: serviceEntriesFor(objects, host, namespace, false) });
     if (seen(world) !== seen(alone)) lost.push(`its sidecars see ${seen(world)} for ${host}, alone ${seen(alone)}`);
@@ -157,6 +165,150 @@ describe("a lab beside the platform's own scenario", () => {
     });
     if (refused) expect(problems.length).toBeGreaterThan(0);
     else expect(problems).toEqual([]);
+  });
+});
+
+// Ambient mode: every pair a lab may run on an ambient platform (catalog/scenarios/modes.ts
+// ambientPairs("lab")), in its ambient form (a waypoint of its own where it needs one), placed as
+// LabOnPlatform places it; and every ambient pair of the platform's own lab beside each.
+type Pair = ReturnType<typeof ambientPairs>[number];
+const pairName = (p: Pair) => `${p.scenario} (${formNames[p.form]})`;
+const ambientSpec = (p: Pair): ScenarioSpec => {
+  const options = exampleOptions(p.scenario) as object | undefined;
+  const resolved = resolveScenario(p.scenario, p.form === "istio" ? options : { ...options, api: p.form });
+  return inAmbient(resolved, [...selectApps(resolved.workloads), ...(resolved.apps ?? [])]);
+};
+const labPairs = ambientPairs("lab");
+const ambientLab = (p: Pair, namespace: string, tcpPort?: number): AmbientWorld =>
+  ambientObjects(placeScenarioInLab(ambientSpec(p), { host: labHost(namespace, "istio-lab.test"), gatewayNamespace: "istio-system", ...(tcpPort !== undefined && { tcpPort }) }), namespace);
+const ambientPlatform = (p: Pair): AmbientWorld => ambientObjects(placeScenarioOnPlatform(ambientSpec(p)), platformNamespace);
+const tcpPair = (p: Pair) => ingressTcpPorts(ambientSpec(p)).length > 0;
+
+/**
+ * Namespaces that are in no lab: one whose Services name the labs' waypoints by name and namespace
+ * (istio.io/use-waypoint-namespace), which a waypoint of class istio-waypoint refuses (allowedRoutes
+ * Same: waypoints.go makeWaypointSelector), and one of a Service of its own bound to a `waypoint` it
+ * does not have. Neither may come to be served by a lab's waypoint.
+ */
+const bystanders: AmbientWorld = {
+  objects: [],
+  services: [
+    ...["lab-a", "lab-b", platformNamespace].map((ns) => ({ namespace: "bystander", name: `to-${ns}`, labels: { app: `to-${ns}`, "istio.io/use-waypoint": "waypoint", "istio.io/use-waypoint-namespace": ns } })),
+    { namespace: "bystander-2", name: "web", labels: { app: "web", "istio.io/use-waypoint": "waypoint" } },
+  ],
+  gateways: [],
+  namespaces: { bystander: { "istio.io/dataplane-mode": "ambient" }, "bystander-2": { "istio.io/dataplane-mode": "ambient" } },
+};
+
+/** The views an added ambient lab (in either creation order) may not change: the sidecar-era views of changedBy, and ambient's of each watched namespace and the bystanders. */
+function ambientChangedBy(base: AmbientWorld, added: AmbientWorld, watched: readonly string[]): string[] {
+  const before = joinWorlds(bystanders, base);
+  return [
+    ...changedBy(base.objects, added.objects, watched),
+    ...[joinWorlds(bystanders, base, added), joinWorlds(bystanders, added, base)].flatMap((world, order) =>
+      [...watched, "bystander", "bystander-2"]
+        .filter((ns) => JSON.stringify(ambientView(before, ns)) !== JSON.stringify(ambientView(world, ns)))
+        .map((ns) => `${ns} in ambient${order ? " (added lab older)" : ""}: ${JSON.stringify(ambientView(before, ns))} -> ${JSON.stringify(ambientView(world, ns))}`),
+    ),
+  ];
+}
+
+/**
+ * What an ambient lab must still reach in a world: what ownReachLost asks of its Istio objects (its
+ * routes compared with its ambient form alone, unplaced, in its namespace), ambient's view of its
+ * namespace as in a world of its own alone, and each Service its scenario binds served by its own
+ * waypoint (a view unchanged because nothing binds would show nothing).
+ */
+function ambientReachLost(world: AmbientWorld, p: Pair, namespace: string, own: AmbientWorld): string[] {
+  const spec = ambientSpec(p);
+  const alone = ambientObjects(spec, namespace).objects;
+  const view = ambientView(joinWorlds(bystanders, world), namespace);
+  const services = view.services as Record<string, { waypoint: string | null }>;
+  return [
+    ...ownReachLost(world.objects, p.scenario, namespace, alone),
+    ...(JSON.stringify(view) === JSON.stringify(ambientView(own, namespace)) ? [] : [`its ambient view ${JSON.stringify(view)}, alone ${JSON.stringify(ambientView(own, namespace))}`]),
+    ...(spec.waypoint?.services ?? []).filter((svc) => services[svc]?.waypoint !== `${namespace}/${spec.waypoint!.name}`).map((svc) => `${svc} is not served by its waypoint`),
+  ];
+}
+
+describe("two labs on an ambient platform", () => {
+  it("may run every ambient pair but the platform's alone, waypoint pairs among them", () => {
+    expect(labPairs.filter((p) => p.run.waypoint).map(pairName)).toEqual(expect.arrayContaining(["authz-http (Istio API)", "jwt-auth (Istio API)", "route-jason-v2 (Gateway API)", "mirroring (Gateway API)"]));
+    expect(labPairs.length).toBeGreaterThan(15);
+  });
+
+  it.each(labPairs.map((p) => [pairName(p), p] as const))("a lab running %s and a lab running any lab pair never change each other's waypoints, routes, policies or reach", (_, first) => {
+    const a = ambientLab(first, "lab-a", tcpPair(first) ? labTcpPorts[0] : undefined);
+    const problems = labPairs.flatMap((second) => {
+      const b = ambientLab(second, "lab-b", tcpPair(second) ? labTcpPorts[1] : undefined);
+      const platform = ambientPlatform({ scenario: "bookinfo", form: "istio", run: { why: "" } });
+      return [
+        ...ambientChangedBy(joinWorlds(platform, a), b, ["lab-a", platformNamespace]).map((v) => `${pairName(second)} changes ${v}`),
+        ...ambientChangedBy(joinWorlds(platform, b), a, ["lab-b", platformNamespace]).map((v) => `${pairName(second)} is changed in ${v}`),
+        ...[joinWorlds(platform, a, b), joinWorlds(platform, b, a)].flatMap((world) => [
+          ...ambientReachLost(world, first, "lab-a", a).map((l) => `beside ${pairName(second)}, ${pairName(first)} in lab-a: ${l}`),
+          ...ambientReachLost(world, second, "lab-b", b).map((l) => `${pairName(second)} in lab-b: ${l}`),
+        ]),
+      ];
+    });
+    expect(problems).toEqual([]);
+  });
+});
+
+describe("a lab beside the ambient platform's own scenario", () => {
+  it.each(ambientForms().map((p) => [pairName(p), p] as const))("the platform running %s and a lab running any lab pair never change each other, or the lab is refused", (_, platformPair) => {
+    const platform = ambientPlatform(platformPair);
+    const refused = gatewayPolicies(ambientSpec(platformPair)).length > 0;
+    const problems = labPairs.flatMap((p) => {
+      const lab = ambientLab(p, "lab-a", tcpPair(p) ? labTcpPorts[0] : undefined);
+      return [
+        ...ambientChangedBy(platform, lab, [platformNamespace]).map((v) => `${pairName(p)} changes ${v}`),
+        ...ambientChangedBy(lab, platform, ["lab-a"]).map((v) => `${pairName(p)} is changed in ${v}`),
+        ...[joinWorlds(platform, lab), joinWorlds(lab, platform)].flatMap((world) => ambientReachLost(world, p, "lab-a", lab).map((l) => `${pairName(p)}: ${l}`)),
+      ];
+    });
+    if (refused) expect(problems.length).toBeGreaterThan(0);
+    else expect(problems).toEqual([]);
+  });
+});
+
+describe("the ambient model sees what Istio would let through", () => {
+  const authz = labPairs.find((p) => p.scenario === "authz-http")!;
+  const routes = labPairs.find((p) => p.scenario === "route-jason-v2")!;
+
+  it("a waypoint that allowed every namespace (allowedRoutes All) would serve another namespace's Services that name it", () => {
+    const a = ambientLab(authz, "lab-a");
+    const open = { ...a, gateways: a.gateways.map((g) => ({ ...g, listeners: g.listeners.map((l) => ({ ...l, allowedRoutes: { namespaces: { from: "All" as const } } })) })) };
+    expect(ambientChangedBy(ambientLab(routes, "lab-b"), open, ["lab-b"]).some((v) => v.startsWith("bystander in ambient"))).toBe(true);
+    expect(waypointOf(joinWorlds(bystanders, open), bystanders.services[0])).toBe("lab-a/waypoint");
+    expect(waypointOf(joinWorlds(bystanders, a), bystanders.services[0])).toBeUndefined();
+  });
+
+  it("a policy naming another namespace's Service or waypoint attaches to nothing there; one on the waypoint class in the root namespace acts on every lab's waypoint", () => {
+    const a = ambientLab(authz, "lab-a");
+    const b = ambientLab(routes, "lab-b");
+    const policy = (namespace: string, targetRefs: object[]): AmbientWorld => ({
+      objects: [{ namespace, resource: { kind: "AuthorizationPolicy", name: "deny", spec: { action: "DENY", rules: [{}], targetRefs } } as MeshObject["resource"] }],
+      services: [],
+      gateways: [],
+      namespaces: {},
+    });
+    expect(ambientChangedBy(joinWorlds(a, b), policy("lab-a", [{ group: "", kind: "Service", name: "reviews" }, { group: "gateway.networking.k8s.io", kind: "Gateway", name: "waypoint", namespace: "lab-b" }]), ["lab-b"])).toEqual([]);
+    expect(ambientChangedBy(joinWorlds(a, b), policy("lab-a", [{ group: "", kind: "Service", name: "reviews" }]), ["lab-a"]).length).toBeGreaterThan(0);
+    expect(ambientChangedBy(joinWorlds(a, b), policy(rootNamespace, [{ group: "gateway.networking.k8s.io", kind: "GatewayClass", name: "istio-waypoint" }]), ["lab-b"]).length).toBeGreaterThan(0);
+  });
+
+  it("a waypoint takes the routes of its own and its Services' namespaces only; a namespace-wide use-waypoint label binds every Service of that namespace", () => {
+    const a = ambientLab(routes, "lab-a");
+    const reviews = a.services.find((s) => s.name === "reviews")!;
+    const foreignRoute: AmbientWorld = { objects: [{ namespace: "lab-b", resource: { kind: "VirtualService", name: "steal", spec: { hosts: ["reviews.lab-a.svc.cluster.local"], http: [{ route: [{ destination: { host: "reviews.lab-a.svc.cluster.local" } }] }] } } as MeshObject["resource"] }], services: [], gateways: [], namespaces: {} };
+    expect(waypointRoutesFor(joinWorlds(a, foreignRoute), "lab-a/waypoint", reviews)).toEqual(waypointRoutesFor(a, "lab-a/waypoint", reviews));
+    expect(waypointRoutesFor(a, "lab-a/waypoint", reviews).length).toBeGreaterThan(0);
+    const unlabelled = { ...a, services: a.services.map((s) => ({ ...s, labels: { app: s.name } })), namespaces: { "lab-a": { "istio.io/use-waypoint": "waypoint" } } };
+    expect(servicesOfWaypoint(unlabelled, "lab-a/waypoint").length).toBe(unlabelled.services.length);
+    // The ServicePatches bind only the Services the scenario names (authz-http: every Service, its allow-nothing being the namespace's).
+    expect(servicesOfWaypoint(ambientLab(authz, "lab-a"), "lab-a/waypoint").sort()).toEqual(ambientSpec(authz).waypoint!.services.map((svc) => `lab-a/${svc}`));
+    expect(servicesOfWaypoint(a, "lab-a/waypoint").sort()).toEqual(["lab-a/details", "lab-a/productpage", "lab-a/ratings", "lab-a/reviews"]);
   });
 });
 

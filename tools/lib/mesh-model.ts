@@ -3,8 +3,13 @@
 // DestinationRules a proxy sees (exportTo), and which Sidecar scopes a namespace. Each rule cites
 // the function of istio/istio (release-1.31) it follows. test/labs/mesh-isolation.test.ts runs it
 // on every pair of scenarios two labs (or a lab and its platform) may run, as components/scenarios/lab-placement.ts
-// places them, and checks that neither changes what the other's proxies and gateway see.
+// places them, and checks that neither changes what the other's proxies and gateway see. In ambient
+// mode (below, ambientView), also which waypoint serves each Service and what it and ztunnel apply.
+import { selectApps } from "../../catalog/apps";
+import type { GatewayApiResource } from "../../catalog/gateway-api-resources";
 import { namespaceToken, routeRules, selects, type GatewaySpec, type IstioResource } from "../../catalog/istio-resources";
+import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
+import { waypointGateway } from "../../catalog/scenarios/waypoint";
 import { egressGateway } from "../../components/mesh/egress-gateway";
 import { ingressGateway } from "../../components/mesh/ingress-gateway";
 import { istioNamespace } from "../../components/mesh/istio-namespace";
@@ -309,3 +314,224 @@ export function bystanderView(objects: readonly MeshObject[], hosts: readonly st
   return { proxies: sidecarView(objects, "bystander", hosts), gateways: gatewayView(objects, [], hosts) };
 }
 
+
+// Ambient mode (Istio 1.31, read at 1.31.0-rc.0). No pod has a sidecar: ztunnel carries each
+// namespace's traffic and enforces its L4 policy, and a Service bound to a waypoint has its L7
+// config applied there. What decides, per Service, which proxy applies what:
+// - which waypoint serves a Service: pilot/pkg/serviceregistry/ambient/waypoints.go
+//   fetchWaypointForService -> fetchWaypointForTarget, GetUseWaypoint, makeAllowedRoutes,
+//   AllowsAttachmentFromNamespaceOrLookup;
+// - the routes a waypoint applies to it: the mesh-bound VirtualServices visible in the waypoint's
+//   namespace (pilot/pkg/model/sidecar.go DefaultSidecarScopeForGateway: "waypoint need to get vses
+//   from the egress listener", VirtualServicesForGateway(configNamespace, mesh)), of the waypoint's
+//   own namespace or the Service's (pilot/pkg/networking/core/listener_waypoint.go
+//   getVirtualServiceForWaypoint: "We only allow routes in the same namespace as the service or in
+//   the waypoint's own namespace"); istiod makes an HTTPRoute with a Service parent into such a
+//   VirtualService, in the route's namespace, for the Service's host, without exportTo
+//   (pilot/pkg/config/kube/gateway/route_collections.go, the mesh parent);
+// - the DestinationRules it applies: those a proxy of the waypoint's namespace takes
+//   (DefaultSidecarScopeForGateway: selectDestinationRules(ps, configNamespace));
+// - the policies it applies: only by targetRefs, a Service bound to it from the policy's own
+//   namespace, its own Gateway from its own namespace, or class istio-waypoint from the root
+//   namespace (pilot/pkg/model/policyattachment.go ShouldAttachPolicy);
+// - ztunnel's: the policies without targetRefs of the workload's namespace, and the root
+//   namespace's without a selector (pilot/pkg/serviceregistry/ambient/authorization.go
+//   convertAuthorizationPolicy: "TargetRef is not intended for ztunnel", scope NAMESPACE or GLOBAL).
+
+/** A Kubernetes Service as ambient reads it: its labels, which may bind it to a waypoint. */
+export interface AmbientService {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+}
+
+/** A Gateway API Gateway as waypoints.go reads one: its class, labels and listeners. */
+export interface WaypointGateway {
+  namespace: string;
+  name: string;
+  gatewayClassName: string;
+  labels?: Record<string, string>;
+  listeners: readonly { port: number; protocol: string; allowedRoutes?: { namespaces?: { from?: "Same" | "All" | "Selector"; selector?: { matchLabels: Record<string, string> } } } }[];
+}
+
+/** The part of a cluster ambient mode reads: Istio config (oldest first), the Services, the Gateways, the namespaces' labels. */
+export interface AmbientWorld {
+  objects: MeshObject[];
+  services: AmbientService[];
+  gateways: WaypointGateway[];
+  namespaces: Record<string, Record<string, string>>;
+}
+
+/** Several namespaces' parts of one cluster, the first made first. */
+export function joinWorlds(...worlds: readonly AmbientWorld[]): AmbientWorld {
+  return {
+    objects: worlds.flatMap((w) => w.objects),
+    services: worlds.flatMap((w) => w.services),
+    gateways: worlds.flatMap((w) => w.gateways),
+    namespaces: Object.assign({}, ...worlds.map((w) => w.namespaces)) as Record<string, Record<string, string>>,
+  };
+}
+
+const useWaypoint = "istio.io/use-waypoint";
+const useWaypointNamespace = "istio.io/use-waypoint-namespace";
+const waypointClass = "istio-waypoint";
+const gatewayKey = (g: { namespace: string; name: string }) => `${g.namespace}/${g.name}`;
+
+/** GetUseWaypoint: the waypoint an object's labels name (`none`: opted out), in `namespace` unless istio.io/use-waypoint-namespace says another. */
+function useWaypointOf(labels: Record<string, string> | undefined, namespace: string): { none: true } | { key: string } | undefined {
+  const name = labels?.[useWaypoint];
+  if (name === undefined) return undefined;
+  return name === "none" ? { none: true } : { key: `${labels?.[useWaypointNamespace] ?? namespace}/${name}` };
+}
+
+/**
+ * Whether a waypoint takes objects of a namespace: the allowedRoutes of its HBONE listener on 15008,
+ * `Same` when it has none or no listener is that one (makeAllowedRoutes, makeWaypointSelector).
+ */
+function allowsFrom(waypoint: WaypointGateway, namespace: string, world: AmbientWorld): boolean {
+  const from = waypoint.listeners.find((l) => l.protocol === "HBONE" && l.port === 15008)?.allowedRoutes?.namespaces;
+  switch (from?.from ?? "Same") {
+    case "All":
+      return true;
+    case "Selector":
+      return selects(from?.selector?.matchLabels, world.namespaces[namespace] ?? {});
+    default:
+      return waypoint.namespace === namespace;
+  }
+}
+
+/**
+ * The waypoint that serves a Service (`namespace/name`), if any: the one its own label names, else
+ * its namespace's (only when the Service has none), a Gateway of class istio-waypoint that takes
+ * Service traffic (its istio.io/waypoint-for label, `service` unless set) and allows the Service's
+ * namespace (fetchWaypointForService, fetchWaypointForTarget).
+ */
+export function waypointOf(world: AmbientWorld, service: AmbientService): string | undefined {
+  const use = useWaypointOf(service.labels, service.namespace) ?? useWaypointOf(world.namespaces[service.namespace], service.namespace);
+  if (!use || "none" in use) return undefined;
+  const waypoint = world.gateways.find((g) => gatewayKey(g) === use.key && g.gatewayClassName === waypointClass);
+  if (!waypoint || !allowsFrom(waypoint, service.namespace, world)) return undefined;
+  const traffic = waypoint.labels?.["istio.io/waypoint-for"] ?? "service";
+  return traffic === "service" || traffic === "all" ? use.key : undefined;
+}
+
+/** The Services a waypoint serves (ServicesForWaypoint), as `namespace/name`. */
+export function servicesOfWaypoint(world: AmbientWorld, waypoint: string): string[] {
+  return world.services.filter((s) => waypointOf(world, s) === waypoint).map(gatewayKey);
+}
+
+/** The routes a waypoint applies to one of its Services (getVirtualServiceForWaypoint over VirtualServicesForGateway(its namespace, mesh)). */
+export function waypointRoutesFor(world: AmbientWorld, waypoint: string, service: AmbientService): string[] {
+  const waypointNamespace = waypoint.split("/")[0];
+  const host = fqdn(service.name, service.namespace);
+  return meshRoutesFor(world.objects, host, waypointNamespace).filter((vs) => [waypointNamespace, service.namespace].includes(vs.split("/")[1]));
+}
+
+/** The policies a waypoint applies to one of its Services: by targetRefs only (ShouldAttachPolicy for a waypoint). */
+export function waypointPoliciesFor(world: AmbientWorld, waypoint: string, service: AmbientService): string[] {
+  const [waypointNamespace, waypointName] = waypoint.split("/");
+  return world.objects
+    .filter((o) => o.resource.kind === "AuthorizationPolicy" || o.resource.kind === "RequestAuthentication")
+    .filter((o) =>
+      ((o.resource.spec as { targetRefs?: { kind: string; name: string; namespace?: string }[] }).targetRefs ?? []).some(
+        (ref) =>
+          (ref.kind === "Service" && ref.name === service.name && o.namespace === service.namespace) ||
+          (ref.kind === "GatewayClass" && ref.name === waypointClass && o.namespace === rootNamespace) ||
+          (ref.kind === "Gateway" && ref.name === waypointName && o.namespace === waypointNamespace && (ref.namespace ?? waypointNamespace) === waypointNamespace),
+      ),
+    )
+    .map(key);
+}
+
+/**
+ * The policies ztunnel enforces on a namespace's workloads: those without targetRefs of that
+ * namespace (scope WORKLOAD_SELECTOR or NAMESPACE) and the root namespace's without a selector
+ * (scope GLOBAL) (authorization.go convertAuthorizationPolicy).
+ */
+export function ztunnelPoliciesFor(objects: readonly MeshObject[], namespace: string): string[] {
+  return objects
+    .filter((o) => o.resource.kind === "AuthorizationPolicy" || o.resource.kind === "PeerAuthentication")
+    .filter((o) => o.namespace === namespace || (o.namespace === rootNamespace && (o.resource.spec as { selector?: unknown }).selector === undefined))
+    .filter((o) => ((o.resource.spec as { targetRefs?: unknown[] }).targetRefs ?? []).length === 0)
+    .map(key);
+}
+
+/**
+ * How ambient serves a namespace: for each of its Services the waypoint that serves it and what that
+ * waypoint applies to it (routes, rules, policies), the Services each of its waypoints serves, and
+ * what ztunnel enforces on its workloads. Two worlds that give a namespace the same view carry its
+ * traffic alike.
+ */
+export function ambientView(world: AmbientWorld, namespace: string): Record<string, unknown> {
+  const services = Object.fromEntries(
+    world.services
+      .filter((s) => s.namespace === namespace)
+      .map((s) => {
+        const waypoint = waypointOf(world, s);
+        if (!waypoint) return [s.name, { waypoint: null }];
+        const host = fqdn(s.name, s.namespace);
+        return [
+          s.name,
+          {
+            waypoint,
+            routes: waypointRoutesFor(world, waypoint, s),
+            rules: destinationRulesFor(world.objects, host, waypoint.split("/")[0], s.namespace),
+            policies: waypointPoliciesFor(world, waypoint, s),
+          },
+        ];
+      }),
+  );
+  const waypoints = Object.fromEntries(world.gateways.filter((g) => g.namespace === namespace && g.gatewayClassName === waypointClass).map((g) => [g.name, servicesOfWaypoint(world, gatewayKey(g))]));
+  return { services, waypoints, ztunnel: ztunnelPoliciesFor(world.objects, namespace) };
+}
+
+/**
+ * The mesh-bound VirtualServices istiod makes of a namespace's HTTPRoutes with a Service parent:
+ * one per parent, in the route's namespace, for the parent's host, bound to `mesh`, without
+ * exportTo, its rules' backends as destinations (route_collections.go; its name as istiod writes it,
+ * `<route>~<n>~gateway`).
+ */
+export function meshRoutesOfGatewayApi(resources: readonly GatewayApiResource[], namespace: string): MeshObject[] {
+  return resources.flatMap((r) => {
+    if (r.kind !== "HTTPRoute") return [];
+    const parents = r.spec.parentRefs.flatMap((p) => ("kind" in p && p.kind === "Service" ? [p.name] : []));
+    return parents.map((parent, i) => ({
+      namespace,
+      resource: {
+        kind: "VirtualService",
+        name: `${r.name}~${i}~gateway`,
+        spec: {
+          hosts: [fqdn(parent, namespace)],
+          gateways: ["mesh"],
+          http: r.spec.rules.map((rule) => ({ route: rule.backendRefs.map((b) => ({ destination: { host: "kind" in b ? b.name : fqdn(b.name, namespace) } })) })),
+        },
+      } as IstioResource,
+    }));
+  });
+}
+
+/**
+ * A scenario's part of an ambient cluster in a namespace, as the program renders it: its Istio
+ * objects, the VirtualServices istiod makes of its mesh HTTPRoutes, its Services (the bound ones
+ * labelled istio.io/use-waypoint by their ServicePatch), its waypoint's Gateway (the one
+ * catalog/scenarios/waypoint.ts waypointGateway gives the renderer) and its namespace, labelled for
+ * ambient (components/mesh/app-namespace.ts).
+ */
+export function ambientObjects(spec: ScenarioSpec, namespace: string): AmbientWorld {
+  const apps = [...selectApps(spec.workloads), ...(spec.apps ?? [])];
+  const bound = new Set(spec.waypoint?.services ?? []);
+  const labelled = (name: string, labels: Record<string, string>): AmbientService => ({ namespace, name, labels: { ...labels, ...(bound.has(name) && spec.waypoint && { [useWaypoint]: spec.waypoint.name }) } });
+  const services = [
+    ...apps.flatMap((a) => (a.service ? [labelled(a.app, a.service.labels)] : [])),
+    ...(spec.gatewayApi?.versionServices ?? []).map((v) => labelled(v.name, {})),
+  ];
+  const gateways: WaypointGateway[] = spec.waypoint
+    ? [{ namespace, name: spec.waypoint.name, gatewayClassName: waypointGateway(spec.waypoint.name).spec.gatewayClassName, listeners: waypointGateway(spec.waypoint.name).spec.listeners }]
+    : [];
+  return {
+    objects: [...inNamespace(spec.resources, namespace), ...meshRoutesOfGatewayApi(spec.gatewayApi?.resources ?? [], namespace)],
+    services,
+    gateways,
+    namespaces: { [namespace]: { "istio.io/dataplane-mode": "ambient" } },
+  };
+}
