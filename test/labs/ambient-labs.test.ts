@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { exampleOptions } from "../../catalog/scenarios/examples";
-import { ambientPairs } from "../../catalog/scenarios/modes";
+import { ambientPairs, ambientRunsText } from "../../catalog/scenarios/modes";
 import { useWaypointLabel, waypointGateway, waypointName } from "../../catalog/scenarios/waypoint";
 import { ConfigError } from "../../components/config";
 import { inPlatformMode, labModeIssues } from "../../components/platform";
@@ -194,5 +194,13 @@ describe("a lab stack whose platform lacks what its scenario needs", () => {
     ]);
     expect(labModeIssues("local", "sidecar", { name: "authz-deny", api: "istio", spec: { ...spec, resources: [...spec.resources, sidecar("default", { outboundTrafficPolicy: { mode: "REGISTRY_ONLY" } })] } })).toEqual([]);
     expect(labModeIssues("local", "ambient", { name: "authz-deny", api: "istio", spec })).toEqual([]);
+  });
+});
+
+describe("docs/labs.md", () => {
+  it("lists exactly what a lab stack runs on an ambient platform, as its refusals do", () => {
+    const page = fs.readFileSync(path.join(root, "docs/labs.md"), "utf8");
+    const section = page.slice(page.indexOf("## Labs in ambient mode"), page.indexOf("## One secrets provider"));
+    expect(section.split("\n")).toContain(ambientRunsText("lab"));
   });
 });
