@@ -136,3 +136,42 @@ cleanup after the failure: the stack and its kind cluster|cleaned up" ]
   [ "$status" -eq 2 ]
   [[ "$output" == *"E2E_AMBIENT_STACK must be lower-case letters"* ]]
 }
+
+# interrupt_verify SIGNAL: the first `npm run --silent verify` sends SIGNAL to the script, as a
+# cancelled job or a closed terminal does; with INT, as Ctrl-C does to the whole foreground group,
+# the command dies of it too. Every other call goes on to the stubs.
+interrupt_verify() {
+  local wrap="$BATS_TEST_TMPDIR/interrupt"
+  mkdir -p "$wrap"
+  cat >"$wrap/npm" <<'STUB'
+#!/usr/bin/env bash
+if [ "$1 $2 $3" = "run --silent verify" ]; then
+  printf 'npm %s (interrupted by SIG%s)\n' "$*" "$INTERRUPT_SIGNAL" >>"$CALLS"
+  kill -s "$INTERRUPT_SIGNAL" "$PPID"
+  if [ "$INTERRUPT_SIGNAL" = INT ]; then kill -s INT $$; fi
+  exit 0
+fi
+exec "$NEXT_BIN/npm" "$@"
+STUB
+  chmod +x "$wrap/npm"
+  NEXT_BIN="$BATS_FILE_TMPDIR/bin" INTERRUPT_SIGNAL=$1 PATH="$wrap:$PATH" e2e_ambient
+}
+
+@test "an interruption (INT, TERM, HUP) fails the run with 128 + its number, then destroys the stack and deletes the cluster" {
+  local signal code
+  for signal in INT:130 TERM:143 HUP:129; do
+    code=${signal#*:} signal=${signal%:*}
+    rm -rf "$WORLD" "$OUT" "$GITHUB_STEP_SUMMARY"
+    mkdir -p "$WORLD"
+    : >"$CALLS"
+    interrupt_verify "$signal"
+    echo "SIG$signal: exit $status" >&2
+    [ "$status" -eq "$code" ]
+    [ "$(rows | tail -n 2)" = "verify authz-tcp in ambient|failed (exit $code)
+cleanup after the failure: the stack and its kind cluster|cleaned up" ]
+    [ "$(total)" = "failed (exit $code)" ]
+    in_order "PULUMI_K8S_DELETE_UNREACHABLE=true pulumi destroy --yes --stack ambient" "kind delete cluster --name istio-lab-ambient --kubeconfig $OUT/scratch.kubeconfig"
+    refute grep -q "istio-lab:scenario authz-http" "$CALLS"
+    nothing_left
+  done
+}
