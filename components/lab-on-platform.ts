@@ -76,8 +76,8 @@ export class LabOnPlatform extends pulumi.ComponentResource {
     // waypoints.go GetUseWaypoint, makeWaypointSelector: NamespacesFromSame); it reads the routes of
     // its own and its Services' namespaces (pilot/pkg/networking/core/listener_waypoint.go
     // getVirtualServiceForWaypoint) and the policies whose targetRefs name it or its Services from
-    // their own namespace (pilot/pkg/model/policyattachment.go ShouldAttachPolicy). No other lab's
-    // traffic passes it and it takes nothing of theirs (test/labs/mesh-isolation.test.ts). The
+    // their own namespace (pilot/pkg/model/policyattachment.go ShouldAttachPolicy). Traffic to another
+    // lab's Services never passes it, and it applies nothing of theirs (test/labs/mesh-isolation.test.ts). The
     // Gateway API's CRDs are the platform's (readPlatform refused a platform without them).
     const spec = placeScenarioInLab(inPlatformMode(config.scenarioSpec, platform.meshMode), {
       host,
