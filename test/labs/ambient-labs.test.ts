@@ -15,6 +15,8 @@ import { inPlatformMode, labModeIssues } from "../../components/platform";
 import { authorizationPolicy, sidecar } from "../../catalog/scenarios/builders";
 import { exampleScenario } from "../../catalog/scenarios/examples";
 import { ingressTcpPorts } from "../../catalog/scenarios/tcp";
+import { resolveScenario } from "../../catalog/scenarios";
+import { ambientObjects } from "../../tools/lib/mesh-model";
 import { platformReferences, renderConfig, renderProgram, renderStackFile, type Rendered, type RenderedResource } from "../../tools/lib/mock-engine";
 import { planUpdate } from "../../tools/lib/plan";
 import { readStackFileForRender } from "../../tools/lib/stack-file";
@@ -95,6 +97,26 @@ describe("lab stacks on an ambient platform", () => {
         .map((x) => JSON.stringify({ type: x.type, inputs: x.inputs }).replace(new RegExp(`(?<=["/])${namespace}(?=["/])`, "g"), "NS"))
         .sort();
     expect(scenarioPart(await render("student-1"), "student-1")).toEqual(scenarioPart(own, "bookinfo"));
+  });
+
+  it("render what the mesh model of test/labs/mesh-isolation.test.ts reads: the waypoint's Gateway and the Services bound to it", async () => {
+    for (const [stack, scenario, api] of [
+      ["student-1", "authz-http", "istio"],
+      ["student-2", "route-all-v1", "gateway-api"],
+    ] as const) {
+      const r = await render(stack);
+      const options = exampleOptions(scenario) as object | undefined;
+      const model = ambientObjects(inPlatformMode(resolveScenario(scenario, api === "istio" ? options : { ...options, api }), "ambient"), stack);
+      const bound = model.services.filter((svc) => svc.labels[useWaypointLabel] === waypointName).map((svc) => svc.name);
+      const patched = r.resources.filter((x) => x.type === "kubernetes:core/v1:ServicePatch").map((x) => (x.inputs.metadata as { name: string }).name);
+      expect(patched.sort(), stack).toEqual(bound.sort());
+      expect(model.gateways.map((g) => ({ namespace: g.namespace, name: g.name, spec: { gatewayClassName: g.gatewayClassName, listeners: g.listeners } })), stack).toEqual([
+        { namespace: stack, name: waypointName, spec: byName(r, `Gateway/${stack}/${waypointName}`)!.inputs.spec },
+      ]);
+      // Every Service the lab renders is one the model knows, so none is left out of the isolation check.
+      const services = r.resources.filter((x) => x.type === "kubernetes:core/v1:Service").map((x) => (x.inputs.metadata as { name: string }).name);
+      expect(model.services.map((svc) => svc.name).sort(), stack).toEqual(services.sort());
+    }
   });
 
   it("have no waypoint where the scenario needs none", async () => {
