@@ -8,6 +8,7 @@ import { ClusterError, type ClusterTransport } from "../../tools/verify/types";
 export const noCluster: ClusterTransport = {
   ping: () => Promise.reject(new ClusterError("no cluster in this test")),
   exec: () => Promise.reject(new ClusterError("no cluster in this test")),
+  execEach: () => Promise.reject(new ClusterError("no cluster in this test")),
   logs: () => Promise.reject(new ClusterError("no cluster in this test")),
   runPlainPod: () => Promise.reject(new ClusterError("no cluster in this test")),
   podIp: () => Promise.reject(new ClusterError("no cluster in this test")),

@@ -12,7 +12,7 @@ import { parseLimited } from "../../tools/verify/judge/limited";
 import { limitedCommand } from "../../tools/verify/probes/limited";
 import { exitCode, runProbes } from "../../tools/verify/run";
 import type { ClusterTransport, ExecResult } from "../../tools/verify/types";
-import { testContext } from "./context";
+import { noCluster, testContext } from "./context";
 
 const stubs = path.join(__dirname, "stubs");
 
@@ -34,6 +34,7 @@ function bucketCluster(bucket: Bucket): ClusterTransport & { commands: string[][
   return {
     commands,
     ping: async () => {},
+    execEach: noCluster.execEach,
     async exec(_target, command): Promise<ExecResult> {
       commands.push(command);
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bucket-"));

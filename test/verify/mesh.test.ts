@@ -4,7 +4,7 @@ import type { Probe } from "../../catalog/scenarios/probes";
 import { resolveScenario } from "../../catalog/scenarios";
 import { exitCode, preflight, runProbes, UnreachableError } from "../../tools/verify/run";
 import { ClusterError, type ClusterTransport, type ExecResult, type PlainPodRequest, type PodTarget } from "../../tools/verify/types";
-import { testContext } from "./context";
+import { noCluster, testContext } from "./context";
 
 /** What the fake mesh does with a request from the client, and what it logs where. */
 interface FakeMesh {
@@ -24,6 +24,7 @@ function fakeCluster(mesh: FakeMesh) {
     meshPods: async () => [],
     labelsOf: async () => ({ namespace: {} }),
     podIp: async (target) => `10.2.0.${target.deployment.length}`,
+    execEach: noCluster.execEach,
     async exec(target, command) {
       calls.push({ target, command });
       if (command[0] === "fortio" && command[1] === "load") {

@@ -26,7 +26,7 @@ import {
 import { awaitReadiness, istiodDebugCommand, pushWindowMs } from "../../tools/verify/readiness";
 import { ClusterError, type ClusterTransport, type ExecResult } from "../../tools/verify/types";
 import { upstreamFile } from "../upstream-files";
-import { testContext } from "./context";
+import { noCluster, testContext } from "./context";
 
 const app = "bookinfo";
 const mesh = "istio-system";
@@ -171,6 +171,7 @@ function simulatedIstiod(options: {
     logs: async () => "",
     runPlainPod: async () => ({ stdout: "", stderr: "", exitCode: 0 }),
     podIp: async () => "10.2.0.1",
+    execEach: noCluster.execEach,
     close() {},
   };
   return { cluster, execs };

@@ -206,6 +206,16 @@ export async function kubeCluster(source: KubeconfigSource, namespace: string, p
       return execIn(pod.metadata!.namespace ?? namespace, pod.metadata!.name!, container, command, timeoutMs);
     },
 
+    async execEach(target: PodTarget, command, timeoutMs) {
+      const pods = await readyPods(target, timeoutMs);
+      return Promise.all(
+        pods.map(async (pod) => {
+          const container = target.container ?? pod.spec?.containers.find((c) => c.name !== "istio-proxy")?.name ?? "";
+          return { pod: pod.metadata!.name!, ...(await execIn(pod.metadata!.namespace ?? namespace, pod.metadata!.name!, container, command, timeoutMs)) };
+        }),
+      );
+    },
+
     async logs(target: PodTarget, sinceSeconds, timeoutMs) {
       const pods = await readyPods(target, timeoutMs);
       const logs = await Promise.all(

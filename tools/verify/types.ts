@@ -68,6 +68,8 @@ export interface ClusterTransport {
   /** Cheap call that proves the API server answers and the namespace exists. */
   ping(timeoutMs: number): Promise<void>;
   exec(target: PodTarget, command: string[], timeoutMs: number): Promise<ExecResult>;
+  /** The command in every ready pod of the target, each result with its pod's name. */
+  execEach(target: PodTarget, command: string[], timeoutMs: number): Promise<(ExecResult & { pod: string })[]>;
   /** The logs of every ready pod of the Deployment since `sinceSeconds` ago, concatenated. */
   logs(target: PodTarget, sinceSeconds: number, timeoutMs: number): Promise<string>;
   /** Runs the command to completion in a new pod outside the mesh (no sidecar, not captured by ztunnel) and deletes the pod afterwards. */

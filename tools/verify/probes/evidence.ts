@@ -3,9 +3,9 @@
 // docs/ambient.md) the waypoint that serves the destination Service (an Envoy: Istio's default
 // access log, and its counters), or ztunnel's access log for L4.
 import { istioNamespace } from "../../../components/mesh/istio-namespace";
-import { clusterCounter, waypointFor, ztunnelConnections, type ZtunnelConnection } from "../judge/ambient";
+import { waypointFor, ztunnelConnections, type ZtunnelConnection } from "../judge/ambient";
 import { dataplaneMode } from "../judge/readiness";
-import type { PodTarget } from "../types";
+import { ClusterError, type PodTarget } from "../types";
 import type { ProbeContext } from "./context";
 
 /** Every Istio proxy that is an Envoy (a sidecar, a gateway, a waypoint) writes its access log to stdout in container istio-proxy. */
@@ -51,12 +51,22 @@ export async function recorderOf(ctx: ProbeContext, url: string): Promise<Record
   return { kind: "waypoint", waypoint, target: waypointPods(waypoint), host: `${dest.service}.${namespace}.svc.cluster.local` };
 }
 
-/** A waypoint's Envoy counters (`pilot-agent request GET stats`: Envoy's admin /stats on localhost:15000, pilot/cmd/pilot-agent/app/request.go). */
-export async function waypointCounter(ctx: ProbeContext, recorder: Extract<Recorder, { kind: "waypoint" }>, stat: string, everyDestination = false): Promise<number> {
+/**
+ * A waypoint's Envoy counters in each of its ready pods, by pod (`pilot-agent request GET stats`:
+ * Envoy's admin /stats on localhost:15000, pilot/cmd/pilot-agent/app/request.go). Every pod: the
+ * waypoint's Service spreads connections over them (a HorizontalPodAutoscaler or a hand's scale may
+ * give it more than one), so one pod's counters could miss the call; judge/ambient.ts counterRise
+ * sums the rise over them.
+ */
+export async function waypointStats(ctx: ProbeContext, recorder: Extract<Recorder, { kind: "waypoint" }>, stat: string): Promise<Record<string, string>> {
   const cluster = await ctx.cluster();
-  const result = await cluster.exec(recorder.target, ["pilot-agent", "request", "GET", `stats?filter=${encodeURIComponent(`\\.${stat}$`)}`], ctx.deadline.budget(ctx.timeoutMs));
-  return clusterCounter(result.stdout, everyDestination ? undefined : recorder.host, stat);
+  const results = await cluster.execEach(recorder.target, ["pilot-agent", "request", "GET", `stats?filter=${encodeURIComponent(`\\.${stat}$`)}`], ctx.deadline.budget(ctx.timeoutMs));
+  for (const r of results) if (r.exitCode !== 0) throw new ClusterError(`${recorder.target.deployment}: pod ${r.pod} did not give its stats (exit ${r.exitCode}): ${r.stderr.trim().slice(-200)}`);
+  return Object.fromEntries(results.map((r) => [r.pod, r.stdout]));
 }
+
+/** The host of a Service of a URL's namespace (or the app namespace): `<service>.<namespace>.svc.cluster.local`, as istiod names its clusters. */
+export const serviceHost = (ctx: Pick<ProbeContext, "appNamespace">, url: string, service = serviceOf(url).service) => `${service}.${serviceOf(url).namespace ?? ctx.appNamespace}.svc.cluster.local`;
 
 /** The connections ztunnel (every node's) logged complete in the last `sinceSeconds`. */
 export async function ztunnelLog(ctx: ProbeContext, sinceSeconds: number): Promise<ZtunnelConnection[]> {

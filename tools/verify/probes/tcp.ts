@@ -2,6 +2,7 @@
 // tasks send them; to the ingress gateway's TCP port (each echoed line names the answering version)
 // or to a Service port or a pod's address (answered or refused).
 import type { ConnectProbe, Probe, TcpProbe } from "../../../catalog/scenarios/probes";
+import { tcpEcho } from "../../../catalog/apps/clients";
 import { ingressGateway } from "../../../components/mesh/ingress-gateway";
 import { clientContainers } from "../commands";
 import { judgeZtunnelLog } from "../judge/ambient";
@@ -19,6 +20,9 @@ import { inAmbient, ztunnelLog } from "./evidence";
 export function onLabTcpPort(probes: readonly Probe[], port: number | undefined): Probe[] {
   return probes.map((probe) => (probe.kind === "tcp" && port !== undefined ? { ...probe, port } : probe));
 }
+
+/** The port of tcp-echo's pods the TCP tasks' routes reach: its Service's first port (catalog/scenarios/tcp.ts), which ztunnel logs inbound. */
+const tcpEchoPort = tcpEcho.service!.targetPort ?? tcpEcho.service!.port;
 
 /** What every connection sends: the echo server answers `<prefix> istio-lab-verify`. */
 export const tcpMessage = "istio-lab-verify";
@@ -59,21 +63,24 @@ export function tcpAnswers(stdout: string, prefixes: Record<string, string>, con
  * carried them: polled until it holds what the probe expects or the log wait ends (ztunnel writes a
  * connection's line when it closes). None in sidecar mode.
  */
-async function ztunnelEvidence(ctx: ProbeContext, started: number, expected: { connections: number; refused: boolean }): Promise<Check[]> {
+async function ztunnelEvidence(ctx: ProbeContext, started: { monotonic: number; wall: number }, expected: { connections: number; refused: boolean; port: number }): Promise<Check[]> {
   if (!(await inAmbient(ctx))) return [];
-  const since = () => Math.ceil((performance.now() - started) / 1000) + 5;
+  const since = () => Math.ceil((performance.now() - started.monotonic) / 1000) + 5;
   const waitUntil = performance.now() + Math.min(ctx.logWaitMs, ctx.deadline.remainingMs());
-  let check = judgeZtunnelLog(await ztunnelLog(ctx, since()), ctx.appNamespace, expected);
+  // The probe's own lines: its port, and closed since it began by the line's own time (ztunnel's
+  // node clock against this machine's: on a kind cluster the same clock).
+  const judge = async () => judgeZtunnelLog(await ztunnelLog(ctx, since()), ctx.appNamespace, { ...expected, since: started.wall });
+  let check = await judge();
   while (!check.pass && performance.now() < waitUntil) {
     await sleep(Math.min(1000, ctx.logWaitMs / 4));
-    check = judgeZtunnelLog(await ztunnelLog(ctx, since()), ctx.appNamespace, expected);
+    check = await judge();
   }
   return [check];
 }
 
 export async function runTcp(ctx: ProbeContext, probe: TcpProbe): Promise<Check[]> {
   const n = ctx.requests ?? probe.connections;
-  const started = performance.now();
+  const started = { monotonic: performance.now(), wall: Date.now() };
   const cluster = await ctx.cluster();
   const perConnection = perConnectionSeconds(ctx);
   const result = await cluster.exec({ deployment: probe.from, container: clientContainers[probe.from] }, tcpCommand(probe.port, n, perConnection), ctx.deadline.budget(tcpBudgetMs(n, perConnection)));
@@ -82,7 +89,8 @@ export async function runTcp(ctx: ProbeContext, probe: TcpProbe): Promise<Check[
   return [
     judgeShares("tcp-echo versions", answers, versions, probe.expected, probe.previous),
     // The gateway's connections into the lab: each answered one went through the destination's ztunnel.
-    ...(await ztunnelEvidence(ctx, started, { connections: answers.filter((a) => a !== "").length, refused: false })),
+    // The TCP tasks route the gateway's port to tcp-echo's first port (catalog/scenarios/tcp.ts).
+    ...(await ztunnelEvidence(ctx, started, { connections: answers.filter((a) => a !== "").length, refused: false, port: tcpEchoPort })),
   ];
 }
 
@@ -91,7 +99,7 @@ export const connectTitle = (probe: ConnectProbe) =>
 
 /** Connections to a Service port or a pod's address, all answered or none, as the probe says. */
 export async function runConnect(ctx: ProbeContext, probe: ConnectProbe): Promise<Check[]> {
-  const started = performance.now();
+  const started = { monotonic: performance.now(), wall: Date.now() };
   const cluster = await ctx.cluster();
   const perConnection = perConnectionSeconds(ctx);
   const host = "service" in probe.to ? probe.to.service : await cluster.podIp({ deployment: probe.to.pod }, ctx.deadline.budget(ctx.timeoutMs));
@@ -108,6 +116,7 @@ export async function runConnect(ctx: ProbeContext, probe: ConnectProbe): Promis
       observed: `${answered} of ${probe.connections}`,
       pass: probe.answered ? answered === probe.connections : answered === 0,
     },
-    ...(await ztunnelEvidence(ctx, started, { connections: probe.connections, refused: !probe.answered })),
+    // A Service's port is its pods' here (tcp-echo's Service sets no targetPort: catalog/apps/clients.ts), the port ztunnel logs inbound.
+    ...(await ztunnelEvidence(ctx, started, { connections: probe.connections, refused: !probe.answered, port: probe.to.port })),
   ];
 }
