@@ -13,6 +13,7 @@ import {
   parseSyncz,
   proxyVerdicts,
   pushCounter,
+  gatewayPods,
   podExpectations,
   pushedTo,
   redirection,
@@ -25,6 +26,9 @@ import {
 } from "../../tools/verify/judge/readiness";
 import { awaitReadiness, istiodDebugCommand, pushWindowMs } from "../../tools/verify/readiness";
 import { ClusterError, type ClusterTransport, type ExecResult } from "../../tools/verify/types";
+import { resolveScenario } from "../../catalog/scenarios";
+import { ingressTlsInGatewayApi } from "../../catalog/scenarios/secure-ingress";
+import { useWaypointLabel, waypointGateway } from "../../catalog/scenarios/waypoint";
 import { upstreamFile } from "../upstream-files";
 import { noCluster, testContext } from "./context";
 
@@ -129,6 +133,8 @@ function simulatedIstiod(options: {
   pods?: PodFacts[];
   /** Proxies istiod never pushes to (ztunnel, when no change is of the kinds it takes). */
   silent?: string[];
+  /** The Services labelled istio.io/use-waypoint the API lists. */
+  services?: ConfigObject[];
 }) {
   const { objects, lagPolls = 0, ackPolls = 0, pushes = true } = options;
   const proxies = options.proxies ?? [
@@ -164,7 +170,7 @@ function simulatedIstiod(options: {
     },
     istioConfig: async (namespaces) => {
       expect(namespaces).toEqual([app, mesh]);
-      return { config: objects, status: options.status ?? [] };
+      return { config: objects, status: options.status ?? [], ...(options.services && { services: options.services }) };
     },
     meshPods: async () => options.pods ?? proxies.map(([id]) => injected(id)),
     labelsOf: async () => ({ namespace: {} }),
@@ -405,5 +411,82 @@ describe("the wait in ambient mode (docs/ambient.md)", () => {
       ready: false,
       detail: `3 of 3 proxies and 1 ambient pod not yet serving the scenario: ${waypoint} (waypoint not connected to istiod yet); ztunnel-new.istio-system (ztunnel not connected to istiod yet); tcp-echo-v2-1.bookinfo (not captured by ztunnel yet (ambient.istio.io/redirection: absent))`,
     });
+  });
+});
+
+describe("the Gateways istiod deploys a proxy for (judge/readiness.ts gatewayPods)", () => {
+  const ambientNs = { [dataplaneMode]: "ambient" };
+  /** A Gateway the catalog writes, as the API lists it once istiod wrote it Programmed. */
+  const listed = (r: { name: string; spec: unknown }, namespace: string): StatusObject =>
+    statusObjectOf("Gateway", {
+      metadata: { name: r.name, namespace, generation: 1, managedFields: [{ time: "2026-12-06T03:00:00Z" }] },
+      spec: r.spec as never,
+      status: { conditions: [{ type: "Programmed", status: "True", observedGeneration: 1 }] },
+    });
+  const gatewayOf = (resources: readonly { kind: string; name: string; spec: unknown }[] | undefined, name: string) => resources!.find((r) => r.kind === "Gateway" && r.name === name)!;
+  const waypointGw = listed({ name: waypointGateway("waypoint").metadata.name, spec: waypointGateway("waypoint").spec }, app);
+  const mygateway = listed(gatewayOf(ingressTlsInGatewayApi().gatewayApi?.resources, "mygateway"), mesh);
+  const cnn = listed(gatewayOf(resolveScenario("egress-gateway", { api: "gateway-api" } as never).gatewayApi?.resources, "cnn-egress-gateway"), app);
+  const httpbinGw = listed(gatewayOf(resolveScenario("ingress-httpbin", { api: "gateway-api" } as never).gatewayApi?.resources, "httpbin-gateway"), app);
+  /** A pod Istio's deployment controller made for Gateway `gateway` (files/waypoint.yaml, files/kube-gateway.yaml: the gateway-name label). */
+  const podOf = (gateway: string, name: string, namespace: string, pending = false): PodFacts => ({
+    name,
+    namespace,
+    labels: { "gateway.networking.k8s.io/gateway-name": gateway, "istio.io/dataplane-mode": "none" },
+    annotations: {},
+    hostNetwork: false,
+    namespaceLabels: namespace === app ? ambientNs : {},
+    ...(pending && { pending: true as const }),
+  });
+
+  it("expects a pod of each waypoint of the app namespace and of each managed Gateway of class istio, pending ones counted; none of a Gateway on an existing Service", () => {
+    expect([waypointGw, mygateway, cnn, httpbinGw].map((g) => [g.name, g.gatewayClassName, g.managed])).toEqual([
+      ["waypoint", "istio-waypoint", true],
+      ["mygateway", "istio", true],
+      ["cnn-egress-gateway", "istio", true],
+      ["httpbin-gateway", "istio", false],
+    ]);
+    const pods = [podOf("waypoint", "waypoint-5d4b8c7f9-q2wz8", app, true), podOf("mygateway", "mygateway-istio-6c9d8-abcde", mesh), podOf("waypoint", "waypoint-7-x", "lab2")];
+    expect(gatewayPods([waypointGw, mygateway, cnn, httpbinGw, { ...waypointGw, namespace: "lab2" }], pods, app, mesh)).toEqual({
+      expected: [
+        { pod: "waypoint-5d4b8c7f9-q2wz8.bookinfo", proxy: "waypoint" },
+        { pod: "mygateway-istio-6c9d8-abcde.istio-system", proxy: "gateway" },
+      ],
+      missing: [{ proxy: "Gateway bookinfo/cnn-egress-gateway", waiting: "no gateway pod yet (istiod deploys it, labelled gateway.networking.k8s.io/gateway-name: cnn-egress-gateway)" }],
+    });
+  });
+
+  it("waits for a waypoint that has no pod yet, then for its pending pod to connect", async () => {
+    const none = await wait(simulatedIstiod({ objects: [longAgo], pushes: false, status: [waypointGw], pods: [] }), 3000);
+    expect(none.readiness).toMatchObject({ ready: false, detail: expect.stringContaining("Gateway bookinfo/waypoint (no waypoint pod yet") });
+    const pending = await wait(simulatedIstiod({ objects: [longAgo], pushes: false, status: [waypointGw], pods: [podOf("waypoint", "waypoint-5d4b8c7f9-q2wz8", app, true)] }), 3000);
+    expect(pending.readiness).toMatchObject({ ready: false, detail: expect.stringContaining("waypoint-5d4b8c7f9-q2wz8.bookinfo (waypoint not connected to istiod yet)") });
+    const connected = await wait(
+      simulatedIstiod({ objects: [longAgo], pushes: false, status: [waypointGw], pods: [podOf("waypoint", "waypoint-5d4b8c7f9-q2wz8", app)], proxies: [["waypoint-5d4b8c7f9-q2wz8.bookinfo", "waypoint"]] }),
+      3000,
+    );
+    expect(connected.readiness.ready).toBe(true);
+  });
+
+  it("waits for the pod of a managed Gateway written Programmed (its Service has an address) until its proxy connects", async () => {
+    const pod = podOf("mygateway", "mygateway-istio-6c9d8-abcde", mesh);
+    const unconnected = await wait(simulatedIstiod({ objects: [longAgo], pushes: false, status: [mygateway, cnn], pods: [pod, podOf("cnn-egress-gateway", "cnn-egress-gateway-istio-1-x", app)], proxies: [["cnn-egress-gateway-istio-1-x.bookinfo", "router"]] }), 3000);
+    expect(unconnected.readiness).toMatchObject({ ready: false, detail: "1 of 2 proxies not yet serving the scenario: mygateway-istio-6c9d8-abcde.istio-system (gateway not connected to istiod yet)" });
+    const connected = await wait(simulatedIstiod({ objects: [longAgo], pushes: false, status: [mygateway], pods: [pod], proxies: [["mygateway-istio-6c9d8-abcde.istio-system", "router"]] }), 3000);
+    expect(connected.readiness.ready).toBe(true);
+  });
+
+  it("takes a Service just bound to a waypoint (its managedFields time) as a change ztunnel must have a push for", async () => {
+    const ztunnel = "ztunnel-7xk2p.istio-system";
+    const ztunnelPod: PodFacts = { name: "ztunnel-7xk2p", namespace: mesh, labels: { app: "ztunnel" }, annotations: {}, hostNetwork: false, namespaceLabels: {} };
+    const bound = configObjectOf("Service", { metadata: { name: "productpage", namespace: app, resourceVersion: "31", creationTimestamp: "2026-12-06T03:00:00Z", managedFields: [{ time: "2026-12-06T03:59:59Z" }] } });
+    expect(bound.changedAt).toBe("2026-12-06T03:59:59Z");
+    expect(pushedTo({ namespace: mesh, type: "ztunnel" }, bound, mesh)).toBe(true);
+    const silent = await wait(simulatedIstiod({ objects: [longAgo], services: [bound], proxies: [[ztunnel, "ztunnel"]], pods: [ztunnelPod], silent: [ztunnel] }), 5000);
+    expect(silent.readiness).toMatchObject({ ready: false, detail: `1 of 1 proxy not yet serving the scenario: ${ztunnel} (no push since istiod took Service bookinfo/productpage)` });
+    const pushed = await wait(simulatedIstiod({ objects: [longAgo], services: [bound], proxies: [[ztunnel, "ztunnel"]], pods: [ztunnelPod] }));
+    expect(pushed.readiness.ready).toBe(true);
+    // The label that makes it one: the catalog's binding label.
+    expect(useWaypointLabel).toBe("istio.io/use-waypoint");
   });
 });

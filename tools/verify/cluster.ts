@@ -8,6 +8,7 @@ import { sleep, withTimeout } from "./deadline";
 import type { KubeconfigSource } from "./stack";
 import { configObjectOf, istioGroups, statusObjectOf, type ApiItem, type ConfigObject, type PodFacts, type StatusObject } from "./judge/readiness";
 import { configKinds } from "./readiness";
+import { useWaypointLabel } from "../../catalog/scenarios/waypoint";
 import { ClusterError, type ClusterTransport, type ExecResult, type PlainPodRequest, type PodTarget } from "./types";
 
 /** Collects a stream into a string, capped so a chatty command cannot fill memory. */
@@ -155,7 +156,9 @@ export async function kubeCluster(source: KubeconfigSource, namespace: string, p
         const ns = await call(`reading namespace ${where}`, core.readNamespace({ name: where }), timeoutMs);
         const list = await call(`listing the pods of ${where}`, core.listNamespacedPod({ namespace: where }), timeoutMs);
         for (const p of list.items) {
-          if (p.status?.phase !== "Running" || p.metadata?.deletionTimestamp || !p.metadata?.name) continue;
+          // Pending ones too: a Gateway's pod that is not running yet is one to wait for (judge/readiness.ts gatewayPods).
+          const phase = p.status?.phase;
+          if ((phase !== "Running" && phase !== "Pending") || p.metadata?.deletionTimestamp || !p.metadata?.name) continue;
           pods.push({
             name: p.metadata.name,
             namespace: where,
@@ -163,6 +166,7 @@ export async function kubeCluster(source: KubeconfigSource, namespace: string, p
             annotations: p.metadata.annotations ?? {},
             hostNetwork: p.spec?.hostNetwork ?? false,
             namespaceLabels: ns.metadata?.labels ?? {},
+            ...(phase === "Pending" && { pending: true as const }),
           });
         }
       }
@@ -185,6 +189,7 @@ export async function kubeCluster(source: KubeconfigSource, namespace: string, p
     async istioConfig(namespaces, timeoutMs) {
       const config: ConfigObject[] = [];
       const status: StatusObject[] = [];
+      const services: ConfigObject[] = [];
       for (const where of namespaces) {
         for (const kind of configKinds) {
           for (const item of await listKind(kind, where, timeoutMs)) {
@@ -192,8 +197,10 @@ export async function kubeCluster(source: KubeconfigSource, namespace: string, p
             else status.push(statusObjectOf(kind.kind, item));
           }
         }
+        const bound = await call(`listing the Services of ${where} labelled ${useWaypointLabel}`, core.listNamespacedService({ namespace: where, labelSelector: useWaypointLabel }), timeoutMs);
+        for (const svc of bound.items) services.push(configObjectOf("Service", { metadata: svc.metadata }));
       }
-      return { config, status };
+      return { config, status, services };
     },
 
     async ping(timeoutMs) {

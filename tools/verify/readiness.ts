@@ -6,7 +6,24 @@
 import type { ProbeContext } from "./probes/context";
 import { sleep } from "./deadline";
 import { gatewayApiVersions } from "../../catalog/gateway-api-resources";
-import { istioGroups, istiodBehind, parseConfigz, parseSyncz, podExpectations, proxyVerdicts, pushCounter, recentlyChanged, statusBehind, uncaptured, unconnected, type ConfigObject, type ProxySync } from "./judge/readiness";
+import {
+  gatewayPods,
+  istioGroups,
+  istiodBehind,
+  parseConfigz,
+  parseSyncz,
+  podExpectations,
+  proxyVerdicts,
+  pushCounter,
+  recentlyChanged,
+  statusBehind,
+  uncaptured,
+  unconnected,
+  uniqueByPod,
+  type ConfigObject,
+  type ProxySync,
+  type StatusObject,
+} from "./judge/readiness";
 import { ClusterError, type PodTarget } from "./types";
 
 /** istiod as Istio's chart installs it (istio-discovery templates/deployment.yaml: Deployment istiod, container discovery). */
@@ -96,6 +113,9 @@ export async function awaitReadiness(ctx: ProbeContext, options: ReadinessOption
   const changed = new Map<string, ConfigObject>();
   const seenChanging = (o: ConfigObject) => changed.set(key(o), { ...o, changedAt: new Date(now()).toISOString() });
   let objects: ConfigObject[];
+  // The Gateways of both namespaces (the pods istiod deploys for some: judge/readiness.ts gatewayPods), and the Services bound to a waypoint.
+  let gateways: StatusObject[];
+  let services: ConfigObject[];
   for (;;) {
     const inCluster = await cluster.istioConfig(namespaces, left());
     const { behind, gone } = istiodBehind(inCluster.config, await debug("/debug/configz", (text) => parseConfigz(text, namespaces, istioKinds)));
@@ -106,6 +126,8 @@ export async function awaitReadiness(ctx: ProbeContext, options: ReadinessOption
     if (behind.length === 0 && unaccepted.length === 0) {
       // Gateway API objects are changes too: istiod turns them into the routes it pushes.
       objects = [...inCluster.config, ...inCluster.status.filter((o) => o.namespace === appNamespace).map((o) => ({ kind: o.kind, namespace: o.namespace, name: o.name, resourceVersion: "", ...(o.changedAt && { changedAt: o.changedAt }) }))];
+      gateways = inCluster.status.filter((o) => o.kind === "Gateway");
+      services = inCluster.services ?? [];
       break;
     }
     if (now() >= until) return { ready: false, seconds: seconds(), detail: `istiod does not hold the scenario yet: ${[...behind, ...unaccepted].slice(0, 3).join("; ")}` };
@@ -113,25 +135,34 @@ export async function awaitReadiness(ctx: ProbeContext, options: ReadinessOption
   }
 
   // 2. Every proxy on the path acknowledged what it was sent, and a push made since step 1 where a
-  //    recent change reaches it: the app namespace's sidecars and waypoints, the mesh namespace's
-  //    gateways and, in ambient mode, its ztunnels (judge/readiness.ts pushedTo says which changes
-  //    reach which). Every pod that must have a proxy has it connected, and in an ambient namespace
-  //    every pod istio-cni captures carries its mark (judge/readiness.ts podExpectations).
+  //    recent change reaches it: the app namespace's sidecars, waypoints and gateways, the mesh
+  //    namespace's gateways and, in ambient mode, its ztunnels (judge/readiness.ts pushedTo says
+  //    which changes reach which; a Service bound to a waypoint is a change ztunnel gets). Every pod
+  //    that must have a proxy has it connected, each Gateway istiod deploys a proxy for has a pod,
+  //    and in an ambient namespace every pod istio-cni captures carries its mark
+  //    (judge/readiness.ts podExpectations, gatewayPods).
   const onPath = (p: ProxySync) =>
-    ((p.type === "sidecar" || p.type === "waypoint") && p.namespace === appNamespace) || ((p.type === "router" || p.type === "ztunnel") && p.namespace === meshNamespace);
+    ((p.type === "sidecar" || p.type === "waypoint" || p.type === "router") && p.namespace === appNamespace) || ((p.type === "router" || p.type === "ztunnel") && p.namespace === meshNamespace);
   let proxies = await debug("/debug/syncz", parseSyncz);
   const baseline = Math.max(-1, ...proxies.flatMap((p) => p.types.map((t) => pushCounter(t.sent) ?? -1)));
   // An object that existed when the wait began changed before it, whatever the API server's clock
   // says: a server clock ahead of this one cannot keep a change recent past the window.
   const atLatestStart = (o: ConfigObject): ConfigObject => (o.changedAt && Date.parse(o.changedAt) > started ? { ...o, changedAt: new Date(started).toISOString() } : o);
-  const candidates = [...objects.filter((o) => !changed.has(key(o))).map(atLatestStart), ...changed.values()];
+  const candidates = [...objects.filter((o) => !changed.has(key(o))).map(atLatestStart), ...services.map(atLatestStart), ...changed.values()];
   for (;;) {
     // Changes inside the push window, looked at again each round: once older, acknowledging all it was sent is enough.
     const recent = recentlyChanged(candidates, now(), pushWindowMs);
     // Every pod's proxy, which syncz lists only once it is connected, and ztunnel's capture of the ambient pods.
     const pods = await cluster.meshPods(namespaces, left());
-    const expected = podExpectations(pods, meshNamespace);
-    const verdicts = [...proxyVerdicts(proxies.filter(onPath), recent, baseline, meshNamespace), ...unconnected(expected, new Set(proxies.map((p) => p.id)))];
+    const deployed = gatewayPods(gateways, pods, appNamespace, meshNamespace);
+    const expected = uniqueByPod([
+      ...podExpectations(
+        pods.filter((p) => !p.pending),
+        meshNamespace,
+      ),
+      ...deployed.expected,
+    ]);
+    const verdicts = [...proxyVerdicts(proxies.filter(onPath), recent, baseline, meshNamespace), ...unconnected(expected, new Set(proxies.map((p) => p.id))), ...deployed.missing];
     const captured = expected.filter((e) => "captured" in e).length;
     const waiting = [...verdicts.filter((v) => v.waiting), ...uncaptured(expected, pods)];
     const ambient = captured ? `; ${plural(captured, "pod")} captured by ztunnel` : "";

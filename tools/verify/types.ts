@@ -77,10 +77,11 @@ export interface ClusterTransport {
   /**
    * The Istio config of these namespaces as the API server has it (readiness.ts configKinds): Istio's
    * own kinds with their versions, the Gateway API's with their status; a kind without its CRD is none.
+   * `services`: the Services labelled istio.io/use-waypoint, each with its last change (a push to ztunnel).
    */
-  istioConfig(namespaces: readonly string[], timeoutMs: number): Promise<{ config: ConfigObject[]; status: StatusObject[] }>;
+  istioConfig(namespaces: readonly string[], timeoutMs: number): Promise<{ config: ConfigObject[]; status: StatusObject[]; services?: ConfigObject[] }>;
   /**
-   * The running pods of these namespaces (none being deleted), with their labels, annotations and
+   * The running and pending pods of these namespaces (none being deleted), with their labels, annotations and
    * their namespace's labels: which carry a proxy istiod configures, and which ztunnel carries
    * (judge/readiness.ts podExpectations).
    */

@@ -31,6 +31,10 @@ export interface StatusObject {
   changedAt?: string;
   /** The conditions istiod wrote (Accepted for a route's parents, Programmed for a Gateway), each with its observedGeneration. */
   conditions: { type: string; status: string; observedGeneration?: number }[];
+  /** A Gateway's class. */
+  gatewayClassName?: string;
+  /** A Gateway istiod deploys a proxy for (gatewaycommon/gateway_utils.go IsManaged: no address, or one IP address). */
+  managed?: boolean;
 }
 
 export interface ProxySync {
@@ -49,7 +53,7 @@ const key = (o: { kind: string; namespace: string; name: string }) => `${o.kind}
 export const istioGroups = ["networking.istio.io", "security.istio.io", "telemetry.istio.io", "extensions.istio.io"];
 
 /** The parts of an object's spec that decide which proxies its change reaches. */
-type ApiSpec = { exportTo?: string[]; gateways?: string[]; targetRef?: unknown; targetRefs?: unknown[] };
+type ApiSpec = { exportTo?: string[]; gateways?: string[]; targetRef?: unknown; targetRefs?: unknown[]; gatewayClassName?: string; addresses?: { type?: string; value?: string }[] };
 
 const specFields = (spec: ApiSpec | undefined): Pick<ConfigObject, "exportTo" | "gateways" | "targeted"> => ({
   ...(spec?.exportTo && { exportTo: spec.exportTo }),
@@ -163,7 +167,19 @@ export function statusObjectOf(kind: string, item: ApiItem): StatusObject {
   const pick = (cs: Condition[] | undefined, type: string) => cs?.find((c) => c.type === type) ?? { type, status: "Unknown" };
   const conditions = kind === "Gateway" ? [pick(item.status?.conditions, "Programmed")] : (item.status?.parents ?? [{}]).map((p) => pick(p.conditions, "Accepted"));
   const changedAt = lastChange(m);
-  return { kind, namespace: m.namespace ?? "", name: m.name ?? "", generation, ...(changedAt && { changedAt }), conditions: conditions.map((c) => ({ type: c.type ?? "", status: c.status ?? "Unknown", ...(c.observedGeneration !== undefined && { observedGeneration: c.observedGeneration }) })) };
+  const addresses = item.spec?.addresses ?? [];
+  // IsManaged with manual deployment on (ENABLE_GATEWAY_API_MANUAL_DEPLOYMENT, default true, pilot/pkg/features/pilot.go):
+  // a Gateway naming a hostname (an existing Service, as ingress-httpbin's does) gets no proxy of its own.
+  const managed = addresses.length === 0 || (addresses.length === 1 && (addresses[0].type === undefined || addresses[0].type === "IPAddress"));
+  return {
+    kind,
+    namespace: m.namespace ?? "",
+    name: m.name ?? "",
+    generation,
+    ...(changedAt && { changedAt }),
+    conditions: conditions.map((c) => ({ type: c.type ?? "", status: c.status ?? "Unknown", ...(c.observedGeneration !== undefined && { observedGeneration: c.observedGeneration }) })),
+    ...(kind === "Gateway" && { ...(item.spec?.gatewayClassName !== undefined && { gatewayClassName: item.spec.gatewayClassName }), managed }),
+  };
 }
 
 /** Kinds that reach a sidecar only from its own namespace or the root namespace (model/sidecar.go clusterScopedKnownConfigTypes). */
@@ -188,10 +204,14 @@ const exportedTo = (o: ConfigObject, namespace: string) => !o.exportTo || o.expo
  * config, and its policies (WorkloadRBACGenerator.GenerateDeltas) answer every push that updates an
  * AuthorizationPolicy, which the ambient index also makes of a PeerAuthentication, whose result is
  * not always a change of what ztunnel holds. So only an AuthorizationPolicy without targetRefs
- * (converted for ztunnel, authorization.go convertAuthorizationPolicy) surely reaches it.
+ * (converted for ztunnel, authorization.go convertAuthorizationPolicy) surely reaches it, and a
+ * Service (readiness.ts reads those labelled istio.io/use-waypoint): the ambient index's Service
+ * collection pushes every change of one with its address in AddressesUpdated (pilot/pkg/
+ * serviceregistry/ambient/ambientindex.go PushXdsAddress), which WorkloadGenerator.GenerateDeltas
+ * answers with the Address (pilot/pkg/xds/workload.go), its waypoint included.
  */
 export function pushedTo(proxy: Pick<ProxySync, "namespace" | "type">, config: ConfigObject, rootNamespace: string): boolean {
-  if (proxy.type === "ztunnel") return config.kind === "AuthorizationPolicy" && !config.targeted;
+  if (proxy.type === "ztunnel") return config.kind === "Service" || (config.kind === "AuthorizationPolicy" && !config.targeted);
   if (proxy.type === "router") return config.kind !== "Sidecar" && (config.kind !== "ServiceEntry" || exportedTo(config, proxy.namespace));
   if (proxy.type !== "sidecar") return true;
   if (config.kind === "Gateway") return false;
@@ -239,6 +259,8 @@ export interface PodFacts {
   hostNetwork: boolean;
   /** Its namespace's labels (istio.io/dataplane-mode). */
   namespaceLabels: Record<string, string>;
+  /** Not running yet (phase Pending): expected only where a Gateway needs its pod (gatewayPods). */
+  pending?: true;
 }
 
 /** The mark the injector leaves on a pod it gave a proxy (a sidecar, or a gateway's): pkg/kube/inject, annotation.SidecarStatus. */
@@ -260,7 +282,7 @@ export function capturedByZtunnel(pod: Pick<PodFacts, "labels" | "annotations" |
 }
 
 /** What the wait expects of a pod: its proxy among syncz's (a sidecar, a gateway, a waypoint, a ztunnel), or ztunnel carrying it. */
-export type PodExpectation = { pod: string; proxy: "sidecar" | "waypoint" | "ztunnel" } | { pod: string; captured: true };
+export type PodExpectation = { pod: string; proxy: "sidecar" | "waypoint" | "ztunnel" | "gateway" } | { pod: string; captured: true };
 
 /**
  * Per pod, what must hold before the scenario is served: an injected pod's proxy (the injector's
@@ -279,6 +301,36 @@ export function podExpectations(pods: readonly PodFacts[], meshNamespace: string
     return capturedByZtunnel(p) ? [{ pod, captured: true }] : [];
   });
 }
+
+/** The label Istio's deployment controller puts on the pods of a Gateway it deploys (istio-discovery files/waypoint.yaml and files/kube-gateway.yaml: GatewayNameLabel). */
+export const gatewayNameLabel = "gateway.networking.k8s.io/gateway-name";
+
+/**
+ * The Gateways whose proxy istiod deploys and the lab's path runs through: a waypoint (class
+ * istio-waypoint) of the app namespace, and a managed Gateway of class istio in the app or the mesh
+ * namespace (secure-ingress's mygateway in the mesh namespace, egress-gateway's cnn-egress-gateway
+ * in the app namespace). Istio writes a managed Gateway Programmed once its Service has an address
+ * (pilot/pkg/config/kube/gateway/conversion.go setProgrammedCondition), before its pod is ready,
+ * and a waypoint's Gateway does not say whether ztunnel knows the waypoint: so each such Gateway
+ * needs at least one pod with its gateway-name label, pending ones counted, each connected (its
+ * expectation here, judged by `unconnected`); one without a pod yet is a wait of its own.
+ */
+export function gatewayPods(gateways: readonly StatusObject[], pods: readonly PodFacts[], appNamespace: string, meshNamespace: string): { expected: PodExpectation[]; missing: Required<ProxyVerdict>[] } {
+  const expected: PodExpectation[] = [];
+  const missing: Required<ProxyVerdict>[] = [];
+  for (const g of gateways) {
+    if (g.kind !== "Gateway") continue;
+    const proxy = g.gatewayClassName === "istio-waypoint" && g.namespace === appNamespace ? "waypoint" : g.gatewayClassName === "istio" && g.managed && (g.namespace === appNamespace || g.namespace === meshNamespace) ? "gateway" : undefined;
+    if (!proxy) continue;
+    const own = pods.filter((p) => p.namespace === g.namespace && p.labels[gatewayNameLabel] === g.name);
+    if (own.length === 0) missing.push({ proxy: `Gateway ${g.namespace}/${g.name}`, waiting: `no ${proxy} pod yet (istiod deploys it, labelled ${gatewayNameLabel}: ${g.name})` });
+    for (const p of own) expected.push({ pod: `${p.name}.${p.namespace}`, proxy });
+  }
+  return { expected, missing };
+}
+
+/** Each pod's expectation once, the first given. */
+export const uniqueByPod = (expected: readonly PodExpectation[]): PodExpectation[] => expected.filter((e, i) => expected.findIndex((x) => x.pod === e.pod) === i);
 
 /** The pods whose proxy syncz does not list yet (it lists a proxy only while connected). */
 export function unconnected(expected: readonly PodExpectation[], listed: ReadonlySet<string>): Required<ProxyVerdict>[] {
