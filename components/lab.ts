@@ -1,6 +1,7 @@
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "./cluster/cluster";
+import { withIstioImages } from "./cluster/local/image-groups";
 import type { ClusterRecord } from "./cluster/pin";
 import { isLocalCluster, type LabConfig } from "./config";
 import { istioNamespace } from "./mesh/istio-namespace";
@@ -45,7 +46,7 @@ export class Lab extends pulumi.ComponentResource {
     const runId = args.runId ?? crypto.randomUUID();
     const cluster = new Cluster(
       "cluster",
-      { config: config.cluster, clusterIdentifier: args.clusterIdentifier, context: args.record?.context, withoutIdentifier: config.identifierUpgrade, images: labImages(config), gatewayNodePort: gatewayNodePort(config.mesh) },
+      { config: config.cluster, clusterIdentifier: args.clusterIdentifier, context: args.record?.context, withoutIdentifier: config.identifierUpgrade, images: withIstioImages(labImages(config), meshImages({ ...config.mesh, addons: [] }, config.apps.imageRegistry)), gatewayNodePort: gatewayNodePort(config.mesh) },
       { parent: this },
     );
     const onCluster: pulumi.ComponentResourceOptions = {

@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parseStackConfig, type ConfigIssue } from "../../components/config";
 import { localClusterNodeImages } from "../../catalog/versions";
 import { analyzeScenario } from "../../components/scenarios/analyzer";
-import { renderConfig, type Rendered } from "../../tools/lib/mock-engine";
+import { renderConfig, type Rendered, type RenderedResource } from "../../tools/lib/mock-engine";
+import { meshImages } from "../../components/mesh/mesh-images";
 import { planUpdate } from "../../tools/lib/plan";
 import { stackConfig } from "../../tools/lib/stack-file";
 import { raw } from "../config/build";
@@ -55,27 +56,39 @@ describe("source kind", () => {
     expect(cluster.inputs).toMatchObject({ logging: "stderr", addPreviousOutputInEnv: false });
   });
 
-  it("brings the lab's images into the nodes: pulled on this machine beside the create, loaded once the cluster is there, nothing waiting for either", async () => {
+  it("brings the lab's images into the nodes, Istio's own first and on their own: each group pulled on this machine beside the create, loaded once the cluster is there, nothing waiting for any", async () => {
     const r = await rendered;
-    const [cluster, pull, load] = byType(r, "command:local:Command");
-    expect([pull.name, load.name]).toEqual(["cluster-kind-pull", "cluster-kind-images"]);
-    const images = String((pull.inputs.environment as Record<string, string>).IMAGES).split(" ");
-    // Istio's control plane and proxy first, then the samples (components/lab.ts labImages).
-    expect(images.slice(0, 2)).toEqual([expect.stringMatching(/\/pilot:/), expect.stringMatching(/\/proxyv2:/)]);
-    expect(images).toEqual(expect.arrayContaining([expect.stringMatching(/examples-bookinfo-reviews-v1:/)]));
-    expect(pull.inputs.create).toBe(String(cluster.inputs.create).replace(/ create$/, " pull"));
-    expect(load.inputs.create).toBe(String(cluster.inputs.create).replace(/ create$/, " load"));
-    expect(pull.inputs.environment).toEqual({ TOOL: "kind", CLUSTER_NAME: "istio-lab-local", IMAGES: images.join(" ") });
-    expect(load.inputs.environment).toEqual(pull.inputs.environment);
-    // No delete: the images go with the cluster; a new cluster (its id) loads them again.
-    expect([pull.inputs.delete, load.inputs.delete]).toEqual([undefined, undefined]);
-    expect(pull.dependsOn).toEqual([]);
-    expect(pull.inputs.triggers).toEqual([images.join(" ")]);
-    expect(load.dependsOn).toEqual(["cluster-kind", "cluster-kind-pull"]);
-    expect(load.inputs.triggers).toEqual(["cluster-kind-id", images.join(" ")]);
-    // Nothing waits for them: no other resource names them.
-    expect(r.resources.filter((x) => x.dependsOn.some((d) => /-pull$|-images$/.test(d)) && x !== load)).toEqual([]);
-    expect(JSON.stringify(r.resources.map((x) => x.inputs))).not.toContain("cluster-kind-images-id");
+    const [cluster, istioPull, istioLoad, pull, load] = byType(r, "command:local:Command");
+    expect([istioPull.name, istioLoad.name, pull.name, load.name]).toEqual(["cluster-kind-istio-pull", "cluster-kind-istio-images", "cluster-kind-pull", "cluster-kind-images"]);
+    const imagesOf = (step: RenderedResource) => String((step.inputs.environment as Record<string, string>).IMAGES).split(" ");
+    // Istio's control plane and proxy (mesh-images.ts without the addons), then the addons' and samples'.
+    expect(imagesOf(istioPull)).toEqual([expect.stringMatching(/\/pilot:1\.31\.1$/), expect.stringMatching(/\/proxyv2:1\.31\.1$/)]);
+    const rest = imagesOf(pull);
+    expect(rest).toEqual(expect.arrayContaining([expect.stringMatching(/examples-bookinfo-reviews-v1:/), expect.stringMatching(/kiali/)]));
+    expect(rest.filter((image) => /\/(pilot|proxyv2):/.test(image))).toEqual([]);
+    for (const [p, l, images] of [[istioPull, istioLoad, imagesOf(istioPull)], [pull, load, rest]] as const) {
+      expect(p.inputs.create).toBe(String(cluster.inputs.create).replace(/ create$/, " pull"));
+      expect(l.inputs.create).toBe(String(cluster.inputs.create).replace(/ create$/, " load"));
+      expect(p.inputs.environment).toEqual({ TOOL: "kind", CLUSTER_NAME: "istio-lab-local", IMAGES: images.join(" ") });
+      expect(l.inputs.environment).toEqual(p.inputs.environment);
+      // No delete: the images go with the cluster; a new cluster (its id) loads them again.
+      expect([p.inputs.delete, l.inputs.delete]).toEqual([undefined, undefined]);
+      expect(p.inputs.triggers).toEqual([images.join(" ")]);
+      expect(l.dependsOn).toEqual(["cluster-kind", p.name]);
+      expect(l.inputs.triggers).toEqual(["cluster-kind-id", images.join(" ")]);
+    }
+    // Istio's pull waits for nothing; the rest's for Istio's, so the two never share the link.
+    expect([istioPull.dependsOn, pull.dependsOn]).toEqual([[], ["cluster-kind-istio-pull"]]);
+    // Nothing else waits for them: no other resource names them.
+    const steps = [istioPull, istioLoad, pull, load];
+    expect(r.resources.filter((x) => x.dependsOn.some((d) => /-pull$|-images$/.test(d)) && !steps.includes(x))).toEqual([]);
+    expect(JSON.stringify(r.resources.map((x) => x.inputs))).not.toMatch(/cluster-kind(-istio)?-(images|pull)-id/);
+  });
+
+  it("loads ambient's Istio images (the distroless variants, the CNI agent, ztunnel) in Istio's group", async () => {
+    const r = await render({ ...kind, "istio-lab:mesh": { mode: "ambient" }, "istio-lab:scenario": "ingress-httpbin" });
+    const istio = byType(r, "command:local:Command").find((x) => x.name === "cluster-kind-istio-pull")!;
+    expect(String((istio.inputs.environment as Record<string, string>).IMAGES).split(" ")).toEqual(meshImages({ mode: "ambient", istioVersion: "1.31.1", addons: [] } as never, undefined));
   });
 
   it("hands its kubeconfig to the provider and the outputs as a secret only", async () => {
@@ -283,7 +296,9 @@ describe("source kind in a real pulumi up", () => {
     const { criticalPath } = await import("../../tools/lib/critical-path");
     const path = criticalPath(await rendered);
     expect(path.steps.slice(0, 2).map((s) => s.resource.name)).toEqual(["cluster-kind", "cluster-kubernetes"]);
-    expect(path.minutes).toBeCloseTo(4.95, 9);
+    // kind, the namespace, istio-base, istiod (Istio's images loaded), the app namespace and account, reviews (its own image pulled).
+    const { proxyv2PullMinutes } = await import("../../tools/lib/critical-path");
+    expect(path.minutes).toBeCloseTo(2 + 0.05 + 0.3 + 0.7 + 0.05 + 0.05 + (2 - proxyv2PullMinutes), 9);
   });
 });
 

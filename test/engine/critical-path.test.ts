@@ -5,7 +5,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { judgePairs, spread } from "../../tools/bench";
-import { criticalPath, dependencyGraph, kubeconfigWaits, preparedTemplateDurations, stepDuration, stepDurations, verifyMinutes, type StepDuration } from "../../tools/lib/critical-path";
+import { criticalPath, dependencyGraph, kubeconfigWaits, preparedTemplateDurations, probeSeconds, proxyv2PullMinutes, stackVerifyMinutes, stepDuration, stepDurations, verifyCosts, verifyEstimate, verifyRunMinutes, type StepDuration } from "../../tools/lib/critical-path";
+import { pushWindowMs } from "../../tools/verify/readiness";
+import { scenarioSpec } from "../../tools/verify/stack";
+import { exampleConfig } from "../../catalog/scenarios/examples";
 import { renderConfig, type Rendered, type RenderedResource } from "../../tools/lib/mock-engine";
 import { readStackFileForRender } from "../../tools/lib/stack-file";
 import { layerOf } from "../../tools/lib/plan";
@@ -205,15 +208,29 @@ describe("the critical path", () => {
     }
   });
 
-  it("on local, the samples start from the images loaded into the kind nodes; istiod, earlier, pulls its own", async () => {
-    const path = criticalPath(await renderFile("Pulumi.local.yaml"));
+  it("on local, istiod starts from Istio's images loaded into the kind nodes, the samples with the proxy's loaded and their own pulled", async () => {
+    const rendered = await renderFile("Pulumi.local.yaml");
+    const path = criticalPath(rendered);
     const step = (name: string) => path.steps.find((s) => s.resource.name === name);
-    expect(step("Deployment/bookinfo/reviews-v1")).toMatchObject({ minutes: 1, basis: expect.stringMatching(/; images already pulled$/) });
-    expect(step("HelmRelease/istio-system/istiod")).toMatchObject({ minutes: 1.5, basis: expect.not.stringMatching(/images already pulled/) });
+    expect(step("HelmRelease/istio-system/istiod")).toMatchObject({ minutes: 0.7, basis: expect.stringMatching(/; images already pulled$/) });
+    expect(step("Deployment/bookinfo/reviews-v1")).toMatchObject({ minutes: 2 - proxyv2PullMinutes, basis: expect.stringMatching(/; Istio's images already loaded, its own pulled$/) });
+    // Istio's load ends before istiod begins; the rest's after the samples begin.
+    const graph = dependencyGraph(rendered);
+    const at = (name: string) => rendered.resources.find((r) => r.name === name)!;
+    expect(names(graph.get(at("cluster-kind-istio-images")))).toEqual(["command cluster-kind", "command cluster-kind-istio-pull"]);
+    expect(names(graph.get(at("cluster-kind-pull")))).toEqual(["command cluster-kind-istio-pull"]);
+    // Only Istio's own releases start warm from Istio's images alone; an addon or a pod without a sidecar gains nothing.
+    const release = (name: string) => ({ type: "kubernetes:helm.sh/v3:Release", name, inputs: {} }) as unknown as RenderedResource;
+    expect(stepDuration(release("HelmRelease/istio-system/istio-ingressgateway"), stepDurations, () => "istio").minutes).toBe(0.5);
+    expect(stepDuration(release("HelmRelease/istio-system/kiali"), stepDurations, () => "istio").minutes).toBe(1.5);
+    const jaeger = { type: "kubernetes:apps/v1:Deployment", name: "Deployment/istio-system/jaeger", inputs: {} } as unknown as RenderedResource;
+    expect(stepDuration(jaeger, stepDurations, () => "istio").minutes).toBe(1);
   });
 
   it("gives the docs' figures (render.md, machines.md): dev with linked clones, full clones and a prepared template, and local, to a verified lab", async () => {
-    const total = (rendered: Rendered, table = stepDurations) => Math.round(criticalPath(rendered, table).minutes + verifyMinutes);
+    // Each stack verified by its own scenario's probes (neither runs the gate).
+    const verifyOf = (rendered: Rendered) => stackVerifyMinutes(readStackFileForRender(`Pulumi.${rendered.stack}.yaml`).config);
+    const total = (rendered: Rendered, table = stepDurations) => Math.round(criticalPath(rendered, table).minutes + verifyOf(rendered));
     const dev = await renderFile("Pulumi.dev.yaml");
     const { config } = readStackFileForRender("Pulumi.dev.yaml");
     const cluster = JSON.parse(config.values["istio-lab:cluster"]);
@@ -224,7 +241,7 @@ describe("the critical path", () => {
     expect(page("render.md")).toContain(`about ${local} min for \`local\``);
     expect(page("machines.md")).toContain(`about ${prepared} min to a verified \`dev\` lab instead of ${linked}`);
     // machines.md's table of the paths: the bench's totals to a tenth, beside those before #27's speed-ups.
-    const tenth = (rendered: Rendered, table = stepDurations) => (criticalPath(rendered, table).minutes + verifyMinutes).toFixed(1);
+    const tenth = (rendered: Rendered, table = stepDurations) => (criticalPath(rendered, table).minutes + verifyOf(rendered)).toFixed(1);
     expect(page("machines.md")).toContain(`| \`dev\` | 13.8 | ${tenth(dev)} |`);
     expect(page("machines.md")).toContain(`| \`dev\` from a prepared template | 9.6 | ${tenth(dev, preparedTemplateDurations)} |`);
     expect(page("machines.md")).toContain(`| \`local\` | 6.9 | ${tenth(await renderFile("Pulumi.local.yaml"))} |`);
@@ -236,5 +253,51 @@ describe("the critical path", () => {
       const unknown = rendered.resources.filter((r) => stepDuration(r).basis === "estimate: unknown step");
       expect(unknown.map((r) => `${file}: ${r.type} ${r.name}`)).toEqual([]);
     }
+  });
+});
+
+describe("the estimate of npm run verify", () => {
+  const probesOf = (scenario: string, options?: unknown) => {
+    const example = exampleConfig(scenario as never) as Record<string, unknown>;
+    return scenarioSpec(scenario, options ?? example["istio-lab:scenarioOptions"], (example["istio-lab:apps"] as { custom?: unknown } | undefined)?.custom).spec.probes;
+  };
+
+  it("waits readiness's push window (PILOT_DEBOUNCE_MAX + 2 s) before the probes, and starts as measured", () => {
+    const estimate = verifyEstimate(probesOf("bookinfo"));
+    const readiness = estimate.parts.find((p) => p.what === "readiness")!;
+    expect(pushWindowMs).toBe(12_000);
+    expect(readiness.seconds).toBeGreaterThanOrEqual(pushWindowMs / 1000);
+    expect(readiness.seconds).toBeLessThan(pushWindowMs / 1000 + 5);
+    expect(estimate.parts[0].seconds).toBeGreaterThanOrEqual(verifyCosts.start.seconds);
+    expect(estimate.seconds).toBeCloseTo(estimate.parts.reduce((sum, p) => sum + p.seconds, 0), 9);
+  });
+
+  it("costs more for a scenario with more requests, and --requests moves only the counts that are sample sizes", () => {
+    // shift-90-10 sends 80 pages, bookinfo 30, shift-v3 10: the same kind of probe, more requests.
+    const [few, some, many] = ["shift-v3", "bookinfo", "shift-90-10"].map((s) => verifyEstimate(probesOf(s)).seconds);
+    expect(few).toBeLessThan(some);
+    expect(some).toBeLessThan(many);
+    const pages = probesOf("bookinfo");
+    expect(verifyEstimate(pages, 200).seconds).toBeGreaterThan(verifyEstimate(pages).seconds);
+    // A fortio load's count carries meaning (run.ts scalable): --requests leaves it.
+    const [load] = probesOf("circuit-breaking");
+    expect(probeSeconds(load, 500)).toBe(probeSeconds(load));
+    // TCP connections each hold their input a second (probes/tcp.ts): 40 of them take over 40 s.
+    expect(verifyEstimate(probesOf("tcp-shift-80-20")).seconds - verifyEstimate(probesOf("tcp-shift-v2")).seconds).toBeGreaterThanOrEqual(30);
+  });
+
+  it("waits out what a probe must wait: a fault's delay on every page, the rate limit's fill interval", () => {
+    const delayed = probesOf("fault-delay").find((p) => p.kind === "productpage" && p.latencySeconds?.min)!;
+    expect(probeSeconds(delayed)).toBeGreaterThanOrEqual(delayed.kind === "productpage" ? delayed.latencySeconds!.min! : Infinity);
+    const [limited] = probesOf("rate-limit-local");
+    if (limited.kind !== "limited") throw new Error("rate-limit-local's probe is no longer the limited one");
+    expect(probeSeconds(limited)).toBeGreaterThanOrEqual(limited.bucket.fillSeconds + 1 + limited.expected.length - 1);
+  });
+
+  it("is, for a stack, its scenario's probes as verify resolves them; for the gate's step, the flags it passes", async () => {
+    expect(stackVerifyMinutes(readStackFileForRender("Pulumi.local.yaml").config)).toBeCloseTo(verifyEstimate(probesOf("bookinfo")).seconds / 60, 9);
+    const gate = { type: "command:local:Command", name: "verify-run", inputs: { create: "'npm' 'run' '--silent' 'verify' '--' '--scenario' 'shift-90-10' '--requests' '400'" } } as unknown as RenderedResource;
+    expect(verifyRunMinutes(gate)).toBeCloseTo(verifyEstimate(probesOf("shift-90-10"), 400).seconds / 60, 9);
+    expect(stepDuration(gate).minutes).toBe(verifyRunMinutes(gate));
   });
 });

@@ -241,17 +241,17 @@ describe("switching a stack from sidecar to ambient (Pulumi.local.yaml)", () => 
     expect(plan.update.filter((u) => u.resource.name.startsWith("Deployment/")).map((u) => u.resource.name)).toEqual(
       ["details-v1", "ratings-v1", "reviews-v1", "reviews-v2", "reviews-v3", "productpage-v1"].map((d) => `Deployment/bookinfo/${d}`),
     );
-    // The commands that pull the lab's images and load them into kind's nodes run again for ambient's (distroless,
-    // ztunnel, CNI): their triggers hold the image list (pulumi-command's replaceOnChanges triggers[*]). Nothing of
-    // the cluster, the mesh or the lab is replaced.
+    // The commands that pull Istio's images and load them into kind's nodes run again for ambient's (distroless,
+    // ztunnel, CNI): their triggers hold the image list (pulumi-command's replaceOnChanges triggers[*]); the
+    // addons' and samples' (components/cluster/local) stay. Nothing of the cluster, the mesh or the lab is replaced.
     expect(plan.replace.map((r) => [r.resource.name, r.because])).toEqual([
-      ["cluster-kind-pull", ["triggers[0]"]],
-      ["cluster-kind-images", ["triggers[1]"]],
+      ["cluster-kind-istio-pull", ["triggers[0]"]],
+      ["cluster-kind-istio-images", ["triggers[1]"]],
     ]);
     expect(plan.delete).toEqual([]);
     // And back: the two releases and the CRDs go (with them every lab's Gateway API objects: docs/labs.md), the same objects change back.
     const back = planUpdate(ambient, sidecar);
     expect(back.delete.map((r) => r.name).sort()).toEqual(["ConfigFile/gateway-api-crds", "HelmRelease/istio-system/istio-cni", "HelmRelease/istio-system/ztunnel"]);
-    expect(back.replace.map((r) => r.resource.name)).toEqual(["cluster-kind-pull", "cluster-kind-images"]);
+    expect(back.replace.map((r) => r.resource.name)).toEqual(["cluster-kind-istio-pull", "cluster-kind-istio-images"]);
   });
 });

@@ -5,13 +5,17 @@ import * as pulumi from "@pulumi/pulumi";
 import type { LocalClusterConfig } from "../../config";
 import { shellQuote } from "../../shell";
 import { nodeScript } from "../nodes/scripts";
+import { imageGroups, type LabImages } from "./image-groups";
 
 export interface LocalClusterArgs {
   config: LocalClusterConfig;
   /** The ingress gateway's HTTP node port, published on 127.0.0.1:hostPort. */
   gatewayNodePort: number;
-  /** The lab's images (the mesh's and the samples'), brought into the nodes beside the Istio install. */
-  images?: readonly string[];
+  /**
+   * The lab's images (the mesh's and the samples'), brought into the nodes beside the Istio install;
+   * Istio's own, where the list marks them (image-groups.ts withIstioImages), first and on their own.
+   */
+  images?: LabImages;
 }
 
 export interface LocalCluster {
@@ -71,22 +75,36 @@ export function localCluster(name: string, { config, gatewayNodePort, images = [
 
 /**
  * The lab's images into the cluster's nodes, beside the Istio install rather than one pod at a
- * time: `<name>-pull` pulls them on this machine while the cluster is made (it waits for nothing),
- * so each crosses the network once, not once per node that runs it, and `<name>-images` loads them
- * into every node once the cluster is there. Nothing waits for either: the kubelet pulls whatever
- * is not there yet (the samples' pods ask IfNotPresent, catalog/apps; a sidecar of a tagged proxy
- * image too, istio-discovery values.yaml global.imagePullPolicy), so both only warn
- * (local-cluster.sh pull and load). The load runs again for a new cluster (its id) and both for a
- * new list of images; neither has a delete: the images go with the cluster.
+ * time: a pull step pulls them on this machine while the cluster is made, so each crosses the
+ * network once, not once per node that runs it, and a load step loads them into every node once
+ * the cluster is there. Istio's own images (pilot and the proxy, in ambient mode the CNI agent and
+ * ztunnel too) go first and on their own (`<name>-istio-pull`, `<name>-istio-images`): their load
+ * ends soon after the cluster is made, before istiod's release starts (it waits for istio-base),
+ * instead of after every addon's and sample's image. The rest (`<name>-pull`, `<name>-images`)
+ * waits for Istio's pull, so the two never share the link. Nothing waits for any of them: the
+ * kubelet pulls whatever is not there yet (the samples' pods ask IfNotPresent, catalog/apps; a
+ * sidecar of a tagged proxy image too, istio-discovery values.yaml global.imagePullPolicy), so they
+ * only warn (local-cluster.sh pull and load). A load runs again for a new cluster (its id) and both
+ * steps of a group for a new list of its images; none has a delete: the images go with the cluster.
  */
-function localImages(name: string, args: { tool: string; clusterName: string; images: readonly string[]; cluster: command.local.Command }, opts: pulumi.CustomResourceOptions): void {
+function localImages(name: string, args: { tool: string; clusterName: string; images: LabImages; cluster: command.local.Command }, opts: pulumi.CustomResourceOptions): void {
   const script = nodeScript("local-cluster");
   const run = (action: "pull" | "load") => ["bash", "-c", shellQuote(script.text), script.name, action].join(" ");
-  const environment = { TOOL: args.tool, CLUSTER_NAME: args.clusterName, IMAGES: args.images.join(" ") };
-  const pull = new command.local.Command(`${name}-pull`, { create: run("pull"), environment, triggers: [environment.IMAGES], logging: "stderr", addPreviousOutputInEnv: false }, opts);
-  new command.local.Command(
-    `${name}-images`,
-    { create: run("load"), environment, triggers: [args.cluster.id, environment.IMAGES], logging: "stderr", addPreviousOutputInEnv: false },
-    { ...opts, dependsOn: [args.cluster, pull] },
-  );
+  const group = (prefix: string, images: readonly string[], after: pulumi.Resource[]) => {
+    const environment = { TOOL: args.tool, CLUSTER_NAME: args.clusterName, IMAGES: images.join(" ") };
+    const pull = new command.local.Command(
+      `${prefix}-pull`,
+      { create: run("pull"), environment, triggers: [environment.IMAGES], logging: "stderr", addPreviousOutputInEnv: false },
+      { ...opts, ...(after.length > 0 && { dependsOn: after }) },
+    );
+    new command.local.Command(
+      `${prefix}-images`,
+      { create: run("load"), environment, triggers: [args.cluster.id, environment.IMAGES], logging: "stderr", addPreviousOutputInEnv: false },
+      { ...opts, dependsOn: [args.cluster, pull] },
+    );
+    return pull;
+  };
+  const { istio, rest } = imageGroups(args.images);
+  const istioPull = istio.length > 0 ? [group(`${name}-istio`, istio, [])] : [];
+  if (rest.length > 0) group(name, rest, istioPull);
 }
