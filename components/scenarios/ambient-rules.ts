@@ -29,8 +29,10 @@ function servicesSelected(view: MeshView, selector: Record<string, string> | und
 
 /**
  * An AuthorizationPolicy ztunnel enforces (by selector, or the namespace's) reads no HTTP: ztunnel
- * drops its HTTP rules, so an ALLOW rule with them never matches and a DENY rule always does
- * (authorization.go handleRule: "L7 policies never match for ALLOW").
+ * drops a rule's HTTP conditions (authorization.go handleRule), so an ALLOW rule with them never
+ * matches ("L7 policies never match for ALLOW": its rules are set to nil) and a DENY rule is kept
+ * with its L4 conditions alone (ports, sources, L4 `when` keys: "For DENY they will always match,
+ * so it is more restrictive"), denying every request those match whatever its HTTP ones say.
  */
 export const l7PolicyNeedsWaypoint: AmbientRule = (view) =>
   ofKind(appPolicies(view), "AuthorizationPolicy")
@@ -38,7 +40,7 @@ export const l7PolicyNeedsWaypoint: AmbientRule = (view) =>
     .flatMap((p) => {
       const [field] = httpAttributes(p.spec);
       if (!field) return [];
-      const effect = p.spec.action === "DENY" ? "denies every request its other rules match" : "allows nothing by those rules";
+      const effect = p.spec.action === "DENY" ? "denies every request the rule's remaining L4 conditions match (ports, sources, L4 when keys), whatever the HTTP ones say" : "allows nothing by those rules";
       return [{ resource: `AuthorizationPolicy/${p.name}`, field, message: `is HTTP, which ztunnel does not read: enforced by ztunnel, the policy ${effect}; attach it to a waypoint with targetRefs (docs/ambient/usage/l7-features)` }];
     });
 
@@ -62,13 +64,36 @@ export const selectorNotOnWaypoint: AmbientRule = (view, waypoint) =>
       return [{ resource, field, message: `selects workloads of ${served.join(", ")}, which waypoint ${waypoint!.name} serves: a waypoint never applies a policy by selector, and ztunnel sees the waypoint as the caller; attach it with targetRefs instead` }];
     });
 
-/** targetRefs name the scenario's waypoint, or a Service bound to it: anything else is applied by no one (a targetRef policy goes to no ztunnel, authorization.go). */
+/**
+ * The group a targetRef must carry for its kind: policyattachment.go matchesGroupKind compares
+ * config.CanonicalGroup(targetRef.group) with the kind's, where "" is canonically "core"; a
+ * Gateway's group is gateway.networking.k8s.io, a Service's the core group ("" or "core"), a
+ * ServiceEntry's networking.istio.io, a GatewayClass's gateway.networking.k8s.io (gvk
+ * resources.gen.go). A ref of a known kind with another group matches nothing.
+ */
+const canonicalGroup = (group: string | undefined) => (group ? group : "core");
+export const targetRefGroups: Record<string, string> = { Gateway: "gateway.networking.k8s.io", Service: "core", ServiceEntry: "networking.istio.io", GatewayClass: "gateway.networking.k8s.io" };
+
+/**
+ * targetRefs name the scenario's waypoint, or a Service bound to it, each with its kind's group:
+ * anything else is applied by no one (a targetRef policy goes to no ztunnel, authorization.go).
+ * A waypoint also takes a ServiceEntry bound to it, and the istio-waypoint GatewayClass from the
+ * root namespace only (ShouldAttachPolicy), neither of which an app-namespace policy of the
+ * catalog can use: the lab binds no ServiceEntry to its waypoint.
+ */
 export const targetRefsOnWaypoint: AmbientRule = (view, waypoint) =>
   appPolicies(view).flatMap((p) =>
-    (p.spec.targetRefs ?? []).flatMap((ref, i) => {
+    (p.spec.targetRefs ?? []).flatMap((target, i) => {
+      const ref = target as { group?: string; kind: string; name: string };
       const at = { resource: `${p.kind}/${p.name}`, field: `spec.targetRefs[${i}]` };
+      const group = targetRefGroups[ref.kind];
+      if (group !== undefined && canonicalGroup(ref.group) !== group) {
+        return [{ ...at, field: `${at.field}.group`, message: `is "${ref.group ?? ""}", but a ${ref.kind} is in group ${group === "core" ? `"" (core)` : group}: Istio matches a targetRef by group and kind (policyattachment.go matchesGroupKind), so no proxy would apply the policy` }];
+      }
       if (ref.kind === "Gateway") return waypoint?.name === ref.name ? [] : [{ ...at, message: `names Gateway ${ref.name}, which is not this scenario's waypoint${waypoint ? ` (${waypoint.name})` : " (it has none)"}; no proxy would apply the policy` }];
-      return bound(waypoint, ref.name) ? [] : [{ ...at, message: `names Service ${ref.name}, which no waypoint serves (no istio.io/use-waypoint); no proxy would apply the policy` }];
+      if (ref.kind === "Service") return bound(waypoint, ref.name) ? [] : [{ ...at, message: `names Service ${ref.name}, which no waypoint serves (no istio.io/use-waypoint); no proxy would apply the policy` }];
+      if (ref.kind === "GatewayClass") return [{ ...at, message: `names GatewayClass ${ref.name}, which a waypoint takes from the root namespace only (policyattachment.go), not from the app namespace; no proxy would apply the policy` }];
+      return [{ ...at, message: `names ${ref.kind} ${ref.name}, which this scenario's waypoint does not serve; no proxy would apply the policy` }];
     }),
   );
 

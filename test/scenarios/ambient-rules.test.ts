@@ -26,7 +26,7 @@ describe("ambient rules", () => {
   it("l7PolicyNeedsWaypoint: an HTTP policy ztunnel would enforce without its HTTP rules", () => {
     expect(rules.l7PolicyNeedsWaypoint(view(deny), deny.waypoint)).toEqual([]);
     expect(messages(rules.l7PolicyNeedsWaypoint(view(original), undefined))).toEqual([
-      "AuthorizationPolicy/deny-method-get spec.rules[0].to[0].operation.methods: is HTTP, which ztunnel does not read: enforced by ztunnel, the policy denies every request its other rules match; attach it to a waypoint with targetRefs (docs/ambient/usage/l7-features)",
+      "AuthorizationPolicy/deny-method-get spec.rules[0].to[0].operation.methods: is HTTP, which ztunnel does not read: enforced by ztunnel, the policy denies every request the rule's remaining L4 conditions match (ports, sources, L4 when keys), whatever the HTTP ones say; attach it to a waypoint with targetRefs (docs/ambient/usage/l7-features)",
     ]);
     const tcp = resolveScenario("authz-tcp", undefined);
     expect(rules.l7PolicyNeedsWaypoint(view(tcp), undefined)).toEqual([]);
@@ -55,6 +55,28 @@ describe("ambient rules", () => {
     expect(messages(rules.targetRefsOnWaypoint(view(http), { ...http.waypoint!, name: "other" }))).toEqual([
       "AuthorizationPolicy/allow-nothing spec.targetRefs[0]: names Gateway waypoint, which is not this scenario's waypoint (other); no proxy would apply the policy",
     ]);
+  });
+
+  it("targetRefsOnWaypoint: a targetRef's group must be its kind's, as policyattachment.go matchesGroupKind compares it (\"\" is core)", () => {
+    const http = ambient("authz-http");
+    // deny-method-get's and allow-nothing's targetRefs with the group replaced.
+    const withRef = (spec: ScenarioSpec, name: string, ref: object) => spec.resources.map((r) => (r.name === name ? ({ ...r, spec: { ...r.spec, targetRefs: [ref] } } as IstioResource) : r));
+    const check = (spec: ScenarioSpec, name: string, ref: object) => messages(rules.targetRefsOnWaypoint(view(spec, withRef(spec, name, ref)), spec.waypoint));
+    expect(check(deny, "deny-method-get", { group: "core", kind: "Service", name: "httpbin" })).toEqual([]);
+    expect(check(deny, "deny-method-get", { group: "gateway.networking.k8s.io", kind: "Service", name: "httpbin" })).toEqual([
+      'AuthorizationPolicy/deny-method-get spec.targetRefs[0].group: is "gateway.networking.k8s.io", but a Service is in group "" (core): Istio matches a targetRef by group and kind (policyattachment.go matchesGroupKind), so no proxy would apply the policy',
+    ]);
+    expect(check(http, "allow-nothing", { group: "", kind: "Gateway", name: "waypoint" })).toEqual([
+      'AuthorizationPolicy/allow-nothing spec.targetRefs[0].group: is "", but a Gateway is in group gateway.networking.k8s.io: Istio matches a targetRef by group and kind (policyattachment.go matchesGroupKind), so no proxy would apply the policy',
+    ]);
+    expect(check(http, "allow-nothing", { kind: "Gateway", name: "waypoint" })).toHaveLength(1);
+    expect(check(http, "allow-nothing", { group: "gateway.networking.k8s.io", kind: "GatewayClass", name: "istio-waypoint" })).toEqual([
+      "AuthorizationPolicy/allow-nothing spec.targetRefs[0]: names GatewayClass istio-waypoint, which a waypoint takes from the root namespace only (policyattachment.go), not from the app namespace; no proxy would apply the policy",
+    ]);
+    expect(check(deny, "deny-method-get", { group: "networking.istio.io", kind: "ServiceEntry", name: "httpbin" })).toEqual([
+      "AuthorizationPolicy/deny-method-get spec.targetRefs[0]: names ServiceEntry httpbin, which this scenario's waypoint does not serve; no proxy would apply the policy",
+    ]);
+    expect(check(deny, "deny-method-get", { group: "", kind: "ServiceEntry", name: "httpbin" })[0]).toMatch(/group: is "", but a ServiceEntry is in group networking.istio.io/);
   });
 
   it("serviceRoutesOnWaypoint: an HTTPRoute for mesh traffic to a Service no waypoint serves", () => {
