@@ -213,7 +213,10 @@ function printCriticalPaths(rendered: ReadonlyMap<string, Rendered>): void {
 function printCriticalPath(label: string, stack: Rendered, table: StepDuration[], goal: number, verify: number): void {
   const critical = criticalPath(stack, table);
   const total = critical.minutes + verify;
-  const versus = total <= goal ? `${(goal - total).toFixed(1)} min under` : `${(total - goal).toFixed(1)} min over`;
+  // Under a minute in whole seconds: a path a few seconds over its goal must not print as "0.0 min over".
+  const gap = Math.abs(goal - total);
+  const amount = gap >= 1 ? `${gap.toFixed(1)} min` : `${total > goal ? Math.max(Math.round(gap * 60), 1) : Math.round(gap * 60)} s`;
+  const versus = `${amount} ${total <= goal ? "under" : "over"}`;
   console.log(
     `${label}: ${critical.minutes.toFixed(1)} min through ${critical.steps.length} steps${verify ? `, + ${verify.toFixed(1)} min \`npm run verify\`` : ""} = ${total.toFixed(1)} min to a verified lab (goal ${goal} min: ${versus})`,
   );
@@ -301,7 +304,7 @@ async function printDayTwo(): Promise<void> {
 /**
  * A data-plane switch (istio-lab:mesh.mode) on a platform, both ways, and what a lab on it does at
  * its next `pulumi up`: which releases come and go, what is updated in place, and whether the
- * Deployments change (a pod keeps the sidecar it was created with until it is recreated).
+ * Deployments roll (a pod keeps the data plane it was created with until it is recreated).
  */
 async function printModeSwitch(local: StackConfig): Promise<void> {
   const ambient = edited(local, "istio-lab:mesh", (m) => Object.assign(m, { mode: "ambient" }));
@@ -315,7 +318,10 @@ async function printModeSwitch(local: StackConfig): Promise<void> {
     printPlan(title, plan);
     for (const u of plan.update) console.log(`    ~ ${u.resource.name}: ${u.paths.join(", ")}`);
     const restarted = deployments(to).filter((d) => plan.update.some((u) => u.resource.name === d) || plan.replace.some((r) => r.resource.name === d));
-    console.log(`    Deployments: ${restarted.length} of ${deployments(to).length} change, so their pods keep the data plane they started with until \`kubectl rollout restart deployment -n <namespace>\` (docs/ambient.md)`);
+    // A changed pod template rolls the Deployment, and pulumi-kubernetes awaits the rollout
+    // (provider/pkg/await/deployment.go); an unchanged one keeps the pods it has.
+    const kept = deployments(to).filter((d) => !restarted.includes(d));
+    console.log(`    Deployments: ${restarted.length} of ${deployments(to).length} roll onto the new data plane, each rollout awaited by \`pulumi up\`${kept.length > 0 ? `; unchanged: ${kept.join(", ")}` : ""} (docs/ambient.md)`);
   }
   // A lab on the platform: its namespace follows at the lab's next `pulumi up` (labPlatform.meshMode).
   const file = "Pulumi.lab-template.yaml";
