@@ -18,7 +18,9 @@ export interface ZtunnelConnection {
   time: number;
   /**
    * The port the connection was for: dst.hbone_addr's where it came over HBONE (the inner
-   * destination, its workload's port), else dst.addr's (a plaintext connection goes to it directly).
+   * destination, its workload's port; dst.addr is then the HBONE port 15008: src/proxy/inbound.rs
+   * "report the original destination (with 15008 port) as dst.addr, and the target address as
+   * dst.hbone_addr", as tests/namespaced.rs asserts), else dst.addr's (a plaintext connection).
    */
   dstPort?: number;
 }
