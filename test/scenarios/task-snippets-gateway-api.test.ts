@@ -11,7 +11,6 @@ import { resolveScenario } from "../../catalog/scenarios";
 import { gatewayApiForms, gatewayApiScenarios, type GatewayApiForm, type GatewayApiRefusal } from "../../catalog/scenarios/gateway-api";
 import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names";
 import { secureIngressGatewayService } from "../../catalog/scenarios/secure-ingress";
-import { managedGatewayName } from "../../catalog/gateway-api-resources";
 import { istioNamespace } from "../../components/mesh/istio-namespace";
 import { placeScenarioOnPlatform } from "../../components/scenarios/lab-placement";
 import { platformOnlyReasons } from "../../catalog/scenarios/scenario-spec";
@@ -212,7 +211,11 @@ describe("a Gateway istiod deploys: what names it follows the names pilot gives 
       // No mesh ingress gateway route: the task's Istio Gateway and VirtualService are gone.
       expect(kubernetesObjects(r).filter((x) => x.parent === "scenario" && String(x.inputs.apiVersion).startsWith("networking.istio.io/"))).toEqual([]);
       const spec = resolveScenario(scenario, gatewayApi);
-      const service = `${managedGatewayName(spec.gatewayApi!.resources.find((g) => g.kind === "Gateway")! as { name: string; spec: { gatewayClassName: string } })}.${istioNamespace}.svc.cluster.local`;
+      // Pinned, not derived: istiod names what it deploys for Gateway mygateway of class istio
+      // `<name>-<gatewayClassName>` (Istio 1.31 pilot/pkg/config/kube/gatewaycommon/gateway_utils.go
+      // GetDefaultName), as the egress task's own YAML names cnn-egress-gateway's (below).
+      const service = `mygateway-istio.${istioNamespace}.svc.cluster.local`;
+      expect(spec.gatewayApi!.resources.find((g) => g.kind === "Gateway")).toMatchObject({ name: "mygateway", spec: { gatewayClassName: "istio" } });
       expect(secureIngressGatewayService).toBe(service);
       for (const probe of spec.probes) {
         if (probe.kind !== "call" || !probe.viaGateway) throw new Error(`${scenario}: a probe not through the gateway`);
@@ -238,6 +241,8 @@ describe("a Gateway istiod deploys: what names it follows the names pilot gives 
     if (probe.kind !== "egress") throw new Error("not an egress probe");
     // The task: kubectl logs -l gateway.networking.k8s.io/gateway-name=cnn-egress-gateway (the default namespace, the lab's).
     expect(egressGatewayOf(probe)).toEqual({ deployment: "cnn-egress-gateway-istio" });
+    // The task's YAML names the Service istiod made for Gateway cnn-egress-gateway of class istio so: GetDefaultName's `<name>-<class>`.
+    expect(fs.readFileSync(upstreamFile("istio.io/content/en/docs/tasks/traffic-management/egress/egress-gateway/snips.sh"), "utf8")).toMatch(/^ {4}- name: cnn-egress-gateway-istio$/m);
     // The Istio form reads the mesh's egress gateway in istio-system, as before.
     const [istioProbe] = resolveScenario("egress-gateway", undefined).probes;
     if (istioProbe.kind !== "egress") throw new Error("not an egress probe");
