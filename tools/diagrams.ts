@@ -5,7 +5,8 @@
 // probes). The test suite fails when the file is not what this writes.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { scenarioNames } from "../catalog/scenarios/names";
+import { scenarioNames, type ScenarioName } from "../catalog/scenarios/names";
+import { ambientPairs, ambientRun, type ScenarioForm } from "../catalog/scenarios/modes";
 import { exampleScenario } from "../catalog/scenarios/examples";
 import { probeExpectation } from "../catalog/scenarios/probes";
 import { gatewayApiFormSummary } from "../catalog/scenarios/gateway-api";
@@ -38,16 +39,33 @@ export function scenarioDiagrams(): string {
 }
 
 /**
- * The forms each scenario is written in (`istio-lab:scenarioOptions.api`), in sidecar mode: Istio's
- * API always; the Gateway API where catalog/scenarios/gateway-api.ts gives the form, with where it
- * comes from, or why there is none.
+ * The forms each scenario is written in (`istio-lab:scenarioOptions.api`), per data plane
+ * (`istio-lab:mesh.mode`): in sidecar mode Istio's API always and the Gateway API where
+ * catalog/scenarios/gateway-api.ts gives the form, with where it comes from or why there is none;
+ * in ambient mode the pairs of catalog/scenarios/modes.ts, with whether the pair needs a waypoint
+ * and whether a lab stack may run it (the reasons for the others are in docs/ambient.md).
  */
 function formsTable(): string {
+  const forLabs = ambientPairs("lab");
+  const ambientCell = (name: ScenarioName, form: ScenarioForm) => {
+    const run = ambientRun(name, form);
+    if (!run) return "no";
+    const notes = [run.waypoint ? "waypoint" : undefined, forLabs.some((p) => p.scenario === name && p.form === form) ? undefined : "platform stack only"].filter(Boolean);
+    return notes.length > 0 ? `yes (${notes.join(", ")})` : "yes";
+  };
   const rows = scenarioNames.map((name) => {
     const { form, why } = gatewayApiFormSummary(name);
-    return `| ${name} | yes | ${form ? "yes" : "no"} | ${why.replaceAll("|", "\\|")} |`;
+    return `| ${name} | yes | ${form ? "yes" : "no"} | ${ambientCell(name, "istio")} | ${ambientCell(name, "gateway-api")} | ${why.replaceAll("|", "\\|")} |`;
   });
-  return ["## The forms", "", "| scenario | Istio API | Gateway API | the Gateway API form's source, or why there is none |", "| --- | --- | --- | --- |", ...rows].join("\n");
+  return [
+    "## The forms",
+    "",
+    "Each scenario in each data plane (`istio-lab:mesh.mode`, [ambient.md](ambient.md)) and form (`istio-lab:scenarioOptions.api`); a pair marked no is refused before anything changes, with the reason.",
+    "",
+    "| scenario | sidecar, Istio API | sidecar, Gateway API | ambient, Istio API | ambient, Gateway API | the Gateway API form's source, or why there is none |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...rows,
+  ].join("\n");
 }
 
 /** `npm run diagrams` on its arguments: writes the file, or answers --help; 2 for a usage error, and nothing written. */
