@@ -10,7 +10,8 @@ import { apps, selectApps } from "../../catalog/apps";
 import type { AppSpec } from "../../catalog/apps/app-spec";
 import { ofKind, type HTTPRoute, type IstioResource } from "../../catalog/istio-resources";
 import { resolveScenario } from "../../catalog/scenarios";
-import { exampleScenario } from "../../catalog/scenarios/examples";
+import { exampleOptions, exampleScenario } from "../../catalog/scenarios/examples";
+import { ambientPairs, ambientRun, modeRefusal } from "../../catalog/scenarios/modes";
 import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names";
 import { diagramsFile, runDiagrams, scenarioDiagrams } from "../../tools/diagrams";
 import { sceneOfScenario, trafficDiagram, trafficOf, type Traffic, type TrafficEdge } from "../../tools/lib/traffic-diagram";
@@ -267,6 +268,33 @@ describe("docs/scenarios.md", () => {
     expect(fs.existsSync(file)).toBe(false);
     expect(runDiagrams([], io().io, file)).toBe(0);
     expect(fs.readFileSync(file, "utf8")).toBe(scenarioDiagrams());
+  });
+
+  it("its forms table says, per data plane and form, what the config check decides", () => {
+    const table = scenarioDiagrams().split("## The forms")[1].split("\n## ")[0];
+    const rows = new Map([...table.matchAll(/^\| ([a-z0-9-]+) \| ([^|]+) \| ([^|]+) \| ([^|]+) \| ([^|]+) \|/gm)].map((m) => [m[1], m.slice(2, 6).map((c) => c.trim())]));
+    rows.delete("scenario");
+    rows.delete("---");
+    expect([...rows.keys()]).toEqual([...scenarioNames]);
+    const lab = ambientPairs("lab");
+    for (const name of scenarioNames) {
+      const options = exampleOptions(name) as object | undefined;
+      let gatewayApi = true;
+      try {
+        resolveScenario(name, { ...options, api: "gateway-api" });
+      } catch {
+        gatewayApi = false;
+      }
+      const ambient = (api: "istio" | "gateway-api") => {
+        if (modeRefusal("ambient", name, api) !== undefined) return "no";
+        const notes = [ambientRun(name, api)?.waypoint ? "waypoint" : undefined, lab.some((p) => p.scenario === name && p.form === api) ? undefined : "platform stack only"].filter(Boolean);
+        return notes.length > 0 ? `yes (${notes.join(", ")})` : "yes";
+      };
+      expect(rows.get(name), name).toEqual([modeRefusal("sidecar", name) === undefined ? "yes" : "no", gatewayApi ? "yes" : "no", ambient("istio"), ambient("gateway-api")]);
+    }
+    // Both kinds of ambient cell occur, so the comparison above cannot pass on a column of one value.
+    expect([...rows.values()].map((r) => r[2])).toContain("no");
+    expect([...rows.values()].map((r) => r[3])).toContain("yes (waypoint)");
   });
 
   it("is linked from the README's scenario table, once for every scenario", () => {
