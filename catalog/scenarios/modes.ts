@@ -24,6 +24,11 @@ const gatewayRoutes = "every route is the ingress gateway's (a Gateway of class 
 const routesOnWaypoint = (services: string) =>
   ({ why: `HTTPRoutes with ${services} as parent, which the namespace's waypoint serves (docs/ambient/usage/l7-features: HTTPRoute, parentRefs)`, waypoint: true }) as const;
 const bookinfoRoutes = routesOnWaypoint("productpage, reviews, ratings and details");
+// The secure-ingress task's Gateway API form: a Gateway of class istio, deployed by istiod like any
+// ingress Gateway (ingress-httpbin's), its proxy given HBONE by the ambient profile's mesh-wide
+// proxyMetadata (helm-profiles/ambient.yaml ISTIO_META_ENABLE_HBONE) to reach ambient pods.
+const secureGateway = (tls: string) =>
+  `the Gateway mygateway (class istio, in istio-system), from which istiod deploys mygateway-istio, terminates ${tls} and its HTTPRoute routes by host and path; httpbin itself needs no proxy`;
 
 /**
  * The scenarios that run in ambient mode, per form, each with why. Without a waypoint (istio.io
@@ -68,8 +73,14 @@ export const ambientRuns = {
     istio: { why: "every route is the ingress gateway's, by host and path; httpbin itself needs no proxy" },
     "gateway-api": { why: gatewayRoutes },
   },
-  "ingress-tls": { istio: { why: "the ingress gateway terminates TLS and routes by host and path; httpbin itself needs no proxy" } },
-  "ingress-mtls": { istio: { why: "the ingress gateway terminates mutual TLS and routes by host and path; httpbin itself needs no proxy" } },
+  "ingress-tls": {
+    istio: { why: "the ingress gateway terminates TLS and routes by host and path; httpbin itself needs no proxy" },
+    "gateway-api": { why: secureGateway("TLS") },
+  },
+  "ingress-mtls": {
+    istio: { why: "the ingress gateway terminates mutual TLS and routes by host and path; httpbin itself needs no proxy" },
+    "gateway-api": { why: secureGateway("mutual TLS") },
+  },
   "ingress-passthrough": { istio: { why: "the ingress gateway routes the connection by its SNI name without terminating it; nginx terminates TLS itself" } },
   "jwt-routing": {
     istio: { why: "the ingress gateway validates the token and routes by its claim; its RequestAuthentication selects the gateway's pods, which, not being a waypoint, take policies by selector (policyattachment.go)" },

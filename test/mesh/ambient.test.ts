@@ -100,7 +100,7 @@ describe("ambient mode on a platform stack", () => {
     expect(errors[0]).toMatch(/^istio-lab:mesh\.mode: is ambient, where scenario fault-delay does not run: it keeps its fault in a VirtualService in the Gateway API form too/);
     const runs =
       "bookinfo, tcp-shift-80-20, tcp-shift-v2, ingress-httpbin, ingress-tls, ingress-mtls, ingress-passthrough, authz-http, authz-deny, authz-tcp, jwt-auth, jwt-routing (Istio API form); " +
-      "bookinfo, route-all-v1, route-jason-v2, shift-50-v3, shift-v3, shift-90-10, shift-80-20, shift-v2-v3, canary, tcp-shift-80-20, tcp-shift-v2, mirroring, ingress-httpbin (Gateway API form, istio-lab:scenarioOptions.api: gateway-api)";
+      "bookinfo, route-all-v1, route-jason-v2, shift-50-v3, shift-v3, shift-90-10, shift-80-20, shift-v2-v3, canary, tcp-shift-80-20, tcp-shift-v2, mirroring, ingress-httpbin, ingress-tls, ingress-mtls (Gateway API form, istio-lab:scenarioOptions.api: gateway-api)";
     expect(ambientRunsText()).toBe(runs);
     expect(errors[0]).toContain(`In ambient mode istio-lab runs ${runs} (docs/ambient.md): choose one of them, or set istio-lab:mesh.mode: sidecar`);
     for (const scenario of others) expect(modeRefusal("ambient", scenario), scenario).toBeDefined();
@@ -215,7 +215,7 @@ describe("a lab stack follows its platform's mode", () => {
       expect(r.resources.some((x) => x.name === `Namespace/${labNamespace}`), `${scenario} ${form}`).toBe(true);
     }
     const platformOnly = ambientForms().filter((p) => !ambientPairs("lab").some((l) => l.scenario === p.scenario && l.form === p.form));
-    expect(platformOnly.map((p) => `${p.scenario} ${p.form}`)).toEqual(["ingress-tls istio", "ingress-mtls istio", "ingress-passthrough istio", "jwt-routing istio"]);
+    expect(platformOnly.map((p) => `${p.scenario} ${p.form}`)).toEqual(["ingress-tls istio", "ingress-tls gateway-api", "ingress-mtls istio", "ingress-mtls gateway-api", "ingress-passthrough istio", "jwt-routing istio"]);
     for (const { scenario, form } of platformOnly) expect(await configErrors({ "istio-lab:platform": "local", "istio-lab:scenario": scenario, ...(form !== "istio" && { "istio-lab:scenarioOptions": { api: form } }) })).toContainEqual(expect.stringContaining("run it on a platform stack"));
   });
 
