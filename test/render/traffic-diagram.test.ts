@@ -10,7 +10,8 @@ import { apps, selectApps } from "../../catalog/apps";
 import type { AppSpec } from "../../catalog/apps/app-spec";
 import { ofKind, type HTTPRoute, type IstioResource } from "../../catalog/istio-resources";
 import { resolveScenario } from "../../catalog/scenarios";
-import { exampleOptions, exampleScenario } from "../../catalog/scenarios/examples";
+import { exampleScenario } from "../../catalog/scenarios/examples";
+import { gatewayApiRefusal } from "../../catalog/scenarios/gateway-api";
 import { ambientPairs, ambientRun, modeRefusal } from "../../catalog/scenarios/modes";
 import { scenarioNames, type ScenarioName } from "../../catalog/scenarios/names";
 import { diagramsFile, runDiagrams, scenarioDiagrams } from "../../tools/diagrams";
@@ -278,13 +279,8 @@ describe("docs/scenarios.md", () => {
     expect([...rows.keys()]).toEqual([...scenarioNames]);
     const lab = ambientPairs("lab");
     for (const name of scenarioNames) {
-      const options = exampleOptions(name) as object | undefined;
-      let gatewayApi = true;
-      try {
-        resolveScenario(name, { ...options, api: "gateway-api" });
-      } catch {
-        gatewayApi = false;
-      }
+      // components/config/parse.ts refuses scenarioOptions.api: gateway-api with gatewayApiRefusal.
+      const gatewayApi = gatewayApiRefusal(name) === undefined;
       const ambient = (api: "istio" | "gateway-api") => {
         if (modeRefusal("ambient", name, api) !== undefined) return "no";
         const notes = [ambientRun(name, api)?.waypoint ? "waypoint" : undefined, lab.some((p) => p.scenario === name && p.form === api) ? undefined : "platform stack only"].filter(Boolean);
