@@ -17,12 +17,14 @@
 //   with targetRefs is not sent to ztunnel (pilot/pkg/serviceregistry/ambient/authorization.go
 //   convertAuthorizationPolicy: "TargetRef is not intended for ztunnel").
 // - ztunnel drops the HTTP rules of a policy it enforces (authorization.go handleRule, httpOperations,
-//   httpSources, l4WhenAttributes): an ALLOW rule with them never matches, a DENY rule always does.
+//   httpSources, l4WhenAttributes): an ALLOW rule with them never matches, a DENY rule keeps its
+//   L4 conditions alone and denies whatever those match.
 // istio.io's ambient pages say the same (docs/ambient/usage/l7-features: "For an authorization
 // policy to be attached to a waypoint it must have a targetRef which refers to the waypoint, or a
 // Service which uses that waypoint"; waypoints are configured through the Gateway API).
 import type { AppSpec } from "../apps/app-spec";
-import { ofKind, serviceName, type AuthorizationPolicySpec, type IstioResource, type PolicyTargetReference } from "../istio-resources";
+import { backendsOf } from "../gateway-api-resources";
+import { ofKind, routeRules, serviceName, type AuthorizationPolicySpec, type IstioResource, type PolicyTargetReference } from "../istio-resources";
 import type { ScenarioSpec } from "./scenario-spec";
 
 /** The waypoint's name: istioctl's default (`istioctl waypoint apply` names it `waypoint`), which istio.io's ambient tasks use. */
@@ -31,11 +33,22 @@ export const waypointName = "waypoint";
 /** The label that binds a Service (or a namespace) to a waypoint, and the one a waypoint's traffic type is read from. */
 export const useWaypointLabel = "istio.io/use-waypoint";
 
+/**
+ * The label by which a Service (or its namespace) sends the ingress gateway's traffic to its
+ * waypoint: without it a gateway picks the Service's endpoints itself and the waypoint is passed by
+ * (pilot/pkg/xds/endpoints/endpoint_builder.go findServiceWaypoint: "They need to explicitly opt-in
+ * on the service to send from ingress -> waypoint"; pilot/pkg/serviceregistry/ambient/services.go
+ * ingressUseWaypointFromLabels reads it from the Service, else its namespace, as a bool).
+ */
+export const ingressUseWaypointLabel = "istio.io/ingress-use-waypoint";
+
 /** A scenario's waypoint in ambient mode: its name and the Services bound to it. */
 export interface Waypoint {
   name: string;
   /** The app Services labelled `istio.io/use-waypoint: <name>`, sorted. */
   services: string[];
+  /** Of those, the ones the ingress gateway routes to whose policies must apply to its traffic: labelled `istio.io/ingress-use-waypoint: "true"` too, sorted. */
+  ingress?: string[];
 }
 
 /** The waypoint's Gateway (gateway.networking.k8s.io/v1), as samples/ambient-argo writes one. */
@@ -60,6 +73,15 @@ export function httpAttributes(spec: AuthorizationPolicySpec): string[] {
     ...(rule.from ?? []).flatMap((from, j) => ((from.source.requestPrincipals ?? []).length > 0 ? [`spec.rules[${i}].from[${j}].source.requestPrincipals`] : [])),
     ...(rule.when ?? []).flatMap((when, j) => (l4When.has(when.key) ? [] : [`spec.rules[${i}].when[${j}].key`])),
   ]);
+}
+
+/** The Services a gateway's routes send to: a VirtualService bound to a gateway, a Gateway API route with a Gateway for parent (a parentRef without kind). */
+export function gatewayRoutedServices(spec: Pick<ScenarioSpec, "resources" | "gatewayApi">): string[] {
+  const viaVirtualServices = ofKind(spec.resources, "VirtualService")
+    .filter((vs) => (vs.spec.gateways ?? []).some((g) => g !== "mesh"))
+    .flatMap((vs) => routeRules(vs.spec).flatMap(({ route }) => route.map((r) => serviceName(r.destination.host))));
+  const viaRoutes = (spec.gatewayApi?.resources ?? []).flatMap((r) => (r.kind !== "Gateway" && r.spec.parentRefs.some((p) => !("kind" in p)) ? backendsOf(r).map((b) => b.ref.name) : []));
+  return [...new Set([...viaVirtualServices, ...viaRoutes])].sort();
 }
 
 /** The Services HTTPRoutes have for parent: mesh traffic to them, which in ambient only a waypoint routes. */
@@ -102,21 +124,27 @@ export function inAmbient(spec: ScenarioSpec, apps: readonly AppSpec[]): Scenari
   const routed = serviceParents(spec);
   const policies = policiesOf(spec.resources);
   if (routed.length === 0 && !policies.some(needsL7)) return spec;
-  const bound = new Set(routed);
+  const guarded = new Set<string>();
   const moved = new Map<IstioResource, IstioResource>();
   for (const policy of policies) {
     const ref = targetRefFor(policy.spec.selector, apps);
     if (!ref) throw new Error(`${policy.kind} ${policy.name}: its selector names no one Service, so it has no waypoint target`);
-    if (ref.kind === "Service") bound.add(ref.name);
-    else for (const app of apps) if (app.service) bound.add(app.app);
+    if (ref.kind === "Service") guarded.add(ref.name);
+    else for (const app of apps) if (app.service) guarded.add(app.app);
     const spec = { ...policy.spec, targetRefs: [ref] };
     delete spec.selector;
     moved.set(policy, { ...policy, spec } as IstioResource);
   }
+  // A policy protects its Services from every caller, the ingress gateway too (a sidecar applies it
+  // to the gateway's requests): a guarded Service the gateway routes to sends the gateway's traffic
+  // to the waypoint. A route with a Service for parent applies to mesh traffic only, in sidecar mode
+  // as well (the gateway follows its own routes), so routing alone labels nothing.
+  const bound = new Set([...routed, ...guarded]);
+  const ingress = gatewayRoutedServices(spec).filter((s) => guarded.has(s));
   return {
     ...spec,
     resources: spec.resources.map((r) => moved.get(r) ?? r),
-    waypoint: { name: waypointName, services: [...bound].sort() },
+    waypoint: { name: waypointName, services: [...bound].sort(), ...(ingress.length > 0 && { ingress }) },
   };
 }
 

@@ -9,7 +9,7 @@
 //   waypoint reads, for the Services it serves only.
 import { backendsOf, type GatewayApiRoute } from "../../catalog/gateway-api-resources";
 import { ofKind, routeRules, selects, serviceName, type IstioResource } from "../../catalog/istio-resources";
-import { httpAttributes, meshVirtualServices, serviceParents, type Waypoint } from "../../catalog/scenarios/waypoint";
+import { gatewayRoutedServices, httpAttributes, ingressUseWaypointLabel, meshVirtualServices, serviceParents, type Waypoint } from "../../catalog/scenarios/waypoint";
 import type { Finding, MeshView } from "./mesh-view";
 
 /** A rule reads the scenario's view and the waypoint it has (none: undefined). */
@@ -97,6 +97,26 @@ export const targetRefsOnWaypoint: AmbientRule = (view, waypoint) =>
     }),
   );
 
+/**
+ * A policy on the waypoint guards a Service the ingress gateway routes to: without
+ * `istio.io/ingress-use-waypoint: "true"` on it the gateway picks the Service's endpoints itself and
+ * passes the waypoint by (Istio 1.31 pilot/pkg/xds/endpoints/endpoint_builder.go findServiceWaypoint:
+ * "They need to explicitly opt-in on the service to send from ingress -> waypoint"), so the policy
+ * would not apply to the gateway's requests, which a sidecar would have checked.
+ */
+export const ingressPassesWaypoint: AmbientRule = (view, waypoint) => {
+  if (!waypoint) return [];
+  const routed = new Set(gatewayRoutedServices({ resources: [...view.resources], gatewayApi: { resources: [...view.gatewayApi], versionServices: [] } }));
+  return appPolicies(view).flatMap((p) =>
+    (p.spec.targetRefs ?? []).flatMap((ref, i) => {
+      const guarded = ref.kind === "Gateway" && ref.name === waypoint.name ? waypoint.services : ref.kind === "Service" && bound(waypoint, ref.name) ? [serviceName(ref.name)] : [];
+      return guarded
+        .filter((s) => routed.has(s) && !(waypoint.ingress ?? []).includes(s))
+        .map((s) => ({ resource: `${p.kind}/${p.name}`, field: `spec.targetRefs[${i}]`, message: `guards Service ${s}, which the ingress gateway routes to, but ${s} has no ${ingressUseWaypointLabel}: "true": the gateway would pass the waypoint by (endpoint_builder.go findServiceWaypoint), so the policy would not apply to its requests` }));
+    }),
+  );
+};
+
 /** An HTTPRoute with a Service for parent is mesh traffic, which in ambient only a waypoint serving that Service routes. */
 export const serviceRoutesOnWaypoint: AmbientRule = (view, waypoint) =>
   view.gatewayApi
@@ -155,7 +175,7 @@ export const noSidecarObjects: AmbientRule = (view) =>
     .filter((r) => (r.kind === "EnvoyFilter" || r.kind === "Sidecar") && !r.inGatewayNamespace)
     .map((r) => ({ resource: `${r.kind}/${r.name}`, field: "spec", message: r.kind === "Sidecar" ? "configures sidecars, which ambient pods do not have" : "is not supported on waypoints in ambient (docs/ambient/usage/l7-features), and ambient pods have no sidecar to patch" }));
 
-export const ambientRules: readonly AmbientRule[] = [l7PolicyNeedsWaypoint, selectorNotOnWaypoint, targetRefsOnWaypoint, serviceRoutesOnWaypoint, meshVirtualServicesOnWaypoint, destinationRulePolicyApplied, noSidecarObjects];
+export const ambientRules: readonly AmbientRule[] = [l7PolicyNeedsWaypoint, selectorNotOnWaypoint, targetRefsOnWaypoint, ingressPassesWaypoint, serviceRoutesOnWaypoint, meshVirtualServicesOnWaypoint, destinationRulePolicyApplied, noSidecarObjects];
 
 export function checkAmbient(view: MeshView, waypoint: Waypoint | undefined): Finding[] {
   return ambientRules.flatMap((rule) => rule(view, waypoint));

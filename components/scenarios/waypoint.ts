@@ -3,7 +3,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { logicalName } from "../logical-name";
-import { useWaypointLabel, waypointGateway, type Waypoint } from "../../catalog/scenarios/waypoint";
+import { ingressUseWaypointLabel, useWaypointLabel, waypointGateway, type Waypoint } from "../../catalog/scenarios/waypoint";
 
 export interface WaypointArgs extends Waypoint {
   /** The Gateway API CRDs the mesh installed: the Gateway waits for them. */
@@ -18,7 +18,12 @@ export interface WaypointArgs extends Waypoint {
  * The Services are the workloads layer's; the label is set by a ServicePatch, a server-side apply
  * of that one field under its own field manager, which on delete gives the field up, so the label
  * goes with the scenario (pulumi-kubernetes provider/pkg/await/await.go Deletion: ssa.Relinquish
- * for a Patch resource). Each label waits for its Service and for the Gateway.
+ * for a Patch resource). Each label waits for its Service and for the Gateway. A Service of
+ * `ingress` gets `istio.io/ingress-use-waypoint: "true"` in the same patch: in ambient the ingress
+ * gateway passes a waypoint by unless the Service (or its namespace) opts in (Istio 1.31
+ * pilot/pkg/xds/endpoints/endpoint_builder.go findServiceWaypoint; the label read in
+ * pilot/pkg/serviceregistry/ambient/services.go ingressUseWaypointFromLabels), so the waypoint's
+ * policies would not apply to the gateway's requests (catalog/scenarios/waypoint.ts inAmbient).
  */
 export function waypointObjects(args: WaypointArgs, namespace: string, services: ReadonlyMap<string, pulumi.Resource>, parent: pulumi.Resource): pulumi.Resource[] {
   const gateway = waypointGateway(args.name);
@@ -31,7 +36,7 @@ export function waypointObjects(args: WaypointArgs, namespace: string, services:
     (service) =>
       new k8s.core.v1.ServicePatch(
         logicalName("ServicePatch", namespace, service),
-        { metadata: { name: service, namespace, labels: { [useWaypointLabel]: args.name } } },
+        { metadata: { name: service, namespace, labels: { [useWaypointLabel]: args.name, ...(args.ingress?.includes(service) && { [ingressUseWaypointLabel]: "true" }) } } },
         { parent, dependsOn: [created, ...(services.has(service) ? [services.get(service)!] : [])] },
       ),
   );

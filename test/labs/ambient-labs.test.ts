@@ -9,7 +9,7 @@ import { parse, stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { exampleOptions } from "../../catalog/scenarios/examples";
 import { ambientPairs, ambientRunsText } from "../../catalog/scenarios/modes";
-import { useWaypointLabel, waypointGateway, waypointName } from "../../catalog/scenarios/waypoint";
+import { ingressUseWaypointLabel, useWaypointLabel, waypointGateway, waypointName } from "../../catalog/scenarios/waypoint";
 import { ConfigError } from "../../components/config";
 import { inPlatformMode, labModeIssues } from "../../components/platform";
 import { authorizationPolicy, sidecar } from "../../catalog/scenarios/builders";
@@ -79,7 +79,9 @@ describe("lab stacks on an ambient platform", () => {
       // The CRDs are the platform's: the Gateway waits for nothing of the lab but its namespace.
       expect(gateway.dependsOn.filter((d) => d.includes("gateway-api-crds")), stack).toEqual([]);
       const patches = r.resources.filter((x) => x.type === "kubernetes:core/v1:ServicePatch");
-      expect(patches.map((p) => p.inputs.metadata), stack).toEqual(services.map((name) => ({ name, namespace, labels: { [useWaypointLabel]: waypointName } })));
+      // student-1 runs authz-http: the gateway's traffic to productpage goes through the waypoint too (catalog/scenarios/waypoint.ts inAmbient).
+      const ingress = (name: string) => (stack === "student-1" && name === "productpage" ? { [ingressUseWaypointLabel]: "true" } : {});
+      expect(patches.map((p) => p.inputs.metadata), stack).toEqual(services.map((name) => ({ name, namespace, labels: { [useWaypointLabel]: waypointName, ...ingress(name) } })));
       expect(patches.every((p) => r.resources.some((s) => s.name === `Service/${namespace}/${(p.inputs.metadata as { name: string }).name}`)), stack).toBe(true);
     }
     // authz-http's policies on its own waypoint and Services, from its own namespace.

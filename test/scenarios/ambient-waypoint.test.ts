@@ -8,7 +8,7 @@ import { resolveScenario } from "../../catalog/scenarios";
 import { exampleConfig, exampleOptions } from "../../catalog/scenarios/examples";
 import { ambientForms } from "../../catalog/scenarios/modes";
 import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
-import { httpAttributes, inAmbient, targetRefFor, waypointGateway, waypointName } from "../../catalog/scenarios/waypoint";
+import { httpAttributes, inAmbient, ingressUseWaypointLabel, targetRefFor, waypointGateway, waypointName } from "../../catalog/scenarios/waypoint";
 import { authorizationPolicy } from "../../catalog/scenarios/builders";
 import { checkAmbient } from "../../components/scenarios/ambient-rules";
 import { checkMesh } from "../../components/scenarios/mesh-rules";
@@ -52,7 +52,17 @@ describe("inAmbient: a scenario's ambient form", () => {
       expect(selector).toEqual({ matchLabels: { app } });
       expect(policy(spec, name)).toEqual({ ...rest, targetRefs: [{ group, kind: serviceKind, name: app }] });
     }
-    expect(spec.waypoint).toEqual({ name: "waypoint", services: ["curl", "details", "productpage", "ratings", "reviews"] });
+    // The ingress gateway routes to productpage (the bookinfo VirtualService), which the policies guard:
+    // its traffic must pass the waypoint too, as the gateway's requests pass productpage's sidecar.
+    expect(spec.waypoint).toEqual({ name: "waypoint", services: ["curl", "details", "productpage", "ratings", "reviews"], ingress: ["productpage"] });
+  });
+
+  it("sends the ingress gateway's traffic through the waypoint only to a Service a policy guards: routes with a Service parent are mesh traffic's, in sidecar mode too", () => {
+    for (const { scenario, form, run } of ambientForms().filter((p) => p.run.waypoint)) {
+      const spec = ambientOf(scenario, form);
+      const expected = scenario === "authz-http" ? ["productpage"] : undefined;
+      expect(spec.waypoint?.ingress, `${scenario} ${form} ${run.why}`).toEqual(expected);
+    }
   });
 
   it("binds only the Services a policy names, and moves a RequestAuthentication too (jwt-auth, authz-deny)", () => {
@@ -122,6 +132,8 @@ describe("rendering in ambient", () => {
     expect(patch.name).toBe("ServicePatch/bookinfo/httpbin");
     expect(patch.inputs).toEqual({ apiVersion: "v1", kind: "Service", metadata: { name: "httpbin", namespace: "bookinfo", labels: { "istio.io/use-waypoint": "waypoint" } } });
     expect(patch.dependsOn).toEqual(["Gateway/bookinfo/waypoint", "Service/bookinfo/httpbin"]);
+    // authz-deny's httpbin is called from the curl pod only: no ingress label.
+    expect(patch.inputs.metadata).not.toHaveProperty(["labels", ingressUseWaypointLabel]);
     expect(r.resources.find((x) => x.name === "AuthorizationPolicy/bookinfo/deny-method-get")!.inputs.spec).toMatchObject({ targetRefs: [{ group: "", kind: "Service", name: "httpbin" }] });
   });
 
@@ -139,6 +151,27 @@ describe("rendering in ambient", () => {
     expect(plan.replace).toEqual([]);
     const back = planUpdate(without, withWaypoint);
     expect(back.create.map((x) => x.name)).toEqual(expect.arrayContaining(["Gateway/bookinfo/waypoint", "ServicePatch/bookinfo/reviews"]));
+  });
+});
+
+describe("the ingress gateway's way to a guarded Service in ambient (authz-http)", () => {
+  it("labels productpage istio.io/ingress-use-waypoint: \"true\" beside istio.io/use-waypoint, in the same ServicePatch, and no other Service", async () => {
+    const r = await ambientStack("authz-http");
+    const patches = r.resources.filter((x) => x.type === "kubernetes:core/v1:ServicePatch");
+    expect(patches.map((x) => [x.name, (x.inputs.metadata as { labels: Record<string, string> }).labels])).toEqual(
+      ["curl", "details", "productpage", "ratings", "reviews"].map((s) => [`ServicePatch/bookinfo/${s}`, { "istio.io/use-waypoint": "waypoint", ...(s === "productpage" && { "istio.io/ingress-use-waypoint": "true" }) }]),
+    );
+    expect(ingressUseWaypointLabel).toBe("istio.io/ingress-use-waypoint");
+  });
+
+  it("is an analyzer finding when missing: a guarded Service the gateway routes to without the label", () => {
+    const spec = ambientOf("authz-http");
+    const view = meshView(spec.resources, appsOf(spec), spec);
+    expect(checkAmbient(view, spec.waypoint)).toEqual([]);
+    expect(checkAmbient(view, { ...spec.waypoint!, ingress: undefined }).map((f) => `${f.resource} ${f.field}: ${f.message}`)).toEqual([
+      'AuthorizationPolicy/allow-nothing spec.targetRefs[0]: guards Service productpage, which the ingress gateway routes to, but productpage has no istio.io/ingress-use-waypoint: "true": the gateway would pass the waypoint by (endpoint_builder.go findServiceWaypoint), so the policy would not apply to its requests',
+      'AuthorizationPolicy/productpage-viewer spec.targetRefs[0]: guards Service productpage, which the ingress gateway routes to, but productpage has no istio.io/ingress-use-waypoint: "true": the gateway would pass the waypoint by (endpoint_builder.go findServiceWaypoint), so the policy would not apply to its requests',
+    ]);
   });
 });
 
