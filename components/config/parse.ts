@@ -210,7 +210,8 @@ export function parseStackConfig(
   // In a platform stack's ambient mode a scenario that runs there takes its ambient form (a waypoint,
   // policies on it: catalog/scenarios/waypoint.ts), which is what the analyzer checks and the lab
   // applies; a refused one is reported on mesh.mode below. A lab stack's mode is its platform's,
-  // read later (components/platform.ts), which runs no scenario with a waypoint in a lab yet.
+  // read later (components/platform.ts inPlatformMode), where a lab takes the same ambient form,
+  // a waypoint of its own included (ambientPairs("lab") in catalog/scenarios/modes.ts).
   const modeText = values[key("platform")] ? undefined : (object("mesh") as { mode?: unknown } | null | undefined)?.mode;
   const meshMode = schema.mesh.shape.mode.safeParse(modeText).data ?? "sidecar";
   const ambientForm = resolvedSpec && meshMode === "ambient" && !modeRefusal(meshMode, scenario, typeof api === "string" ? api : "istio");

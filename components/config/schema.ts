@@ -353,11 +353,13 @@ export const mesh = z.strictObject({
     .optional(),
   /**
    * Install the Gateway API's CRDs whatever this platform's own scenario, so that its lab stacks may
-   * use that form (a lab installs nothing cluster-wide); its own scenario's form installs them too.
+   * use that form (a lab installs nothing cluster-wide); its own scenario's form installs them too,
+   * and an ambient platform always does, whatever this key says (components/lab.ts
+   * labsMayUseGatewayApi: its labs' waypoints are Gateway API Gateways).
    */
   gatewayApi: z
     .boolean()
-    .meta({ description: "Install the Gateway API's CRDs whatever this platform's own scenario, so that its lab stacks may use that form.", examples: [true] })
+    .meta({ description: "Install the Gateway API's CRDs whatever this platform's own scenario, so that its lab stacks may use that form. A platform in ambient mode (mesh.mode: ambient) always installs them, whatever this says.", examples: [true] })
     .default(false),
   /** Where the Gateway API's CRDs are read from, for a scenario in that form: a mirror's copy of the release's standard-install.yaml, by URL or path. */
   gatewayApiCrds: z
