@@ -52,12 +52,28 @@ export interface Waypoint {
 }
 
 /** The waypoint's Gateway (gateway.networking.k8s.io/v1), as samples/ambient-argo writes one. */
+/**
+ * The prefixes of the cluster stats a waypoint keeps beyond Istio's inclusion list, so that verify can
+ * count the requests it routed (tools/verify/judge/ambient.ts): Istio's Envoy keeps only the stats on
+ * that list (pkg/bootstrap/config.go requiredEnvoyStatsMatcherInclusionPrefixes and getStatsOptions;
+ * tools/packaging/common/envoy_bootstrap.json stats_matcher), where `cluster.<name>.upstream_rq_*` is
+ * not, unless the pod's sidecar.istio.io/statsInclusionPrefixes annotation adds it. A waypoint routes
+ * through `inbound-vip|` clusters to the Services it serves and `outbound|` ones to the rest
+ * (pilot/pkg/networking/core/listener_waypoint.go getWaypointDestinationCluster).
+ */
+export const waypointStatsPrefixes = ["cluster.inbound-vip", "cluster.outbound"] as const;
+
 export function waypointGateway(name: string) {
   return {
     apiVersion: "gateway.networking.k8s.io/v1",
     kind: "Gateway",
     metadata: { name },
-    spec: { gatewayClassName: "istio-waypoint", listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }] },
+    spec: {
+      gatewayClassName: "istio-waypoint",
+      listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }],
+      // istio-discovery's files/waypoint.yaml copies the Gateway's infrastructure annotations to the pod.
+      infrastructure: { annotations: { "sidecar.istio.io/statsInclusionPrefixes": waypointStatsPrefixes.join(",") } },
+    },
   } as const;
 }
 

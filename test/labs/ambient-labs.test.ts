@@ -113,7 +113,7 @@ describe("lab stacks on an ambient platform", () => {
       const patched = r.resources.filter((x) => x.type === "kubernetes:core/v1:ServicePatch").map((x) => (x.inputs.metadata as { name: string }).name);
       expect(patched.sort(), stack).toEqual(bound.sort());
       expect(model.gateways.map((g) => ({ namespace: g.namespace, name: g.name, spec: { gatewayClassName: g.gatewayClassName, listeners: g.listeners } })), stack).toEqual([
-        { namespace: stack, name: waypointName, spec: byName(r, `Gateway/${stack}/${waypointName}`)!.inputs.spec },
+        { namespace: stack, name: waypointName, spec: (({ gatewayClassName, listeners }) => ({ gatewayClassName, listeners }))(byName(r, `Gateway/${stack}/${waypointName}`)!.inputs.spec as { gatewayClassName: unknown; listeners: unknown }) },
       ]);
       // Every Service the lab renders is one the model knows, so none is left out of the isolation check.
       const services = r.resources.filter((x) => x.type === "kubernetes:core/v1:Service").map((x) => (x.inputs.metadata as { name: string }).name);

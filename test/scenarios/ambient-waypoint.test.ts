@@ -32,11 +32,13 @@ const upstreamServiceParent = () => (parse(fs.readFileSync(upstreamFile("istio-1
 const policy = (spec: ScenarioSpec, name: string) => spec.resources.find((r) => r.name === name)!.spec as Record<string, unknown>;
 
 describe("the waypoint's Gateway", () => {
-  it("is samples/ambient-argo's reviews-waypoint.yaml but for its name and the revision tag the sample's control planes have (istio.io/rev), which the lab's one istiod has not", () => {
+  it("is samples/ambient-argo's reviews-waypoint.yaml but for its name, the revision tag the sample's control planes have (istio.io/rev), which the lab's one istiod has not, and the cluster stats verify reads", () => {
     const { metadata, ...upstream } = upstreamWaypoint();
     expect(metadata.labels).toEqual({ "istio.io/rev": "rapid" });
     const { metadata: ours, ...rest } = waypointGateway(metadata.name);
-    expect(rest).toEqual(upstream);
+    const { infrastructure, ...spec } = rest.spec;
+    expect({ ...rest, spec }).toEqual(upstream);
+    expect(infrastructure).toEqual({ annotations: { "sidecar.istio.io/statsInclusionPrefixes": "cluster.inbound-vip,cluster.outbound" } });
     expect(ours).toEqual({ name: metadata.name });
   });
 });

@@ -1,6 +1,7 @@
 // What ambient mode's proxies show where a sidecar showed it: ztunnel's access log (L4: one line per
 // connection) and a waypoint's Envoy (L7: Istio's default access log, and its counters). Pure:
 // tools/verify/probes/evidence.ts reads the logs and stats, this reads them.
+import { waypointStatsPrefixes } from "../../../catalog/scenarios/waypoint";
 import type { Check } from "../types";
 import { tally } from "./format";
 
@@ -139,15 +140,8 @@ export function judgeZtunnelLog(connections: readonly ZtunnelConnection[], names
  */
 export const waypointCluster = /^(?:inbound-vip|outbound)\|\d+\|[^|]*\|(.+)$/;
 
-/**
- * The prefixes of the cluster stats a waypoint must keep for verify to read them: Istio's Envoy keeps
- * only the stats on its inclusion list (pkg/bootstrap/config.go requiredEnvoyStatsMatcherInclusionPrefixes
- * and getStatsOptions; tools/packaging/common/envoy_bootstrap.json stats_matcher), where
- * `cluster.<name>.upstream_rq_*` is not, unless the pod's sidecar.istio.io/statsInclusionPrefixes
- * annotation adds it (catalog/scenarios/waypoint.ts sets it on the waypoint's Gateway,
- * spec.infrastructure.annotations, which istio-discovery's files/waypoint.yaml copies to the pod).
- */
-export const waypointStatsPrefixes = ["cluster.inbound-vip", "cluster.outbound"] as const;
+// The cluster stats a waypoint keeps for verify are the ones its Gateway asks for (catalog/scenarios/waypoint.ts).
+export { waypointStatsPrefixes };
 
 /**
  * One counter over a waypoint's clusters for `host` (every port and subset, inbound-vip and
