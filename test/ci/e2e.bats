@@ -16,7 +16,7 @@ setup() {
   REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
   export REPO PATH="$BATS_FILE_TMPDIR/bin:$PATH" CALLS="$BATS_TEST_TMPDIR/calls" WORLD="$BATS_TEST_TMPDIR/world" E2E_POLL=0
   export GITHUB_STEP_SUMMARY="$BATS_TEST_TMPDIR/summary.md" HOME="$BATS_TEST_TMPDIR/home" RECIPES="$BATS_FILE_TMPDIR/recipes"
-  unset KUBECONFIG E2E_STACK FAKE_DESTROY_IGNORES_DOCKER FAKE_UP_WRITES_KUBECONFIG FAKE_DESTROY_TOUCHES FAKE_LAB_IGNORES_PLATFORM FAKE_FAIL
+  unset E2E_REAL_STEP_TIMES KUBECONFIG E2E_STACK FAKE_DESTROY_IGNORES_DOCKER FAKE_UP_WRITES_KUBECONFIG FAKE_DESTROY_TOUCHES FAKE_LAB_IGNORES_PLATFORM FAKE_FAIL
   OUT="$BATS_TEST_TMPDIR/out"
   mkdir -p "$WORLD" "$HOME"
   : >"$CALLS"
@@ -69,6 +69,8 @@ no_cluster_left() {
 
 @test "runs the sequence and every drill in order, each recipe read from docs/recovery.md and run as written; a summary row per step" {
   local deleted rebuilt stopped move gone
+  # This test reads the step-times table the run appends to the summary.
+  export E2E_REAL_STEP_TIMES=1
   mapfile -t deleted < <(recipe_calls local-cluster-deleted STACK=local TOOL=kind)
   mapfile -t rebuilt < <(recipe_calls platform-rebuilt STACK=local-student)
   mapfile -t stopped < <(recipe_calls docker-stopped STACK=local-second)
@@ -181,7 +183,8 @@ no_cluster_left() {
 }
 
 @test "a pulumi up that writes the user's kubeconfig or switches its context fails the run" {
-  export FAKE_UP_WRITES_KUBECONFIG=1
+  # A failed run still gets the step-times table, which this test reads.
+  export FAKE_UP_WRITES_KUBECONFIG=1 E2E_REAL_STEP_TIMES=1
   e2e
   [ "$status" -ne 0 ]
   [[ "$output" == *"\`pulumi up --yes --stack local --event-log $OUT/logs/first-up.events.jsonl\` changed the user's kubeconfig: before: current context e2e-nowhere"*"after: current context kind-istio-lab-local"* ]]
