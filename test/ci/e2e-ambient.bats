@@ -6,6 +6,7 @@
 # no stack file; the user's kubeconfig is guarded.
 
 bats_require_minimum_version 1.5.0
+load interrupt
 
 setup_file() {
   local bin="$BATS_FILE_TMPDIR/bin" world="$BATS_FILE_TMPDIR/world-bin" cmd
@@ -137,26 +138,6 @@ cleanup after the failure: the stack and its kind cluster|cleaned up" ]
   [[ "$output" == *"E2E_AMBIENT_STACK must be lower-case letters"* ]]
 }
 
-# interrupt_verify SIGNAL: the first `npm run --silent verify` sends SIGNAL to the script, as a
-# cancelled job or a closed terminal does; with INT, as Ctrl-C does to the whole foreground group,
-# the command dies of it too. Every other call goes on to the stubs.
-interrupt_verify() {
-  local wrap="$BATS_TEST_TMPDIR/interrupt"
-  mkdir -p "$wrap"
-  cat >"$wrap/npm" <<'STUB'
-#!/usr/bin/env bash
-if [ "$1 $2 $3" = "run --silent verify" ]; then
-  printf 'npm %s (interrupted by SIG%s)\n' "$*" "$INTERRUPT_SIGNAL" >>"$CALLS"
-  kill -s "$INTERRUPT_SIGNAL" "$PPID"
-  if [ "$INTERRUPT_SIGNAL" = INT ]; then kill -s INT $$; fi
-  exit 0
-fi
-exec "$NEXT_BIN/npm" "$@"
-STUB
-  chmod +x "$wrap/npm"
-  NEXT_BIN="$BATS_FILE_TMPDIR/bin" INTERRUPT_SIGNAL=$1 PATH="$wrap:$PATH" e2e_ambient
-}
-
 @test "an interruption (INT, TERM, HUP) fails the run with 128 + its number, then destroys the stack and deletes the cluster" {
   local signal code
   for signal in INT:130 TERM:143 HUP:129; do
@@ -164,7 +145,7 @@ STUB
     rm -rf "$WORLD" "$OUT" "$GITHUB_STEP_SUMMARY"
     mkdir -p "$WORLD"
     : >"$CALLS"
-    interrupt_verify "$signal"
+    interrupt_verify "$signal" e2e_ambient
     echo "SIG$signal: exit $status" >&2
     [ "$status" -eq "$code" ]
     [ "$(rows | tail -n 2)" = "verify authz-tcp in ambient|failed (exit $code)

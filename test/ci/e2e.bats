@@ -5,6 +5,7 @@
 # as it ends; a failure leaves no stack, no kind cluster of the run, and Docker running.
 
 bats_require_minimum_version 1.5.0
+load interrupt
 
 setup_file() {
   local bin="$BATS_FILE_TMPDIR/bin" cmd
@@ -221,26 +222,6 @@ no_cluster_left() {
   [ "$(cd "$checkout" && ls Pulumi.*)" = "$(printf '%s\n' Pulumi.existing.yaml Pulumi.lab-template.yaml Pulumi.local.yaml Pulumi.yaml)" ]
 }
 
-# interrupt_verify SIGNAL: the first `npm run --silent verify` sends SIGNAL to the script, as a
-# cancelled job or a closed terminal does; with INT, as Ctrl-C does to the whole foreground group,
-# the command dies of it too. Every other call goes on to the stubs.
-interrupt_verify() {
-  local wrap="$BATS_TEST_TMPDIR/interrupt"
-  mkdir -p "$wrap"
-  cat >"$wrap/npm" <<'STUB'
-#!/usr/bin/env bash
-if [ "$1 $2 $3" = "run --silent verify" ]; then
-  printf 'npm %s (interrupted by SIG%s)\n' "$*" "$INTERRUPT_SIGNAL" >>"$CALLS"
-  kill -s "$INTERRUPT_SIGNAL" "$PPID"
-  if [ "$INTERRUPT_SIGNAL" = INT ]; then kill -s INT $$; fi
-  exit 0
-fi
-exec "$NEXT_BIN/npm" "$@"
-STUB
-  chmod +x "$wrap/npm"
-  NEXT_BIN="$BATS_FILE_TMPDIR/bin" INTERRUPT_SIGNAL=$1 PATH="$wrap:$PATH" e2e
-}
-
 @test "an interruption (INT, TERM, HUP) fails the run with 128 + its number; the cleanup destroys the platform and deletes its cluster" {
   local signal code
   for signal in INT:130 TERM:143 HUP:129; do
@@ -248,7 +229,7 @@ STUB
     rm -rf "$WORLD" "$OUT" "$GITHUB_STEP_SUMMARY"
     mkdir -p "$WORLD"
     : >"$CALLS"
-    interrupt_verify "$signal"
+    interrupt_verify "$signal" e2e
     echo "SIG$signal: exit $status" >&2
     [ "$status" -eq "$code" ]
     [ "$(rows | tail -n 2)" = "verify local (local-bookinfo)|failed (exit $code)
