@@ -56,7 +56,7 @@ export class Lab extends pulumi.ComponentResource {
     };
     const mesh = new Mesh(
       "mesh",
-      { mesh: config.mesh, apps: config.apps, reach: { gatewayEntry: cluster.gatewayEntry, nodeAddress: cluster.nodeAddress }, egressGateway: config.scenarioSpec.egressGateway, gatewayApi: labsMayUseGatewayApi(config) || config.scenarioSpec.gatewayApi !== undefined || config.scenarioSpec.waypoint !== undefined, clusterSource: config.cluster.source },
+      { mesh: config.mesh, apps: config.apps, reach: { gatewayEntry: cluster.gatewayEntry, nodeAddress: cluster.nodeAddress }, egressGateway: config.scenarioSpec.egressGateway, gatewayApi: labsMayUseGatewayApi(config) || config.scenarioSpec.gatewayApi !== undefined || config.scenarioSpec.waypoint !== undefined, clusterSource: config.cluster.source, schedulable: cluster.schedulable },
       onCluster,
     );
     // Workloads wait for the injection-enabled namespace (which waits for istiod and the gateway),

@@ -52,6 +52,13 @@ export class Cluster extends pulumi.ComponentResource {
    * the cluster no longer answers.
    */
   readonly deletedWith?: pulumi.Resource;
+  /**
+   * What a pod's start waits for beyond the API server: the workers' joins of a kubeadm cluster, whose
+   * control plane kubeadm taints NoSchedule (InitConfiguration's default) and whose kubeconfig is
+   * released before the joins (kubeadm-cluster.ts kubeconfigReleased). None elsewhere: kind, k3d and
+   * an existing cluster have schedulable nodes once their kubeconfig exists.
+   */
+  readonly schedulable: pulumi.Resource[] = [];
   /** Where this machine reaches the gateway's node port, when the cluster knows (not on source kubeconfig). */
   readonly gatewayEntry?: NodePortEntry;
   /** A node's address on which every node port answers: the control plane of machines istio-lab built. */
@@ -87,6 +94,7 @@ export class Cluster extends pulumi.ComponentResource {
       const built = this.buildMachines(name, config, args.images ?? []);
       this.kubeconfig = kubeconfig = built.kubeconfig;
       this.deletedWith = built.deletedWith;
+      this.schedulable = built.joins;
       this.clusterIdentifier = clusterIdentifierOf(args.clusterIdentifier, built.controlPlaneMachine);
       const controlPlane = config.nodes.find((n) => n.role === "control-plane");
       if (controlPlane) {
@@ -119,7 +127,7 @@ export class Cluster extends pulumi.ComponentResource {
     name: string,
     config: MachineClusterConfig,
     images: readonly string[],
-  ): { kubeconfig: pulumi.Output<string>; deletedWith?: pulumi.Resource; controlPlaneMachine: pulumi.Input<string> } {
+  ): { kubeconfig: pulumi.Output<string>; deletedWith?: pulumi.Resource; controlPlaneMachine: pulumi.Input<string>; joins: pulumi.Resource[] } {
     let machines: Record<string, Machine>;
     let deletedWith: pulumi.Resource | undefined;
     if (config.source === "vsphere") {
@@ -137,6 +145,6 @@ export class Cluster extends pulumi.ComponentResource {
     // On hosts the cluster may outlive the lab (an adopted one is never reset), so its objects are
     // deleted one by one.
     const controlPlane = config.nodes.find((n) => n.role === "control-plane")!.name;
-    return { kubeconfig: kubeadm.kubeconfig, deletedWith, controlPlaneMachine: machines[controlPlane].machineId };
+    return { kubeconfig: kubeadm.kubeconfig, deletedWith, controlPlaneMachine: machines[controlPlane].machineId, joins: kubeadm.joins };
   }
 }

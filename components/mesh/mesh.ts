@@ -30,6 +30,8 @@ export interface MeshArgs {
   gatewayApi?: boolean;
   /** Where the cluster comes from: ambient's CNI agent needs the platform profile of some (ambient.ts cniPlatform). */
   clusterSource: LabConfig["cluster"]["source"];
+  /** What a pod's start waits for beyond the API server (the cluster's `schedulable`: a kubeadm cluster's joins). */
+  schedulable?: pulumi.Resource[];
 }
 
 /**
@@ -67,7 +69,9 @@ export class Mesh extends pulumi.ComponentResource {
     );
     this.istiod = chartRelease(
       { ...istio, release: "istiod", chart: "istiod", values: mesh.mode === "ambient" ? ambientIstiodValues(apps.imageRegistry) : istiodValues(apps.imageRegistry) },
-      { ...parent, dependsOn: [base] },
+      // istio-base needs only the API server; istiod's pod needs a node that takes it, and its
+      // Helm timeout must not run before there is one (the cluster's schedulable).
+      { ...parent, dependsOn: [base, ...(args.schedulable ?? [])] },
     );
     if (mesh.mode === "ambient") {
       // istio.io's order (docs/ambient/install/helm): istiod, the CNI node agent, then ztunnel, which
@@ -106,7 +110,8 @@ export class Mesh extends pulumi.ComponentResource {
 
     const addons = new Set(mesh.addons);
     const settings: AddonSettings = { mesh, imageRegistry: apps.imageRegistry, addons, serviceType: mesh.dashboards.serviceType };
-    const afterNamespace = { ...parent, dependsOn: [systemNamespace] };
+    // Their pods, like istiod's, need a node that takes them before their Helm or await clock runs.
+    const afterNamespace = { ...parent, dependsOn: [systemNamespace, ...(args.schedulable ?? [])] };
     // Kiali watches Istio's custom resources and reads istiod: it waits for the control plane, and
     // in ambient for ztunnel too (kialiAfter in addons/kiali.ts).
     const addonReleases: Record<"kiali" | "prometheus" | "grafana", { values: typeof kialiValues; opts: pulumi.CustomResourceOptions }> = {

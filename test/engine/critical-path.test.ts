@@ -185,6 +185,23 @@ describe("the critical path", () => {
     expect(criticalPath(rendered, preparedTemplateDurations).minutes).toBeLessThan(criticalPath(rendered).minutes);
   });
 
+  it("on dev, every chart or Deployment of the mesh whose pods need a worker waits for the joins in the engine's own graph (dependsOn), not only in the model's: its Helm or await clock must not run while a worker is still prepared", async () => {
+    const joins = ["linux-node2-join", "linux-node3-join"];
+    const engineWaits = (r: Rendered, name: string) => {
+      const found = r.resources.find((x) => x.name === name);
+      expect(found, name).toBeDefined();
+      return found!.dependsOn;
+    };
+    const dev = await renderFile("Pulumi.dev.yaml");
+    const mesh = ["HelmRelease/istio-system/istiod", "HelmRelease/istio-system/prometheus", "HelmRelease/istio-system/grafana", "Deployment/istio-system/jaeger"];
+    for (const name of mesh) expect(engineWaits(dev, name), name).toEqual(expect.arrayContaining(joins));
+    // istio-base runs nothing: it starts once the API server answers.
+    expect(engineWaits(dev, "HelmRelease/istio-system/istio-base").filter((d) => d.endsWith("-join"))).toEqual([]);
+    // A kind cluster has schedulable nodes once it exists: no join, no extra wait.
+    const local = await renderFile("Pulumi.local.yaml");
+    for (const name of mesh) expect(engineWaits(local, name).filter((d) => d.endsWith("-join")), name).toEqual([]);
+  });
+
   it("on dev, Istio's charts start once init is read back and Flannel applied, istiod's pod once the workers joined, and the smoke check holds nothing", async () => {
     const rendered = await renderFile("Pulumi.dev.yaml");
     const graph = dependencyGraph(rendered);

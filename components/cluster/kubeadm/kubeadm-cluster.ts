@@ -34,6 +34,8 @@ export interface KubeadmClusterArgs {
 export class KubeadmCluster extends pulumi.ComponentResource {
   /** The admin kubeconfig (secret). */
   readonly kubeconfig: pulumi.Output<string>;
+  /** The workers' joins: until one has joined, no node takes a pod that does not tolerate the control plane's taint. */
+  readonly joins: pulumi.Resource[];
 
   constructor(name: string, args: KubeadmClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("istio-lab:cluster:KubeadmCluster", name, {}, opts);
@@ -74,6 +76,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         this,
       ),
     );
+    this.joins = joins;
     smokeCheck(
       { config, connection: cp.node.connection, machineIds: nodes.map((n) => n.machineId), dependsOn: [...joins, flannel] },
       this,
@@ -95,9 +98,10 @@ export class KubeadmCluster extends pulumi.ComponentResource {
  *   the API server takes part, and Helm's wait has no pod to wait for.
  * - istiod's release waits (Helm's --wait, atomic) for its pod, which the scheduler places on a
  *   Ready node without the control plane's NoSchedule taint (kubeadm's InitConfiguration default;
- *   the chart's pilot.tolerations is [] in istio-discovery values.yaml), so it starts once the first
- *   worker joined and Flannel runs there; its Helm timeout (600 s) and pulumi-kubernetes'
- *   Deployment await (10 min) are far above a join's.
+ *   the chart's pilot.tolerations is [] in istio-discovery values.yaml), so it can start only once a
+ *   worker joined. Its release waits for the joins (`joins`, the Mesh's `schedulable`): its Helm
+ *   timeout (600 s) would otherwise run while a slow worker is still prepared (each step up to 30
+ *   min) and roll the release back.
  * - CoreDNS, which the sidecars resolve istiod through, tolerates that taint (kubeadm's CoreDNS
  *   Deployment, cmd/kubeadm/app/phases/addons/dns/manifests.go) and runs on the control plane once
  *   Flannel does, while the workers join.
