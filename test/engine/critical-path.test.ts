@@ -13,6 +13,7 @@ import { renderConfig, type Rendered, type RenderedResource } from "../../tools/
 import { readStackFileForRender } from "../../tools/lib/stack-file";
 import { layerOf } from "../../tools/lib/plan";
 import { renderFile } from "../harness";
+import { dataPlaneAnnotation } from "../../components/workloads/app-objects";
 import { hostsStack, renderCluster, vsphereStack } from "../cluster/render-cluster";
 
 describe("bench statistics", () => {
@@ -166,6 +167,20 @@ describe("the critical path", () => {
     expect(steps.map((r) => r.name)).not.toContain("HelmRelease/istio-system/istio-base");
     expect(path.minutes).toBeGreaterThan(0);
     expect(path.minutes).toBeCloseTo(path.steps.reduce((sum, s) => sum + s.minutes, 0), 9);
+  });
+
+  it("costs an ambient pod (its template names the data plane) no proxy pull, and a sidecar pod its proxy's, cold or with Istio's images loaded", () => {
+    const deployment = (name: string, annotations?: Record<string, string>) =>
+      ({ type: "kubernetes:apps/v1:Deployment", name, inputs: { spec: { template: { metadata: { ...(annotations && { annotations }) } } } } }) as unknown as RenderedResource;
+    for (const name of ["Deployment/bookinfo/reviews-v1", "Deployment/bookinfo/details-v1"]) {
+      const sidecar = deployment(name);
+      const ambient = deployment(name, { [dataPlaneAnnotation]: "ambient" });
+      expect(stepDuration(sidecar).minutes - stepDuration(ambient).minutes, name).toBeCloseTo(proxyv2PullMinutes, 9);
+      expect(stepDuration(sidecar, stepDurations, () => "istio").minutes, name).toBeCloseTo(stepDuration(ambient).minutes, 9);
+      // Istio's images loaded do not shorten an ambient pod's start again.
+      expect(stepDuration(ambient, stepDurations, () => "istio").minutes, name).toBe(stepDuration(ambient).minutes);
+      expect(stepDuration(ambient).basis, name).toMatch(/no sidecar \(ambient\)/);
+    }
   });
 
   it("estimates a linked clone by its own entry, a full clone (no linkedClone sent) by the copy's", () => {

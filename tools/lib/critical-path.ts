@@ -14,6 +14,7 @@ import { pageConcurrency } from "../verify/probes/productpage";
 import { configKinds, pushWindowMs } from "../verify/readiness";
 import { scalable } from "../verify/run";
 import { scenarioSpec } from "../verify/stack";
+import { dataPlaneAnnotation } from "../../components/workloads/app-objects";
 import type { Rendered, RenderedResource } from "./mock-engine";
 import type { StackConfig } from "./stack-file";
 
@@ -219,6 +220,10 @@ export interface StepDuration {
 /** proxyv2, 164 MB as `docker images` shows it (chainguard-images/images#1323), at the 50 Mbit/s every estimate here takes. */
 export const proxyv2PullMinutes = (164 * 8) / 50 / 60;
 
+/** A Deployment whose pods run in ambient mode: no sidecar injected (its template's dataPlaneAnnotation). */
+const ambientPod = (inputs: Record<string, unknown>): boolean =>
+  (inputs as { spec?: { template?: { metadata?: { annotations?: Record<string, string> } } } }).spec?.template?.metadata?.annotations?.[dataPlaneAnnotation] === "ambient";
+
 export const stepDurations: StepDuration[] = [
   // Linked clone (cluster.vsphere.linkedClone) of a VM with one snapshot: a child disk on that
   // snapshot instead of a copy (terraform-provider-vsphere vmworkflow ExpandVirtualMachineCloneSpec:
@@ -315,9 +320,13 @@ export const stepDurations: StepDuration[] = [
   // once instead of with their pods' endpoints (pulumi-kubernetes provider/pkg/await/service.go).
   // With Istio's images loaded and its own not yet, a sample's pod still pulls its own image but not
   // the proxy's: 164 MB (chainguard-images#1323) at 50 Mbit/s, proxyv2PullMinutes, less.
+  // In ambient mode a pod has no sidecar (its template names the data plane, app-objects.ts): no
+  // proxyv2 to pull, whatever Istio's load did.
+  { type: /^kubernetes:apps\/v1:Deployment$/, name: /\/reviews-v\d$/, when: ambientPod, minutes: 2 - proxyv2PullMinutes, warm: 1, basis: "estimate: reviews image pull + Java start + ready, no sidecar (ambient)" },
   { type: /^kubernetes:apps\/v1:Deployment$/, name: /\/reviews-v\d$/, minutes: 2, warm: 1, proxyPresent: 2 - proxyv2PullMinutes, basis: "estimate: reviews image pull + proxyv2 (164 MB) + Java start + ready" },
   // The mesh's namespace has no injection: no sidecar to pull (jaeger).
   { type: /^kubernetes:apps\/v1:Deployment$/, name: /^Deployment\/istio-system\//, minutes: 1, warm: 0.5, basis: "estimate: image pull + ready, no sidecar" },
+  { type: /^kubernetes:apps\/v1:Deployment$/, when: ambientPod, minutes: 1 - proxyv2PullMinutes, warm: 0.5, basis: "estimate: image pull + ready, no sidecar (ambient)" },
   { type: /^kubernetes:apps\/v1:Deployment$/, minutes: 1, warm: 0.5, proxyPresent: 1 - proxyv2PullMinutes, basis: "estimate: image pull + sidecar + ready" },
   // Namespaces, ServiceAccounts, ConfigMaps, Istio objects: one API call, nothing to await.
   { type: /^kubernetes:/, minutes: 0.05, basis: "estimate: one API call" },
