@@ -21,12 +21,21 @@ export interface ScenarioOnNamespaceArgs {
 
 /**
  * The workloads a scenario needs and its Istio objects, both after the injection-enabled namespace
- * (`dependsOn`), the one shape a platform's own lab and a lab stack share.
+ * (`dependsOn`), the one shape a platform's own lab and a lab stack share. In ambient with a
+ * waypoint: the waypoint's Gateway (awaited), then the Services' `istio.io/use-waypoint` labels,
+ * then the policies moved to it and the Deployments' rollout.
  */
 export function scenarioOnNamespace(args: ScenarioOnNamespaceArgs, opts: pulumi.ComponentResourceOptions): { workloads: Workloads; scenario: Scenario } {
   const { namespace, spec } = args;
   const apps = [...selectApps(spec.workloads), ...(spec.apps ?? [])];
-  const workloads = new Workloads("workloads", { namespace, apps, imageRegistry: args.imageRegistry, meshMode: args.meshMode }, opts);
+  // Ambient with a waypoint: the pods move to ambient (their rollout) only once the waypoint is
+  // Programmed and the Services bound to it (istio.io "Enable ambient mode", Ordering requirements:
+  // "Failing to follow this sequence can result in traffic being processed by neither sidecar nor
+  // ztunnel"). The waypoint's labels need the workloads' Services, so the Deployments alone wait:
+  // a dependsOn on the whole Workloads component would be a cycle. Without a waypoint (every
+  // sidecar stack) the Deployments are made as before, in the constructor.
+  const deferRollout = spec.waypoint !== undefined;
+  const workloads = new Workloads("workloads", { namespace, apps, imageRegistry: args.imageRegistry, meshMode: args.meshMode, ...(deferRollout && { deferRollout }) }, opts);
   const gatewayApi = spec.gatewayApi && {
     resources: spec.gatewayApi.resources,
     versionServices: spec.gatewayApi.versionServices.map((v) => renderVersionService(apps.find((a) => a.app === v.app)!, v, namespace)),
@@ -46,5 +55,6 @@ export function scenarioOnNamespace(args: ScenarioOnNamespaceArgs, opts: pulumi.
     },
     opts,
   );
+  if (deferRollout) workloads.rollOut(scenario.waypoint);
   return { workloads, scenario };
 }

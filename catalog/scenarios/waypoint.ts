@@ -51,7 +51,6 @@ export interface Waypoint {
   ingress?: string[];
 }
 
-/** The waypoint's Gateway (gateway.networking.k8s.io/v1), as samples/ambient-argo writes one. */
 /**
  * The prefixes of the cluster stats a waypoint keeps beyond Istio's inclusion list, so that verify can
  * count the requests it routed (tools/verify/judge/ambient.ts): Istio's Envoy keeps only the stats on
@@ -63,11 +62,32 @@ export interface Waypoint {
  */
 export const waypointStatsPrefixes = ["cluster.inbound-vip", "cluster.outbound"] as const;
 
+/**
+ * What `pulumi up` waits for on the waypoint's Gateway before the Services are bound to it and the
+ * policies and pods move to it (components/scenario-on-namespace.ts), the order of istio.io's
+ * migration guide (docs/ambient/migrate/enable-ambient-mode, "Ordering requirements": waypoints
+ * first). pulumi-kubernetes awaits a custom resource only on this annotation (provider/pkg/metadata/
+ * overrides.go ReadyCondition: without it, and without PULUMI_K8S_AWAIT_ALL, the condition is
+ * immediate; `condition=X` is `kubectl wait --for=condition=X`, status True, and not before the
+ * condition's observedGeneration reaches the object's: provider/pkg/await/condition/custom.go,
+ * kubectl.go checkCondition; on create and on update, await.go; since 4.18.0, CHANGELOG.md).
+ * Programmed is what `istioctl waypoint apply --wait` waits for (istio 1.31 istioctl/pkg/waypoint/
+ * waypoint.go); istiod sets it once the waypoint's Service has an endpoint on the listener's port
+ * (pilot/pkg/config/kube/gateway/conversion.go setProgrammedCondition, gatewaycommon/conversion.go
+ * SetProgrammedCondition, gatewaycommon/context.go ResolveGatewayInstances: "no instances found"
+ * keeps it False). That endpoint may be a pod not Ready yet (kube/controller/endpointslice.go keeps
+ * not-ready endpoints as UnHealthy), and istiod's own TODO says "this only checks Service ready, we
+ * should also check Deployment ready?": Programmed means the waypoint pod exists with an address,
+ * not that it serves; no status of the Gateway says more, and the pod is istiod's, not the program's.
+ */
+export const waypointWaitFor = { "pulumi.com/waitFor": "condition=Programmed" } as const;
+
+/** The waypoint's Gateway (gateway.networking.k8s.io/v1), as samples/ambient-argo writes one, awaited (waypointWaitFor). */
 export function waypointGateway(name: string) {
   return {
     apiVersion: "gateway.networking.k8s.io/v1",
     kind: "Gateway",
-    metadata: { name },
+    metadata: { name, annotations: waypointWaitFor },
     spec: {
       gatewayClassName: "istio-waypoint",
       listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }],

@@ -32,12 +32,26 @@ function inNamespace(spec: IstioResource["spec"], namespace: string): IstioResou
 
 /** The Istio resources of one catalog scenario, in the app namespace. */
 export class Scenario extends pulumi.ComponentResource {
+  /**
+   * Ambient mode: the waypoint's Gateway and the ServicePatches that bind the Services to it, which
+   * what moves to the waypoint waits for (its policies here, the pods' rollout in the workloads:
+   * components/scenario-on-namespace.ts). Empty without a waypoint.
+   */
+  readonly waypoint: readonly pulumi.Resource[];
+
   constructor(name: string, args: ScenarioArgs, opts?: pulumi.ComponentResourceOptions) {
     super("istio-lab:scenarios:Scenario", name, {}, opts);
     const ns = args.namespace;
     const { resources } = args;
     const created = new Map<IstioResource, k8s.apiextensions.CustomResource>();
-    const create = (resource: IstioResource, dependsOn: pulumi.Resource[] = []) => {
+    // Ambient: the waypoint first, awaited, and the Services bound to it (istio.io's "Enable ambient
+    // mode", "Ordering requirements": activate the waypoints, then move the workloads); a policy
+    // that moved to it (targetRefs, catalog/scenarios/waypoint.ts inAmbient) is updated in place
+    // only then, so no moment has neither the old sidecars nor the waypoint applying it.
+    this.waypoint = args.waypoint ? waypointObjects(args.waypoint, ns, args.services, this) : [];
+    const create = (resource: IstioResource, after: pulumi.Resource[] = []) => {
+      const moved = !resource.inGatewayNamespace && "targetRefs" in resource.spec && (resource.spec.targetRefs ?? []).length > 0;
+      const dependsOn = moved ? [...after, ...this.waypoint] : after;
       const namespace = resource.inGatewayNamespace ? args.gatewayNamespace : ns;
       created.set(
         resource,
@@ -70,7 +84,6 @@ export class Scenario extends pulumi.ComponentResource {
       create(vs, [...needed.map((r) => created.get(r)!), ...servicesOf(hosts)]);
     }
     if (args.gatewayApi) this.gatewayApiObjects(args.gatewayApi, { app: ns, gateway: args.gatewayNamespace }, args.services, credentials);
-    if (args.waypoint) waypointObjects(args.waypoint, ns, args.services, this);
     this.registerOutputs({});
   }
 

@@ -24,12 +24,16 @@ export interface WaypointArgs extends Waypoint {
  * pilot/pkg/xds/endpoints/endpoint_builder.go findServiceWaypoint; the label read in
  * pilot/pkg/serviceregistry/ambient/services.go ingressUseWaypointFromLabels), so the waypoint's
  * policies would not apply to the gateway's requests (catalog/scenarios/waypoint.ts inAmbient).
+ * `pulumi up` waits for the Gateway to be Programmed (its `pulumi.com/waitFor` annotation,
+ * catalog/scenarios/waypoint.ts waypointWaitFor) before it labels the Services; what comes after
+ * the waypoint (the moved policies, the pods' rollout) waits for all these objects: the Gateway
+ * first, the labels after it.
  */
 export function waypointObjects(args: WaypointArgs, namespace: string, services: ReadonlyMap<string, pulumi.Resource>, parent: pulumi.Resource): pulumi.Resource[] {
   const gateway = waypointGateway(args.name);
   const created = new k8s.apiextensions.CustomResource(
     logicalName("Gateway", namespace, args.name),
-    { apiVersion: gateway.apiVersion, kind: gateway.kind, metadata: { name: args.name, namespace }, spec: gateway.spec },
+    { apiVersion: gateway.apiVersion, kind: gateway.kind, metadata: { ...gateway.metadata, name: args.name, namespace }, spec: gateway.spec },
     { parent, ...(args.crds && { dependsOn: [args.crds] }) },
   );
   const labels = args.services.map(

@@ -13,12 +13,18 @@ export interface WorkloadsArgs {
   imageRegistry?: string;
   /** The data plane the pods join, which their template names so a mode switch rolls them (app-objects.ts dataPlaneAnnotation). */
   meshMode?: MeshMode;
+  /**
+   * Make no Deployment until `rollOut` names what the pods wait for (ambient: the waypoint, which
+   * the scenario makes from this component's Services, components/scenario-on-namespace.ts).
+   */
+  deferRollout?: boolean;
 }
 
 /** Exactly the sample applications the scenario needs: their ServiceAccounts, Services and Deployments. */
 export class Workloads extends pulumi.ComponentResource {
   /** Each app's Service, by name: what the scenario's Istio objects route to. */
   readonly services: ReadonlyMap<string, k8s.core.v1.Service>;
+  private readonly pending: ((after: readonly pulumi.Resource[]) => void)[] = [];
 
   constructor(name: string, args: WorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("istio-lab:workloads:Workloads", name, {}, opts);
@@ -42,11 +48,20 @@ export class Workloads extends pulumi.ComponentResource {
         // one mounting a ConfigMap that does not exist yet waits in ContainerCreating, and one
         // reading env from a Secret that does not exist yet in CreateContainerConfigError.
         const secret = secrets.get(deployment.name);
-        const needs = [...(account ? [account] : []), ...configMaps, ...(secret ? [secret] : [])];
-        new k8s.apps.v1.Deployment(logicalName("Deployment", ns, deployment.name), deployment.args, { parent: this, ...(needs.length > 0 && { dependsOn: needs }) });
+        const deploy = (after: readonly pulumi.Resource[]) => {
+          const needs = [...(account ? [account] : []), ...configMaps, ...(secret ? [secret] : []), ...after];
+          new k8s.apps.v1.Deployment(logicalName("Deployment", ns, deployment.name), deployment.args, { parent: this, ...(needs.length > 0 && { dependsOn: needs }) });
+        };
+        if (args.deferRollout) this.pending.push(deploy);
+        else deploy([]);
       }
     }
     this.services = services;
     this.registerOutputs({});
+  }
+
+  /** The Deployments held back by `deferRollout`, each after `after` too (its Deployment's rollout waits for them). */
+  rollOut(after: readonly pulumi.Resource[]): void {
+    for (const deploy of this.pending.splice(0)) deploy(after);
   }
 }

@@ -9,7 +9,7 @@ import { parse, stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { exampleOptions } from "../../catalog/scenarios/examples";
 import { ambientPairs, ambientRunsText } from "../../catalog/scenarios/modes";
-import { ingressUseWaypointLabel, useWaypointLabel, waypointGateway, waypointName } from "../../catalog/scenarios/waypoint";
+import { ingressUseWaypointLabel, useWaypointLabel, waypointGateway, waypointName, waypointWaitFor } from "../../catalog/scenarios/waypoint";
 import { ConfigError } from "../../components/config";
 import { inPlatformMode, labModeIssues } from "../../components/platform";
 import { authorizationPolicy, sidecar } from "../../catalog/scenarios/builders";
@@ -18,6 +18,7 @@ import { ingressTcpPorts } from "../../catalog/scenarios/tcp";
 import { resolveScenario } from "../../catalog/scenarios";
 import { ambientObjects } from "../../tools/lib/mesh-model";
 import { platformReferences, renderConfig, renderProgram, renderStackFile, type Rendered, type RenderedResource } from "../../tools/lib/mock-engine";
+import { dependencyGraph } from "../../tools/lib/critical-path";
 import { planUpdate } from "../../tools/lib/plan";
 import { readStackFileForRender } from "../../tools/lib/stack-file";
 
@@ -75,7 +76,7 @@ describe("lab stacks on an ambient platform", () => {
     ] as const) {
       const r = await render(stack);
       const gateway = byName(r, `Gateway/${namespace}/${waypointName}`)!;
-      expect(gateway.inputs, stack).toEqual({ apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", metadata: { name: waypointName, namespace }, spec: waypointGateway(waypointName).spec });
+      expect(gateway.inputs, stack).toEqual({ apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", metadata: { name: waypointName, namespace, annotations: waypointWaitFor }, spec: waypointGateway(waypointName).spec });
       // The CRDs are the platform's: the Gateway waits for nothing of the lab but its namespace.
       expect(gateway.dependsOn.filter((d) => d.includes("gateway-api-crds")), stack).toEqual([]);
       const patches = r.resources.filter((x) => x.type === "kubernetes:core/v1:ServicePatch");
@@ -226,5 +227,19 @@ describe("docs/labs.md", () => {
     const page = fs.readFileSync(path.join(root, "docs/labs.md"), "utf8");
     const section = page.slice(page.indexOf("## Labs in ambient mode"), page.indexOf("## One secrets provider"));
     expect(section.split("\n")).toContain(ambientRunsText("lab"));
+  });
+});
+
+describe("a lab stack's move to its waypoint (test/scenarios/ambient-order.test.ts for the platform's own lab)", () => {
+  it("makes each of its Deployments and policies wait for its waypoint's Gateway and labels; a lab without a waypoint has no such edge", async () => {
+    const r = await render("student-1");
+    const graph = dependencyGraph(r);
+    const waypoint = r.resources.filter((x) => x.name === `Gateway/student-1/${waypointName}` || x.type === "kubernetes:core/v1:ServicePatch").map((x) => x.name);
+    expect(waypoint.length).toBe(6);
+    const moved = r.resources.filter((x) => (x.type === "kubernetes:apps/v1:Deployment" && x.parent === "workloads") || x.type === "kubernetes:security.istio.io/v1:AuthorizationPolicy");
+    expect(moved.length).toBeGreaterThan(5);
+    for (const x of moved) expect(graph.get(x)!.map((y) => y.name), x.name).toEqual(expect.arrayContaining(waypoint));
+    const plain = await render("student-3");
+    for (const x of plain.resources) expect(x.dependsOn.filter((d) => /waypoint|ServicePatch/.test(d)), x.name).toEqual([]);
   });
 });

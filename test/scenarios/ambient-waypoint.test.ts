@@ -8,7 +8,7 @@ import { resolveScenario } from "../../catalog/scenarios";
 import { exampleConfig, exampleOptions } from "../../catalog/scenarios/examples";
 import { ambientForms } from "../../catalog/scenarios/modes";
 import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
-import { httpAttributes, inAmbient, ingressUseWaypointLabel, targetRefFor, waypointGateway, waypointName } from "../../catalog/scenarios/waypoint";
+import { httpAttributes, inAmbient, ingressUseWaypointLabel, targetRefFor, waypointGateway, waypointName, waypointWaitFor } from "../../catalog/scenarios/waypoint";
 import { authorizationPolicy } from "../../catalog/scenarios/builders";
 import { checkAmbient } from "../../components/scenarios/ambient-rules";
 import { checkMesh } from "../../components/scenarios/mesh-rules";
@@ -32,14 +32,16 @@ const upstreamServiceParent = () => (parse(fs.readFileSync(upstreamFile("istio-1
 const policy = (spec: ScenarioSpec, name: string) => spec.resources.find((r) => r.name === name)!.spec as Record<string, unknown>;
 
 describe("the waypoint's Gateway", () => {
-  it("is samples/ambient-argo's reviews-waypoint.yaml but for its name, the revision tag the sample's control planes have (istio.io/rev), which the lab's one istiod has not, and the cluster stats verify reads", () => {
+  it("is samples/ambient-argo's reviews-waypoint.yaml but for its name, the revision tag the sample's control planes have (istio.io/rev), which the lab's one istiod has not, the cluster stats verify reads, and Pulumi's waitFor on Programmed", () => {
     const { metadata, ...upstream } = upstreamWaypoint();
     expect(metadata.labels).toEqual({ "istio.io/rev": "rapid" });
     const { metadata: ours, ...rest } = waypointGateway(metadata.name);
     const { infrastructure, ...spec } = rest.spec;
     expect({ ...rest, spec }).toEqual(upstream);
     expect(infrastructure).toEqual({ annotations: { "sidecar.istio.io/statsInclusionPrefixes": "cluster.inbound-vip,cluster.outbound" } });
-    expect(ours).toEqual({ name: metadata.name });
+    // Deviation: the sample has no annotations; this one makes `pulumi up` wait until istiod reports
+    // the waypoint Programmed, as `istioctl waypoint apply --wait` does (catalog/scenarios/waypoint.ts waypointWaitFor).
+    expect(ours).toEqual({ name: metadata.name, annotations: { "pulumi.com/waitFor": "condition=Programmed" } });
   });
 });
 
@@ -128,7 +130,7 @@ describe("rendering in ambient", () => {
   it("creates the waypoint's Gateway after the Gateway API CRDs, and labels each bound Service once both are there", async () => {
     const r = await ambientStack("authz-deny");
     const gateway = r.resources.find((x) => x.name === "Gateway/bookinfo/waypoint")!;
-    expect(gateway.inputs).toEqual({ apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", metadata: { name: "waypoint", namespace: "bookinfo" }, spec: waypointGateway("waypoint").spec });
+    expect(gateway.inputs).toEqual({ apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", metadata: { name: "waypoint", namespace: "bookinfo", annotations: waypointWaitFor }, spec: waypointGateway("waypoint").spec });
     expect(gateway.dependsOn).toEqual(["ConfigFile/gateway-api-crds"]);
     const patch = r.resources.find((x) => x.type === "kubernetes:core/v1:ServicePatch")!;
     expect(patch.name).toBe("ServicePatch/bookinfo/httpbin");
