@@ -8,7 +8,8 @@ import { judgePairs, spread } from "../../tools/bench";
 import { criticalPath, dependencyGraph, kubeconfigWaits, preparedTemplateDurations, probeSeconds, proxyv2PullMinutes, stackVerifyMinutes, stepDuration, stepDurations, verifyCosts, verifyEstimate, verifyRunMinutes, type StepDuration } from "../../tools/lib/critical-path";
 import { pushWindowMs } from "../../tools/verify/readiness";
 import { scenarioSpec } from "../../tools/verify/stack";
-import { exampleConfig } from "../../catalog/scenarios/examples";
+import { exampleConfig, exampleOptions } from "../../catalog/scenarios/examples";
+import { shellQuote } from "../../components/shell";
 import { renderConfig, type Rendered, type RenderedResource } from "../../tools/lib/mock-engine";
 import { readStackFileForRender } from "../../tools/lib/stack-file";
 import { layerOf } from "../../tools/lib/plan";
@@ -331,5 +332,10 @@ describe("the estimate of npm run verify", () => {
     const gate = { type: "command:local:Command", name: "verify-run", inputs: { create: "'npm' 'run' '--silent' 'verify' '--' '--scenario' 'shift-90-10' '--requests' '400'" } } as unknown as RenderedResource;
     expect(verifyRunMinutes(gate)).toBeCloseTo(verifyEstimate(probesOf("shift-90-10"), 400).seconds / 60, 9);
     expect(stepDuration(gate).minutes).toBe(verifyRunMinutes(gate));
+    // Options as JSON with spaces, quoted as components/verify-gate.ts quotes every word.
+    const options = exampleOptions("canary");
+    const words = ["npm", "run", "--silent", "verify", "--", "--scenario", "canary", "--options", JSON.stringify(options, null, 1)];
+    const withOptions = { ...gate, inputs: { create: words.map(shellQuote).join(" ") } } as unknown as RenderedResource;
+    expect(verifyRunMinutes(withOptions)).toBeCloseTo(verifyEstimate(scenarioSpec("canary", options, undefined).spec.probes).seconds / 60, 9);
   });
 });

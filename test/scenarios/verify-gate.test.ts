@@ -1,10 +1,11 @@
 // The opt-in gate that makes `pulumi up` end with `npm run verify`.
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { curlImage } from "../../catalog/versions";
 import { mirrored } from "../../components/images";
-import { shellQuote } from "../../components/shell";
+import { shellQuote, shellWords } from "../../components/shell";
 import { renderConfig } from "../../tools/lib/mock-engine";
 import { stackConfig } from "../../tools/lib/stack-file";
 import { labCluster, twoContexts } from "../cluster/kubeconfigs";
@@ -82,6 +83,19 @@ describe("the verify gate", () => {
     expect(shellQuote('{"a":1}')).toBe(`'{"a":1}'`);
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
     expect(spawnSync("sh", ["-c", `printf %s ${shellQuote("it's {\"a\": 1}")}`], { encoding: "utf8" }).stdout).toBe('it\'s {"a": 1}');
+  });
+
+  it("reads back the words it quoted, as sh does (shellWords, what the critical path reads the gate's flags with)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ minLength: 1 }).filter((w) => !w.includes("\0")), { minLength: 1, maxLength: 6 }), (words) => {
+        const text = words.map(shellQuote).join(" ");
+        expect(shellWords(text)).toEqual(words);
+      }),
+    );
+    const words = ["npm", "run", "--options", '{"user": "jason", "it\'s": 1}'];
+    const text = words.map(shellQuote).join(" ");
+    expect(spawnSync("sh", ["-c", `for w in ${text}; do printf '%s\\n' "$w"; done`], { encoding: "utf8" }).stdout).toBe(words.map((w) => `${w}\n`).join(""));
+    expect(shellWords(text)).toEqual(words);
   });
 
   it("runs a command the shell and verify understand: an unreachable gateway fails the update", async () => {

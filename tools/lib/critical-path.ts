@@ -14,6 +14,7 @@ import { pageConcurrency } from "../verify/probes/productpage";
 import { configKinds, pushWindowMs } from "../verify/readiness";
 import { scalable } from "../verify/run";
 import { scenarioSpec } from "../verify/stack";
+import { shellWords } from "../../components/shell";
 import { dataPlaneAnnotation } from "../../components/workloads/app-objects";
 import type { Rendered, RenderedResource } from "./mock-engine";
 import type { StackConfig } from "./stack-file";
@@ -167,7 +168,7 @@ export function stackVerifyMinutes(config: StackConfig): number {
 
 /** The verify gate's own step (`verify-run`): the probes of the flags it passes to `npm run verify` (components/verify-gate.ts). */
 export function verifyRunMinutes(r: RenderedResource): number {
-  const argv = String(r.inputs.create ?? "").split(" ").map((a) => a.replace(/^'|'$/g, ""));
+  const argv = shellWords(String(r.inputs.create ?? ""));
   const flag = (name: string) => {
     const at = argv.indexOf(name);
     return at >= 0 ? argv[at + 1] : undefined;
