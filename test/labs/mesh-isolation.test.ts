@@ -38,7 +38,7 @@ import { resolveScenario } from "../../catalog/scenarios";
 import { exampleOptions } from "../../catalog/scenarios/examples";
 import { ambientForms, ambientPairs, formNames } from "../../catalog/scenarios/modes";
 import { inAmbient } from "../../catalog/scenarios/waypoint";
-import { ambientObjects, ambientView, joinWorlds, servicesOfWaypoint, waypointOf, waypointRoutesFor, type AmbientWorld } from "../../tools/lib/mesh-model";
+import { ambientObjects, ambientView, joinWorlds, servicesOfWaypoint, waypointOf, waypointPoliciesFor, waypointRoutesFor, type AmbientWorld } from "../../tools/lib/mesh-model";
 
 const spec = (name: ScenarioName): ScenarioSpec => exampleScenario(name);
 const labScenarios = scenarioNames.filter((name) => platformOnlyReasons(spec(name)).length === 0);
@@ -296,6 +296,40 @@ describe("the ambient model sees what Istio would let through", () => {
     expect(ambientChangedBy(joinWorlds(a, b), policy("lab-a", [{ group: "", kind: "Service", name: "reviews" }, { group: "gateway.networking.k8s.io", kind: "Gateway", name: "waypoint", namespace: "lab-b" }]), ["lab-b"])).toEqual([]);
     expect(ambientChangedBy(joinWorlds(a, b), policy("lab-a", [{ group: "", kind: "Service", name: "reviews" }]), ["lab-a"]).length).toBeGreaterThan(0);
     expect(ambientChangedBy(joinWorlds(a, b), policy(rootNamespace, [{ group: "gateway.networking.k8s.io", kind: "GatewayClass", name: "istio-waypoint" }]), ["lab-b"]).length).toBeGreaterThan(0);
+  });
+
+  it("ztunnel enforces a root-namespace policy with a selector on each namespace with a workload it selects, and only there (workloads.go buildWorkloadPolicies)", () => {
+    const a = ambientLab(authz, "lab-a");
+    const b = ambientLab(routes, "lab-b");
+    const rooted = (matchLabels: Record<string, string>): AmbientWorld => ({
+      objects: [{ namespace: rootNamespace, resource: { kind: "AuthorizationPolicy", name: "deny-curl", spec: { action: "DENY", selector: { matchLabels }, rules: [{}] } } as MeshObject["resource"] }],
+      services: [],
+      gateways: [],
+      namespaces: {},
+    });
+    const ztunnel = (world: AmbientWorld, ns: string) => ambientView(world, ns).ztunnel as string[];
+    // authz-http's lab runs a curl pod, route-all-v1's none.
+    expect(ztunnel(joinWorlds(a, b, rooted({ app: "curl" })), "lab-a")).toContain(`AuthorizationPolicy/${rootNamespace}/deny-curl`);
+    expect(ztunnel(joinWorlds(a, b, rooted({ app: "curl" })), "lab-b")).not.toContain(`AuthorizationPolicy/${rootNamespace}/deny-curl`);
+    expect(ztunnel(joinWorlds(a, b, rooted({ app: "reviews", version: "v2" })), "lab-b")).toContain(`AuthorizationPolicy/${rootNamespace}/deny-curl`);
+  });
+
+  it("a waypoint attaches a policy whose targetRef names its group and kind as Kubernetes reads them: Service in the core group (\"\" or \"core\"), Gateway in gateway.networking.k8s.io (policyattachment.go matchesGroupKind)", () => {
+    const a = ambientLab(routes, "lab-a");
+    const reviews = a.services.find((s) => s.name === "reviews")!;
+    const policy = (targetRef: object): AmbientWorld => ({
+      objects: [{ namespace: "lab-a", resource: { kind: "AuthorizationPolicy", name: "deny", spec: { action: "DENY", rules: [{}], targetRefs: [targetRef] } } as MeshObject["resource"] }],
+      services: [],
+      gateways: [],
+      namespaces: {},
+    });
+    const attached = (targetRef: object) => waypointPoliciesFor(joinWorlds(a, policy(targetRef)), "lab-a/waypoint", reviews);
+    for (const ref of [{ group: "", kind: "Service", name: "reviews" }, { group: "core", kind: "Service", name: "reviews" }, { group: "gateway.networking.k8s.io", kind: "Gateway", name: "waypoint" }]) {
+      expect(attached(ref), JSON.stringify(ref)).toEqual(["AuthorizationPolicy/lab-a/deny"]);
+    }
+    for (const ref of [{ group: "gateway.networking.k8s.io", kind: "Service", name: "reviews" }, { group: "", kind: "Gateway", name: "waypoint" }, { group: "networking.istio.io", kind: "Gateway", name: "waypoint" }]) {
+      expect(attached(ref), JSON.stringify(ref)).toEqual([]);
+    }
   });
 
   it("a waypoint takes the routes of its own and its Services' namespaces only; a namespace-wide use-waypoint label binds every Service of that namespace", () => {

@@ -13,6 +13,7 @@ import { waypointGateway } from "../../catalog/scenarios/waypoint";
 import { egressGateway } from "../../components/mesh/egress-gateway";
 import { ingressGateway } from "../../components/mesh/ingress-gateway";
 import { istioNamespace } from "../../components/mesh/istio-namespace";
+import { podLabels } from "../../components/workloads/app-objects";
 
 /** An Istio object where it lives, in the order the API server made them (oldest first). */
 export interface MeshObject {
@@ -360,6 +361,8 @@ export interface AmbientWorld {
   services: AmbientService[];
   gateways: WaypointGateway[];
   namespaces: Record<string, Record<string, string>>;
+  /** The pods' labels, per namespace: what a workload selector of the root namespace selects (ztunnelPoliciesFor). */
+  workloads?: { namespace: string; labels: Record<string, string> }[];
 }
 
 /** Several namespaces' parts of one cluster, the first made first. */
@@ -369,6 +372,7 @@ export function joinWorlds(...worlds: readonly AmbientWorld[]): AmbientWorld {
     services: worlds.flatMap((w) => w.services),
     gateways: worlds.flatMap((w) => w.gateways),
     namespaces: Object.assign({}, ...worlds.map((w) => w.namespaces)) as Record<string, Record<string, string>>,
+    workloads: worlds.flatMap((w) => w.workloads ?? []),
   };
 }
 
@@ -427,17 +431,25 @@ export function waypointRoutesFor(world: AmbientWorld, waypoint: string, service
   return meshRoutesFor(world.objects, host, waypointNamespace).filter((vs) => [waypointNamespace, service.namespace].includes(vs.split("/")[1]));
 }
 
+/**
+ * Whether a targetRef names this group and kind: its group read as Kubernetes does, "" the core
+ * group (policyattachment.go matchesGroupKind, pkg/config/model.go CanonicalGroup), so a Service
+ * ref with group "gateway.networking.k8s.io", or a Gateway ref with group "", names nothing.
+ */
+const matchesGroupKind = (ref: { group?: string; kind: string }, group: string, kind: string) => (ref.group || "core") === group && ref.kind === kind;
+const gatewayApiGroup = "gateway.networking.k8s.io";
+
 /** The policies a waypoint applies to one of its Services: by targetRefs only (ShouldAttachPolicy for a waypoint). */
 export function waypointPoliciesFor(world: AmbientWorld, waypoint: string, service: AmbientService): string[] {
   const [waypointNamespace, waypointName] = waypoint.split("/");
   return world.objects
     .filter((o) => o.resource.kind === "AuthorizationPolicy" || o.resource.kind === "RequestAuthentication")
     .filter((o) =>
-      ((o.resource.spec as { targetRefs?: { kind: string; name: string; namespace?: string }[] }).targetRefs ?? []).some(
+      ((o.resource.spec as { targetRefs?: { group?: string; kind: string; name: string; namespace?: string }[] }).targetRefs ?? []).some(
         (ref) =>
-          (ref.kind === "Service" && ref.name === service.name && o.namespace === service.namespace) ||
-          (ref.kind === "GatewayClass" && ref.name === waypointClass && o.namespace === rootNamespace) ||
-          (ref.kind === "Gateway" && ref.name === waypointName && o.namespace === waypointNamespace && (ref.namespace ?? waypointNamespace) === waypointNamespace),
+          (matchesGroupKind(ref, "core", "Service") && ref.name === service.name && o.namespace === service.namespace) ||
+          (matchesGroupKind(ref, gatewayApiGroup, "GatewayClass") && ref.name === waypointClass && o.namespace === rootNamespace) ||
+          (matchesGroupKind(ref, gatewayApiGroup, "Gateway") && ref.name === waypointName && o.namespace === waypointNamespace && (ref.namespace ?? waypointNamespace) === waypointNamespace),
       ),
     )
     .map(key);
@@ -445,13 +457,19 @@ export function waypointPoliciesFor(world: AmbientWorld, waypoint: string, servi
 
 /**
  * The policies ztunnel enforces on a namespace's workloads: those without targetRefs of that
- * namespace (scope WORKLOAD_SELECTOR or NAMESPACE) and the root namespace's without a selector
- * (scope GLOBAL) (authorization.go convertAuthorizationPolicy).
+ * namespace (scope WORKLOAD_SELECTOR or NAMESPACE), the root namespace's without a selector (scope
+ * GLOBAL) (authorization.go convertAuthorizationPolicy), and the root namespace's whose selector
+ * selects one of the namespace's workloads (`workloadLabels`, each pod's labels): istiod attaches a
+ * selector policy of the workload's namespace or the root namespace to each workload it selects
+ * (serviceregistry/ambient/workloads.go buildWorkloadPolicies: `nsMatch := ... == RootNamespace ||
+ * ... == workloadNamespace`, krt.FilterSelects(workloadLabels)), as a sidecar applies one
+ * (gatewayPoliciesFor).
  */
-export function ztunnelPoliciesFor(objects: readonly MeshObject[], namespace: string): string[] {
+export function ztunnelPoliciesFor(objects: readonly MeshObject[], namespace: string, workloadLabels: readonly Readonly<Record<string, string>>[] = []): string[] {
+  const selector = (o: MeshObject) => (o.resource.spec as { selector?: { matchLabels: Record<string, string> } }).selector;
   return objects
     .filter((o) => o.resource.kind === "AuthorizationPolicy" || o.resource.kind === "PeerAuthentication")
-    .filter((o) => o.namespace === namespace || (o.namespace === rootNamespace && (o.resource.spec as { selector?: unknown }).selector === undefined))
+    .filter((o) => o.namespace === namespace || (o.namespace === rootNamespace && (selector(o) === undefined || workloadLabels.some((labels) => selects(selector(o)!.matchLabels, labels)))))
     .filter((o) => ((o.resource.spec as { targetRefs?: unknown[] }).targetRefs ?? []).length === 0)
     .map(key);
 }
@@ -482,7 +500,8 @@ export function ambientView(world: AmbientWorld, namespace: string): Record<stri
       }),
   );
   const waypoints = Object.fromEntries(world.gateways.filter((g) => g.namespace === namespace && g.gatewayClassName === waypointClass).map((g) => [g.name, servicesOfWaypoint(world, gatewayKey(g))]));
-  return { services, waypoints, ztunnel: ztunnelPoliciesFor(world.objects, namespace) };
+  const workloads = (world.workloads ?? []).filter((w) => w.namespace === namespace).map((w) => w.labels);
+  return { services, waypoints, ztunnel: ztunnelPoliciesFor(world.objects, namespace, workloads) };
 }
 
 /**
@@ -533,5 +552,6 @@ export function ambientObjects(spec: ScenarioSpec, namespace: string): AmbientWo
     services,
     gateways,
     namespaces: { [namespace]: { "istio.io/dataplane-mode": "ambient" } },
+    workloads: apps.flatMap((a) => a.versions.map((v) => ({ namespace, labels: podLabels(a, v) }))),
   };
 }
