@@ -184,6 +184,18 @@ describe("the critical path", () => {
     }
   });
 
+  it("counts the waypoint's Gateway, awaited on Programmed, as istiod deploying a proxy; a Gateway without the wait as one API call", async () => {
+    const local = readStackFileForRender("Pulumi.local.yaml").config;
+    const mesh = JSON.parse(local.values["istio-lab:mesh"] ?? "{}") as object;
+    const ambient = await renderConfig({ ...local, values: { ...local.values, "istio-lab:scenario": "authz-http", "istio-lab:mesh": JSON.stringify({ ...mesh, mode: "ambient" }) } });
+    const waypoint = ambient.resources.find((r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:Gateway" && (r.inputs.metadata as { name: string }).name === "waypoint");
+    expect(waypoint).toBeDefined();
+    expect(stepDuration(waypoint!)).toMatchObject({ minutes: 1, basis: expect.stringMatching(/istiod deploys the waypoint/) });
+    expect(stepDuration(waypoint!, stepDurations, () => "istio").minutes).toBe(0.5);
+    const plain = { ...waypoint!, inputs: { ...waypoint!.inputs, metadata: { name: "waypoint" } } };
+    expect(stepDuration(plain).minutes).toBe(0.05);
+  });
+
   it("estimates a linked clone by its own entry, a full clone (no linkedClone sent) by the copy's", () => {
     const vm = (clone: object) => ({ type: "vsphere:index/virtualMachine:VirtualMachine", name: "linux-node1", inputs: { clone } }) as unknown as RenderedResource;
     const linked = stepDuration(vm({ templateUuid: "t", linkedClone: true }));

@@ -14,6 +14,7 @@ import { pageConcurrency } from "../verify/probes/productpage";
 import { configKinds, pushWindowMs } from "../verify/readiness";
 import { scalable } from "../verify/run";
 import { scenarioSpec } from "../verify/stack";
+import { waypointWaitFor } from "../../catalog/scenarios/waypoint";
 import { shellWords } from "../../components/shell";
 import { dataPlaneAnnotation } from "../../components/workloads/app-objects";
 import type { Rendered, RenderedResource } from "./mock-engine";
@@ -221,6 +222,8 @@ export interface StepDuration {
 /** proxyv2, 164 MB as `docker images` shows it (chainguard-images/images#1323), at the 50 Mbit/s every estimate here takes. */
 export const proxyv2PullMinutes = (164 * 8) / 50 / 60;
 
+const waitForAnnotation = Object.keys(waypointWaitFor)[0];
+
 /** A Deployment whose pods run in ambient mode: no sidecar injected (its template's dataPlaneAnnotation). */
 const ambientPod = (inputs: Record<string, unknown>): boolean =>
   (inputs as { spec?: { template?: { metadata?: { annotations?: Record<string, string> } } } }).spec?.template?.metadata?.annotations?.[dataPlaneAnnotation] === "ambient";
@@ -314,6 +317,17 @@ export const stepDurations: StepDuration[] = [
   // atomic implies --wait: the pilot image's pull and its readiness probe.
   { type: /^kubernetes:helm\.sh\/v3:Release$/, name: /\/istiod$/, minutes: 1.5, warm: 0.7, istioOnly: true, basis: "estimate: helm --wait, pilot pull + ready" },
   { type: /^kubernetes:helm\.sh\/v3:Release$/, name: /\/istio-(ingress|egress)gateway$/, minutes: 1, warm: 0.5, istioOnly: true, basis: "estimate: helm --wait, proxyv2 pull (164 MB, chainguard-images#1323) + ready" },
+  // A waypoint's Gateway, awaited on Programmed (its pulumi.com/waitFor, catalog/scenarios/waypoint.ts):
+  // istiod deploys its proxy (proxyv2, as a gateway's) and Programmed comes once the Service has an
+  // endpoint (gatewaycommon/context.go), a pod scheduled and started, not yet Ready.
+  {
+    type: /^kubernetes:gateway\.networking\.k8s\.io\/v1:Gateway$/,
+    when: (inputs) => (inputs.metadata as { annotations?: Record<string, string> } | undefined)?.annotations?.[waitForAnnotation] !== undefined,
+    minutes: 1,
+    warm: 0.5,
+    istioOnly: true,
+    basis: "estimate: istiod deploys the waypoint, proxyv2 pull (164 MB, chainguard-images#1323) + its endpoint",
+  },
   // Kiali, Prometheus (server + config reloader), Grafana (with a curl init container).
   { type: /^kubernetes:helm\.sh\/v3:Release$/, minutes: 1.5, warm: 0.8, basis: "estimate: helm --wait, addon image pulls + ready" },
   // pulumi-kubernetes awaits a Deployment's rollout; reviews is the samples' largest image (a Java
