@@ -60,7 +60,12 @@ export class Workloads extends pulumi.ComponentResource {
     this.registerOutputs({});
   }
 
-  /** The Deployments held back by `deferRollout`, each after `after` too (its Deployment's rollout waits for them). */
+  /**
+   * The Deployments held back by `deferRollout`, each after `after` too (its Deployment's rollout waits for them).
+   * They register after this component's registerOutputs, which Pulumi allows; but a `dependsOn: [workloads]`
+   * made before this call would not include them (the SDK expands a component to the children it has then):
+   * call it before anything waits for the workloads (scenario-on-namespace.ts does).
+   */
   rollOut(after: readonly pulumi.Resource[]): void {
     for (const deploy of this.pending.splice(0)) deploy(after);
   }
