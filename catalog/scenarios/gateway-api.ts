@@ -33,7 +33,7 @@ export interface GatewayApiRefusal {
   task?: string;
 }
 
-/** Istio's task pages read for this table: istio.io's snips.sh (tested) and the index.md beside it, as ../shared/upstream/istio.io holds them. */
+/** Istio's task pages read for this table: istio.io's snips.sh (tested) and the index.md beside it, as the pinned upstream folder holds them (tools/lib/upstream.mjs finds it; .ci/upstream-files.tsv lists them). */
 const noTab = "its task page gives no Gateway API form (no Gateway API tab in its index.md, no gateway.networking.k8s.io object in its snips.sh)";
 
 /** Every scenario: its Gateway API form, or why it has none. */
