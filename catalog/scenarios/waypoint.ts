@@ -23,7 +23,7 @@
 // policy to be attached to a waypoint it must have a targetRef which refers to the waypoint, or a
 // Service which uses that waypoint"; waypoints are configured through the Gateway API).
 import type { AppSpec } from "../apps/app-spec";
-import { backendsOf } from "../gateway-api-resources";
+import { backendsOf, type GatewayApiResource } from "../gateway-api-resources";
 import { ofKind, routeRules, serviceName, type AuthorizationPolicySpec, type IstioResource, type PolicyTargetReference } from "../istio-resources";
 import type { ScenarioSpec } from "./scenario-spec";
 
@@ -112,17 +112,17 @@ export function httpAttributes(spec: AuthorizationPolicySpec): string[] {
 }
 
 /** The Services a gateway's routes send to: a VirtualService bound to a gateway, a Gateway API route with a Gateway for parent (a parentRef without kind). */
-export function gatewayRoutedServices(spec: Pick<ScenarioSpec, "resources" | "gatewayApi">): string[] {
-  const viaVirtualServices = ofKind(spec.resources, "VirtualService")
+export function gatewayRoutedServices(resources: readonly IstioResource[], routes: readonly GatewayApiResource[]): string[] {
+  const viaVirtualServices = ofKind(resources, "VirtualService")
     .filter((vs) => (vs.spec.gateways ?? []).some((g) => g !== "mesh"))
     .flatMap((vs) => routeRules(vs.spec).flatMap(({ route }) => route.map((r) => serviceName(r.destination.host))));
-  const viaRoutes = (spec.gatewayApi?.resources ?? []).flatMap((r) => (r.kind !== "Gateway" && r.spec.parentRefs.some((p) => !("kind" in p)) ? backendsOf(r).map((b) => b.ref.name) : []));
+  const viaRoutes = routes.flatMap((r) => (r.kind !== "Gateway" && r.spec.parentRefs.some((p) => !("kind" in p)) ? backendsOf(r).map((b) => b.ref.name) : []));
   return [...new Set([...viaVirtualServices, ...viaRoutes])].sort();
 }
 
 /** The Services HTTPRoutes have for parent: mesh traffic to them, which in ambient only a waypoint routes. */
-export function serviceParents(spec: Pick<ScenarioSpec, "gatewayApi">): string[] {
-  return (spec.gatewayApi?.resources ?? []).flatMap((r) => (r.kind === "HTTPRoute" ? r.spec.parentRefs.flatMap((p) => ("kind" in p && p.kind === "Service" ? [p.name] : [])) : []));
+export function serviceParents(routes: readonly GatewayApiResource[]): string[] {
+  return routes.flatMap((r) => (r.kind === "HTTPRoute" ? r.spec.parentRefs.flatMap((p) => ("kind" in p && p.kind === "Service" ? [p.name] : [])) : []));
 }
 
 type Policy = Extract<IstioResource, { kind: "AuthorizationPolicy" | "RequestAuthentication" }>;
@@ -157,7 +157,7 @@ export function targetRefFor(selector: { matchLabels: Record<string, string> } |
  * Throws on a policy it cannot attach (a catalog mistake, which the tests would catch).
  */
 export function inAmbient(spec: ScenarioSpec, apps: readonly AppSpec[]): ScenarioSpec {
-  const routed = serviceParents(spec);
+  const routed = serviceParents(spec.gatewayApi?.resources ?? []);
   const policies = policiesOf(spec.resources);
   if (routed.length === 0 && !policies.some(needsL7)) return spec;
   const guarded = new Set<string>();
@@ -176,7 +176,7 @@ export function inAmbient(spec: ScenarioSpec, apps: readonly AppSpec[]): Scenari
   // to the waypoint. A route with a Service for parent applies to mesh traffic only, in sidecar mode
   // as well (the gateway follows its own routes), so routing alone labels nothing.
   const bound = new Set([...routed, ...guarded]);
-  const ingress = gatewayRoutedServices(spec).filter((s) => guarded.has(s));
+  const ingress = gatewayRoutedServices(spec.resources, spec.gatewayApi?.resources ?? []).filter((s) => guarded.has(s));
   return {
     ...spec,
     resources: spec.resources.map((r) => moved.get(r) ?? r),
@@ -187,7 +187,7 @@ export function inAmbient(spec: ScenarioSpec, apps: readonly AppSpec[]): Scenari
 /** The Services an ambient scenario's objects name as routed or protected (its parentRefs and targetRefs): each must be bound to its waypoint. */
 export function waypointTargets(spec: Pick<ScenarioSpec, "resources" | "gatewayApi">): string[] {
   const refs = policiesOf(spec.resources).flatMap((p) => (p.spec.targetRefs ?? []).filter((t) => t.kind === "Service").map((t) => t.name));
-  return [...new Set([...refs, ...serviceParents(spec)].map(serviceName))].sort();
+  return [...new Set([...refs, ...serviceParents(spec.gatewayApi?.resources ?? [])].map(serviceName))].sort();
 }
 
 /** The VirtualServices for mesh traffic among the resources (no gateways, or `mesh` among them). */

@@ -7,8 +7,8 @@
 // - pilot/pkg/serviceregistry/ambient/waypoints.go: which Services a waypoint serves (use-waypoint);
 // - pilot/pkg/networking/core/listener_waypoint.go: the VirtualServices and DestinationRules a
 //   waypoint reads, for the Services it serves only.
-import { backendsOf, type GatewayApiRoute } from "../../catalog/gateway-api-resources";
-import { ofKind, routeRules, selects, serviceName, type IstioResource } from "../../catalog/istio-resources";
+import type { GatewayApiRoute } from "../../catalog/gateway-api-resources";
+import { ofKind, selects, serviceName, type IstioResource } from "../../catalog/istio-resources";
 import { gatewayRoutedServices, httpAttributes, ingressUseWaypointLabel, meshVirtualServices, serviceParents, type Waypoint } from "../../catalog/scenarios/waypoint";
 import type { Finding, MeshView } from "./mesh-view";
 
@@ -106,7 +106,7 @@ export const targetRefsOnWaypoint: AmbientRule = (view, waypoint) =>
  */
 export const ingressPassesWaypoint: AmbientRule = (view, waypoint) => {
   if (!waypoint) return [];
-  const routed = new Set(gatewayRoutedServices({ resources: [...view.resources], gatewayApi: { resources: [...view.gatewayApi], versionServices: [] } }));
+  const routed = new Set(gatewayRoutedServices(view.resources, view.gatewayApi));
   return appPolicies(view).flatMap((p) =>
     (p.spec.targetRefs ?? []).flatMap((ref, i) => {
       const guarded = ref.kind === "Gateway" && ref.name === waypoint.name ? waypoint.services : ref.kind === "Service" && bound(waypoint, ref.name) ? [serviceName(ref.name)] : [];
@@ -135,7 +135,7 @@ export const serviceRoutesOnWaypoint: AmbientRule = (view, waypoint) =>
  * mixes the two APIs, which istio.io calls undefined (docs/ambient/usage/l7-features).
  */
 export const meshVirtualServicesOnWaypoint: AmbientRule = (view, waypoint) => {
-  const routed = new Set(serviceParents({ gatewayApi: { resources: [...view.gatewayApi], versionServices: [] } }));
+  const routed = new Set(serviceParents(view.gatewayApi));
   return meshVirtualServices(view.resources).flatMap((vs) =>
     vs.spec.hosts.flatMap((host, i) => {
       const at = { resource: `VirtualService/${vs.name}`, field: `spec.hosts[${i}]` };
@@ -153,14 +153,7 @@ export const meshVirtualServicesOnWaypoint: AmbientRule = (view, waypoint) => {
  * name endpoints and harm nothing.
  */
 export const destinationRulePolicyApplied: AmbientRule = (view, waypoint) => {
-  const gatewayHosts = new Set([
-    ...ofKind(view.resources, "VirtualService")
-      .filter((vs) => (vs.spec.gateways ?? []).some((g) => g !== "mesh"))
-      .flatMap((vs) => routeRules(vs.spec).flatMap(({ route }) => route.map((r) => serviceName(r.destination.host)))),
-    ...view.gatewayApi
-      .filter((r): r is GatewayApiRoute => r.kind !== "Gateway" && r.spec.parentRefs.some((p) => !("kind" in p)))
-      .flatMap((r) => backendsOf(r).map((b) => b.ref.name)),
-  ]);
+  const gatewayHosts = new Set(gatewayRoutedServices(view.resources, view.gatewayApi));
   return ofKind(view.resources, "DestinationRule").flatMap((dr) => {
     const policy = dr.spec.trafficPolicy ? "spec.trafficPolicy" : (dr.spec.subsets ?? []).findIndex((s) => s.trafficPolicy) >= 0 ? `spec.subsets[${(dr.spec.subsets ?? []).findIndex((s) => s.trafficPolicy)}].trafficPolicy` : undefined;
     const host = serviceName(dr.spec.host);
