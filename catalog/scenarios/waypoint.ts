@@ -125,12 +125,14 @@ export function serviceParents(routes: readonly GatewayApiResource[]): string[] 
   return routes.flatMap((r) => (r.kind === "HTTPRoute" ? r.spec.parentRefs.flatMap((p) => ("kind" in p && p.kind === "Service" ? [p.name] : [])) : []));
 }
 
-type Policy = Extract<IstioResource, { kind: "AuthorizationPolicy" | "RequestAuthentication" }>;
-const policiesOf = (resources: readonly IstioResource[]): Policy[] =>
-  resources.filter((r): r is Policy => (r.kind === "AuthorizationPolicy" || r.kind === "RequestAuthentication") && !r.inGatewayNamespace);
+/** A policy a waypoint or ztunnel applies to the app's workloads. */
+export type AppPolicy = Extract<IstioResource, { kind: "AuthorizationPolicy" | "RequestAuthentication" }>;
+/** The app namespace's policies among the resources (those of the gateway's namespace are the gateway's). */
+export const appPolicies = (resources: readonly IstioResource[]): AppPolicy[] =>
+  resources.filter((r): r is AppPolicy => (r.kind === "AuthorizationPolicy" || r.kind === "RequestAuthentication") && !r.inGatewayNamespace);
 
 /** Whether the policy needs an L7 proxy: a RequestAuthentication (ztunnel takes none), or an AuthorizationPolicy with HTTP attributes. */
-const needsL7 = (policy: Policy) => policy.kind === "RequestAuthentication" || httpAttributes(policy.spec).length > 0;
+const needsL7 = (policy: AppPolicy) => policy.kind === "RequestAuthentication" || httpAttributes(policy.spec).length > 0;
 
 /**
  * Where a policy with this selector attaches on the waypoint: no selector (the namespace) is the
@@ -158,7 +160,7 @@ export function targetRefFor(selector: { matchLabels: Record<string, string> } |
  */
 export function inAmbient(spec: ScenarioSpec, apps: readonly AppSpec[]): ScenarioSpec {
   const routed = serviceParents(spec.gatewayApi?.resources ?? []);
-  const policies = policiesOf(spec.resources);
+  const policies = appPolicies(spec.resources);
   if (routed.length === 0 && !policies.some(needsL7)) return spec;
   const guarded = new Set<string>();
   const moved = new Map<IstioResource, IstioResource>();
@@ -186,7 +188,7 @@ export function inAmbient(spec: ScenarioSpec, apps: readonly AppSpec[]): Scenari
 
 /** The Services an ambient scenario's objects name as routed or protected (its parentRefs and targetRefs): each must be bound to its waypoint. */
 export function waypointTargets(spec: Pick<ScenarioSpec, "resources" | "gatewayApi">): string[] {
-  const refs = policiesOf(spec.resources).flatMap((p) => (p.spec.targetRefs ?? []).filter((t) => t.kind === "Service").map((t) => t.name));
+  const refs = appPolicies(spec.resources).flatMap((p) => (p.spec.targetRefs ?? []).filter((t) => t.kind === "Service").map((t) => t.name));
   return [...new Set([...refs, ...serviceParents(spec.gatewayApi?.resources ?? [])].map(serviceName))].sort();
 }
 

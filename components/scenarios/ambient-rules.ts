@@ -8,18 +8,15 @@
 // - pilot/pkg/networking/core/listener_waypoint.go: the VirtualServices and DestinationRules a
 //   waypoint reads, for the Services it serves only.
 import type { GatewayApiRoute } from "../../catalog/gateway-api-resources";
-import { ofKind, selects, serviceName, type IstioResource } from "../../catalog/istio-resources";
-import { gatewayRoutedServices, httpAttributes, ingressUseWaypointLabel, meshVirtualServices, serviceParents, type Waypoint } from "../../catalog/scenarios/waypoint";
+import { ofKind, selects, serviceName } from "../../catalog/istio-resources";
+import { appPolicies, gatewayRoutedServices, httpAttributes, ingressUseWaypointLabel, meshVirtualServices, serviceParents, type AppPolicy, type Waypoint } from "../../catalog/scenarios/waypoint";
 import type { Finding, MeshView } from "./mesh-view";
 
 /** A rule reads the scenario's view and the waypoint it has (none: undefined). */
 export type AmbientRule = (view: MeshView, waypoint: Waypoint | undefined) => Finding[];
 
 const bound = (waypoint: Waypoint | undefined, service: string) => waypoint?.services.includes(serviceName(service)) ?? false;
-type Policy = Extract<IstioResource, { kind: "AuthorizationPolicy" | "RequestAuthentication" }>;
-const appPolicies = (view: MeshView): Policy[] =>
-  view.resources.filter((r): r is Policy => (r.kind === "AuthorizationPolicy" || r.kind === "RequestAuthentication") && !r.inGatewayNamespace);
-const attached = (p: Policy) => (p.spec.targetRefs ?? []).length > 0;
+const attached = (p: AppPolicy) => (p.spec.targetRefs ?? []).length > 0;
 
 /** The Services whose pods a selector selects (every Service of the scenario for none). */
 function servicesSelected(view: MeshView, selector: Record<string, string> | undefined): string[] {
@@ -35,7 +32,7 @@ function servicesSelected(view: MeshView, selector: Record<string, string> | und
  * so it is more restrictive"), denying every request those match whatever its HTTP ones say.
  */
 export const l7PolicyNeedsWaypoint: AmbientRule = (view) =>
-  ofKind(appPolicies(view), "AuthorizationPolicy")
+  ofKind(appPolicies(view.resources), "AuthorizationPolicy")
     .filter((p) => !attached(p))
     .flatMap((p) => {
       const [field] = httpAttributes(p.spec);
@@ -51,7 +48,7 @@ export const l7PolicyNeedsWaypoint: AmbientRule = (view) =>
  * all in ambient: ztunnel takes AuthorizationPolicies and PeerAuthentications only.
  */
 export const selectorNotOnWaypoint: AmbientRule = (view, waypoint) =>
-  appPolicies(view)
+  appPolicies(view.resources)
     .filter((p) => !attached(p))
     .flatMap((p) => {
       const resource = `${p.kind}/${p.name}`;
@@ -82,7 +79,7 @@ export const targetRefGroups: Record<string, string> = { Gateway: "gateway.netwo
  * catalog can use: the lab binds no ServiceEntry to its waypoint.
  */
 export const targetRefsOnWaypoint: AmbientRule = (view, waypoint) =>
-  appPolicies(view).flatMap((p) =>
+  appPolicies(view.resources).flatMap((p) =>
     (p.spec.targetRefs ?? []).flatMap((target, i) => {
       const ref = target as { group?: string; kind: string; name: string };
       const at = { resource: `${p.kind}/${p.name}`, field: `spec.targetRefs[${i}]` };
@@ -107,7 +104,7 @@ export const targetRefsOnWaypoint: AmbientRule = (view, waypoint) =>
 export const ingressPassesWaypoint: AmbientRule = (view, waypoint) => {
   if (!waypoint) return [];
   const routed = new Set(gatewayRoutedServices(view.resources, view.gatewayApi));
-  return appPolicies(view).flatMap((p) =>
+  return appPolicies(view.resources).flatMap((p) =>
     (p.spec.targetRefs ?? []).flatMap((ref, i) => {
       const guarded = ref.kind === "Gateway" && ref.name === waypoint.name ? waypoint.services : ref.kind === "Service" && bound(waypoint, ref.name) ? [serviceName(ref.name)] : [];
       return guarded
