@@ -10,6 +10,9 @@ import { platformOnlyReasons } from "./scenario-spec";
 export const meshModes = ["sidecar", "ambient"] as const;
 export type MeshMode = (typeof meshModes)[number];
 
+/** The label of ambient enrolment (label.IoIstioDataplaneMode), on a namespace or a pod: `ambient` enrols, `none` keeps a pod out (constants.DataplaneModeNone). */
+export const dataplaneModeLabel = "istio.io/dataplane-mode";
+
 /** The forms a scenario's objects are written in (`istio-lab:scenarioOptions.api`). */
 export type ScenarioForm = "istio" | "gateway-api";
 export const formNames: Record<ScenarioForm, string> = { istio: "Istio API", "gateway-api": "Gateway API" };

@@ -23,7 +23,7 @@
 // policy to be attached to a waypoint it must have a targetRef which refers to the waypoint, or a
 // Service which uses that waypoint"; waypoints are configured through the Gateway API).
 import type { AppSpec } from "../apps/app-spec";
-import { backendsOf, type GatewayApiResource } from "../gateway-api-resources";
+import { backendsOf, gatewayApiVersions, type GatewayApiResource } from "../gateway-api-resources";
 import { ofKind, routeRules, serviceName, type AuthorizationPolicySpec, type IstioResource, type PolicyTargetReference } from "../istio-resources";
 import type { ScenarioSpec } from "./scenario-spec";
 
@@ -32,6 +32,28 @@ export const waypointName = "waypoint";
 
 /** The label that binds a Service (or a namespace) to a waypoint, and the one a waypoint's traffic type is read from. */
 export const useWaypointLabel = "istio.io/use-waypoint";
+/** The label beside useWaypointLabel that names the waypoint's namespace (without it, the labelled object's own). */
+export const useWaypointNamespaceLabel = "istio.io/use-waypoint-namespace";
+
+/** The GatewayClass of waypoints (Istio 1.31 pkg/config/constants/constants.go WaypointGatewayClassName). */
+export const waypointClass = "istio-waypoint";
+
+/**
+ * Which waypoint serves a Service (Istio 1.31 pilot/pkg/serviceregistry/ambient/waypoints.go
+ * fetchWaypointForTarget and GetUseWaypoint): the Service's own istio.io/use-waypoint label, `none`
+ * opting out, else its namespace's; istio.io/use-waypoint-namespace beside it names the waypoint's
+ * namespace, else it is the Service's.
+ */
+export function waypointFor(serviceLabels: Record<string, string>, namespaceLabels: Record<string, string>, namespace: string): { name: string; namespace: string } | undefined {
+  const use = (labels: Record<string, string>) => {
+    const name = labels[useWaypointLabel];
+    if (name === undefined) return undefined;
+    return name === "none" ? null : { name, namespace: labels[useWaypointNamespaceLabel] ?? namespace };
+  };
+  const own = use(serviceLabels);
+  if (own === null) return undefined;
+  return own ?? use(namespaceLabels) ?? undefined;
+}
 
 /**
  * The label by which a Service (or its namespace) sends the ingress gateway's traffic to its
@@ -85,11 +107,11 @@ export const waypointWaitFor = { "pulumi.com/waitFor": "condition=Programmed" } 
 /** The waypoint's Gateway (gateway.networking.k8s.io/v1), as samples/ambient-argo writes one, awaited (waypointWaitFor). */
 export function waypointGateway(name: string) {
   return {
-    apiVersion: "gateway.networking.k8s.io/v1",
+    apiVersion: gatewayApiVersions.Gateway,
     kind: "Gateway",
     metadata: { name, annotations: waypointWaitFor },
     spec: {
-      gatewayClassName: "istio-waypoint",
+      gatewayClassName: waypointClass,
       listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }],
       // istio-discovery's files/waypoint.yaml copies the Gateway's infrastructure annotations to the pod.
       infrastructure: { annotations: { "sidecar.istio.io/statsInclusionPrefixes": waypointStatsPrefixes.join(",") } },

@@ -2,7 +2,7 @@
 // Helm" (docs/ambient/install/helm) gives it: base, istiod with `profile=ambient`, the CNI node agent
 // (chart `cni`, release istio-cni) with `profile=ambient`, then the ztunnel DaemonSet.
 import { istioHub } from "../../catalog/versions";
-import type { MeshMode } from "../../catalog/scenarios/modes";
+import { dataplaneModeLabel, type MeshMode } from "../../catalog/scenarios/modes";
 import type { clusterSources } from "../config/schema";
 import { istiodValues } from "./istio";
 
@@ -74,5 +74,5 @@ export function ambientImages(hub: string, istioVersion: string): string[] {
 
 /** The app namespace's labels in each mode: injection for sidecars, or the ambient data plane (istio.io docs/ambient/usage/add-workloads). */
 export function meshNamespaceLabels(mode: MeshMode): Record<string, string> {
-  return mode === "ambient" ? { "istio.io/dataplane-mode": "ambient" } : { "istio-injection": "enabled" };
+  return mode === "ambient" ? { [dataplaneModeLabel]: "ambient" } : { "istio-injection": "enabled" };
 }

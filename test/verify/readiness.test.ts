@@ -4,11 +4,11 @@ import * as fs from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { dataplaneModeLabel as dataplaneMode } from "../../catalog/scenarios/modes";
 import { plainPodLabels } from "../../tools/verify/cluster";
 import {
   capturedByZtunnel,
   configObjectOf,
-  dataplaneMode,
   istiodBehind,
   parseSyncz,
   proxyVerdicts,

@@ -9,7 +9,8 @@ import { selectApps } from "../../catalog/apps";
 import type { GatewayApiResource } from "../../catalog/gateway-api-resources";
 import { namespaceToken, routeRules, selects, type GatewaySpec, type IstioResource } from "../../catalog/istio-resources";
 import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
-import { waypointGateway } from "../../catalog/scenarios/waypoint";
+import { dataplaneModeLabel } from "../../catalog/scenarios/modes";
+import { useWaypointLabel, waypointClass, waypointFor, waypointGateway } from "../../catalog/scenarios/waypoint";
 import { egressGateway } from "../../components/mesh/egress-gateway";
 import { ingressGateway } from "../../components/mesh/ingress-gateway";
 import { istioNamespace } from "../../components/mesh/istio-namespace";
@@ -376,17 +377,7 @@ export function joinWorlds(...worlds: readonly AmbientWorld[]): AmbientWorld {
   };
 }
 
-const useWaypoint = "istio.io/use-waypoint";
-const useWaypointNamespace = "istio.io/use-waypoint-namespace";
-const waypointClass = "istio-waypoint";
 const gatewayKey = (g: { namespace: string; name: string }) => `${g.namespace}/${g.name}`;
-
-/** GetUseWaypoint: the waypoint an object's labels name (`none`: opted out), in `namespace` unless istio.io/use-waypoint-namespace says another. */
-function useWaypointOf(labels: Record<string, string> | undefined, namespace: string): { none: true } | { key: string } | undefined {
-  const name = labels?.[useWaypoint];
-  if (name === undefined) return undefined;
-  return name === "none" ? { none: true } : { key: `${labels?.[useWaypointNamespace] ?? namespace}/${name}` };
-}
 
 /**
  * Whether a waypoint takes objects of a namespace: the allowedRoutes of its HBONE listener on 15008,
@@ -411,12 +402,12 @@ function allowsFrom(waypoint: WaypointGateway, namespace: string, world: Ambient
  * namespace (fetchWaypointForService, fetchWaypointForTarget).
  */
 export function waypointOf(world: AmbientWorld, service: AmbientService): string | undefined {
-  const use = useWaypointOf(service.labels, service.namespace) ?? useWaypointOf(world.namespaces[service.namespace], service.namespace);
-  if (!use || "none" in use) return undefined;
-  const waypoint = world.gateways.find((g) => gatewayKey(g) === use.key && g.gatewayClassName === waypointClass);
+  const use = waypointFor(service.labels, world.namespaces[service.namespace] ?? {}, service.namespace);
+  if (!use) return undefined;
+  const waypoint = world.gateways.find((g) => gatewayKey(g) === gatewayKey(use) && g.gatewayClassName === waypointClass);
   if (!waypoint || !allowsFrom(waypoint, service.namespace, world)) return undefined;
   const traffic = waypoint.labels?.["istio.io/waypoint-for"] ?? "service";
-  return traffic === "service" || traffic === "all" ? use.key : undefined;
+  return traffic === "service" || traffic === "all" ? gatewayKey(use) : undefined;
 }
 
 /** The Services a waypoint serves (ServicesForWaypoint), as `namespace/name`. */
@@ -539,7 +530,7 @@ export function meshRoutesOfGatewayApi(resources: readonly GatewayApiResource[],
 export function ambientObjects(spec: ScenarioSpec, namespace: string): AmbientWorld {
   const apps = [...selectApps(spec.workloads), ...(spec.apps ?? [])];
   const bound = new Set(spec.waypoint?.services ?? []);
-  const labelled = (name: string, labels: Record<string, string>): AmbientService => ({ namespace, name, labels: { ...labels, ...(bound.has(name) && spec.waypoint && { [useWaypoint]: spec.waypoint.name }) } });
+  const labelled = (name: string, labels: Record<string, string>): AmbientService => ({ namespace, name, labels: { ...labels, ...(bound.has(name) && spec.waypoint && { [useWaypointLabel]: spec.waypoint.name }) } });
   const services = [
     ...apps.flatMap((a) => (a.service ? [labelled(a.app, a.service.labels)] : [])),
     ...(spec.gatewayApi?.versionServices ?? []).map((v) => labelled(v.name, {})),
@@ -551,7 +542,7 @@ export function ambientObjects(spec: ScenarioSpec, namespace: string): AmbientWo
     objects: [...inNamespace(spec.resources, namespace), ...meshRoutesOfGatewayApi(spec.gatewayApi?.resources ?? [], namespace)],
     services,
     gateways,
-    namespaces: { [namespace]: { "istio.io/dataplane-mode": "ambient" } },
+    namespaces: { [namespace]: { [dataplaneModeLabel]: "ambient" } },
     workloads: apps.flatMap((a) => a.versions.map((v) => ({ namespace, labels: podLabels(a, v) }))),
   };
 }

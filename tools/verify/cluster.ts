@@ -9,6 +9,7 @@ import type { KubeconfigSource } from "./stack";
 import { configObjectOf, istioGroups, statusObjectOf, type ApiItem, type ConfigObject, type PodFacts, type StatusObject } from "./judge/readiness";
 import { configKinds } from "./readiness";
 import { useWaypointLabel } from "../../catalog/scenarios/waypoint";
+import { dataplaneModeLabel } from "../../catalog/scenarios/modes";
 import { ClusterError, type ClusterTransport, type ExecResult, type PlainPodRequest, type PodTarget } from "./types";
 
 /** Collects a stream into a string, capped so a chatty command cannot fill memory. */
@@ -46,7 +47,7 @@ function describe(error: unknown, server: string): string {
  * NotIn [none] (charts/istio-cni/values.yaml), which cni/pkg/util/enablement_selector.go Matches
  * applies; Istio's own waypoint pods opt out the same way (istio-discovery files/waypoint.yaml).
  */
-export const plainPodLabels = { app: "istio-lab-verify", "sidecar.istio.io/inject": "false", "istio.io/dataplane-mode": "none" } as const;
+export const plainPodLabels = { app: "istio-lab-verify", "sidecar.istio.io/inject": "false", [dataplaneModeLabel]: "none" } as const;
 
 export async function kubeCluster(source: KubeconfigSource, namespace: string, plaintextImage: string, context?: string): Promise<ClusterTransport> {
   const lib = await import("@kubernetes/client-node");

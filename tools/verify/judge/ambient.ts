@@ -227,20 +227,3 @@ export function judgeWaypointMirror(waypoint: string, logged: number, answered: 
     ...mirrors.map((m) => sentTo(m, "mirrored")),
   ];
 }
-
-/**
- * Which waypoint serves a Service (Istio 1.31 pilot/pkg/serviceregistry/ambient/waypoints.go
- * fetchWaypointForTarget and GetUseWaypoint): the Service's own istio.io/use-waypoint label, `none`
- * opting out, else its namespace's; istio.io/use-waypoint-namespace beside it names the waypoint's
- * namespace, else it is the Service's.
- */
-export function waypointFor(serviceLabels: Record<string, string>, namespaceLabels: Record<string, string>, namespace: string): { name: string; namespace: string } | undefined {
-  const use = (labels: Record<string, string>) => {
-    const name = labels["istio.io/use-waypoint"];
-    if (name === undefined) return undefined;
-    return name === "none" ? null : { name, namespace: labels["istio.io/use-waypoint-namespace"] ?? namespace };
-  };
-  const own = use(serviceLabels);
-  if (own === null) return undefined;
-  return own ?? use(namespaceLabels) ?? undefined;
-}

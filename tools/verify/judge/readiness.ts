@@ -5,6 +5,8 @@
 // (xds/discovery.go nonce(), NextVersion: "<RFC3339 time>/<counter>"), and the counter only grows,
 // so "a push made after istiod held the configuration" needs no clock. Pure: tools/verify/readiness.ts
 // reads the cluster and istiod, this decides.
+import { dataplaneModeLabel } from "../../../catalog/scenarios/modes";
+import { waypointClass } from "../../../catalog/scenarios/waypoint";
 
 /** An Istio config object as the Kubernetes API or istiod has it. */
 export interface ConfigObject {
@@ -267,8 +269,6 @@ export interface PodFacts {
 export const sidecarStatus = "sidecar.istio.io/status";
 /** What istio-cni writes on a pod once ztunnel carries its traffic (cni/pkg/util/podutil.go PodFullyEnrolled: annotation.AmbientRedirection = constants.AmbientRedirectionEnabled). */
 export const redirection = { annotation: "ambient.istio.io/redirection", enabled: "enabled" } as const;
-/** The label of ambient enrolment (label.IoIstioDataplaneMode), on a namespace or a pod; `none` keeps a pod out (constants.DataplaneModeNone). */
-export const dataplaneMode = "istio.io/dataplane-mode";
 
 /**
  * Whether istio-cni captures the pod for ztunnel, as the cni chart's default enablementSelectors
@@ -278,7 +278,7 @@ export const dataplaneMode = "istio.io/dataplane-mode";
  */
 export function capturedByZtunnel(pod: Pick<PodFacts, "labels" | "annotations" | "hostNetwork" | "namespaceLabels">): boolean {
   if (pod.hostNetwork || sidecarStatus in pod.annotations) return false;
-  return pod.labels[dataplaneMode] === "ambient" || (pod.namespaceLabels[dataplaneMode] === "ambient" && pod.labels[dataplaneMode] !== "none");
+  return pod.labels[dataplaneModeLabel] === "ambient" || (pod.namespaceLabels[dataplaneModeLabel] === "ambient" && pod.labels[dataplaneModeLabel] !== "none");
 }
 
 /** What the wait expects of a pod: its proxy among syncz's (a sidecar, a gateway, a waypoint, a ztunnel), or ztunnel carrying it. */
@@ -320,7 +320,7 @@ export function gatewayPods(gateways: readonly StatusObject[], pods: readonly Po
   const missing: Required<ProxyVerdict>[] = [];
   for (const g of gateways) {
     if (g.kind !== "Gateway") continue;
-    const proxy = g.gatewayClassName === "istio-waypoint" && g.namespace === appNamespace ? "waypoint" : g.gatewayClassName === "istio" && g.managed && (g.namespace === appNamespace || g.namespace === meshNamespace) ? "gateway" : undefined;
+    const proxy = g.gatewayClassName === waypointClass && g.namespace === appNamespace ? "waypoint" : g.gatewayClassName === "istio" && g.managed && (g.namespace === appNamespace || g.namespace === meshNamespace) ? "gateway" : undefined;
     if (!proxy) continue;
     const own = pods.filter((p) => p.namespace === g.namespace && p.labels[gatewayNameLabel] === g.name);
     if (own.length === 0) missing.push({ proxy: `Gateway ${g.namespace}/${g.name}`, waiting: `no ${proxy} pod yet (istiod deploys it, labelled ${gatewayNameLabel}: ${g.name})` });

@@ -3,8 +3,10 @@
 // docs/ambient.md) the waypoint that serves the destination Service (an Envoy: Istio's default
 // access log, and its counters), or ztunnel's access log for L4.
 import { istioNamespace } from "../../../components/mesh/istio-namespace";
-import { waypointFor, ztunnelConnections, type ZtunnelConnection } from "../judge/ambient";
-import { dataplaneMode } from "../judge/readiness";
+import { dataplaneModeLabel } from "../../../catalog/scenarios/modes";
+import { waypointFor } from "../../../catalog/scenarios/waypoint";
+import { ztunnelConnections, type ZtunnelConnection } from "../judge/ambient";
+import { gatewayNameLabel } from "../judge/readiness";
 import { ClusterError, type PodTarget } from "../types";
 import type { ProbeContext } from "./context";
 
@@ -20,7 +22,7 @@ export const ztunnelPods: PodTarget = { deployment: "ztunnel", selector: { app: 
 /** The pods of a waypoint: Istio's deployment controller labels them with their Gateway's name (istio-discovery files/waypoint.yaml). */
 export const waypointPods = (waypoint: { name: string; namespace: string }): PodTarget => ({
   deployment: `waypoint ${waypoint.name}`,
-  selector: { "gateway.networking.k8s.io/gateway-name": waypoint.name },
+  selector: { [gatewayNameLabel]: waypoint.name },
   namespace: waypoint.namespace,
   container: proxyContainer,
 });
@@ -28,7 +30,7 @@ export const waypointPods = (waypoint: { name: string; namespace: string }): Pod
 /** Whether the lab's namespace is in ambient mode: labelled istio.io/dataplane-mode: ambient. */
 export async function inAmbient(ctx: ProbeContext): Promise<boolean> {
   const cluster = await ctx.cluster();
-  return (await cluster.labelsOf({ namespace: ctx.appNamespace }, ctx.deadline.budget(ctx.timeoutMs))).namespace[dataplaneMode] === "ambient";
+  return (await cluster.labelsOf({ namespace: ctx.appNamespace }, ctx.deadline.budget(ctx.timeoutMs))).namespace[dataplaneModeLabel] === "ambient";
 }
 
 /** The Service a URL names: `http://httpbin:8000/..` is httpbin of the app namespace, `httpbin.other` or `httpbin.other.svc...` of namespace other. */
@@ -45,7 +47,7 @@ export async function recorderOf(ctx: ProbeContext, url: string): Promise<Record
   const dest = serviceOf(url);
   const namespace = dest.namespace ?? ctx.appNamespace;
   const labels = await cluster.labelsOf({ namespace, service: dest.service }, ctx.deadline.budget(ctx.timeoutMs));
-  if (labels.namespace[dataplaneMode] !== "ambient") return { kind: "sidecar" };
+  if (labels.namespace[dataplaneModeLabel] !== "ambient") return { kind: "sidecar" };
   const waypoint = waypointFor(labels.service ?? {}, labels.namespace, namespace);
   if (!waypoint) return { kind: "ztunnel" };
   return { kind: "waypoint", waypoint, target: waypointPods(waypoint), host: `${dest.service}.${namespace}.svc.cluster.local` };
