@@ -208,11 +208,5 @@ export function inAmbient(spec: ScenarioSpec, apps: readonly AppSpec[]): Scenari
   };
 }
 
-/** The Services an ambient scenario's objects name as routed or protected (its parentRefs and targetRefs): each must be bound to its waypoint. */
-export function waypointTargets(spec: Pick<ScenarioSpec, "resources" | "gatewayApi">): string[] {
-  const refs = appPolicies(spec.resources).flatMap((p) => (p.spec.targetRefs ?? []).filter((t) => t.kind === "Service").map((t) => t.name));
-  return [...new Set([...refs, ...serviceParents(spec.gatewayApi?.resources ?? [])].map(serviceName))].sort();
-}
-
 /** The VirtualServices for mesh traffic among the resources (no gateways, or `mesh` among them). */
 export const meshVirtualServices = (resources: readonly IstioResource[]) => ofKind(resources, "VirtualService").filter((vs) => !vs.spec.gateways || vs.spec.gateways.includes("mesh"));
