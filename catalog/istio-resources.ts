@@ -155,6 +155,23 @@ export interface PolicyTargetReference {
   name: string;
 }
 
+/**
+ * The group a targetRef must carry for its kind, canonically: a Gateway's is gateway.networking.k8s.io,
+ * a Service's the core group ("" or "core"), a ServiceEntry's networking.istio.io, a GatewayClass's
+ * gateway.networking.k8s.io (Istio 1.31 pkg/config/schema/gvk resources.gen.go).
+ */
+export const targetRefGroups: Record<string, string> = { Gateway: "gateway.networking.k8s.io", Service: "core", ServiceEntry: "networking.istio.io", GatewayClass: "gateway.networking.k8s.io" };
+
+/** A group as Istio compares it (pkg/config/model.go CanonicalGroup): "" is "core". */
+const canonicalGroup = (group: string | undefined) => (group ? group : "core");
+
+/**
+ * Whether a targetRef names this kind in its kind's group, as Istio 1.31 matches one (pilot/pkg/model/
+ * policyattachment.go matchesGroupKind compares CanonicalGroup(targetRef.group) with the kind's):
+ * a Service ref with group "gateway.networking.k8s.io", or a Gateway ref with group "", names nothing.
+ */
+export const matchesGroupKind = (ref: { group?: string; kind: string }, kind: string): boolean => ref.kind === kind && canonicalGroup(ref.group) === targetRefGroups[kind];
+
 /** security.istio.io/v1 AuthorizationPolicy, in the fields the authorization tasks use. */
 export interface AuthorizationPolicySpec {
   /** Absent: every workload of the namespace. */

@@ -8,7 +8,7 @@
 // - pilot/pkg/networking/core/listener_waypoint.go: the VirtualServices and DestinationRules a
 //   waypoint reads, for the Services it serves only.
 import type { GatewayApiRoute } from "../../catalog/gateway-api-resources";
-import { ofKind, selects, serviceName } from "../../catalog/istio-resources";
+import { matchesGroupKind, ofKind, selects, serviceName, targetRefGroups } from "../../catalog/istio-resources";
 import { appPolicies, gatewayRoutedServices, httpAttributes, ingressUseWaypointLabel, meshVirtualServices, serviceParents, type AppPolicy, type Waypoint } from "../../catalog/scenarios/waypoint";
 import type { Finding, MeshView } from "./mesh-view";
 
@@ -62,17 +62,8 @@ export const selectorNotOnWaypoint: AmbientRule = (view, waypoint) =>
     });
 
 /**
- * The group a targetRef must carry for its kind: policyattachment.go matchesGroupKind compares
- * config.CanonicalGroup(targetRef.group) with the kind's, where "" is canonically "core"; a
- * Gateway's group is gateway.networking.k8s.io, a Service's the core group ("" or "core"), a
- * ServiceEntry's networking.istio.io, a GatewayClass's gateway.networking.k8s.io (gvk
- * resources.gen.go). A ref of a known kind with another group matches nothing.
- */
-const canonicalGroup = (group: string | undefined) => (group ? group : "core");
-export const targetRefGroups: Record<string, string> = { Gateway: "gateway.networking.k8s.io", Service: "core", ServiceEntry: "networking.istio.io", GatewayClass: "gateway.networking.k8s.io" };
-
-/**
- * targetRefs name the scenario's waypoint, or a Service bound to it, each with its kind's group:
+ * targetRefs name the scenario's waypoint, or a Service bound to it, each with its kind's group (a
+ * ref of a known kind with another group matches nothing: catalog/istio-resources.ts matchesGroupKind):
  * anything else is applied by no one (a targetRef policy goes to no ztunnel, authorization.go).
  * A waypoint also takes a ServiceEntry bound to it, and the istio-waypoint GatewayClass from the
  * root namespace only (ShouldAttachPolicy), neither of which an app-namespace policy of the
@@ -84,7 +75,7 @@ export const targetRefsOnWaypoint: AmbientRule = (view, waypoint) =>
       const ref = target as { group?: string; kind: string; name: string };
       const at = { resource: `${p.kind}/${p.name}`, field: `spec.targetRefs[${i}]` };
       const group = targetRefGroups[ref.kind];
-      if (group !== undefined && canonicalGroup(ref.group) !== group) {
+      if (group !== undefined && !matchesGroupKind(ref, ref.kind)) {
         return [{ ...at, field: `${at.field}.group`, message: `is "${ref.group ?? ""}", but a ${ref.kind} is in group ${group === "core" ? `"" (core)` : group}: Istio matches a targetRef by group and kind (policyattachment.go matchesGroupKind), so no proxy would apply the policy` }];
       }
       if (ref.kind === "Gateway") return waypoint?.name === ref.name ? [] : [{ ...at, message: `names Gateway ${ref.name}, which is not this scenario's waypoint${waypoint ? ` (${waypoint.name})` : " (it has none)"}; no proxy would apply the policy` }];

@@ -7,7 +7,7 @@
 // mode (below, ambientView), also which waypoint serves each Service and what it and ztunnel apply.
 import { selectApps } from "../../catalog/apps";
 import type { GatewayApiResource } from "../../catalog/gateway-api-resources";
-import { namespaceToken, routeRules, selects, type GatewaySpec, type IstioResource } from "../../catalog/istio-resources";
+import { matchesGroupKind, namespaceToken, routeRules, selects, type GatewaySpec, type IstioResource } from "../../catalog/istio-resources";
 import type { ScenarioSpec } from "../../catalog/scenarios/scenario-spec";
 import { dataplaneModeLabel } from "../../catalog/scenarios/modes";
 import { useWaypointLabel, waypointClass, waypointFor, waypointGateway } from "../../catalog/scenarios/waypoint";
@@ -422,14 +422,6 @@ export function waypointRoutesFor(world: AmbientWorld, waypoint: string, service
   return meshRoutesFor(world.objects, host, waypointNamespace).filter((vs) => [waypointNamespace, service.namespace].includes(vs.split("/")[1]));
 }
 
-/**
- * Whether a targetRef names this group and kind: its group read as Kubernetes does, "" the core
- * group (policyattachment.go matchesGroupKind, pkg/config/model.go CanonicalGroup), so a Service
- * ref with group "gateway.networking.k8s.io", or a Gateway ref with group "", names nothing.
- */
-const matchesGroupKind = (ref: { group?: string; kind: string }, group: string, kind: string) => (ref.group || "core") === group && ref.kind === kind;
-const gatewayApiGroup = "gateway.networking.k8s.io";
-
 /** The policies a waypoint applies to one of its Services: by targetRefs only (ShouldAttachPolicy for a waypoint). */
 export function waypointPoliciesFor(world: AmbientWorld, waypoint: string, service: AmbientService): string[] {
   const [waypointNamespace, waypointName] = waypoint.split("/");
@@ -438,9 +430,9 @@ export function waypointPoliciesFor(world: AmbientWorld, waypoint: string, servi
     .filter((o) =>
       ((o.resource.spec as { targetRefs?: { group?: string; kind: string; name: string; namespace?: string }[] }).targetRefs ?? []).some(
         (ref) =>
-          (matchesGroupKind(ref, "core", "Service") && ref.name === service.name && o.namespace === service.namespace) ||
-          (matchesGroupKind(ref, gatewayApiGroup, "GatewayClass") && ref.name === waypointClass && o.namespace === rootNamespace) ||
-          (matchesGroupKind(ref, gatewayApiGroup, "Gateway") && ref.name === waypointName && o.namespace === waypointNamespace && (ref.namespace ?? waypointNamespace) === waypointNamespace),
+          (matchesGroupKind(ref, "Service") && ref.name === service.name && o.namespace === service.namespace) ||
+          (matchesGroupKind(ref, "GatewayClass") && ref.name === waypointClass && o.namespace === rootNamespace) ||
+          (matchesGroupKind(ref, "Gateway") && ref.name === waypointName && o.namespace === waypointNamespace && (ref.namespace ?? waypointNamespace) === waypointNamespace),
       ),
     )
     .map(key);
