@@ -98,6 +98,13 @@ export type GatewayApiResource =
   | { kind: "HTTPRoute"; name: string; spec: HTTPRouteSpec }
   | { kind: "TCPRoute"; name: string; spec: TCPRouteSpec };
 
+/**
+ * A Gateway's annotations that make the Service istiod deploys for it a ClusterIP one (the annotation
+ * the egress-gateway task writes on its Gateway), instead of the class's default LoadBalancer
+ * (gatewaycommon/classinfo.go DefaultServiceType): catalog/scenarios/secure-ingress.ts says why.
+ */
+export const clusterIpGatewayAnnotations: Readonly<Record<string, string>> = { "networking.istio.io/service-type": "ClusterIP" };
+
 /** A route of the Gateway API form: what sends traffic to backends. */
 export type GatewayApiRoute = Extract<GatewayApiResource, { kind: "HTTPRoute" | "TCPRoute" }>;
 

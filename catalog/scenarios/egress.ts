@@ -6,7 +6,7 @@
 import { destinationRule, gateway, serviceEntry, sidecar, virtualService } from "./builders";
 import { compose } from "./compose";
 import type { ScenarioSpec } from "./scenario-spec";
-import { managedGatewayName, type GatewayApiResource } from "../gateway-api-resources";
+import { clusterIpGatewayAnnotations, managedGatewayName, type GatewayApiResource } from "../gateway-api-resources";
 
 export const egressServiceEntry: ScenarioSpec = {
   description: "REGISTRY_ONLY for the app namespace and a ServiceEntry for httpbin.org: it answers, other hosts do not (egress-control task)",
@@ -117,7 +117,7 @@ const egressGatewayHttpRoutes: GatewayApiResource[] = [
   {
     kind: "Gateway",
     name: cnnEgressGateway.name,
-    annotations: { "networking.istio.io/service-type": "ClusterIP" },
+    annotations: { ...clusterIpGatewayAnnotations },
     spec: { ...cnnEgressGateway.spec, listeners: [{ name: "http", hostname: cnn, port: 80, protocol: "HTTP", allowedRoutes: { namespaces: { from: "Same" } } }] },
   },
   {

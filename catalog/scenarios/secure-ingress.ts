@@ -7,7 +7,7 @@ import { compose, type Part } from "./compose";
 import type { Probe } from "./probes";
 import type { ScenarioSpec } from "./scenario-spec";
 import { nginxServerCerts } from "../apps/nginx";
-import { gatewayNamespaceToken, managedGatewayName, type GatewayApiResource } from "../gateway-api-resources";
+import { clusterIpGatewayAnnotations, gatewayNamespaceToken, managedGatewayName, type GatewayApiResource } from "../gateway-api-resources";
 import { namespaceToken } from "../istio-resources";
 
 const host = "httpbin.example.com";
@@ -60,7 +60,7 @@ const secureHttpbinGatewayApi = (mode: "SIMPLE" | "MUTUAL"): GatewayApiResource[
     kind: "Gateway",
     name: "mygateway",
     inGatewayNamespace: true,
-    annotations: { "networking.istio.io/service-type": "ClusterIP" },
+    annotations: { ...clusterIpGatewayAnnotations },
     spec: {
       gatewayClassName: "istio",
       listeners: [
