@@ -157,6 +157,10 @@ export const needsSidecar = (probe: Probe): string | undefined =>
 /** Where the check runs: a platform stack (its own lab) or a lab stack on a platform. */
 export type StackKind = "platform" | "lab";
 
+/** The forms ambient runs a scenario in, each with its run; undefined for a scenario it refuses. */
+const ambientFormsOf = (scenario: ScenarioName): Partial<Record<ScenarioForm, AmbientRun>> | undefined =>
+  (ambientRuns as Partial<Record<ScenarioName, Partial<Record<ScenarioForm, AmbientRun>>>>)[scenario];
+
 /**
  * Why the scenario, in the form `api`, does not run in `mode`; undefined when it does. Sidecar mode
  * runs every scenario in every form it has; ambient the pairs of ambientRuns, in a platform's own
@@ -165,7 +169,7 @@ export type StackKind = "platform" | "lab";
  */
 export function modeRefusal(mode: MeshMode, scenario: ScenarioName, api: string = "istio"): string | undefined {
   if (mode === "sidecar") return undefined;
-  const forms: Partial<Record<ScenarioForm, AmbientRun>> | undefined = (ambientRuns as Partial<Record<ScenarioName, Partial<Record<ScenarioForm, AmbientRun>>>>)[scenario];
+  const forms = ambientFormsOf(scenario);
   if (!forms) return ambientRefusals[scenario as Exclude<ScenarioName, AmbientScenario>];
   if (forms[api as ScenarioForm]) return undefined;
   const other = (Object.keys(forms) as ScenarioForm[]).map((f) => `its ${formNames[f]} form${f === "gateway-api" ? " (istio-lab:scenarioOptions.api: gateway-api)" : ""}`).join(" or ");
@@ -174,7 +178,7 @@ export function modeRefusal(mode: MeshMode, scenario: ScenarioName, api: string 
 
 /** The ambient run of a scenario in a form, if ambient runs it (its `waypoint` says whether it gets one). */
 export function ambientRun(scenario: ScenarioName, api: string = "istio"): AmbientRun | undefined {
-  return (ambientRuns as Partial<Record<ScenarioName, Partial<Record<ScenarioForm, AmbientRun>>>>)[scenario]?.[api as ScenarioForm];
+  return ambientFormsOf(scenario)?.[api as ScenarioForm];
 }
 
 /**
