@@ -84,6 +84,9 @@ export interface Waypoint {
  */
 export const waypointStatsPrefixes = ["cluster.inbound-vip", "cluster.outbound"] as const;
 
+/** The annotation by which pulumi-kubernetes awaits a custom resource (provider/pkg/metadata/overrides.go ReadyCondition; waypointWaitFor). */
+export const waitForAnnotation = "pulumi.com/waitFor";
+
 /**
  * What `pulumi up` waits for on the waypoint's Gateway before the Services are bound to it and the
  * policies and pods move to it (components/scenario-on-namespace.ts), the order of istio.io's
@@ -102,7 +105,7 @@ export const waypointStatsPrefixes = ["cluster.inbound-vip", "cluster.outbound"]
  * should also check Deployment ready?": Programmed means the waypoint pod exists with an address,
  * not that it serves; no status of the Gateway says more, and the pod is istiod's, not the program's.
  */
-export const waypointWaitFor = { "pulumi.com/waitFor": "condition=Programmed" } as const;
+export const waypointWaitFor = { [waitForAnnotation]: "condition=Programmed" } as const;
 
 /** The waypoint's Gateway (gateway.networking.k8s.io/v1), as samples/ambient-argo writes one, awaited (waypointWaitFor). */
 export function waypointGateway(name: string) {

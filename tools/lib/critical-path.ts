@@ -14,7 +14,7 @@ import { pageConcurrency } from "../verify/probes/productpage";
 import { configKinds, pushWindowMs } from "../verify/readiness";
 import { scalable } from "../verify/run";
 import { scenarioSpec } from "../verify/stack";
-import { waypointWaitFor } from "../../catalog/scenarios/waypoint";
+import { waitForAnnotation } from "../../catalog/scenarios/waypoint";
 import { shellWords } from "../../components/shell";
 import { dataPlaneAnnotation } from "../../components/workloads/app-objects";
 import type { Rendered, RenderedResource } from "./mock-engine";
@@ -221,8 +221,6 @@ export interface StepDuration {
 // install of these packages, kubeadm join or a Helm install of Istio, was found: those are estimates.
 /** proxyv2, 164 MB as `docker images` shows it (chainguard-images/images#1323), at the 50 Mbit/s every estimate here takes. */
 export const proxyv2PullMinutes = (164 * 8) / 50 / 60;
-
-const waitForAnnotation = Object.keys(waypointWaitFor)[0];
 
 /** A Deployment whose pods run in ambient mode: no sidecar injected (its template's dataPlaneAnnotation). */
 const ambientPod = (inputs: Record<string, unknown>): boolean =>
