@@ -45,7 +45,7 @@ const secureGateway = (tls: string) =>
  * API form with targetRefs to the waypoint instead of its selector, which a waypoint never applies
  * (Istio 1.31 pilot/pkg/model/policyattachment.go).
  */
-export const ambientRuns = {
+const ambientRuns = {
   bookinfo: {
     istio: { why: "the gateway routes to productpage; productpage's calls to reviews, ratings and details are plain Kubernetes Service traffic, carried in mTLS by ztunnel" },
     "gateway-api": { why: gatewayRoutes },

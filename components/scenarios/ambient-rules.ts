@@ -156,7 +156,7 @@ export const noSidecarObjects: AmbientRule = (view) =>
     .filter((r) => (r.kind === "EnvoyFilter" || r.kind === "Sidecar") && !r.inGatewayNamespace)
     .map((r) => ({ resource: `${r.kind}/${r.name}`, field: "spec", message: r.kind === "Sidecar" ? "configures sidecars, which ambient pods do not have" : "is not supported on waypoints in ambient (docs/ambient/usage/l7-features), and ambient pods have no sidecar to patch" }));
 
-export const ambientRules: readonly AmbientRule[] = [l7PolicyNeedsWaypoint, selectorNotOnWaypoint, targetRefsOnWaypoint, ingressPassesWaypoint, serviceRoutesOnWaypoint, meshVirtualServicesOnWaypoint, destinationRulePolicyApplied, noSidecarObjects];
+const ambientRules: readonly AmbientRule[] = [l7PolicyNeedsWaypoint, selectorNotOnWaypoint, targetRefsOnWaypoint, ingressPassesWaypoint, serviceRoutesOnWaypoint, meshVirtualServicesOnWaypoint, destinationRulePolicyApplied, noSidecarObjects];
 
 export function checkAmbient(view: MeshView, waypoint: Waypoint | undefined): Finding[] {
   return ambientRules.flatMap((rule) => rule(view, waypoint));

@@ -66,7 +66,7 @@ export const envSecretAnnotation = "istio-lab.dev/env-secret-uid";
 export const dataPlaneAnnotation = "istio-lab.dev/data-plane";
 
 /** The template's data-plane annotation in a mode: ambient's, or none (sidecar, the default). */
-export function dataPlaneAnnotations(mode: MeshMode | undefined): Record<string, string> {
+function dataPlaneAnnotations(mode: MeshMode | undefined): Record<string, string> {
   return mode === "ambient" ? { [dataPlaneAnnotation]: "ambient" } : {};
 }
 

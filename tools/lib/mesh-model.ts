@@ -448,7 +448,7 @@ export function waypointPoliciesFor(world: AmbientWorld, waypoint: string, servi
  * ... == workloadNamespace`, krt.FilterSelects(workloadLabels)), as a sidecar applies one
  * (gatewayPoliciesFor).
  */
-export function ztunnelPoliciesFor(objects: readonly MeshObject[], namespace: string, workloadLabels: readonly Readonly<Record<string, string>>[] = []): string[] {
+function ztunnelPoliciesFor(objects: readonly MeshObject[], namespace: string, workloadLabels: readonly Readonly<Record<string, string>>[] = []): string[] {
   const selector = (o: MeshObject) => (o.resource.spec as { selector?: { matchLabels: Record<string, string> } }).selector;
   return objects
     .filter((o) => o.resource.kind === "AuthorizationPolicy" || o.resource.kind === "PeerAuthentication")
@@ -493,7 +493,7 @@ export function ambientView(world: AmbientWorld, namespace: string): Record<stri
  * exportTo, its rules' backends as destinations (route_collections.go; its name as istiod writes it,
  * `<route>~<n>~gateway`).
  */
-export function meshRoutesOfGatewayApi(resources: readonly GatewayApiResource[], namespace: string): MeshObject[] {
+function meshRoutesOfGatewayApi(resources: readonly GatewayApiResource[], namespace: string): MeshObject[] {
   return resources.flatMap((r) => {
     if (r.kind !== "HTTPRoute") return [];
     const parents = r.spec.parentRefs.flatMap((p) => ("kind" in p && p.kind === "Service" ? [p.name] : []));

@@ -28,7 +28,7 @@ export const ambientDashboards: Record<string, string> = {
 };
 
 /** The Istio dashboards Grafana downloads in a data-plane mode. */
-export function istioDashboardsIn(mode: AddonSettings["mesh"]["mode"]): Record<string, string> {
+function istioDashboardsIn(mode: AddonSettings["mesh"]["mode"]): Record<string, string> {
   return mode === "ambient" ? { ...istioDashboards, ...ambientDashboards } : istioDashboards;
 }
 

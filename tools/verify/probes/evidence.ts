@@ -11,7 +11,7 @@ import { ClusterError, type PodTarget } from "../types";
 import type { ProbeContext } from "./context";
 
 /** Every Istio proxy that is an Envoy (a sidecar, a gateway, a waypoint) writes its access log to stdout in container istio-proxy. */
-export const proxyContainer = "istio-proxy";
+const proxyContainer = "istio-proxy";
 
 /**
  * ztunnel's pods: the DaemonSet's pods, labelled app: ztunnel in the mesh namespace (the ztunnel
@@ -20,7 +20,7 @@ export const proxyContainer = "istio-proxy";
 export const ztunnelPods: PodTarget = { deployment: "ztunnel", selector: { app: "ztunnel" }, namespace: istioNamespace, container: proxyContainer };
 
 /** The pods of a waypoint: Istio's deployment controller labels them with their Gateway's name (istio-discovery files/waypoint.yaml). */
-export const waypointPods = (waypoint: { name: string; namespace: string }): PodTarget => ({
+const waypointPods = (waypoint: { name: string; namespace: string }): PodTarget => ({
   deployment: `waypoint ${waypoint.name}`,
   selector: { [gatewayNameLabel]: waypoint.name },
   namespace: waypoint.namespace,
