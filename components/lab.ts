@@ -1,7 +1,6 @@
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { Cluster } from "./cluster/cluster";
-import { withIstioImages } from "./cluster/local/image-groups";
+import { Cluster, type LabImages } from "./cluster/cluster";
 import type { ClusterRecord } from "./cluster/pin";
 import { isLocalCluster, type LabConfig } from "./config";
 import { istioNamespace } from "./mesh/istio-namespace";
@@ -11,7 +10,7 @@ import { gatewayNodePort, gatewayServerPortsOf, gatewayValues } from "./mesh/ing
 import { placeScenarioOnPlatform } from "./scenarios/lab-placement";
 import { gatewayPolicies } from "./scenarios/gateway-policies";
 import { labTcpPorts } from "../catalog/scenarios/tcp";
-import { meshImages } from "./mesh/mesh-images";
+import { addonImages, istioImages } from "./mesh/mesh-images";
 import { curlLines, gatewayRequests } from "../catalog/scenarios/probes";
 import { scenarioOnNamespace } from "./scenario-on-namespace";
 import { verifyGate } from "./verify-gate";
@@ -34,7 +33,16 @@ export interface LabArgs {
  * Every image the lab will run, mirrored when `apps.imageRegistry` is set: nodes istio-lab builds
  * pull them while the control plane forms, and `npm run prepare-template` bakes them in.
  */
-export const labImages = (config: LabConfig): string[] => [...meshImages(config.mesh, config.apps.imageRegistry), ...sampleImages(config.apps.imageRegistry)];
+export const labImages = (config: LabConfig): string[] => {
+  const { istio, rest } = labImageGroups(config);
+  return [...istio, ...rest];
+};
+
+/** The lab's images in two groups: Istio's own (mesh-images.ts istioImages), then the addons' and the samples'. */
+const labImageGroups = (config: LabConfig): LabImages => ({
+  istio: istioImages(config.mesh, config.apps.imageRegistry),
+  rest: [...addonImages(config.mesh, config.apps.imageRegistry), ...sampleImages(config.apps.imageRegistry)],
+});
 
 /** One whole lab: cluster -> mesh -> workloads -> scenario, each layer on the one before. */
 export class Lab extends pulumi.ComponentResource {
@@ -46,7 +54,7 @@ export class Lab extends pulumi.ComponentResource {
     const runId = args.runId ?? crypto.randomUUID();
     const cluster = new Cluster(
       "cluster",
-      { config: config.cluster, clusterIdentifier: args.clusterIdentifier, context: args.record?.context, withoutIdentifier: config.identifierUpgrade, images: withIstioImages(labImages(config), meshImages({ ...config.mesh, addons: [] }, config.apps.imageRegistry)), gatewayNodePort: gatewayNodePort(config.mesh) },
+      { config: config.cluster, clusterIdentifier: args.clusterIdentifier, context: args.record?.context, withoutIdentifier: config.identifierUpgrade, images: labImageGroups(config), gatewayNodePort: gatewayNodePort(config.mesh) },
       { parent: this },
     );
     const onCluster: pulumi.ComponentResourceOptions = {

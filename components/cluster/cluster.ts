@@ -3,9 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { isLocalCluster, type ClusterConfig, type MachineClusterConfig } from "../config";
 import { existingKubeconfig } from "./existing";
 import { clusterIdentifierOf } from "./identity";
-import { localCluster } from "./local/local-cluster";
+import { localCluster, type LabImages } from "./local/local-cluster";
 import { KubeadmCluster, type Machine } from "./kubeadm/kubeadm-cluster";
 import { VsphereMachines } from "./vsphere/machines";
+
+export type { LabImages };
 
 export interface ClusterArgs {
   config: ClusterConfig;
@@ -14,9 +16,11 @@ export interface ClusterArgs {
   /**
    * Images the nodes istio-lab builds pull while the control plane forms, and a kind or k3d
    * cluster's nodes are loaded with beside the Istio install (the mesh's and the samples'), handed
-   * down by the lab since the cluster knows nothing of what runs on it.
+   * down by the lab since the cluster knows nothing of what runs on it: Istio's own, which a kind or
+   * k3d cluster loads first and on their own, and the rest; the nodes istio-lab builds pull the two in
+   * that order in one step.
    */
-  images?: readonly string[];
+  images?: LabImages;
   /** The ingress gateway's HTTP node port: kind and k3d publish it on 127.0.0.1. */
   gatewayNodePort: number;
   /** Source kubeconfig: the context the stack recorded at its first deployment (pin.ts). */
@@ -91,7 +95,7 @@ export class Cluster extends pulumi.ComponentResource {
       this.gatewayEntry = { address: "127.0.0.1", port: config.hostPort };
       this.clusterIdentifier = clusterIdentifierOf(args.clusterIdentifier, local.command.id);
     } else {
-      const built = this.buildMachines(name, config, args.images ?? []);
+      const built = this.buildMachines(name, config, args.images ? [...args.images.istio, ...args.images.rest] : []);
       this.kubeconfig = kubeconfig = built.kubeconfig;
       this.deletedWith = built.deletedWith;
       this.schedulable = built.joins;

@@ -6,17 +6,24 @@ import { mirrored } from "../images";
 import { ambientImages } from "./ambient";
 
 export function meshImages(mesh: LabConfig["mesh"], imageRegistry: string | undefined): string[] {
+  return [...istioImages(mesh, imageRegistry), ...addonImages(mesh, imageRegistry)];
+}
+
+/** Istio's own images: what istiod and the gateways run, and every sidecar (in ambient mode the CNI agent and ztunnel too). */
+export function istioImages(mesh: Pick<LabConfig["mesh"], "mode" | "istioVersion">, imageRegistry: string | undefined): string[] {
   const hub = imageRegistry ?? istioHub;
-  const addonImages: Record<LabConfig["mesh"]["addons"][number], string[]> = {
+  // Ambient's profile takes the distroless variant and adds the CNI agent and ztunnel (ambient.ts).
+  return mesh.mode === "ambient" ? ambientImages(hub, mesh.istioVersion) : [`${hub}/pilot:${mesh.istioVersion}`, `${hub}/proxyv2:${mesh.istioVersion}`];
+}
+
+/** The installed addons' images, mirrored. */
+export function addonImages(mesh: Pick<LabConfig["mesh"], "addons">, imageRegistry: string | undefined): string[] {
+  const images: Record<LabConfig["mesh"]["addons"][number], string[]> = {
     kiali: [addonCharts.kiali.image],
     prometheus: [addonCharts.prometheus.image, prometheusConfigReloaderImage],
     // Grafana's chart downloads Istio's dashboards with curl in an init container.
     grafana: [addonCharts.grafana.image, curlImage],
     jaeger: [jaegerImage],
   };
-  return [
-    // Ambient's profile takes the distroless variant and adds the CNI agent and ztunnel (ambient.ts).
-    ...(mesh.mode === "ambient" ? ambientImages(hub, mesh.istioVersion) : [`${hub}/pilot:${mesh.istioVersion}`, `${hub}/proxyv2:${mesh.istioVersion}`]),
-    ...mesh.addons.flatMap((addon) => addonImages[addon].map((image) => mirrored(image, imageRegistry))),
-  ];
+  return mesh.addons.flatMap((addon) => images[addon].map((image) => mirrored(image, imageRegistry)));
 }

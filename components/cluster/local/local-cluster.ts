@@ -5,7 +5,17 @@ import * as pulumi from "@pulumi/pulumi";
 import type { LocalClusterConfig } from "../../config";
 import { shellQuote } from "../../shell";
 import { nodeScript } from "../nodes/scripts";
-import { imageGroups, type LabImages } from "./image-groups";
+
+/**
+ * The lab's images as a kind or k3d cluster brings them in: Istio's own first (what istiod and the
+ * gateways run, and every sidecar), loaded as soon as the cluster is there so that istiod starts from
+ * a loaded image; then the rest (the addons' and the samples'). The lab names both (components/lab.ts),
+ * since the cluster layer knows nothing of the mesh.
+ */
+export interface LabImages {
+  istio: readonly string[];
+  rest: readonly string[];
+}
 
 export interface LocalClusterArgs {
   config: LocalClusterConfig;
@@ -13,7 +23,7 @@ export interface LocalClusterArgs {
   gatewayNodePort: number;
   /**
    * The lab's images (the mesh's and the samples'), brought into the nodes beside the Istio install;
-   * Istio's own, where the list marks them (image-groups.ts withIstioImages), first and on their own.
+   * Istio's own first and on their own.
    */
   images?: LabImages;
 }
@@ -42,7 +52,7 @@ export interface LocalCluster {
  * OWNER (the project and stack recorded as the cluster's maker on this machine) are no triggers:
  * setting cluster.adopt, or renaming the stack, changes whose the cluster is, not the cluster.
  */
-export function localCluster(name: string, { config, gatewayNodePort, images = [] }: LocalClusterArgs, opts: pulumi.CustomResourceOptions): LocalCluster {
+export function localCluster(name: string, { config, gatewayNodePort, images = { istio: [], rest: [] } }: LocalClusterArgs, opts: pulumi.CustomResourceOptions): LocalCluster {
   const script = nodeScript("local-cluster");
   const shape = {
     TOOL: config.source,
@@ -69,7 +79,7 @@ export function localCluster(name: string, { config, gatewayNodePort, images = [
     },
     { ...opts, deleteBeforeReplace: true, additionalSecretOutputs: ["stdout"] },
   );
-  if (images.length > 0) localImages(name, { tool: config.source, clusterName: config.name, images, cluster }, opts);
+  if (images.istio.length + images.rest.length > 0) localImages(name, { tool: config.source, clusterName: config.name, images, cluster }, opts);
   return { command: cluster, kubeconfig: pulumi.secret(cluster.stdout) };
 }
 
@@ -104,7 +114,7 @@ function localImages(name: string, args: { tool: string; clusterName: string; im
     );
     return pull;
   };
-  const { istio, rest } = imageGroups(args.images);
+  const { istio, rest } = args.images;
   const istioPull = istio.length > 0 ? [group(`${name}-istio`, istio, [])] : [];
   if (rest.length > 0) group(name, rest, istioPull);
 }
