@@ -6,7 +6,7 @@
 # no stack file; the user's kubeconfig is guarded.
 
 bats_require_minimum_version 1.5.0
-load interrupt
+load e2e-helpers
 
 setup_file() {
   local bin="$BATS_FILE_TMPDIR/bin" world="$BATS_FILE_TMPDIR/world-bin" cmd
@@ -35,28 +35,8 @@ setup() {
 
 e2e_ambient() { run bash "$checkout/.ci/e2e-ambient" "$OUT"; }
 
-# in_order CALL...: the log holds each CALL (a whole line), each after the one before.
-in_order() {
-  local want at=0 n
-  for want in "$@"; do
-    n=$(WANT="$want" awk -v from="$at" 'NR > from && $0 == ENVIRON["WANT"] { print NR; exit }' "$CALLS")
-    if [ -z "$n" ]; then
-      echo "no call \`$want\` after call $at; the calls:" >&2
-      cat -n "$CALLS" >&2
-      return 1
-    fi
-    at=$n
-  done
-}
-
-# rows: the summary's step rows, "step|outcome".
-rows() { sed -n 's/^| \(.*\) | [0-9]*m [0-9]*s | \(.*\) |$/\1|\2/p' "$GITHUB_STEP_SUMMARY" | grep -v '^\*\*total\*\*|'; }
-total() { sed -n 's/^| \*\*total\*\* | [0-9]*m [0-9]*s | \(.*\) |$/\1/p' "$GITHUB_STEP_SUMMARY"; }
-
 # deployed N KEY: the value the N-th `pulumi up` had for the stack file's KEY line (e.g. "mode").
 deployed() { sed -n "s/^ *$2: //p" "$WORLD/deployed/$1" | tail -n 1; }
-
-refute() { ! "$@"; }
 
 nothing_left() {
   if [ -n "$(ls "$WORLD/clusters")" ]; then echo "clusters left: $(ls "$WORLD/clusters")" >&2; return 1; fi

@@ -5,7 +5,7 @@
 # as it ends; a failure leaves no stack, no kind cluster of the run, and Docker running.
 
 bats_require_minimum_version 1.5.0
-load interrupt
+load e2e-helpers
 
 setup_file() {
   local bin="$BATS_FILE_TMPDIR/bin" cmd
@@ -40,29 +40,8 @@ recipe_calls() {
     '"$(CALLS=/dev/null npm run --silent recipe -- "$id")"
 }
 
-# in_order CALL...: the log holds each CALL (a whole line), each after the one before.
-in_order() {
-  local want at=0 n
-  for want in "$@"; do
-    n=$(WANT="$want" awk -v from="$at" 'NR > from && $0 == ENVIRON["WANT"] { print NR; exit }' "$CALLS")
-    if [ -z "$n" ]; then
-      echo "no call \`$want\` after call $at; the calls:" >&2
-      cat -n "$CALLS" >&2
-      return 1
-    fi
-    at=$n
-  done
-}
-
 # after CALL: the calls after the last CALL.
 after() { WANT="$1" awk '$0 == ENVIRON["WANT"] { n = NR } { line[NR] = $0 } END { for (i = n + 1; i <= NR; i++) print line[i] }' "$CALLS"; }
-
-# rows: the summary's step rows, "step|outcome".
-rows() { sed -n 's/^| \(.*\) | [0-9]*m [0-9]*s | \(.*\) |$/\1|\2/p' "$GITHUB_STEP_SUMMARY" | grep -v '^\*\*total\*\*|'; }
-total() { sed -n 's/^| \*\*total\*\* | [0-9]*m [0-9]*s | \(.*\) |$/\1/p' "$GITHUB_STEP_SUMMARY"; }
-
-# refute COMMAND...: COMMAND fails (bash's `! COMMAND` would not fail a test midway).
-refute() { ! "$@"; }
 
 no_cluster_left() {
   if [ -n "$(ls "$WORLD/clusters")" ]; then echo "clusters left: $(ls "$WORLD/clusters")" >&2; return 1; fi
